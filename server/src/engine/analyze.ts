@@ -1,0 +1,67 @@
+// analyze(): a parsed document and its configuration in, findings out. The one place rules run.
+
+import type { Registry } from '../rules/registry';
+import { ruleLevel, ruleOptions, type Config } from './config';
+import type { ParsedDocument } from './document';
+import type { Finding, Fix, Rule, RuleContext, RuleFinding } from './types';
+import { NO_WORKSPACE_FACTS, type WorkspaceFacts } from './workspace-facts';
+
+/** Findings the engine itself makes about a file it could not (fully) analyse. */
+export const ENGINE_RULE_IDS = {
+  unparsable: 'unparsable-file',
+  skipped: 'skipped-file',
+} as const;
+
+export interface AnalyzeOptions {
+  registry: Registry;
+  config: Config;
+  workspace?: WorkspaceFacts;
+}
+
+export interface RuleCrash {
+  ruleId: string;
+  error: unknown;
+}
+
+export interface AnalyzeResult {
+  findings: Finding[];
+  /** Rules that threw. The document's other findings still stand; the caller logs these. */
+  crashes: RuleCrash[];
+}
+
+export function analyze(doc: ParsedDocument, options: AnalyzeOptions): AnalyzeResult {
+  const findings: Finding[] = [];
+  const crashes: RuleCrash[] = [];
+  const problem = doc.parseProblem();
+  if (problem) {
+    findings.push({ ...problem, ruleId: ENGINE_RULE_IDS.unparsable, severity: 'information' });
+  }
+  for (const rule of options.registry.forKind(doc.kind)) {
+    const level = ruleLevel(rule, options.config);
+    if (level === 'off') continue;
+    try {
+      for (const finding of rule.check(ruleContext(rule, doc, options))) {
+        findings.push({ ...finding, ruleId: rule.id, severity: level });
+      }
+    } catch (error) {
+      crashes.push({ ruleId: rule.id, error });
+    }
+  }
+  findings.sort((a, b) => a.start - b.start || a.end - b.end || a.ruleId.localeCompare(b.ruleId));
+  return { findings, crashes };
+}
+
+export function ruleContext(rule: Rule, doc: ParsedDocument, options: AnalyzeOptions): RuleContext {
+  return { doc, options: ruleOptions(rule, options.config), workspace: options.workspace ?? NO_WORKSPACE_FACTS };
+}
+
+/** The fixes a rule offers for one of its findings, recomputed from the finding alone. */
+export function fixesFor(finding: Pick<Finding, 'ruleId'> & RuleFinding, doc: ParsedDocument, options: AnalyzeOptions): Fix[] {
+  const rule = options.registry.get(finding.ruleId);
+  if (!rule?.fixes) return [];
+  try {
+    return rule.fixes(finding, ruleContext(rule, doc, options));
+  } catch {
+    return [];
+  }
+}

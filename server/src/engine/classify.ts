@@ -1,0 +1,65 @@
+// Which analyser a file gets: by language id and path first, then a cheap look at the text.
+// Nothing here parses; a wrong "no" costs a missed finding, a wrong "yes" only a parse.
+
+import type { DocumentKind } from './types';
+
+const JS_EXTENSIONS = /\.(?:[cm]?[jt]s|[jt]sx)$/i;
+const DECLARATION = /\.d\.[cm]?ts$/i;
+const MINIFIED = /[.-]min\.[cm]?js$/i;
+const YAML_EXTENSION = /\.ya?ml$/i;
+const JSON_EXTENSION = /\.json$/i;
+
+const JS_LANGUAGES = new Set(['typescript', 'typescriptreact', 'javascript', 'javascriptreact']);
+
+export const CONFIG_FILE_NAME = '.prodready.yaml';
+
+export function baseName(path: string): string {
+  const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return path.slice(slash + 1);
+}
+
+export function isDockerfileName(name: string): boolean {
+  return /^(?:Dockerfile|Containerfile)(?:\..+)?$/i.test(name) || /\.(?:dockerfile|containerfile)$/i.test(name);
+}
+
+export function isComposeName(name: string): boolean {
+  return /^(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml$/i.test(name);
+}
+
+/** A file under a Helm chart's `templates/` folder, or any YAML holding template actions. */
+export function isHelmTemplate(path: string, text: string): boolean {
+  return (/(^|[\\/])templates[\\/]/.test(path) && text.includes('{{')) || /\{\{-?\s*[-.$a-zA-Z/(]/.test(text);
+}
+
+const K8S_SNIFF = /^[ \t-]*apiVersion[ \t]*:/m;
+const K8S_KIND = /^[ \t-]*kind[ \t]*:/m;
+const COMPOSE_SNIFF = /^services[ \t]*:[ \t]*(?:#.*)?$/m;
+const COMPOSE_SERVICE_ENTRY = /^[ \t]+(?:image|build)[ \t]*:/m;
+
+/**
+ * The analyser for a file, or undefined when prodready has nothing to say about it.
+ * `languageId` is the editor's, when there is one.
+ */
+export function classify(path: string, text: string, languageId?: string): DocumentKind | undefined {
+  const name = baseName(path);
+  if (languageId === 'dockerfile' || isDockerfileName(name)) return 'dockerfile';
+
+  if ((languageId && JS_LANGUAGES.has(languageId)) || JS_EXTENSIONS.test(name)) {
+    if (DECLARATION.test(name) || MINIFIED.test(name)) return undefined;
+    return 'js';
+  }
+
+  if (languageId === 'yaml' || YAML_EXTENSION.test(name)) {
+    if (name === CONFIG_FILE_NAME) return undefined;
+    if (isComposeName(name)) return 'compose';
+    if (K8S_SNIFF.test(text) && K8S_KIND.test(text)) return 'kubernetes';
+    if (COMPOSE_SNIFF.test(text) && COMPOSE_SERVICE_ENTRY.test(text)) return 'compose';
+    return undefined;
+  }
+
+  if (languageId === 'json' || languageId === 'jsonc' || JSON_EXTENSION.test(name)) {
+    if (text.includes('"containerDefinitions"') || text.includes('"ContainerDefinitions"')) return 'ecs';
+    return undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,182 @@
+// One parsed document version, shared by every rule. Each parse is made on first use and kept
+// for the life of this version; a TypeScript source is re-parsed incrementally from the
+// previous version of the same document when there is one.
+
+import { ts } from 'ts-morph';
+import { LineCounter, parseAllDocuments, type Document as YamlDocument } from 'yaml';
+import { parseTree, type Node as JsonNode, type ParseError as JsonParseError, printParseErrorCode } from 'jsonc-parser';
+import { DockerfileParser, type Dockerfile } from 'dockerfile-ast';
+import type { DocumentKind } from './types';
+import { LineIndex } from './lines';
+import { isHelmTemplate } from './classify';
+import { maskTemplateActions } from './helm';
+
+export interface YamlParse {
+  documents: YamlDocument.Parsed[];
+  lineCounter: LineCounter;
+  /** True when template actions (`{{ }}`) were blanked out before parsing (Helm). */
+  templated: boolean;
+  /** Offsets of the template actions that were blanked out, in order. */
+  templateActions: Array<[number, number]>;
+}
+
+export interface JsonParse {
+  root: JsonNode | undefined;
+  errors: JsonParseError[];
+}
+
+/** Why a document could not be analysed (in full), at most one per document. */
+export interface ParseProblem {
+  start: number;
+  end: number;
+  message: string;
+}
+
+export interface DocumentInput {
+  /** Absolute path with forward slashes. */
+  path: string;
+  /** Path relative to the workspace folder (or the CLI's root), forward slashes. */
+  relativePath: string;
+  text: string;
+  kind: DocumentKind;
+  version?: number;
+}
+
+export class ParsedDocument {
+  readonly path: string;
+  readonly relativePath: string;
+  readonly text: string;
+  readonly kind: DocumentKind;
+  readonly version: number;
+  readonly lines: LineIndex;
+
+  private sourceFileCache: ts.SourceFile | undefined;
+  private yamlCache: YamlParse | undefined;
+  private jsonCache: JsonParse | undefined;
+  private dockerfileCache: Dockerfile | undefined;
+  private previous: ParsedDocument | undefined;
+
+  constructor(input: DocumentInput, previous?: ParsedDocument) {
+    this.path = input.path;
+    this.relativePath = input.relativePath;
+    this.text = input.text;
+    this.kind = input.kind;
+    this.version = input.version ?? 0;
+    this.lines = new LineIndex(input.text);
+    if (previous && previous.kind === 'js' && previous.path === input.path) this.previous = previous;
+  }
+
+  /** The TypeScript syntax tree (parents set), for `js` documents. */
+  get sourceFile(): ts.SourceFile {
+    if (!this.sourceFileCache) {
+      const previousTree = this.previous?.takeSourceFile();
+      this.previous = undefined;
+      this.sourceFileCache = previousTree
+        ? ts.updateSourceFile(previousTree, this.text, changeRange(previousTree.text, this.text))
+        : ts.createSourceFile(this.path, this.text, ts.ScriptTarget.Latest, true, scriptKind(this.path));
+    }
+    return this.sourceFileCache;
+  }
+
+  /**
+   * Hands this version's tree to the next version of the document. The incremental parser reuses
+   * (and may change) its nodes, so this document must not use the tree afterwards.
+   */
+  private takeSourceFile(): ts.SourceFile | undefined {
+    const tree = this.sourceFileCache;
+    this.sourceFileCache = undefined;
+    return tree;
+  }
+
+  get yaml(): YamlParse {
+    if (!this.yamlCache) {
+      const templated = isHelmTemplate(this.path, this.text);
+      const { text, actions } = templated ? maskTemplateActions(this.text) : { text: this.text, actions: [] };
+      const lineCounter = new LineCounter();
+      const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: !templated, prettyErrors: false });
+      this.yamlCache = {
+        documents: Array.isArray(documents) ? documents : [],
+        lineCounter,
+        templated,
+        templateActions: actions,
+      };
+    }
+    return this.yamlCache;
+  }
+
+  get json(): JsonParse {
+    if (!this.jsonCache) {
+      const errors: JsonParseError[] = [];
+      const root = parseTree(this.text, errors, { allowTrailingComma: true, disallowComments: false });
+      this.jsonCache = { root, errors };
+    }
+    return this.jsonCache;
+  }
+
+  get dockerfile(): Dockerfile {
+    if (!this.dockerfileCache) this.dockerfileCache = DockerfileParser.parse(this.text);
+    return this.dockerfileCache;
+  }
+
+  /** The reason this document cannot be analysed (in full), if there is one. */
+  parseProblem(): ParseProblem | undefined {
+    switch (this.kind) {
+      case 'kubernetes':
+      case 'compose': {
+        const { documents, templated } = this.yaml;
+        // In a template, what does not parse is almost always the template language: say nothing.
+        if (templated) return undefined;
+        for (const document of documents) {
+          const error = document.errors[0];
+          if (!error) continue;
+          const [start, end] = error.pos;
+          const { line, col } = error.linePos?.[0] ?? { line: 0, col: 0 };
+          const firstLine = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+          const others = documents.length > 1 ? '; the other documents in this file are still checked' : '';
+          return {
+            start,
+            end: Math.max(end, start + 1),
+            message: `YAML syntax error at line ${line}, column ${col}: ${firstLine}. This document is not checked${others}.`,
+          };
+        }
+        return undefined;
+      }
+      case 'ecs': {
+        const error = this.json.errors[0];
+        if (!error) return undefined;
+        const { line, character } = this.lines.positionAt(error.offset);
+        return {
+          start: error.offset,
+          end: error.offset + Math.max(1, error.length),
+          message: `JSON syntax error at line ${line + 1}, column ${character + 1}: ${printParseErrorCode(error.error)}. The file is not checked.`,
+        };
+      }
+      default:
+        return undefined;
+    }
+  }
+}
+
+function scriptKind(path: string): ts.ScriptKind {
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.tsx')) return ts.ScriptKind.TSX;
+  if (lower.endsWith('.jsx')) return ts.ScriptKind.JSX;
+  if (/\.[cm]?ts$/.test(lower)) return ts.ScriptKind.TS;
+  return ts.ScriptKind.JS;
+}
+
+/** The smallest single span that turns `before` into `after` (common prefix and suffix). */
+export function changeRange(before: string, after: string): ts.TextChangeRange {
+  const max = Math.min(before.length, after.length);
+  let prefix = 0;
+  while (prefix < max && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (
+    suffix < max - prefix &&
+    before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)
+  ) {
+    suffix++;
+  }
+  const span = ts.createTextSpan(prefix, before.length - suffix - prefix);
+  return ts.createTextChangeRange(span, after.length - suffix - prefix);
+}

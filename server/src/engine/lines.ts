@@ -1,0 +1,75 @@
+/** Offsets <-> zero-based line/character, computed once per text. */
+export class LineIndex {
+  private starts: number[] | undefined;
+
+  constructor(private readonly text: string) {}
+
+  private lineStarts(): number[] {
+    if (!this.starts) {
+      const starts = [0];
+      const text = this.text;
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 13 /* \r */) {
+          if (text.charCodeAt(i + 1) === 10) i++;
+          starts.push(i + 1);
+        } else if (c === 10 /* \n */) {
+          starts.push(i + 1);
+        }
+      }
+      this.starts = starts;
+    }
+    return this.starts;
+  }
+
+  get lineCount(): number {
+    return this.lineStarts().length;
+  }
+
+  /** Zero-based line and character of an offset (clamped to the text). */
+  positionAt(offset: number): { line: number; character: number } {
+    const starts = this.lineStarts();
+    const clamped = Math.max(0, Math.min(offset, this.text.length));
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid] <= clamped) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low, character: clamped - starts[low] };
+  }
+
+  /** Offset of a zero-based line/character (clamped to the line's end). */
+  offsetAt(position: { line: number; character: number }): number {
+    const starts = this.lineStarts();
+    if (position.line >= starts.length) return this.text.length;
+    if (position.line < 0) return 0;
+    const lineStart = starts[position.line];
+    const lineEnd = this.lineEnd(position.line);
+    return Math.max(lineStart, Math.min(lineStart + position.character, lineEnd));
+  }
+
+  lineStart(line: number): number {
+    return this.lineStarts()[line] ?? this.text.length;
+  }
+
+  /** Offset just past the last character of `line`, before its line break. */
+  lineEnd(line: number): number {
+    const starts = this.lineStarts();
+    let end = line + 1 < starts.length ? starts[line + 1] : this.text.length;
+    if (end > starts[line] && this.text.charCodeAt(end - 1) === 10) end--;
+    if (end > starts[line] && this.text.charCodeAt(end - 1) === 13) end--;
+    return end;
+  }
+
+  lineText(line: number): string {
+    return this.text.slice(this.lineStart(line), this.lineEnd(line));
+  }
+
+  /** The line break the file uses (the first one found), `\n` when it has none. */
+  get eol(): string {
+    const i = this.text.indexOf('\n');
+    return i > 0 && this.text.charCodeAt(i - 1) === 13 ? '\r\n' : '\n';
+  }
+}

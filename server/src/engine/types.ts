@@ -1,0 +1,96 @@
+// The engine's vocabulary. Nothing here knows about LSP or the terminal: positions are
+// offsets into the document's text (UTF-16 code units, as JavaScript strings index them).
+
+import type { ParsedDocument } from './document';
+import type { WorkspaceFacts } from './workspace-facts';
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'information', 'hint'];
+/** A rule's configured level: a severity, or `off`. */
+export type RuleLevel = Severity | 'off';
+
+/** Which analyser a file gets. */
+export type DocumentKind = 'js' | 'kubernetes' | 'compose' | 'ecs' | 'dockerfile';
+export const DOCUMENT_KINDS: readonly DocumentKind[] = ['js', 'kubernetes', 'compose', 'ecs', 'dockerfile'];
+
+export type RuleFamily = 'timeouts' | 'logging' | 'shutdown' | 'manifests';
+
+/** A replacement of `text.slice(start, end)` by `newText`. */
+export interface TextEdit {
+  start: number;
+  end: number;
+  newText: string;
+  /**
+   * The same edit as a snippet (`${1:10_000}` placeholders), for clients that accept snippet
+   * edits in a workspace edit. `newText` must be what the snippet expands to at its defaults.
+   */
+  snippet?: string;
+}
+
+export interface Fix {
+  title: string;
+  /** Applying it cannot change behaviour beyond the rule's intent; only safe fixes go into fix-all. */
+  safe: boolean;
+  edits: TextEdit[];
+}
+
+/** What a rule reports. `data` must be plain JSON: it travels in `Diagnostic.data`. */
+export interface RuleFinding {
+  start: number;
+  end: number;
+  message: string;
+  data?: JsonValue;
+}
+
+/** A finding after the engine has attached its rule and effective severity. */
+export interface Finding extends RuleFinding {
+  ruleId: string;
+  severity: Severity;
+}
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export interface OptionSpec {
+  type: 'number' | 'boolean' | 'string' | 'string[]';
+  default: JsonValue;
+  description: string;
+  minimum?: number;
+}
+
+export interface RuleContext<O = Record<string, unknown>> {
+  doc: ParsedDocument;
+  /** The rule's options: its declared defaults overlaid with the user's configuration. */
+  options: O;
+  /** Read-only facts about other files of the workspace (workspace rules only use it). */
+  workspace: WorkspaceFacts;
+}
+
+export interface RuleExample {
+  /** A path that classifies the snippet: `src/server.ts`, `deploy/api.yaml`, `Dockerfile`. */
+  path: string;
+  code: string;
+}
+
+export interface RuleDocs {
+  whatItDoes: string;
+  whyItMatters: string;
+  example: RuleExample;
+  useInstead: RuleExample;
+  fixSafety: string;
+  references: string[];
+}
+
+export interface Rule<O = any> {
+  /** kebab-case, names the bad pattern; fits a Kubernetes annotation key (no slash). */
+  id: string;
+  family: RuleFamily;
+  kinds: readonly DocumentKind[];
+  defaultSeverity: Severity;
+  /** Whether fixes exist and how safe the usual one is. */
+  fix: 'safe' | 'unsafe' | 'sometimes-safe' | 'none';
+  summary: string;
+  options?: Record<string, OptionSpec>;
+  docs: RuleDocs;
+  check(ctx: RuleContext<O>): RuleFinding[];
+  fixes?(finding: RuleFinding, ctx: RuleContext<O>): Fix[];
+}

@@ -1,0 +1,3 @@
+import type { Rule } from '../../engine/types';
+
+export const shutdownRules: Rule[] = [];
