@@ -1,0 +1,186 @@
+// `.prodready.yaml`: the nearest file above a document applies, merged with the ones above it up
+// to the root (the workspace folder, or the CLI's starting point). The CLI and the server both
+// read it through this module, so they always agree.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node as YamlNode } from 'yaml';
+import type { Registry } from '../rules/registry';
+import { CONFIG_FILE_NAME } from './classify';
+import { EMPTY_CONFIG, mergeConfig, readRules, type Config, type ConfigProblem, type ManifestIgnore } from './config';
+
+export interface ConfigFileProblem extends ConfigProblem {
+  /** Offsets in the config file's text. */
+  start: number;
+  end: number;
+}
+
+export interface ConfigFile {
+  path: string;
+  config: Partial<Config>;
+  problems: ConfigFileProblem[];
+  /** True when the file could not be read or parsed at all (nothing in it applies). */
+  unusable: boolean;
+}
+
+/** Parses the text of one `.prodready.yaml`. Exclude globs come back relative to `rootDir`. */
+export function parseConfigFile(text: string, filePath: string, registry: Registry, rootDir?: string): ConfigFile {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const problems: ConfigFileProblem[] = [];
+  if (doc.errors.length > 0) {
+    const error = doc.errors[0];
+    const line = error.linePos?.[0];
+    problems.push({
+      path: [],
+      start: error.pos[0],
+      end: Math.max(error.pos[1], error.pos[0] + 1),
+      message: `${CONFIG_FILE_NAME} is not valid YAML${line ? ` (line ${line.line}, column ${line.col})` : ''}: ${error.message.split('\n')[0]}`,
+    });
+    return { path: filePath, config: {}, problems, unusable: true };
+  }
+  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  const locate = (keys: Array<string | number>): [number, number] => {
+    let node: YamlNode | null | undefined = doc.contents as YamlNode | null;
+    let range: [number, number] = [0, Math.min(text.length, 1)];
+    for (const key of keys) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(key));
+        if (!pair) break;
+        const keyNode = pair.key as YamlNode;
+        if (keyNode.range) range = [keyNode.range[0], keyNode.range[1]];
+        node = pair.value as YamlNode | null;
+        if (node?.range && keys.indexOf(key) === keys.length - 1 && !isMap(node) && !isSeq(node)) range = [node.range[0], node.range[1]];
+      } else if (isSeq(node) && typeof key === 'number') {
+        node = node.items[key] as YamlNode | null;
+        if (node?.range) range = [node.range[0], node.range[1]];
+      } else break;
+    }
+    return range;
+  };
+  const plain: ConfigProblem[] = [];
+  const config: Partial<Config> = {};
+  if (raw === null || raw === undefined) return { path: filePath, config, problems, unusable: false };
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    plain.push({ path: [], message: `${CONFIG_FILE_NAME} must be a map with keys rules, exclude, ignore, requireReason.` });
+  } else {
+    const record = raw as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      if (!['rules', 'exclude', 'ignore', 'requireReason'].includes(key)) {
+        plain.push({ path: [key], message: `Unknown key '${key}': ${CONFIG_FILE_NAME} takes rules, exclude, ignore, requireReason.` });
+      }
+    }
+    config.rules = readRules(record.rules, registry, plain);
+    if (record.exclude !== undefined) {
+      if (Array.isArray(record.exclude) && record.exclude.every((g) => typeof g === 'string')) {
+        const dir = path.dirname(filePath);
+        const prefix = rootDir ? path.relative(rootDir, dir).split(path.sep).join('/') : '';
+        config.exclude = (record.exclude as string[]).map((glob) => (prefix ? `${prefix}/${glob.replace(/^\.\//, '')}` : glob.replace(/^\.\//, '')));
+      } else {
+        plain.push({ path: ['exclude'], message: '`exclude` must be a list of glob patterns.' });
+      }
+    }
+    if (record.ignore !== undefined) config.ignore = readIgnores(record.ignore, registry, plain);
+    if (record.requireReason !== undefined) {
+      if (typeof record.requireReason === 'boolean') config.requireReason = record.requireReason;
+      else plain.push({ path: ['requireReason'], message: '`requireReason` must be true or false.' });
+    }
+  }
+  for (const problem of plain) {
+    const [start, end] = locate(problem.path);
+    problems.push({ ...problem, start, end });
+  }
+  return { path: filePath, config, problems, unusable: false };
+}
+
+function readIgnores(raw: unknown, registry: Registry, problems: ConfigProblem[]): ManifestIgnore[] {
+  if (!Array.isArray(raw)) {
+    problems.push({ path: ['ignore'], message: '`ignore` must be a list of { rule, kind, name, namespace }.' });
+    return [];
+  }
+  const ignores: ManifestIgnore[] = [];
+  raw.forEach((entry, i) => {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      problems.push({ path: ['ignore', i], message: 'Each ignore is a map: { rule, kind, name, namespace }.' });
+      return;
+    }
+    const e = entry as Record<string, unknown>;
+    if (typeof e.rule !== 'string' || !registry.get(e.rule)) {
+      problems.push({ path: ['ignore', i], message: `Ignore entry ${i + 1} needs 'rule' set to a known rule id.` });
+      return;
+    }
+    const bad = Object.keys(e).find((k) => !['rule', 'kind', 'name', 'namespace'].includes(k) || typeof e[k] !== 'string');
+    if (bad) {
+      problems.push({ path: ['ignore', i, bad], message: `Ignore entry ${i + 1}: '${bad}' is not one of rule, kind, name, namespace (strings).` });
+      return;
+    }
+    ignores.push(e as unknown as ManifestIgnore);
+  });
+  return ignores;
+}
+
+/**
+ * Reads config files from disk with a small cache keyed by modification time, so that finding the
+ * configuration of a document costs a few `stat` calls, not a parse.
+ */
+export class ConfigLoader {
+  private readonly files = new Map<string, { mtimeMs: number; size: number; file: ConfigFile }>();
+
+  constructor(private readonly registry: Registry) {}
+
+  /** The `.prodready.yaml` files that apply to `filePath`, from `rootDir` down to the nearest. */
+  configFilesFor(filePath: string, rootDir: string): ConfigFile[] {
+    const found: ConfigFile[] = [];
+    let dir = path.dirname(path.resolve(filePath));
+    const root = path.resolve(rootDir);
+    for (;;) {
+      const candidate = path.join(dir, CONFIG_FILE_NAME);
+      const file = this.read(candidate, root);
+      if (file) found.unshift(file);
+      if (dir === root || !dir.startsWith(root + path.sep)) break;
+      const parent = path.dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+    return found;
+  }
+
+  /** The merged configuration for `filePath`, on top of `base` (the editor's settings). */
+  configFor(filePath: string, rootDir: string, base: Config = EMPTY_CONFIG): Config {
+    let config = base;
+    for (const file of this.configFilesFor(filePath, rootDir)) config = mergeConfig(config, file.config);
+    return config;
+  }
+
+  /** A config file read from disk (cached by mtime), or undefined when there is none. */
+  read(filePath: string, rootDir?: string): ConfigFile | undefined {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(filePath);
+    } catch {
+      this.files.delete(filePath);
+      return undefined;
+    }
+    if (!stat.isFile()) return undefined;
+    const cached = this.files.get(filePath);
+    if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.file;
+    let file: ConfigFile;
+    try {
+      file = parseConfigFile(fs.readFileSync(filePath, 'utf8'), filePath, this.registry, rootDir);
+    } catch (error) {
+      file = {
+        path: filePath,
+        config: {},
+        unusable: true,
+        problems: [{ path: [], start: 0, end: 0, message: `${CONFIG_FILE_NAME} cannot be read: ${(error as Error).message}` }],
+      };
+    }
+    this.files.set(filePath, { mtimeMs: stat.mtimeMs, size: stat.size, file });
+    return file;
+  }
+
+  forget(filePath?: string): void {
+    if (filePath) this.files.delete(filePath);
+    else this.files.clear();
+  }
+}

@@ -1,0 +1,40 @@
+// From a file's text to something the rules can read, or a clear reason why not.
+
+import { classify } from './classify';
+import { ParsedDocument } from './document';
+import type { Finding } from './types';
+import { ENGINE_RULE_IDS } from './analyze';
+
+/** Files larger than this are not analysed (setting `prodready.maxFileSizeKb`). */
+export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
+
+export interface SourceInput {
+  path: string;
+  relativePath: string;
+  text: string;
+  languageId?: string;
+  version?: number;
+}
+
+export type Prepared =
+  | { status: 'document'; doc: ParsedDocument }
+  | { status: 'skipped'; notice: Finding }
+  | { status: 'ignored' };
+
+export function prepare(input: SourceInput, maxBytes = DEFAULT_MAX_FILE_BYTES, previous?: ParsedDocument): Prepared {
+  const kind = classify(input.path, input.text.slice(0, 65536), input.languageId);
+  if (!kind) return { status: 'ignored' };
+  const firstLineEnd = input.text.slice(0, 200).search(/\r?\n|$/);
+  const notice = (message: string): Prepared => ({
+    status: 'skipped',
+    notice: { start: 0, end: Math.max(0, firstLineEnd), message, ruleId: ENGINE_RULE_IDS.skipped, severity: 'information' },
+  });
+  if (input.text.length > maxBytes) {
+    const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+    return notice(`Not analysed: the file is ${mb(input.text.length)}, over the ${mb(maxBytes)} limit (setting prodready.maxFileSizeKb).`);
+  }
+  if (input.text.slice(0, 8192).includes('\0')) {
+    return notice('Not analysed: the file holds binary data.');
+  }
+  return { status: 'document', doc: new ParsedDocument({ ...input, kind }, previous) };
+}
