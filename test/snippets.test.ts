@@ -263,6 +263,17 @@ const CASES: SnippetCase[] = [
     },
   },
   {
+    prefix: 'pr-logger-fastify',
+    path: 'src/app.ts',
+    host: `${MARKER}\n\nfastify.get('/orders/:id', async (request) => {\n\trequest.log.info({ orderId: request.params.id }, 'order requested');\n\treturn { id: request.params.id };\n});\n`,
+    indent: '  ',
+    guards: LOGGING_RULES,
+    control: {
+      text: `import Fastify from 'fastify';\n\nexport const fastify = Fastify();\n\nfastify.get('/orders/:id', async (request) => {\n\tconsole.info(\`order \${request.params.id} requested\`);\n\treturn { id: request.params.id };\n});\n`,
+      fires: ['console-log'],
+    },
+  },
+  {
     prefix: 'pr-config-env',
     path: 'src/config.ts',
     host: `${MARKER}\n`,
@@ -709,6 +720,10 @@ describe('each snippet, expanded at its defaults in a realistic file', () => {
           const active = control.fires.filter((id) => registry.get(id));
           const pending = control.fires.filter((id) => !registry.get(id));
           if (pending.length > 0) t.diagnostic(`not registered yet, checked once they land: ${pending.join(', ')}`);
+          const language = byPrefix.get(c.prefix)!.language;
+          if (language === 'javascript') assert.deepEqual(typescriptErrors(c.path, control.text), [], 'the control parses');
+          if (language === 'yaml') yamlDocuments(control.text);
+          if (language === 'json') JSON.parse(control.text);
           const fired = new Set(findings(c.path, control.text).map((f) => f.ruleId));
           for (const id of active) assert.ok(fired.has(id), `${id} does not fire on the naive version, so the guard proves nothing:\n${control.text}`);
         });
