@@ -23,6 +23,8 @@ import {
   SNIPPETS_DIR,
   SNIPPET_FILES,
   expandSnippet,
+  expectedInsertion,
+  indentOptionsFor,
   insertIntoHost,
   parseSnippet,
   prefixesOf,
@@ -483,7 +485,7 @@ function expandAtDefaults(snippet: SnippetDefinition): string {
 function build(c: SnippetCase): { text: string; start: number; end: number } {
   const snippet = byPrefix.get(c.prefix);
   assert.ok(snippet, `no snippet with prefix ${c.prefix}`);
-  return insertIntoHost(c.host, MARKER, expandAtDefaults(snippet), c.indent);
+  return insertIntoHost(c.host, MARKER, expandAtDefaults(snippet), indentOptionsFor(c.indent));
 }
 
 /** The workspace is this one file: no other file handles SIGTERM. */
@@ -811,7 +813,15 @@ describe('the snippet expander', () => {
 
   test('insertion indents following lines like the editor', () => {
     const host = 'spec:\n  containers:\n    - name: api\n      <<snippet>>\n';
-    const { text } = insertIntoHost(host, MARKER, 'a:\n\tb: 1\n', '  ');
+    const { text } = insertIntoHost(host, MARKER, 'a:\n  b: 1\n', indentOptionsFor('  '));
     assert.equal(text, 'spec:\n  containers:\n    - name: api\n      a:\n        b: 1\n');
+    // Tabs in a body become the document's indentation, combined with the line's own.
+    assert.equal(insertIntoHost('\t<<snippet>>', MARKER, 'if (x) {\n\ty();\n}', indentOptionsFor('  ')).text, '\tif (x) {\n    y();\n  }');
+    assert.equal(insertIntoHost('  <<snippet>>', MARKER, 'a\n\tb', indentOptionsFor('\t')).text, '  a\n\tb');
+  });
+
+  test('the expected insertion for an editor test keeps what VS Code leaves (the line after $0)', () => {
+    const text = expectedInsertion('pr-k8s-resources', '          ', { tabSize: 2, insertSpaces: true });
+    assert.equal(text, 'resources:\n            requests:\n              cpu: 100m\n              memory: 128Mi\n            limits:\n              cpu: 500m\n              memory: 512Mi\n          ');
   });
 });

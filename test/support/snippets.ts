@@ -368,27 +368,47 @@ export function expandSnippet(body: string | string[], resolve: VariableResolver
   return { text: render(nodes), tabstops: order, variables: [...variables].sort(), conflicts: [...conflicts].sort((a, b) => a - b) };
 }
 
+/** The editor's indentation settings for a document (VS Code's `editor.tabSize` / `editor.insertSpaces`). */
+export interface IndentOptions {
+  tabSize: number;
+  insertSpaces: boolean;
+}
+
+/** `'  '` -> 2 spaces, `'\t'` -> tabs (shown 4 wide): the indentation unit a host file uses. */
+export function indentOptionsFor(unit: string): IndentOptions {
+  return unit === '\t' ? { tabSize: 4, insertSpaces: false } : { tabSize: unit.length, insertSpaces: true };
+}
+
+/** Leading whitespace rewritten in the document's indentation style (VS Code's `normalizeIndentation`). */
+export function normalizeIndentation(whitespace: string, { tabSize, insertSpaces }: IndentOptions): string {
+  let columns = 0;
+  for (const ch of whitespace) columns = ch === '\t' ? columns + tabSize - (columns % tabSize) : columns + 1;
+  if (insertSpaces) return ' '.repeat(columns);
+  return '\t'.repeat(Math.floor(columns / tabSize)) + ' '.repeat(columns % tabSize);
+}
+
 /**
- * What the editor does with the expanded text when it inserts it at the start of `line`'s
- * content: each following line gets the insertion line's indentation, and leading tabs become
- * the editor's indentation unit (VS Code's `SnippetSession.adjustWhitespace`).
+ * What the editor does with the expanded text when it inserts it where `lineIndentation` ends:
+ * every following line gets that indentation in front of its own, and the combined leading
+ * whitespace is rewritten in the document's style (VS Code's `SnippetSession.adjustWhitespace`).
  */
-export function indentForInsertion(text: string, lineIndentation: string, indentUnit: string): string {
+export function indentForInsertion(text: string, lineIndentation: string, options: IndentOptions): string {
   return text
-    .split('\n')
+    .split(/\r\n|\r|\n/)
     .map((line, i) => {
-      const leading = /^\t*/.exec(line)![0];
-      const rest = indentUnit.repeat(leading.length) + line.slice(leading.length);
-      return i === 0 || rest === '' ? rest : lineIndentation + rest;
+      if (i === 0) return line;
+      const leading = /^[ \t]*/.exec(line)![0];
+      return normalizeIndentation(lineIndentation + leading, options) + line.slice(leading.length);
     })
     .join('\n');
 }
 
 /**
  * Replaces the line holding `marker` in `host` with the snippet, inserted at that line's
- * indentation. Returns the new text and where the snippet sits in it.
+ * indentation. The whitespace-only line the final `$0` leaves behind is dropped. Returns the new
+ * text and where the snippet sits in it.
  */
-export function insertIntoHost(host: string, marker: string, expanded: string, indentUnit: string): { text: string; start: number; end: number } {
+export function insertIntoHost(host: string, marker: string, expanded: string, options: IndentOptions): { text: string; start: number; end: number } {
   const at = host.indexOf(marker);
   if (at < 0) throw new Error(`host has no ${marker}`);
   if (host.indexOf(marker, at + 1) >= 0) throw new Error(`host has ${marker} twice`);
@@ -396,11 +416,23 @@ export function insertIntoHost(host: string, marker: string, expanded: string, i
   const indentation = host.slice(lineStart, at);
   if (indentation.trim() !== '') throw new Error(`${marker} must be alone on its line`);
   const lineEnd = host.indexOf('\n', at);
-  const inserted = indentForInsertion(expanded, indentation, indentUnit).replace(/\n[ \t]*$/, '');
+  const inserted = indentForInsertion(expanded, indentation, options).replace(/\n[ \t]*$/, '');
   const start = lineStart + indentation.length;
   const before = host.slice(0, start);
   const after = lineEnd < 0 ? '' : host.slice(lineEnd);
   return { text: before + inserted + after, start, end: start + inserted.length };
+}
+
+/**
+ * The text VS Code inserts for a contributed snippet accepted at its defaults, typed at the end of
+ * `lineIndentation` in a document with these indentation settings: what an editor test compares with.
+ */
+export function expectedInsertion(prefix: string, lineIndentation = '', options: IndentOptions = { tabSize: 4, insertSpaces: true }, variables: Record<string, string> = {}): string {
+  for (const { file, language } of SNIPPET_FILES) {
+    const snippet = readSnippetFile(file, language).snippets.find((s) => prefixesOf(s).includes(prefix));
+    if (snippet) return indentForInsertion(expandSnippet(snippet.body, (name) => variables[name]).text, lineIndentation, options);
+  }
+  throw new Error(`no snippet with prefix ${prefix}`);
 }
 
 export interface SnippetDefinition {
