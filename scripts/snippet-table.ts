@@ -10,7 +10,7 @@ const SNIPPETS_DIR = path.resolve(__dirname, '..', 'snippets');
 /** Each snippet file, in README order, with the languages package.json contributes it for. */
 const FILES: ReadonlyArray<{ file: string; languages: string }> = [
   { file: 'javascript.code-snippets', languages: 'JavaScript, TypeScript (and JSX/TSX)' },
-  { file: 'yaml.code-snippets', languages: 'YAML' },
+  { file: 'yaml.code-snippets', languages: 'YAML, Docker Compose' },
   { file: 'json.code-snippets', languages: 'JSON, JSONC' },
   { file: 'dockerfile.code-snippets', languages: 'Dockerfile' },
 ];

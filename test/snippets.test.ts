@@ -604,7 +604,11 @@ describe('snippet files', () => {
     const contributed = manifest.contributes?.snippets;
     if (contributed === undefined) return;
     const expected = SNIPPET_FILES.flatMap((f) => f.languages.map((language) => `${language} -> ./snippets/${f.file}`)).sort();
-    assert.deepEqual(contributed.map((s) => `${s.language} -> ./${path.posix.normalize(s.path)}`).sort(), expected);
+    assert.deepEqual(
+      contributed.map((s) => `${s.language} -> ./${path.posix.normalize(s.path)}`).sort(),
+      expected,
+      'contributes.snippets should list each file for each language above (compose files have the language id dockercompose)',
+    );
   });
 
   test('prefixes are unique across files and follow pr-<kebab-case>', () => {

@@ -457,7 +457,9 @@ export const SNIPPETS_DIR = path.resolve(__dirname, '..', '..', 'snippets');
 /** The snippet files package.json contributes, and the languages each is contributed for. */
 export const SNIPPET_FILES: ReadonlyArray<{ file: string; language: SnippetLanguage; languages: string[] }> = [
   { file: 'javascript.code-snippets', language: 'javascript', languages: ['javascript', 'typescript', 'javascriptreact', 'typescriptreact'] },
-  { file: 'yaml.code-snippets', language: 'yaml', languages: ['yaml'] },
+  // VS Code gives compose files (docker-compose*.yml, compose*.yaml) their own language id,
+  // `dockercompose`: without it the compose snippets never show up where they are needed.
+  { file: 'yaml.code-snippets', language: 'yaml', languages: ['yaml', 'dockercompose'] },
   { file: 'json.code-snippets', language: 'json', languages: ['json', 'jsonc'] },
   { file: 'dockerfile.code-snippets', language: 'dockerfile', languages: ['dockerfile'] },
 ];
