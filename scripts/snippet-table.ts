@@ -1,6 +1,6 @@
 // The README's snippet table, generated from `snippets/*.code-snippets` so that it cannot drift
-// from what the extension ships. The README generator embeds `snippetTable()`; run directly, this
-// prints it.
+// from what the extension ships. `npm run gen` embeds `snippetTable()` between the README's
+// snippets markers; run directly, this prints it.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -34,7 +34,7 @@ export function snippetTable(dir: string = SNIPPETS_DIR): string {
       rows.push(`| ${prefixes.map((p) => `\`${p}\``).join(', ')} | ${languages} | ${cell(snippet.description ?? '')} |`);
     }
   }
-  return `${rows.join('\n')}\n`;
+  return rows.join('\n');
 }
 
-if (require.main === module) process.stdout.write(snippetTable());
+if (require.main === module) process.stdout.write(`${snippetTable()}\n`);
