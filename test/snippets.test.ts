@@ -813,6 +813,8 @@ describe('the snippet expander', () => {
     assert.throws(() => parseSnippet('${1|a,b}'), SnippetSyntaxError);
     assert.throws(() => parseSnippet('${ 1}'), SnippetSyntaxError);
     assert.throws(() => parseSnippet('${1/(a/b/}'), SnippetSyntaxError);
+    assert.throws(() => parseSnippet('${1|a|b|}'), SnippetSyntaxError);
+    assert.throws(() => parseSnippet('${0|a,b|}'), SnippetSyntaxError);
   });
 
   test('insertion indents following lines like the editor', () => {

@@ -120,6 +120,7 @@ class Parser {
         return { type: 'tabstop', index, children };
       }
       if (next === '|') {
+        if (index === 0) throw new SnippetSyntaxError('the final tabstop $0 cannot be a choice', start);
         this.pos += 1;
         const choice = this.choice(start);
         return { type: 'tabstop', index, children: [{ type: 'text', value: choice[0] }], choice };
@@ -155,14 +156,17 @@ class Parser {
     let current = '';
     while (this.pos < this.src.length) {
       const ch = this.src[this.pos];
-      if (ch === '\\' && ',|\\$}'.includes(this.src[this.pos + 1] ?? '')) {
+      if (ch === '\\' && ',|\\'.includes(this.src[this.pos + 1] ?? '')) {
         current += this.src[this.pos + 1];
         this.pos += 2;
       } else if (ch === ',') {
         options.push(current);
         current = '';
         this.pos += 1;
-      } else if (ch === '|' && this.src[this.pos + 1] === '}') {
+      } else if (ch === '|') {
+        // VS Code reads an unescaped `|` as the end of the choice; anything but `|}` makes the
+        // whole `${n|...` plain text there.
+        if (this.src[this.pos + 1] !== '}') throw new SnippetSyntaxError("a choice ends with '|}' (escape a literal '|' as '\\|')", start);
         options.push(current);
         this.pos += 2;
         if (options.some((o) => o === '')) throw new SnippetSyntaxError('empty choice option', start);
