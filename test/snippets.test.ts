@@ -364,7 +364,7 @@ const CASES: SnippetCase[] = [
     host: dockerfile(MARKER),
     indent: '  ',
     guards: ['dockerfile-missing-healthcheck'],
-    control: { text: dockerfile(''), fires: ['dockerfile-missing-healthcheck'] },
+    control: { text: dockerfile(), fires: ['dockerfile-missing-healthcheck'] },
   },
   {
     prefix: 'pr-docker-healthcheck-node',
@@ -442,25 +442,28 @@ function ecsTaskDefinition(containers: string): string {
   return `{\n  "family": "orders",\n  "networkMode": "awsvpc",\n  "requiresCompatibilities": ["FARGATE"],\n  "cpu": "512",\n  "memory": "1024",\n  "containerDefinitions": [\n${containers}\n  ]\n}\n`;
 }
 
-function dockerfile(marker: string): string {
-  return `# syntax=docker/dockerfile:1
-FROM node:20-slim AS build
-WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm ci
-COPY . .
-RUN npm run build && npm prune --omit=dev
-
-FROM node:20-slim
-ENV NODE_ENV=production
-WORKDIR /app
-COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/dist ./dist
-USER node
-EXPOSE 8080
-${marker}
-CMD ["node", "dist/server.js"]
-`.replace('\n\nCMD', '\nCMD');
+/** A two-stage Node.js image; `insert` (the marker) goes on its own line before the final CMD. */
+function dockerfile(insert?: string): string {
+  return [
+    '# syntax=docker/dockerfile:1',
+    'FROM node:20-slim AS build',
+    'WORKDIR /app',
+    'COPY package.json package-lock.json ./',
+    'RUN npm ci',
+    'COPY . .',
+    'RUN npm run build && npm prune --omit=dev',
+    '',
+    'FROM node:20-slim',
+    'ENV NODE_ENV=production',
+    'WORKDIR /app',
+    'COPY --from=build /app/node_modules ./node_modules',
+    'COPY --from=build /app/dist ./dist',
+    'USER node',
+    'EXPOSE 8080',
+    ...(insert ? [insert] : []),
+    'CMD ["node", "dist/server.js"]',
+    '',
+  ].join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------
