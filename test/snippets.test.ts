@@ -640,6 +640,7 @@ describe('snippet files', () => {
       const numbered = expansion.tabstops.filter((n) => n !== 0);
       assert.deepEqual(numbered, numbered.map((_, i) => i + 1), `${name}: tabstops should run 1..n without gaps`);
       assert.ok(numbered.length > 0, `${name}: has placeholders to fill in`);
+      assert.ok(s.isFileTemplate === undefined || s.isFileTemplate === true, `${name}: isFileTemplate is true or absent`);
       assert.equal(s.body.join('\n').includes('$0'), true, `${name}: sets the final cursor ($0)`);
       for (const line of s.body) {
         if (s.language === 'javascript' || s.language === 'json') {

@@ -445,6 +445,8 @@ export interface SnippetDefinition {
   body: string | string[];
   description?: string;
   scope?: string;
+  /** Offered by "Snippets: Fill File with Snippet" for a new file. */
+  isFileTemplate?: boolean;
 }
 
 export interface SnippetFile {
