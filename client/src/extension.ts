@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import { commands, window, workspace, Uri, type ExtensionContext } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
-const LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'yaml', 'json', 'jsonc', 'dockerfile'];
+// VS Code gives compose files their own language id, `dockercompose`.
+const LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'yaml', 'dockercompose', 'json', 'jsonc', 'dockerfile'];
 
 let client: LanguageClient | undefined;
 
