@@ -1,0 +1,206 @@
+// The language server measured through the real protocol: the bundled `dist/server.js --stdio` as a
+// child process, a vscode-jsonrpc client (the approach of test/protocol/client.ts), publishDiagnostics
+// awaited as events, never slept for.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { REPO_ROOT } from './cache';
+
+export const SERVER = path.join(REPO_ROOT, 'dist', 'server.js');
+
+export interface Memory {
+  /** Resident set size now, KiB. */
+  rssKb: number;
+  /** Peak resident set size of the process so far (VmHWM), KiB. */
+  peakRssKb: number;
+}
+
+export class BenchClient {
+  readonly connection: MessageConnection;
+  readonly child: ChildProcess;
+  readonly spawnedAt = performance.now();
+  private waiters: Array<(p: PublishDiagnosticsParams) => boolean> = [];
+  stderr = '';
+  private readonly exited: Promise<void>;
+
+  constructor(
+    private readonly folders: string[],
+    private readonly settings: Record<string, unknown>,
+  ) {
+    this.child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child.stderr!.on('data', (chunk) => (this.stderr += String(chunk)));
+    this.exited = new Promise((resolve) => this.child.on('exit', () => resolve()));
+    this.connection = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
+    this.connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
+      this.waiters = this.waiters.filter((w) => !w(params));
+    });
+    this.connection.onNotification('window/logMessage', () => undefined);
+    this.connection.onRequest('workspace/configuration', (params: { items: Array<{ section?: string }> }) =>
+      params.items.map((item) => (item.section === 'prodready' ? this.settings : null)),
+    );
+    this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onRequest('workspace/workspaceFolders', () => this.folders.map((f) => ({ uri: pathToFileURL(f).href, name: path.basename(f) })));
+    this.connection.listen();
+  }
+
+  async initialize(): Promise<void> {
+    const workspaceFolders = this.folders.map((f) => ({ uri: pathToFileURL(f).href, name: path.basename(f) }));
+    await this.connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: workspaceFolders[0]?.uri ?? null,
+      workspaceFolders,
+      capabilities: {
+        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, workspaceFolders: true },
+        textDocument: { publishDiagnostics: { versionSupport: true, dataSupport: true }, synchronization: { didSave: true } },
+      },
+    });
+    await this.connection.sendNotification('initialized', {});
+  }
+
+  /** Resolves with the first publication from now on that satisfies the predicate. */
+  next(predicate: (p: PublishDiagnosticsParams) => boolean, timeoutMs = 60_000): Promise<PublishDiagnosticsParams> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching publishDiagnostics within ${timeoutMs} ms\n${this.stderr}`)), timeoutMs);
+      this.waiters.push((p) => {
+        if (!predicate(p)) return false;
+        clearTimeout(timer);
+        resolve(p);
+        return true;
+      });
+    });
+  }
+
+  open(uri: string, languageId: string, text: string, version = 1): Promise<void> {
+    return this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version, text } });
+  }
+
+  change(uri: string, version: number, line: number, character: number, text: string): Promise<void> {
+    return this.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: [{ range: { start: { line, character }, end: { line, character } }, text }],
+    });
+  }
+
+  memory(): Memory {
+    const status = fs.readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
+    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+    return { rssKb: kb('VmRSS'), peakRssKb: kb('VmHWM') };
+  }
+
+  async shutdown(): Promise<void> {
+    try {
+      await this.connection.sendRequest('shutdown');
+      await this.connection.sendNotification('exit');
+      await Promise.race([this.exited, new Promise((r) => setTimeout(r, 5000))]);
+    } finally {
+      this.child.kill('SIGKILL');
+      this.connection.dispose();
+    }
+  }
+}
+
+export function languageIdOf(file: string): string {
+  if (/\.tsx$/i.test(file)) return 'typescriptreact';
+  if (/\.[cm]?ts$/i.test(file)) return 'typescript';
+  if (/\.jsx$/i.test(file)) return 'javascriptreact';
+  return 'javascript';
+}
+
+/** Spawn to the first diagnostics of a file opened right after `initialized`. */
+export async function startUp(file: string): Promise<{ ms: number; initializeMs: number }> {
+  const client = new BenchClient([path.dirname(file)], { debounceMs: 0 });
+  try {
+    const uri = pathToFileURL(file).href;
+    const published = client.next((p) => p.uri === uri);
+    await client.initialize();
+    const initializeMs = performance.now() - client.spawnedAt;
+    await client.open(uri, languageIdOf(file), fs.readFileSync(file, 'utf8'));
+    await published;
+    return { ms: performance.now() - client.spawnedAt, initializeMs };
+  } finally {
+    await client.shutdown();
+  }
+}
+
+/**
+ * Types `typed` one character at a time at (line, character) of an open file, waiting after each
+ * keystroke for the diagnostics of that very version. Returns each keystroke's latency, ms.
+ */
+export async function editLatency(file: string, text: string, line: number, character: number, typed: string, warmup: number): Promise<{ latencies: number[]; diagnostics: number }> {
+  const client = new BenchClient([path.dirname(file)], { debounceMs: 0, run: 'onType' });
+  try {
+    await client.initialize();
+    const uri = pathToFileURL(file).href;
+    const first = client.next((p) => p.uri === uri);
+    await client.open(uri, 'typescript', text);
+    const opened = await first;
+    const latencies: number[] = [];
+    let version = 1;
+    let col = character;
+    let ln = line;
+    for (let i = 0; i < typed.length; i++) {
+      const ch = typed[i];
+      version++;
+      const target = version;
+      const published = client.next((p) => p.uri === uri && p.version === target);
+      const started = performance.now();
+      await client.change(uri, target, ln, col, ch);
+      await published;
+      if (i >= warmup) latencies.push(performance.now() - started);
+      if (ch === '\n') {
+        ln++;
+        col = 0;
+      } else col++;
+    }
+    return { latencies, diagnostics: opened.diagnostics.length };
+  } finally {
+    await client.shutdown();
+  }
+}
+
+/** Opens files one after another (each waits for its diagnostics); memory after all are open. */
+export async function openMany(files: string[]): Promise<{ ms: number; memory: Memory; diagnostics: number }> {
+  const client = new BenchClient([commonRoot(files)], { debounceMs: 0 });
+  try {
+    await client.initialize();
+    let diagnostics = 0;
+    const started = performance.now();
+    for (const file of files) {
+      const uri = pathToFileURL(file).href;
+      const published = client.next((p) => p.uri === uri);
+      await client.open(uri, languageIdOf(file), fs.readFileSync(file, 'utf8'));
+      diagnostics += (await published).diagnostics.length;
+    }
+    const ms = performance.now() - started;
+    return { ms, memory: client.memory(), diagnostics };
+  } finally {
+    await client.shutdown();
+  }
+}
+
+/** The server's own workspace scan (command prodready.scanWorkspace) of the folders, and memory after it. */
+export async function serverScan(folders: string[]): Promise<{ ms: number; files: number; memory: Memory }> {
+  const client = new BenchClient(folders, { debounceMs: 0 });
+  try {
+    await client.initialize();
+    const started = performance.now();
+    const result = (await client.connection.sendRequest('workspace/executeCommand', { command: 'prodready.scanWorkspace', arguments: [] })) as {
+      files: number;
+    } | null;
+    const ms = performance.now() - started;
+    return { ms, files: result?.files ?? 0, memory: client.memory() };
+  } finally {
+    await client.shutdown();
+  }
+}
+
+function commonRoot(files: string[]): string {
+  let root = path.dirname(files[0]);
+  for (const f of files) while (!f.startsWith(`${root}/`)) root = path.dirname(root);
+  return root;
+}

@@ -1,0 +1,89 @@
+// Where a scan's time goes: a V8 CPU profile (`node --cpu-prof`) summarised by self time, per part
+// of the code (TypeScript's parser, each rule, each engine module, node's fs, GC) and per function.
+
+import * as fs from 'node:fs';
+import { REPO_ROOT } from './cache';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
+
+export interface ProfileSummary {
+  totalMs: number;
+  /** Self time per part of the code, ms and share, largest first. */
+  parts: Array<{ part: string; ms: number; pct: number }>;
+  /** The functions with the most self time. */
+  functions: Array<{ fn: string; part: string; ms: number; pct: number }>;
+}
+
+export function partOf(url: string, functionName: string): string {
+  if (!url) {
+    if (functionName === '(garbage collector)') return 'GC';
+    if (functionName === '(program)' || functionName === '(idle)') return 'V8/idle';
+    return `native ${functionName || '(anonymous)'}`;
+  }
+  const u = url.replace(/^file:\/\//, '');
+  if (/typescript\.js$|\/typescript\/lib\//.test(u)) return 'TypeScript parser (ts)';
+  const rule = /server\/src\/rules\/([\w-]+)\/([\w-]+)\.ts$/.exec(u);
+  if (rule) return `rules/${rule[1]}/${rule[2]}`;
+  const engine = /server\/src\/(engine|lsp|cli)\/?([\w-]*)(?:\.ts)?$/.exec(u);
+  if (engine) return `${engine[1]}/${engine[2] || 'index'}`;
+  if (/server\/src\/cli\.ts$/.test(u)) return 'cli';
+  const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u);
+  if (nm) return `npm:${nm[1]}`;
+  if (u.startsWith('node:')) {
+    const m = /^node:internal\/(fs|streams|url|modules|util|buffer|process)/.exec(u);
+    return m ? `node:${m[1]}` : 'node:other';
+  }
+  return u.startsWith(REPO_ROOT) ? u.slice(REPO_ROOT.length + 1) : u;
+}
+
+export function summarizeProfile(file: string, top = 15): ProfileSummary {
+  const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<number, number>();
+  for (let i = 0; i < profile.samples.length; i++) {
+    const delta = profile.timeDeltas[i] ?? 0;
+    self.set(profile.samples[i], (self.get(profile.samples[i]) ?? 0) + delta);
+  }
+  const parts = new Map<string, number>();
+  const fns = new Map<string, { part: string; us: number }>();
+  let total = 0;
+  for (const [id, us] of self) {
+    const node = byId.get(id)!;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const part = partOf(url, functionName);
+    if (part === 'V8/idle') continue;
+    total += us;
+    parts.set(part, (parts.get(part) ?? 0) + us);
+    const key = `${functionName || '(anonymous)'} ${url ? `${url.split('/').slice(-2).join('/')}:${lineNumber + 1}` : ''}`.trim();
+    const entry = fns.get(key) ?? { part, us: 0 };
+    entry.us += us;
+    fns.set(key, entry);
+  }
+  const ms = (us: number) => Math.round(us / 100) / 10;
+  const pct = (us: number) => Math.round((us / total) * 1000) / 10;
+  return {
+    totalMs: ms(total),
+    parts: [...parts].sort((a, b) => b[1] - a[1]).map(([part, us]) => ({ part, ms: ms(us), pct: pct(us) })),
+    functions: [...fns]
+      .sort((a, b) => b[1].us - a[1].us)
+      .slice(0, top)
+      .map(([fn, e]) => ({ fn, part: e.part, ms: ms(e.us), pct: pct(e.us) })),
+  };
+}
+
+if (require.main === module) {
+  const summary = summarizeProfile(process.argv[2], Number(process.argv[3] ?? 25));
+  process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+}

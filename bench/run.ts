@@ -1,0 +1,515 @@
+// `npm run bench`: prodready's speed and memory against its peers, on real code, in one run.
+//
+//   npm run bench                   full run: every package of the corpus, 5 runs per figure, the
+//                                   .vsix packaged, a CPU profile of the scan; writes bench/results.json
+//   npm run bench -- --quick        a small subset, one run each, no packaging (CI smoke: under a
+//                                   minute, offline once the cache exists); writes bench/results.local.json
+//   --runs N                        runs per figure (default 5, quick 1)
+//   --rules-from DIR / --index-from DIR
+//                                   load the per-rule cost / workspace index from another checkout
+//   --no-package, --no-profile      skip those steps
+//
+// The corpus is fetched from the npm registry with `npm pack` into ${PRODREADY_BENCH_CACHE:-~/.cache/prodready-bench}.
+// Every measurement runs in a fresh child process, one at a time, so peers never share a core.
+
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { cacheDir, REPO_ROOT } from './cache';
+import { CorpusUnavailableError, corpusRoot, ensurePackages, jsFiles, PACKAGES, QUICK_PACKAGES, type CorpusFile } from './corpus';
+import { ensureManifests } from './manifests';
+import { makeEditFile, EDIT_FILE_LINES } from './edit-file';
+import { editLatency, openMany, serverScan, startUp } from './lsp';
+import { percentile, round, summarize, type Summary } from './stats';
+import { summarizeProfile, type ProfileSummary } from './profile';
+import { collectFiles, toPosix } from '../server/src/engine/files';
+import { classify } from '../server/src/engine/classify';
+
+interface Options {
+  quick: boolean;
+  runs: number;
+  rulesFrom?: string;
+  indexFrom?: string;
+  pack: boolean;
+  profile: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const quick = argv.includes('--quick');
+  const value = (flag: string) => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const runs = Number(value('--runs') ?? (quick ? 1 : 5));
+  if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a whole number >= 1');
+  const known = new Set(['--quick', '--runs', '--rules-from', '--index-from', '--no-package', '--no-profile']);
+  for (let i = 0; i < argv.length; i++) {
+    if (!known.has(argv[i])) throw new Error(`unknown option ${argv[i]} (see the top of bench/run.ts)`);
+    if (['--runs', '--rules-from', '--index-from'].includes(argv[i])) i++;
+  }
+  return {
+    quick,
+    runs,
+    rulesFrom: value('--rules-from') && path.resolve(value('--rules-from')!),
+    indexFrom: value('--index-from') && path.resolve(value('--index-from')!),
+    pack: !quick && !argv.includes('--no-package'),
+    profile: !quick && !argv.includes('--no-profile'),
+  };
+}
+
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+// ---- child processes ---------------------------------------------------------------------------
+
+interface Ran {
+  stdout: string;
+  stderr: string;
+  code: number | null;
+  wallMs: number;
+}
+
+function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; stdout?: 'pipe' | 'ignore' } = {}): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command, args, {
+      cwd: options.cwd ?? REPO_ROOT,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', options.stdout ?? 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ stdout, stderr, code, wallMs: performance.now() - started }));
+  });
+}
+
+let inputCounter = 0;
+function inputFile(data: unknown): string {
+  const file = path.join(cacheDir(), 'tmp', `input-${process.pid}-${inputCounter++}.json`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(data));
+  return file;
+}
+
+async function worker<T>(mode: string, input: unknown): Promise<T> {
+  const result = await run(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'bench', 'worker.ts'), mode, inputFile(input)]);
+  if (result.code !== 0) throw new Error(`worker ${mode} failed (${result.code}): ${result.stderr.slice(-2000)}`);
+  return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as T;
+}
+
+interface Timed {
+  ms: number;
+  cpuMs: number;
+}
+
+interface CliRun extends Timed {
+  files: number;
+  findings: number;
+  byRule: Record<string, number>;
+  maxRssKb: number;
+}
+
+/** `prodready check` as a user runs it (the bundle's runCli, JSON report), in a fresh process. */
+async function cli(paths: string[], cwd: string): Promise<CliRun> {
+  const resultFile = path.join(cacheDir(), 'tmp', `cli-${process.pid}-${inputCounter++}.json`);
+  fs.mkdirSync(path.dirname(resultFile), { recursive: true });
+  const args = [path.join(REPO_ROOT, 'bench', 'cli-worker.cjs'), resultFile, cwd, 'check', ...paths, '--format', 'json', '--fail-on', 'none'];
+  const result = await run(process.execPath, args, { cwd });
+  if (result.code !== 0 || !fs.existsSync(resultFile)) throw new Error(`prodready check failed (${result.code}): ${result.stderr.slice(-2000)}`);
+  const out = JSON.parse(fs.readFileSync(resultFile, 'utf8')) as CliRun & { code: number };
+  fs.rmSync(resultFile);
+  if (out.code !== 0) throw new Error(`prodready check exited ${out.code}: ${result.stderr.slice(-2000)}`);
+  return out;
+}
+
+async function repeat<T>(n: number, label: string, fn: () => Promise<T>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < n; i++) {
+    log(`${label} (${i + 1}/${n})`);
+    out.push(await fn());
+  }
+  return out;
+}
+
+// ---- figures -----------------------------------------------------------------------------------
+
+interface Throughput {
+  files: number;
+  mb: number;
+  /** Wall time of the timed loop. */
+  ms: Summary;
+  filesPerSec: Summary;
+  mbPerSec: Summary;
+  /** CPU time (user + system) of the same runs: what the work costs whatever else runs on the machine. */
+  cpuMs: Summary;
+  filesPerCpuSec: Summary;
+  mbPerCpuSec: Summary;
+}
+
+function throughput(files: number, bytes: number, runs: readonly Timed[]): Throughput {
+  const ms = runs.map((r) => r.ms);
+  const cpu = runs.map((r) => r.cpuMs);
+  return {
+    files,
+    mb: round(bytes / 1e6, 2),
+    ms: summarize(ms),
+    filesPerSec: summarize(ms.map((m) => files / (m / 1000))),
+    mbPerSec: summarize(ms.map((m) => bytes / 1e6 / (m / 1000))),
+    cpuMs: summarize(cpu),
+    filesPerCpuSec: summarize(cpu.map((m) => files / (m / 1000))),
+    mbPerCpuSec: summarize(cpu.map((m) => bytes / 1e6 / (m / 1000))),
+  };
+}
+
+/** a's throughput over b's, by wall time and by CPU time (medians). */
+function ratio(a: Throughput, b: Throughput): { wall: number; cpu: number } {
+  return { wall: round(a.filesPerSec.median / b.filesPerSec.median, 3), cpu: round(a.filesPerCpuSec.median / b.filesPerCpuSec.median, 3) };
+}
+
+const sumBytes = (files: readonly CorpusFile[]) => files.reduce((n, f) => n + f.bytes, 0);
+
+/** Which JS files ESLint's parser reads as modules, which as CommonJS scripts, which not at all. Cached per corpus. */
+function espreeSourceTypes(files: readonly CorpusFile[], key: string): { modules: string[]; scripts: string[]; unparsable: string[] } {
+  const cacheFile = path.join(cacheDir(), `espree-${key}.json`);
+  if (fs.existsSync(cacheFile)) return JSON.parse(fs.readFileSync(cacheFile, 'utf8'));
+  const espree = require('espree') as { parse(text: string, options: object): unknown };
+  const out = { modules: [] as string[], scripts: [] as string[], unparsable: [] as string[] };
+  for (const file of files) {
+    if (!/\.(?:[cm]?js|jsx)$/i.test(file.path)) continue;
+    const text = fs.readFileSync(file.path, 'utf8');
+    const tryParse = (sourceType: string) => {
+      try {
+        espree.parse(text, { ecmaVersion: 'latest', sourceType, ecmaFeatures: { jsx: /\.jsx$/i.test(file.path), globalReturn: sourceType === 'commonjs' } });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const cjs = file.path.endsWith('.cjs');
+    if (!cjs && tryParse('module')) out.modules.push(file.path);
+    else if (tryParse('commonjs')) out.scripts.push(file.path);
+    else out.unparsable.push(file.path);
+  }
+  fs.writeFileSync(cacheFile, JSON.stringify(out));
+  return out;
+}
+
+function machine() {
+  const cpus = os.cpus();
+  return {
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memoryGb: round(os.totalmem() / 1024 ** 3, 1),
+    node: process.version,
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+  };
+}
+
+function gitCommit(): string {
+  const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const dirty = spawnSync('git', ['status', '--porcelain', '--', 'server', 'client'], { cwd: REPO_ROOT, encoding: 'utf8' }).stdout.trim();
+  return `${r.stdout.trim()}${dirty ? '+dirty' : ''}`;
+}
+
+async function main(): Promise<number> {
+  let options: Options;
+  try {
+    options = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`bench: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const started = performance.now();
+  const load = { start: os.loadavg().map((n) => round(n, 2)) };
+  const runs = options.runs;
+  log(`${options.quick ? 'quick' : 'full'} run, ${runs} run(s) per figure, cache ${cacheDir()}, load average ${load.start.join(' ')}`);
+
+  // Corpus.
+  const packages = options.quick ? PACKAGES.filter((p) => QUICK_PACKAGES.includes(p.name)) : PACKAGES;
+  let packageDirs: string[];
+  try {
+    packageDirs = ensurePackages(packages, log);
+  } catch (error) {
+    if (error instanceof CorpusUnavailableError) {
+      process.stderr.write(`bench: cannot get the corpus. ${error.message}\nRun once with the npm registry reachable to fill the cache.\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const corpus = jsFiles(packageDirs);
+  const corpusKey = packages.map((p) => `${p.name.replace(/[@/]/g, '_')}-${p.version}`).join('+');
+  const manifests = ensureManifests(cacheDir(), options.quick ? 1 : 10);
+  const root = corpusRoot();
+  const relDirs = packageDirs.map((d) => path.relative(root, d));
+  log(`corpus: ${corpus.length} JS/TS files, ${round(sumBytes(corpus) / 1e6)} MB from ${packages.length} packages`);
+
+  // Build: the production bundles and the .vsix (full), or the dev bundles if missing (quick).
+  let vsix: { bytes: number; packageMs: number } | undefined;
+  if (options.pack) {
+    log('npm run package');
+    const packed = await run('npm', ['run', 'package', '--silent'], { cwd: REPO_ROOT });
+    if (packed.code !== 0) throw new Error(`npm run package failed: ${packed.stderr.slice(-2000)}`);
+    vsix = { bytes: fs.statSync(path.join(REPO_ROOT, 'prodready.vsix')).size, packageMs: Math.round(packed.wallMs) };
+  } else if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'server.js'))) {
+    log('building dist/ (node esbuild.mjs)');
+    const built = await run(process.execPath, ['esbuild.mjs'], { cwd: REPO_ROOT });
+    if (built.code !== 0) throw new Error(`build failed: ${built.stderr}`);
+  }
+
+  // (1) Workspace scan vs parse-only, whole corpus.
+  const scanRuns = await repeat(runs, 'prodready check over the corpus', () => cli(relDirs, root));
+  const allList = corpus.map((f) => f.path);
+  const parseRuns = await repeat(runs, 'TypeScript parse only', () => worker<Timed & { maxRssKb: number }>('parse', { files: allList }));
+  const scan = throughput(corpus.length, sumBytes(corpus), scanRuns);
+  const parse = throughput(corpus.length, sumBytes(corpus), parseRuns);
+  if (scanRuns[0].files !== corpus.length) log(`note: the CLI analysed ${scanRuns[0].files} files, the corpus list has ${corpus.length}`);
+
+  // (2) ESLint on the files it can parse (plain JavaScript), against the same files.
+  const types = espreeSourceTypes(corpus, corpusKey);
+  const jsSet = new Set([...types.modules, ...types.scripts]);
+  const jsFilesList = corpus.filter((f) => jsSet.has(f.path));
+  const jsList = jsFilesList.map((f) => f.path);
+  const cliJsRuns = await repeat(runs, 'prodready check over the JavaScript files', () => cli(jsList.map((f) => path.relative(root, f)), root));
+  const parseJsRuns = await repeat(runs, 'TypeScript parse only, JavaScript files', () => worker<Timed>('parse', { files: jsList }));
+  const eslintRuns = await repeat(runs, 'ESLint (no-console only)', () =>
+    worker<Timed & { fatal: number; consoleFindings: number; files: number; maxRssKb: number }>('eslint', { files: jsList, scripts: types.scripts, cwd: root }),
+  );
+  const cliJs = throughput(jsList.length, sumBytes(jsFilesList), cliJsRuns);
+  const parseJs = throughput(jsList.length, sumBytes(jsFilesList), parseJsRuns);
+  const eslintJs = throughput(jsList.length, sumBytes(jsFilesList), eslintRuns);
+
+  // Per-rule cost on the same corpus: what each rule adds to the parse.
+  const ruleRuns = await repeat(Math.min(runs, 3), 'per-rule cost', () =>
+    worker<{ parseMs: number; rules: Record<string, { ms: number; findings: number; crashes: number }>; files: number }>('rules', {
+      files: allList,
+      src: options.rulesFrom,
+    }),
+  );
+  const ruleIds = Object.keys(ruleRuns[0].rules);
+  const ruleCost = Object.fromEntries(
+    ruleIds.map((id) => {
+      const ms = ruleRuns.map((r) => r.rules[id].ms);
+      const pctOfParse = ruleRuns.map((r) => (r.rules[id].ms / r.parseMs) * 100);
+      return [id, { ms: summarize(ms), pctOfParse: summarize(pctOfParse), findings: ruleRuns[0].rules[id].findings, crashes: ruleRuns[0].rules[id].crashes }];
+    }),
+  );
+  const ruleParse = summarize(ruleRuns.map((r) => r.parseMs));
+
+  // (3) Manifests: YAML (Kubernetes, Helm, compose) and ECS JSON.
+  const yamlDirs = [manifests.k8s, manifests.helm, manifests.compose];
+  const yamlFiles = collectFiles(yamlDirs, manifests.root)
+    .filter((f) => {
+      const kind = classify(f, fs.readFileSync(f, 'utf8').slice(0, 65536));
+      return kind === 'kubernetes' || kind === 'compose';
+    })
+    .map(toPosix);
+  const yamlBytes = yamlFiles.reduce((n, f) => n + fs.statSync(f).size, 0);
+  const yamlCliRuns = await repeat(runs, 'prodready check over the YAML manifests', () => cli(yamlDirs.map((d) => path.relative(manifests.root, d)), manifests.root));
+  const yamlParseRuns = await repeat(runs, 'yaml parse only', () => worker<Timed & { documents: number }>('yaml-parse', { files: yamlFiles }));
+  const yaml = throughput(yamlFiles.length, yamlBytes, yamlCliRuns);
+  const yamlParse = throughput(yamlFiles.length, yamlBytes, yamlParseRuns);
+  const ecsFiles = collectFiles([manifests.ecs], manifests.root);
+  const ecsBytes = ecsFiles.reduce((n, f) => n + fs.statSync(f).size, 0);
+  const ecsRuns = await repeat(runs, 'prodready check over the ECS task definitions', () => cli(['ecs'], manifests.root));
+  const ecs = throughput(ecsFiles.length, ecsBytes, ecsRuns);
+
+  // (5) Workspace index build.
+  const indexRuns = await repeat(runs, 'workspace index build', () =>
+    worker<Timed & { unavailable?: string; files: number; parsed: number; handlers: number }>('index', { files: [], roots: packageDirs, src: options.indexFrom }),
+  );
+  const index = indexRuns[0].unavailable
+    ? { unavailable: indexRuns[0].unavailable }
+    : {
+        files: indexRuns[0].files,
+        parsed: indexRuns[0].parsed,
+        handlers: indexRuns[0].handlers,
+        ms: summarize(indexRuns.map((r) => r.ms)),
+        filesPerSec: summarize(indexRuns.map((r) => r.files / (r.ms / 1000))),
+        filesPerCpuSec: summarize(indexRuns.map((r) => r.files / (r.cpuMs / 1000))),
+      };
+
+  // (4) Edit-to-diagnostics latency on a 5,000-line file, (5) start-up, memory with 500 open files.
+  const editDir = path.join(cacheDir(), 'edit');
+  fs.mkdirSync(editDir, { recursive: true });
+  const edit = makeEditFile(corpus);
+  const editPath = path.join(editDir, 'orders-service.ts');
+  fs.writeFileSync(editPath, edit.text);
+  const statement = "  const retries = order.items.length > 10 ? 3 : 1;\n  console.log('total', total, retries);\n";
+  const keystrokes = options.quick ? 40 : 150;
+  const typed = statement.repeat(Math.ceil(keystrokes / statement.length)).slice(0, keystrokes);
+  const sessions = options.quick ? 1 : Math.min(runs, 3);
+  const latencySessions = await repeat(sessions, `edit latency, ${keystrokes} keystrokes on a ${EDIT_FILE_LINES}-line file`, () =>
+    editLatency(editPath, edit.text, edit.line, 0, typed, 5),
+  );
+  const latencies = latencySessions.flatMap((s) => s.latencies);
+  const latency = {
+    keystrokes: latencies.length,
+    sessions,
+    p50: round(percentile(latencies, 50)),
+    p90: round(percentile(latencies, 90)),
+    p99: round(percentile(latencies, 99)),
+    max: round(Math.max(...latencies)),
+    p90PerSession: summarize(latencySessions.map((s) => percentile(s.latencies, 90))),
+    diagnosticsOnFile: latencySessions[0].diagnostics,
+  };
+
+  const startRuns = await repeat(runs, 'server start-up to first diagnostics', () => startUp(editPath));
+  const startup = { ms: summarize(startRuns.map((r) => r.ms)), initializeMs: summarize(startRuns.map((r) => r.initializeMs)) };
+
+  const openCount = options.quick ? 50 : 500;
+  const step = Math.max(1, Math.floor(corpus.length / openCount));
+  const toOpen = corpus.filter((_, i) => i % step === 0).slice(0, openCount).map((f) => f.path);
+  const openRuns = await repeat(Math.min(runs, 2), `server with ${toOpen.length} files opened`, () => openMany(toOpen));
+  const open = {
+    files: toOpen.length,
+    ms: summarize(openRuns.map((r) => r.ms)),
+    rssMb: summarize(openRuns.map((r) => r.memory.rssKb / 1024)),
+    peakRssMb: summarize(openRuns.map((r) => r.memory.peakRssKb / 1024)),
+  };
+
+  const serverScanRuns = await repeat(Math.min(runs, 2), 'server workspace scan (prodready.scanWorkspace)', () => serverScan(packageDirs));
+  const serverScanFig = {
+    files: serverScanRuns[0].files,
+    ms: summarize(serverScanRuns.map((r) => r.ms)),
+    filesPerSec: summarize(serverScanRuns.map((r) => r.files / (r.ms / 1000))),
+    peakRssMb: summarize(serverScanRuns.map((r) => r.memory.peakRssKb / 1024)),
+  };
+
+  // Where the scan's time goes.
+  let profile: ProfileSummary | undefined;
+  if (options.profile) {
+    log('CPU profile of prodready check over the corpus (from the sources)');
+    const dir = path.join(cacheDir(), 'profiles');
+    fs.rmSync(dir, { recursive: true, force: true });
+    const prof = await run(
+      process.execPath,
+      ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx', path.join(REPO_ROOT, 'bench', 'check-source.ts'), 'check', ...relDirs, '--format', 'json', '--fail-on', 'none'],
+      { cwd: root, stdout: 'ignore' },
+    );
+    const file = fs.existsSync(dir) ? fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile')) : undefined;
+    if (prof.code === 0 && file) profile = summarizeProfile(path.join(dir, file), 20);
+    else log(`profile failed: ${prof.stderr.slice(-500)}`);
+  }
+
+  const loadEnd = os.loadavg().map((n) => round(n, 2));
+  const results = {
+    version: 1,
+    date: new Date().toISOString(),
+    mode: options.quick ? 'quick' : 'full',
+    commit: gitCommit(),
+    machine: machine(),
+    loadAverage: { start: load.start, end: loadEnd },
+    durationSec: Math.round((performance.now() - started) / 1000),
+    corpus: {
+      packages: packages.map((p) => `${p.name}@${p.version}`),
+      jsTsFiles: corpus.length,
+      mb: round(sumBytes(corpus) / 1e6),
+      lines: corpus.reduce((n, f) => n + f.lines, 0),
+      eslintSubset: { files: jsList.length, mb: round(sumBytes(jsFilesList) / 1e6), commonjsScripts: types.scripts.length, notParsableByEspree: types.unparsable.length },
+      manifests: { yamlFiles: yamlFiles.length, yamlMb: round(yamlBytes / 1e6), ecsFiles: ecsFiles.length },
+    },
+    scan: {
+      prodready: { ...scan, findings: scanRuns[0].findings, findingsByRule: scanRuns[0].byRule, peakRssMb: summarize(scanRuns.map((r) => r.maxRssKb / 1024)) },
+      parseOnly: { ...parse, peakRssMb: summarize(parseRuns.map((r) => r.maxRssKb / 1024)) },
+      ratioToParse: ratio(scan, parse),
+    },
+    eslint: {
+      prodready: { ...cliJs, findingsByRule: cliJsRuns[0].byRule },
+      parseOnly: parseJs,
+      eslint: { ...eslintJs, fatalParseErrors: eslintRuns[0].fatal, noConsoleFindings: eslintRuns[0].consoleFindings, peakRssMb: summarize(eslintRuns.map((r) => r.maxRssKb / 1024)) },
+      ratio: ratio(cliJs, eslintJs),
+    },
+    rules: { engineFrom: options.rulesFrom ?? 'this checkout', parseMs: ruleParse, perRule: ruleCost },
+    yaml: { prodready: yaml, parseOnly: { ...yamlParse, documents: yamlParseRuns[0].documents }, ratioToParse: ratio(yaml, yamlParse) },
+    ecs: { prodready: ecs },
+    editLatencyMs: { file: `${EDIT_FILE_LINES} lines, ${round(Buffer.byteLength(edit.text) / 1024, 0)} KiB`, debounceMs: 0, ...latency },
+    startupMs: startup,
+    workspaceIndex: { engineFrom: options.indexFrom ?? 'this checkout', ...index },
+    server: { open, scan: serverScanFig },
+    vsix: vsix ? { mb: round(vsix.bytes / 1024 / 1024, 2), bytes: vsix.bytes } : { skipped: options.quick ? 'quick mode' : '--no-package' },
+    profile,
+  };
+
+  const out = path.join(REPO_ROOT, 'bench', options.quick ? 'results.local.json' : 'results.json');
+  fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(table(results));
+  process.stdout.write(`\nwritten: ${path.relative(process.cwd(), out)} (${results.durationSec} s)\n`);
+  return 0;
+}
+
+// ---- the printed table ------------------------------------------------------------------------
+
+type Results = Record<string, any>;
+
+function fmt(s: Summary | undefined, digits = 0, unit = ''): string {
+  if (!s) return 'n/a';
+  const n = (v: number) => v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return s.runs > 1 ? `${n(s.median)}${unit} (${n(s.min)}-${n(s.max)})` : `${n(s.median)}${unit}`;
+}
+
+const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
+
+export function table(r: Results): string {
+  const rows: Array<[string, string, string]> = [];
+  const add = (what: string, value: string, note = '') => rows.push([what, value, note]);
+  const m = r.machine;
+  const lines: string[] = [];
+  lines.push(`prodready bench (${r.mode}), ${r.date}, commit ${r.commit}`);
+  lines.push(`machine: ${m.cores} x ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}; load average ${r.loadAverage.start.join(' ')} -> ${r.loadAverage.end.join(' ')}`);
+  lines.push(
+    `corpus: ${r.corpus.jsTsFiles} JS/TS files (${r.corpus.mb} MB, ${r.corpus.lines.toLocaleString('en-US')} lines) from ${r.corpus.packages.length} npm packages; ` +
+      `${r.corpus.manifests.yamlFiles} YAML manifests (${r.corpus.manifests.yamlMb} MB), ${r.corpus.manifests.ecsFiles} ECS task definitions`,
+  );
+  lines.push('figures: median (min-max) over the runs');
+  lines.push('');
+
+  const s = r.scan;
+  const pct = (x: number) => `${Math.round(x * 100)}%`;
+  const both = (t: Throughput, digits = 0, mb = false) =>
+    mb ? `${fmt(t.mbPerSec, digits)} | ${fmt(t.mbPerCpuSec, digits)}` : `${fmt(t.filesPerSec, digits)} | ${fmt(t.filesPerCpuSec, digits)}`;
+  add('', 'wall | CPU time', '');
+  add('scan: prodready check, files/s', both(s.prodready), `${fmt(s.prodready.mbPerSec, 2)} MB/s wall`);
+  add('scan: TypeScript parse only, files/s', both(s.parseOnly), `${fmt(s.parseOnly.mbPerSec, 2)} MB/s wall`);
+  add('scan: prodready / parse-only', `${pct(s.ratioToParse.wall)} | ${pct(s.ratioToParse.cpu)}`, `target >= 70%: ${verdict(s.ratioToParse.wall >= 0.7)} (wall), ${verdict(s.ratioToParse.cpu >= 0.7)} (CPU)`);
+  const e = r.eslint;
+  add(`JS subset (${e.eslint.files} files): prodready, files/s`, both(e.prodready), `${fmt(e.prodready.mbPerSec, 2)} MB/s wall`);
+  add('JS subset: ESLint no-console, files/s', both(e.eslint), `${fmt(e.eslint.mbPerSec, 2)} MB/s wall`);
+  add('JS subset: TypeScript parse only, files/s', both(e.parseOnly), '');
+  add('JS subset: prodready / ESLint', `${round(e.ratio.wall, 1)}x | ${round(e.ratio.cpu, 1)}x`, `target >= 5x: ${verdict(e.ratio.wall >= 5)} (wall), ${verdict(e.ratio.cpu >= 5)} (CPU)`);
+  add('YAML manifests: prodready, MB/s', both(r.yaml.prodready, 2, true), `target >= 5 MB/s: ${verdict(r.yaml.prodready.mbPerSec.median >= 5)} (wall)`);
+  add('YAML manifests: yaml parse only, MB/s', both(r.yaml.parseOnly, 2, true), `prodready at ${pct(r.yaml.ratioToParse.wall)} of it (wall)`);
+  add('ECS task definitions: prodready, MB/s', both(r.ecs.prodready, 2, true), `${r.ecs.prodready.files} files`);
+  const l = r.editLatencyMs;
+  add(`edit -> diagnostics, ${l.file}`, `p50 ${l.p50} / p90 ${l.p90} / p99 ${l.p99} ms`, `target p90 < 10 ms: ${verdict(l.p90 < 10)}`);
+  add('server start-up to first diagnostics, ms', fmt(r.startupMs.ms), `initialize answered after ${fmt(r.startupMs.initializeMs)} ms`);
+  if (r.workspaceIndex.unavailable) add('workspace index build', 'n/a', r.workspaceIndex.unavailable);
+  else add(`workspace index build (${r.workspaceIndex.files} files), files/s`, `${fmt(r.workspaceIndex.filesPerSec)} | ${fmt(r.workspaceIndex.filesPerCpuSec)}`, `${fmt(r.workspaceIndex.ms)} ms, ${r.workspaceIndex.parsed} parsed`);
+  add('peak RSS after the CLI scan, MB', fmt(s.prodready.peakRssMb), `target < 300 MB: ${verdict(s.prodready.peakRssMb.median < 300)}`);
+  add(`server scan of the corpus: peak RSS, MB`, fmt(r.server.scan.peakRssMb), `${fmt(r.server.scan.filesPerSec)} files/s wall`);
+  add(`server with ${r.server.open.files} files open: RSS, MB`, fmt(r.server.open.rssMb), `peak ${fmt(r.server.open.peakRssMb)} MB`);
+  add('.vsix size', r.vsix.mb !== undefined ? `${r.vsix.mb} MB` : 'skipped', r.vsix.skipped ?? '');
+  for (const [id, cost] of Object.entries(r.rules.perRule) as Array<[string, any]>) {
+    add(`rule ${id}: added to the parse`, `${fmt(cost.pctOfParse, 1)}%`, `${fmt(cost.ms)} ms over the corpus, ${cost.findings} findings`);
+  }
+
+  const w0 = Math.max(...rows.map((x) => x[0].length));
+  const w1 = Math.max(...rows.map((x) => x[1].length));
+  for (const [a, b, c] of rows) lines.push(`${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`.trimEnd());
+  if (r.profile) {
+    lines.push('', `CPU profile of the scan (self time, ${r.profile.totalMs} ms):`);
+    for (const p of r.profile.parts.slice(0, 10)) lines.push(`  ${String(p.pct).padStart(5)}%  ${p.part}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (error) => {
+    process.stderr.write(`bench: ${(error as Error)?.stack ?? error}\n`);
+    process.exitCode = 1;
+  },
+);

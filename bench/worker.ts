@@ -1,0 +1,168 @@
+// One measurement in a fresh process (so one run's JIT warm-up, caches and heap never help the
+// next): `node --import tsx bench/worker.ts <mode> <input.json>`. Prints one JSON line.
+//
+//   parse       TypeScript's parser alone (ts.createSourceFile, parents set, as the engine calls it)
+//   eslint      ESLint's Node API, flat config with only no-console, one process
+//   rules       The engine's parse and each rule's check timed apart: what each rule adds to the parse
+//   yaml-parse  The yaml package alone (parseAllDocuments with a LineCounter, as the engine calls it)
+//   index       The workspace index build (WorkspaceIndex.build) over a folder
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+interface Input {
+  files: string[];
+  /** eslint: files to parse as CommonJS scripts (the rest are modules). */
+  scripts?: string[];
+  cwd?: string;
+  /** rules / index: the repository whose engine to load (default: this one). */
+  src?: string;
+  /** index: the folders to index (workspace folders). */
+  roots?: string[];
+}
+
+/** CPU time (user + system, every thread) since `from`, ms. */
+function cpuMs(from: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(from);
+  return (used.user + used.system) / 1000;
+}
+
+function scriptKindOf(ts: typeof import('typescript'), file: string) {
+  const lower = file.toLowerCase();
+  if (lower.endsWith('.tsx')) return ts.ScriptKind.TSX;
+  if (lower.endsWith('.jsx')) return ts.ScriptKind.JSX;
+  if (/\.[cm]?ts$/.test(lower)) return ts.ScriptKind.TS;
+  return ts.ScriptKind.JS;
+}
+
+async function parseOnly(input: Input) {
+  const { ts } = await import('ts-morph');
+  let bytes = 0;
+  let nodes = 0;
+  const cpu0 = process.cpuUsage();
+  const started = performance.now();
+  for (const file of input.files) {
+    const text = fs.readFileSync(file, 'utf8');
+    bytes += Buffer.byteLength(text);
+    const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKindOf(ts as never, file));
+    nodes += sf.statements.length;
+  }
+  return { files: input.files.length, bytes, ms: performance.now() - started, cpuMs: cpuMs(cpu0), statements: nodes };
+}
+
+async function eslint(input: Input) {
+  const { ESLint } = require('eslint') as typeof import('eslint');
+  const cwd = input.cwd ?? process.cwd();
+  const rel = (f: string) => path.relative(cwd, f).split(path.sep).join('/');
+  const cpu0 = process.cpuUsage();
+  const started = performance.now();
+  const linter = new ESLint({
+    cwd,
+    overrideConfigFile: true,
+    overrideConfig: [
+      {
+        files: ['**/*.js', '**/*.mjs', '**/*.cjs', '**/*.jsx'],
+        languageOptions: { ecmaVersion: 'latest', sourceType: 'module', parserOptions: { ecmaFeatures: { jsx: true } } },
+        rules: { 'no-console': 'error' },
+      },
+      ...(input.scripts && input.scripts.length > 0 ? [{ files: input.scripts.map(rel), languageOptions: { sourceType: 'commonjs' as const } }] : []),
+    ],
+  });
+  const results = await linter.lintFiles(input.files);
+  const ms = performance.now() - started;
+  const cpu = cpuMs(cpu0);
+  let fatal = 0;
+  let consoleFindings = 0;
+  for (const r of results) {
+    fatal += r.fatalErrorCount;
+    consoleFindings += r.messages.filter((m) => m.ruleId === 'no-console').length;
+  }
+  let bytes = 0;
+  for (const file of input.files) bytes += fs.statSync(file).size;
+  return { files: results.length, bytes, ms, cpuMs: cpu, fatal, consoleFindings };
+}
+
+async function rules(input: Input) {
+  const src = input.src ?? path.resolve(__dirname, '..');
+  const { registry } = await import(path.join(src, 'server/src/rules/index.ts'));
+  const { prepare } = await import(path.join(src, 'server/src/engine/source.ts'));
+  const { ruleContext } = await import(path.join(src, 'server/src/engine/analyze.ts'));
+  const { EMPTY_CONFIG } = await import(path.join(src, 'server/src/engine/config.ts'));
+  const perRule = new Map<string, { ms: number; findings: number; crashes: number }>();
+  let parseMs = 0;
+  let bytes = 0;
+  let analysed = 0;
+  const options = { registry, config: EMPTY_CONFIG };
+  for (const file of input.files) {
+    const text = fs.readFileSync(file, 'utf8');
+    bytes += Buffer.byteLength(text);
+    const prepared = prepare({ path: file, relativePath: path.basename(file), text });
+    if (prepared.status !== 'document') continue;
+    analysed++;
+    const doc = prepared.doc;
+    const t0 = performance.now();
+    // The parse every rule of the kind shares.
+    if (doc.kind === 'js') void doc.sourceFile;
+    else if (doc.kind === 'ecs') void doc.json;
+    else if (doc.kind === 'dockerfile') void doc.dockerfile;
+    else void doc.yaml;
+    void doc.parseProblem();
+    parseMs += performance.now() - t0;
+    for (const rule of registry.forKind(doc.kind)) {
+      const entry = perRule.get(rule.id) ?? { ms: 0, findings: 0, crashes: 0 };
+      const t1 = performance.now();
+      try {
+        entry.findings += rule.check(ruleContext(rule, doc, options)).length;
+      } catch {
+        entry.crashes++;
+      }
+      entry.ms += performance.now() - t1;
+      perRule.set(rule.id, entry);
+    }
+  }
+  return { files: analysed, bytes, parseMs, rules: Object.fromEntries([...perRule].sort(([a], [b]) => a.localeCompare(b))) };
+}
+
+async function yamlParse(input: Input) {
+  const { LineCounter, parseAllDocuments } = await import('yaml');
+  let bytes = 0;
+  let documents = 0;
+  const cpu0 = process.cpuUsage();
+  const started = performance.now();
+  for (const file of input.files) {
+    const text = fs.readFileSync(file, 'utf8');
+    bytes += Buffer.byteLength(text);
+    const parsed = parseAllDocuments(text, { lineCounter: new LineCounter(), prettyErrors: false });
+    documents += Array.isArray(parsed) ? parsed.length : 0;
+  }
+  return { files: input.files.length, bytes, ms: performance.now() - started, cpuMs: cpuMs(cpu0), documents };
+}
+
+async function indexBuild(input: Input) {
+  const src = input.src ?? path.resolve(__dirname, '..');
+  const module = path.join(src, 'server/src/engine/workspace-index.ts');
+  if (!fs.existsSync(module)) return { unavailable: `${path.relative(process.cwd(), module)} does not exist on this branch` };
+  const { WorkspaceIndex } = await import(module);
+  const index = new WorkspaceIndex();
+  const cpu0 = process.cpuUsage();
+  const started = performance.now();
+  const stats = (await index.build(input.roots ?? [])) as { files: number; parsed: number; durationMs: number };
+  const ms = performance.now() - started;
+  const cpu = cpuMs(cpu0);
+  return { cpuMs: cpu, files: stats.files, parsed: stats.parsed, ms, handlers: (index.handlerFiles() as string[]).length };
+}
+
+async function main() {
+  const [mode, inputFile] = process.argv.slice(2);
+  const input = JSON.parse(fs.readFileSync(inputFile, 'utf8')) as Input;
+  const run = { parse: parseOnly, eslint, rules, 'yaml-parse': yamlParse, index: indexBuild }[mode];
+  if (!run) throw new Error(`unknown mode ${mode}`);
+  const result = await run(input);
+  process.stdout.write(`${JSON.stringify({ ...result, maxRssKb: process.resourceUsage().maxRSS })}\n`);
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error?.stack ?? error}\n`);
+  process.exit(1);
+});
