@@ -33,8 +33,9 @@ export const PACKAGES: readonly CorpusPackage[] = [
   { name: 'axios', version: '1.21.1' },
 ];
 
-/** The quick mode's subset: two small packages (about 400 files), enough to exercise every step. */
-export const QUICK_PACKAGES: readonly string[] = ['fastify', 'undici'];
+/** The quick mode's subset: one small package, every third file of it (about 100 files). */
+export const QUICK_PACKAGES: readonly string[] = ['fastify'];
+export const QUICK_SAMPLE_EVERY = 3;
 
 export class CorpusUnavailableError extends Error {}
 
@@ -71,7 +72,7 @@ function fetchTarball(pkg: CorpusPackage, tarballs: string, log: (line: string) 
   const expected = path.join(tarballs, `${pkg.name.replace(/^@/, '').replace(/\//g, '-')}-${pkg.version}.tgz`);
   if (fs.existsSync(expected)) return expected;
   log(`fetching ${pkg.name}@${pkg.version} from the npm registry`);
-  const result = spawnSync('npm', ['pack', `${pkg.name}@${pkg.version}`, '--pack-destination', tarballs, '--json', '--silent'], {
+  const result = spawnSync('npm', ['pack', `${pkg.name}@${pkg.version}`, '--pack-destination', tarballs, '--json', '--loglevel=error'], {
     encoding: 'utf8',
     timeout: 120_000,
   });
@@ -85,11 +86,12 @@ function fetchTarball(pkg: CorpusPackage, tarballs: string, log: (line: string) 
     }
     if (fs.existsSync(expected)) return expected;
   }
-  const why = (result.stderr || result.error?.message || `npm exited with ${result.status}`)
-    .split('\n')
-    .filter((l) => l.trim() && !/Unknown user config/.test(l))
-    .slice(-3)
-    .join(' | ');
+  const lines = (result.stderr ?? '').split('\n').map((l) => l.replace(/^npm error\s*/, '').trim());
+  const why =
+    lines.find((l) => l.startsWith('FetchError')) ??
+    lines.find((l) => /^(?:code E|\d{3} )/.test(l)) ??
+    result.error?.message ??
+    (lines.filter((l) => l && !/Unknown user config|complete log/.test(l)).at(-1) || `npm exited with ${result.status}`);
   throw new CorpusUnavailableError(
     `${pkg.name}@${pkg.version} is not in the bench cache (${path.join(cacheDir(), 'corpus')}) and the npm registry cannot be reached: ${why}`,
   );
