@@ -614,7 +614,7 @@ class Analysis {
     const timeout = this.lookupIn(config, ['timeout']);
     if (timeout.kind === 'unknown') return;
     if (timeout.kind === 'found') {
-      this.checkFoundTimeout(timeout, 'axios', 'axios treats it as no timeout');
+      this.checkFoundTimeout(timeout, 'axios', 'axios waits forever on 0, null and undefined');
       return;
     }
     if (this.lookupIn(config, ['signal']).kind !== 'absent') return;
@@ -632,7 +632,7 @@ class Analysis {
     const timeout = this.lookupIn(config, ['timeout']);
     if (timeout.kind === 'unknown') return;
     if (timeout.kind === 'found') {
-      this.checkFoundTimeout(timeout, 'axios', 'axios treats it as no timeout');
+      this.checkFoundTimeout(timeout, 'axios', 'axios waits forever on 0, null and undefined');
       return;
     }
     if (this.axiosDefaultsBounded(undefined, true)) return;
@@ -697,10 +697,10 @@ class Analysis {
             return;
           }
           const request = this.lookup(object, ['request']);
-          if (request.kind === 'found') this.checkFoundTimeout(request, 'got', 'got treats it as no limit');
+          if (request.kind === 'found') this.checkFoundTimeout(request, 'got', 'got sets no limit for it');
           return;
         }
-        this.checkFoundTimeout(timeout, 'got', 'got treats it as no limit');
+        this.checkFoundTimeout(timeout, 'got', 'got sets no limit for it');
         return;
       }
       if (this.lookupIn(options, ['signal']).kind !== 'absent') return;
@@ -841,7 +841,7 @@ class Analysis {
     if (bound.kind === 'unknown') return;
     if (bound.kind === 'found') {
       if (bound.key === 'timeout') {
-        this.checkFoundTimeout(bound, 'http', 'node treats it as no timeout');
+        this.checkFoundTimeout(bound, 'http', 'node reads 0 as no timeout');
       } else if (bound.key === 'signal') {
         this.checkAbortSignalTimeout(bound.value);
       }
@@ -912,7 +912,7 @@ class Analysis {
   private checkFoundTimeout(found: Extract<Lookup, { kind: 'found' }>, _lib: Lib, offMeaning: string): void {
     const v = this.value(found.value);
     if (v.kind === 'off') {
-      this.report(found.property, `\`${found.key}: ${v.text}\` means no timeout (${offMeaning}): a server that stops answering holds this request forever.`, () =>
+      this.report(found.property, `\`${found.key}: ${v.text}\` turns the timeout off (${offMeaning}): a server that stops answering holds this request forever.`, () =>
         this.replaceValue(found.value, `Set ${found.key} to`),
       );
     } else if (v.kind === 'ms') {
