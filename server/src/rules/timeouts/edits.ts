@@ -70,7 +70,8 @@ export function addPropertyEdits(doc: ParsedDocument, object: ts.ObjectLiteralEx
     const inner = doc.text.slice(open + 1, close);
     if (inner.trim() === '') return [insertionEdit(open + 1, close, ins, ' ', ' ')];
     // Only comments inside: put the property before the closing brace.
-    return [insertionEdit(close, close, ins, ' ', ' ')];
+    const spaced = /\s/.test(doc.text.charAt(close - 1));
+    return [insertionEdit(close, close, ins, spaced ? '' : ' ', ' ')];
   }
   const last = properties[properties.length - 1];
   const multiline = !sameLine(doc, open, last.getStart(sf)) || !sameLine(doc, last.end, close);

@@ -996,8 +996,16 @@ class Analysis {
       const ins = make(v);
       if (lookup.kind === 'found') return [insertionEdit(lookup.property.getStart(this.sf), lookup.property.end, ins)];
       switch (options.kind) {
-        case 'literal':
+        case 'literal': {
+          // `{ "method": "POST" }`: a literal that quotes every key gets a quoted key too.
+          const keys = options.object.properties.map((p) => p.name);
+          const quoted = keys.length > 0 && keys.every((k) => k !== undefined && ts.isStringLiteral(k));
+          if (quoted) {
+            const q = this.doc.text.charAt(keys[0]!.getStart(this.sf));
+            return addPropertyEdits(this.doc, options.object, { ...ins, before: ins.before.replace(/^(\w+):/, `${q}$1${q}:`) });
+          }
           return addPropertyEdits(this.doc, options.object, ins);
+        }
         case 'const': {
           const id = options.identifier;
           return [insertionEdit(id.getStart(this.sf), id.end, ins, `{ ...${id.text}, `, ' }')];
