@@ -15,7 +15,11 @@ import { addArgumentEdits, addPropertyEdits, formatMs, insertionEdit, type Inser
 export interface HttpTimeoutOptions {
   defaultMs: number;
   maxMs: number;
+  includeTests?: boolean;
 }
+
+/** Test files (RULES.md's definition): a hung test is caught by the test runner's own timeout. */
+const TEST_FILE = /(?:^|\/)(?:__tests__|tests?)\/|\.(?:test|spec)\.[^/]+$/;
 
 // ---------------------------------------------------------------------------------------------
 // What a name stands for
@@ -91,8 +95,11 @@ interface Facts {
   calls: ts.CallExpression[];
   /** Names that may stand for an HTTP client: bound to one of its modules, or to a `.create()`/`.extend()`. */
   clientNames: Set<string>;
-  /** Names of objects that are changed after they are made (`o.x = 1`, `Object.assign(o, ...)`, `delete o.x`). */
-  mutated: Set<string>;
+  /**
+   * Objects changed after they are made, by name: the keys set (`o.agent = a`, `delete o.x`), or
+   * ALL_KEYS when any key may be (`o[k] = v`, `Object.assign(o, ...)`).
+   */
+  mutated: Map<ts.Node | string, Set<string> | typeof ALL_KEYS>;
   /** `<target>.defaults.timeout = <value>` (axios). */
   defaultsTimeout: Array<{ target: ts.Expression; value: ts.Expression; node: ts.Node }>;
   /** Targets (as text) whose `interceptors.request.use(...)` mentions a timeout or signal. */
@@ -119,11 +126,11 @@ function addNames(name: ts.BindingName, into: Set<string>): void {
   else for (const element of name.elements) if (ts.isBindingElement(element)) addNames(element.name, into);
 }
 
-function collectFacts(sf: ts.SourceFile): Facts {
+function collectFacts(sf: ts.SourceFile, scopes: Scopes): Facts {
   const facts: Facts = {
     calls: [],
     clientNames: new Set(['fetch', ...GLOBAL_OBJECTS]),
-    mutated: new Set(),
+    mutated: new Map(),
     defaultsTimeout: [],
     interceptedTargets: new Set(),
   };
@@ -137,7 +144,7 @@ function collectFacts(sf: ts.SourceFile): Facts {
           const method = callee.name.text;
           if (method === 'assign' && ts.isIdentifier(callee.expression) && callee.expression.text === 'Object') {
             const target = call.arguments[0] && unwrap(call.arguments[0]);
-            if (target && ts.isIdentifier(target)) facts.mutated.add(target.text);
+            if (target && ts.isIdentifier(target)) markMutated(facts, objectKey(scopes, target), ALL_KEYS);
           } else if (method === 'use' && /\.interceptors\.request$/.test(callee.expression.getText(sf))) {
             if (/timeout|signal/i.test(call.arguments.map((a) => a.getText(sf)).join(' '))) {
               const target = (callee.expression as ts.PropertyAccessExpression).expression as ts.PropertyAccessExpression;
@@ -190,7 +197,7 @@ function collectFacts(sf: ts.SourceFile): Facts {
           const left = binary.left;
           if (ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left)) {
             const object = unwrap(left.expression);
-            if (ts.isIdentifier(object)) facts.mutated.add(object.text);
+            if (ts.isIdentifier(object)) markMutated(facts, objectKey(scopes, object), mutatedKey(left));
             if (
               ts.isPropertyAccessExpression(left) &&
               left.name.text === 'timeout' &&
@@ -206,7 +213,7 @@ function collectFacts(sf: ts.SourceFile): Facts {
       case ts.SyntaxKind.DeleteExpression: {
         const target = (node as ts.DeleteExpression).expression;
         if ((ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target)) && ts.isIdentifier(target.expression)) {
-          facts.mutated.add(target.expression.text);
+          markMutated(facts, objectKey(scopes, target.expression), mutatedKey(target));
         }
         break;
       }
@@ -215,6 +222,28 @@ function collectFacts(sf: ts.SourceFile): Facts {
   };
   visit(sf);
   return facts;
+}
+
+const ALL_KEYS = '*';
+
+function mutatedKey(target: ts.PropertyAccessExpression | ts.ElementAccessExpression): string {
+  if (ts.isPropertyAccessExpression(target)) return target.name.text;
+  const arg = target.argumentExpression;
+  return ts.isStringLiteralLike(arg) ? arg.text : ALL_KEYS;
+}
+
+/** The variable an identifier names (its declaration), or the bare name when it is not a local variable. */
+function objectKey(scopes: Scopes, id: ts.Identifier): ts.Node | string {
+  const binding = scopes.resolve(id, id.text);
+  return binding?.kind === 'variable' ? binding.declaration : id.text;
+}
+
+function markMutated(facts: Facts, name: ts.Node | string, key: string): void {
+  const known = facts.mutated.get(name);
+  if (known === ALL_KEYS) return;
+  if (key === ALL_KEYS) facts.mutated.set(name, ALL_KEYS);
+  else if (known) known.add(key);
+  else facts.mutated.set(name, new Set([key]));
 }
 
 function normalize(text: string): string {
@@ -264,7 +293,7 @@ class Analysis {
     readonly limits: HttpTimeoutOptions,
   ) {
     this.sf = doc.sourceFile;
-    this.facts = collectFacts(this.sf);
+    this.facts = collectFacts(this.sf, this.scopes);
   }
 
   run(): Problem[] {
@@ -358,7 +387,7 @@ class Analysis {
   objectOf(expr: ts.Expression, depth = 0): ts.ObjectLiteralExpression | undefined {
     const e = unwrap(expr);
     if (ts.isObjectLiteralExpression(e)) return e;
-    if (!ts.isIdentifier(e) || depth > 3 || this.facts.mutated.has(e.text)) return undefined;
+    if (!ts.isIdentifier(e) || depth > 3 || this.facts.mutated.get(objectKey(this.scopes, e)) === ALL_KEYS) return undefined;
     const binding = this.scopes.resolve(e, e.text);
     if (!binding || binding.kind !== 'variable' || !binding.isConst || !binding.declaration.initializer) return undefined;
     return this.objectOf(binding.declaration.initializer, depth + 1);
@@ -369,7 +398,8 @@ class Analysis {
     let result: Lookup = { kind: 'absent' };
     for (const element of object.properties) {
       if (ts.isSpreadAssignment(element)) {
-        const inner = depth < 3 ? this.objectOf(element.expression) : undefined;
+        const spread = unwrap(element.expression);
+        const inner = depth < 3 && !(ts.isIdentifier(spread) && this.setsLater(spread, keys)) ? this.objectOf(spread) : undefined;
         if (!inner) {
           result = { kind: 'unknown' };
           continue;
@@ -515,7 +545,14 @@ class Analysis {
   private lookupIn(options: Options, keys: readonly string[]): Lookup {
     if (options.kind === 'none') return { kind: 'absent' };
     if (options.kind === 'unknown') return { kind: 'unknown' };
+    if (options.kind === 'const' && this.setsLater(options.identifier, keys)) return { kind: 'unknown' };
     return this.lookup(options.object, keys);
+  }
+
+  /** Whether the file sets one of `keys` on the object `name` names after making it. */
+  private setsLater(name: ts.Identifier, keys: readonly string[]): boolean {
+    const mutated = this.facts.mutated.get(objectKey(this.scopes, name));
+    return mutated === ALL_KEYS || (mutated !== undefined && keys.some((k) => mutated.has(k)));
   }
 
   // fetch ------------------------------------------------------------------------------------
@@ -533,6 +570,13 @@ class Analysis {
         return;
       }
     } else if (this.requestCarriesSignal(input) !== 'no') {
+      return;
+    }
+    // node-fetch 2's own `timeout` option (other fetches ignore it, but a polyfill may be in place).
+    const timeout = this.lookupIn(options, ['timeout']);
+    if (timeout.kind === 'unknown') return;
+    if (timeout.kind === 'found' && this.value(timeout.value).kind !== 'off') {
+      this.checkTooLong(timeout.value, timeout.property);
       return;
     }
     const callee = call.expression;
@@ -708,8 +752,10 @@ class Analysis {
     }
     if (instance || !missing) return;
     const { options, lookup } = missing;
+    // `request` bounds the whole transfer: on a stream (a download) that may cut a slow but healthy one.
+    const streaming = /\.stream\b/.test(call.expression.getText(this.sf));
     this.report(call.expression, message, () =>
-      this.addOption(call, anchor, options, lookup, (v) => ({ before: 'timeout: { request: ', value: v, after: ' }' })),
+      this.addOption(call, anchor, options, lookup, (v) => ({ before: 'timeout: { request: ', value: v, after: ' }' }), !streaming),
     );
   }
 
@@ -990,7 +1036,7 @@ class Analysis {
    * new argument after `anchor` when there is none, or as `{ ...name, key: value }` in place of a
    * `const` options object (the object may be shared, and a signal made once would expire for all).
    */
-  private addOption(call: ts.CallExpression, anchor: ts.Expression | undefined, options: Options, lookup: Lookup, make: (v: string) => Insertion): Fix | undefined {
+  private addOption(call: ts.CallExpression, anchor: ts.Expression | undefined, options: Options, lookup: Lookup, make: (v: string) => Insertion, safe = true): Fix | undefined {
     const sample = make('{v}');
     return this.fix(`Add ${sample.before}{v}${sample.after}`, (v) => {
       const ins = make(v);
@@ -1023,7 +1069,7 @@ class Analysis {
         default:
           return [];
       }
-    });
+    }, safe);
   }
 
   /** Replaces an explicit value (off or too long): unsafe, the author chose that value on purpose. */
@@ -1066,6 +1112,7 @@ function seconds(ms: number): string {
 }
 
 function analyse(ctx: RuleContext<HttpTimeoutOptions>): Problem[] {
+  if (ctx.options.includeTests !== true && TEST_FILE.test(ctx.doc.relativePath)) return [];
   const defaultMs = Number.isFinite(ctx.options.defaultMs) && ctx.options.defaultMs > 0 ? ctx.options.defaultMs : 10000;
   const maxMs = Number.isFinite(ctx.options.maxMs) && ctx.options.maxMs > 0 ? ctx.options.maxMs : 30000;
   return new Analysis(ctx.doc, { defaultMs, maxMs }).run();
@@ -1090,6 +1137,11 @@ export const httpCallWithoutTimeout: Rule<HttpTimeoutOptions> = {
       default: 30000,
       minimum: 1,
       description: 'A timeout written as a literal above this many milliseconds is reported as too long.',
+    },
+    includeTests: {
+      type: 'boolean',
+      default: false,
+      description: 'Also check test files (`*.test.*`, `*.spec.*`, `__tests__/`, `test/`, `tests/`), which are skipped by default.',
     },
   },
   docs: {
