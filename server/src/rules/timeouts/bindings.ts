@@ -40,6 +40,8 @@ export function requiredModule(expr: ts.Expression): { module: string; imported:
     e = unwrap(e.expression);
   }
   if (ts.isAwaitExpression(e)) e = unwrap(e.expression);
+  // Compiled output: `__importDefault(require('m'))`, `_interopRequireWildcard(require('m'))`, `tslib.__importStar(...)`.
+  if (ts.isCallExpression(e) && e.arguments.length >= 1 && INTEROP_HELPER.test(calleeName(e.expression))) e = unwrap(e.arguments[0]);
   if (!ts.isCallExpression(e) || e.arguments.length !== 1) return undefined;
   const arg = e.arguments[0];
   if (!ts.isStringLiteralLike(arg)) return undefined;
@@ -47,6 +49,14 @@ export function requiredModule(expr: ts.Expression): { module: string; imported:
   const isImport = e.expression.kind === ts.SyntaxKind.ImportKeyword;
   if (!isRequire && !isImport) return undefined;
   return { module: arg.text, imported };
+}
+
+const INTEROP_HELPER = /^_*(?:importDefault|importStar|interopRequireDefault|interopRequireWildcard|toESM)$/;
+
+function calleeName(callee: ts.Expression): string {
+  if (ts.isIdentifier(callee)) return callee.text;
+  if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
+  return '';
 }
 
 function isFunctionLike(node: ts.Node): node is ts.SignatureDeclaration & { parameters: ts.NodeArray<ts.ParameterDeclaration> } {

@@ -681,10 +681,36 @@ class Analysis {
     }
     if (this.axiosDefaultsBounded(undefined, true)) return;
     const target = assignedTo(call, this.sf);
-    if (target && (this.axiosDefaultsBounded(target, false) || this.facts.interceptedTargets.has(target))) return;
+    if (target && (this.axiosDefaultsBounded(target, false) || this.facts.interceptedTargets.has(target) || this.usesSetTimeout(target))) return;
     this.report(call.expression, 'axios instance created without a timeout: axios waits forever by default, so every request made with it can hang. Set `timeout` here.', () =>
       this.addOption(call, undefined, config, timeout, (v) => ({ before: 'timeout: ', value: v, after: '' })),
     );
+  }
+
+  /**
+   * Whether a request made in this file with the instance stored in `target` passes its own
+   * `timeout` (`this.client(options)` with `options.timeout` set per call): then the instance needs none.
+   */
+  private usesSetTimeout(target: string): boolean {
+    for (const call of this.facts.calls) {
+      const callee = call.expression;
+      let configs: readonly ts.Expression[];
+      if (normalize(callee.getText(this.sf)) === target) {
+        configs = call.arguments;
+      } else if (ts.isPropertyAccessExpression(callee) && normalize(callee.expression.getText(this.sf)) === target) {
+        configs = call.arguments.slice(1);
+        if (callee.name.text === 'request') configs = call.arguments;
+      } else {
+        continue;
+      }
+      for (const config of configs) {
+        const object = this.objectOf(config);
+        if (!object) continue;
+        const found = this.lookup(object, ['timeout', 'signal']);
+        if (found.kind === 'found' && this.value(found.value).kind !== 'off') return true;
+      }
+    }
+    return false;
   }
 
   /** `axios.defaults.timeout = 0`: turning the default off is itself a finding. */
