@@ -4,6 +4,9 @@
 
 import { ts } from 'ts-morph';
 
+// `ts` and its members are getters on ts-morph's export: read once.
+const { SyntaxKind, NodeFlags } = ts;
+
 export type Binding =
   /** `import x from 'm'`, `import * as x`, `import { a as x }`, `const x = require('m')`, `const { a: x } = require('m')`. */
   | { kind: 'module'; module: string; imported: string }
@@ -46,7 +49,7 @@ export function requiredModule(expr: ts.Expression): { module: string; imported:
   const arg = e.arguments[0];
   if (!ts.isStringLiteralLike(arg)) return undefined;
   const isRequire = ts.isIdentifier(e.expression) && e.expression.text === 'require';
-  const isImport = e.expression.kind === ts.SyntaxKind.ImportKeyword;
+  const isImport = e.expression.kind === SyntaxKind.ImportKeyword;
   if (!isRequire && !isImport) return undefined;
   return { module: arg.text, imported };
 }
@@ -59,16 +62,32 @@ function calleeName(callee: ts.Expression): string {
   return '';
 }
 
+const FUNCTION_KINDS = new Set<number>([
+  SyntaxKind.FunctionDeclaration,
+  SyntaxKind.FunctionExpression,
+  SyntaxKind.ArrowFunction,
+  SyntaxKind.MethodDeclaration,
+  SyntaxKind.Constructor,
+  SyntaxKind.GetAccessor,
+  SyntaxKind.SetAccessor,
+]);
+
+/** Nodes that declare names visible to their descendants. */
+const SCOPE_KINDS = new Set<number>([
+  ...FUNCTION_KINDS,
+  SyntaxKind.SourceFile,
+  SyntaxKind.Block,
+  SyntaxKind.ModuleBlock,
+  SyntaxKind.CaseBlock,
+  SyntaxKind.ForStatement,
+  SyntaxKind.ForOfStatement,
+  SyntaxKind.ForInStatement,
+  SyntaxKind.CatchClause,
+  SyntaxKind.ClassExpression,
+]);
+
 function isFunctionLike(node: ts.Node): node is ts.SignatureDeclaration & { parameters: ts.NodeArray<ts.ParameterDeclaration> } {
-  return (
-    ts.isFunctionDeclaration(node) ||
-    ts.isFunctionExpression(node) ||
-    ts.isArrowFunction(node) ||
-    ts.isMethodDeclaration(node) ||
-    ts.isConstructorDeclaration(node) ||
-    ts.isGetAccessorDeclaration(node) ||
-    ts.isSetAccessorDeclaration(node)
-  );
+  return FUNCTION_KINDS.has(node.kind);
 }
 
 /** The innermost function (or the source file) that holds a node: where its code runs. */
@@ -105,18 +124,7 @@ export class Scopes {
 }
 
 function introducesNames(n: ts.Node): boolean {
-  return (
-    ts.isSourceFile(n) ||
-    ts.isBlock(n) ||
-    ts.isModuleBlock(n) ||
-    ts.isCaseBlock(n) ||
-    isFunctionLike(n) ||
-    ts.isForStatement(n) ||
-    ts.isForOfStatement(n) ||
-    ts.isForInStatement(n) ||
-    ts.isCatchClause(n) ||
-    ts.isClassExpression(n)
-  );
+  return SCOPE_KINDS.has(n.kind);
 }
 
 function collectNames(scope: ts.Node, names: Map<string, Binding>): void {
@@ -149,7 +157,7 @@ function collectNames(scope: ts.Node, names: Map<string, Binding>): void {
     : (scope as ts.SourceFile | ts.Block | ts.ModuleBlock).statements;
   for (const statement of statements) {
     if (ts.isVariableStatement(statement)) {
-      const isConst = (statement.declarationList.flags & ts.NodeFlags.Const) !== 0;
+      const isConst = (statement.declarationList.flags & NodeFlags.Const) !== 0;
       for (const declaration of statement.declarationList.declarations) addVariable(declaration, isConst, add);
     } else if (ts.isFunctionDeclaration(statement)) {
       if (statement.name) add(statement.name.text, { kind: 'function', declaration: statement });

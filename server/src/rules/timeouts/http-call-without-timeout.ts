@@ -12,6 +12,9 @@ import type { Fix, Rule, RuleContext, RuleFinding, TextEdit } from '../../engine
 import { Scopes, WHOLE_MODULE, functionOf, requiredModule, unwrap, type Binding } from './bindings';
 import { addArgumentEdits, addPropertyEdits, formatMs, insertionEdit, type Insertion } from './edits';
 
+// `ts` and its members are getters on ts-morph's export: read once, not on every node of the walk.
+const { SyntaxKind, forEachChild } = ts;
+
 export interface HttpTimeoutOptions {
   defaultMs: number;
   maxMs: number;
@@ -114,10 +117,10 @@ function rootName(expr: ts.Expression): string | undefined {
 
 function isAssignment(kind: ts.SyntaxKind): boolean {
   return (
-    kind === ts.SyntaxKind.EqualsToken ||
-    kind === ts.SyntaxKind.QuestionQuestionEqualsToken ||
-    kind === ts.SyntaxKind.BarBarEqualsToken ||
-    kind === ts.SyntaxKind.AmpersandAmpersandEqualsToken
+    kind === SyntaxKind.EqualsToken ||
+    kind === SyntaxKind.QuestionQuestionEqualsToken ||
+    kind === SyntaxKind.BarBarEqualsToken ||
+    kind === SyntaxKind.AmpersandAmpersandEqualsToken
   );
 }
 
@@ -134,9 +137,10 @@ function collectFacts(sf: ts.SourceFile, scopes: Scopes): Facts {
     defaultsTimeout: [],
     interceptedTargets: new Set(),
   };
+  const aliases: Array<[string, string]> = [];
   const visit = (node: ts.Node): void => {
     switch (node.kind) {
-      case ts.SyntaxKind.CallExpression: {
+      case SyntaxKind.CallExpression: {
         const call = node as ts.CallExpression;
         facts.calls.push(call);
         const callee = call.expression;
@@ -154,7 +158,7 @@ function collectFacts(sf: ts.SourceFile, scopes: Scopes): Facts {
         }
         break;
       }
-      case ts.SyntaxKind.ImportDeclaration: {
+      case SyntaxKind.ImportDeclaration: {
         const decl = node as ts.ImportDeclaration;
         if (ts.isStringLiteralLike(decl.moduleSpecifier) && MODULE_LIB[decl.moduleSpecifier.text] && decl.importClause) {
           const clause = decl.importClause;
@@ -165,7 +169,7 @@ function collectFacts(sf: ts.SourceFile, scopes: Scopes): Facts {
         }
         return; // nothing inside an import to look at
       }
-      case ts.SyntaxKind.ImportEqualsDeclaration: {
+      case SyntaxKind.ImportEqualsDeclaration: {
         const decl = node as ts.ImportEqualsDeclaration;
         const ref = decl.moduleReference;
         if (ts.isExternalModuleReference(ref) && ts.isStringLiteralLike(ref.expression) && MODULE_LIB[ref.expression.text]) {
@@ -173,7 +177,7 @@ function collectFacts(sf: ts.SourceFile, scopes: Scopes): Facts {
         }
         return;
       }
-      case ts.SyntaxKind.VariableDeclaration: {
+      case SyntaxKind.VariableDeclaration: {
         const decl = node as ts.VariableDeclaration;
         const init = decl.initializer;
         if (init) {
@@ -184,14 +188,15 @@ function collectFacts(sf: ts.SourceFile, scopes: Scopes): Facts {
             const method = call.expression.name.text;
             if ((method === 'create' || method === 'extend') && ts.isIdentifier(decl.name)) facts.clientNames.add(decl.name.text);
           }
-          // `const f = fetch`, `const client = axios`: an alias.
-          if (ts.isIdentifier(decl.name) && (ts.isIdentifier(unwrap(init)) || ts.isPropertyAccessExpression(unwrap(init)))) {
-            facts.clientNames.add(decl.name.text);
+          // `const f = fetch`, `const client = axios`, `const http = lib.http`: maybe an alias.
+          if (ts.isIdentifier(decl.name)) {
+            const from = rootName(unwrap(init));
+            if (from !== undefined) aliases.push([decl.name.text, from]);
           }
         }
         break;
       }
-      case ts.SyntaxKind.BinaryExpression: {
+      case SyntaxKind.BinaryExpression: {
         const binary = node as ts.BinaryExpression;
         if (isAssignment(binary.operatorToken.kind)) {
           const left = binary.left;
@@ -210,7 +215,7 @@ function collectFacts(sf: ts.SourceFile, scopes: Scopes): Facts {
         }
         break;
       }
-      case ts.SyntaxKind.DeleteExpression: {
+      case SyntaxKind.DeleteExpression: {
         const target = (node as ts.DeleteExpression).expression;
         if ((ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target)) && ts.isIdentifier(target.expression)) {
           markMutated(facts, objectKey(scopes, target.expression), mutatedKey(target));
@@ -218,9 +223,19 @@ function collectFacts(sf: ts.SourceFile, scopes: Scopes): Facts {
         break;
       }
     }
-    ts.forEachChild(node, visit);
+    forEachChild(node, visit);
   };
   visit(sf);
+  // An alias is a client name when what it aliases is one (chains of aliases included).
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [name, from] of aliases) {
+      if (facts.clientNames.has(from) && !facts.clientNames.has(name)) {
+        facts.clientNames.add(name);
+        changed = true;
+      }
+    }
+  }
   return facts;
 }
 
@@ -425,14 +440,14 @@ class Analysis {
     const e = unwrap(expr);
     const text = e.getText(this.sf);
     switch (e.kind) {
-      case ts.SyntaxKind.NumericLiteral: {
+      case SyntaxKind.NumericLiteral: {
         const ms = Number((e as ts.NumericLiteral).text.replace(/_/g, ''));
         return ms === 0 ? { kind: 'off', text } : { kind: 'ms', ms };
       }
-      case ts.SyntaxKind.NullKeyword:
-      case ts.SyntaxKind.FalseKeyword:
+      case SyntaxKind.NullKeyword:
+      case SyntaxKind.FalseKeyword:
         return { kind: 'off', text };
-      case ts.SyntaxKind.VoidExpression:
+      case SyntaxKind.VoidExpression:
         return { kind: 'off', text };
     }
     if (ts.isIdentifier(e)) {
@@ -457,16 +472,16 @@ class Analysis {
       if (l === undefined || r === undefined) return { kind: 'other' };
       let ms: number | undefined;
       switch (e.operatorToken.kind) {
-        case ts.SyntaxKind.AsteriskToken:
+        case SyntaxKind.AsteriskToken:
           ms = l * r;
           break;
-        case ts.SyntaxKind.PlusToken:
+        case SyntaxKind.PlusToken:
           ms = l + r;
           break;
-        case ts.SyntaxKind.MinusToken:
+        case SyntaxKind.MinusToken:
           ms = l - r;
           break;
-        case ts.SyntaxKind.SlashToken:
+        case SyntaxKind.SlashToken:
           ms = r === 0 ? undefined : l / r;
           break;
       }
@@ -1003,7 +1018,7 @@ class Analysis {
   private isUrl(arg: ts.Expression): boolean {
     const e = unwrap(arg);
     if (ts.isStringLiteralLike(e) || ts.isTemplateExpression(e)) return true;
-    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) return true;
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === SyntaxKind.PlusToken) return true;
     if (ts.isNewExpression(e)) return ts.isIdentifier(e.expression) && e.expression.text === 'URL';
     let name: string | undefined;
     if (ts.isIdentifier(e)) {
