@@ -673,7 +673,7 @@ class Analysis {
     const timeout = this.lookupIn(config, ['timeout']);
     if (timeout.kind === 'unknown') return;
     if (timeout.kind === 'found') {
-      this.checkFoundTimeout(timeout, 'axios', 'axios waits forever on 0, null and undefined');
+      this.checkFoundTimeout(timeout, 'axios waits forever on 0, null and undefined', instance || this.axiosDefaultsBounded(undefined, true));
       return;
     }
     if (this.lookupIn(config, ['signal']).kind !== 'absent') return;
@@ -691,7 +691,7 @@ class Analysis {
     const timeout = this.lookupIn(config, ['timeout']);
     if (timeout.kind === 'unknown') return;
     if (timeout.kind === 'found') {
-      this.checkFoundTimeout(timeout, 'axios', 'axios waits forever on 0, null and undefined');
+      this.checkFoundTimeout(timeout, 'axios waits forever on 0, null and undefined', this.axiosDefaultsBounded(undefined, true));
       return;
     }
     if (this.axiosDefaultsBounded(undefined, true)) return;
@@ -782,10 +782,10 @@ class Analysis {
             return;
           }
           const request = this.lookup(object, ['request']);
-          if (request.kind === 'found') this.checkFoundTimeout(request, 'got', 'got sets no limit for it');
+          if (request.kind === 'found') this.checkFoundTimeout(request, 'got sets no limit for it', instance);
           return;
         }
-        this.checkFoundTimeout(timeout, 'got', 'got sets no limit for it');
+        this.checkFoundTimeout(timeout, 'got sets no limit for it', instance);
         return;
       }
       if (this.lookupIn(options, ['signal']).kind !== 'absent') return;
@@ -928,7 +928,7 @@ class Analysis {
     if (bound.kind === 'unknown') return;
     if (bound.kind === 'found') {
       if (bound.key === 'timeout') {
-        this.checkFoundTimeout(bound, 'http', 'node reads 0 as no timeout');
+        this.checkFoundTimeout(bound, 'node reads 0 as no timeout', false);
       } else if (bound.key === 'signal') {
         this.checkAbortSignalTimeout(bound.value);
       }
@@ -996,8 +996,13 @@ class Analysis {
   // -- shared checks ---------------------------------------------------------------------------
 
   /** A `timeout` the file sets: off (0, null, ...) or over the limit is a finding. */
-  private checkFoundTimeout(found: Extract<Lookup, { kind: 'found' }>, _lib: Lib, offMeaning: string): void {
+  /**
+   * `inherits`: the call merges its options over defaults that bound it (an instance, axios.defaults),
+   * where an `undefined` value falls back to those defaults instead of turning the timeout off.
+   */
+  private checkFoundTimeout(found: Extract<Lookup, { kind: 'found' }>, offMeaning: string, inherits: boolean): void {
     const v = this.value(found.value);
+    if (v.kind === 'off' && inherits && /^(?:undefined|void\b)/.test(v.text)) return;
     if (v.kind === 'off') {
       this.report(found.property, `\`${found.key}: ${v.text}\` turns the timeout off (${offMeaning}): a server that stops answering holds this request forever.`, () =>
         this.replaceValue(found.value, `Set ${found.key} to`),
