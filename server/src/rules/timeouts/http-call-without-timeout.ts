@@ -132,7 +132,7 @@ function addNames(name: ts.BindingName, into: Set<string>): void {
 function collectFacts(sf: ts.SourceFile, scopes: Scopes): Facts {
   const facts: Facts = {
     calls: [],
-    clientNames: new Set(['fetch', ...GLOBAL_OBJECTS]),
+    clientNames: new Set(['fetch']),
     mutated: new Map(),
     defaultsTimeout: [],
     interceptedTargets: new Set(),
@@ -314,8 +314,12 @@ class Analysis {
   run(): Problem[] {
     const { clientNames } = this.facts;
     for (const call of this.facts.calls) {
-      const root = rootName(call.expression);
-      if (root === undefined || !clientNames.has(root)) continue;
+      const callee = call.expression;
+      const root = rootName(callee);
+      if (root === undefined) continue;
+      // `globalThis.fetch(...)`, `window.fetch(...)`: the only calls on a global object worth a look.
+      const globalFetch = GLOBAL_OBJECTS.has(root) && ts.isPropertyAccessExpression(callee) && callee.name.text === 'fetch';
+      if (!clientNames.has(root) && !globalFetch) continue;
       this.checkCall(call);
     }
     this.checkAxiosDefaults();
