@@ -20,6 +20,19 @@ export interface Memory {
   peakRssKb: number;
 }
 
+/** How to start the server: the bundle by default; a profile run starts it from the sources under --cpu-prof. */
+export interface ServerCommand {
+  nodeArgs: string[];
+  entry: string;
+}
+
+export const BUNDLED: ServerCommand = { nodeArgs: [], entry: SERVER };
+
+/** The server from its TypeScript sources (frames in a CPU profile name the source files). */
+export function fromSources(profileDir: string): ServerCommand {
+  return { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--import', 'tsx'], entry: path.join(REPO_ROOT, 'server', 'src', 'server.ts') };
+}
+
 export class BenchClient {
   readonly connection: MessageConnection;
   readonly child: ChildProcess;
@@ -28,18 +41,26 @@ export class BenchClient {
   stderr = '';
   private readonly exited: Promise<void>;
 
+  /** Messages the server logged (window/logMessage). */
+  readonly logs: string[] = [];
+  private logWaiters: Array<(message: string) => boolean> = [];
+
   constructor(
     private readonly folders: string[],
     private readonly settings: Record<string, unknown>,
+    command: ServerCommand = BUNDLED,
   ) {
-    this.child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [...command.nodeArgs, command.entry, '--stdio'], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stderr!.on('data', (chunk) => (this.stderr += String(chunk)));
     this.exited = new Promise((resolve) => this.child.on('exit', () => resolve()));
     this.connection = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
       this.waiters = this.waiters.filter((w) => !w(params));
     });
-    this.connection.onNotification('window/logMessage', () => undefined);
+    this.connection.onNotification('window/logMessage', (params: { message: string }) => {
+      this.logs.push(params.message);
+      this.logWaiters = this.logWaiters.filter((w) => !w(params.message));
+    });
     this.connection.onRequest('workspace/configuration', (params: { items: Array<{ section?: string }> }) =>
       params.items.map((item) => (item.section === 'prodready' ? this.settings : null)),
     );
@@ -70,6 +91,21 @@ export class BenchClient {
         if (!predicate(p)) return false;
         clearTimeout(timer);
         resolve(p);
+        return true;
+      });
+    });
+  }
+
+  /** Resolves when the server logs `count` messages matching `pattern` (counting those already logged). */
+  logged(pattern: RegExp, count: number, timeoutMs = 600_000): Promise<string[]> {
+    return new Promise((resolve, reject) => {
+      const matches = () => this.logs.filter((m) => pattern.test(m));
+      if (matches().length >= count) return resolve(matches());
+      const timer = setTimeout(() => reject(new Error(`the server did not log ${count} x ${pattern} within ${timeoutMs} ms\n${this.stderr}`)), timeoutMs);
+      this.logWaiters.push(() => {
+        if (matches().length < count) return false;
+        clearTimeout(timer);
+        resolve(matches());
         return true;
       });
     });
@@ -131,15 +167,24 @@ export async function startUp(file: string): Promise<{ ms: number; initializeMs:
  * Types `typed` one character at a time at (line, character) of an open file, waiting after each
  * keystroke for the diagnostics of that very version. Returns each keystroke's latency, ms.
  */
-export async function editLatency(file: string, text: string, line: number, character: number, typed: string, warmup: number): Promise<{ latencies: number[]; diagnostics: number }> {
-  const client = new BenchClient([path.dirname(file)], { debounceMs: 0, run: 'onType' });
+export async function editLatency(
+  file: string,
+  text: string,
+  line: number,
+  character: number,
+  typed: string,
+  warmup: number,
+  command: ServerCommand = BUNDLED,
+): Promise<{ latencies: number[]; diagnostics: number; window: [number, number] }> {
+  const client = new BenchClient([path.dirname(file)], { debounceMs: 0, run: 'onType' }, command);
   try {
     await client.initialize();
     const uri = pathToFileURL(file).href;
-    const first = client.next((p) => p.uri === uri);
+    const first = client.next((p) => p.uri === uri, 600_000);
     await client.open(uri, 'typescript', text);
     const opened = await first;
     const latencies: number[] = [];
+    const windowStart = Number(process.hrtime.bigint() / 1000n);
     let version = 1;
     let col = character;
     let ln = line;
@@ -157,7 +202,7 @@ export async function editLatency(file: string, text: string, line: number, char
         col = 0;
       } else col++;
     }
-    return { latencies, diagnostics: opened.diagnostics.length };
+    return { latencies, diagnostics: opened.diagnostics.length, window: [windowStart, Number(process.hrtime.bigint() / 1000n)] };
   } finally {
     await client.shutdown();
   }
@@ -183,17 +228,19 @@ export async function openMany(files: string[]): Promise<{ ms: number; memory: M
   }
 }
 
-/** The server's own workspace scan (command prodready.scanWorkspace) of the folders, and memory after it. */
+/**
+ * The server's own workspace scan (setting prodready.scope = "workspace") of the folders, from
+ * `initialized` to the server's "scanned <folder>" log line for each; memory after it.
+ */
 export async function serverScan(folders: string[]): Promise<{ ms: number; files: number; memory: Memory }> {
-  const client = new BenchClient(folders, { debounceMs: 0 });
+  const client = new BenchClient(folders, { debounceMs: 0, scope: 'workspace' });
   try {
     await client.initialize();
     const started = performance.now();
-    const result = (await client.connection.sendRequest('workspace/executeCommand', { command: 'prodready.scanWorkspace', arguments: [] })) as {
-      files: number;
-    } | null;
+    const lines = await client.logged(/scanned .*: \d+ files/, folders.length);
     const ms = performance.now() - started;
-    return { ms, files: result?.files ?? 0, memory: client.memory() };
+    const files = lines.reduce((n, l) => n + Number(/: (\d+) files/.exec(l)![1]), 0);
+    return { ms, files, memory: client.memory() };
   } finally {
     await client.shutdown();
   }

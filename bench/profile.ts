@@ -48,12 +48,19 @@ export function partOf(url: string, functionName: string): string {
   return u.startsWith(REPO_ROOT) ? u.slice(REPO_ROOT.length + 1) : u;
 }
 
-export function summarizeProfile(file: string, top = 15): ProfileSummary {
+/**
+ * `window`: only samples taken between these two instants (microseconds of the monotonic clock,
+ * `process.hrtime.bigint() / 1000n` in any process of the machine), e.g. the typing without start-up.
+ */
+export function summarizeProfile(file: string, top = 15, window?: [number, number]): ProfileSummary {
   const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
+  let at = profile.startTime;
   for (let i = 0; i < profile.samples.length; i++) {
     const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    if (window && (at < window[0] || at > window[1])) continue;
     self.set(profile.samples[i], (self.get(profile.samples[i]) ?? 0) + delta);
   }
   const parts = new Map<string, number>();
