@@ -1,0 +1,129 @@
+import { ts } from 'ts-morph';
+import type { Fix, Rule, RuleContext, RuleFinding } from '../../engine/types';
+import { fileFacts, loggerInScope, type FileFacts, type LoggerKind } from './file-facts';
+import { addPinoLogger, preferredQuote } from './logger-edits';
+import { notServiceCode, SERVICE_CODE_OPTIONS, type ServiceCodeOptions } from './service-code';
+import { consoleParts, hasComment, renderArguments, structure } from './structured-call';
+
+/** The logger level for a console method. winston's default levels have no `trace`: it gets `debug`. */
+export function levelFor(method: string, kind: LoggerKind): string {
+  if (method === 'log') return 'info';
+  if (method === 'trace' && kind === 'winston') return 'debug';
+  return method;
+}
+
+function findCall(facts: FileFacts, finding: RuleFinding) {
+  return facts.consoleCalls.find((c) => c.callee.getStart(facts.sourceFile) === finding.start && c.callee.end === finding.end);
+}
+
+export const consoleLog: Rule<ServiceCodeOptions> = {
+  id: 'console-log',
+  family: 'logging',
+  kinds: ['js'],
+  defaultSeverity: 'warning',
+  fix: 'sometimes-safe',
+  summary: 'A console call in service code writes plain text with no level, no fields and no request id.',
+  options: SERVICE_CODE_OPTIONS,
+  docs: {
+    whatItDoes: [
+      'Flags `console.log`, `console.info`, `console.warn`, `console.error`, `console.debug` and `console.trace` calls in service code.',
+      'Service code is every JS/TS file except tests (option `testPaths`), scripts, command line tools and build configuration (option `scriptPaths`, and files starting with a `#!` line unless `ignoreShebangScripts` is off) and browser front-end code (`.jsx`/`.tsx` files importing React, Vue, Svelte, Preact or Solid, files with a `\'use client\'` directive, and files that use the `window` or `document` globals, unless `ignoreBrowserCode` is off). Paths are matched relative to the workspace root.',
+      'The finding sits on the callee (`console.log`). A file that declares its own `console` binding is not checked. A console call is never also reported as `interpolated-log-message`.',
+    ].join('\n\n'),
+    whyItMatters: [
+      'Checklist: "Structured logging: JSON format with correlation IDs". At 2 AM the page says "logs said \'error\' with no context": console output is a line of text with no level to filter on, no fields to search or aggregate (`orderId=42` is lost inside a sentence), and no request or trace id to follow one request across services.',
+      'A structured logger (pino, winston, bunyan) writes one JSON object per event with a level, a timestamp and named fields; a child logger (`logger.child({ requestId })`) stamps every line of a request with its correlation id.',
+    ].join('\n\n'),
+    example: {
+      path: 'src/orders.ts',
+      code: [
+        "export async function payOrder(order: { id: string; total: number }) {",
+        "  console.log(`order ${order.id} paid: ${order.total}`);",
+        "}",
+        '',
+      ].join('\n'),
+    },
+    useInstead: {
+      path: 'src/orders.ts',
+      code: [
+        "import pino from 'pino';",
+        '',
+        'const logger = pino();',
+        '',
+        "export async function payOrder(order: { id: string; total: number }) {",
+        "  logger.info({ orderId: order.id, orderTotal: order.total }, 'order paid');",
+        "}",
+        '',
+      ].join('\n'),
+    },
+    fixSafety: [
+      'When a structured logger is in scope (pino, winston or bunyan, created in this file, or a `.child(...)` of one; the innermost one is used, so a request\'s child logger wins over the module logger), the fix rewrites the call to it and is safe.',
+      'The level follows the method: `log` and `info` -> `info`, `warn` -> `warn`, `error` -> `error`, `debug` -> `debug`, `trace` -> `trace` (winston has no `trace` level by default: `debug`). Each value becomes a field named after it (`order.id` -> `orderId`; a number only when nothing better exists), the constant text becomes the message, `%s`-style format strings are read the way Node reads them.',
+      'Argument order follows the logger: pino and bunyan take the fields first (`logger.info({ orderId }, \'order paid\')`), winston takes the message first (`logger.info(\'order paid\', { orderId })`). An Error value goes in `err` for pino and bunyan (their error serializer\'s field; bunyan serializes it only when `serializers: bunyan.stdSerializers` is set, which its README recommends) and in `error` for winston (winston\'s `format.errors()` only handles a top-level error; add a format that serializes nested errors if you use JSON output).',
+      'Debug and trace lines now obey the logger\'s level, which is the point of the change. When no structured logger is in scope the fix adds `import pino from \'pino\'` (or `require` in CommonJS) and a module-level `const logger = pino()` after the imports: this adds a dependency, so it is unsafe and never applied by fix-all. No fix is offered when the arguments hold a spread or a comment, when `logger` or `pino` is already taken by something else, or for an empty `console.log()`.',
+    ].join('\n\n'),
+    references: [
+      'https://getpino.io/#/docs/api?id=logging-method-parameters',
+      'https://github.com/winstonjs/winston#logging',
+      'https://github.com/trentm/node-bunyan#log-method-api',
+      'https://www.npmjs.com/package/pino#usage',
+    ],
+  },
+
+  check(ctx: RuleContext<ServiceCodeOptions>): RuleFinding[] {
+    const facts = fileFacts(ctx.doc);
+    if (facts.consoleCalls.length === 0) return [];
+    if (notServiceCode(ctx.doc.relativePath, ctx.doc.text, facts, ctx.options)) return [];
+    return facts.consoleCalls.map(({ callee, method }) => ({
+      start: callee.getStart(facts.sourceFile),
+      end: callee.end,
+      message: `console.${method} writes plain text with no level, fields or request id: use a structured logger (pino, winston, bunyan).`,
+    }));
+  },
+
+  fixes(finding, ctx): Fix[] {
+    const facts = fileFacts(ctx.doc);
+    const found = findCall(facts, finding);
+    if (!found) return [];
+    const { call, callee, method } = found;
+    const args = call.arguments;
+    if (args.length === 0 || args.some(ts.isSpreadElement)) return [];
+    if (hasComment(ctx.doc.text, args)) return [];
+    const q = preferredQuote(facts);
+    const parts = consoleParts(args, facts);
+    const calleeStart = callee.getStart(facts.sourceFile);
+    const argsStart = args[0].getStart(facts.sourceFile);
+    const argsEnd = args[args.length - 1].end;
+
+    const target = loggerInScope(facts, call);
+    if (target) {
+      const level = levelFor(method, target.kind);
+      const text = renderArguments(structure(parts, target.kind, facts), target.kind, q);
+      return [
+        {
+          title: `Log with ${target.name}.${level} (${target.kind}) instead`,
+          safe: true,
+          edits: [
+            { start: calleeStart, end: callee.end, newText: `${target.name}.${level}` },
+            { start: argsStart, end: argsEnd, newText: text },
+          ],
+        },
+      ];
+    }
+    const added = addPinoLogger(ctx.doc, facts, call);
+    if (!added) return [];
+    const level = levelFor(method, 'pino');
+    const text = renderArguments(structure(parts, 'pino', facts), 'pino', q);
+    return [
+      {
+        title: `Add a pino logger and log with logger.${level}`,
+        safe: false,
+        edits: [
+          ...added.edits,
+          { start: calleeStart, end: callee.end, newText: `${added.name}.${level}` },
+          { start: argsStart, end: argsEnd, newText: text },
+        ],
+      },
+    ];
+  },
+};
