@@ -393,7 +393,9 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
     }
   }
 
-  const consoleCalls = declarationsOf('console').length === 0 ? consoleCandidates : [];
+  // A file's own `console` binding shadows the global inside its scope.
+  const consoleScopes = declarationsOf('console').map((d) => scopeOf(d.node));
+  const consoleCalls = consoleCandidates.filter(({ call }) => !consoleScopes.some((scope) => scope.pos <= call.pos && call.end <= scope.end));
 
   let lastImport: ts.Statement | undefined;
   let useClient = false;

@@ -24,14 +24,24 @@ export function preferredQuote(facts: FileFacts): string {
   return found === '"' ? '"' : "'";
 }
 
-/** Whether the file ends its statements with semicolons (judged on its first few statements). */
+/** Whether the file ends its statements with semicolons (judged on the first statements that take one). */
 export function usesSemicolons(facts: FileFacts): boolean {
   const text = facts.sourceFile.text;
-  const statements = facts.sourceFile.statements.slice(0, 8);
-  if (statements.length === 0) return true;
   let withSemi = 0;
-  for (const s of statements) if (text.charAt(s.end - 1) === ';') withSemi++;
-  return withSemi * 2 >= statements.length;
+  let seen = 0;
+  const visit = (node: ts.Node): true | undefined => {
+    if (
+      ts.isVariableStatement(node) || ts.isExpressionStatement(node) || ts.isImportDeclaration(node) ||
+      ts.isReturnStatement(node) || ts.isThrowStatement(node) || ts.isExportAssignment(node)
+    ) {
+      seen++;
+      if (text.charAt(node.end - 1) === ';') withSemi++;
+      if (seen >= 8) return true;
+    }
+    return ts.forEachChild(node, visit);
+  };
+  visit(facts.sourceFile);
+  return seen === 0 || withSemi * 2 >= seen;
 }
 
 function wantsEsm(facts: FileFacts, path: string): boolean {

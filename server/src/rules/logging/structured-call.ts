@@ -135,6 +135,8 @@ const PASS_THROUGH_METHODS = new Set([
   'toString', 'toFixed', 'toPrecision', 'toISOString', 'toJSON', 'toUTCString', 'toLocaleString', 'toLocaleDateString',
   'toLocaleTimeString', 'toDateString', 'valueOf', 'join', 'trim', 'toUpperCase', 'toLowerCase', 'stringify', 'inspect',
 ]);
+const CONTAINERS = new Set(['body', 'params', 'query', 'headers', 'config', 'options', 'opts', 'settings', 'args', 'data', 'payload', 'props', 'ctx', 'context', 'env', 'req', 'request', 'res', 'response']);
+const STOP_WORDS = new Set(['for', 'of', 'to', 'at', 'in', 'on', 'from', 'with', 'by', 'as', 'is', 'was', 'and', 'or', 'the', 'a', 'an', 'after', 'before', 'than', 'took']);
 const UNITS: Record<string, string> = { ms: 'Ms', s: 'S', sec: 'S', secs: 'S', seconds: 'S', bytes: 'Bytes', kb: 'Kb', mb: 'Mb', gb: 'Gb' };
 
 /** Reserved top-level keys of each logger's records: a field with that name would clobber them. */
@@ -185,7 +187,9 @@ export function nameOf(expr: ts.Expression): string | undefined {
       return camel(prop) || undefined;
     }
     const owner = lastName(obj);
-    return owner ? camel(owner) + capitalize(prop) : prop;
+    // `req.body.customerId` -> `customerId`: a compound name, or a generic container, says enough.
+    if (!owner || CONTAINERS.has(owner) || /^[a-z]+[A-Z]/.test(prop)) return prop;
+    return camel(owner) + capitalize(prop);
   }
   if (ts.isElementAccessExpression(e)) {
     const arg = e.argumentExpression;
@@ -245,12 +249,18 @@ function isIdentifierName(s: string): boolean {
 const MARK = '\u0000';
 
 /** The constant text of the message, with what only made sense around a value (quotes, `=`, `:`) taken out. */
-function cleanMessage(parts: Part[], units: Map<number, string>): string {
+function cleanMessage(parts: Part[], units: Map<number, string>, words: Map<number, string>): string {
   let s = '';
   let index = 0;
   for (const p of parts) {
-    if ('text' in p) s += p.text;
-    else s += `${MARK}${index++}${MARK}`;
+    if ('text' in p) {
+      s += p.text;
+    } else {
+      // The word just before a value names it when the value itself has no name (`cache ${hit ? 'hit' : 'miss'}`).
+      const word = /([A-Za-z][A-Za-z0-9]*)[\s:=#]*$/.exec(s.replace(new RegExp(`${MARK}\\d+${MARK}`, 'g'), ' '));
+      if (word && !STOP_WORDS.has(word[1].toLowerCase())) words.set(index, camel(word[1]));
+      s += `${MARK}${index++}${MARK}`;
+    }
   }
   // A unit glued to a value (`${ms}ms`) moves into the field's name.
   s = s.replace(new RegExp(`${MARK}(\\d+)${MARK}(ms|s|secs?|seconds|bytes|kb|mb|gb)\\b`, 'gi'), (_m, i: string, unit: string) => {
@@ -262,8 +272,8 @@ function cleanMessage(parts: Part[], units: Map<number, string>): string {
     .replace(new RegExp(`(['"\`])(${value})\\1`, 'g'), '$2')
     .replace(new RegExp(`[([{<](${value})[)\\]}>]`, 'g'), '$1')
     .replace(new RegExp(`\\s*[:=#]\\s*(${value})`, 'g'), ' $1')
-    // A preposition left dangling at the end: `connected to ${host}` -> `connected`.
-    .replace(new RegExp(`\\s+(?:for|of|to|at|in|on|from|with|by|as|is|was)\\s+(?=${value}\\s*(?:[,.;!?)]|$))`, 'gi'), ' ')
+    // A preposition that only led to a value: `connected to ${host}` -> `connected`.
+    .replace(new RegExp(`\\s+(?:for|of|to|at|in|on|from|with|by|as|is|was|after|before|into|via|until|against|over|under|per)\\s+(?=${value})`, 'gi'), ' ')
     .replace(new RegExp(value, 'g'), ' ')
     .replace(/\s+/g, ' ')
     .replace(/(?:\s+[:=,;|\-–>]+)+(?=\s|$)/g, '')
@@ -275,7 +285,8 @@ function cleanMessage(parts: Part[], units: Map<number, string>): string {
 export function structure(parts: Part[], kind: LoggerKind, facts: FileFacts, taken: ReadonlySet<string> = new Set()): Structured {
   const sf = facts.sourceFile;
   const units = new Map<number, string>();
-  const message = cleanMessage(parts, units);
+  const words = new Map<number, string>();
+  const message = cleanMessage(parts, units, words);
   const values = parts.filter((p): p is { expr: ts.Expression } => 'expr' in p).map((p) => p.expr);
   const used = new Set(taken);
   const fields: Field[] = [];
@@ -295,6 +306,7 @@ export function structure(parts: Part[], kind: LoggerKind, facts: FileFacts, tak
       key = nameOf(expr);
       if (key !== undefined && !isIdentifierName(key)) key = undefined;
       const unit = units.get(i);
+      if (key === undefined && !unit) key = words.get(i);
       if (key === undefined) {
         key = unit === 'Ms' || unit === 'S' ? 'duration' : unit ? unit.toLowerCase() : `value${++numbered}`;
         if (unit === 'Ms' || unit === 'S') key += unit;
@@ -354,9 +366,12 @@ export function renderArguments(s: Structured, kind: LoggerKind, q: string): str
 
 /** True when a comment sits anywhere in or between these nodes (a rewrite would drop it). */
 export function hasComment(text: string, nodes: readonly ts.Node[]): boolean {
+  // Comments on the same line count as "trailing" for TypeScript: ask for both, at both ends.
+  const commentAt = (pos: number) =>
+    (ts.getLeadingCommentRanges(text, pos)?.length ?? 0) > 0 || (ts.getTrailingCommentRanges(text, pos)?.length ?? 0) > 0;
   const check = (node: ts.Node): boolean =>
-    (ts.getLeadingCommentRanges(text, node.pos)?.length ?? 0) > 0 ||
-    (ts.getTrailingCommentRanges(text, node.end)?.length ?? 0) > 0 ||
+    commentAt(node.pos) ||
+    commentAt(node.end) ||
     (ts.forEachChild(node, (child) => (check(child) ? true : undefined)) ?? false);
   return nodes.some(check);
 }
