@@ -12,23 +12,55 @@ export function levelFor(method: string, kind: LoggerKind): string {
   return method;
 }
 
+export interface ConsoleLogOptions extends ServiceCodeOptions {
+  respectEslintDisable: boolean;
+}
+
+const DISABLE_LINE = /eslint-disable-line\b(.*)$/;
+const DISABLE_NEXT_LINE = /eslint-disable-next-line\b(.*)$/;
+const DISABLE_FILE = /\/\*\s*eslint-disable(?![-\w])([^*]*)\*\//;
+
+/** An eslint directive's rule list allows console: no list (every rule), or one naming `no-console`. */
+function coversConsole(rest: string | undefined): boolean {
+  if (rest === undefined) return false;
+  const list = rest.replace(/\*\/.*$/, '').split('--')[0].trim();
+  return list === '' || list.split(/[\s,]+/).includes('no-console');
+}
+
+/** The author already chose console here and told ESLint's `no-console` so. */
+function eslintAllowsConsole(ctx: RuleContext<ConsoleLogOptions>, start: number, fileWide: boolean): boolean {
+  if (fileWide) return true;
+  const { lines } = ctx.doc;
+  const line = lines.positionAt(start).line;
+  if (coversConsole(DISABLE_LINE.exec(lines.lineText(line))?.[1])) return true;
+  return line > 0 && coversConsole(DISABLE_NEXT_LINE.exec(lines.lineText(line - 1))?.[1]);
+}
+
 function findCall(facts: FileFacts, finding: RuleFinding) {
   return facts.consoleCalls.find((c) => c.callee.getStart(facts.sourceFile) === finding.start && c.callee.end === finding.end);
 }
 
-export const consoleLog: Rule<ServiceCodeOptions> = {
+export const consoleLog: Rule<ConsoleLogOptions> = {
   id: 'console-log',
   family: 'logging',
   kinds: ['js'],
   defaultSeverity: 'warning',
   fix: 'sometimes-safe',
   summary: 'A console call in service code writes plain text with no level, no fields and no request id.',
-  options: SERVICE_CODE_OPTIONS,
+  options: {
+    ...SERVICE_CODE_OPTIONS,
+    respectEslintDisable: {
+      type: 'boolean',
+      default: true,
+      description:
+        'Leave console calls alone where ESLint\'s `no-console` is disabled for them (`// eslint-disable-line no-console`, `// eslint-disable-next-line no-console`, a file-wide `/* eslint-disable no-console */`, or the same directives with no rule list): the author already made the choice.',
+    },
+  },
   docs: {
     whatItDoes: [
       'Flags `console.log`, `console.info`, `console.warn`, `console.error`, `console.debug` and `console.trace` calls in service code.',
-      'Service code is every JS/TS file except tests (option `testPaths`), scripts, command line tools and build configuration (option `scriptPaths`, and files starting with a `#!` line unless `ignoreShebangScripts` is off) and browser front-end code (`.jsx`/`.tsx` files importing React, Vue, Svelte, Preact or Solid, files with a `\'use client\'` directive, and files that use the `window` or `document` globals, unless `ignoreBrowserCode` is off). Paths are matched relative to the workspace root.',
-      'The finding sits on the callee (`console.log`). A file that declares its own `console` binding is not checked. A console call is never also reported as `interpolated-log-message`.',
+      'Service code is every JS/TS file except tests (option `testPaths`, and files importing a test framework unless `ignoreTestFrameworkImports` is off), scripts, command line tools and build configuration (option `scriptPaths`; and, unless `ignoreCommandLineTools` is off, files starting with a `#!` line, reading `process.argv` or importing a terminal library such as commander, yargs or chalk) and browser front-end code (`.jsx`/`.tsx` files importing React, Vue, Svelte, Preact or Solid, files with a `\'use client\'` directive, and files that use the `window` or `document` globals, unless `ignoreBrowserCode` is off). Paths are matched relative to the workspace root.',
+      'The finding sits on the callee (`console.log`). A call inside the scope of the file\'s own `console` binding is not checked, and neither is a call where ESLint\'s `no-console` is disabled (option `respectEslintDisable`). A console call is never also reported as `interpolated-log-message`.',
     ].join('\n\n'),
     whyItMatters: [
       'Checklist: "Structured logging: JSON format with correlation IDs". At 2 AM the page says "logs said \'error\' with no context": console output is a line of text with no level to filter on, no fields to search or aggregate (`orderId=42` is lost inside a sentence), and no request or trace id to follow one request across services.',
@@ -70,11 +102,17 @@ export const consoleLog: Rule<ServiceCodeOptions> = {
     ],
   },
 
-  check(ctx: RuleContext<ServiceCodeOptions>): RuleFinding[] {
+  check(ctx: RuleContext<ConsoleLogOptions>): RuleFinding[] {
     const facts = fileFacts(ctx.doc);
     if (facts.consoleCalls.length === 0) return [];
     if (notServiceCode(ctx.doc.relativePath, ctx.doc.text, facts, ctx.options)) return [];
-    return facts.consoleCalls.map(({ callee, method }) => ({
+    const respect = ctx.options.respectEslintDisable ?? true;
+    const text = ctx.doc.text;
+    const fileWide = respect && text.includes('eslint-disable') && coversConsole(DISABLE_FILE.exec(text)?.[1]);
+    const calls = respect && text.includes('eslint-disable')
+      ? facts.consoleCalls.filter(({ callee }) => !eslintAllowsConsole(ctx, callee.getStart(facts.sourceFile), fileWide))
+      : facts.consoleCalls;
+    return calls.map(({ callee, method }) => ({
       start: callee.getStart(facts.sourceFile),
       end: callee.end,
       message: `console.${method} writes plain text with no level, fields or request id: use a structured logger (pino, winston, bunyan).`,
@@ -96,9 +134,12 @@ export const consoleLog: Rule<ServiceCodeOptions> = {
     const argsEnd = args[args.length - 1].end;
 
     const target = loggerInScope(facts, call);
+    // `console.log('')` prints a blank line: there is nothing to log.
+    const probe = structure(parts, target?.kind ?? 'pino', facts);
+    if (probe.message === '' && probe.fields.length === 0) return [];
     if (target) {
       const level = levelFor(method, target.kind);
-      const text = renderArguments(structure(parts, target.kind, facts), target.kind, q);
+      const text = renderArguments(probe, target.kind, q);
       return [
         {
           title: `Log with ${target.name}.${level} (${target.kind}) instead`,
@@ -113,7 +154,7 @@ export const consoleLog: Rule<ServiceCodeOptions> = {
     const added = addPinoLogger(ctx.doc, facts, call);
     if (!added) return [];
     const level = levelFor(method, 'pino');
-    const text = renderArguments(structure(parts, 'pino', facts), 'pino', q);
+    const text = renderArguments(probe, 'pino', q);
     return [
       {
         title: `Add a pino logger and log with logger.${level}`,

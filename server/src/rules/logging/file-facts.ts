@@ -70,6 +70,10 @@ export interface FileFacts {
   catchVariables: Set<ts.Node>;
   /** Imports a UI framework (react, vue, svelte, preact, solid). */
   importsUiFramework: boolean;
+  /** Imports a library for talking to a person on a terminal (commander, chalk, ...), or reads `process.argv`. */
+  importsTerminalLibrary: boolean;
+  /** Imports a test framework (node:test, vitest, jest, mocha, ...). */
+  importsTestFramework: boolean;
   /** Uses the browser's `window` or `document` globals. */
   touchesDom: boolean;
   /** Has a `'use client'` directive (a React client component). */
@@ -86,6 +90,8 @@ export interface FileFacts {
 
 const UI_MODULE = /^(?:react|react-dom|vue|svelte|preact|solid-js)(?:\/|$)/;
 const UTIL_MODULE = new Set(['util', 'node:util']);
+const TEST_MODULE = /^(?:node:test|vitest|@jest\/globals|mocha|tap|ava|chai|supertest|@playwright\/test|uvu)(?:\/|$)/;
+const TERMINAL_MODULE = /^(?:commander|yargs|meow|cac|inquirer|@inquirer\/.+|prompts|enquirer|ora|listr2?|chalk|kleur|picocolors|colorette|colors|cli-table3?|@clack\/prompts)(?:\/|$)/;
 
 const cache = new WeakMap<ParsedDocument, FileFacts>();
 
@@ -155,6 +161,8 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
   const consoleCandidates: FileFacts['consoleCalls'] = [];
   const memberCalls: Array<{ call: ts.CallExpression; callee: ts.PropertyAccessExpression }> = [];
   let importsUiFramework = false;
+  let importsTerminalLibrary = false;
+  let importsTestFramework = false;
   let domCandidate = false;
   let hasEsmSyntax = false;
   let hasRequire = false;
@@ -203,6 +211,8 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
         const imp = node as ts.ImportDeclaration;
         const moduleName = ts.isStringLiteral(imp.moduleSpecifier) ? imp.moduleSpecifier.text : '';
         if (UI_MODULE.test(moduleName)) importsUiFramework = true;
+        if (TERMINAL_MODULE.test(moduleName)) importsTerminalLibrary = true;
+        if (TEST_MODULE.test(moduleName)) importsTestFramework = true;
         const clause = imp.importClause;
         if (clause) {
           if (clause.name) {
@@ -284,7 +294,12 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
       case ts.SyntaxKind.CallExpression: {
         const call = node as ts.CallExpression;
         const callee = call.expression;
-        if (ts.isIdentifier(callee) && callee.text === 'require') hasRequire = true;
+        if (ts.isIdentifier(callee) && callee.text === 'require') {
+          hasRequire = true;
+          const arg = call.arguments[0];
+          if (arg && ts.isStringLiteralLike(arg) && TERMINAL_MODULE.test(arg.text)) importsTerminalLibrary = true;
+          if (arg && ts.isStringLiteralLike(arg) && TEST_MODULE.test(arg.text)) importsTestFramework = true;
+        }
         if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.name)) {
           if (ts.isIdentifier(callee.expression) && callee.expression.text === 'console') {
             if (CONSOLE_METHODS.has(callee.name.text)) consoleCandidates.push({ call, callee, method: callee.name.text });
@@ -297,6 +312,8 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
       case ts.SyntaxKind.PropertyAccessExpression: {
         const pa = node as ts.PropertyAccessExpression;
         if (ts.isIdentifier(pa.expression) && (pa.expression.text === 'window' || pa.expression.text === 'document')) domCandidate = true;
+        // `process.argv`: a program driven from a command line.
+        if (pa.name.text === 'argv' && ts.isIdentifier(pa.expression) && pa.expression.text === 'process') importsTerminalLibrary = true;
         break;
       }
       case ts.SyntaxKind.TypeOfExpression: {
@@ -413,6 +430,8 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
     declared: new Set(decls.keys()),
     catchVariables,
     importsUiFramework,
+    importsTerminalLibrary,
+    importsTestFramework,
     touchesDom,
     useClient,
     lastImport,

@@ -2,7 +2,7 @@ import { ts } from 'ts-morph';
 import type { Fix, Rule, RuleFinding, TextEdit } from '../../engine/types';
 import { fileFacts, unwrap, type FileFacts, type LoggerCall } from './file-facts';
 import { preferredQuote } from './logger-edits';
-import { hasComment, interpolation, partsOf, quote, renderArguments, renderField, renderFields, structure, type Structured } from './structured-call';
+import { hasComment, interpolation, isCaughtError, partsOf, quote, renderArguments, renderField, renderFields, structure, type Structured } from './structured-call';
 
 interface MessageSite {
   lc: LoggerCall;
@@ -39,11 +39,9 @@ function sites(facts: FileFacts): MessageSite[] {
   return out;
 }
 
-function isErrorLike(expr: ts.Expression, facts: FileFacts): boolean {
+function isErrorLike(expr: ts.Expression): boolean {
   const e = unwrap(expr);
-  if (!ts.isIdentifier(e)) return false;
-  const decls = facts.declarationsOf(e.text);
-  return (decls.length > 0 && decls.every((d) => d.kind === 'catch')) || /^(?:err|error)$|[a-z](?:Err|Error)$/.test(e.text);
+  return ts.isIdentifier(e) && isCaughtError(e);
 }
 
 /** Adds fields to an object literal, on their own lines when its properties are. */
@@ -185,7 +183,7 @@ export const interpolatedLogMessage: Rule = {
       else edits.push({ start: args[0].end, end: message.end, newText: '' });
       return [{ title, safe: true, edits }];
     }
-    if (isErrorLike(first, facts)) {
+    if (isErrorLike(first)) {
       // `logger.error(err, msg)`: pino and bunyan log it under `err`; keep it there.
       const errText = args[0].getText(sf);
       const s = structure(parts, lc.kind, facts, new Set(['err']));

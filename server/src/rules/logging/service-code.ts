@@ -8,8 +8,9 @@ import type { FileFacts } from './file-facts';
 
 export interface ServiceCodeOptions {
   testPaths: string[];
+  ignoreTestFrameworkImports: boolean;
   scriptPaths: string[];
-  ignoreShebangScripts: boolean;
+  ignoreCommandLineTools: boolean;
   ignoreBrowserCode: boolean;
 }
 
@@ -20,16 +21,26 @@ export const SERVICE_CODE_OPTIONS: Record<keyof ServiceCodeOptions, OptionSpec> 
     description:
       'Globs (relative to the workspace root) of test files, where console output is fine. Set to [] to check tests too.',
   },
-  scriptPaths: {
-    type: 'string[]',
-    default: ['**/bin/**', '**/scripts/**', '**/*.config.*', '**/gulpfile.*', '**/Gruntfile.*'],
-    description:
-      'Globs (relative to the workspace root) of scripts, command line tools and build configuration, which talk to a person on a terminal rather than to a log pipeline.',
-  },
-  ignoreShebangScripts: {
+  ignoreTestFrameworkImports: {
     type: 'boolean',
     default: true,
-    description: 'Skip files whose first line is a `#!` shebang: they are command line tools.',
+    description:
+      'Skip files that import a test framework or test helper (node:test, vitest, @jest/globals, mocha, tap, ava, chai, supertest, @playwright/test, uvu) wherever they live: test runners and helpers.',
+  },
+  scriptPaths: {
+    type: 'string[]',
+    default: [
+      '**/bin/**', '**/scripts/**', '**/cli/**', '**/cli.*', '**/tools/**', '**/devtools/**', '**/examples/**', '**/example/**',
+      '**/*.config.*', '**/gulpfile.*', '**/Gruntfile.*',
+    ],
+    description:
+      'Globs (relative to the workspace root) of scripts, command line tools, examples and build configuration, which talk to a person on a terminal rather than to a log pipeline.',
+  },
+  ignoreCommandLineTools: {
+    type: 'boolean',
+    default: true,
+    description:
+      'Skip command line tools wherever they live: files whose first line is a `#!` shebang, files that read `process.argv`, and files that import a terminal library (commander, yargs, meow, cac, inquirer, prompts, enquirer, ora, listr, chalk, kleur, picocolors, colorette, colors, cli-table3).',
   },
   ignoreBrowserCode: {
     type: 'boolean',
@@ -62,8 +73,9 @@ function stringList(value: unknown, fallback: unknown): string[] {
 export function notServiceCode(relativePath: string, text: string, facts: FileFacts, options: Partial<ServiceCodeOptions>): string | undefined {
   const path = relativePath.replace(/\\/g, '/');
   if (matcher(stringList(options.testPaths, SERVICE_CODE_OPTIONS.testPaths.default))(path)) return 'test';
+  if ((options.ignoreTestFrameworkImports ?? true) && facts.importsTestFramework) return 'test';
   if (matcher(stringList(options.scriptPaths, SERVICE_CODE_OPTIONS.scriptPaths.default))(path)) return 'script';
-  if ((options.ignoreShebangScripts ?? true) && text.startsWith('#!')) return 'script';
+  if ((options.ignoreCommandLineTools ?? true) && (text.startsWith('#!') || facts.importsTerminalLibrary)) return 'script';
   if (options.ignoreBrowserCode ?? true) {
     if (/\.[jt]sx$/i.test(path) && facts.importsUiFramework) return 'browser';
     if (facts.useClient || facts.touchesDom) return 'browser';

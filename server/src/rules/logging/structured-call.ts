@@ -134,6 +134,7 @@ const PASS_THROUGH_CALLS = new Set(['String', 'Number', 'Boolean', 'encodeURICom
 const PASS_THROUGH_METHODS = new Set([
   'toString', 'toFixed', 'toPrecision', 'toISOString', 'toJSON', 'toUTCString', 'toLocaleString', 'toLocaleDateString',
   'toLocaleTimeString', 'toDateString', 'valueOf', 'join', 'trim', 'toUpperCase', 'toLowerCase', 'stringify', 'inspect',
+  'replace', 'replaceAll', 'slice', 'substring', 'substr', 'padStart', 'padEnd', 'split', 'map', 'filter', 'concat',
 ]);
 const CONTAINERS = new Set(['body', 'params', 'query', 'headers', 'config', 'options', 'opts', 'settings', 'args', 'data', 'payload', 'props', 'ctx', 'context', 'env', 'req', 'request', 'res', 'response']);
 const STOP_WORDS = new Set(['for', 'of', 'to', 'at', 'in', 'on', 'from', 'with', 'by', 'as', 'is', 'was', 'and', 'or', 'the', 'a', 'an', 'after', 'before', 'than', 'took']);
@@ -231,13 +232,32 @@ export interface Structured {
   fields: Field[];
 }
 
-function isErrorValue(expr: ts.Expression, facts: FileFacts): boolean {
-  const e = unwrap(expr);
-  if (ts.isIdentifier(e)) {
-    const decls = facts.declarationsOf(e.text);
-    if (decls.length > 0 && decls.every((d) => d.kind === 'catch')) return true;
-    return /^(?:err|error)$|[a-z](?:Err|Error)$/.test(e.text);
+const ERROR_NAME = /^(?:err|error)$|[a-z](?:Err|Error)$/;
+
+/**
+ * Whether an identifier holds a caught error: the variable of an enclosing `catch`, or the
+ * parameter of a callback given to `.catch(...)`; otherwise judged by its name (`err`, `dbError`).
+ */
+export function isCaughtError(id: ts.Identifier): boolean {
+  const name = id.text;
+  for (let n: ts.Node | undefined = id.parent; n; n = n.parent) {
+    if (ts.isCatchClause(n) && n.variableDeclaration && ts.isIdentifier(n.variableDeclaration.name) && n.variableDeclaration.name.text === name) {
+      return true;
+    }
+    if (ts.isFunctionLike(n)) {
+      const index = n.parameters.findIndex((p) => ts.isIdentifier(p.name) && p.name.text === name);
+      if (index < 0) continue;
+      const call = n.parent;
+      if (index === 0 && ts.isCallExpression(call) && ts.isPropertyAccessExpression(call.expression) && call.expression.name.text === 'catch') return true;
+      return ERROR_NAME.test(name);
+    }
   }
+  return ERROR_NAME.test(name);
+}
+
+function isErrorValue(expr: ts.Expression, _facts: FileFacts): boolean {
+  const e = unwrap(expr);
+  if (ts.isIdentifier(e)) return isCaughtError(e);
   if (ts.isNewExpression(e)) return ts.isIdentifier(e.expression) && /Error$/.test(e.expression.text);
   return false;
 }
@@ -252,14 +272,17 @@ const MARK = '\u0000';
 function cleanMessage(parts: Part[], units: Map<number, string>, words: Map<number, string>): string {
   let s = '';
   let index = 0;
+  let sinceValue = '';
   for (const p of parts) {
     if ('text' in p) {
       s += p.text;
+      sinceValue += p.text;
     } else {
       // The word just before a value names it when the value itself has no name (`cache ${hit ? 'hit' : 'miss'}`).
-      const word = /([A-Za-z][A-Za-z0-9]*)[\s:=#]*$/.exec(s.replace(new RegExp(`${MARK}\\d+${MARK}`, 'g'), ' '));
+      const word = /(?:^|\s)([A-Za-z][A-Za-z0-9]*)[\s:=#]*$/.exec(sinceValue);
       if (word && !STOP_WORDS.has(word[1].toLowerCase())) words.set(index, camel(word[1]));
       s += `${MARK}${index++}${MARK}`;
+      sinceValue = '';
     }
   }
   // A unit glued to a value (`${ms}ms`) moves into the field's name.
