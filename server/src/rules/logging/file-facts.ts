@@ -24,6 +24,8 @@ interface Declaration {
   node: ts.Node;
   /** For `const x = <init>`. */
   init?: ts.Expression;
+  /** A declared type (`logger: pino.Logger`). */
+  type?: ts.TypeNode;
 }
 
 /** A name bound to a logger, with where it can be used. */
@@ -56,6 +58,8 @@ export interface ModuleNames {
   /** `util` namespace names, and `format` imported from util. */
   util: Set<string>;
   utilFormat: Set<string>;
+  /** Logger types imported by name (`import type { Logger } from 'pino'`). */
+  loggerTypes: Map<string, LoggerKind>;
 }
 
 export interface FileFacts {
@@ -157,6 +161,14 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
     bunyanCreate: new Set(),
     util: new Set(),
     utilFormat: new Set(),
+    loggerTypes: new Map(),
+  };
+  /** What `this.<name>` is assigned or declared as, anywhere in the file's classes. */
+  const thisProps = new Map<string, Array<{ init?: ts.Expression; type?: ts.TypeNode }>>();
+  const noteThisProp = (name: string, init?: ts.Expression, type?: ts.TypeNode) => {
+    let list = thisProps.get(name);
+    if (!list) thisProps.set(name, (list = []));
+    list.push({ init, type });
   };
   const consoleCandidates: FileFacts['consoleCalls'] = [];
   const memberCalls: Array<{ call: ts.CallExpression; callee: ts.PropertyAccessExpression }> = [];
@@ -167,13 +179,18 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
   let hasEsmSyntax = false;
   let hasRequire = false;
 
-  const declare = (name: string, kind: DeclKind, node: ts.Node, init?: ts.Expression) => {
+  const declare = (name: string, kind: DeclKind, node: ts.Node, init?: ts.Expression, type?: ts.TypeNode) => {
     let list = decls.get(name);
     if (!list) decls.set(name, (list = []));
-    list.push({ kind, node, init });
+    list.push({ kind, node, init, type });
   };
 
   const noteModuleBinding = (moduleName: string, local: string, imported: 'default' | 'namespace' | string) => {
+    if (imported === 'Logger' || imported === 'BaseLogger') {
+      if (moduleName === 'pino') modules.loggerTypes.set(local, 'pino');
+      if (moduleName === 'winston') modules.loggerTypes.set(local, 'winston');
+      if (moduleName === 'bunyan') modules.loggerTypes.set(local, 'bunyan');
+    }
     if (moduleName === 'pino') {
       if (imported === 'default' || imported === 'namespace' || imported === 'pino') modules.pino.add(local);
     } else if (moduleName === 'winston') {
@@ -188,9 +205,9 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
     }
   };
 
-  const declareBindingName = (name: ts.BindingName, kind: DeclKind, init?: ts.Expression) => {
+  const declareBindingName = (name: ts.BindingName, kind: DeclKind, init?: ts.Expression, type?: ts.TypeNode) => {
     if (ts.isIdentifier(name)) {
-      declare(name.text, kind, name.parent, init);
+      declare(name.text, kind, name.parent, init, type);
       return;
     }
     const fromModule = kind === 'var' ? requiredModule(init) : undefined;
@@ -226,7 +243,9 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
           } else if (bindings) {
             for (const el of bindings.elements) {
               declare(el.name.text, 'import', el);
-              if (!el.isTypeOnly && !clause.isTypeOnly) noteModuleBinding(moduleName, el.name.text, (el.propertyName ?? el.name).text);
+              const imported = (el.propertyName ?? el.name).text;
+              if (!el.isTypeOnly && !clause.isTypeOnly) noteModuleBinding(moduleName, el.name.text, imported);
+              else if (imported === 'Logger' || imported === 'BaseLogger') noteModuleBinding(moduleName, el.name.text, imported);
             }
           }
         }
@@ -260,12 +279,34 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
             if (from) noteModuleBinding(from, d.name.text, init.name.text === 'default' ? 'default' : init.name.text);
           }
         }
-        declareBindingName(d.name, 'var', d.initializer);
+        declareBindingName(d.name, 'var', d.initializer, d.type);
         break;
       }
-      case ts.SyntaxKind.Parameter:
-        declareBindingName((node as ts.ParameterDeclaration).name, 'param');
+      case ts.SyntaxKind.Parameter: {
+        const param = node as ts.ParameterDeclaration;
+        declareBindingName(param.name, 'param', undefined, param.type);
+        // `constructor(private readonly logger: Logger)` is also `this.logger`.
+        if (ts.isIdentifier(param.name) && ts.isConstructorDeclaration(param.parent) && ts.getModifiers(param)?.length) {
+          noteThisProp(param.name.text, undefined, param.type);
+        }
         break;
+      }
+      case ts.SyntaxKind.PropertyDeclaration: {
+        const prop = node as ts.PropertyDeclaration;
+        if (ts.isIdentifier(prop.name) || ts.isPrivateIdentifier(prop.name)) noteThisProp(prop.name.text, prop.initializer, prop.type);
+        break;
+      }
+      case ts.SyntaxKind.BinaryExpression: {
+        const bin = node as ts.BinaryExpression;
+        if (
+          bin.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+          ts.isPropertyAccessExpression(bin.left) &&
+          bin.left.expression.kind === ts.SyntaxKind.ThisKeyword
+        ) {
+          noteThisProp(bin.left.name.text, bin.right);
+        }
+        break;
+      }
       case ts.SyntaxKind.FunctionDeclaration:
       case ts.SyntaxKind.FunctionExpression:
       case ts.SyntaxKind.ClassDeclaration:
@@ -345,7 +386,9 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
     let kind: LoggerKind | undefined;
     let ok = list.length > 0;
     for (const d of list) {
-      const k = d.kind === 'var' && d.init ? loggerKindOf(d.init) : undefined;
+      const k = d.type && (d.kind === 'var' || d.kind === 'param')
+        ? loggerKindOfType(d.type)
+        : d.kind === 'var' && d.init ? loggerKindOf(d.init) : undefined;
       if (!k || (kind && kind !== k)) {
         ok = false;
         break;
@@ -358,11 +401,52 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
     return result;
   };
 
+  const thisKinds = new Map<string, LoggerKind | null>();
+  const kindOfThisProp = (name: string): LoggerKind | undefined => {
+    if (thisKinds.has(name)) return thisKinds.get(name) ?? undefined;
+    thisKinds.set(name, null); // cycles: `this.log = this.log.child(...)`
+    const list = thisProps.get(name) ?? [];
+    let kind: LoggerKind | undefined;
+    let ok = list.length > 0;
+    for (const entry of list) {
+      const k = entry.type ? loggerKindOfType(entry.type) : entry.init ? loggerKindOf(entry.init) : undefined;
+      if (!k && !entry.type && !entry.init) continue; // `logger;` with neither: says nothing
+      if (!k || (kind && kind !== k)) {
+        ok = false;
+        break;
+      }
+      kind = k;
+    }
+    const result = ok ? kind : undefined;
+    thisKinds.set(name, result ?? null);
+    return result;
+  };
+
+  function loggerKindOfType(type: ts.TypeNode): LoggerKind | undefined {
+    if (!ts.isTypeReferenceNode(type) || type.typeArguments?.length) return undefined;
+    const name = type.typeName;
+    if (ts.isIdentifier(name)) {
+      if (declarationsOf(name.text).length !== 1) return undefined;
+      const kind = modules.loggerTypes.get(name.text);
+      if (kind) return kind;
+      // bunyan's default export is the Logger class itself.
+      return modules.bunyan.has(name.text) ? 'bunyan' : undefined;
+    }
+    if (!ts.isIdentifier(name.left) || declarationsOf(name.left.text).length !== 1) return undefined;
+    const member = name.right.text;
+    if (member !== 'Logger' && member !== 'BaseLogger') return undefined;
+    if (modules.pino.has(name.left.text)) return 'pino';
+    if (modules.winston.has(name.left.text)) return 'winston';
+    if (modules.bunyan.has(name.left.text)) return 'bunyan';
+    return undefined;
+  }
+
   const isModuleName = (set: Set<string>, e: ts.Expression): boolean => ts.isIdentifier(e) && set.has(e.text) && declarationsOf(e.text).length === 1;
 
   function loggerKindOf(expr: ts.Expression): LoggerKind | undefined {
     const e = unwrap(expr);
     if (ts.isIdentifier(e)) return kindOfName(e.text);
+    if (ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword) return kindOfThisProp(e.name.text);
     if (ts.isNewExpression(e)) {
       if (isModuleName(modules.bunyan, e.expression)) return 'bunyan';
       return undefined;

@@ -296,7 +296,7 @@ function cleanMessage(parts: Part[], units: Map<number, string>, words: Map<numb
     .replace(new RegExp(`[([{<](${value})[)\\]}>]`, 'g'), '$1')
     .replace(new RegExp(`\\s*[:=#]\\s*(${value})`, 'g'), ' $1')
     // A preposition that only led to a value: `connected to ${host}` -> `connected`.
-    .replace(new RegExp(`\\s+(?:for|of|to|at|in|on|from|with|by|as|is|was|after|before|into|via|until|against|over|under|per)\\s+(?=${value})`, 'gi'), ' ')
+    .replace(new RegExp(`\\s+(?:for|of|to|at|in|on|from|with|by|as|is|was|after|before|into|via|until|against|over|under|per|onto|within|using)\\s+(?=${value})`, 'gi'), ' ')
     .replace(new RegExp(value, 'g'), ' ')
     .replace(/\s+/g, ' ')
     .replace(/(?:\s+[:=,;|\-–>]+)+(?=\s|$)/g, '')
