@@ -26,6 +26,12 @@ function isText(e: ts.Expression): boolean {
 function valuesOf(e: ts.Expression, sf: ts.SourceFile): string[] {
   const u = strip(e);
   if (isText(u)) return [];
+  // A fields object handed to console: each of its values must survive.
+  if (ts.isObjectLiteralExpression(u)) {
+    return u.properties.flatMap((p) =>
+      ts.isShorthandPropertyAssignment(p) ? [p.name.text] : ts.isPropertyAssignment(p) ? [p.initializer.getText(sf)] : [p.getText(sf)],
+    );
+  }
   if (ts.isTemplateExpression(u)) return u.templateSpans.flatMap((s) => valuesOf(s.expression, sf));
   if (ts.isBinaryExpression(u) && u.operatorToken.kind === ts.SyntaxKind.PlusToken) {
     return [...valuesOf(u.left, sf), ...valuesOf(u.right, sf)];

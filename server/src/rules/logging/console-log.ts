@@ -128,15 +128,21 @@ export const consoleLog: Rule<ConsoleLogOptions> = {
     if (args.length === 0 || args.some(ts.isSpreadElement)) return [];
     if (hasComment(ctx.doc.text, args)) return [];
     const q = preferredQuote(facts);
-    const parts = consoleParts(args, facts);
+    // `console.error({ err }, 'msg')`, written for a structured logger: its properties are the fields.
+    const first = args[0];
+    const preset = ts.isObjectLiteralExpression(first) && args.length > 1 && first.properties.every((p) => ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p))
+      ? first.properties.map((p) => ({ key: (p as ts.PropertyAssignment | ts.ShorthandPropertyAssignment).name.getText(facts.sourceFile), value: '', raw: p.getText(facts.sourceFile) }))
+      : [];
+    const parts = consoleParts(preset.length > 0 ? args.slice(1) : args, facts);
     const calleeStart = callee.getStart(facts.sourceFile);
     const argsStart = args[0].getStart(facts.sourceFile);
     const argsEnd = args[args.length - 1].end;
 
     const target = loggerInScope(facts, call);
-    // `console.log('')` prints a blank line: there is nothing to log.
-    const probe = structure(parts, target?.kind ?? 'pino', facts);
-    if (probe.message === '' && probe.fields.length === 0) return [];
+    // `console.log('')` or a banner of `!!!!`: there is nothing to log.
+    const structured = structure(parts, target?.kind ?? 'pino', facts, new Set(preset.map((f) => f.key)));
+    const probe = { message: structured.message, fields: [...preset, ...structured.fields] };
+    if (!/[\p{L}\p{N}]/u.test(probe.message) && probe.fields.length === 0) return [];
     if (target) {
       const level = levelFor(method, target.kind);
       const text = renderArguments(probe, target.kind, q);

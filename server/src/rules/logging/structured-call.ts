@@ -225,6 +225,8 @@ export interface Field {
   key: string;
   /** The value's source text, as written. */
   value: string;
+  /** A property kept as written (`err: e` from a fields object the code already had). */
+  raw?: string;
 }
 
 export interface Structured {
@@ -299,6 +301,11 @@ function cleanMessage(parts: Part[], units: Map<number, string>, words: Map<numb
     .replace(new RegExp(`\\s+(?:for|of|to|at|in|on|from|with|by|as|is|was|after|before|into|via|until|against|over|under|per|onto|within|using)\\s+(?=${value})`, 'gi'), ' ')
     .replace(new RegExp(value, 'g'), ' ')
     .replace(/\s+/g, ' ')
+    // `(after import ${x})` -> `(after import)`; `[${id}]` -> nothing.
+    .replace(/\s+([)\]}>])/g, '$1')
+    .replace(/([([{<])\s+/g, '$1')
+    .replace(/\(\)|\[\]|\{\}|<>|''|""/g, '')
+    .replace(/\s+/g, ' ')
     .replace(/(?:\s+[:=,;|\-–>]+)+(?=\s|$)/g, '')
     .replace(/^[\s:,;|\-–>]+|[\s:,;=|\-–>]+$/g, '');
   return s;
@@ -356,6 +363,7 @@ export function structure(parts: Part[], kind: LoggerKind, facts: FileFacts, tak
 }
 
 export function renderField(f: Field): string {
+  if (f.raw !== undefined) return f.raw;
   return f.key === f.value ? f.key : `${f.key}: ${f.value}`;
 }
 
