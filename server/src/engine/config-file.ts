@@ -125,6 +125,7 @@ function readIgnores(raw: unknown, registry: Registry, problems: ConfigProblem[]
  */
 export class ConfigLoader {
   private readonly files = new Map<string, { mtimeMs: number; size: number; file: ConfigFile }>();
+  private readonly lastGood = new Map<string, Partial<Config>>();
 
   constructor(private readonly registry: Registry) {}
 
@@ -166,17 +167,32 @@ export class ConfigLoader {
     if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.file;
     let file: ConfigFile;
     try {
-      file = parseConfigFile(fs.readFileSync(filePath, 'utf8'), filePath, this.registry, rootDir);
+      file = this.parse(fs.readFileSync(filePath, 'utf8'), filePath, rootDir);
     } catch (error) {
-      file = {
+      file = this.keepLastGood({
         path: filePath,
         config: {},
         unusable: true,
         problems: [{ path: [], start: 0, end: 0, message: `${CONFIG_FILE_NAME} cannot be read: ${(error as Error).message}` }],
-      };
+      });
     }
     this.files.set(filePath, { mtimeMs: stat.mtimeMs, size: stat.size, file });
     return file;
+  }
+
+  /** Parses a config file's text (from disk or from an open editor), keeping the last good configuration if it is broken. */
+  parse(text: string, filePath: string, rootDir?: string): ConfigFile {
+    return this.keepLastGood(parseConfigFile(text, filePath, this.registry, rootDir));
+  }
+
+  /** A config file that cannot be used keeps the last configuration that could: analysis goes on as before. */
+  private keepLastGood(file: ConfigFile): ConfigFile {
+    if (!file.unusable) {
+      this.lastGood.set(file.path, file.config);
+      return file;
+    }
+    const last = this.lastGood.get(file.path);
+    return last ? { ...file, config: last } : file;
   }
 
   forget(filePath?: string): void {

@@ -1,0 +1,56 @@
+// One file's text in, its findings out, with the configuration that applies to it. The server
+// and the CLI both go through here, which is why the editor and CI never disagree.
+
+import type { Registry } from '../rules/registry';
+import { analyze, type RuleCrash } from './analyze';
+import { isExcluded, type Config } from './config';
+import type { ConfigLoader } from './config-file';
+import type { ParsedDocument } from './document';
+import { prepare, type SourceInput } from './source';
+import type { Finding } from './types';
+import type { WorkspaceFacts } from './workspace-facts';
+import { applySuppressions, type Suppressed } from './suppressions';
+
+export interface CheckEnvironment {
+  registry: Registry;
+  configs: ConfigLoader;
+  /** The editor's settings (or the CLI's `--config` file) under the `.prodready.yaml` files. */
+  baseConfig: Config;
+  workspace?: WorkspaceFacts;
+  maxBytes?: number;
+  /** Report findings even where an ignore comment, annotation or config ignore suppresses them. */
+  ignoreSuppressions?: boolean;
+}
+
+export interface CheckInput extends SourceInput {
+  /** The workspace folder (or the CLI's root): config discovery stops here, relativePath starts here. */
+  rootDir: string;
+}
+
+export interface CheckResult {
+  /** Undefined when the file is not analysed (not a kind prodready reads, excluded, binary, too large). */
+  doc?: ParsedDocument;
+  config: Config;
+  findings: Finding[];
+  /** Findings an ignore suppressed (reported as suppressions in SARIF). */
+  suppressed: Suppressed[];
+  crashes: RuleCrash[];
+  excluded: boolean;
+}
+
+export function configFor(input: Pick<CheckInput, 'path' | 'rootDir'>, env: CheckEnvironment): Config {
+  return env.configs.configFor(input.path, input.rootDir, env.baseConfig);
+}
+
+export function checkText(input: CheckInput, env: CheckEnvironment, previous?: ParsedDocument): CheckResult {
+  const config = configFor(input, env);
+  const none = { config, findings: [], suppressed: [], crashes: [], excluded: false };
+  if (isExcluded(input.relativePath, config.exclude)) return { ...none, excluded: true };
+  const prepared = prepare(input, env.maxBytes, previous);
+  if (prepared.status === 'ignored') return none;
+  if (prepared.status === 'skipped') return { ...none, findings: [prepared.notice] };
+  const { findings, crashes } = analyze(prepared.doc, { registry: env.registry, config, workspace: env.workspace });
+  if (env.ignoreSuppressions) return { ...none, doc: prepared.doc, findings, crashes };
+  const result = applySuppressions(prepared.doc, findings, config, env.registry);
+  return { ...none, doc: prepared.doc, findings: result.findings, suppressed: result.suppressed, crashes };
+}

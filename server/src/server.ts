@@ -1,0 +1,427 @@
+// The language server: LSP wiring only. Documents come in, findings go out as diagnostics, code
+// actions are recomputed from what a diagnostic carries. Settings are pulled per resource.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  type CodeAction,
+  CodeActionKind,
+  type CodeActionParams,
+  type Connection,
+  DiagnosticSeverity,
+  FileChangeType,
+  createConnection,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  type Diagnostic,
+  type InitializeParams,
+  type InitializeResult,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type WorkspaceFolder,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { registry } from './rules';
+import { ConfigLoader } from './engine/config-file';
+import { checkText, type CheckEnvironment, type CheckInput } from './engine/check';
+import type { ParsedDocument } from './engine/document';
+import { LineIndex } from './engine/lines';
+import { baseName, CONFIG_FILE_NAME } from './engine/classify';
+import { mergeConfig } from './engine/config';
+import type { ConfigFile } from './engine/config-file';
+import { SOURCE, toDiagnostic, toRange } from './lsp/convert';
+import { codeActions, FIX_ALL_KIND } from './lsp/code-actions';
+import { readSettings, type Settings } from './lsp/settings';
+import { WorkspaceScanner } from './lsp/workspace-scan';
+
+/** Commands the server executes (`workspace/executeCommand`). */
+export const COMMANDS = {
+  scanWorkspace: 'prodready.scanWorkspace',
+  effectiveConfiguration: 'prodready.effectiveConfiguration',
+} as const;
+
+/** Files the server watches: config files, and what scope "workspace" shows the findings of. */
+const WATCHED = [`**/${CONFIG_FILE_NAME}`, '**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts,yaml,yml,json}', '**/{Dockerfile,Containerfile}*', '**/*.{dockerfile,containerfile}'];
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const configs = new ConfigLoader(registry);
+  /** The latest parse of each open document, handed to the next version for incremental parsing. */
+  const parsed = new Map<string, ParsedDocument>();
+  const settingsCache = new Map<string, Promise<Settings>>();
+  const timers = new Map<string, NodeJS.Timeout>();
+  let folders: WorkspaceFolder[] = [];
+  let canPullConfiguration = false;
+  let canRegisterWatchers = false;
+  let snippetEdits = false;
+  let clientCommands = false;
+  let shuttingDown = false;
+  /** Config files whose problems are shown while they are not open, with what was shown. */
+  const configProblemsShown = new Map<string, string>();
+
+  const log = (message: string) => connection.console.log(`[prodready] ${message}`);
+  const logError = (message: string, error: unknown) =>
+    connection.console.error(`[prodready] ${message}: ${(error as Error)?.stack ?? String(error)}`);
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const caps = params.capabilities;
+    canPullConfiguration = caps.workspace?.configuration === true;
+    canRegisterWatchers = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    snippetEdits = caps.workspace?.workspaceEdit?.snippetEditSupport === true;
+    // VS Code (and code-server) run our client, which registers the show-documentation command.
+    clientCommands = params.initializationOptions?.clientCommands === true;
+    folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+        executeCommandProvider: { commands: Object.values(COMMANDS) },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'prodready', version: require('../../package.json').version as string },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (canPullConfiguration) {
+      void connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(() => undefined);
+    }
+    if (canRegisterWatchers) {
+      void connection.client
+        .register(DidChangeWatchedFilesNotification.type, { watchers: WATCHED.map((globPattern) => ({ globPattern })) })
+        .catch((error) => logError('cannot watch files', error));
+    }
+    connection.workspace.onDidChangeWorkspaceFolders((event) => {
+      folders = folders.filter((f) => !event.removed.some((r) => r.uri === f.uri)).concat(event.added);
+      settingsCache.clear();
+      for (const removed of event.removed) if (removed.uri.startsWith('file:')) scanner.clear(filePath(removed.uri));
+      revalidateAll();
+      void applyScope();
+    });
+    void applyScope();
+  });
+
+  /** The workspace folders on disk, as absolute posix paths. */
+  function folderPaths(): string[] {
+    return folders.filter((f) => f.uri.startsWith('file:')).map((f) => filePath(f.uri).replace(/\/$/, ''));
+  }
+
+  const scanner = new WorkspaceScanner({
+    diagnose: async (file, text) => {
+      const uri = pathToFileURL(file).href;
+      const settings = await settingsFor(uri);
+      if (!settings.enable) return [];
+      const rootDir = rootFor(file);
+      const result = checkText(
+        { path: file, relativePath: path.posix.relative(rootDir, file), rootDir, text },
+        environment(settings),
+      );
+      const lines = result.doc?.lines ?? new LineIndex(text);
+      return result.findings.map((f) => toDiagnostic(lines, f));
+    },
+    publish: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
+    isOpen: (uri) => documents.get(uri) !== undefined,
+  });
+
+  /** Scans the folders whose scope is "workspace"; clears the scans of those that went back to open files. */
+  async function applyScope(): Promise<void> {
+    for (const folder of folderPaths()) {
+      const settings = await settingsFor(pathToFileURL(folder).href);
+      if (settings.scope === 'workspace') {
+        const { files, withFindings } = await scanner.scanFolder(folder);
+        log(`scanned ${folder}: ${files} files, ${withFindings} with findings`);
+      } else scanner.clear(folder);
+    }
+  }
+
+  function folderOf(file: string): string | undefined {
+    return folderPaths()
+      .filter((dir) => file.startsWith(`${dir}/`))
+      .sort((a, b) => b.length - a.length)[0];
+  }
+
+  function filePath(uri: string): string {
+    if (uri.startsWith('file:')) return fileURLToPath(uri).split(path.sep).join('/');
+    return uri.replace(/^[a-z]+:\/*/i, '/');
+  }
+
+  function rootFor(filePathPosix: string): string {
+    let best = '';
+    for (const folder of folders) {
+      if (!folder.uri.startsWith('file:')) continue;
+      const dir = fileURLToPath(folder.uri).split(path.sep).join('/').replace(/\/$/, '');
+      if ((filePathPosix === dir || filePathPosix.startsWith(`${dir}/`)) && dir.length > best.length) best = dir;
+    }
+    return best || path.posix.dirname(filePathPosix);
+  }
+
+  function settingsFor(uri: string): Promise<Settings> {
+    let cached = settingsCache.get(uri);
+    if (!cached) {
+      cached = (canPullConfiguration
+        ? connection.workspace.getConfiguration({ scopeUri: uri, section: 'prodready' })
+        : Promise.resolve(undefined)
+      )
+        .catch(() => undefined)
+        .then((raw) => {
+          const { settings, problems } = readSettings(raw, registry);
+          for (const problem of problems) log(`settings: ${problem}`);
+          return settings;
+        });
+      settingsCache.set(uri, cached);
+    }
+    return cached;
+  }
+
+  function inputFor(document: TextDocument): CheckInput {
+    const file = filePath(document.uri);
+    const rootDir = rootFor(file);
+    return {
+      path: file,
+      relativePath: path.posix.relative(rootDir, file) || path.posix.basename(file),
+      rootDir,
+      text: document.getText(),
+      languageId: document.languageId,
+      version: document.version,
+    };
+  }
+
+  function environment(settings: Settings): CheckEnvironment {
+    return { registry, configs, baseConfig: settings.config, maxBytes: settings.maxFileSizeKb * 1024 };
+  }
+
+  /** Analyses the current version of a document (reusing its parse when it is already current). */
+  function check(document: TextDocument, settings: Settings) {
+    const input = inputFor(document);
+    showConfigProblems(configs.configFilesFor(input.path, input.rootDir));
+    const previous = parsed.get(document.uri);
+    const result = checkText(input, environment(settings), previous);
+    if (result.doc) parsed.set(document.uri, result.doc);
+    else parsed.delete(document.uri);
+    for (const crash of result.crashes) logError(`rule ${crash.ruleId} failed on ${input.relativePath}`, crash.error);
+    return result;
+  }
+
+  async function validate(uri: string): Promise<void> {
+    const document = documents.get(uri);
+    if (!document || shuttingDown) return;
+    try {
+      const settings = await settingsFor(uri);
+      const current = documents.get(uri);
+      if (!current || current.version !== document.version) return; // a newer version is on its way
+      let diagnostics: Diagnostic[] = [];
+      if (baseName(filePath(uri)) === CONFIG_FILE_NAME) {
+        const file = filePath(uri);
+        diagnostics = configDiagnostics(configs.parse(current.getText(), file, rootFor(file)), new LineIndex(current.getText()));
+      } else if (settings.enable) {
+        const result = check(current, settings);
+        const lines = result.doc?.lines ?? new LineIndex(current.getText());
+        diagnostics = result.findings.map((f) => toDiagnostic(lines, f));
+      }
+      await connection.sendDiagnostics({ uri, version: current.version, diagnostics });
+    } catch (error) {
+      logError(`cannot analyse ${uri}`, error);
+    }
+  }
+
+  function configDiagnostics(file: ConfigFile, lines: LineIndex): Diagnostic[] {
+    return file.problems.map((problem) => ({
+      range: toRange(lines, problem.start, problem.end),
+      severity: DiagnosticSeverity.Error,
+      source: SOURCE,
+      code: 'invalid-config',
+      message: file.unusable ? `${problem.message} The last valid configuration stays in effect.` : problem.message,
+    }));
+  }
+
+  /** Shows the problems of the config files that apply to a document, where those files are not open. */
+  function showConfigProblems(files: ConfigFile[]): void {
+    for (const file of files) {
+      const uri = pathToFileURL(file.path).href;
+      if (documents.get(uri)) continue;
+      const key = JSON.stringify(file.problems);
+      if (configProblemsShown.get(file.path) === key) continue;
+      configProblemsShown.set(file.path, key);
+      let text = '';
+      try {
+        text = fs.readFileSync(file.path, 'utf8');
+      } catch {
+        // gone: its problems go with it
+      }
+      void connection.sendDiagnostics({ uri, diagnostics: text ? configDiagnostics(file, new LineIndex(text)) : [] });
+    }
+  }
+
+  function schedule(uri: string, delayMs: number): void {
+    clearTimeout(timers.get(uri));
+    if (delayMs <= 0) {
+      timers.delete(uri);
+      void validate(uri);
+      return;
+    }
+    timers.set(
+      uri,
+      setTimeout(() => {
+        timers.delete(uri);
+        void validate(uri);
+      }, delayMs),
+    );
+  }
+
+  function revalidateAll(): void {
+    for (const document of documents.all()) schedule(document.uri, 0);
+  }
+
+  // An opened document is analysed at once; edits wait for the typing to pause (or for a save).
+  const justOpened = new Set<string>();
+  documents.onDidOpen((event) => justOpened.add(event.document.uri));
+  documents.onDidChangeContent(async (event) => {
+    const uri = event.document.uri;
+    if (justOpened.delete(uri)) return schedule(uri, 0);
+    const settings = await settingsFor(uri);
+    if (settings.run === 'onType') schedule(uri, settings.debounceMs);
+  });
+  documents.onDidSave(async (event) => {
+    const settings = await settingsFor(event.document.uri);
+    if (settings.run === 'onSave') schedule(event.document.uri, 0);
+  });
+  documents.onDidClose((event) => {
+    clearTimeout(timers.get(event.document.uri));
+    timers.delete(event.document.uri);
+    justOpened.delete(event.document.uri);
+    parsed.delete(event.document.uri);
+    settingsCache.delete(event.document.uri);
+    void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+    // In scope "workspace" the file stays in the Problems panel, as it is on disk.
+    const file = filePath(event.document.uri);
+    const folder = folderOf(file);
+    if (folder) {
+      void settingsFor(pathToFileURL(folder).href).then((s) => (s.scope === 'workspace' ? scanner.checkFile(folder, file) : undefined));
+    }
+  });
+
+  connection.onDidChangeConfiguration(() => {
+    settingsCache.clear();
+    revalidateAll();
+    void applyScope();
+  });
+
+  connection.onDidChangeWatchedFiles((params) => {
+    let configChanged = false;
+    for (const change of params.changes) {
+      if (change.uri.endsWith(`/${CONFIG_FILE_NAME}`)) {
+        configs.forget(filePath(change.uri));
+        configProblemsShown.delete(filePath(change.uri));
+        configChanged = true;
+      }
+    }
+    if (configChanged) {
+      revalidateAll();
+      void applyScope();
+    } else void rescanChanged(params.changes);
+  });
+
+  /** Scope "workspace": files created, changed or deleted on disk update their diagnostics. */
+  async function rescanChanged(changes: Array<{ uri: string; type: FileChangeType }>): Promise<void> {
+    for (const change of changes) {
+      if (!change.uri.startsWith('file:')) continue;
+      const file = filePath(change.uri);
+      const folder = folderOf(file);
+      if (!folder || (await settingsFor(pathToFileURL(folder).href)).scope !== 'workspace') continue;
+      if (change.type === FileChangeType.Deleted) scanner.fileDeleted(folder, file);
+      else await scanner.checkFile(folder, file);
+    }
+  }
+
+  connection.onExecuteCommand(async (params) => {
+    try {
+      if (params.command === COMMANDS.scanWorkspace) {
+        let files = 0;
+        let withFindings = 0;
+        for (const folder of folderPaths()) {
+          const scanned = await scanner.scanFolder(folder);
+          files += scanned.files;
+          withFindings += scanned.withFindings;
+        }
+        return { files, withFindings };
+      }
+      if (params.command === COMMANDS.effectiveConfiguration) {
+        const uri = String(params.arguments?.[0] ?? '');
+        const file = filePath(uri);
+        const rootDir = rootFor(file);
+        const settings = await settingsFor(uri);
+        const files = configs.configFilesFor(file, rootDir);
+        let config = settings.config;
+        for (const f of files) config = mergeConfig(config, f.config);
+        const rules = Object.fromEntries(
+          registry.all.map((rule) => {
+            const own = config.rules[rule.id];
+            const options = { ...Object.fromEntries(Object.entries(rule.options ?? {}).map(([k, o]) => [k, o.default])), ...own?.options };
+            return [rule.id, { severity: own?.severity ?? rule.defaultSeverity, ...(Object.keys(options).length ? { options } : {}) }];
+          }),
+        );
+        return {
+          file,
+          workspaceFolder: rootDir,
+          configFiles: files.map((f) => ({ path: f.path, problems: f.problems.map((p) => p.message) })),
+          settings: { enable: settings.enable, run: settings.run, debounceMs: settings.debounceMs, scope: settings.scope, maxFileSizeKb: settings.maxFileSizeKb },
+          rules,
+          exclude: config.exclude,
+          ignore: config.ignore,
+          requireReason: config.requireReason,
+        };
+      }
+    } catch (error) {
+      logError(`command ${params.command} failed`, error);
+    }
+    return null;
+  });
+
+  connection.onCodeAction(async (params: CodeActionParams): Promise<CodeAction[]> => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return [];
+    try {
+      const settings = await settingsFor(document.uri);
+      if (!settings.enable) return [];
+      const result = check(document, settings);
+      const doc = result.doc;
+      if (!doc) return [];
+      return codeActions(params, {
+        document,
+        doc,
+        result,
+        input: inputFor(document),
+        env: environment(settings),
+        snippetEdits,
+        clientCommands,
+      });
+    } catch (error) {
+      logError('code actions failed', error);
+      return [];
+    }
+  });
+
+  connection.onShutdown(() => {
+    shuttingDown = true;
+    for (const timer of timers.values()) clearTimeout(timer);
+    timers.clear();
+    parsed.clear();
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+// The CLI ships inside this bundle (dist/cli.js is a two-line shim), so the package carries one
+// copy of the engine and of TypeScript's parser, not two.
+export { main as runCli } from './cli';
+
+if (require.main === module) {
+  const connection = createConnection(ProposedFeatures.all);
+  // A bug in one rule must never take the editor's diagnostics down with it.
+  process.on('uncaughtException', (error) => connection.console.error(`[prodready] uncaught: ${error?.stack ?? error}`));
+  process.on('unhandledRejection', (error) => connection.console.error(`[prodready] unhandled: ${(error as Error)?.stack ?? error}`));
+  startServer(connection);
+}
