@@ -54,6 +54,7 @@ test('command line tools: a shebang, process.argv, a terminal library', () => {
   assert.equal(consoleFindings('src/tool.js', 'const [, , name] = process.argv;\nconsole.log(name);\n'), 0);
   assert.equal(consoleFindings('src/tool.js', "const chalk = require('chalk');\nconsole.log(chalk.red('x'));\n"), 0);
   assert.equal(consoleFindings('src/tool.ts', "import { Command } from 'commander';\nconsole.log(new Command());\n"), 0);
+  assert.equal(consoleFindings('src/shell.mjs', "import readline from 'node:readline';\nconsole.log('> ');\n"), 0);
   assert.equal(consoleFindings('src/tool.js', '#!/usr/bin/env node\nconsole.log("hi");\n', { ignoreCommandLineTools: false }), 1);
 });
 
