@@ -32,6 +32,7 @@ import { baseName, CONFIG_FILE_NAME } from './engine/classify';
 import { mergeConfig } from './engine/config';
 import type { ConfigFile } from './engine/config-file';
 import { SOURCE, toDiagnostic, toRange } from './lsp/convert';
+import { docsUri } from './engine/docs-link';
 import { codeActions, FIX_ALL_KIND } from './lsp/code-actions';
 import { readSettings, type Settings } from './lsp/settings';
 import { WorkspaceScanner } from './lsp/workspace-scan';
@@ -109,9 +110,9 @@ export function startServer(connection: Connection): void {
   }
 
   const scanner = new WorkspaceScanner({
-    diagnose: async (file, text) => {
-      const uri = pathToFileURL(file).href;
-      const settings = await settingsFor(uri);
+    diagnose: async (folder, file, text) => {
+      // One settings request per folder, not one per file of a large workspace.
+      const settings = await settingsFor(pathToFileURL(folder).href);
       if (!settings.enable) return [];
       const rootDir = rootFor(file);
       const result = checkText(
@@ -232,6 +233,7 @@ export function startServer(connection: Connection): void {
       severity: DiagnosticSeverity.Error,
       source: SOURCE,
       code: 'invalid-config',
+      ...(docsUri('invalid-config') ? { codeDescription: { href: docsUri('invalid-config')! } } : {}),
       message: file.unusable ? `${problem.message} The last valid configuration stays in effect.` : problem.message,
     }));
   }

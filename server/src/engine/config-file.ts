@@ -26,16 +26,16 @@ export interface ConfigFile {
 /** Parses the text of one `.prodready.yaml`. Exclude globs come back relative to `rootDir`. */
 export function parseConfigFile(text: string, filePath: string, registry: Registry, rootDir?: string): ConfigFile {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter });
   const problems: ConfigFileProblem[] = [];
   if (doc.errors.length > 0) {
     const error = doc.errors[0];
-    const line = error.linePos?.[0];
+    const { line, col } = lineCounter.linePos(error.pos[0]);
     problems.push({
       path: [],
       start: error.pos[0],
       end: Math.max(error.pos[1], error.pos[0] + 1),
-      message: `${CONFIG_FILE_NAME} is not valid YAML${line ? ` (line ${line.line}, column ${line.col})` : ''}: ${error.message.split('\n')[0]}`,
+      message: `${CONFIG_FILE_NAME} is not valid YAML (line ${line}, column ${col}): ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}.`,
     });
     return { path: filePath, config: {}, problems, unusable: true };
   }

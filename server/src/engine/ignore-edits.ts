@@ -4,9 +4,8 @@
 import { ts } from 'ts-morph';
 import type { ParsedDocument } from './document';
 import type { TextEdit } from './types';
+import { readDirectives, type Directive } from './suppressions';
 
-const NEXT_LINE = /^(\s*)(\/\/|#|\{?\/\*)\s*prodready-ignore-next-line\s+([^-\n*}]*?)(\s*(?:--.*?)?)(\s*\*\/\}?)?\s*$/;
-const FILE = /^(\s*)(\/\/|#|\/\*)\s*prodready-ignore-file\s+([^-\n*]*?)(\s*(?:--.*?)?)(\s*\*\/)?\s*$/;
 
 /** Whether this kind of file can hold an ignore comment at all (JSON cannot). */
 export function supportsIgnoreComments(doc: ParsedDocument): boolean {
@@ -32,19 +31,17 @@ function inJsxChildren(sourceFile: ts.SourceFile, offset: number): boolean {
   }
 }
 
+/** Adds `ruleId` to an existing directive's list, or nothing when it is already there. */
+function mergeInto(directive: Directive, ruleId: string): TextEdit {
+  if (directive.ruleIds.includes(ruleId)) return { start: directive.idsEnd!, end: directive.idsEnd!, newText: '' };
+  return { start: directive.idsEnd!, end: directive.idsEnd!, newText: directive.ruleIds.length ? `, ${ruleId}` : ` ${ruleId}` };
+}
+
 export function ignoreLineEdit(doc: ParsedDocument, ruleId: string, offset: number, reason?: string): TextEdit {
   const { lines } = doc;
   const line = lines.positionAt(offset).line;
-  if (line > 0) {
-    const above = lines.lineText(line - 1);
-    const match = NEXT_LINE.exec(above);
-    if (match) {
-      const ids = match[3].trim().split(/[\s,]+/).filter(Boolean);
-      if (ids.includes(ruleId)) return { start: offset, end: offset, newText: '' };
-      const at = lines.lineStart(line - 1) + match[1].length + above.slice(match[1].length).indexOf(match[3]) + match[3].length;
-      return { start: at, end: at, newText: `, ${ruleId}` };
-    }
-  }
+  const existing = readDirectives(doc).find((d) => d.form === 'next-line' && d.targetLine === line && d.line === line - 1);
+  if (existing) return mergeInto(existing, ruleId);
   const text = lines.lineText(line);
   const indent = /^\s*/.exec(text)![0];
   const { open, close } = commentSyntax(doc, lines.lineStart(line) + indent.length);
@@ -55,17 +52,12 @@ export function ignoreLineEdit(doc: ParsedDocument, ruleId: string, offset: numb
 
 export function ignoreFileEdit(doc: ParsedDocument, ruleId: string, reason?: string): TextEdit {
   const { lines } = doc;
+  const existing = readDirectives(doc).find((d) => d.form === 'file');
+  if (existing) return mergeInto(existing, ruleId);
   // The first lines that must stay first: a shebang, Dockerfile parser directives, 'use strict'.
   let line = 0;
   while (line < lines.lineCount) {
     const text = lines.lineText(line);
-    const existing = FILE.exec(text);
-    if (existing) {
-      const ids = existing[3].trim().split(/[\s,]+/).filter(Boolean);
-      if (ids.includes(ruleId)) return { start: 0, end: 0, newText: '' };
-      const at = lines.lineStart(line) + existing[1].length + text.slice(existing[1].length).indexOf(existing[3]) + existing[3].length;
-      return { start: at, end: at, newText: `, ${ruleId}` };
-    }
     const keepFirst =
       (line === 0 && text.startsWith('#!')) ||
       (doc.kind === 'dockerfile' && /^#\s*(syntax|escape|check)\s*=/i.test(text)) ||

@@ -22,10 +22,6 @@ export type Prepared =
   | { status: 'ignored' };
 
 export function prepare(input: SourceInput, maxBytes = DEFAULT_MAX_FILE_BYTES, previous?: ParsedDocument): Prepared {
-  // The same version asked again (a code action after the diagnostics): its parses are still good.
-  if (previous && previous.version === input.version && previous.path === input.path && previous.text === input.text) {
-    return { status: 'document', doc: previous };
-  }
   const kind = classify(input.path, input.text.slice(0, 65536), input.languageId);
   if (!kind) return { status: 'ignored' };
   const firstLineEnd = input.text.slice(0, 200).search(/\r?\n|$/);
@@ -39,6 +35,10 @@ export function prepare(input: SourceInput, maxBytes = DEFAULT_MAX_FILE_BYTES, p
   }
   if (input.text.slice(0, 8192).includes('\0')) {
     return notice('Not analysed: the file holds binary data.');
+  }
+  // The same version asked again (a code action after the diagnostics): its parses are still good.
+  if (previous && previous.version === input.version && previous.path === input.path && previous.text === input.text) {
+    return { status: 'document', doc: previous };
   }
   return { status: 'document', doc: new ParsedDocument({ ...input, kind }, previous) };
 }

@@ -26,6 +26,10 @@ export interface Directive {
   end: number;
   /** Zero-based line the directive applies to (line and next-line forms). */
   targetLine?: number;
+  /** Just past the last rule id of a comment directive: where another id can be added. */
+  idsEnd?: number;
+  /** Zero-based line the comment directive itself is on. */
+  line?: number;
   /** For annotations: the offsets of the Kubernetes object they belong to. */
   scope?: [number, number];
 }
@@ -69,7 +73,9 @@ export function readDirectives(doc: ParsedDocument): Directive[] {
       .map((s) => s.trim())
       .filter(Boolean);
     const start = lines.lineStart(line) + match.index + match[0].indexOf('prodready-ignore-');
-    const directive: Directive = { form, ruleIds, reason, start, end: lines.lineEnd(line) };
+    const bodyStart = lines.lineStart(line) + match.index + match[0].length - match[3].length;
+    const idsEnd = bodyStart + body.trimEnd().length;
+    const directive: Directive = { form, ruleIds, reason, start, end: lines.lineEnd(line), idsEnd, line };
     if (form === 'line') directive.targetLine = line;
     if (form === 'next-line') {
       // The next line with code; stacked directives apply together to the same line.
