@@ -58,7 +58,7 @@ export const consoleLog: Rule<ConsoleLogOptions> = {
   },
   docs: {
     whatItDoes: [
-      'Flags `console.log`, `console.info`, `console.warn`, `console.error`, `console.debug` and `console.trace` calls in service code.',
+      'Flags `console.log`, `console.info`, `console.warn`, `console.error`, `console.debug` and `console.trace` calls in service code, and those methods handed to a call as a callback (`main().catch(console.error)`, `emitter.on(\'warning\', console.warn)`).',
       'Service code is every JS/TS file except tests (option `testPaths`, and files importing a test framework unless `ignoreTestFrameworkImports` is off), scripts, command line tools and build configuration (option `scriptPaths`; and, unless `ignoreCommandLineTools` is off, files starting with a `#!` line, reading `process.argv` or importing a terminal library such as commander, yargs or chalk) and browser front-end code (`.jsx`/`.tsx` files importing React, Vue, Svelte, Preact or Solid, files with a `\'use client\'` directive, and files that use the `window` or `document` globals, unless `ignoreBrowserCode` is off). Paths are matched relative to the workspace root.',
       'The finding sits on the callee (`console.log`). A call inside the scope of the file\'s own `console` binding is not checked, and neither is a call where ESLint\'s `no-console` is disabled (option `respectEslintDisable`). A console call is never also reported as `interpolated-log-message`.',
     ].join('\n\n'),
@@ -92,7 +92,7 @@ export const consoleLog: Rule<ConsoleLogOptions> = {
       'When a structured logger is in scope (a variable or parameter holding pino, winston or bunyan as `interpolated-log-message` defines it: created in this file, a `.child(...)` of one, or typed with the library\'s `Logger`; the innermost one is used, so a request\'s child logger wins over the module logger, and `logger` wins over `log` at the same level), the fix rewrites the call to it and is safe. A fields object already passed to console (`console.error({ err }, \'failed\')`) keeps its properties.',
       'The level follows the method: `log` and `info` -> `info`, `warn` -> `warn`, `error` -> `error`, `debug` -> `debug`, `trace` -> `trace` (winston has no `trace` level by default: `debug`). Each value becomes a field named after it (`order.id` -> `orderId`; a number only when nothing better exists), the constant text becomes the message, `%s`-style format strings are read the way Node reads them.',
       'Argument order follows the logger: pino and bunyan take the fields first (`logger.info({ orderId }, \'order paid\')`), winston takes the message first (`logger.info(\'order paid\', { orderId })`). An Error value goes in `err` for pino and bunyan (their error serializer\'s field; bunyan serializes it only when `serializers: bunyan.stdSerializers` is set, which its README recommends) and in `error` for winston (winston\'s `format.errors()` only handles a top-level error; add a format that serializes nested errors if you use JSON output).',
-      'Debug and trace lines now obey the logger\'s level, which is the point of the change. When no structured logger is in scope the fix adds `import pino from \'pino\'` (or `require` in CommonJS) and a module-level `const logger = pino()` after the imports: this adds a dependency, so it is unsafe and never applied by fix-all. No fix is offered when the arguments hold a spread or a comment, when `logger` or `pino` is already taken by something else, or when there is nothing to log (`console.log()`, `console.log(\'\')`, a banner of `!!!!`).',
+      'Debug and trace lines now obey the logger\'s level, which is the point of the change. When no structured logger is in scope the fix adds `import pino from \'pino\'` (or `require` in CommonJS) and a module-level `const logger = pino()` after the imports: this adds a dependency, so it is unsafe and never applied by fix-all. A console method handed to `.catch(...)` becomes `(err) => logger.error({ err })` (pino and bunyan; none for winston, where the message would have to be invented); handed to anything else, what it receives is unknown and no fix is offered. No fix is offered when the arguments hold a spread or a comment, when `logger` or `pino` is already taken by something else, or when there is nothing to log (`console.log()`, `console.log(\'\')`, a banner of `!!!!`).',
     ].join('\n\n'),
     references: [
       'https://getpino.io/#/docs/api?id=logging-method-parameters',
@@ -112,10 +112,12 @@ export const consoleLog: Rule<ConsoleLogOptions> = {
     const calls = respect && text.includes('eslint-disable')
       ? facts.consoleCalls.filter(({ callee }) => !eslintAllowsConsole(ctx, callee.getStart(facts.sourceFile), fileWide))
       : facts.consoleCalls;
-    return calls.map(({ callee, method }) => ({
+    return calls.map(({ callee, method, callback }) => ({
       start: callee.getStart(facts.sourceFile),
       end: callee.end,
-      message: `console.${method} writes plain text with no level, fields or request id: use a structured logger (pino, winston, bunyan).`,
+      message: callback
+        ? `console.${method} as a callback writes plain text with no level, fields or request id: use a structured logger (pino, winston, bunyan).`
+        : `console.${method} writes plain text with no level, fields or request id: use a structured logger (pino, winston, bunyan).`,
     }));
   },
 
@@ -124,6 +126,7 @@ export const consoleLog: Rule<ConsoleLogOptions> = {
     const found = findCall(facts, finding);
     if (!found) return [];
     const { call, callee, method } = found;
+    if (found.callback) return callbackFixes(ctx, facts, call, callee, method);
     const args = call.arguments;
     if (args.length === 0 || args.some(ts.isSpreadElement)) return [];
     if (hasComment(ctx.doc.text, args)) return [];
@@ -174,3 +177,35 @@ export const consoleLog: Rule<ConsoleLogOptions> = {
     ];
   },
 };
+
+/**
+ * `promise.catch(console.error)` -> `promise.catch((err) => logger.error({ err }))` with pino or
+ * bunyan. Only `.catch(...)`: elsewhere what the callback receives is not known.
+ */
+function callbackFixes(ctx: RuleContext<ConsoleLogOptions>, facts: FileFacts, call: ts.CallExpression, ref: ts.PropertyAccessExpression, method: string): Fix[] {
+  const isCatch = ts.isPropertyAccessExpression(call.expression) && call.expression.name.text === 'catch' && call.arguments[0] === ref;
+  if (!isCatch) return [];
+  const start = ref.getStart(facts.sourceFile);
+  const target = loggerInScope(facts, call);
+  if (target) {
+    if (target.kind === 'winston') return [];
+    const level = levelFor(method, target.kind);
+    return [
+      {
+        title: `Log with ${target.name}.${level} (${target.kind}) instead`,
+        safe: true,
+        edits: [{ start, end: ref.end, newText: `(err) => ${target.name}.${level}({ err })` }],
+      },
+    ];
+  }
+  const added = addPinoLogger(ctx.doc, facts, call);
+  if (!added) return [];
+  const level = levelFor(method, 'pino');
+  return [
+    {
+      title: `Add a pino logger and log with logger.${level}`,
+      safe: false,
+      edits: [...added.edits, { start, end: ref.end, newText: `(err) => ${added.name}.${level}({ err })` }],
+    },
+  ];
+}

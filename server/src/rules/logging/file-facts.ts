@@ -64,7 +64,11 @@ export interface ModuleNames {
 
 export interface FileFacts {
   sourceFile: ts.SourceFile;
-  consoleCalls: Array<{ call: ts.CallExpression; callee: ts.PropertyAccessExpression; method: string }>;
+  /**
+   * `console.<method>(...)` calls, and `console.<method>` handed to a call as a callback
+   * (`main().catch(console.error)`: then `call` is the call it is handed to).
+   */
+  consoleCalls: Array<{ call: ts.CallExpression; callee: ts.PropertyAccessExpression; method: string; callback?: true }>;
   loggerCalls: LoggerCall[];
   loggers: LoggerBinding[];
   modules: ModuleNames;
@@ -355,6 +359,15 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
         if (ts.isIdentifier(pa.expression) && (pa.expression.text === 'window' || pa.expression.text === 'document')) domCandidate = true;
         // `process.argv`: a program driven from a command line.
         if (pa.name.text === 'argv' && ts.isIdentifier(pa.expression) && pa.expression.text === 'process') importsTerminalLibrary = true;
+        if (
+          ts.isIdentifier(pa.expression) &&
+          pa.expression.text === 'console' &&
+          CONSOLE_METHODS.has(pa.name.text) &&
+          ts.isCallExpression(pa.parent) &&
+          pa.parent.arguments.some((a) => a === pa)
+        ) {
+          consoleCandidates.push({ call: pa.parent, callee: pa, method: pa.name.text, callback: true });
+        }
         break;
       }
       case ts.SyntaxKind.TypeOfExpression: {
@@ -496,7 +509,7 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
 
   // A file's own `console` binding shadows the global inside its scope.
   const consoleScopes = declarationsOf('console').map((d) => scopeOf(d.node));
-  const consoleCalls = consoleCandidates.filter(({ call }) => !consoleScopes.some((scope) => scope.pos <= call.pos && call.end <= scope.end));
+  const consoleCalls = consoleCandidates.filter(({ callee }) => !consoleScopes.some((scope) => scope.pos <= callee.pos && callee.end <= scope.end));
 
   let lastImport: ts.Statement | undefined;
   let useClient = false;
