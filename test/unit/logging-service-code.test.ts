@@ -42,11 +42,14 @@ test('a file that imports a test framework is a test helper', () => {
   assert.equal(consoleFindings('src/run-suites.ts', text, { ignoreTestFrameworkImports: false }), 1);
 });
 
-test('scripts, bin/, cli/ and examples are not service code', () => {
-  for (const path of ['scripts/seed.ts', 'bin/serve.js', 'src/cli/run.ts', 'examples/hello.ts', 'vite.config.ts']) {
+test('scripts, bin/, cli/, tools/ and build configuration are not service code; examples are', () => {
+  for (const path of ['scripts/seed.ts', 'bin/serve.js', 'src/cli/run.ts', 'tools/gen.ts', 'vite.config.ts']) {
     assert.equal(consoleFindings(path, LOG), 0, path);
   }
   assert.equal(consoleFindings('scripts/seed.ts', LOG, { scriptPaths: [] }), 1);
+  // An example service is what users copy into production.
+  assert.equal(consoleFindings('examples/service/src/server.ts', LOG), 1);
+  assert.equal(consoleFindings('examples/service/src/server.ts', LOG, { scriptPaths: ['examples/**'] }), 0);
 });
 
 test('command line tools: a shebang, process.argv, a terminal library', () => {

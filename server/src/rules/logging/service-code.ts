@@ -30,11 +30,11 @@ export const SERVICE_CODE_OPTIONS: Record<keyof ServiceCodeOptions, OptionSpec> 
   scriptPaths: {
     type: 'string[]',
     default: [
-      '**/bin/**', '**/scripts/**', '**/cli/**', '**/cli.*', '**/tools/**', '**/devtools/**', '**/examples/**', '**/example/**',
+      '**/bin/**', '**/scripts/**', '**/cli/**', '**/cli.*', '**/tools/**', '**/devtools/**',
       '**/*.config.*', '**/gulpfile.*', '**/Gruntfile.*',
     ],
     description:
-      'Globs (relative to the workspace root) of scripts, command line tools, examples and build configuration, which talk to a person on a terminal rather than to a log pipeline.',
+      'Globs (relative to the workspace root) of scripts, command line tools and build configuration, which talk to a person on a terminal rather than to a log pipeline.',
   },
   ignoreCommandLineTools: {
     type: 'boolean',
