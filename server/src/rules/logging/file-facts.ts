@@ -516,6 +516,8 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
   for (const statement of sourceFile.statements) {
     if (ts.isImportDeclaration(statement) || ts.isImportEqualsDeclaration(statement) || isRequireStatement(statement)) lastImport = statement;
     if (ts.isExpressionStatement(statement) && ts.isStringLiteral(statement.expression) && statement.expression.text === 'use client') useClient = true;
+    // `export function ...`: an ES module even without an import.
+    if (ts.canHaveModifiers(statement) && ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) hasEsmSyntax = true;
   }
 
   return {
