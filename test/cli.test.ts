@@ -163,6 +163,43 @@ describe('prodready check', () => {
   });
 });
 
+describe('prodready check --fix', () => {
+  const WORKSPACE = path.resolve(__dirname, 'workspaces', 'fix');
+
+  function tree(root: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const abs = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(abs);
+        else out[path.relative(root, abs)] = fs.readFileSync(abs, 'utf8');
+      }
+    };
+    walk(root);
+    return out;
+  }
+
+  test('applies safe fixes only, equals the golden tree, and a second run changes nothing', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-fix-'));
+    fs.cpSync(path.join(WORKSPACE, 'input'), dir, { recursive: true });
+    const first = run(['check', '.', '--fix'], dir);
+    assert.equal(first.stderr, '');
+    assert.match(first.stdout, /^fixed 2 problems in src\/client\.ts$/m);
+    assert.equal(first.code, 1, 'what --fix may not fix (unsafe fixes) still fails the run');
+    assert.deepEqual(tree(dir), tree(path.join(WORKSPACE, 'expected')));
+
+    const second = run(['check', '.', '--fix'], dir);
+    assert.doesNotMatch(second.stdout, /^fixed /m);
+    assert.deepEqual(tree(dir), tree(path.join(WORKSPACE, 'expected')));
+    assert.deepEqual(
+      fs.readdirSync(path.join(dir, 'src')).filter((f) => f.includes('.tmp')),
+      [],
+      'no temporary files left behind',
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 describe('prodready rules', () => {
   test('lists every rule with its family and default severity', () => {
     const { code, stdout } = run(['rules', '--format', 'json'], os.tmpdir());
