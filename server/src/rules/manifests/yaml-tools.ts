@@ -1,0 +1,305 @@
+// Reading the `yaml` AST the way Kubernetes and Compose read it (aliases resolved, `<<` merge keys
+// honoured, template actions known), and editing it as text in the file's own style.
+
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import type { ParsedDocument } from '../../engine/document';
+import type { TextEdit } from '../../engine/types';
+import { lineActions, type LineAction } from '../../engine/helm';
+
+/** What a YAML reader needs besides a node: the document (for aliases) and the file (for templates). */
+export interface YamlScope {
+  doc: ParsedDocument;
+  document: Document.Parsed;
+}
+
+export function resolve(node: unknown, scope: YamlScope, depth = 0): Node | undefined {
+  if (isAlias(node)) {
+    if (depth > 20) return undefined;
+    try {
+      return resolve(node.resolve(scope.document), scope, depth + 1);
+    } catch {
+      return undefined;
+    }
+  }
+  return (node ?? undefined) as Node | undefined;
+}
+
+export function asMap(node: unknown, scope: YamlScope): YAMLMap | undefined {
+  const resolved = resolve(node, scope);
+  return isMap(resolved) ? resolved : undefined;
+}
+
+export function keyText(pair: Pair): string | undefined {
+  return isScalar(pair.key) && (typeof pair.key.value === 'string' || typeof pair.key.value === 'number')
+    ? String(pair.key.value)
+    : undefined;
+}
+
+/** The pair for `key`, looking through `<<` merge keys (the map's own keys win, as in YAML 1.1). */
+export function getPair(map: YAMLMap, key: string, scope: YamlScope, depth = 0): Pair | undefined {
+  const own = map.items.find((p) => keyText(p) === key);
+  if (own || depth > 10) return own;
+  for (const pair of map.items) {
+    if (keyText(pair) !== '<<') continue;
+    const value = resolve(pair.value, scope);
+    const sources = isSeq(value) ? value.items : [value];
+    for (const source of sources) {
+      const merged = asMap(source, scope);
+      const found = merged && getPair(merged, key, scope, depth + 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+export function getValue(map: YAMLMap, key: string, scope: YamlScope): Node | undefined {
+  const pair = getPair(map, key, scope);
+  return pair ? resolve(pair.value, scope) : undefined;
+}
+
+export function getMap(map: YAMLMap | undefined, key: string, scope: YamlScope): YAMLMap | undefined {
+  return map ? asMap(getPair(map, key, scope)?.value, scope) : undefined;
+}
+
+/** A plain string value that no template action produced, else undefined. */
+export function getString(map: YAMLMap | undefined, key: string, scope: YamlScope): string | undefined {
+  if (!map) return undefined;
+  const value = getValue(map, key, scope);
+  if (!isScalar(value) || value.range === undefined || value.range === null) return undefined;
+  if (templated(scope, value.range[0], value.range[1])) return undefined;
+  return typeof value.value === 'string' || typeof value.value === 'number' || typeof value.value === 'boolean'
+    ? String(value.value)
+    : undefined;
+}
+
+export function isNullValue(node: Node | undefined): boolean {
+  return isScalar(node) && node.value === null;
+}
+
+/** True when a template action overlaps [start, end) of the original text. */
+export function templated(scope: YamlScope, start: number, end: number): boolean {
+  const { templateActions } = scope.doc.yaml;
+  if (templateActions.length === 0) return false;
+  return templateActions.some(([a, b]) => a < Math.max(end, start + 1) && b > start);
+}
+
+const lineActionCache = new WeakMap<ParsedDocument, LineAction[]>();
+
+/** The template actions standing alone on their lines (memoised per document version). */
+export function actionsOnOwnLines(doc: ParsedDocument): LineAction[] {
+  let cached = lineActionCache.get(doc);
+  if (!cached) {
+    cached = lineActions(doc.text, doc.yaml.templateActions);
+    lineActionCache.set(doc, cached);
+  }
+  return cached;
+}
+
+/** Offset just past the last non-blank character of a node (its trailing line break and blanks excluded). */
+export function contentEnd(text: string, node: { range?: [number, number, number] | null }): number {
+  let end = node.range ? node.range[1] : 0;
+  while (end > 0 && /\s/.test(text[end - 1])) end--;
+  return end;
+}
+
+export function pairEnd(text: string, pair: Pair): number {
+  const value = pair.value as Node | null;
+  const key = pair.key as Node | null;
+  const ends = [value?.range ? contentEnd(text, value) : 0, key?.range ? contentEnd(text, key) : 0];
+  return Math.max(...ends);
+}
+
+/**
+ * True when a template action writes into the value of `pair` (a block under the key, or an
+ * inline action in the value): what the value holds is then unknown.
+ */
+export function valueFromTemplate(scope: YamlScope, pair: Pair): boolean {
+  if (scope.doc.yaml.templateActions.length === 0) return false;
+  const key = pair.key as Node | null;
+  const value = pair.value as Node | null;
+  if (!key?.range) return true;
+  const { lines, text } = scope.doc;
+  const keyColumn = lines.positionAt(key.range[0]).character;
+  const firstLine = lines.positionAt(key.range[0]).line;
+  const end = Math.max(pairEnd(text, pair), key.range[1]);
+  if (value?.range && templated(scope, value.range[0], Math.max(value.range[1], value.range[0] + 1))) return true;
+  const lastLine = extendOverBlankLines(scope, lines.positionAt(end).line);
+  return actionsOnOwnLines(scope.doc).some(
+    (a) => !a.control && a.line >= firstLine && a.line <= lastLine && a.column > keyColumn,
+  );
+}
+
+/**
+ * True when a template action writes keys straight into `map` (`{{- include "probes" . | nindent 10 }}`
+ * at the keys' column, or a key that is itself an action): the map's keys are then unknown.
+ */
+export function keysFromTemplate(scope: YamlScope, map: YAMLMap): boolean {
+  if (scope.doc.yaml.templateActions.length === 0) return false;
+  const { lines, text } = scope.doc;
+  if (!map.range) return true;
+  if (map.items.some((p) => !(p.key as Node | null)?.range || templated(scope, (p.key as Node).range![0], (p.key as Node).range![1]))) {
+    return true;
+  }
+  const firstKey = map.items[0]?.key as Node | undefined;
+  const keyColumn = firstKey?.range ? lines.positionAt(firstKey.range[0]).character : lines.positionAt(map.range[0]).character;
+  const firstLine = lines.positionAt(map.range[0]).line;
+  const lastLine = extendOverBlankLines(scope, lines.positionAt(contentEnd(text, map)).line);
+  return actionsOnOwnLines(scope.doc).some(
+    (a) => !a.control && a.line >= firstLine && a.line <= lastLine && a.column === keyColumn,
+  );
+}
+
+/** The last line of a run of lines that are blank once template actions are masked. */
+function extendOverBlankLines(scope: YamlScope, line: number): number {
+  const { lines } = scope.doc;
+  const masked = maskedText(scope);
+  let last = line;
+  while (last + 1 < lines.lineCount) {
+    const next = last + 1;
+    const slice = masked.slice(lines.lineStart(next), lines.lineEnd(next)).trim();
+    if (slice !== '' && !slice.startsWith('#')) break;
+    last = next;
+  }
+  return last;
+}
+
+const maskedCache = new WeakMap<ParsedDocument, string>();
+function maskedText(scope: YamlScope): string {
+  let masked = maskedCache.get(scope.doc);
+  if (masked === undefined) {
+    const chars = scope.doc.text.split('');
+    for (const [a, b] of scope.doc.yaml.templateActions) for (let i = a; i < b; i++) if (chars[i] !== '\n' && chars[i] !== '\r') chars[i] = ' ';
+    masked = chars.join('');
+    maskedCache.set(scope.doc, masked);
+  }
+  return masked;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+/** A value to insert: a scalar as written, or ordered entries of a mapping. */
+export type YamlValue = string | ReadonlyArray<readonly [string, YamlValue]>;
+export type YamlEntries = ReadonlyArray<readonly [string, YamlValue]>;
+
+/** The indentation step of the file: how far a nested mapping's keys sit right of their parent key. */
+export function indentStep(scope: YamlScope): number {
+  const { lines } = scope.doc;
+  let found = 0;
+  const visit = (node: unknown, depth: number): void => {
+    if (found || depth > 12) return;
+    if (isMap(node)) {
+      if (node.flow) return;
+      for (const pair of node.items) {
+        const key = pair.key as Node | null;
+        const value = pair.value as Node | null;
+        if (isMap(value) && !value.flow && key?.range && value.items[0]) {
+          const childKey = value.items[0].key as Node | null;
+          if (childKey?.range) {
+            const diff = lines.positionAt(childKey.range[0]).character - lines.positionAt(key.range[0]).character;
+            if (diff > 0 && lines.positionAt(childKey.range[0]).line > lines.positionAt(key.range[0]).line) {
+              found = diff;
+              return;
+            }
+          }
+        }
+        visit(value, depth + 1);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) visit(item, depth + 1);
+    }
+  };
+  visit(scope.document.contents, 0);
+  return found || 2;
+}
+
+export function renderBlock(entries: YamlEntries, column: number, step: number, eol: string): string {
+  const pad = ' '.repeat(column);
+  return entries
+    .map(([key, value]) =>
+      typeof value === 'string' ? `${pad}${key}: ${value}` : `${pad}${key}:${eol}${renderBlock(value, column + step, step, eol)}`,
+    )
+    .join(eol);
+}
+
+export function renderFlow(entries: YamlEntries): string {
+  return `{${entries.map(([key, value]) => `${key}: ${typeof value === 'string' ? value : renderFlow(value)}`).join(', ')}}`;
+}
+
+/** Column of a map's keys. */
+export function keyColumn(scope: YamlScope, map: YAMLMap): number {
+  const first = map.items[0]?.key as Node | undefined;
+  const at = first?.range ? first.range[0] : map.range ? map.range[0] : 0;
+  return scope.doc.lines.positionAt(at).character;
+}
+
+/**
+ * Edits that add `entries` to `map`, after its last entry, in the map's own style. In a template,
+ * the entries go after the last pair that no template action precedes, so they never land inside
+ * an `{{ if }}` that starts in the map. Undefined when there is no safe place.
+ */
+export function addToMap(scope: YamlScope, map: YAMLMap, entries: YamlEntries, step: number): TextEdit[] | undefined {
+  const { text, lines } = scope.doc;
+  if (!map.range) return undefined;
+  if (map.flow) {
+    const close = contentEnd(text, map) - 1;
+    if (text[close] !== '}') return undefined;
+    if (map.items.length === 0) return [{ start: close, end: close, newText: renderFlow(entries).slice(1, -1) }];
+    const last = map.items[map.items.length - 1];
+    const at = pairEnd(text, last);
+    return [{ start: at, end: at, newText: `, ${renderFlow(entries).slice(1, -1)}` }];
+  }
+  if (map.items.length === 0) return undefined;
+  const actions = scope.doc.yaml.templateActions;
+  let anchor: Pair | undefined;
+  for (const pair of map.items) {
+    const end = pairEnd(text, pair);
+    const lineEnd = lines.lineEnd(lines.positionAt(end).line);
+    if (actions.some(([a]) => a > map.range![0] && a < lineEnd)) break;
+    anchor = pair;
+  }
+  if (!anchor) return undefined;
+  const at = lines.lineEnd(lines.positionAt(pairEnd(text, anchor)).line);
+  return [{ start: at, end: at, newText: lines.eol + renderBlock(entries, keyColumn(scope, map), step, lines.eol) }];
+}
+
+/**
+ * Edits that give an empty value (`key:`, `key: ~`, `key: {}`) the mapping `entries`: a block under
+ * the key in a block map, a flow mapping inside a flow map.
+ */
+export function fillEmptyValue(scope: YamlScope, parent: YAMLMap, pair: Pair, entries: YamlEntries, step: number): TextEdit[] | undefined {
+  const { text, lines } = scope.doc;
+  const key = pair.key as Node | null;
+  const value = pair.value as Node | null;
+  if (!key?.range) return undefined;
+  const keyEnd = key.range[1];
+  if (parent.flow) {
+    if (value?.range && value.range[1] > value.range[0]) {
+      return [{ start: value.range[0], end: value.range[1], newText: renderFlow(entries) }];
+    }
+    const colon = text.indexOf(':', keyEnd);
+    if (colon < 0) return undefined;
+    return [{ start: colon + 1, end: colon + 1, newText: ` ${renderFlow(entries)}` }];
+  }
+  const column = lines.positionAt(key.range[0]).character + step;
+  const edits: TextEdit[] = [];
+  let lineOf = keyEnd;
+  if (value?.range && value.range[1] > value.range[0] && value.range[0] >= keyEnd) {
+    // `key: ~`, `key: null` or `key: {}`: drop the value, keep any comment after it.
+    const end = contentEnd(text, value);
+    edits.push({ start: keyEnd, end, newText: ':' });
+    lineOf = end;
+  }
+  const at = lines.lineEnd(lines.positionAt(lineOf).line);
+  edits.push({ start: at, end: at, newText: lines.eol + renderBlock(entries, column, step, lines.eol) });
+  return edits;
+}
+
+/** A mapping value that is empty: absent, null, or `{}`. */
+export function isEmptyMapValue(node: Node | undefined | null): boolean {
+  return node === undefined || node === null || isNullValue(node) || (isMap(node) && node.items.length === 0);
+}
+
+export function isPairNode(node: unknown): node is Pair {
+  return isPair(node);
+}
