@@ -163,7 +163,7 @@ export function containerAt(doc: ParsedDocument, start: number): Container | und
 export function probePort(container: Container): string {
   const { scope } = container;
   const ports = resolve(getValue(container.map, 'ports', scope), scope);
-  if (!isSeq(ports)) return '8080';
+  if (!isSeq(ports)) return otherProbePort(container) ?? '8080';
   for (const item of ports.items) {
     const port = asMap(item, scope);
     if (!port) continue;
@@ -183,7 +183,19 @@ export function probePort(container: Container): string {
     }
     return '8080';
   }
-  return '8080';
+  return otherProbePort(container) ?? '8080';
+}
+
+/** With no declared port, the port another probe of the container already calls is the best guess. */
+function otherProbePort(container: Container): string | undefined {
+  const { scope, map } = container;
+  for (const key of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
+    const probe = getMap(map, key, scope);
+    const action = getMap(probe, 'httpGet', scope) ?? getMap(probe, 'tcpSocket', scope);
+    const port = getString(action, 'port', scope);
+    if (port && /^(?:\d+|[a-z0-9]([a-z0-9-]*[a-z0-9])?)$/.test(port)) return port;
+  }
+  return undefined;
 }
 
 export function isMapNode(node: unknown): node is YAMLMap {
