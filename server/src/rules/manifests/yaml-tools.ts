@@ -250,17 +250,48 @@ export function addToMap(scope: YamlScope, map: YAMLMap, entries: YamlEntries, s
     return [{ start: at, end: at, newText: `, ${renderFlow(entries).slice(1, -1)}` }];
   }
   if (map.items.length === 0) return undefined;
-  const actions = scope.doc.yaml.templateActions;
-  let anchor: Pair | undefined;
-  for (const pair of map.items) {
-    const end = pairEnd(text, pair);
-    const lineEnd = lines.lineEnd(lines.positionAt(end).line);
-    if (actions.some(([a]) => a > map.range![0] && a < lineEnd)) break;
-    anchor = pair;
-  }
-  if (!anchor) return undefined;
-  const at = lines.lineEnd(lines.positionAt(pairEnd(text, anchor)).line);
+  const at = insertionPoint(scope, map);
+  if (at === undefined) return undefined;
   return [{ start: at, end: at, newText: lines.eol + renderBlock(entries, keyColumn(scope, map), step, lines.eol) }];
+}
+
+const OPENS = /^\{\{-?\s*(?:if|with|range|define|block)\b/;
+const CLOSES = /^\{\{-?\s*end\b/;
+
+/**
+ * Where new entries of a block map go: the end of the line of its last entry. In a template, the
+ * last entry whose value is complete (the action lines that write it included) and that no
+ * `{{ if }}`/`{{ with }}`/`{{ range }}` opened in the map leaves open.
+ */
+function insertionPoint(scope: YamlScope, map: YAMLMap): number | undefined {
+  const { text, lines } = scope.doc;
+  const own = actionsOnOwnLines(scope.doc);
+  if (scope.doc.yaml.templateActions.length === 0 || own.length === 0) {
+    return lines.lineEnd(lines.positionAt(pairEnd(text, map.items[map.items.length - 1])).line);
+  }
+  const column = keyColumn(scope, map);
+  const mapStart = map.range![0];
+  let found: number | undefined;
+  for (const pair of map.items) {
+    let line = lines.positionAt(pairEnd(text, pair)).line;
+    // Action lines right below an entry and deeper than the map's keys write that entry's value.
+    for (;;) {
+      const next = own.filter((a) => a.line === line + 1);
+      if (next.length === 0 || next.some((a) => a.column <= column)) break;
+      if (text.slice(lines.lineStart(line + 1), lines.lineEnd(line + 1)).replace(/\{\{[\s\S]*?\}\}/g, '').trim() !== '') break;
+      line++;
+    }
+    const end = lines.lineEnd(line);
+    let open = 0;
+    for (const action of own) {
+      if (action.start <= mapStart || action.start >= end) continue;
+      const source = text.slice(action.start, action.end);
+      if (OPENS.test(source)) open++;
+      else if (CLOSES.test(source)) open--;
+    }
+    if (open === 0) found = end;
+  }
+  return found;
 }
 
 /**
