@@ -65,9 +65,9 @@ function healthTest(service: Service): { test: string; what: string } {
     return { test: '["CMD-SHELL", "pg_isready -U $${POSTGRES_USER:-postgres}"]', what: 'pg_isready' };
   }
   if (repo === 'redis' || repo === 'valkey/valkey') return { test: '["CMD", "redis-cli", "ping"]', what: 'redis-cli ping' };
-  if (repo === 'mysql' || repo === 'mariadb') {
-    return { test: '["CMD-SHELL", "mysqladmin ping -h 127.0.0.1 --silent"]', what: 'mysqladmin ping' };
-  }
+  if (repo === 'mysql') return { test: '["CMD-SHELL", "mysqladmin ping -h 127.0.0.1 --silent"]', what: 'mysqladmin ping' };
+  // MariaDB 11 images no longer ship mysqladmin; they ship this script for exactly this purpose.
+  if (repo === 'mariadb') return { test: '["CMD", "healthcheck.sh", "--connect", "--innodb_initialized"]', what: 'healthcheck.sh' };
   const port = servicePort(service);
   return { test: `["CMD-SHELL", "curl -f http://localhost:${port}/health || exit 1"]`, what: `curl http://localhost:${port}/health` };
 }
@@ -93,7 +93,7 @@ export const composeMissingHealthcheck: Rule = {
       code: 'services:\n  api:\n    build: .\n    ports:\n      - "8080:3000"\n    depends_on:\n      db:\n        condition: service_healthy\n    healthcheck:\n      test: ["CMD-SHELL", "curl -f http://localhost:3000/health || exit 1"]\n      interval: 30s\n      timeout: 5s\n      retries: 3\n      start_period: 60s\n  db:\n    image: postgres:16\n    healthcheck:\n      test: ["CMD-SHELL", "pg_isready -U postgres"]\n',
     },
     fixSafety:
-      'Unsafe: the fix inserts a `healthcheck` with the checklist\'s timings (interval 30s, timeout 5s, retries 3, start_period 60s). Its test is `pg_isready` for postgres images, `redis-cli ping` for redis, `mysqladmin ping` for mysql/mariadb, and otherwise `curl -f http://localhost:<port>/health || exit 1` on the service\'s container port (from `ports`/`expose`, 8080 when none). An image without `curl` or a service without a `/health` route turns unhealthy, and whatever waits on `service_healthy` never starts. Review it before applying; fix-all never applies it.',
+      'Unsafe: the fix inserts a `healthcheck` with the checklist\'s timings (interval 30s, timeout 5s, retries 3, start_period 60s). Its test is `pg_isready` for postgres images, `redis-cli ping` for redis, `mysqladmin ping` for mysql, the image's `healthcheck.sh` for mariadb, and otherwise `curl -f http://localhost:<port>/health || exit 1` on the service\'s container port (from `ports`/`expose`, 8080 when none). An image without `curl` or a service without a `/health` route turns unhealthy, and whatever waits on `service_healthy` never starts. Review it before applying; fix-all never applies it.',
     references: [
       'https://docs.docker.com/reference/compose-file/services/#healthcheck',
       'https://docs.docker.com/compose/how-tos/startup-order/',
