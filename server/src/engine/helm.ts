@@ -3,7 +3,9 @@
 //
 // How an action is blanked depends on where it stands:
 // - alone on its line (`{{- include "probes" . | nindent 10 }}`, `{{- if .Values.x }}`,
-//   `{{- end }}`): spaces, so the line is blank and the surrounding structure stays intact;
+//   `{{- end }}`), or the whole rest of a line after `key: ` or `- ` (`labels: {{- include
+//   "labels" . | nindent 4 }}`, whose output is a block below the key): spaces, so the line or
+//   the value is blank and the surrounding structure stays intact;
 // - next to other text (`image: "{{ .Values.repo }}:{{ .Values.tag }}"`, `{{ $k }}: {{ $v }}`):
 //   underscores, so the action reads as a plain scalar. Spaces there would turn
 //   `image: {{ .Values.repo }}:{{ .Values.tag }}` into `image:      :     `, a YAML error that
@@ -27,8 +29,11 @@ export function maskTemplateActions(text: string): { text: string; actions: Arra
     const lineStart = text.lastIndexOf('\n', actions[i][0] - 1) + 1;
     const nextBreak = text.slice(actions[j][1]).search(/\r?\n/);
     const lineEnd = nextBreak < 0 ? text.length : actions[j][1] + nextBreak;
-    const alone =
-      /^[ \t]*$/.test(text.slice(lineStart, actions[i][0])) && /^[ \t]*(?:#.*)?$/.test(text.slice(actions[j][1], lineEnd));
+    const before = text.slice(lineStart, actions[i][0]);
+    const endsLine = /^[ \t]*(?:#.*)?$/.test(text.slice(actions[j][1], lineEnd));
+    // Alone on its line, or the whole value at the end of `key: ` / `- `: blank. A value written
+    // by `{{ include ... | nindent 4 }}` is a block below the key, not a scalar on its line.
+    const alone = endsLine && (/^[ \t]*$/.test(before) || /[ \t]$/.test(before));
     for (let k = i; k <= j; k++) {
       const [start, end] = actions[k];
       for (let p = start; p < end; p++) {

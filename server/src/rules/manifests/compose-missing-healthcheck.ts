@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import type { Fix, Rule, RuleContext, RuleFinding } from '../../engine/types';
-import { addToMap, asMap, getMap, getPair, getString, getValue, indentStep, keyText, resolve, type YamlEntries, type YamlScope } from './yaml-tools';
+import { addToMap, asMap, getMap, getPair, getString, getValue, indentStep, keyText, resolve, templated, type YamlEntries, type YamlScope } from './yaml-tools';
 
 interface Service {
   scope: YamlScope;
@@ -21,7 +21,9 @@ function services(ctx: RuleContext): Service[] {
       const name = keyText(pair);
       const map = asMap(pair.value, scope);
       const key = pair.key as Node | null;
-      if (!name || !map || !key?.range) continue;
+      if (!name || !map || !key?.range || templated(scope, key.range[0], key.range[1])) continue;
+      // Neither image nor build: an override fragment (docker-compose.override.yml) or not a service at all.
+      if (!getPair(map, 'image', scope) && !getPair(map, 'build', scope) && !getPair(map, 'extends', scope)) continue;
       out.push({ scope, name, map, key: [key.range[0], key.range[1]] });
     }
   }
@@ -81,7 +83,7 @@ export const composeMissingHealthcheck: Rule = {
   summary: 'A docker-compose service has no healthcheck.',
   docs: {
     whatItDoes:
-      'Flags each service of a Compose file (`compose.yaml`, `docker-compose*.yml`, or YAML with a top-level `services` map of image/build entries) that has no `healthcheck`. `healthcheck: { disable: true }` (or `test: ["NONE"]`) is an explicit choice and is not flagged, nor is a service that `extends` another definition (its healthcheck may come from there). `<<` merge keys are followed. The finding sits on the service\'s key. A HEALTHCHECK built into the image is invisible here: if the image has one, say so with a `healthcheck` that sets the intervals you want, or ignore the finding for that service.',
+      'Flags each service of a Compose file (`compose.yaml`, `docker-compose*.yml`, or YAML with a top-level `services` map of image/build entries) that has no `healthcheck`. `healthcheck: { disable: true }` (or `test: ["NONE"]`) is an explicit choice and is not flagged, nor is a service that `extends` another definition (its healthcheck may come from there), nor an entry with neither `image` nor `build` (a fragment of an override file such as `docker-compose.override.yml`). `<<` merge keys are followed. The finding sits on the service\'s key. A HEALTHCHECK built into the image is invisible here: if the image has one, say so with a `healthcheck` that sets the intervals you want, or ignore the finding for that service.',
     whyItMatters:
       'Checklist: "Health checks configured in orchestrator". Compose starts dependants as soon as a service\'s container starts, unless `depends_on` uses `condition: service_healthy`, which needs a healthcheck; Swarm routes to and replaces tasks by health. Without one, a service that is up but not serving (still migrating, lost its database) looks just as healthy as one that works.',
     example: {

@@ -11,7 +11,7 @@ import {
   getValue,
   keysFromTemplate,
   resolve,
-  templated,
+  valueAction,
   type YamlScope,
 } from './yaml-tools';
 
@@ -173,14 +173,9 @@ export function probePort(container: Container): string {
     if (name && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name)) return name;
     const number = getString(port, 'containerPort', scope);
     if (number && /^\d+$/.test(number)) return number;
-    const value = getValue(port, 'containerPort', scope);
-    if (value?.range) {
-      const action = scope.doc.yaml.templateActions.find(([a, b]) => a <= value.range![0] + 1 && b >= value.range![1] - 1);
-      if (action && templated(scope, value.range[0], value.range[1])) {
-        const source = scope.doc.text.slice(action[0], action[1]);
-        if (!source.includes('\n')) return source;
-      }
-    }
+    const pair = getPair(port, 'containerPort', scope);
+    const fromTemplate = pair && valueAction(scope, pair);
+    if (fromTemplate) return fromTemplate;
     return '8080';
   }
   return otherProbePort(container) ?? '8080';

@@ -114,19 +114,37 @@ export function pairEnd(text: string, pair: Pair): number {
  * inline action in the value): what the value holds is then unknown.
  */
 export function valueFromTemplate(scope: YamlScope, pair: Pair): boolean {
-  if (scope.doc.yaml.templateActions.length === 0) return false;
+  const { templateActions } = scope.doc.yaml;
+  if (templateActions.length === 0) return false;
   const key = pair.key as Node | null;
-  const value = pair.value as Node | null;
   if (!key?.range) return true;
   const { lines, text } = scope.doc;
   const keyColumn = lines.positionAt(key.range[0]).character;
   const firstLine = lines.positionAt(key.range[0]).line;
-  const end = Math.max(pairEnd(text, pair), key.range[1]);
-  if (value?.range && templated(scope, value.range[0], Math.max(value.range[1], value.range[0] + 1))) return true;
-  const lastLine = extendOverBlankLines(scope, lines.positionAt(end).line);
-  return actionsOnOwnLines(scope.doc).some(
-    (a) => !a.control && a.line >= firstLine && a.line <= lastLine && a.column > keyColumn,
-  );
+  const lastLine = extendOverBlankLines(scope, lines.positionAt(Math.max(pairEnd(text, pair), key.range[1])).line);
+  const to = lines.lineEnd(lastLine);
+  const own = actionsOnOwnLines(scope.doc);
+  const ownStarts = new Set(own.map((a) => a.start));
+  // An action inside a line writes a block only when it renders YAML (`{{ toYaml .Values.x | nindent 8 }}`,
+  // an include) or stands where a key goes; `cpu: "{{ .Values.cpu }}"` is just a scalar.
+  const writesYaml = ([a, b]: [number, number]) =>
+    /\b(?:toYaml|include|tpl|template|n?indent)\b/.test(text.slice(a, b)) || /^\s*:/.test(text.slice(b, b + 3));
+  if (templateActions.some((action) => action[0] >= key.range![1] && action[0] < to && !ownStarts.has(action[0]) && writesYaml(action))) return true;
+  return own.some((a) => !a.control && a.line >= firstLine && a.line <= lastLine && a.column > keyColumn);
+}
+
+/** The source of the template action that is the whole value of `pair` on its line (`port: {{ .Values.port }}`). */
+export function valueAction(scope: YamlScope, pair: Pair): string | undefined {
+  const key = pair.key as Node | null;
+  if (!key?.range) return undefined;
+  const { lines, text } = scope.doc;
+  const lineEnd = lines.lineEnd(lines.positionAt(key.range[0]).line);
+  const action = scope.doc.yaml.templateActions.find(([a]) => a >= key.range![1] && a < lineEnd);
+  if (!action) return undefined;
+  if (!/^\s*:\s*["']?$/.test(text.slice(key.range[1], action[0]))) return undefined;
+  if (!/^["']?\s*(?:#.*)?$/.test(text.slice(action[1], lineEnd))) return undefined;
+  const source = text.slice(action[0], action[1]);
+  return /^\{\{-?\s*(?:if|with|range|define|block|end|else)\b/.test(source) ? undefined : text.slice(key.range[1], lineEnd).replace(/^\s*:\s*/, '').replace(/\s*(?:#.*)?$/, '');
 }
 
 /**
