@@ -162,9 +162,31 @@ export function keysFromTemplate(scope: YamlScope, map: YAMLMap): boolean {
   const keyColumn = firstKey?.range ? lines.positionAt(firstKey.range[0]).character : lines.positionAt(map.range[0]).character;
   const firstLine = lines.positionAt(map.range[0]).line;
   const lastLine = extendOverBlankLines(scope, lines.positionAt(contentEnd(text, map)).line);
-  return actionsOnOwnLines(scope.doc).some(
-    (a) => !a.control && a.line >= firstLine && a.line <= lastLine && a.column === keyColumn,
+  const own = actionsOnOwnLines(scope.doc);
+  return own.some(
+    (a) => !a.control && a.line >= firstLine && a.line <= lastLine && a.column === keyColumn && !fillsEmptyValue(scope, map, a, own),
   );
+}
+
+/**
+ * True when an action at the keys' column writes the value of the key just above it: `command:`
+ * with nothing after it, then `{{- toYaml .Values.command | nindent 8 }}` (a sequence may sit at
+ * its key's column). Only the action lines between them may separate the two.
+ */
+function fillsEmptyValue(scope: YamlScope, map: YAMLMap, action: LineAction, own: LineAction[]): boolean {
+  const { lines } = scope.doc;
+  let previous: Pair | undefined;
+  for (const pair of map.items) {
+    const key = pair.key as Node | null;
+    if (key?.range && key.range[0] < action.start) previous = pair;
+  }
+  const key = previous?.key as Node | undefined;
+  if (!previous || !key?.range || !isNullValue(previous.value as Node | undefined)) return false;
+  const keyLine = lines.positionAt(key.range[0]).line;
+  for (let line = keyLine + 1; line < action.line; line++) {
+    if (!own.some((a) => a.line === line)) return false;
+  }
+  return true;
 }
 
 /** The last line of a run of lines that are blank once template actions are masked. */
