@@ -9,8 +9,7 @@
 // - next to other text (`image: "{{ .Values.repo }}:{{ .Values.tag }}"`, `{{ $k }}: {{ $v }}`):
 //   underscores, so the action reads as a plain scalar. Spaces there would turn
 //   `image: {{ .Values.repo }}:{{ .Values.tag }}` into `image:      :     `, a YAML error that
-//   the template language caused. A `:` right before the action keeps one space after it so
-//   `key:{{ x }}` still reads as a key.
+//   the template language caused.
 // Rules find out what came from a template through `templateActions` (offsets in the original).
 
 const ACTION = /\{\{[\s\S]*?\}\}/g;
@@ -41,7 +40,6 @@ export function maskTemplateActions(text: string): { text: string; actions: Arra
         if (c === '\n' || c === '\r') continue;
         out[p] = alone ? ' ' : '_';
       }
-      if (!alone && start > 0 && text[start - 1] === ':') out[start] = ' ';
     }
     i = j + 1;
   }
