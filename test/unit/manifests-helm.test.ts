@@ -144,6 +144,8 @@ spec:
       containers:
         - name: app
           image: "{{ .Values.image }}"
+          ports:
+            - containerPort: {{ .Values.port }}
           resources:
             requests:
               cpu: "{{ .Values.cpu }}"

@@ -93,8 +93,8 @@ describe('missing-resource-limits', () => {
 
 describe('fixes', () => {
   test('a fix in one document leaves every other document byte for byte', () => {
-    const first = `${POD('first', '\n      livenessProbe: {exec: {command: [true]}}')}`;
-    const text = `${first}---\n# comment\n${POD('second')}`.replace(/\n/g, '\r\n');
+    const first = POD('first', '\n      ports: [{containerPort: 80}]\n      livenessProbe: {exec: {command: [true]}}');
+    const text = `${first}---\n# comment\n${POD('second', '\n      ports: [{containerPort: 80}]')}`.replace(/\n/g, '\r\n');
     const { findings, fixes } = run('deploy/two.yaml', text);
     const readiness = findings.filter((f) => f.ruleId === 'missing-readiness-probe');
     assert.equal(readiness.length, 2);
@@ -103,7 +103,7 @@ describe('fixes', () => {
     assert.ok(fixed.startsWith(text.slice(0, text.indexOf('---'))), 'the first document is untouched');
     assert.ok(!/[^\r]\n/.test(fixed), 'CRLF everywhere');
     assert.equal(fix.safe, false);
-    assert.equal(fix.title, 'Add a readinessProbe (GET /ready on port 8080)');
+    assert.equal(fix.title, 'Add a readinessProbe (GET /ready on port 80)');
   });
 
   test('the snippet expands to the same text, with the path and port as placeholders', () => {

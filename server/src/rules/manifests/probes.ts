@@ -16,11 +16,20 @@ export function checkProbe(ctx: RuleContext, probe: ProbeKind): RuleFinding[] {
   const out: RuleFinding[] = [];
   for (const container of containers(ctx.doc)) {
     if (container.unknown || container.workload.batch) continue;
-    if (probe.key === 'readinessProbe' && container.workload.knative) continue;
+    if (probe.key === 'readinessProbe' && (container.workload.knative || !servesTraffic(container))) continue;
     if (getPair(container.map, probe.key, container.scope)) continue;
     out.push(finding(container, probe.message(container)));
   }
   return out;
+}
+
+/**
+ * Readiness only decides whether traffic reaches a container. One that declares no ports is taken
+ * for a worker (a queue consumer, a loop): nothing routes to it. (An existing probe is no sign: the
+ * liveness fix itself adds an HTTP probe, and must not make a readiness finding appear.)
+ */
+function servesTraffic(container: Container): boolean {
+  return getPair(container.map, 'ports', container.scope) !== undefined;
 }
 
 export function probeFixes(finding: RuleFinding, ctx: RuleContext, probe: ProbeKind, safe: boolean): Fix[] {
