@@ -1,6 +1,6 @@
 // Kubernetes: every container of every pod template in a (multi-document, maybe templated) file.
 
-import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { ParsedDocument } from '../../engine/document';
 import type { JsonValue, RuleFinding } from '../../engine/types';
 import {
@@ -45,15 +45,13 @@ export function containers(doc: ParsedDocument): Container[] {
   if (doc.kind !== 'kubernetes') return [];
   const out: Container[] = [];
   const seen = new Set<YAMLMap>();
-  const { documents, templated: isTemplate } = doc.yaml;
-  for (const document of documents) {
+  for (const document of doc.yaml.documents) {
     // A document that does not parse is reported once by the engine (plain YAML) or is beyond
     // what masking could recover (a template): neither can be read with confidence.
     if (document.errors.length > 0) continue;
     const scope: YamlScope = { doc, document };
     visitObject(document.contents, scope, out, seen, 0);
   }
-  void isTemplate;
   return out;
 }
 
@@ -191,8 +189,4 @@ function otherProbePort(container: Container): string | undefined {
     if (port && /^(?:\d+|[a-z0-9]([a-z0-9-]*[a-z0-9])?)$/.test(port)) return port;
   }
   return undefined;
-}
-
-export function isMapNode(node: unknown): node is YAMLMap {
-  return isMap(node);
 }

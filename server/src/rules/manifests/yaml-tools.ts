@@ -1,7 +1,7 @@
 // Reading the `yaml` AST the way Kubernetes and Compose read it (aliases resolved, `<<` merge keys
 // honoured, template actions known), and editing it as text in the file's own style.
 
-import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { ParsedDocument } from '../../engine/document';
 import type { TextEdit } from '../../engine/types';
 import { lineActions, type LineAction } from '../../engine/helm';
@@ -83,6 +83,8 @@ export function templated(scope: YamlScope, start: number, end: number): boolean
   return templateActions.some(([a, b]) => a < Math.max(end, start + 1) && b > start);
 }
 
+// Memos keyed by the immutable document version, like the parses on ParsedDocument itself: they
+// hold no state across versions and vanish with the version.
 const lineActionCache = new WeakMap<ParsedDocument, LineAction[]>();
 
 /** The template actions standing alone on their lines (memoised per document version). */
@@ -369,8 +371,4 @@ export function fillEmptyValue(scope: YamlScope, parent: YAMLMap, pair: Pair, en
 /** A mapping value that is empty: absent, null, or `{}`. */
 export function isEmptyMapValue(node: Node | undefined | null): boolean {
   return node === undefined || node === null || isNullValue(node) || (isMap(node) && node.items.length === 0);
-}
-
-export function isPairNode(node: unknown): node is Pair {
-  return isPair(node);
 }
