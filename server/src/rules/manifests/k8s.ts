@@ -4,6 +4,7 @@ import { isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { ParsedDocument } from '../../engine/document';
 import type { JsonValue, RuleFinding } from '../../engine/types';
 import {
+  actionsIn,
   asMap,
   getMap,
   getPair,
@@ -126,7 +127,7 @@ function pairSpan(scope: YamlScope, pair: Pair): [number, number] | undefined {
   let end = key.range[1];
   if (value?.range && isScalar(value) && value.range[1] > end) end = value.range[1];
   const lineEnd = lines.lineEnd(lines.positionAt(key.range[0]).line);
-  for (const [a, b] of scope.doc.yaml.templateActions) if (a >= end && a < lineEnd && /^[\s:]*$/.test(text.slice(end, a))) end = b;
+  for (const [a, b] of actionsIn(scope, end, lineEnd)) if (a >= end && /^[\s:]*$/.test(text.slice(end, a))) end = b;
   while (end > key.range[0] && /\s/.test(text[end - 1])) end--;
   return [key.range[0], end];
 }

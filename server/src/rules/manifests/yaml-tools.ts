@@ -78,9 +78,37 @@ export function isNullValue(node: Node | undefined): boolean {
 
 /** True when a template action overlaps [start, end) of the original text. */
 export function templated(scope: YamlScope, start: number, end: number): boolean {
-  const { templateActions } = scope.doc.yaml;
-  if (templateActions.length === 0) return false;
-  return templateActions.some(([a, b]) => a < Math.max(end, start + 1) && b > start);
+  return actionsIn(scope, start, Math.max(end, start + 1)).length > 0;
+}
+
+/** The template actions overlapping [start, end), found by binary search (actions are in text order). */
+export function actionsIn(scope: YamlScope, start: number, end: number): Array<[number, number]> {
+  const actions = scope.doc.yaml.templateActions;
+  let low = 0;
+  let high = actions.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (actions[mid][1] <= start) low = mid + 1;
+    else high = mid;
+  }
+  const out: Array<[number, number]> = [];
+  for (let i = low; i < actions.length && actions[i][0] < end; i++) out.push(actions[i]);
+  return out;
+}
+
+/** The actions alone on their lines between two lines (inclusive), by binary search. */
+export function ownLineActionsIn(doc: ParsedDocument, firstLine: number, lastLine: number): LineAction[] {
+  const own = actionsOnOwnLines(doc);
+  let low = 0;
+  let high = own.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (own[mid].line < firstLine) low = mid + 1;
+    else high = mid;
+  }
+  const out: LineAction[] = [];
+  for (let i = low; i < own.length && own[i].line <= lastLine; i++) out.push(own[i]);
+  return out;
 }
 
 // Memos keyed by the immutable document version, like the parses on ParsedDocument itself: they
@@ -125,14 +153,14 @@ export function valueFromTemplate(scope: YamlScope, pair: Pair): boolean {
   const firstLine = lines.positionAt(key.range[0]).line;
   const lastLine = extendOverBlankLines(scope, lines.positionAt(Math.max(pairEnd(text, pair), key.range[1])).line);
   const to = lines.lineEnd(lastLine);
-  const own = actionsOnOwnLines(scope.doc);
+  const own = ownLineActionsIn(scope.doc, firstLine, lastLine);
   const ownStarts = new Set(own.map((a) => a.start));
   // An action inside a line writes a block only when it renders YAML (`{{ toYaml .Values.x | nindent 8 }}`,
   // an include) or stands where a key goes; `cpu: "{{ .Values.cpu }}"` is just a scalar.
   const writesYaml = ([a, b]: [number, number]) =>
     /\b(?:toYaml|include|tpl|template|n?indent)\b/.test(text.slice(a, b)) || /^\s*:/.test(text.slice(b, b + 3));
-  if (templateActions.some((action) => action[0] >= key.range![1] && action[0] < to && !ownStarts.has(action[0]) && writesYaml(action))) return true;
-  return own.some((a) => !a.control && a.line >= firstLine && a.line <= lastLine && a.column > keyColumn);
+  if (actionsIn(scope, key.range[1], to).some((action) => action[0] >= key.range![1] && !ownStarts.has(action[0]) && writesYaml(action))) return true;
+  return own.some((a) => !a.control && a.column > keyColumn);
 }
 
 /** The source of the template action that is the whole value of `pair` on its line (`port: {{ .Values.port }}`). */
@@ -141,7 +169,7 @@ export function valueAction(scope: YamlScope, pair: Pair): string | undefined {
   if (!key?.range) return undefined;
   const { lines, text } = scope.doc;
   const lineEnd = lines.lineEnd(lines.positionAt(key.range[0]).line);
-  const action = scope.doc.yaml.templateActions.find(([a]) => a >= key.range![1] && a < lineEnd);
+  const action = actionsIn(scope, key.range[1], lineEnd).find(([a]) => a >= key.range![1]);
   if (!action) return undefined;
   if (!/^\s*:\s*["']?$/.test(text.slice(key.range[1], action[0]))) return undefined;
   if (!/^["']?\s*(?:#.*)?$/.test(text.slice(action[1], lineEnd))) return undefined;
@@ -164,9 +192,8 @@ export function keysFromTemplate(scope: YamlScope, map: YAMLMap): boolean {
   const keyColumn = firstKey?.range ? lines.positionAt(firstKey.range[0]).character : lines.positionAt(map.range[0]).character;
   const firstLine = lines.positionAt(map.range[0]).line;
   const lastLine = extendOverBlankLines(scope, lines.positionAt(contentEnd(text, map)).line);
-  const own = actionsOnOwnLines(scope.doc);
-  return own.some(
-    (a) => !a.control && a.line >= firstLine && a.line <= lastLine && a.column === keyColumn && !fillsEmptyValue(scope, map, a, own),
+  return ownLineActionsIn(scope.doc, firstLine, lastLine).some(
+    (a) => !a.control && a.column === keyColumn && !fillsEmptyValue(scope, map, a),
   );
 }
 
@@ -175,7 +202,7 @@ export function keysFromTemplate(scope: YamlScope, map: YAMLMap): boolean {
  * with nothing after it, then `{{- toYaml .Values.command | nindent 8 }}` (a sequence may sit at
  * its key's column). Only the action lines between them may separate the two.
  */
-function fillsEmptyValue(scope: YamlScope, map: YAMLMap, action: LineAction, own: LineAction[]): boolean {
+function fillsEmptyValue(scope: YamlScope, map: YAMLMap, action: LineAction): boolean {
   const { lines } = scope.doc;
   let previous: Pair | undefined;
   for (const pair of map.items) {
@@ -186,7 +213,7 @@ function fillsEmptyValue(scope: YamlScope, map: YAMLMap, action: LineAction, own
   if (!previous || !key?.range || !isNullValue(previous.value as Node | undefined)) return false;
   const keyLine = lines.positionAt(key.range[0]).line;
   for (let line = keyLine + 1; line < action.line; line++) {
-    if (!own.some((a) => a.line === line)) return false;
+    if (ownLineActionsIn(scope.doc, line, line).length === 0) return false;
   }
   return true;
 }
@@ -318,14 +345,14 @@ function insertionPoint(scope: YamlScope, map: YAMLMap): number | undefined {
     let line = lines.positionAt(pairEnd(text, pair)).line;
     // Action lines right below an entry and deeper than the map's keys write that entry's value.
     for (;;) {
-      const next = own.filter((a) => a.line === line + 1);
+      const next = ownLineActionsIn(scope.doc, line + 1, line + 1);
       if (next.length === 0 || next.some((a) => a.column <= column)) break;
       if (text.slice(lines.lineStart(line + 1), lines.lineEnd(line + 1)).replace(/\{\{[\s\S]*?\}\}/g, '').trim() !== '') break;
       line++;
     }
     const end = lines.lineEnd(line);
     let open = 0;
-    for (const action of own) {
+    for (const action of ownLineActionsIn(scope.doc, lines.positionAt(mapStart).line, line)) {
       if (action.start <= mapStart || action.start >= end) continue;
       const source = text.slice(action.start, action.end);
       if (OPENS.test(source)) open++;
