@@ -224,7 +224,7 @@ describe('inline suppressions and their code actions', () => {
     assert.deepEqual(
       actions.map((a) => a.title),
       [
-        'Add a HEALTHCHECK (curl http://localhost:8080/health) (unsafe)',
+        'Add a HEALTHCHECK (node GET http://localhost:8080/health) (unsafe)',
         `Ignore ${RULE} for this line`,
         `Ignore ${RULE} for this file`,
       ],
