@@ -114,6 +114,25 @@ describe('prodready check', () => {
     }
   });
 
+  test('sarif records suppressed findings as suppressions; --ignore-suppressions reports them', () => {
+    const parity = path.resolve(__dirname, 'workspaces', 'parity');
+    const log = JSON.parse(run(['check', 'deploy', '--format', 'sarif'], parity).stdout) as SarifLog & {
+      runs: Array<{ results: Array<{ ruleId: string; suppressions?: unknown }> }>;
+    };
+    const suppressed = log.runs[0].results.filter((r) => r.suppressions).map((r) => [r.ruleId, r.suppressions]);
+    assert.deepEqual(suppressed, [
+      ['missing-readiness-probe', [{ kind: 'inSource', justification: 'consumes a queue; nothing routes to it' }]],
+      ['missing-resource-limits', [{ kind: 'external', justification: '.prodready.yaml ignore: Deployment/third-party/vendor-chart' }]],
+    ]);
+    const json = JSON.parse(run(['check', 'deploy', '--format', 'json'], parity).stdout);
+    assert.ok(!json.findings.some((f: { ruleId: string }) => f.ruleId === 'missing-readiness-probe'), 'json holds only active findings');
+    const all = JSON.parse(run(['check', 'deploy', '--format', 'json', '--ignore-suppressions'], parity).stdout);
+    assert.deepEqual(
+      all.findings.map((f: { ruleId: string; line: number }) => `${f.line} ${f.ruleId}`),
+      ['17 missing-liveness-probe', '17 missing-readiness-probe', '17 missing-resource-limits', '35 missing-resource-limits'],
+    );
+  });
+
   test('exit codes: 1 at or above --fail-on, 0 below it, 0 when clean', () => {
     assert.equal(run(['check', '.', '--fail-on', 'information'], dir).code, 1);
     assert.equal(run(['check', '.', '--fail-on', 'warning'], dir).code, 0);
