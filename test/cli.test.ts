@@ -28,7 +28,12 @@ interface SarifLog {
   version: string;
   runs: Array<{
     tool: { driver: { rules: Array<{ id: string }> } };
-    results: Array<{ level: string; locations: Array<{ physicalLocation: { region: unknown; artifactLocation: { uri: string } } }> }>;
+    results: Array<{
+      ruleId: string;
+      level: string;
+      suppressions?: unknown;
+      locations: Array<{ physicalLocation: { region: unknown; artifactLocation: { uri: string } } }>;
+    }>;
   }>;
 }
 
@@ -116,9 +121,7 @@ describe('prodready check', () => {
 
   test('sarif records suppressed findings as suppressions; --ignore-suppressions reports them', () => {
     const parity = path.resolve(__dirname, 'workspaces', 'parity');
-    const log = JSON.parse(run(['check', 'deploy', '--format', 'sarif'], parity).stdout) as SarifLog & {
-      runs: Array<{ results: Array<{ ruleId: string; suppressions?: unknown }> }>;
-    };
+    const log = JSON.parse(run(['check', 'deploy', '--format', 'sarif'], parity).stdout) as SarifLog;
     const suppressed = log.runs[0].results.filter((r) => r.suppressions).map((r) => [r.ruleId, r.suppressions]);
     assert.deepEqual(suppressed, [
       ['missing-readiness-probe', [{ kind: 'inSource', justification: 'consumes a queue; nothing routes to it' }]],
