@@ -1,7 +1,7 @@
 // One measurement in a fresh process (so one run's JIT warm-up, caches and heap never help the
 // next): `node --import tsx bench/worker.ts <mode> <input.json>`. Prints one JSON line.
 //
-//   parse       TypeScript's parser alone (ts.createSourceFile, parents set, as the engine calls it)
+//   parse       TypeScript's parser alone (ts.createSourceFile, parents set, the engine's options)
 //   eslint      ESLint's Node API, flat config with only no-console, one process
 //   rules       The engine's parse and each rule's check timed apart: what each rule adds to the parse
 //   yaml-parse  The yaml package alone (parseAllDocuments with a LineCounter, as the engine calls it)
@@ -18,6 +18,8 @@ interface Input {
   cwd?: string;
   /** rules / index: the repository whose engine to load (default: this one). */
   src?: string;
+  /** parse: TypeScript's default options (JSDoc parsed) instead of the engine's. */
+  tsDefaults?: boolean;
   /** index: the folders to index (workspace folders). */
   roots?: string[];
 }
@@ -38,6 +40,9 @@ function scriptKindOf(ts: typeof import('typescript'), file: string) {
 
 async function parseOnly(input: Input) {
   const { ts } = await import('ts-morph');
+  // The parser as the engine calls it (its options), or with TypeScript's defaults (JSDoc parsed).
+  const { PARSE_OPTIONS } = await import('../server/src/engine/document');
+  const options = input.tsDefaults ? ts.ScriptTarget.Latest : PARSE_OPTIONS;
   let bytes = 0;
   let nodes = 0;
   const cpu0 = process.cpuUsage();
@@ -45,7 +50,7 @@ async function parseOnly(input: Input) {
   for (const file of input.files) {
     const text = fs.readFileSync(file, 'utf8');
     bytes += Buffer.byteLength(text);
-    const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKindOf(ts as never, file));
+    const sf = ts.createSourceFile(file, text, options, true, scriptKindOf(ts as never, file));
     nodes += sf.statements.length;
   }
   return { files: input.files.length, bytes, ms: performance.now() - started, cpuMs: cpuMs(cpu0), statements: nodes };
