@@ -41,7 +41,7 @@ function scriptKindOf(ts: typeof import('typescript'), file: string) {
 async function parseOnly(input: Input) {
   const { ts } = await import('ts-morph');
   // The parser as the engine calls it (its options), or with TypeScript's defaults (JSDoc parsed).
-  const { PARSE_OPTIONS } = await import('../server/src/engine/document');
+  const { PARSE_OPTIONS } = require('../server/src/engine/document') as typeof import('../server/src/engine/document');
   const options = input.tsDefaults ? ts.ScriptTarget.Latest : PARSE_OPTIONS;
   let bytes = 0;
   let nodes = 0;
