@@ -1,0 +1,57 @@
+// Prints the README's "Performance" table from bench/results.json (`npx tsx bench/readme-table.ts`),
+// so the figures quoted there are the ones the last full run wrote.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Summary } from './stats';
+
+const r = JSON.parse(fs.readFileSync(path.join(__dirname, 'results.json'), 'utf8'));
+const n = (v: number, digits = 0) => v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const s = (x: Summary, digits = 0) => (x.runs > 1 ? `${n(x.median, digits)} (${n(x.min, digits)}-${n(x.max, digits)})` : n(x.median, digits));
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+const met = (ok: boolean) => (ok ? 'met' : '**not met**');
+
+const m = r.machine;
+const rows: string[][] = [
+  ['Scan (`prodready check`), JS/TS corpus', `${s(r.scan.prodready.filesPerSec)} files/s, ${s(r.scan.prodready.mbPerSec, 2)} MB/s`, ''],
+  ['TypeScript parser alone, same files', `${s(r.scan.parseOnly.filesPerSec)} files/s`, ''],
+  ['Scan / parse-only (wall, CPU time)', `${pct(r.scan.ratioToParse.wall)}, ${pct(r.scan.ratioToParse.cpu)}`, `>= 70%: ${met(r.scan.ratioToParse.wall >= 0.7)}`],
+  [`ESLint, only \`no-console\`, ${n(r.eslint.eslint.files)} JS files`, `${s(r.eslint.eslint.filesPerSec)} files/s`, ''],
+  ['prodready on the same JS files', `${s(r.eslint.prodready.filesPerSec)} files/s`, ''],
+  ['prodready / ESLint (wall, CPU time)', `${n(r.eslint.ratio.wall, 1)}x, ${n(r.eslint.ratio.cpu, 1)}x`, `>= 5x: ${met(r.eslint.ratio.wall >= 5)}`],
+  ['YAML manifests (Kubernetes, Helm, compose)', `${s(r.yaml.prodready.mbPerSec, 2)} MB/s`, `>= 5 MB/s: ${met(r.yaml.prodready.mbPerSec.median >= 5)}`],
+  ['`yaml` parser alone, same files (cold, warm)', `${n(r.yaml.parseOnly.mbPerSec.median, 2)}, ${n(r.yaml.parseOnlyWarm.mbPerSec.median, 2)} MB/s`, ''],
+  [
+    `Edit to diagnostics, ${r.editLatencyMs.file}, p50 / p90 / p99`,
+    `${n(r.editLatencyMs.p50, 1)} / ${n(r.editLatencyMs.p90, 1)} / ${n(r.editLatencyMs.p99, 1)} ms`,
+    `p90 < 10 ms: ${met(r.editLatencyMs.p90 < 10)}`,
+  ],
+  ['Server start-up to first diagnostics', `${s(r.startupMs.ms)} ms`, ''],
+  r.workspaceIndex.unavailable
+    ? ['Workspace index build', 'n/a', r.workspaceIndex.unavailable]
+    : ['Workspace index build', `${s(r.workspaceIndex.filesPerSec)} files/s (${n(r.workspaceIndex.files)} files)`, ''],
+  ['Peak RSS, `prodready check` over the corpus', `${s(r.scan.prodready.peakRssMb)} MB`, `< 300 MB: ${met(r.scan.prodready.peakRssMb.median < 300)}`],
+  ['Peak RSS, server scanning the corpus', `${s(r.server.scan.peakRssMb)} MB`, ''],
+  [`RSS, server with ${r.server.open.files} files open`, `${s(r.server.open.rssMb)} MB`, ''],
+  ['`.vsix` size', r.vsix.mb !== undefined ? `${n(r.vsix.mb, 2)} MB` : 'not packaged', ''],
+];
+
+const out: string[] = [];
+out.push(
+  `Last full run: ${r.date.slice(0, 10)}, commit ${r.commit}, on ${m.cores} x ${m.cpuModel} (${m.memoryGb} GB), Node ${m.node}, ` +
+    `load average ${r.loadAverage.start[0]} at the start (the machine was shared: wall-clock figures are pessimistic).`,
+);
+out.push(
+  `Corpus: ${n(r.corpus.jsTsFiles)} JS/TS files (${r.corpus.mb} MB) from ${r.corpus.packages.join(', ')}; ` +
+    `${r.corpus.manifests.yamlFiles} generated YAML manifests (${r.corpus.manifests.yamlMb} MB). Median (min-max) of ${r.scan.prodready.ms.runs} runs, wall clock.`,
+);
+out.push('');
+out.push('| Measure | Result | Target |');
+out.push('|---|---|---|');
+for (const [a, b, c] of rows) out.push(`| ${a} | ${b} | ${c} |`);
+const rules = Object.entries(r.rules.perRule as Record<string, { pctOfParse: Summary }>)
+  .map(([id, c]) => `\`${id}\` ${n(c.pctOfParse.median, 1)}%`)
+  .join(', ');
+out.push('');
+out.push(`What each JS rule adds to the parse time (CPU): ${rules}.`);
+process.stdout.write(`${out.join('\n')}\n`);
