@@ -166,14 +166,16 @@ function drainTarget(ctx: RuleContext<Options>, start: ServerStart): DrainTarget
   const statement = enclosingStatement(start.call);
   if (!statement) return undefined;
 
-  // The receiver itself is what gets closed: a node server, a fastify app, a hapi server.
-  if (start.receiver && (start.receiverValue === 'http' || start.receiverValue === 'fastify' || start.receiverValue === 'hapi')) {
+  // The receiver itself is what gets closed: a fastify app, a hapi server, a node server in a variable.
+  if (start.receiver && (start.receiverValue === 'fastify' || start.receiverValue === 'hapi')) {
     if (!isReachable(start.receiver)) return undefined;
-    const how = start.receiverValue === 'http' ? 'close' : start.receiverValue;
-    return { name: stripExpression(start.receiver).getText(sf), keep: [], statement, how };
+    return { name: stripExpression(start.receiver).getText(sf), keep: [], statement, how: start.receiverValue };
+  }
+  if (start.receiver && start.receiverValue === 'http' && isReachable(start.receiver)) {
+    return { name: stripExpression(start.receiver).getText(sf), keep: [], statement, how: 'close' };
   }
 
-  // express, koa and hono: the listen/serve result is the http.Server to close.
+  // express, koa, hono, `http.createServer(app).listen()`: the listen/serve result is the server to close.
   if (ts.isVariableStatement(statement)) {
     const declarations = statement.declarationList.declarations;
     const [declaration] = declarations;
