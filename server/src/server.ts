@@ -30,9 +30,14 @@ import type { ParsedDocument } from './engine/document';
 import { LineIndex } from './engine/lines';
 import { CONFIG_FILE_NAME } from './engine/classify';
 import { fixAction, isOurDiagnostic, SOURCE, toDiagnostic, toWorkspaceEdit } from './lsp/convert';
+import { WorkspaceIndex } from './engine/workspace-index';
+import { FileChangeType } from 'vscode-languageserver/node';
 import { readSettings, type Settings } from './lsp/settings';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.${SOURCE}`;
+
+/** Files whose changes the workspace index follows (sources, and the package.json files that scope them). */
+const WORKSPACE_INDEX_GLOBS = ['**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts}', '**/package.json', '**/.gitignore'];
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -46,6 +51,8 @@ export function startServer(connection: Connection): void {
   let canRegisterWatchers = false;
   let snippetEdits = false;
   let shuttingDown = false;
+  /** Facts about files nobody opened (who handles SIGTERM), for the workspace rules. */
+  const index = new WorkspaceIndex();
 
   const log = (message: string) => connection.console.log(`[prodready] ${message}`);
   const logError = (message: string, error: unknown) =>
@@ -61,7 +68,10 @@ export function startServer(connection: Connection): void {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
-        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+        workspace: {
+          workspaceFolders: { supported: true, changeNotifications: true },
+          fileOperations: { didRename: { filters: [{ scheme: 'file', pattern: { glob: '**/*' } }] } },
+        },
       },
       serverInfo: { name: 'prodready', version: require('../../package.json').version as string },
     };
@@ -73,15 +83,55 @@ export function startServer(connection: Connection): void {
     }
     if (canRegisterWatchers) {
       void connection.client
-        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: `**/${CONFIG_FILE_NAME}` }] })
+        .register(DidChangeWatchedFilesNotification.type, {
+          watchers: [{ globPattern: `**/${CONFIG_FILE_NAME}` }, ...WORKSPACE_INDEX_GLOBS.map((globPattern) => ({ globPattern }))],
+        })
         .catch((error) => logError('cannot watch config files', error));
     }
     connection.workspace.onDidChangeWorkspaceFolders((event) => {
       folders = folders.filter((f) => !event.removed.some((r) => r.uri === f.uri)).concat(event.added);
       settingsCache.clear();
+      for (const removed of event.removed) if (removed.uri.startsWith('file:')) index.removeFolder(filePath(removed.uri));
+      const added = event.added.filter((f) => f.uri.startsWith('file:')).map((f) => index.addFolder(filePath(f.uri)));
       revalidateAll();
+      if (added.length > 0) void Promise.all(added).then(revalidateAll, (error) => logError('cannot index the new folders', error));
     });
+    connection.workspace.onDidRenameFiles((event) => {
+      updateIndex(() => {
+        for (const file of event.files) index.rename(filePath(file.oldUri), filePath(file.newUri));
+      });
+    });
+    void buildIndex();
   });
+
+  /** Indexes the workspace folders in the background; the open documents get their answers after. */
+  async function buildIndex(): Promise<void> {
+    try {
+      const roots = folders.filter((f) => f.uri.startsWith('file:')).map((f) => filePath(f.uri));
+      const stats = await index.build(roots);
+      log(`workspace index: ${stats.files} files read, ${stats.parsed} parsed, ${index.handlerFiles().length} handle SIGTERM (${stats.durationMs} ms)`);
+      for (const document of documents.all()) {
+        if (parsed.get(document.uri)?.kind === 'js') schedule(document.uri, 0);
+      }
+    } catch (error) {
+      logError('cannot index the workspace', error);
+    }
+  }
+
+  /** Applies a change to the index, then re-analyses the open documents whose facts it changed. */
+  function updateIndex(change: () => void, except?: string): void {
+    const open = new Map(documents.all().map((d) => [filePath(d.uri), d.uri]));
+    const before = index.snapshot(open.keys());
+    try {
+      change();
+    } catch (error) {
+      logError('cannot update the workspace index', error);
+    }
+    for (const changed of index.changedSince(before)) {
+      const uri = open.get(changed);
+      if (uri && uri !== except) schedule(uri, 0);
+    }
+  }
 
   function filePath(uri: string): string {
     if (uri.startsWith('file:')) return fileURLToPath(uri).split(path.sep).join('/');
@@ -130,7 +180,7 @@ export function startServer(connection: Connection): void {
   }
 
   function environment(settings: Settings): CheckEnvironment {
-    return { registry, configs, baseConfig: settings.config, maxBytes: settings.maxFileSizeKb * 1024 };
+    return { registry, configs, baseConfig: settings.config, maxBytes: settings.maxFileSizeKb * 1024, workspace: index.facts() };
   }
 
   /** Analyses the current version of a document (reusing its parse when it is already current). */
@@ -140,6 +190,9 @@ export function startServer(connection: Connection): void {
     const result = checkText(input, environment(settings), previous);
     if (result.doc) parsed.set(document.uri, result.doc);
     else parsed.delete(document.uri);
+    // Its own facts never change its own findings; they may change other open documents'.
+    const doc = result.doc;
+    updateIndex(() => (doc ? index.updateDocument(doc) : index.updateText(input.path, input.text)), document.uri);
     for (const crash of result.crashes) logError(`rule ${crash.ruleId} failed on ${input.relativePath}`, crash.error);
     return result;
   }
@@ -203,6 +256,7 @@ export function startServer(connection: Connection): void {
     parsed.delete(event.document.uri);
     settingsCache.delete(event.document.uri);
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+    updateIndex(() => index.closeDocument(filePath(event.document.uri)));
   });
 
   connection.onDidChangeConfiguration(() => {
@@ -218,6 +272,13 @@ export function startServer(connection: Connection): void {
         configChanged = true;
       }
     }
+    updateIndex(() => {
+      for (const change of params.changes) {
+        if (!change.uri.startsWith('file:')) continue;
+        if (change.type === FileChangeType.Deleted) index.fileDeleted(filePath(change.uri));
+        else index.fileChanged(filePath(change.uri));
+      }
+    });
     if (configChanged) revalidateAll();
   });
 

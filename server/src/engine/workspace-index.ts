@@ -201,6 +201,34 @@ export class WorkspaceIndex {
     this.built = true;
   }
 
+  /**
+   * Also indexes the whole package (nearest package.json) of each given file when the indexed roots
+   * do not cover it, so that `check src/server.ts` knows about `src/shutdown.ts` next to it.
+   */
+  indexPackagesOf(files: readonly string[]): void {
+    const packages = new Set<string>();
+    for (const file of files) {
+      const p = normalizePath(path.resolve(file));
+      const pkg = this.packageOf(p);
+      if (pkg && pkg !== this.rootOf(p)) packages.add(pkg);
+    }
+    for (const pkg of packages) {
+      if (this.roots.some((root) => isUnder(pkg, root))) continue;
+      for (const file of safeCollect(pkg)) {
+        const p = normalizePath(file);
+        if (baseNameOf(p) === 'package.json') this.packageJson.set(dirnameOf(p), true);
+        if (!isSourcePath(p) || this.overlays.has(p) || this.handlers.has(p)) continue;
+        const text = this.readSync(p);
+        if (text !== undefined) this.record(p, text);
+      }
+      this.roots.push(pkg);
+    }
+  }
+
+  private rootOf(file: string): string | undefined {
+    return this.roots.filter((r) => isUnder(file, r)).sort((a, b) => b.length - a.length)[0];
+  }
+
   private async walkFolder(root: string, generation: number, stats: BuildStats): Promise<void> {
     let rootStat: fs.Stats;
     try {
@@ -401,7 +429,7 @@ export class WorkspaceIndex {
 
   /** Whether .gitignore files between the file's root and the file ignore it. */
   private isGitIgnored(file: string): boolean {
-    const root = this.roots.filter((r) => isUnder(file, r)).sort((a, b) => b.length - a.length)[0];
+    const root = this.rootOf(file);
     if (!root || root === file) return false;
     const dirs: string[] = [];
     for (let dir = dirnameOf(file); isUnder(dir, root); dir = dirnameOf(dir)) {
