@@ -153,6 +153,8 @@ export class WorkspaceIndex {
     const roots = folders.map((f) => normalizePath(path.resolve(f)));
     this.roots = [...new Set(roots)];
     this.pending.clear();
+    // What an earlier build found is rebuilt from scratch; open documents keep their own facts.
+    for (const handler of [...this.handlers.keys()]) if (!this.overlays.has(handler)) this.handlers.delete(handler);
     for (const root of this.roots) this.pending.add(root);
     const stats: BuildStats = { files: 0, parsed: 0, durationMs: 0 };
     for (const root of this.roots) {
@@ -237,7 +239,7 @@ export class WorkspaceIndex {
       return;
     }
     if (rootStat.isFile()) {
-      if (isSourcePath(root)) await this.readBatch([root], stats);
+      if (isSourcePath(root)) await this.readBatch([root], stats, generation);
       return;
     }
     const queue: Array<{ dir: string; scopes: IgnoreScope[] }> = [{ dir: root, scopes: inheritedIgnores(root) }];
@@ -263,7 +265,7 @@ export class WorkspaceIndex {
         } else if (entry.isFile() && isSourcePath(abs) && !isIgnored(abs, false, here)) {
           batch.push(abs);
           if (batch.length >= this.batchSize) {
-            await this.readBatch(batch, stats);
+            await this.readBatch(batch, stats, generation);
             batch = [];
             await yieldToEventLoop();
             if (generation !== this.generation) return;
@@ -271,10 +273,10 @@ export class WorkspaceIndex {
         }
       }
     }
-    if (batch.length > 0) await this.readBatch(batch, stats);
+    if (batch.length > 0) await this.readBatch(batch, stats, generation);
   }
 
-  private async readBatch(files: string[], stats: BuildStats): Promise<void> {
+  private async readBatch(files: string[], stats: BuildStats, generation: number): Promise<void> {
     const texts = await Promise.all(
       files.map(async (file) => {
         try {
@@ -286,6 +288,7 @@ export class WorkspaceIndex {
         }
       }),
     );
+    if (generation !== this.generation) return; // superseded while reading
     files.forEach((file, i) => {
       const text = texts[i];
       if (text === undefined || this.overlays.has(file)) return;

@@ -70,7 +70,7 @@ export const missingSigtermHandler: Rule<Options> = {
   },
   docs: {
     whatItDoes:
-      "Flags the call that starts a long-running HTTP server — `.listen(...)` on a node `http`/`https` server or on an express, koa, fastify or NestJS app, hapi's `server.start()`, hono's `serve(...)` from `@hono/node-server` — when no file of the same package (nearest `package.json`) handles SIGTERM. Handling means `process.on|once|addListener|prependListener('SIGTERM', ...)` (also through a list of signals that includes `'SIGTERM'`), using a graceful-shutdown library (`@godaddy/terminus`, `http-terminator`, `stoppable`, `close-with-grace`, `lightship`, and `http-graceful-shutdown`, `fastify-graceful-shutdown`, `exit-hook`, `async-exit-hook`), or NestJS's `app.enableShutdownHooks()`. The handler may live in any file of the package: the editor indexes the workspace in the background and updates when files are created, changed or deleted; until the first index is built this rule says nothing. A handler in another package of a monorepo does not count: it runs in another process. Only what the file makes plain is flagged: the framework is imported or required in this file and the app or server is created from it here (`const app = express()`, `http.createServer(app)`, `Fastify()`, `new Koa()`, `await NestFactory.create(AppModule)`, `Hapi.server()`); an `app` imported from another module is not followed, and test files are skipped (option `skipTests`).",
+      "Flags the call that starts a long-running HTTP server — `.listen(...)` on a node `http`/`https` server or on an express, koa, fastify or NestJS app, hapi's `server.start()`, hono's `serve(...)` from `@hono/node-server` — when no file of the same package (nearest `package.json`) handles SIGTERM. Handling means `process.on|once|addListener|prependListener('SIGTERM', ...)` (also through a list of signals that includes `'SIGTERM'`), using a graceful-shutdown library (`@godaddy/terminus`, `http-terminator`, `stoppable`, `close-with-grace`, `lightship`, and `http-graceful-shutdown`, `fastify-graceful-shutdown`, `exit-hook`, `async-exit-hook`), or NestJS's `app.enableShutdownHooks()`. The handler may live in any file of the package: the editor indexes the workspace in the background and updates when files are created, changed or deleted; until the first index is built this rule says nothing. A handler in another package of a monorepo does not count: it runs in another process. Only what the file makes plain is flagged: the framework is imported or required in this file and the app or server is created from it here (`const app = express()`, `http.createServer(app)`, `Fastify()`, `new Koa()`, `await NestFactory.create(AppModule)`, `Hapi.server()`); an `app` imported from another module is not followed, test files are skipped (option `skipTests`), and a file with syntax errors is not flagged (half-typed code says little about the finished file).",
     whyItMatters:
       'Checklist: "Graceful shutdown: handles SIGTERM, drains connections". Kubernetes, ECS, Nomad, systemd and `docker stop` send SIGTERM on every deploy, scale-in and node drain. Node\'s default for SIGTERM is to exit at once: every request in flight gets a reset connection, half-done work is cut off, and clients see 502s on each rollout. A handler that stops accepting connections, lets the requests in flight finish, and exits within the orchestrator\'s grace period makes deploys invisible to users.',
     example: {
@@ -99,6 +99,8 @@ export const missingSigtermHandler: Rule<Options> = {
   check(ctx): RuleFinding[] {
     if (!isFlaggable(ctx)) return [];
     const sf = ctx.doc.sourceFile;
+    // Half-typed code says little about the finished file (the handler may be what is being typed).
+    if (hasSyntaxErrors(sf)) return [];
     return startsOf(ctx.doc).map((start) => ({
       start: start.name.getStart(sf),
       end: start.name.end,
@@ -115,6 +117,11 @@ export const missingSigtermHandler: Rule<Options> = {
     return fix ? [fix] : [];
   },
 };
+
+function hasSyntaxErrors(sf: ts.SourceFile): boolean {
+  const diagnostics = (sf as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics;
+  return Array.isArray(diagnostics) && diagnostics.length > 0;
+}
 
 /** The statement that holds `node`, when it sits directly in a list of statements. */
 function enclosingStatement(node: ts.Node): ts.Statement | undefined {
