@@ -54,7 +54,9 @@ export class TestClient {
       this.published.set(params.uri, list);
       this.poke();
     });
-    this.connection.onNotification('window/logMessage', (params: { message: string }) => this.logs.push(params.message));
+    this.connection.onNotification('window/logMessage', (params: { message: string }) => {
+      this.logs.push(params.message);
+    });
     this.connection.onRequest('workspace/configuration', (params: { items: Array<{ scopeUri?: string; section?: string }> }) =>
       params.items.map((item) => (item.section === 'prodready' ? this.settings(item.scopeUri) : null)),
     );
@@ -186,6 +188,11 @@ export function applyWorkspaceEdit(text: string, uri: string, edit: WorkspaceEdi
   let out = text;
   for (const e of sorted) out = out.slice(0, e.start) + e.text + out.slice(e.end);
   return out;
+}
+
+/** A diagnostic's message as plain text (LSP 3.18 also allows markup). */
+export function messageOf(d: Diagnostic): string {
+  return typeof d.message === 'string' ? d.message : d.message.value;
 }
 
 export function fileUri(p: string): string {
