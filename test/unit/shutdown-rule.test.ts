@@ -116,6 +116,13 @@ describe('missing-sigterm-handler: what is flagged', () => {
     assert.equal(run(code, { path: 'src/api.spec.ts', config: withOptions({ skipTests: false }) }).findings.length, 1);
   });
 
+  test('scripts are skipped unless the option says otherwise', () => {
+    const code = "import express from 'express';\nconst app = express();\napp.listen(4010);\n";
+    assert.deepEqual(run(code, { path: 'scripts/mock.ts' }).findings, []);
+    assert.deepEqual(run(`#!/usr/bin/env node\n${code}`, { path: 'src/dev.ts' }).findings, []);
+    assert.equal(run(code, { path: 'scripts/mock.ts', config: withOptions({ skipScripts: false }) }).findings.length, 1);
+  });
+
   test('half-typed and odd code never throws and is not flagged', () => {
     const odd = [
       '',
