@@ -288,14 +288,20 @@ export class WorkspaceIndex {
         }
       }),
     );
-    if (generation !== this.generation) return; // superseded while reading
-    files.forEach((file, i) => {
+    for (let i = 0; i < files.length; i++) {
+      if (generation !== this.generation) return; // superseded meanwhile
+      const file = files[i];
       const text = texts[i];
-      if (text === undefined || this.overlays.has(file)) return;
+      if (text === undefined || this.overlays.has(file)) continue;
       stats.files++;
-      if (mayHandleSigterm(text)) stats.parsed++;
+      const parse = mayHandleSigterm(text);
       this.record(file, text);
-    });
+      if (parse) {
+        stats.parsed++;
+        // A parse is the one slow step: let a waiting request in after each.
+        await yieldToEventLoop();
+      }
+    }
   }
 
   // ---- keeping it current -------------------------------------------------------------------

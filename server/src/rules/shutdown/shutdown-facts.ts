@@ -42,9 +42,28 @@ export function mayHandleSigterm(text: string): boolean {
   return false;
 }
 
-/** Whether a JS/TS document handles SIGTERM itself. Never throws; a document that is not JS says no. */
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+/** The plain forms, recognised without a parse: `process.on('SIGTERM'`, a library import, Nest's hook. */
+const DIRECT_LISTENER = /\bprocess\s*\.\s*(on|once|addListener|prependListener|prependOnceListener)\s*\(\s*(['"`])SIGTERM\2/;
+const LIBRARY_IMPORT = new RegExp(
+  `(?:\\bfrom\\s*|\\bimport\\s*|\\brequire\\s*\\(\\s*)(['"])(${SHUTDOWN_LIBRARIES.map(escapeRegExp).join('|')})\\1`,
+);
+const NEST_HOOKS = /\.\s*enableShutdownHooks\s*\(/;
+
+/**
+ * Whether a JS/TS document handles SIGTERM itself. Never throws; a document that is not JS says no.
+ * The plain forms are read from the text (a large file that handles SIGTERM the usual way is never
+ * parsed for it); only the rest (a listener registered through a variable) needs the syntax tree.
+ * Reading text means a handler inside a comment counts too: that errs towards no finding.
+ */
 export function shutdownFacts(doc: ParsedDocument): ShutdownFacts {
   if (doc.kind !== 'js' || !mayHandleSigterm(doc.text)) return NOTHING;
+  const text = doc.text;
+  const listener = DIRECT_LISTENER.exec(text);
+  if (listener) return { handlesSigterm: true, how: `process.${listener[1]}('SIGTERM')` };
+  const library = LIBRARY_IMPORT.exec(text);
+  if (library) return { handlesSigterm: true, how: library[2] };
+  if (NEST_HOOKS.test(text)) return { handlesSigterm: true, how: 'enableShutdownHooks()' };
   return factsOf(doc.sourceFile);
 }
 
