@@ -137,7 +137,7 @@ function runCheck(argv: string[]): number {
   // of the packages those files belong to.
   const index = new WorkspaceIndex();
   index.indexFiles(files, args.paths.map((p) => path.resolve(cwd, p)));
-  index.indexPackagesOf(files);
+  index.indexPackagesOf(files, cwd);
   const env: CheckEnvironment = { registry, configs, baseConfig, workspace: index.facts() };
   const findings: ReportFinding[] = [];
   const fixed: Report['fixed'] = [];

@@ -208,7 +208,10 @@ describe('WorkspaceIndex', () => {
     const index = new WorkspaceIndex();
     index.indexFiles([server], [server]);
     assert.equal(index.handlesSigterm(server), false);
-    index.indexPackagesOf([server]);
+    // Outside the working directory (and no git repository around it): not walked.
+    index.indexPackagesOf([server], p('src'));
+    assert.equal(index.handlesSigterm(server), false);
+    index.indexPackagesOf([server], dir);
     assert.equal(index.handlesSigterm(server), true);
   });
 

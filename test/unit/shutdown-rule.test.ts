@@ -98,6 +98,8 @@ describe('missing-sigterm-handler: what is flagged', () => {
       "import express from 'express';\nconst app = express();\nexport function start(app) { app.listen(3000); }\n",
       // the name is bound twice
       "import express from 'express';\nlet app = express();\napp = wrap(app);\napp.listen(3000);\n",
+      // a loop variable with the same name as the app
+      "import express from 'express';\nconst app = express();\nfor (const app of apps) app.listen(3000);\n",
       // not an HTTP framework the rule knows
       "import net from 'node:net';\nnet.createServer().listen(9000);\n",
       "const { Server } = require('socket.io');\nconst io = new Server();\nio.listen(3000);\n",

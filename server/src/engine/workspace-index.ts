@@ -205,14 +205,17 @@ export class WorkspaceIndex {
 
   /**
    * Also indexes the whole package (nearest package.json) of each given file when the indexed roots
-   * do not cover it, so that `check src/server.ts` knows about `src/shutdown.ts` next to it.
+   * do not cover it, so that `check src/server.ts` knows about `src/shutdown.ts` next to it. Only
+   * packages inside `within` (the CLI's working directory) or inside the git repository around it
+   * are walked: a stray package.json in a home folder must not send the CLI through all of it.
    */
-  indexPackagesOf(files: readonly string[]): void {
+  indexPackagesOf(files: readonly string[], within: string): void {
+    const boundary = repositoryRoot(within) ?? normalizePath(path.resolve(within));
     const packages = new Set<string>();
     for (const file of files) {
       const p = normalizePath(path.resolve(file));
       const pkg = this.packageOf(p);
-      if (pkg && pkg !== this.rootOf(p)) packages.add(pkg);
+      if (pkg && pkg !== this.rootOf(p) && isUnder(pkg, boundary)) packages.add(pkg);
     }
     for (const pkg of packages) {
       if (this.roots.some((root) => isUnder(pkg, root))) continue;
@@ -456,6 +459,14 @@ export class WorkspaceIndex {
       if (own) scopes.push(own);
     }
     return isIgnored(file, false, scopes);
+  }
+}
+
+/** The folder holding `.git` at or above `dir`, if any. */
+function repositoryRoot(dir: string): string | undefined {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    if (fs.existsSync(path.join(current, '.git'))) return normalizePath(current);
+    if (path.dirname(current) === current) return undefined;
   }
 }
 

@@ -157,8 +157,9 @@ export class ServerReader {
     const visit = (node: ts.Node): void => {
       if (ts.isVariableDeclaration(node)) {
         if (ts.isIdentifier(node.name)) {
-          // `let server;` says nothing; a later assignment decides.
+          // `let server;` says nothing; a later assignment decides. A loop or catch variable can hold anything.
           if (node.initializer && !isNothing(node.initializer)) record(node.name.text, this.valueOf(node.initializer));
+          else if (!node.initializer && isLoopOrCatchVariable(node)) record(node.name.text, AMBIGUOUS);
         } else {
           for (const name of boundNames(node.name)) record(name, AMBIGUOUS);
         }
@@ -188,6 +189,11 @@ function bindingKey(node: ts.Expression): string | undefined {
   if (ts.isIdentifier(e)) return e.text;
   if (ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword && ts.isIdentifier(e.name)) return `this.${e.name.text}`;
   return undefined;
+}
+
+function isLoopOrCatchVariable(node: ts.VariableDeclaration): boolean {
+  const list = node.parent;
+  return ts.isCatchClause(list) || (ts.isVariableDeclarationList(list) && (ts.isForOfStatement(list.parent) || ts.isForInStatement(list.parent)));
 }
 
 function isNothing(node: ts.Expression): boolean {
