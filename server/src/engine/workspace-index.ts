@@ -66,6 +66,8 @@ function insideNeverEnter(p: string): boolean {
 export class WorkspaceIndex {
   /** Files that handle SIGTERM, with how. Every other indexed file simply is not here. */
   private readonly handlers = new Map<string, ShutdownFacts>();
+  /** Files whose text looks like it starts a server (no parse): the ones a fact change can affect. */
+  private readonly candidates = new Set<string>();
   /** Open documents: their text wins over what is on disk. */
   private readonly overlays = new Set<string>();
   /** Folder -> whether it holds a package.json (from walks, events, or a look at the disk). */
@@ -94,6 +96,14 @@ export class WorkspaceIndex {
   /** True once a build has finished (answers are defined from then on). */
   get ready(): boolean {
     return this.built;
+  }
+
+  /**
+   * Files whose text may start a server (a text test, no parse): the files a change of facts can
+   * give or take a finding, for a server that shows findings of files nobody opened.
+   */
+  serverCandidates(): string[] {
+    return [...this.candidates];
   }
 
   /** Files known to handle SIGTERM (for logs and tests). */
@@ -154,7 +164,7 @@ export class WorkspaceIndex {
     this.roots = [...new Set(roots)];
     this.pending.clear();
     // What an earlier build found is rebuilt from scratch; open documents keep their own facts.
-    for (const handler of [...this.handlers.keys()]) if (!this.overlays.has(handler)) this.handlers.delete(handler);
+    for (const file of [...this.handlers.keys(), ...this.candidates]) if (!this.overlays.has(file)) this.forgetFile(file);
     for (const root of this.roots) this.pending.add(root);
     const stats: BuildStats = { files: 0, parsed: 0, durationMs: 0 };
     for (const root of this.roots) {
@@ -314,6 +324,8 @@ export class WorkspaceIndex {
     const p = normalizePath(doc.path);
     if (!isSourcePath(p) && doc.kind !== 'js') return;
     this.overlays.add(p);
+    if (doc.kind === 'js' && SERVER_CANDIDATE.test(doc.text)) this.candidates.add(p);
+    else this.candidates.delete(p);
     this.setFacts(p, doc.kind === 'js' ? shutdownFacts(doc) : undefined);
   }
 
@@ -360,7 +372,7 @@ export class WorkspaceIndex {
     }
     if (!isSourcePath(file) || this.overlays.has(file) || this.isGitIgnored(file)) return;
     const text = stat.size > this.maxFileBytes ? undefined : this.readSync(file);
-    if (text === undefined) this.setFacts(file, undefined);
+    if (text === undefined) this.forgetFile(file);
     else this.record(file, text);
   }
 
@@ -403,6 +415,8 @@ export class WorkspaceIndex {
   // ---- internals ----------------------------------------------------------------------------
 
   private record(file: string, text: string): void {
+    if (SERVER_CANDIDATE.test(text)) this.candidates.add(file);
+    else this.candidates.delete(file);
     if (!mayHandleSigterm(text)) {
       this.setFacts(file, undefined);
       return;
@@ -422,9 +436,14 @@ export class WorkspaceIndex {
     else this.handlers.delete(file);
   }
 
+  private forgetFile(file: string): void {
+    this.handlers.delete(file);
+    this.candidates.delete(file);
+  }
+
   private forgetUnder(p: string): void {
-    for (const handler of [...this.handlers.keys()]) {
-      if (isUnder(handler, p) && !this.overlays.has(handler)) this.handlers.delete(handler);
+    for (const file of [...this.handlers.keys(), ...this.candidates]) {
+      if (isUnder(file, p) && !this.overlays.has(file)) this.forgetFile(file);
     }
     for (const dir of [...this.packageJson.keys()]) if (isUnder(dir, p)) this.packageJson.delete(dir);
     for (const dir of [...this.ignoreFiles.keys()]) if (isUnder(dir, p)) this.ignoreFiles.delete(dir);
@@ -469,6 +488,9 @@ function repositoryRoot(dir: string): string | undefined {
     if (path.dirname(current) === current) return undefined;
   }
 }
+
+/** A call that may start a server (`.listen(`, `.start(`, `serve(`): loose on purpose, the rule decides. */
+const SERVER_CANDIDATE = /\.\s*(?:listen|start)\s*\(|\bserve\s*\(/;
 
 function safeCollect(dir: string): string[] {
   try {
