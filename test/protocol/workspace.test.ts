@@ -143,3 +143,39 @@ describe('workspace rule over stdio: missing-sigterm-handler', () => {
     assert.deepEqual(flagged(diagnostics), []);
   });
 });
+
+describe('workspace rule over stdio, scope "workspace": files nobody opened', () => {
+  let dir: string;
+  let client: TestClient;
+  const serverFile = () => path.join(dir, 'src', 'server.ts');
+  const handlerFile = () => path.join(dir, 'src', 'shutdown.ts');
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-workspace-scope-'));
+    fs.mkdirSync(path.join(dir, 'src'));
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'api', private: true }));
+    fs.writeFileSync(serverFile(), SERVER_TS);
+    client = new TestClient({ folders: [dir], settings: () => ({ scope: 'workspace' }) });
+    await client.initialize();
+  });
+
+  after(() => {
+    client.kill();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the server file is flagged without being opened, and follows a handler created and deleted on disk', async () => {
+    const uri = fileUri(serverFile());
+    await client.waitFor(uri, (d) => flagged(d).length === 1);
+
+    let seen = client.count(uri);
+    fs.writeFileSync(handlerFile(), SHUTDOWN_TS);
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(handlerFile()), type: CREATED }] });
+    await client.waitFor(uri, (d) => flagged(d).length === 0, { after: seen });
+
+    seen = client.count(uri);
+    fs.rmSync(handlerFile());
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(handlerFile()), type: DELETED }] });
+    await client.waitFor(uri, (d) => flagged(d).length === 1, { after: seen });
+  });
+});

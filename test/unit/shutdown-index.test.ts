@@ -165,6 +165,19 @@ describe('WorkspaceIndex', () => {
     assert.deepEqual(index.handlerFiles(), []);
   });
 
+  test('server candidates: the files a change of facts can give or take a finding', async () => {
+    write('package.json', '{}');
+    write('src/server.ts', SERVER);
+    write('src/routes.ts', 'export const routes = [];\n');
+    write('src/shutdown.ts', HANDLER);
+    const index = new WorkspaceIndex();
+    await index.build([dir]);
+    assert.deepEqual(index.serverCandidates(), [p('src/server.ts')]);
+    fs.rmSync(p('src/server.ts'));
+    index.fileDeleted(p('src/server.ts'));
+    assert.deepEqual(index.serverCandidates(), []);
+  });
+
   test('the build yields to the event loop between small batches', async () => {
     write('package.json', '{}');
     for (let i = 0; i < 200; i++) write(`src/mod${i}.ts`, i % 50 === 0 ? HANDLER : `export const n${i} = ${i};\n`);
