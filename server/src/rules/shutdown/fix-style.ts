@@ -69,8 +69,8 @@ const LOGGER_FACTORIES: Record<string, string[]> = {
 
 /**
  * The name of a structured logger the file plainly holds at its top level: a `pino()`,
- * `winston.createLogger()` or `bunyan.createLogger()` result, or a `logger`/`log` imported from
- * the project's own modules. Undefined when there is none.
+ * `winston.createLogger()` or `bunyan.createLogger()` result, or a `logger` imported from the
+ * project's own modules. Undefined when there is none.
  */
 export function fileLogger(sf: ts.SourceFile): string | undefined {
   const modules = moduleBindings(sf);
@@ -89,8 +89,9 @@ export function fileLogger(sf: ts.SourceFile): string | undefined {
       if (binding && LOGGER_FACTORIES[binding.module]?.includes(binding.imported)) return declaration.name.text;
     }
   }
+  // `log` is left out: it is as often a plain function as a logger object.
   for (const [name, binding] of modules) {
-    if ((name === 'logger' || name === 'log') && /^(?:\.{1,2}\/|[@~]\/)/.test(binding.module)) return name;
+    if (name === 'logger' && /^(?:\.{1,2}\/|[@~]\/)/.test(binding.module)) return name;
   }
   return undefined;
 }
