@@ -270,7 +270,9 @@ export function startServer(connection: Connection): void {
     else parsed.delete(document.uri);
     // Its own facts never change its own findings; they may change other documents'.
     const doc = result.doc;
-    updateIndex(() => (doc ? index.updateDocument(doc) : index.updateText(input.path, input.text)), document.uri);
+    if (!doc || doc.kind === 'js') {
+      updateIndex(() => (doc ? index.updateDocument(doc) : index.updateText(input.path, input.text)), document.uri);
+    }
     for (const crash of result.crashes) logError(`rule ${crash.ruleId} failed on ${input.relativePath}`, crash.error);
     return result;
   }
