@@ -177,9 +177,9 @@ export function startServer(connection: Connection): void {
   }
 
   const scanner = new WorkspaceScanner({
-    diagnose: async (file, text) => {
-      const uri = pathToFileURL(file).href;
-      const settings = await settingsFor(uri);
+    diagnose: async (folder, file, text) => {
+      // One settings request per folder, not one per file of a large workspace.
+      const settings = await settingsFor(pathToFileURL(folder).href);
       if (!settings.enable) return [];
       const rootDir = rootFor(file);
       const result = checkText(

@@ -10,7 +10,7 @@ import { classify } from '../engine/classify';
 
 export interface ScanHost {
   /** Diagnostics for a file on disk, with the settings of its folder. */
-  diagnose(filePath: string, text: string): Promise<Diagnostic[]>;
+  diagnose(folder: string, filePath: string, text: string): Promise<Diagnostic[]>;
   publish(uri: string, diagnostics: Diagnostic[]): void;
   isOpen(uri: string): boolean;
 }
@@ -60,7 +60,7 @@ export class WorkspaceScanner {
       return -1;
     }
     if (!classify(file, text.slice(0, 65536))) return -1;
-    const diagnostics = await this.host.diagnose(toPosix(file), text);
+    const diagnostics = await this.host.diagnose(folder, toPosix(file), text);
     const seen = this.published.get(folder) ?? new Set<string>();
     this.published.set(folder, seen);
     if (diagnostics.length > 0 || seen.has(uri)) this.host.publish(uri, diagnostics);
