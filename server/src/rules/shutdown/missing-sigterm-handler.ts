@@ -43,12 +43,16 @@ function isFlaggable(ctx: RuleContext<Options>): boolean {
   return ctx.workspace.handlesSigterm(doc.path) === false;
 }
 
-function message(framework: Framework): string {
+/** A listener for SIGINT only: Ctrl-C works locally, deploys still drop requests. */
+const SIGINT_ONLY = /\bprocess\s*\.\s*(?:on|once|addListener|prependListener|prependOnceListener)\s*\(\s*(['"`])SIGINT\1/;
+
+function message(framework: Framework, text: string): string {
   const what = `This starts ${LABEL[framework]}, but nothing in its package handles SIGTERM`;
+  const sigint = SIGINT_ONLY.test(text) ? ' This file handles SIGINT (Ctrl-C), which orchestrators do not send.' : '';
   if (framework === 'nest') {
-    return `${what}: on every deploy the orchestrator sends SIGTERM and Node exits at once, dropping in-flight requests. Call app.enableShutdownHooks() so Nest closes the app first.`;
+    return `${what}: on every deploy the orchestrator sends SIGTERM and Node exits at once, dropping in-flight requests. Call app.enableShutdownHooks() so Nest closes the app first.${sigint}`;
   }
-  return `${what}: on every deploy the orchestrator sends SIGTERM and Node exits at once, dropping in-flight requests. Stop accepting connections and drain them on SIGTERM.`;
+  return `${what}: on every deploy the orchestrator sends SIGTERM and Node exits at once, dropping in-flight requests. Stop accepting connections and drain them on SIGTERM.${sigint}`;
 }
 
 export const missingSigtermHandler: Rule<Options> = {
@@ -113,7 +117,7 @@ export const missingSigtermHandler: Rule<Options> = {
     return startsOf(ctx.doc).map((start) => ({
       start: start.name.getStart(sf),
       end: start.name.end,
-      message: message(start.framework),
+      message: message(start.framework, ctx.doc.text),
       data: { framework: start.framework },
     }));
   },
