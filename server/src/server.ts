@@ -165,6 +165,19 @@ export function startServer(connection: Connection): void {
     }
   }
 
+  /** Files opened outside every folder whose package was looked for already. */
+  const loosePackagesTried = new Set<string>();
+
+  /** A JS file opened outside every workspace folder: index its package, then analyse it again. */
+  function indexLooseFile(file: string, uri: string): void {
+    if (loosePackagesTried.has(file) || folderOf(file) || index.handlesSigterm(file) !== undefined) return;
+    loosePackagesTried.add(file);
+    void index.addPackageOf(file).then(
+      (added) => added && schedule(uri, 0),
+      (error) => logError(`cannot index the package of ${file}`, error),
+    );
+  }
+
   async function recheckOnDisk(file: string): Promise<void> {
     const folder = folderOf(file);
     if (!folder || documents.get(pathToFileURL(file).href)) return;
@@ -272,6 +285,7 @@ export function startServer(connection: Connection): void {
     const doc = result.doc;
     if (!doc || doc.kind === 'js') {
       updateIndex(() => (doc ? index.updateDocument(doc) : index.updateText(input.path, input.text)), document.uri);
+      if (document.uri.startsWith('file:')) indexLooseFile(input.path, document.uri);
     }
     for (const crash of result.crashes) logError(`rule ${crash.ruleId} failed on ${input.relativePath}`, crash.error);
     return result;

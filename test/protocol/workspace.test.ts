@@ -179,3 +179,34 @@ describe('workspace rule over stdio, scope "workspace": files nobody opened', ()
     await client.waitFor(uri, (d) => flagged(d).length === 1, { after: seen });
   });
 });
+
+describe('workspace rule over stdio, no folder open: the file\'s own package is indexed', () => {
+  let dir: string;
+  let client: TestClient;
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-loose-'));
+    fs.mkdirSync(path.join(dir, '.git'));
+    fs.mkdirSync(path.join(dir, 'src'));
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'api', private: true }));
+    fs.writeFileSync(path.join(dir, 'src', 'server.ts'), SERVER_TS);
+    client = new TestClient({ folders: [] });
+    await client.initialize();
+  });
+
+  after(() => {
+    client.kill();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a lone server file is flagged, and a handler created next to it clears the finding', async () => {
+    const uri = fileUri(path.join(dir, 'src', 'server.ts'));
+    await client.open(uri, 'typescript', SERVER_TS);
+    await client.waitFor(uri, (d) => flagged(d).length === 1);
+    const seen = client.count(uri);
+    const handler = path.join(dir, 'src', 'shutdown.ts');
+    fs.writeFileSync(handler, SHUTDOWN_TS);
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(handler), type: CREATED }] });
+    await client.waitFor(uri, (d) => flagged(d).length === 0, { after: seen });
+  });
+});

@@ -228,6 +228,22 @@ describe('WorkspaceIndex', () => {
     assert.equal(index.handlesSigterm(server), true);
   });
 
+  test('a file opened with no folder open: its package is indexed when a git repository holds it', async () => {
+    write('package.json', '{}');
+    const server = write('src/server.ts', SERVER);
+    write('src/shutdown.ts', HANDLER);
+    const index = new WorkspaceIndex();
+    await index.build([]);
+    assert.equal(index.handlesSigterm(server), undefined);
+    // No repository around it: the package's extent is a guess, nothing is walked.
+    assert.equal(await index.addPackageOf(server), false);
+    assert.equal(index.handlesSigterm(server), undefined);
+    fs.mkdirSync(p('.git'));
+    assert.equal(await index.addPackageOf(server), true);
+    assert.equal(index.handlesSigterm(server), true);
+    assert.equal(await index.addPackageOf(server), false, 'indexed once');
+  });
+
   test('files too large or unreadable are left out without failing the build', async () => {
     write('package.json', '{}');
     write('src/server.ts', SERVER);

@@ -189,6 +189,31 @@ export class WorkspaceIndex {
     this.pending.delete(root);
   }
 
+  /**
+   * A file opened outside every indexed folder (an editor with no folder open): indexes its package
+   * (nearest package.json) when that package lies inside a git repository, so the file gets answers.
+   * Resolves to true when something was indexed. Without a repository around it, the package's
+   * extent is a guess (a stray package.json in a home folder), and nothing is walked.
+   */
+  async addPackageOf(p: string): Promise<boolean> {
+    const file = normalizePath(path.resolve(p));
+    if (this.rootOf(file)) return false;
+    const repository = repositoryRoot(dirnameOf(file));
+    if (!repository) return false;
+    let pkg: string | undefined;
+    for (let dir = dirnameOf(file); dir && isUnder(dir, repository); dir = dirnameOf(dir)) {
+      if (this.hasPackageJson(dir)) {
+        pkg = dir;
+        break;
+      }
+      if (dir === repository) break;
+    }
+    if (!pkg) return false;
+    await this.addFolder(pkg);
+    this.built = true;
+    return true;
+  }
+
   /** Forgets a workspace folder that was closed. */
   removeFolder(folder: string): void {
     const root = normalizePath(folder);
