@@ -284,7 +284,9 @@ export function startServer(connection: Connection): void {
     // Its own facts never change its own findings; they may change other documents'.
     const doc = result.doc;
     if (!doc || doc.kind === 'js') {
-      updateIndex(() => (doc ? index.updateDocument(doc) : index.updateText(input.path, input.text)), document.uri);
+      // The usual keystroke changes no answer: no need to look for documents to re-publish.
+      if (doc && !index.wouldChangeFacts(doc)) index.updateDocument(doc);
+      else updateIndex(() => (doc ? index.updateDocument(doc) : index.updateText(input.path, input.text)), document.uri);
       if (document.uri.startsWith('file:')) indexLooseFile(input.path, document.uri);
     }
     for (const crash of result.crashes) logError(`rule ${crash.ruleId} failed on ${input.relativePath}`, crash.error);

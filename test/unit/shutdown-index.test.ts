@@ -112,8 +112,12 @@ describe('WorkspaceIndex', () => {
     await index.build([dir]);
     assert.equal(index.handlesSigterm(p('src/server.ts')), false);
 
-    const doc = (prepare({ path: shutdown, relativePath: 'src/shutdown.ts', text: HANDLER }) as { doc: ParsedDocument }).doc;
+    const load = (text: string) => (prepare({ path: shutdown, relativePath: 'src/shutdown.ts', text }) as { doc: ParsedDocument }).doc;
+    assert.equal(index.wouldChangeFacts(load('// still nothing\n')), false);
+    const doc = load(HANDLER);
+    assert.equal(index.wouldChangeFacts(doc), true);
     index.updateDocument(doc);
+    assert.equal(index.wouldChangeFacts(load(`${HANDLER}// typing on\n`)), false);
     assert.equal(index.handlesSigterm(p('src/server.ts')), true);
     // A change on disk while it is open does not override the editor's text.
     index.fileChanged(shutdown);

@@ -354,6 +354,17 @@ export class WorkspaceIndex {
     this.setFacts(p, doc.kind === 'js' ? shutdownFacts(doc) : undefined);
   }
 
+  /**
+   * Whether `updateDocument(doc)` would change any answer (the document starts or stops handling
+   * SIGTERM). The usual keystroke changes nothing, and the caller can skip looking for documents
+   * to re-publish.
+   */
+  wouldChangeFacts(doc: ParsedDocument): boolean {
+    const p = normalizePath(doc.path);
+    const handles = doc.kind === 'js' && shutdownFacts(doc).handlesSigterm;
+    return handles !== this.handlers.has(p);
+  }
+
   /** Same as `updateDocument`, from text. */
   updateText(p: string, text: string): void {
     const file = normalizePath(p);
