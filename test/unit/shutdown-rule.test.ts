@@ -158,6 +158,7 @@ describe('missing-sigterm-handler: facts about a file', () => {
     assert.equal(handles("import closeWithGrace from 'close-with-grace';"), true);
     assert.equal(handles("const stoppable = require('stoppable');"), true);
     assert.equal(handles("import { createLightship } from 'lightship';"), true);
+    assert.equal(handles("const { default: closeWithGrace } = await import('close-with-grace');"), true);
     assert.equal(handles('app.enableShutdownHooks();'), true);
   });
 

@@ -46,7 +46,7 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$
 /** The plain forms, recognised without a parse: `process.on('SIGTERM'`, a library import, Nest's hook. */
 const DIRECT_LISTENER = /\bprocess\s*\.\s*(on|once|addListener|prependListener|prependOnceListener)\s*\(\s*(['"`])SIGTERM\2/;
 const LIBRARY_IMPORT = new RegExp(
-  `(?:\\bfrom\\s*|\\bimport\\s*|\\brequire\\s*\\(\\s*)(['"])(${SHUTDOWN_LIBRARIES.map(escapeRegExp).join('|')})\\1`,
+  `(?:\\bfrom\\s*|\\bimport\\s*(?:\\(\\s*)?|\\brequire\\s*\\(\\s*)(['"])(${SHUTDOWN_LIBRARIES.map(escapeRegExp).join('|')})\\1`,
 );
 const NEST_HOOKS = /\.\s*enableShutdownHooks\s*\(/;
 
