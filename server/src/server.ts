@@ -36,7 +36,7 @@ import { docsUri } from './engine/docs-link';
 import { codeActions, FIX_ALL_KIND } from './lsp/code-actions';
 import { readSettings, type Settings } from './lsp/settings';
 import { WorkspaceScanner } from './lsp/workspace-scan';
-import { WorkspaceIndex } from './engine/workspace-index';
+import { WorkspaceIndexSync } from './lsp/workspace-index-sync';
 
 /** Commands the server executes (`workspace/executeCommand`). */
 export const COMMANDS = {
@@ -62,8 +62,6 @@ export function startServer(connection: Connection): void {
   let shuttingDown = false;
   /** Config files whose problems are shown while they are not open, with what was shown. */
   const configProblemsShown = new Map<string, string>();
-  /** Facts about files nobody opened (who handles SIGTERM), for the workspace rules. */
-  const index = new WorkspaceIndex();
 
   const log = (message: string) => connection.console.log(`[prodready] ${message}`);
   const logError = (message: string, error: unknown) =>
@@ -106,83 +104,28 @@ export function startServer(connection: Connection): void {
       for (const removed of event.removed) if (removed.uri.startsWith('file:')) scanner.clear(filePath(removed.uri));
       revalidateAll();
       void applyScope();
-      void followFolders(event.added, event.removed);
+      const onDisk = (list: WorkspaceFolder[]) => list.filter((f) => f.uri.startsWith('file:')).map((f) => filePath(f.uri));
+      void indexSync.foldersChanged(onDisk(event.added), onDisk(event.removed));
     });
-    connection.workspace.onDidRenameFiles((event) => {
-      updateIndex(() => {
-        for (const file of event.files) index.rename(filePath(file.oldUri), filePath(file.newUri));
-      });
-    });
+    connection.workspace.onDidRenameFiles((event) =>
+      indexSync.filesRenamed(event.files.map((f) => ({ from: filePath(f.oldUri), to: filePath(f.newUri) }))),
+    );
     void applyScope();
-    void buildIndex();
+    void indexSync.build(folderPaths());
   });
 
-  /** Indexes the workspace folders in the background; what was analysed before gets its answers after. */
-  async function buildIndex(): Promise<void> {
-    try {
-      const stats = await index.build(folderPaths());
-      log(`workspace index: ${stats.files} files read, ${stats.parsed} parsed, ${index.handlerFiles().length} handle SIGTERM (${stats.durationMs} ms)`);
-      refreshAfterIndexing();
-    } catch (error) {
-      logError('cannot index the workspace', error);
-    }
-  }
-
-  async function followFolders(added: WorkspaceFolder[], removed: WorkspaceFolder[]): Promise<void> {
-    try {
-      for (const folder of removed) if (folder.uri.startsWith('file:')) index.removeFolder(filePath(folder.uri));
-      for (const folder of added) if (folder.uri.startsWith('file:')) await index.addFolder(filePath(folder.uri));
-      if (added.length > 0) refreshAfterIndexing();
-    } catch (error) {
-      logError('cannot index the new workspace folders', error);
-    }
-  }
-
-  /** Open JS documents, and (scope "workspace") files on disk that may start a server, get analysed again. */
-  function refreshAfterIndexing(): void {
-    for (const document of documents.all()) {
-      if (parsed.get(document.uri)?.kind === 'js') schedule(document.uri, 0);
-    }
-    for (const file of index.serverCandidates()) void recheckOnDisk(file);
-  }
-
-  /**
-   * Applies a change to the index, then analyses again the documents whose facts it changed: open
-   * ones (except `except`, being analysed already) and, in scope "workspace", files on disk.
-   */
-  function updateIndex(change: () => void, except?: string): void {
-    const open = new Map(documents.all().map((d) => [filePath(d.uri), d.uri]));
-    const before = index.snapshot(new Set([...open.keys(), ...index.serverCandidates()]));
-    try {
-      change();
-    } catch (error) {
-      logError('cannot update the workspace index', error);
-    }
-    for (const changed of index.changedSince(before)) {
-      const uri = open.get(changed);
-      if (uri === undefined) void recheckOnDisk(changed);
-      else if (uri !== except) schedule(uri, 0);
-    }
-  }
-
-  /** Files opened outside every folder whose package was looked for already. */
-  const loosePackagesTried = new Set<string>();
-
-  /** A JS file opened outside every workspace folder: index its package, then analyse it again. */
-  function indexLooseFile(file: string, uri: string): void {
-    if (loosePackagesTried.has(file) || folderOf(file) || index.handlesSigterm(file) !== undefined) return;
-    loosePackagesTried.add(file);
-    void index.addPackageOf(file).then(
-      (added) => added && schedule(uri, 0),
-      (error) => logError(`cannot index the package of ${file}`, error),
-    );
-  }
-
-  async function recheckOnDisk(file: string): Promise<void> {
-    const folder = folderOf(file);
-    if (!folder || documents.get(pathToFileURL(file).href)) return;
-    if ((await settingsFor(pathToFileURL(folder).href)).scope === 'workspace') await scanner.checkFile(folder, file);
-  }
+  /** Facts about files nobody opened (who handles SIGTERM), for the workspace rules. */
+  const indexSync = new WorkspaceIndexSync({
+    reanalyse: (uri) => schedule(uri, 0),
+    recheckOnDisk: async (file) => {
+      const folder = folderOf(file);
+      if (!folder || documents.get(pathToFileURL(file).href)) return;
+      if ((await settingsFor(pathToFileURL(folder).href)).scope === 'workspace') await scanner.checkFile(folder, file);
+    },
+    inFolder: (file) => folderOf(file) !== undefined,
+    log,
+    logError,
+  });
 
   /** The workspace folders on disk, as absolute posix paths. */
   function folderPaths(): string[] {
@@ -270,7 +213,7 @@ export function startServer(connection: Connection): void {
   }
 
   function environment(settings: Settings): CheckEnvironment {
-    return { registry, configs, baseConfig: settings.config, maxBytes: settings.maxFileSizeKb * 1024, workspace: index.facts() };
+    return { registry, configs, baseConfig: settings.config, maxBytes: settings.maxFileSizeKb * 1024, workspace: indexSync.facts() };
   }
 
   /** Analyses the current version of a document (reusing its parse when it is already current). */
@@ -281,14 +224,7 @@ export function startServer(connection: Connection): void {
     const result = checkText(input, environment(settings), previous);
     if (result.doc) parsed.set(document.uri, result.doc);
     else parsed.delete(document.uri);
-    // Its own facts never change its own findings; they may change other documents'.
-    const doc = result.doc;
-    if (!doc || doc.kind === 'js') {
-      // The usual keystroke changes no answer: no need to look for documents to re-publish.
-      if (doc && !index.wouldChangeFacts(doc)) index.updateDocument(doc);
-      else updateIndex(() => (doc ? index.updateDocument(doc) : index.updateText(input.path, input.text)), document.uri);
-      if (document.uri.startsWith('file:')) indexLooseFile(input.path, document.uri);
-    }
+    indexSync.documentAnalysed(document.uri, input.path, input.text, result.doc);
     for (const crash of result.crashes) logError(`rule ${crash.ruleId} failed on ${input.relativePath}`, crash.error);
     return result;
   }
@@ -384,7 +320,7 @@ export function startServer(connection: Connection): void {
     parsed.delete(event.document.uri);
     settingsCache.delete(event.document.uri);
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
-    updateIndex(() => index.closeDocument(filePath(event.document.uri)));
+    indexSync.documentClosed(filePath(event.document.uri));
     // In scope "workspace" the file stays in the Problems panel, as it is on disk.
     const file = filePath(event.document.uri);
     const folder = folderOf(file);
@@ -408,13 +344,9 @@ export function startServer(connection: Connection): void {
         configChanged = true;
       }
     }
-    updateIndex(() => {
-      for (const change of params.changes) {
-        if (!change.uri.startsWith('file:')) continue;
-        if (change.type === FileChangeType.Deleted) index.fileDeleted(filePath(change.uri));
-        else index.fileChanged(filePath(change.uri));
-      }
-    });
+    indexSync.filesChanged(
+      params.changes.filter((c) => c.uri.startsWith('file:')).map((c) => ({ path: filePath(c.uri), deleted: c.type === FileChangeType.Deleted })),
+    );
     if (configChanged) {
       revalidateAll();
       void applyScope();
