@@ -80,7 +80,7 @@ describe('prodready check', () => {
         endColumn: 18,
         message:
           'The final stage has no HEALTHCHECK: Docker and Compose cannot tell a hung container from a healthy one. Add one, or `HEALTHCHECK NONE` to make the choice explicit.',
-        fixes: [{ title: 'Add a HEALTHCHECK (curl http://localhost:8080/health)', safe: false }],
+        fixes: [{ title: 'Add a HEALTHCHECK (node GET http://localhost:8080/health)', safe: false }],
       },
     ]);
     assert.deepEqual(Object.keys(report.summary), ['files', 'findings', 'durationMs']);
@@ -160,6 +160,43 @@ describe('prodready check', () => {
     const findings = JSON.parse(stdout).findings;
     assert.deepEqual(findings.map((f: { file: string; severity: string }) => [f.file, f.severity]), [['a/Dockerfile', 'error']]);
     fs.rmSync(configDir, { recursive: true, force: true });
+  });
+});
+
+describe('prodready check --fix', () => {
+  const WORKSPACE = path.resolve(__dirname, 'workspaces', 'fix');
+
+  function tree(root: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const abs = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(abs);
+        else out[path.relative(root, abs)] = fs.readFileSync(abs, 'utf8');
+      }
+    };
+    walk(root);
+    return out;
+  }
+
+  test('applies safe fixes only, equals the golden tree, and a second run changes nothing', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-fix-'));
+    fs.cpSync(path.join(WORKSPACE, 'input'), dir, { recursive: true });
+    const first = run(['check', '.', '--fix'], dir);
+    assert.equal(first.stderr, '');
+    assert.match(first.stdout, /^fixed 2 problems in src\/client\.ts$/m);
+    assert.equal(first.code, 1, 'what --fix may not fix (unsafe fixes) still fails the run');
+    assert.deepEqual(tree(dir), tree(path.join(WORKSPACE, 'expected')));
+
+    const second = run(['check', '.', '--fix'], dir);
+    assert.doesNotMatch(second.stdout, /^fixed /m);
+    assert.deepEqual(tree(dir), tree(path.join(WORKSPACE, 'expected')));
+    assert.deepEqual(
+      fs.readdirSync(path.join(dir, 'src')).filter((f) => f.includes('.tmp')),
+      [],
+      'no temporary files left behind',
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
 

@@ -224,7 +224,7 @@ describe('inline suppressions and their code actions', () => {
     assert.deepEqual(
       actions.map((a) => a.title),
       [
-        'Add a HEALTHCHECK (curl http://localhost:8080/health) (unsafe)',
+        'Add a HEALTHCHECK (node GET http://localhost:8080/health) (unsafe)',
         `Ignore ${RULE} for this line`,
         `Ignore ${RULE} for this file`,
       ],
@@ -247,6 +247,30 @@ describe('inline suppressions and their code actions', () => {
     const again = published[1];
     const ignore = (await client.codeActions(uri, [again])).find((a) => a.title === `Ignore ${RULE} for this line`)!;
     assert.equal(applyWorkspaceEdit(merged, uri, ignore.edit!), `# prodready-ignore-next-line some-other-rule, ${RULE} -- kept\nFROM node:20-slim\n`);
+  });
+
+  test('source.fixAll.prodready applies the safe fixes only', async () => {
+    const uri = fileUri(path.join(dir, 'src', 'calls.ts'));
+    const text = [
+      "import axios from 'axios';",
+      '',
+      'export async function load(id: string) {',
+      '  const res = await fetch(`/items/${id}`);',
+      '  await axios.get(`/audit/${id}`, { timeout: 90_000 });',
+      '  return res.json();',
+      '}',
+      '',
+    ].join('\n');
+    await client.open(uri, 'typescript', text);
+    const d = await client.waitFor(uri, (x) => x.length === 2);
+    const actions = await client.codeActions(uri, [], ['source.fixAll.prodready']);
+    assert.deepEqual(actions.map((a) => [a.title, a.kind]), [['Fix all safe prodready problems (1)', 'source.fixAll.prodready']]);
+    const fixed = applyWorkspaceEdit(text, uri, actions[0].edit!);
+    assert.equal(fixed.split('\n')[3], '  const res = await fetch(`/items/${id}`, { signal: AbortSignal.timeout(10_000) });');
+    assert.equal(fixed.split('\n')[4], '  await axios.get(`/audit/${id}`, { timeout: 90_000 });', 'the unsafe fix (a value someone chose) is left alone');
+    // The unsafe fix is still offered one at a time, never preferred.
+    const one = await client.codeActions(uri, [d.find((x) => x.range.start.line === 4)!]);
+    assert.ok(one.some((a) => a.title.endsWith('(unsafe)') && a.isPreferred !== true));
   });
 
   test('requireReason: an ignore without a reason suppresses nothing and says why; the action adds a reason', async () => {
