@@ -115,14 +115,15 @@ describe('missing-sigterm-handler: what is flagged', () => {
     const code = "import express from 'express';\nconst app = express();\nconst server = app.listen(0);\n";
     assert.deepEqual(run(code, { path: 'src/__tests__/api.ts' }).findings, []);
     assert.deepEqual(run(code, { path: 'src/api.spec.ts' }).findings, []);
-    assert.equal(run(code, { path: 'src/api.spec.ts', config: withOptions({ skipTests: false }) }).findings.length, 1);
+    assert.equal(run(code, { path: 'src/api.spec.ts', config: withOptions({ testPaths: [] }) }).findings.length, 1);
   });
 
   test('scripts are skipped unless the option says otherwise', () => {
     const code = "import express from 'express';\nconst app = express();\napp.listen(4010);\n";
     assert.deepEqual(run(code, { path: 'scripts/mock.ts' }).findings, []);
     assert.deepEqual(run(`#!/usr/bin/env node\n${code}`, { path: 'src/dev.ts' }).findings, []);
-    assert.equal(run(code, { path: 'scripts/mock.ts', config: withOptions({ skipScripts: false }) }).findings.length, 1);
+    assert.equal(run(`#!/usr/bin/env node\n${code}`, { path: 'src/dev.ts', config: withOptions({ ignoreCommandLineTools: false }) }).findings.length, 1);
+    assert.equal(run(code, { path: 'scripts/mock.ts', config: withOptions({ scriptPaths: [] }) }).findings.length, 1);
   });
 
   test('half-typed and odd code never throws and is not flagged', () => {

@@ -1,4 +1,5 @@
 import { ts } from 'ts-morph';
+import picomatch from 'picomatch';
 import type { ParsedDocument } from '../../engine/document';
 import type { Fix, Rule, RuleContext, RuleFinding, TextEdit } from '../../engine/types';
 import { codeStyle, fileLogger, quoted, type CodeStyle } from './fix-style';
@@ -8,8 +9,9 @@ import { stripExpression } from './syntax';
 
 interface Options {
   gracePeriodMs: number;
-  skipTests: boolean;
-  skipScripts: boolean;
+  testPaths: string[];
+  scriptPaths: string[];
+  ignoreCommandLineTools: boolean;
 }
 
 const LABEL: Record<Framework, string> = {
@@ -22,10 +24,26 @@ const LABEL: Record<Framework, string> = {
   hono: 'a hono server',
 };
 
-/** Test files start servers on purpose and close them themselves. */
-const TEST_FILE = /(?:^|\/)(?:__tests__|__mocks__|tests?|e2e)\/|\.(?:test|spec|e2e-spec|e2e)\.[cm]?[jt]sx?$/;
-/** Scripts and command line tools (a dev server, a mock) are not deployed services. */
-const SCRIPT_FILE = /(?:^|\/)(?:bin|scripts)\//;
+/** Test files start servers on purpose and close them themselves (the same globs as console-log's). */
+const TEST_PATHS = ['**/*.test.*', '**/*.spec.*', '**/__tests__/**', '**/__mocks__/**', '**/test/**', '**/tests/**', '**/e2e/**'];
+/** Scripts (a dev server, a mock of a provider) are not deployed services. */
+const SCRIPT_PATHS = ['**/bin/**', '**/scripts/**'];
+
+// Compiled globs, keyed by the glob list: a pure cache of a pure function.
+const matchers = new Map<string, (path: string) => boolean>();
+
+function matches(globs: unknown, fallback: string[], path: string): boolean {
+  const list = Array.isArray(globs) && globs.every((g) => typeof g === 'string') ? (globs as string[]) : fallback;
+  if (list.length === 0) return false;
+  const key = list.join('\n');
+  let matcher = matchers.get(key);
+  if (!matcher) {
+    matcher = picomatch(list, { dot: true });
+    if (matchers.size > 64) matchers.clear();
+    matchers.set(key, matcher);
+  }
+  return matcher(path);
+}
 
 function startsOf(doc: ParsedDocument): ServerStart[] {
   if (doc.kind !== 'js' || !mayStartServer(doc.text)) return [];
@@ -35,8 +53,9 @@ function startsOf(doc: ParsedDocument): ServerStart[] {
 function isFlaggable(ctx: RuleContext<Options>): boolean {
   const { doc } = ctx;
   if (doc.kind !== 'js' || !mayStartServer(doc.text)) return false;
-  if (ctx.options.skipTests !== false && TEST_FILE.test(doc.relativePath)) return false;
-  if (ctx.options.skipScripts !== false && (SCRIPT_FILE.test(doc.relativePath) || doc.text.startsWith('#!'))) return false;
+  if (matches(ctx.options.testPaths, TEST_PATHS, doc.relativePath)) return false;
+  if (matches(ctx.options.scriptPaths, SCRIPT_PATHS, doc.relativePath)) return false;
+  if (ctx.options.ignoreCommandLineTools !== false && doc.text.startsWith('#!')) return false;
   if (shutdownFacts(doc).handlesSigterm) return false;
   // Undefined: the workspace is not indexed yet. Saying nothing beats a finding that vanishes a
   // second later.
@@ -70,20 +89,25 @@ export const missingSigtermHandler: Rule<Options> = {
       description:
         "How long the inserted SIGTERM handler waits for in-flight requests before exiting with status 1. Keep it below the orchestrator's deadline (Kubernetes terminationGracePeriodSeconds, 30 s by default; ECS stopTimeout; docker stop's 10 s).",
     },
-    skipTests: {
-      type: 'boolean',
-      default: true,
-      description: 'Skip test files (`*.test.*`, `*.spec.*`, `__tests__/`, `test/`, `tests/`, `e2e/`): tests start servers and close them themselves.',
+    testPaths: {
+      type: 'string[]',
+      default: TEST_PATHS,
+      description: 'Globs (relative to the workspace root) of test files, which start servers on purpose and close them themselves. Set to [] to check tests too.',
     },
-    skipScripts: {
+    scriptPaths: {
+      type: 'string[]',
+      default: SCRIPT_PATHS,
+      description: 'Globs (relative to the workspace root) of scripts: a dev server or a mock of a provider is not a deployed service.',
+    },
+    ignoreCommandLineTools: {
       type: 'boolean',
       default: true,
-      description: 'Skip scripts and command line tools (a `#!` first line, `bin/`, `scripts/`): a dev or mock server is not a deployed service.',
+      description: 'Skip command line tools wherever they live: files whose first line is a `#!` shebang.',
     },
   },
   docs: {
     whatItDoes:
-      "Flags the call that starts a long-running HTTP server — `.listen(...)` on a node `http`/`https` server or on an express, koa, fastify or NestJS app, hapi's `server.start()`, hono's `serve(...)` from `@hono/node-server` — when no file of the same package (nearest `package.json`) handles SIGTERM. Handling means `process.on|once|addListener|prependListener('SIGTERM', ...)` (also through a list of signals that includes `'SIGTERM'`), using a graceful-shutdown library (`@godaddy/terminus`, `http-terminator`, `stoppable`, `close-with-grace`, `lightship`, and `http-graceful-shutdown`, `fastify-graceful-shutdown`, `exit-hook`, `async-exit-hook`), or NestJS's `app.enableShutdownHooks()`. The handler may live in any file of the package: the editor indexes the workspace in the background and updates when files are created, changed or deleted; until the first index is built this rule says nothing. With no folder open, the editor indexes the package of the opened file when a git repository holds it (otherwise the rule stays silent there). A handler in another package of a monorepo does not count: it runs in another process. Only what the file makes plain is flagged: the framework is imported or required in this file and the app or server is created from it here (`const app = express()`, `http.createServer(app)`, `Fastify()`, `new Koa()`, `await NestFactory.create(AppModule)`, `Hapi.server()`); an `app` imported from another module is not followed, test files and scripts are skipped (options `skipTests`, `skipScripts`), and a file with syntax errors is not flagged (half-typed code says little about the finished file).\n\nWhat is flagged, per framework (the finding sits on the callee name):\n\n```ts\napp.listen(3000);                        // express: const app = express()\napp.listen(3000);                        // koa: const app = new Koa()\nawait app.listen({ port: 3000 });        // fastify: const app = Fastify({ logger: true })\nserver.listen(8080);                     // node: const server = http.createServer(handler)\nhttp.createServer(app).listen(port);     // node, express-generator's bin/www\nawait app.listen(3000);                  // NestJS: const app = await NestFactory.create(AppModule)\nawait server.start();                    // hapi: const server = Hapi.server({ port: 3000 })\nserve({ fetch: app.fetch, port: 8787 }); // hono: import { serve } from '@hono/node-server'\n```",
+      "Flags the call that starts a long-running HTTP server — `.listen(...)` on a node `http`/`https` server or on an express, koa, fastify or NestJS app, hapi's `server.start()`, hono's `serve(...)` from `@hono/node-server` — when no file of the same package (nearest `package.json`) handles SIGTERM. Handling means `process.on|once|addListener|prependListener('SIGTERM', ...)` (also through a list of signals that includes `'SIGTERM'`), using a graceful-shutdown library (`@godaddy/terminus`, `http-terminator`, `stoppable`, `close-with-grace`, `lightship`, and `http-graceful-shutdown`, `fastify-graceful-shutdown`, `exit-hook`, `async-exit-hook`), or NestJS's `app.enableShutdownHooks()`. The handler may live in any file of the package: the editor indexes the workspace in the background and updates when files are created, changed or deleted; until the first index is built this rule says nothing. With no folder open, the editor indexes the package of the opened file when a git repository holds it (otherwise the rule stays silent there). A handler in another package of a monorepo does not count: it runs in another process. Only what the file makes plain is flagged: the framework is imported or required in this file and the app or server is created from it here (`const app = express()`, `http.createServer(app)`, `Fastify()`, `new Koa()`, `await NestFactory.create(AppModule)`, `Hapi.server()`); an `app` imported from another module is not followed, test files and scripts are skipped (options `testPaths`, `scriptPaths`, `ignoreCommandLineTools`), and a file with syntax errors is not flagged (half-typed code says little about the finished file).\n\nWhat is flagged, per framework (the finding sits on the callee name):\n\n```ts\napp.listen(3000);                        // express: const app = express()\napp.listen(3000);                        // koa: const app = new Koa()\nawait app.listen({ port: 3000 });        // fastify: const app = Fastify({ logger: true })\nserver.listen(8080);                     // node: const server = http.createServer(handler)\nhttp.createServer(app).listen(port);     // node, express-generator's bin/www\nawait app.listen(3000);                  // NestJS: const app = await NestFactory.create(AppModule)\nawait server.start();                    // hapi: const server = Hapi.server({ port: 3000 })\nserve({ fetch: app.fetch, port: 8787 }); // hono: import { serve } from '@hono/node-server'\n```",
     whyItMatters:
       'Checklist: "Graceful shutdown: handles SIGTERM, drains connections". Kubernetes, ECS, Nomad, systemd and `docker stop` send SIGTERM on every deploy, scale-in and node drain. Node\'s default for SIGTERM is to exit at once: every request in flight gets a reset connection, half-done work is cut off, and clients see 502s on each rollout. A handler that stops accepting connections, lets the requests in flight finish, and exits within the orchestrator\'s grace period makes deploys invisible to users. The grace period must end before the orchestrator gives up and sends SIGKILL: below `terminationGracePeriodSeconds` (30 s by default) in Kubernetes, below the container `stopTimeout` (30 s by default) in ECS, below the 10 s of `docker stop` unless `--time`/`stop_grace_period` says otherwise.',
     example: {
