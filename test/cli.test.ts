@@ -28,7 +28,12 @@ interface SarifLog {
   version: string;
   runs: Array<{
     tool: { driver: { rules: Array<{ id: string }> } };
-    results: Array<{ level: string; locations: Array<{ physicalLocation: { region: unknown; artifactLocation: { uri: string } } }> }>;
+    results: Array<{
+      ruleId: string;
+      level: string;
+      suppressions?: unknown;
+      locations: Array<{ physicalLocation: { region: unknown; artifactLocation: { uri: string } } }>;
+    }>;
   }>;
 }
 
@@ -112,6 +117,23 @@ describe('prodready check', () => {
         assert.equal(results[0].locations[0].physicalLocation.artifactLocation.uri, 'api/Dockerfile');
       }
     }
+  });
+
+  test('sarif records suppressed findings as suppressions; --ignore-suppressions reports them', () => {
+    const parity = path.resolve(__dirname, 'workspaces', 'parity');
+    const log = JSON.parse(run(['check', 'deploy', '--format', 'sarif'], parity).stdout) as SarifLog;
+    const suppressed = log.runs[0].results.filter((r) => r.suppressions).map((r) => [r.ruleId, r.suppressions]);
+    assert.deepEqual(suppressed, [
+      ['missing-readiness-probe', [{ kind: 'inSource', justification: 'consumes a queue; nothing routes to it' }]],
+      ['missing-resource-limits', [{ kind: 'external', justification: '.prodready.yaml ignore: Deployment/third-party/vendor-chart' }]],
+    ]);
+    const json = JSON.parse(run(['check', 'deploy', '--format', 'json'], parity).stdout);
+    assert.ok(!json.findings.some((f: { ruleId: string }) => f.ruleId === 'missing-readiness-probe'), 'json holds only active findings');
+    const all = JSON.parse(run(['check', 'deploy', '--format', 'json', '--ignore-suppressions'], parity).stdout);
+    assert.deepEqual(
+      all.findings.map((f: { ruleId: string; line: number }) => `${f.line} ${f.ruleId}`),
+      ['17 missing-liveness-probe', '17 missing-readiness-probe', '17 missing-resource-limits', '35 missing-resource-limits'],
+    );
   });
 
   test('exit codes: 1 at or above --fail-on, 0 below it, 0 when clean', () => {

@@ -159,6 +159,30 @@ describe('.prodready.yaml', () => {
     assert.deepEqual(await client.waitFor(api, () => true, { after: seen }), []);
   });
 
+  test('commands: the effective configuration of a file, and a one-off workspace scan', async () => {
+    const legacyFile = path.join(dir, 'legacy', 'Dockerfile');
+    const effective = (await client.connection.sendRequest('workspace/executeCommand', {
+      command: 'prodready.effectiveConfiguration',
+      arguments: [fileUri(legacyFile)],
+    })) as { configFiles: Array<{ path: string }>; rules: Record<string, { severity: string }>; exclude: string[] };
+    assert.deepEqual(
+      effective.configFiles.map((f) => path.relative(dir, f.path)),
+      ['.prodready.yaml', path.join('legacy', '.prodready.yaml')],
+    );
+    assert.equal(effective.rules[RULE].severity, 'hint');
+    assert.equal(effective.rules['http-call-without-timeout'].severity, 'warning');
+    assert.deepEqual((effective.rules['http-call-without-timeout'] as { options?: unknown }).options, { defaultMs: 10000, maxMs: 30000, includeTests: false });
+
+    write(other, { 'worker/Dockerfile': DOCKERFILE });
+    const scanned = (await client.connection.sendRequest('workspace/executeCommand', { command: 'prodready.scanWorkspace' })) as {
+      files: number;
+      withFindings: number;
+    };
+    assert.ok(scanned.files >= 1 && scanned.withFindings >= 1, JSON.stringify(scanned));
+    const unopened = await client.waitFor(fileUri(path.join(other, 'worker', 'Dockerfile')), (d) => d.length === 1);
+    assert.equal(unopened[0].severity, 2, "the other folder's config applies to its files");
+  });
+
   test('a malformed file gets diagnostics on itself, and the last good configuration stays in effect', async () => {
     const configPath = path.join(dir, '.prodready.yaml');
     const configUri = fileUri(configPath);

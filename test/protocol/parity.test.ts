@@ -27,7 +27,17 @@ test('CLI and server report the same findings on the same tree with the same con
   const fromCli = (JSON.parse(cli.stdout).findings as Array<Record<string, unknown>>)
     .map((f) => `${f.file}:${f.line}:${f.column}-${f.endLine}:${f.endColumn} ${f.severity} ${f.ruleId} ${f.message}`)
     .sort();
-  assert.ok(fromCli.length >= 4, 'the parity workspace should have findings of several rules');
+  // What the workspace is built to show: each kind of suppression, and each config layer.
+  const brief = fromCli.map((f) => f.replace(/-\S+ (\w+) (\S+) .*/, ' $1 $2'));
+  assert.deepEqual(brief, [
+    'deploy/app.yaml:14:9 hint misplaced-ignore', // an ignore-check annotation on the pod template
+    'deploy/app.yaml:17:11 warning missing-liveness-probe', // readiness: suppressed by the object's annotation
+    'deploy/app.yaml:17:11 warning missing-resource-limits', // vendor-chart: ignored in .prodready.yaml
+    'legacy/report.js:6:10 warning http-call-without-timeout', // console-log: off in legacy/.prodready.yaml
+    'src/orders.ts:10:66 warning http-call-without-timeout', // maxMs: 20000 from .prodready.yaml
+    'src/orders.ts:11:3 error console-log', // console-log: error from .prodready.yaml
+    'src/orders.ts:7:15 warning interpolated-log-message', // the fetch on line 9: ignore-next-line
+  ]);
 
   const client = new TestClient({ folders: [WORKSPACE] });
   await client.initialize();
