@@ -141,6 +141,11 @@ describe('prodready check', () => {
     assert.equal(run(['check', '.', '--fail-on', 'warning'], dir).code, 0);
     assert.equal(run(['check', 'worker', '--fail-on', 'hint'], dir).code, 0);
     assert.equal(run(['check', '.', '--fail-on', 'none'], dir).code, 0);
+    const warnings = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-cli-warnings-'));
+    write(warnings, { '.prodready.yaml': 'rules:\n  dockerfile-missing-healthcheck: warning\n', 'a/Dockerfile': UNHEALTHY, 'b/Dockerfile': UNHEALTHY });
+    assert.equal(run(['check', '.', '--fail-on', 'error', '--max-warnings', '2'], warnings).code, 0);
+    assert.equal(run(['check', '.', '--fail-on', 'error', '--max-warnings', '1'], warnings).code, 1);
+    fs.rmSync(warnings, { recursive: true, force: true });
   });
 
   test('exit 2 with one line on stderr: a missing path, a bad option, a bad config', () => {
