@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { registry } from '../server/src/rules';
+import { writeTree as write } from './support/files';
 
 const CLI = path.resolve(__dirname, '..', 'dist', 'cli.js');
 
@@ -16,13 +17,6 @@ function run(args: string[], cwd: string) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-function write(root: string, files: Record<string, string>): void {
-  for (const [name, text] of Object.entries(files)) {
-    const file = path.join(root, name);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, text);
-  }
-}
 
 interface SarifLog {
   version: string;

@@ -8,17 +8,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { TestClient, applyWorkspaceEdit, fileUri, messageOf } from './client';
+import { writeTree as write } from '../support/files';
 
 const RULE = 'dockerfile-missing-healthcheck';
 const DOCKERFILE = 'FROM node:20-slim\nCMD ["node", "server.js"]\n';
 
-function write(root: string, files: Record<string, string>): void {
-  for (const [name, text] of Object.entries(files)) {
-    const file = path.join(root, name);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, text);
-  }
-}
 
 const codes = (d: Diagnostic[]) => d.map((x) => `${x.range.start.line}:${x.code}`);
 
