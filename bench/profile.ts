@@ -33,7 +33,12 @@ export function partOf(url: string, functionName: string): string {
     return `native ${functionName || '(anonymous)'}`;
   }
   const u = url.replace(/^file:\/\//, '');
-  if (/typescript\.js$|\/typescript\/lib\//.test(u)) return 'TypeScript parser (ts)';
+  if (/typescript\.js$|\/typescript\/lib\//.test(u)) {
+    // ts.forEachChild is TypeScript's code but the rules' tree walks call it: count it apart.
+    if (/^(?:forEachChild|forEachChildIn\w+|visitNode2|visitNodes)$/.test(functionName)) return 'ts.forEachChild (tree walks by rules)';
+    if (/^(?:forEachChildRecursively|addWorkItem|setParentRecursive|bindParentToChild\w*|setParent)$/.test(functionName)) return 'TypeScript parser: setting parents';
+    return 'TypeScript parser (ts)';
+  }
   const rule = /server\/src\/rules\/([\w-]+)\/([\w-]+)\.ts$/.exec(u);
   if (rule) return `rules/${rule[1]}/${rule[2]}`;
   const engine = /server\/src\/(engine|lsp|cli)\/?([\w-]*)(?:\.ts)?$/.exec(u);
