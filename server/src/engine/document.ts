@@ -10,6 +10,7 @@ import type { DocumentKind } from './types';
 import { LineIndex } from './lines';
 import { isHelmTemplate } from './classify';
 import { maskTemplateActions } from './helm';
+import { minimalEdit } from './edits';
 
 export interface YamlParse {
   documents: YamlDocument.Parsed[];
@@ -165,18 +166,8 @@ function scriptKind(path: string): ts.ScriptKind {
   return ts.ScriptKind.JS;
 }
 
-/** The smallest single span that turns `before` into `after` (common prefix and suffix). */
-export function changeRange(before: string, after: string): ts.TextChangeRange {
-  const max = Math.min(before.length, after.length);
-  let prefix = 0;
-  while (prefix < max && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
-  let suffix = 0;
-  while (
-    suffix < max - prefix &&
-    before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)
-  ) {
-    suffix++;
-  }
-  const span = ts.createTextSpan(prefix, before.length - suffix - prefix);
-  return ts.createTextChangeRange(span, after.length - suffix - prefix);
+/** The change between two versions of a text, as the incremental parser wants it. */
+function changeRange(before: string, after: string): ts.TextChangeRange {
+  const edit = minimalEdit(before, after);
+  return ts.createTextChangeRange(ts.createTextSpan(edit.start, edit.end - edit.start), edit.newText.length);
 }

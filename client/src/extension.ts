@@ -1,0 +1,50 @@
+// The VS Code client: starts the bundled language server over IPC, and little else.
+
+import * as fs from 'node:fs';
+import { commands, window, workspace, Uri, type ExtensionContext } from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+
+const LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'yaml', 'json', 'jsonc', 'dockerfile'];
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: ExtensionContext): Promise<void> {
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: LANGUAGES.flatMap((language) => [
+      { scheme: 'file', language },
+      { scheme: 'untitled', language },
+    ]),
+    diagnosticCollectionName: 'prodready',
+  };
+  client = new LanguageClient('prodready', 'Production Readiness', serverOptions, clientOptions);
+
+  context.subscriptions.push(
+    commands.registerCommand('prodready.restartServer', async () => {
+      await client?.restart();
+    }),
+    commands.registerCommand('prodready.showDocumentation', async (ruleId?: string) => {
+      const id = ruleId ?? (await window.showInputBox({ prompt: 'Rule id', placeHolder: 'missing-readiness-probe' }));
+      if (!id) return;
+      const file = context.asAbsolutePath(`docs/rules/${id}.md`);
+      if (!fs.existsSync(file)) {
+        void window.showWarningMessage(`prodready has no rule '${id}'.`);
+        return;
+      }
+      await commands.executeCommand('markdown.showPreview', Uri.file(file));
+    }),
+    workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('prodready.trace.server')) void client?.restart();
+    }),
+  );
+  await client.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}

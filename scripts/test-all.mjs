@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// `npm test`: every test layer, in order, each timed. A layer that cannot run is a failure, never a
+// skip. Ends with one line `N passed, N failed` counting the tests of every layer.
+//
+//   npm test                      every layer
+//   npm test -- --only node       only the named layer(s): build, typecheck, generated, node, ...
+
+import { spawn } from 'node:child_process';
+import { readdirSync, existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const only = args.includes('--only') ? args.slice(args.indexOf('--only') + 1) : undefined;
+
+function testFiles(dir) {
+  const abs = path.join(root, dir);
+  if (!existsSync(abs)) return [];
+  return readdirSync(abs)
+    .filter((f) => f.endsWith('.test.ts'))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
+/** Counts from node's test runner (spec reporter). */
+function nodeCounts(output) {
+  const pass = /^ℹ pass (\d+)$/m.exec(output);
+  const fail = /^ℹ fail (\d+)$/m.exec(output);
+  return pass && fail ? { passed: Number(pass[1]), failed: Number(fail[1]) } : undefined;
+}
+
+/** Counts from mocha's spec reporter (`N passing`, `N failing`). */
+function mochaCounts(output) {
+  const pass = [...output.matchAll(/^\s*(\d+) passing/gm)].map((m) => Number(m[1]));
+  const fail = [...output.matchAll(/^\s*(\d+) failing/gm)].map((m) => Number(m[1]));
+  if (pass.length === 0 && fail.length === 0) return undefined;
+  return { passed: pass.reduce((a, b) => a + b, 0), failed: fail.reduce((a, b) => a + b, 0) };
+}
+
+const layers = [
+  { name: 'build', command: ['node', 'esbuild.mjs'] },
+  { name: 'typecheck', command: ['npx', 'tsc', '-p', 'tsconfig.json', '--noEmit'] },
+  { name: 'generated', command: ['npx', 'tsx', 'scripts/generate.ts', '--check'] },
+  {
+    name: 'node',
+    description: 'fixtures, unit, CLI and protocol tests',
+    command: [
+      'node',
+      '--import',
+      'tsx',
+      '--test',
+      '--test-reporter=spec',
+      ...testFiles('test'),
+      ...testFiles('test/unit'),
+      ...testFiles('test/protocol'),
+    ],
+    counts: nodeCounts,
+  },
+];
+
+function run(layer) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    let output = '';
+    const [cmd, ...rest] = layer.command;
+    const child = spawn(cmd, rest, { cwd: root, env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (d) => {
+      output += d;
+      process.stdout.write(d);
+    });
+    child.stderr.on('data', (d) => {
+      output += d;
+      process.stderr.write(d);
+    });
+    child.on('error', (error) => {
+      output += String(error);
+      resolve({ code: 127, output, seconds: (Date.now() - started) / 1000 });
+    });
+    child.on('close', (code) => resolve({ code: code ?? 1, output, seconds: (Date.now() - started) / 1000 }));
+  });
+}
+
+let passed = 0;
+let failed = 0;
+const summary = [];
+for (const layer of layers) {
+  if (only && !only.includes(layer.name)) continue;
+  process.stdout.write(`\n=== ${layer.name}${layer.description ? `: ${layer.description}` : ''} ===\n`);
+  const { code, output, seconds } = await run(layer);
+  const counts = layer.counts?.(output);
+  if (counts) {
+    passed += counts.passed;
+    failed += counts.failed;
+    if (code !== 0 && counts.failed === 0) failed += 1; // the layer itself broke (could not start, crashed)
+  } else if (code === 0) passed += 1;
+  else failed += 1;
+  summary.push(`${layer.name.padEnd(10)} ${code === 0 ? 'ok    ' : 'FAILED'} ${seconds.toFixed(1).padStart(6)} s${counts ? `  (${counts.passed} passed, ${counts.failed} failed)` : ''}`);
+}
+
+process.stdout.write(`\n=== summary ===\n${summary.join('\n')}\n\n${passed} passed, ${failed} failed\n`);
+process.exitCode = failed > 0 ? 1 : 0;

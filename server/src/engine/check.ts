@@ -1,0 +1,48 @@
+// One file's text in, its findings out, with the configuration that applies to it. The server
+// and the CLI both go through here, which is why the editor and CI never disagree.
+
+import type { Registry } from '../rules/registry';
+import { analyze, type RuleCrash } from './analyze';
+import { isExcluded, type Config } from './config';
+import type { ConfigLoader } from './config-file';
+import type { ParsedDocument } from './document';
+import { prepare, type SourceInput } from './source';
+import type { Finding } from './types';
+import type { WorkspaceFacts } from './workspace-facts';
+
+export interface CheckEnvironment {
+  registry: Registry;
+  configs: ConfigLoader;
+  /** The editor's settings (or the CLI's `--config` file) under the `.prodready.yaml` files. */
+  baseConfig: Config;
+  workspace?: WorkspaceFacts;
+  maxBytes?: number;
+}
+
+export interface CheckInput extends SourceInput {
+  /** The workspace folder (or the CLI's root): config discovery stops here, relativePath starts here. */
+  rootDir: string;
+}
+
+export interface CheckResult {
+  /** Undefined when the file is not analysed (not a kind prodready reads, excluded, binary, too large). */
+  doc?: ParsedDocument;
+  config: Config;
+  findings: Finding[];
+  crashes: RuleCrash[];
+  excluded: boolean;
+}
+
+export function configFor(input: Pick<CheckInput, 'path' | 'rootDir'>, env: CheckEnvironment): Config {
+  return env.configs.configFor(input.path, input.rootDir, env.baseConfig);
+}
+
+export function checkText(input: CheckInput, env: CheckEnvironment, previous?: ParsedDocument): CheckResult {
+  const config = configFor(input, env);
+  if (isExcluded(input.relativePath, config.exclude)) return { config, findings: [], crashes: [], excluded: true };
+  const prepared = prepare(input, env.maxBytes, previous);
+  if (prepared.status === 'ignored') return { config, findings: [], crashes: [], excluded: false };
+  if (prepared.status === 'skipped') return { config, findings: [prepared.notice], crashes: [], excluded: false };
+  const { findings, crashes } = analyze(prepared.doc, { registry: env.registry, config, workspace: env.workspace });
+  return { doc: prepared.doc, config, findings, crashes, excluded: false };
+}

@@ -1,0 +1,33 @@
+// Where a rule's documentation lives: the page shipped with the extension and the CLI
+// (`docs/rules/<id>.md` next to `dist/`), so the link works offline and matches the installed version.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+let docsDir: string | null | undefined;
+
+function findDocsDir(): string | null {
+  // Bundled: dist/server.js -> ../docs/rules. From sources (tests): server/src/engine -> ../../../docs/rules.
+  for (const candidate of [path.join(__dirname, '..', 'docs', 'rules'), path.join(__dirname, '..', '..', '..', 'docs', 'rules')]) {
+    if (fs.existsSync(candidate)) return candidate;
+  }
+  return null;
+}
+
+const known = new Map<string, string | undefined>();
+
+/** The docs page of a rule, looked up once per rule id. */
+export function docsPath(ruleId: string): string | undefined {
+  if (!known.has(ruleId)) {
+    if (docsDir === undefined) docsDir = findDocsDir();
+    const file = docsDir ? path.join(docsDir, `${ruleId}.md`) : undefined;
+    known.set(ruleId, file && fs.existsSync(file) ? file : undefined);
+  }
+  return known.get(ruleId);
+}
+
+export function docsUri(ruleId: string): string | undefined {
+  const file = docsPath(ruleId);
+  return file ? pathToFileURL(file).href : undefined;
+}

@@ -1,0 +1,89 @@
+// The edge: engine findings (offsets) become LSP diagnostics (positions) here and nowhere else.
+
+import {
+  type CodeAction,
+  CodeActionKind,
+  type Diagnostic,
+  DiagnosticSeverity,
+  type Range,
+  type TextEdit as LspTextEdit,
+  type SnippetTextEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver';
+import type { LineIndex } from '../engine/lines';
+import type { Finding, Fix, JsonValue, Severity, TextEdit } from '../engine/types';
+import { docsUri } from '../engine/docs-link';
+
+export const SOURCE = 'prodready';
+
+/** What a diagnostic carries so that its code actions can be recomputed without server state. */
+export interface DiagnosticData {
+  ruleId: string;
+  data?: JsonValue;
+}
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export function toRange(lines: LineIndex, start: number, end: number): Range {
+  return { start: lines.positionAt(start), end: lines.positionAt(end) };
+}
+
+export function toDiagnostic(lines: LineIndex, finding: Finding): Diagnostic {
+  const href = docsUri(finding.ruleId);
+  const data: DiagnosticData = finding.data === undefined ? { ruleId: finding.ruleId } : { ruleId: finding.ruleId, data: finding.data };
+  return {
+    range: toRange(lines, finding.start, finding.end),
+    severity: SEVERITY[finding.severity],
+    source: SOURCE,
+    code: finding.ruleId,
+    ...(href ? { codeDescription: { href } } : {}),
+    message: finding.message,
+    data,
+  };
+}
+
+export function isOurDiagnostic(diagnostic: Diagnostic): diagnostic is Diagnostic & { data: DiagnosticData } {
+  const data = diagnostic.data as Partial<DiagnosticData> | undefined;
+  return diagnostic.source === SOURCE && typeof data?.ruleId === 'string';
+}
+
+export function toLspEdits(lines: LineIndex, edits: readonly TextEdit[], snippets: boolean): Array<LspTextEdit | SnippetTextEdit> {
+  return edits.map((edit) =>
+    snippets && edit.snippet !== undefined
+      ? { range: toRange(lines, edit.start, edit.end), snippet: { kind: 'snippet', value: edit.snippet } }
+      : { range: toRange(lines, edit.start, edit.end), newText: edit.newText },
+  );
+}
+
+export function toWorkspaceEdit(
+  uri: string,
+  version: number,
+  lines: LineIndex,
+  edits: readonly TextEdit[],
+  snippets: boolean,
+): WorkspaceEdit {
+  return { documentChanges: [{ textDocument: { uri, version }, edits: toLspEdits(lines, edits, snippets) }] };
+}
+
+export function fixAction(
+  fix: Fix,
+  uri: string,
+  version: number,
+  lines: LineIndex,
+  diagnostics: Diagnostic[],
+  preferred: boolean,
+  snippets: boolean,
+): CodeAction {
+  return {
+    title: fix.safe ? fix.title : `${fix.title} (unsafe)`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics,
+    isPreferred: preferred,
+    edit: toWorkspaceEdit(uri, version, lines, fix.edits, snippets),
+  };
+}

@@ -1,0 +1,178 @@
+// The CLI as CI runs it: the bundled `dist/cli.js`, its stdout, stderr and exit code.
+
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import { registry } from '../server/src/rules';
+
+const CLI = path.resolve(__dirname, '..', 'dist', 'cli.js');
+
+function run(args: string[], cwd: string) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function write(root: string, files: Record<string, string>): void {
+  for (const [name, text] of Object.entries(files)) {
+    const file = path.join(root, name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+  }
+}
+
+interface SarifLog {
+  version: string;
+  runs: Array<{
+    tool: { driver: { rules: Array<{ id: string }> } };
+    results: Array<{ level: string; locations: Array<{ physicalLocation: { region: unknown; artifactLocation: { uri: string } } }> }>;
+  }>;
+}
+
+const UNHEALTHY = 'FROM node:20-slim\nCMD ["node", "server.js"]\n';
+const HEALTHY = 'FROM node:20-slim\nHEALTHCHECK NONE\nCMD ["node", "worker.js"]\n';
+
+describe('prodready check', () => {
+  let dir: string;
+
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-cli-'));
+    write(dir, {
+      'api/Dockerfile': UNHEALTHY,
+      'worker/Dockerfile': HEALTHY,
+      'node_modules/some-lib/Dockerfile': UNHEALTHY,
+      'generated/Dockerfile': UNHEALTHY,
+      '.gitignore': 'generated/\n',
+      'README.md': '# not analysed\n',
+    });
+  });
+
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('text: file:line:col, severity, message and rule id; .gitignore and node_modules honoured', () => {
+    const { code, stdout, stderr } = run(['check', '.'], dir);
+    assert.equal(stderr, '');
+    assert.equal(code, 0, 'an information finding does not fail the run by default');
+    assert.equal(
+      stdout,
+      'api/Dockerfile:1:1: information The final stage has no HEALTHCHECK: Docker and Compose cannot tell a hung container from a healthy one. Add one, or `HEALTHCHECK NONE` to make the choice explicit. [dockerfile-missing-healthcheck]\n' +
+        '\n1 problem (1 info) in 2 files\n',
+    );
+  });
+
+  test('json: the contract in DESIGN.md', () => {
+    const { code, stdout } = run(['check', 'api', 'worker', '--format', 'json'], dir);
+    assert.equal(code, 0);
+    const report = JSON.parse(stdout);
+    assert.deepEqual(Object.keys(report), ['version', 'findings', 'summary']);
+    assert.equal(report.version, 1);
+    assert.deepEqual(report.findings, [
+      {
+        ruleId: 'dockerfile-missing-healthcheck',
+        severity: 'information',
+        file: 'api/Dockerfile',
+        line: 1,
+        column: 1,
+        endLine: 1,
+        endColumn: 18,
+        message:
+          'The final stage has no HEALTHCHECK: Docker and Compose cannot tell a hung container from a healthy one. Add one, or `HEALTHCHECK NONE` to make the choice explicit.',
+        fixes: [{ title: 'Add a HEALTHCHECK (curl http://localhost:8080/health)', safe: false }],
+      },
+    ]);
+    assert.deepEqual(Object.keys(report.summary), ['files', 'findings', 'durationMs']);
+    assert.equal(report.summary.files, 2);
+    assert.equal(report.summary.findings, 1);
+    assert.equal(typeof report.summary.durationMs, 'number');
+  });
+
+  test('sarif: valid SARIF 2.1.0, with results and with none', () => {
+    const schemaPath = require.resolve('@microsoft/sarif-multitool-linux/sarif-2.1.0.json');
+    const schema = JSON.parse(fs.readFileSync(schemaPath, 'utf8'));
+    const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
+    const validate = ajv.compile(schema);
+    for (const target of ['.', 'worker']) {
+      const { code, stdout } = run(['check', target, '--format', 'sarif'], dir);
+      assert.equal(code, 0);
+      const log = JSON.parse(stdout) as SarifLog;
+      assert.ok(validate(structuredClone(log)), JSON.stringify(validate.errors, null, 2));
+      assert.equal(log.version, '2.1.0');
+      const results = log.runs[0].results;
+      assert.equal(results.length, target === '.' ? 1 : 0);
+      assert.deepEqual(
+        log.runs[0].tool.driver.rules.map((r) => r.id).slice(0, registry.all.length),
+        registry.all.map((r) => r.id),
+      );
+      if (results.length) {
+        assert.equal(results[0].level, 'note');
+        assert.deepEqual(results[0].locations[0].physicalLocation.region, { startLine: 1, startColumn: 1, endLine: 1, endColumn: 18 });
+        assert.equal(results[0].locations[0].physicalLocation.artifactLocation.uri, 'api/Dockerfile');
+      }
+    }
+  });
+
+  test('exit codes: 1 at or above --fail-on, 0 below it, 0 when clean', () => {
+    assert.equal(run(['check', '.', '--fail-on', 'information'], dir).code, 1);
+    assert.equal(run(['check', '.', '--fail-on', 'warning'], dir).code, 0);
+    assert.equal(run(['check', 'worker', '--fail-on', 'hint'], dir).code, 0);
+    assert.equal(run(['check', '.', '--fail-on', 'none'], dir).code, 0);
+  });
+
+  test('exit 2 with one line on stderr: a missing path, a bad option, a bad config', () => {
+    const missing = run(['check', 'does-not-exist'], dir);
+    assert.equal(missing.code, 2);
+    assert.equal(missing.stdout, '');
+    assert.equal(missing.stderr, 'prodready: does-not-exist: no such file or directory\n');
+
+    const badFormat = run(['check', '.', '--format', 'xml'], dir);
+    assert.equal(badFormat.code, 2);
+    assert.equal(badFormat.stderr, "prodready: --format must be text, json or sarif, not 'xml'\n");
+
+    const unknown = run(['check', '--frobnicate'], dir);
+    assert.equal(unknown.code, 2);
+    assert.equal(unknown.stderr.split('\n').length, 2);
+
+    const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-cli-config-'));
+    write(configDir, { 'Dockerfile': UNHEALTHY, '.prodready.yaml': 'rules:\n  dockerfile-missing-healthcheck: loud\n' });
+    const badConfig = run(['check', '.'], configDir);
+    assert.equal(badConfig.code, 2);
+    assert.equal(badConfig.stdout, '');
+    assert.equal(
+      badConfig.stderr,
+      'prodready: .prodready.yaml: Bad severity "loud": use one of error, warning, information, hint, off.\n',
+    );
+    fs.rmSync(configDir, { recursive: true, force: true });
+  });
+
+  test('.prodready.yaml: the nearest file applies', () => {
+    const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-cli-nested-'));
+    write(configDir, {
+      '.prodready.yaml': 'rules:\n  dockerfile-missing-healthcheck: error\n',
+      'a/Dockerfile': UNHEALTHY,
+      'b/Dockerfile': UNHEALTHY,
+      'b/.prodready.yaml': 'rules:\n  dockerfile-missing-healthcheck: off\n',
+    });
+    const { code, stdout } = run(['check', '.', '--format', 'json'], configDir);
+    assert.equal(code, 1);
+    const findings = JSON.parse(stdout).findings;
+    assert.deepEqual(findings.map((f: { file: string; severity: string }) => [f.file, f.severity]), [['a/Dockerfile', 'error']]);
+    fs.rmSync(configDir, { recursive: true, force: true });
+  });
+});
+
+describe('prodready rules', () => {
+  test('lists every rule with its family and default severity', () => {
+    const { code, stdout } = run(['rules', '--format', 'json'], os.tmpdir());
+    assert.equal(code, 0);
+    assert.deepEqual(
+      JSON.parse(stdout).map((r: { id: string; family: string; defaultSeverity: string }) => [r.id, r.family, r.defaultSeverity]),
+      registry.all.map((r) => [r.id, r.family, r.defaultSeverity]),
+    );
+    const text = run(['rules'], os.tmpdir());
+    assert.equal(text.stdout.trim().split('\n').length, registry.all.length);
+    assert.match(text.stdout, /^dockerfile-missing-healthcheck\s+manifests\s+information\s+/m);
+  });
+});

@@ -1,0 +1,127 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { classify } from '../../server/src/engine/classify';
+import { LineIndex } from '../../server/src/engine/lines';
+import { readRules, type ConfigProblem } from '../../server/src/engine/config';
+import { applyEdits, minimalEdit } from '../../server/src/engine/edits';
+import { ParsedDocument } from '../../server/src/engine/document';
+import { maskTemplateActions } from '../../server/src/engine/helm';
+import { registry } from '../../server/src/rules';
+import { goldenPathFor, readExpectations } from '../support/fixtures';
+
+describe('classify', () => {
+  const cases: Array<[string, string, string | undefined]> = [
+    ['src/server.ts', '', 'js'],
+    ['src/App.tsx', '', 'js'],
+    ['lib/index.cjs', '', 'js'],
+    ['types/index.d.ts', '', undefined],
+    ['public/vendor.min.js', '', undefined],
+    ['Dockerfile', '', 'dockerfile'],
+    ['docker/api.Dockerfile', '', 'dockerfile'],
+    ['Dockerfile.prod', '', 'dockerfile'],
+    ['compose.yaml', 'services: {}', 'compose'],
+    ['docker-compose.override.yml', '', 'compose'],
+    ['deploy/api.yaml', 'apiVersion: apps/v1\nkind: Deployment\n', 'kubernetes'],
+    ['stack.yml', 'services:\n  web:\n    image: nginx\n', 'compose'],
+    ['.github/workflows/ci.yml', 'on: push\njobs: {}\n', undefined],
+    ['.prodready.yaml', 'apiVersion: x\nkind: y\n', undefined],
+    ['task.json', '{ "family": "x", "containerDefinitions": [] }', 'ecs'],
+    ['package.json', '{ "name": "x" }', undefined],
+  ];
+  for (const [file, text, kind] of cases) {
+    test(`${file} -> ${kind ?? 'not analysed'}`, () => assert.equal(classify(file, text), kind));
+  }
+  test('the editor language id wins for untitled documents', () => {
+    assert.equal(classify('Untitled-1', 'FROM x', 'dockerfile'), 'dockerfile');
+    assert.equal(classify('Untitled-2', 'const x = 1', 'typescript'), 'js');
+  });
+});
+
+describe('LineIndex', () => {
+  test('LF and CRLF line starts, positions and offsets round-trip', () => {
+    for (const eol of ['\n', '\r\n']) {
+      const text = ['first', '', 'third line'].join(eol);
+      const lines = new LineIndex(text);
+      assert.equal(lines.lineCount, 3);
+      assert.equal(lines.eol, eol);
+      const third = text.indexOf('third');
+      assert.deepEqual(lines.positionAt(third + 2), { line: 2, character: 2 });
+      assert.equal(lines.offsetAt({ line: 2, character: 2 }), third + 2);
+      assert.equal(lines.lineText(0), 'first');
+      assert.equal(lines.offsetAt({ line: 0, character: 99 }), 5, 'clamped to the end of the line');
+    }
+  });
+});
+
+describe('config', () => {
+  test('reads levels and options, and reports what it cannot use', () => {
+    const problems: ConfigProblem[] = [];
+    const rules = readRules(
+      { 'dockerfile-missing-healthcheck': 'off', 'no-such-rule': 'error', 'dockerfile-missing-healthcheck-x': { severity: 'loud' } },
+      registry,
+      problems,
+    );
+    assert.deepEqual(rules, { 'dockerfile-missing-healthcheck': { severity: 'off' } });
+    assert.deepEqual(
+      problems.map((p) => p.path.join('.')),
+      ['rules.no-such-rule', 'rules.dockerfile-missing-healthcheck-x'],
+    );
+    assert.match(problems[1].message, /Did you mean 'dockerfile-missing-healthcheck'/);
+  });
+});
+
+describe('edits', () => {
+  test('applies non-overlapping edits and refuses overlapping ones', () => {
+    assert.equal(applyEdits('abcdef', [{ start: 4, end: 5, newText: 'X' }, { start: 0, end: 1, newText: 'Y' }]), 'YbcdXf');
+    assert.throws(() => applyEdits('abcdef', [{ start: 0, end: 3, newText: '' }, { start: 2, end: 4, newText: '' }]), /overlapping/);
+  });
+  test('minimalEdit keeps the common prefix and suffix', () => {
+    assert.deepEqual(minimalEdit('const a = 1;', 'const ab = 1;'), { start: 7, end: 7, newText: 'b' });
+  });
+});
+
+describe('incremental TypeScript parse', () => {
+  test('a new version reuses the previous tree and parses the same as a fresh parse', () => {
+    const v1 = new ParsedDocument({ path: '/w/a.ts', relativePath: 'a.ts', text: 'const a = 1;\nfetch(url);\n', kind: 'js', version: 1 });
+    assert.equal(v1.sourceFile.statements.length, 2);
+    const v2 = new ParsedDocument({ path: '/w/a.ts', relativePath: 'a.ts', text: 'const a = 1;\nfetch(url, {});\nfoo();\n', kind: 'js', version: 2 }, v1);
+    const fresh = new ParsedDocument({ path: '/w/a.ts', relativePath: 'a.ts', text: v2.text, kind: 'js' });
+    const shape = (doc: ParsedDocument) => doc.sourceFile.statements.map((s) => [s.kind, s.pos, s.end]);
+    assert.deepEqual(shape(v2), shape(fresh));
+    assert.equal(v2.sourceFile.text, v2.text);
+  });
+});
+
+describe('Helm masking', () => {
+  test('blanks template actions with offsets and line breaks unchanged', () => {
+    const text = 'image: {{ .Values.image }}\n{{- include "x" . | nindent 8 }}\nname: a\n';
+    const { text: masked, actions } = maskTemplateActions(text);
+    assert.equal(masked.length, text.length);
+    assert.equal(masked.split('\n').length, text.split('\n').length);
+    assert.equal(actions.length, 2);
+    assert.match(masked.split('\n')[0], /^image:[^{}]*$/);
+    assert.equal(masked.split('\n')[2], 'name: a');
+  });
+});
+
+describe('fixture harness', () => {
+  test('reads trailing and whole-line expectations, with message fragments', () => {
+    const text = [
+      'fetch(url); // expect: http-call-without-timeout',
+      '# expect: missing-liveness-probe, missing-readiness-probe "readiness"',
+      '',
+      '- name: api',
+      'x # no expectation here',
+    ].join('\n');
+    assert.deepEqual(readExpectations(text), [
+      { ruleId: 'http-call-without-timeout', line: 0 },
+      { ruleId: 'missing-liveness-probe', line: 3 },
+      { ruleId: 'missing-readiness-probe', messageIncludes: 'readiness', line: 3 },
+    ]);
+  });
+  test('golden file names', () => {
+    assert.equal(goldenPathFor('/a/Dockerfile'), '/a/Dockerfile.fixed');
+    assert.equal(goldenPathFor('/a/deploy.yaml'), '/a/deploy.fixed.yaml');
+    assert.equal(goldenPathFor('/a/app.test.ts'), '/a/app.fixed.test.ts');
+  });
+});
