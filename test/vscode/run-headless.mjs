@@ -6,7 +6,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensureEditorTools } from '../../scripts/setup-editor-tools.mjs';
-import { buildSuite } from './build-suite.mjs';
 import {
   copyDir,
   forwardConsole,
@@ -26,7 +25,7 @@ const SUITE_TIMEOUT_MS = Number(process.env.PRODREADY_E2E_SUITE_TIMEOUT_MS || 10
  * (the tests create and change files).
  */
 export async function runHeadless({ workspace, tools, artifactsDir }) {
-  const extensionTestsPath = await buildSuite();
+  const extensionTestsPath = path.join(repoRoot, 'test', 'vscode', 'suite', 'index.js');
   const tmp = makeTempDir('vscode-e2e');
   const ws = copyDir(workspace, path.join(tmp, 'workspace'));
   const serverData = path.join(tmp, 'server-data');

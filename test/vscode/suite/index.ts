@@ -35,7 +35,7 @@ export function run(): Promise<void> {
   if (process.env.PRODREADY_E2E_GREP) mocha.grep(process.env.PRODREADY_E2E_GREP);
   const files = fs
     .readdirSync(__dirname)
-    .filter((f) => f.endsWith('.suite.js'))
+    .filter((f) => f.endsWith('.suite.ts'))
     .sort();
   for (const f of files) mocha.addFile(path.join(__dirname, f));
   return new Promise((resolve, reject) => {

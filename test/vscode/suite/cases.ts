@@ -1,0 +1,61 @@
+// The editor suite's expectations, as data: one row per rule family, on the files of
+// test/workspaces/e2e. A row lists every rule it speaks for (`rules`): for those rules the file must
+// show exactly the `expect`ed diagnostics (other rules' findings on the same file are not this row's
+// business). Lines are 1-based; `text` is the text the diagnostic's range covers.
+import type { SeverityName } from './helpers';
+
+export interface ExpectedDiagnostic {
+  rule: string;
+  line: number;
+  text: string;
+  severity: SeverityName;
+}
+
+export interface DiagnosticCase {
+  family: string;
+  file: string;
+  /** The language VS Code gives the file: the extension must be listening for it. */
+  languageId: string;
+  rules: string[];
+  expect: ExpectedDiagnostic[];
+}
+
+export const DIAGNOSTIC_CASES: DiagnosticCase[] = [
+  {
+    family: 'manifests (Dockerfile)',
+    file: 'Dockerfile',
+    languageId: 'dockerfile',
+    rules: ['dockerfile-missing-healthcheck'],
+    // The final stage's FROM, not the build stage's.
+    expect: [{ rule: 'dockerfile-missing-healthcheck', line: 9, text: 'FROM node:20-slim', severity: 'information' }],
+  },
+];
+
+export interface QuickFixCase {
+  file: string;
+  rule: string;
+  line: number;
+  /** The code action's title starts with this. */
+  title: string;
+  /** The whole document after the fix is the original with `insert` placed right before `before`. */
+  insert: string;
+  before: string;
+}
+
+export const QUICK_FIX_CASES: QuickFixCase[] = [
+  {
+    file: 'Dockerfile',
+    rule: 'dockerfile-missing-healthcheck',
+    line: 9,
+    title: 'Add a HEALTHCHECK',
+    // Before the final stage's CMD, on the EXPOSEd port.
+    insert: 'HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \\\n  CMD curl -f http://localhost:8080/health || exit 1\n',
+    before: 'CMD ["node", "dist/server.js"]',
+  },
+];
+
+/** A finding to silence with "Ignore <rule> for this line"; the comment lands above `line`. */
+export const IGNORE_CASE = { file: 'Dockerfile', rule: 'dockerfile-missing-healthcheck', line: 9, comment: '# prodready-ignore-next-line dockerfile-missing-healthcheck' };
+
+/** A rule the settings test turns off (and raises to error) through `prodready.rules`. */
+export const SETTINGS_CASE = { file: 'Dockerfile', rule: 'dockerfile-missing-healthcheck', line: 9 };
