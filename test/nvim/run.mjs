@@ -17,6 +17,16 @@ import { NVIM_CASES, NVIM_EDIT } from './cases.mjs';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const LSP_SEVERITY = { error: 1, warning: 2, information: 3, hint: 4 };
 
+/** Stops nvim and the server it started (its own process group); never anything else. */
+function killGroup(pid) {
+  if (!Number.isInteger(pid) || pid <= 1) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
+}
+
 function runNvim({ nvim, workspace, files, edit, out }) {
   return new Promise((resolve, reject) => {
     const child = spawn(nvim, ['--headless', '-n', '-i', 'NONE', '-u', path.join(repoRoot, 'test', 'nvim', 'init.lua')], {
@@ -41,13 +51,13 @@ function runNvim({ nvim, workspace, files, edit, out }) {
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
     const timer = setTimeout(() => {
-      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
+      killGroup(child.pid);
       reject(new Error(`nvim did not finish within 90 s. Output:\n${output}`));
     }, 90_000);
     child.on('error', reject);
     child.on('exit', (code) => {
       clearTimeout(timer);
-      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
+      killGroup(child.pid);
       resolve({ code, output });
     });
   });

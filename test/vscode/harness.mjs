@@ -43,6 +43,9 @@ const groups = new Set();
 let cleanupInstalled = false;
 
 function killGroup(pid, signal) {
+  // Only ever a process group this harness started: never 0, 1 or a negative/unknown id (kill(-1)
+  // would signal every process on the machine).
+  if (!Number.isInteger(pid) || pid <= 1) return false;
   try {
     process.kill(-pid, signal);
     return true;

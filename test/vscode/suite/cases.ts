@@ -59,3 +59,64 @@ export const IGNORE_CASE = { file: 'Dockerfile', rule: 'dockerfile-missing-healt
 
 /** A rule the settings test turns off (and raises to error) through `prodready.rules`. */
 export const SETTINGS_CASE = { file: 'Dockerfile', rule: 'dockerfile-missing-healthcheck', line: 9 };
+
+/**
+ * Snippets inserted into a document at `<<cursor>>` (alone on its line, with that line's indentation).
+ * The expected text comes from test/support/snippets.ts (expectedInsertion: the snippet expanded at its
+ * defaults, indented the way VS Code indents it), so the editor and the snippet tests agree.
+ */
+export interface SnippetCase {
+  languageId: string;
+  /** The snippet's name in snippets/<file>.code-snippets (the key). */
+  name: string;
+  prefix: string;
+  file: string;
+  host: string;
+}
+
+export const SNIPPET_CASES: SnippetCase[] = [
+  {
+    languageId: 'typescript',
+    name: 'fetch with a timeout',
+    prefix: 'pr-fetch-timeout',
+    file: 'javascript.code-snippets',
+    host: [
+      "const CATALOG_URL = process.env.CATALOG_URL ?? 'http://catalog:8080';",
+      '',
+      'export async function product(id: string): Promise<unknown> {',
+      '  const url = `${CATALOG_URL}/products/${id}`;',
+      '  <<cursor>>',
+      '  return data;',
+      '}',
+      '',
+    ].join('\n'),
+  },
+  {
+    languageId: 'yaml',
+    name: 'Kubernetes liveness probe',
+    prefix: 'pr-k8s-liveness-probe',
+    file: 'yaml.code-snippets',
+    host: [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      '  name: catalog',
+      'spec:',
+      '  selector:',
+      '    matchLabels:',
+      '      app: catalog',
+      '  template:',
+      '    metadata:',
+      '      labels:',
+      '        app: catalog',
+      '    spec:',
+      '      containers:',
+      '        - name: catalog',
+      '          image: registry.example.com/catalog:2.0.1',
+      '          <<cursor>>',
+      '          ports:',
+      '            - containerPort: 8080',
+      '',
+    ].join('\n'),
+  },
+];
