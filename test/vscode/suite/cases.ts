@@ -29,6 +29,69 @@ export const DIAGNOSTIC_CASES: DiagnosticCase[] = [
     // The final stage's FROM, not the build stage's.
     expect: [{ rule: 'dockerfile-missing-healthcheck', line: 9, text: 'FROM node:20-slim', severity: 'information' }],
   },
+  {
+    family: 'manifests (Kubernetes)',
+    file: 'deploy/k8s/orders.yaml',
+    languageId: 'yaml',
+    rules: ['missing-liveness-probe', 'missing-readiness-probe', 'missing-resource-limits'],
+    // The Deployment's container has a readiness probe and full resources; the CronJob's container
+    // needs no probes but has no resources.
+    expect: [
+      { rule: 'missing-liveness-probe', line: 29, text: 'name: orders', severity: 'warning' },
+      { rule: 'missing-resource-limits', line: 59, text: 'name: cleanup', severity: 'warning' },
+    ],
+  },
+  {
+    family: 'manifests (Compose)',
+    file: 'docker-compose.yml',
+    // VS Code's own language for compose files: the extension must listen to it, not only to yaml.
+    languageId: 'dockercompose',
+    rules: ['compose-missing-healthcheck'],
+    expect: [{ rule: 'compose-missing-healthcheck', line: 2, text: 'orders', severity: 'warning' }],
+  },
+  {
+    family: 'manifests (ECS)',
+    file: 'deploy/ecs/task-definition.json',
+    languageId: 'json',
+    rules: ['ecs-missing-health-check', 'ecs-missing-stop-timeout'],
+    expect: [
+      { rule: 'ecs-missing-health-check', line: 9, text: '"name": "orders"', severity: 'warning' },
+      { rule: 'ecs-missing-stop-timeout', line: 9, text: '"name": "orders"', severity: 'warning' },
+    ],
+  },
+  {
+    family: 'timeouts (TypeScript)',
+    file: 'src/clients/inventory.ts',
+    languageId: 'typescript',
+    rules: ['http-call-without-timeout'],
+    // The second fetch has a signal.
+    expect: [{ rule: 'http-call-without-timeout', line: 4, text: 'fetch', severity: 'warning' }],
+  },
+  {
+    family: 'timeouts (JavaScript)',
+    file: 'src/clients/billing.js',
+    languageId: 'javascript',
+    rules: ['http-call-without-timeout'],
+    // The refund call passes a timeout.
+    expect: [{ rule: 'http-call-without-timeout', line: 6, text: 'axios.post', severity: 'warning' }],
+  },
+  {
+    family: 'logging',
+    file: 'src/orders.ts',
+    languageId: 'typescript',
+    rules: ['console-log', 'interpolated-log-message'],
+    expect: [
+      { rule: 'interpolated-log-message', line: 13, text: '`order ${order.id} reserved ${order.quantity} of ${order.sku}`', severity: 'warning' },
+      { rule: 'console-log', line: 17, text: 'console.log', severity: 'warning' },
+    ],
+  },
+  {
+    family: 'shutdown (workspace rule)',
+    file: 'src/server.ts',
+    languageId: 'typescript',
+    rules: ['missing-sigterm-handler'],
+    expect: [{ rule: 'missing-sigterm-handler', line: 25, text: 'listen', severity: 'warning' }],
+  },
 ];
 
 export interface QuickFixCase {
@@ -51,6 +114,25 @@ export const QUICK_FIX_CASES: QuickFixCase[] = [
     // Before the final stage's CMD, on the EXPOSEd port.
     insert: 'HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \\\n  CMD curl -f http://localhost:8080/health || exit 1\n',
     before: 'CMD ["node", "dist/server.js"]',
+  },
+  {
+    file: 'deploy/k8s/orders.yaml',
+    rule: 'missing-liveness-probe',
+    line: 29,
+    title: 'Add a livenessProbe',
+    // At the end of the container, at its indentation, on its named port.
+    insert:
+      '\n          livenessProbe:\n            httpGet:\n              path: /health\n              port: http\n            initialDelaySeconds: 10\n            periodSeconds: 10',
+    before: '\n---\napiVersion: batch/v1',
+  },
+  {
+    file: 'src/clients/inventory.ts',
+    rule: 'http-call-without-timeout',
+    line: 4,
+    title: 'Add signal: AbortSignal.timeout(10_000)',
+    // Into the init object literal, keeping its indentation and trailing comma.
+    insert: '\n    signal: AbortSignal.timeout(10_000),',
+    before: '\n  });\n  return response.ok;',
   },
 ];
 
