@@ -57,6 +57,12 @@ const layers = [
     ],
     counts: nodeCounts,
   },
+  {
+    name: 'package',
+    description: 'the .vsix (production build)',
+    command: ['node', '--import', 'tsx', '--test', '--test-reporter=spec', 'test/package/vsix.test.ts'],
+    counts: nodeCounts,
+  },
 ];
 
 function run(layer) {

@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import { commands, window, workspace, Uri, type ExtensionContext } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
-const LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'yaml', 'json', 'jsonc', 'dockerfile'];
+// VS Code gives compose files their own language id, `dockercompose`.
+const LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'yaml', 'dockercompose', 'json', 'jsonc', 'dockerfile'];
 
 let client: LanguageClient | undefined;
 
@@ -20,6 +21,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
       { scheme: 'untitled', language },
     ]),
     diagnosticCollectionName: 'prodready',
+    // Tells the server this client has the commands below, so it can offer them in code actions.
+    initializationOptions: { clientCommands: true },
   };
   client = new LanguageClient('prodready', 'Production Readiness', serverOptions, clientOptions);
 
@@ -36,6 +39,16 @@ export async function activate(context: ExtensionContext): Promise<void> {
         return;
       }
       await commands.executeCommand('markdown.showPreview', Uri.file(file));
+    }),
+    commands.registerCommand('prodready.showEffectiveConfiguration', async () => {
+      const uri = window.activeTextEditor?.document.uri;
+      if (!uri) {
+        void window.showInformationMessage('Open a file to see the prodready configuration that applies to it.');
+        return;
+      }
+      const effective = await commands.executeCommand('prodready.effectiveConfiguration', uri.toString());
+      const doc = await workspace.openTextDocument({ language: 'json', content: `${JSON.stringify(effective, null, 2)}\n` });
+      await window.showTextDocument(doc, { preview: true });
     }),
     workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('prodready.trace.server')) void client?.restart();

@@ -132,7 +132,7 @@ function runCheck(argv: string[]): number {
     if (error instanceof MissingPathError) throw new UsageError(error.message);
     throw error;
   }
-  const env: CheckEnvironment = { registry, configs, baseConfig };
+  const env: CheckEnvironment = { registry, configs, baseConfig, ignoreSuppressions: args.ignoreSuppressions };
   const findings: ReportFinding[] = [];
   const fixed: Report['fixed'] = [];
   let analysed = 0;
@@ -162,11 +162,13 @@ function runCheck(argv: string[]): number {
     for (const crash of result.crashes) {
       process.stderr.write(`prodready: rule ${crash.ruleId} failed on ${shown}: ${(crash.error as Error)?.message ?? crash.error}\n`);
     }
-    for (const finding of result.findings) {
+    const all = [...result.findings.map((finding) => ({ finding, suppression: undefined })), ...result.suppressed.map((s) => ({ finding: s.finding, suppression: { kind: s.kind, justification: s.justification } }))];
+    for (const { finding, suppression } of all) {
       const start = result.doc ? result.doc.lines.positionAt(finding.start) : { line: 0, character: 0 };
       const end = result.doc ? result.doc.lines.positionAt(finding.end) : start;
-      const fixes = result.doc ? fixesFor(finding, result.doc, { registry, config: result.config, workspace: env.workspace }) : [];
+      const fixes = result.doc && !suppression ? fixesFor(finding, result.doc, { registry, config: result.config, workspace: env.workspace }) : [];
       findings.push({
+        ...(suppression ? { suppression } : {}),
         ruleId: finding.ruleId,
         severity: finding.severity,
         file: shown,

@@ -1,13 +1,16 @@
 // The language server: LSP wiring only. Documents come in, findings go out as diagnostics, code
 // actions are recomputed from what a diagnostic carries. Settings are pulled per resource.
 
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   type CodeAction,
   CodeActionKind,
   type CodeActionParams,
   type Connection,
+  DiagnosticSeverity,
+  FileChangeType,
   createConnection,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
@@ -23,16 +26,25 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { registry } from './rules';
 import { ConfigLoader } from './engine/config-file';
 import { checkText, type CheckEnvironment, type CheckInput } from './engine/check';
-import { fixesFor } from './engine/analyze';
-import { fixAll } from './engine/fix-all';
-import { minimalEdit } from './engine/edits';
 import type { ParsedDocument } from './engine/document';
 import { LineIndex } from './engine/lines';
-import { CONFIG_FILE_NAME } from './engine/classify';
-import { fixAction, isOurDiagnostic, SOURCE, toDiagnostic, toWorkspaceEdit } from './lsp/convert';
+import { baseName, CONFIG_FILE_NAME } from './engine/classify';
+import { mergeConfig } from './engine/config';
+import type { ConfigFile } from './engine/config-file';
+import { SOURCE, toDiagnostic, toRange } from './lsp/convert';
+import { docsUri } from './engine/docs-link';
+import { codeActions, FIX_ALL_KIND } from './lsp/code-actions';
 import { readSettings, type Settings } from './lsp/settings';
+import { WorkspaceScanner } from './lsp/workspace-scan';
 
-export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.${SOURCE}`;
+/** Commands the server executes (`workspace/executeCommand`). */
+export const COMMANDS = {
+  scanWorkspace: 'prodready.scanWorkspace',
+  effectiveConfiguration: 'prodready.effectiveConfiguration',
+} as const;
+
+/** Files the server watches: config files, and what scope "workspace" shows the findings of. */
+const WATCHED = [`**/${CONFIG_FILE_NAME}`, '**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts,yaml,yml,json}', '**/{Dockerfile,Containerfile}*', '**/*.{dockerfile,containerfile}'];
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -45,7 +57,10 @@ export function startServer(connection: Connection): void {
   let canPullConfiguration = false;
   let canRegisterWatchers = false;
   let snippetEdits = false;
+  let clientCommands = false;
   let shuttingDown = false;
+  /** Config files whose problems are shown while they are not open, with what was shown. */
+  const configProblemsShown = new Map<string, string>();
 
   const log = (message: string) => connection.console.log(`[prodready] ${message}`);
   const logError = (message: string, error: unknown) =>
@@ -56,11 +71,14 @@ export function startServer(connection: Connection): void {
     canPullConfiguration = caps.workspace?.configuration === true;
     canRegisterWatchers = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     snippetEdits = caps.workspace?.workspaceEdit?.snippetEditSupport === true;
+    // VS Code (and code-server) run our client, which registers the show-documentation command.
+    clientCommands = params.initializationOptions?.clientCommands === true;
     folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+        executeCommandProvider: { commands: Object.values(COMMANDS) },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'prodready', version: require('../../package.json').version as string },
@@ -73,15 +91,57 @@ export function startServer(connection: Connection): void {
     }
     if (canRegisterWatchers) {
       void connection.client
-        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: `**/${CONFIG_FILE_NAME}` }] })
-        .catch((error) => logError('cannot watch config files', error));
+        .register(DidChangeWatchedFilesNotification.type, { watchers: WATCHED.map((globPattern) => ({ globPattern })) })
+        .catch((error) => logError('cannot watch files', error));
     }
     connection.workspace.onDidChangeWorkspaceFolders((event) => {
       folders = folders.filter((f) => !event.removed.some((r) => r.uri === f.uri)).concat(event.added);
       settingsCache.clear();
+      for (const removed of event.removed) if (removed.uri.startsWith('file:')) scanner.clear(filePath(removed.uri));
       revalidateAll();
+      void applyScope();
     });
+    void applyScope();
   });
+
+  /** The workspace folders on disk, as absolute posix paths. */
+  function folderPaths(): string[] {
+    return folders.filter((f) => f.uri.startsWith('file:')).map((f) => filePath(f.uri).replace(/\/$/, ''));
+  }
+
+  const scanner = new WorkspaceScanner({
+    diagnose: async (folder, file, text) => {
+      // One settings request per folder, not one per file of a large workspace.
+      const settings = await settingsFor(pathToFileURL(folder).href);
+      if (!settings.enable) return [];
+      const rootDir = rootFor(file);
+      const result = checkText(
+        { path: file, relativePath: path.posix.relative(rootDir, file), rootDir, text },
+        environment(settings),
+      );
+      const lines = result.doc?.lines ?? new LineIndex(text);
+      return result.findings.map((f) => toDiagnostic(lines, f));
+    },
+    publish: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
+    isOpen: (uri) => documents.get(uri) !== undefined,
+  });
+
+  /** Scans the folders whose scope is "workspace"; clears the scans of those that went back to open files. */
+  async function applyScope(): Promise<void> {
+    for (const folder of folderPaths()) {
+      const settings = await settingsFor(pathToFileURL(folder).href);
+      if (settings.scope === 'workspace') {
+        const { files, withFindings } = await scanner.scanFolder(folder);
+        log(`scanned ${folder}: ${files} files, ${withFindings} with findings`);
+      } else scanner.clear(folder);
+    }
+  }
+
+  function folderOf(file: string): string | undefined {
+    return folderPaths()
+      .filter((dir) => file.startsWith(`${dir}/`))
+      .sort((a, b) => b.length - a.length)[0];
+  }
 
   function filePath(uri: string): string {
     if (uri.startsWith('file:')) return fileURLToPath(uri).split(path.sep).join('/');
@@ -136,6 +196,7 @@ export function startServer(connection: Connection): void {
   /** Analyses the current version of a document (reusing its parse when it is already current). */
   function check(document: TextDocument, settings: Settings) {
     const input = inputFor(document);
+    showConfigProblems(configs.configFilesFor(input.path, input.rootDir));
     const previous = parsed.get(document.uri);
     const result = checkText(input, environment(settings), previous);
     if (result.doc) parsed.set(document.uri, result.doc);
@@ -152,7 +213,10 @@ export function startServer(connection: Connection): void {
       const current = documents.get(uri);
       if (!current || current.version !== document.version) return; // a newer version is on its way
       let diagnostics: Diagnostic[] = [];
-      if (settings.enable) {
+      if (baseName(filePath(uri)) === CONFIG_FILE_NAME) {
+        const file = filePath(uri);
+        diagnostics = configDiagnostics(configs.parse(current.getText(), file, rootFor(file)), new LineIndex(current.getText()));
+      } else if (settings.enable) {
         const result = check(current, settings);
         const lines = result.doc?.lines ?? new LineIndex(current.getText());
         diagnostics = result.findings.map((f) => toDiagnostic(lines, f));
@@ -160,6 +224,35 @@ export function startServer(connection: Connection): void {
       await connection.sendDiagnostics({ uri, version: current.version, diagnostics });
     } catch (error) {
       logError(`cannot analyse ${uri}`, error);
+    }
+  }
+
+  function configDiagnostics(file: ConfigFile, lines: LineIndex): Diagnostic[] {
+    return file.problems.map((problem) => ({
+      range: toRange(lines, problem.start, problem.end),
+      severity: DiagnosticSeverity.Error,
+      source: SOURCE,
+      code: 'invalid-config',
+      ...(docsUri('invalid-config') ? { codeDescription: { href: docsUri('invalid-config')! } } : {}),
+      message: file.unusable ? `${problem.message} The last valid configuration stays in effect.` : problem.message,
+    }));
+  }
+
+  /** Shows the problems of the config files that apply to a document, where those files are not open. */
+  function showConfigProblems(files: ConfigFile[]): void {
+    for (const file of files) {
+      const uri = pathToFileURL(file.path).href;
+      if (documents.get(uri)) continue;
+      const key = JSON.stringify(file.problems);
+      if (configProblemsShown.get(file.path) === key) continue;
+      configProblemsShown.set(file.path, key);
+      let text = '';
+      try {
+        text = fs.readFileSync(file.path, 'utf8');
+      } catch {
+        // gone: its problems go with it
+      }
+      void connection.sendDiagnostics({ uri, diagnostics: text ? configDiagnostics(file, new LineIndex(text)) : [] });
     }
   }
 
@@ -203,11 +296,18 @@ export function startServer(connection: Connection): void {
     parsed.delete(event.document.uri);
     settingsCache.delete(event.document.uri);
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+    // In scope "workspace" the file stays in the Problems panel, as it is on disk.
+    const file = filePath(event.document.uri);
+    const folder = folderOf(file);
+    if (folder) {
+      void settingsFor(pathToFileURL(folder).href).then((s) => (s.scope === 'workspace' ? scanner.checkFile(folder, file) : undefined));
+    }
   });
 
   connection.onDidChangeConfiguration(() => {
     settingsCache.clear();
     revalidateAll();
+    void applyScope();
   });
 
   connection.onDidChangeWatchedFiles((params) => {
@@ -215,10 +315,70 @@ export function startServer(connection: Connection): void {
     for (const change of params.changes) {
       if (change.uri.endsWith(`/${CONFIG_FILE_NAME}`)) {
         configs.forget(filePath(change.uri));
+        configProblemsShown.delete(filePath(change.uri));
         configChanged = true;
       }
     }
-    if (configChanged) revalidateAll();
+    if (configChanged) {
+      revalidateAll();
+      void applyScope();
+    } else void rescanChanged(params.changes);
+  });
+
+  /** Scope "workspace": files created, changed or deleted on disk update their diagnostics. */
+  async function rescanChanged(changes: Array<{ uri: string; type: FileChangeType }>): Promise<void> {
+    for (const change of changes) {
+      if (!change.uri.startsWith('file:')) continue;
+      const file = filePath(change.uri);
+      const folder = folderOf(file);
+      if (!folder || (await settingsFor(pathToFileURL(folder).href)).scope !== 'workspace') continue;
+      if (change.type === FileChangeType.Deleted) scanner.fileDeleted(folder, file);
+      else await scanner.checkFile(folder, file);
+    }
+  }
+
+  connection.onExecuteCommand(async (params) => {
+    try {
+      if (params.command === COMMANDS.scanWorkspace) {
+        let files = 0;
+        let withFindings = 0;
+        for (const folder of folderPaths()) {
+          const scanned = await scanner.scanFolder(folder);
+          files += scanned.files;
+          withFindings += scanned.withFindings;
+        }
+        return { files, withFindings };
+      }
+      if (params.command === COMMANDS.effectiveConfiguration) {
+        const uri = String(params.arguments?.[0] ?? '');
+        const file = filePath(uri);
+        const rootDir = rootFor(file);
+        const settings = await settingsFor(uri);
+        const files = configs.configFilesFor(file, rootDir);
+        let config = settings.config;
+        for (const f of files) config = mergeConfig(config, f.config);
+        const rules = Object.fromEntries(
+          registry.all.map((rule) => {
+            const own = config.rules[rule.id];
+            const options = { ...Object.fromEntries(Object.entries(rule.options ?? {}).map(([k, o]) => [k, o.default])), ...own?.options };
+            return [rule.id, { severity: own?.severity ?? rule.defaultSeverity, ...(Object.keys(options).length ? { options } : {}) }];
+          }),
+        );
+        return {
+          file,
+          workspaceFolder: rootDir,
+          configFiles: files.map((f) => ({ path: f.path, problems: f.problems.map((p) => p.message) })),
+          settings: { enable: settings.enable, run: settings.run, debounceMs: settings.debounceMs, scope: settings.scope, maxFileSizeKb: settings.maxFileSizeKb },
+          rules,
+          exclude: config.exclude,
+          ignore: config.ignore,
+          requireReason: config.requireReason,
+        };
+      }
+    } catch (error) {
+      logError(`command ${params.command} failed`, error);
+    }
+    return null;
   });
 
   connection.onCodeAction(async (params: CodeActionParams): Promise<CodeAction[]> => {
@@ -230,56 +390,15 @@ export function startServer(connection: Connection): void {
       const result = check(document, settings);
       const doc = result.doc;
       if (!doc) return [];
-      const env = environment(settings);
-      const only = params.context.only;
-      const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
-      const actions: CodeAction[] = [];
-
-      if (wants(CodeActionKind.QuickFix)) {
-        const fixedRules = new Set<string>();
-        for (const diagnostic of params.context.diagnostics.filter(isOurDiagnostic)) {
-          const finding = {
-            ruleId: diagnostic.data.ruleId,
-            start: doc.lines.offsetAt(diagnostic.range.start),
-            end: doc.lines.offsetAt(diagnostic.range.end),
-            message: typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value,
-            data: diagnostic.data.data,
-          };
-          const fixes = fixesFor(finding, doc, { registry, config: result.config, workspace: env.workspace });
-          const preferred = fixes.findIndex((f) => f.safe);
-          fixes.forEach((fix, i) => {
-            actions.push(fixAction(fix, document.uri, document.version, doc.lines, [diagnostic], i === preferred, snippetEdits));
-          });
-          // When the file has more than one fixable finding of this rule, offer to fix them all at once.
-          if (fixes.some((f) => f.safe) && !fixedRules.has(finding.ruleId)) {
-            fixedRules.add(finding.ruleId);
-            const sameRule = result.findings.filter((f) => f.ruleId === finding.ruleId);
-            if (sameRule.length > 1) {
-              const all = fixAll(inputFor(document), env, (f) => f.ruleId === finding.ruleId);
-              if (all.applied > 1) {
-                actions.push({
-                  title: `Fix all ${finding.ruleId} problems in this file (${all.applied} safe fixes)`,
-                  kind: CodeActionKind.QuickFix,
-                  diagnostics: [diagnostic],
-                  edit: toWorkspaceEdit(document.uri, document.version, doc.lines, [minimalEdit(doc.text, all.text)], false),
-                });
-              }
-            }
-          }
-        }
-      }
-
-      if (only && only.some((k) => FIX_ALL_KIND === k || FIX_ALL_KIND.startsWith(`${k}.`) || k === CodeActionKind.SourceFixAll)) {
-        const all = fixAll(inputFor(document), env);
-        if (all.applied > 0) {
-          actions.push({
-            title: `Fix all safe prodready problems (${all.applied})`,
-            kind: FIX_ALL_KIND,
-            edit: toWorkspaceEdit(document.uri, document.version, doc.lines, [minimalEdit(doc.text, all.text)], false),
-          });
-        }
-      }
-      return actions;
+      return codeActions(params, {
+        document,
+        doc,
+        result,
+        input: inputFor(document),
+        env: environment(settings),
+        snippetEdits,
+        clientCommands,
+      });
     } catch (error) {
       logError('code actions failed', error);
       return [];

@@ -8,6 +8,7 @@ import { analyze, fixesFor, ENGINE_RULE_IDS } from '../../server/src/engine/anal
 import { applyEdits } from '../../server/src/engine/edits';
 import { ConfigLoader } from '../../server/src/engine/config-file';
 import { prepare } from '../../server/src/engine/source';
+import { applySuppressions } from '../../server/src/engine/suppressions';
 import type { ParsedDocument } from '../../server/src/engine/document';
 import type { Finding } from '../../server/src/engine/types';
 import type { WorkspaceFacts } from '../../server/src/engine/workspace-facts';
@@ -133,7 +134,7 @@ export class FixtureRunner {
       const crash = result.crashes[0];
       throw new Error(`rule ${crash.ruleId} threw: ${(crash.error as Error)?.stack ?? crash.error}`);
     }
-    return result.findings;
+    return applySuppressions(doc, result.findings, config, registry).findings;
   }
 
   fixesFor(finding: Finding, doc: ParsedDocument) {

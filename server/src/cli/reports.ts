@@ -93,11 +93,18 @@ export function sarifReport(report: Report, registry: Registry, version: string,
     defaultConfiguration: { level: SARIF_LEVEL[rule.defaultSeverity] },
     properties: { family: rule.family },
   }));
+  const engineDescriptions: Record<string, string> = {
+    [ENGINE_RULE_IDS.unparsable]: 'A file could not be parsed; it was not (fully) checked.',
+    [ENGINE_RULE_IDS.skipped]: 'A file was not analysed (binary, or over the size limit).',
+    [ENGINE_RULE_IDS.unusedIgnore]: 'An ignore comment or annotation suppresses nothing.',
+    [ENGINE_RULE_IDS.ignoreWithoutReason]: 'An ignore has no reason, and the configuration requires one.',
+    [ENGINE_RULE_IDS.misplacedIgnore]: 'An ignore-check annotation is on a pod template instead of the object.',
+  };
   const engineRules = Object.values(ENGINE_RULE_IDS).map((id) => ({
     id,
     name: id,
-    shortDescription: { text: id === ENGINE_RULE_IDS.unparsable ? 'A file could not be parsed.' : 'A file was not analysed.' },
-    defaultConfiguration: { level: 'note' as const },
+    shortDescription: { text: engineDescriptions[id] },
+    defaultConfiguration: { level: (id === ENGINE_RULE_IDS.ignoreWithoutReason ? 'warning' : 'note') as 'warning' | 'note' },
   }));
   const allRules = [...rules, ...engineRules];
   const index = new Map(allRules.map((r, i) => [r.id, i]));

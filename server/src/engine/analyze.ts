@@ -10,7 +10,14 @@ import { NO_WORKSPACE_FACTS, type WorkspaceFacts } from './workspace-facts';
 export const ENGINE_RULE_IDS = {
   unparsable: 'unparsable-file',
   skipped: 'skipped-file',
+  unusedIgnore: 'unused-ignore',
+  ignoreWithoutReason: 'ignore-without-reason',
+  misplacedIgnore: 'misplaced-ignore',
 } as const;
+
+export function isEngineFinding(ruleId: string): boolean {
+  return (Object.values(ENGINE_RULE_IDS) as string[]).includes(ruleId);
+}
 
 export interface AnalyzeOptions {
   registry: Registry;

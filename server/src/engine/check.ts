@@ -9,6 +9,7 @@ import type { ParsedDocument } from './document';
 import { prepare, type SourceInput } from './source';
 import type { Finding } from './types';
 import type { WorkspaceFacts } from './workspace-facts';
+import { applySuppressions, type Suppressed } from './suppressions';
 
 export interface CheckEnvironment {
   registry: Registry;
@@ -17,6 +18,8 @@ export interface CheckEnvironment {
   baseConfig: Config;
   workspace?: WorkspaceFacts;
   maxBytes?: number;
+  /** Report findings even where an ignore comment, annotation or config ignore suppresses them. */
+  ignoreSuppressions?: boolean;
 }
 
 export interface CheckInput extends SourceInput {
@@ -29,6 +32,8 @@ export interface CheckResult {
   doc?: ParsedDocument;
   config: Config;
   findings: Finding[];
+  /** Findings an ignore suppressed (reported as suppressions in SARIF). */
+  suppressed: Suppressed[];
   crashes: RuleCrash[];
   excluded: boolean;
 }
@@ -39,10 +44,13 @@ export function configFor(input: Pick<CheckInput, 'path' | 'rootDir'>, env: Chec
 
 export function checkText(input: CheckInput, env: CheckEnvironment, previous?: ParsedDocument): CheckResult {
   const config = configFor(input, env);
-  if (isExcluded(input.relativePath, config.exclude)) return { config, findings: [], crashes: [], excluded: true };
+  const none = { config, findings: [], suppressed: [], crashes: [], excluded: false };
+  if (isExcluded(input.relativePath, config.exclude)) return { ...none, excluded: true };
   const prepared = prepare(input, env.maxBytes, previous);
-  if (prepared.status === 'ignored') return { config, findings: [], crashes: [], excluded: false };
-  if (prepared.status === 'skipped') return { config, findings: [prepared.notice], crashes: [], excluded: false };
+  if (prepared.status === 'ignored') return none;
+  if (prepared.status === 'skipped') return { ...none, findings: [prepared.notice] };
   const { findings, crashes } = analyze(prepared.doc, { registry: env.registry, config, workspace: env.workspace });
-  return { doc: prepared.doc, config, findings, crashes, excluded: false };
+  if (env.ignoreSuppressions) return { ...none, doc: prepared.doc, findings, crashes };
+  const result = applySuppressions(prepared.doc, findings, config, env.registry);
+  return { ...none, doc: prepared.doc, findings: result.findings, suppressed: result.suppressed, crashes };
 }

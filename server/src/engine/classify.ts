@@ -49,6 +49,7 @@ export function classify(path: string, text: string, languageId?: string): Docum
     return 'js';
   }
 
+  if (languageId === 'dockercompose') return 'compose';
   if (languageId === 'yaml' || YAML_EXTENSION.test(name)) {
     if (name === CONFIG_FILE_NAME) return undefined;
     if (isComposeName(name)) return 'compose';

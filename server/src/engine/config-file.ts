@@ -26,16 +26,16 @@ export interface ConfigFile {
 /** Parses the text of one `.prodready.yaml`. Exclude globs come back relative to `rootDir`. */
 export function parseConfigFile(text: string, filePath: string, registry: Registry, rootDir?: string): ConfigFile {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter });
   const problems: ConfigFileProblem[] = [];
   if (doc.errors.length > 0) {
     const error = doc.errors[0];
-    const line = error.linePos?.[0];
+    const { line, col } = lineCounter.linePos(error.pos[0]);
     problems.push({
       path: [],
       start: error.pos[0],
       end: Math.max(error.pos[1], error.pos[0] + 1),
-      message: `${CONFIG_FILE_NAME} is not valid YAML${line ? ` (line ${line.line}, column ${line.col})` : ''}: ${error.message.split('\n')[0]}`,
+      message: `${CONFIG_FILE_NAME} is not valid YAML (line ${line}, column ${col}): ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}.`,
     });
     return { path: filePath, config: {}, problems, unusable: true };
   }
@@ -125,6 +125,7 @@ function readIgnores(raw: unknown, registry: Registry, problems: ConfigProblem[]
  */
 export class ConfigLoader {
   private readonly files = new Map<string, { mtimeMs: number; size: number; file: ConfigFile }>();
+  private readonly lastGood = new Map<string, Partial<Config>>();
 
   constructor(private readonly registry: Registry) {}
 
@@ -166,17 +167,32 @@ export class ConfigLoader {
     if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.file;
     let file: ConfigFile;
     try {
-      file = parseConfigFile(fs.readFileSync(filePath, 'utf8'), filePath, this.registry, rootDir);
+      file = this.parse(fs.readFileSync(filePath, 'utf8'), filePath, rootDir);
     } catch (error) {
-      file = {
+      file = this.keepLastGood({
         path: filePath,
         config: {},
         unusable: true,
         problems: [{ path: [], start: 0, end: 0, message: `${CONFIG_FILE_NAME} cannot be read: ${(error as Error).message}` }],
-      };
+      });
     }
     this.files.set(filePath, { mtimeMs: stat.mtimeMs, size: stat.size, file });
     return file;
+  }
+
+  /** Parses a config file's text (from disk or from an open editor), keeping the last good configuration if it is broken. */
+  parse(text: string, filePath: string, rootDir?: string): ConfigFile {
+    return this.keepLastGood(parseConfigFile(text, filePath, this.registry, rootDir));
+  }
+
+  /** A config file that cannot be used keeps the last configuration that could: analysis goes on as before. */
+  private keepLastGood(file: ConfigFile): ConfigFile {
+    if (!file.unusable) {
+      this.lastGood.set(file.path, file.config);
+      return file;
+    }
+    const last = this.lastGood.get(file.path);
+    return last ? { ...file, config: last } : file;
   }
 
   forget(filePath?: string): void {

@@ -17,11 +17,18 @@ function findDocsDir(): string | null {
 
 const known = new Map<string, string | undefined>();
 
+/** Findings the engine makes about ignores and files are documented together, not one page each. */
+const ENGINE_PAGES = new Set(['unparsable-file', 'skipped-file', 'unused-ignore', 'ignore-without-reason', 'misplaced-ignore', 'invalid-config']);
+
 /** The docs page of a rule, looked up once per rule id. */
 export function docsPath(ruleId: string): string | undefined {
   if (!known.has(ruleId)) {
     if (docsDir === undefined) docsDir = findDocsDir();
-    const file = docsDir ? path.join(docsDir, `${ruleId}.md`) : undefined;
+    const file = docsDir
+      ? ENGINE_PAGES.has(ruleId)
+        ? path.join(docsDir, '..', 'configuration.md')
+        : path.join(docsDir, `${ruleId}.md`)
+      : undefined;
     known.set(ruleId, file && fs.existsSync(file) ? file : undefined);
   }
   return known.get(ruleId);
@@ -29,5 +36,7 @@ export function docsPath(ruleId: string): string | undefined {
 
 export function docsUri(ruleId: string): string | undefined {
   const file = docsPath(ruleId);
-  return file ? pathToFileURL(file).href : undefined;
+  if (!file) return undefined;
+  const href = pathToFileURL(file).href;
+  return ENGINE_PAGES.has(ruleId) ? `${href}#findings-about-the-configuration-itself` : href;
 }

@@ -1,0 +1,211 @@
+import { ts } from 'ts-morph';
+import type { Fix, Rule, RuleContext, RuleFinding } from '../../engine/types';
+import { fileFacts, loggerInScope, type FileFacts, type LoggerKind } from './file-facts';
+import { addPinoLogger, preferredQuote } from './logger-edits';
+import { notServiceCode, SERVICE_CODE_OPTIONS, type ServiceCodeOptions } from './service-code';
+import { consoleParts, hasComment, renderArguments, structure } from './structured-call';
+
+/** The logger level for a console method. winston's default levels have no `trace`: it gets `debug`. */
+export function levelFor(method: string, kind: LoggerKind): string {
+  if (method === 'log') return 'info';
+  if (method === 'trace' && kind === 'winston') return 'debug';
+  return method;
+}
+
+export interface ConsoleLogOptions extends ServiceCodeOptions {
+  respectEslintDisable: boolean;
+}
+
+const DISABLE_LINE = /eslint-disable-line\b(.*)$/;
+const DISABLE_NEXT_LINE = /eslint-disable-next-line\b(.*)$/;
+const DISABLE_FILE = /\/\*\s*eslint-disable(?![-\w])([^*]*)\*\//;
+
+/** An eslint directive's rule list allows console: no list (every rule), or one naming `no-console`. */
+function coversConsole(rest: string | undefined): boolean {
+  if (rest === undefined) return false;
+  const list = rest.replace(/\*\/.*$/, '').split('--')[0].trim();
+  return list === '' || list.split(/[\s,]+/).includes('no-console');
+}
+
+/** The author already chose console here and told ESLint's `no-console` so. */
+function eslintAllowsConsole(ctx: RuleContext<ConsoleLogOptions>, start: number, fileWide: boolean): boolean {
+  if (fileWide) return true;
+  const { lines } = ctx.doc;
+  const line = lines.positionAt(start).line;
+  if (coversConsole(DISABLE_LINE.exec(lines.lineText(line))?.[1])) return true;
+  return line > 0 && coversConsole(DISABLE_NEXT_LINE.exec(lines.lineText(line - 1))?.[1]);
+}
+
+function findCall(facts: FileFacts, finding: RuleFinding) {
+  return facts.consoleCalls.find((c) => c.callee.getStart(facts.sourceFile) === finding.start && c.callee.end === finding.end);
+}
+
+export const consoleLog: Rule<ConsoleLogOptions> = {
+  id: 'console-log',
+  family: 'logging',
+  kinds: ['js'],
+  defaultSeverity: 'warning',
+  fix: 'sometimes-safe',
+  summary: 'A console call in service code writes plain text with no level, no fields and no request id.',
+  options: {
+    ...SERVICE_CODE_OPTIONS,
+    respectEslintDisable: {
+      type: 'boolean',
+      default: true,
+      description:
+        'Leave console calls alone where ESLint\'s `no-console` is disabled for them (`// eslint-disable-line no-console`, `// eslint-disable-next-line no-console`, a file-wide `/* eslint-disable no-console */`, or the same directives with no rule list): the author already made the choice.',
+    },
+  },
+  docs: {
+    whatItDoes: [
+      'Flags `console.log`, `console.info`, `console.warn`, `console.error`, `console.debug` and `console.trace` calls in service code, and those methods handed to a call as a callback (`main().catch(console.error)`, `emitter.on(\'warning\', console.warn)`).',
+      'Service code is every JS/TS file except tests (option `testPaths`, and files importing a test framework unless `ignoreTestFrameworkImports` is off), scripts, command line tools and build configuration (option `scriptPaths`; and, unless `ignoreCommandLineTools` is off, files starting with a `#!` line, reading `process.argv` or importing a terminal library such as commander, yargs or chalk) and browser front-end code (`.jsx`/`.tsx` files importing React, Vue, Svelte, Preact or Solid, files with a `\'use client\'` directive, and files that use the `window` or `document` globals, unless `ignoreBrowserCode` is off). Paths are matched relative to the workspace root.',
+      'The finding sits on the callee (`console.log`). A call inside the scope of the file\'s own `console` binding is not checked, and neither is a call where ESLint\'s `no-console` is disabled (option `respectEslintDisable`). A console call is never also reported as `interpolated-log-message`.',
+    ].join('\n\n'),
+    whyItMatters: [
+      'Checklist: "Structured logging: JSON format with correlation IDs". At 2 AM the page says "logs said \'error\' with no context": console output is a line of text with no level to filter on, no fields to search or aggregate (`orderId=42` is lost inside a sentence), and no request or trace id to follow one request across services.',
+      'A structured logger (pino, winston, bunyan) writes one JSON object per event with a level, a timestamp and named fields; a child logger (`logger.child({ requestId })`) stamps every line of a request with its correlation id.',
+    ].join('\n\n'),
+    example: {
+      path: 'src/orders.ts',
+      code: [
+        "export async function payOrder(order: { id: string; total: number }) {",
+        "  console.log(`order ${order.id} paid: ${order.total}`);",
+        "}",
+        '',
+      ].join('\n'),
+    },
+    useInstead: {
+      path: 'src/orders.ts',
+      code: [
+        "import pino from 'pino';",
+        '',
+        'const logger = pino();',
+        '',
+        "export async function payOrder(order: { id: string; total: number }) {",
+        "  logger.info({ orderId: order.id, orderTotal: order.total }, 'order paid');",
+        "}",
+        '',
+      ].join('\n'),
+    },
+    fixSafety: [
+      'When a structured logger is in scope (a variable or parameter holding pino, winston or bunyan as `interpolated-log-message` defines it: created in this file, a `.child(...)` of one, or typed with the library\'s `Logger`; the innermost one is used, so a request\'s child logger wins over the module logger, and `logger` wins over `log` at the same level), the fix rewrites the call to it and is safe. A fields object already passed to console (`console.error({ err }, \'failed\')`) keeps its properties.',
+      'The level follows the method: `log` and `info` -> `info`, `warn` -> `warn`, `error` -> `error`, `debug` -> `debug`, `trace` -> `trace` (winston has no `trace` level by default: `debug`). Each value becomes a field named after it (`order.id` -> `orderId`; a number only when nothing better exists), the constant text becomes the message, `%s`-style format strings are read the way Node reads them.',
+      'Argument order follows the logger: pino and bunyan take the fields first (`logger.info({ orderId }, \'order paid\')`), winston takes the message first (`logger.info(\'order paid\', { orderId })`). An Error value goes in `err` for pino and bunyan (their error serializer\'s field; bunyan serializes it only when `serializers: bunyan.stdSerializers` is set, which its README recommends) and in `error` for winston (winston\'s `format.errors()` only handles a top-level error; add a format that serializes nested errors if you use JSON output).',
+      'Debug and trace lines now obey the logger\'s level, which is the point of the change. When no structured logger is in scope the fix adds `import pino from \'pino\'` (or `require` in CommonJS) and a module-level `const logger = pino()` after the imports: this adds a dependency, so it is unsafe and never applied by fix-all. A console method handed to `.catch(...)` becomes `(err) => logger.error({ err })` (pino and bunyan; none for winston, where the message would have to be invented); handed to anything else, what it receives is unknown and no fix is offered. No fix is offered when the arguments hold a spread or a comment, when `logger` or `pino` is already taken by something else, or when there is nothing to log (`console.log()`, `console.log(\'\')`, a banner of `!!!!`).',
+    ].join('\n\n'),
+    references: [
+      'https://getpino.io/#/docs/api?id=logging-method-parameters',
+      'https://github.com/winstonjs/winston#logging',
+      'https://github.com/trentm/node-bunyan#log-method-api',
+      'https://www.npmjs.com/package/pino#usage',
+    ],
+  },
+
+  check(ctx: RuleContext<ConsoleLogOptions>): RuleFinding[] {
+    const facts = fileFacts(ctx.doc);
+    if (facts.consoleCalls.length === 0) return [];
+    if (notServiceCode(ctx.doc.relativePath, ctx.doc.text, facts, ctx.options)) return [];
+    const respect = ctx.options.respectEslintDisable ?? true;
+    const text = ctx.doc.text;
+    const fileWide = respect && text.includes('eslint-disable') && coversConsole(DISABLE_FILE.exec(text)?.[1]);
+    const calls = respect && text.includes('eslint-disable')
+      ? facts.consoleCalls.filter(({ callee }) => !eslintAllowsConsole(ctx, callee.getStart(facts.sourceFile), fileWide))
+      : facts.consoleCalls;
+    return calls.map(({ callee, method, callback }) => ({
+      start: callee.getStart(facts.sourceFile),
+      end: callee.end,
+      message: callback
+        ? `console.${method} as a callback writes plain text with no level, fields or request id: use a structured logger (pino, winston, bunyan).`
+        : `console.${method} writes plain text with no level, fields or request id: use a structured logger (pino, winston, bunyan).`,
+    }));
+  },
+
+  fixes(finding, ctx): Fix[] {
+    const facts = fileFacts(ctx.doc);
+    const found = findCall(facts, finding);
+    if (!found) return [];
+    const { call, callee, method } = found;
+    if (found.callback) return callbackFixes(ctx, facts, call, callee, method);
+    const args = call.arguments;
+    if (args.length === 0 || args.some(ts.isSpreadElement)) return [];
+    if (hasComment(ctx.doc.text, args)) return [];
+    const q = preferredQuote(facts);
+    // `console.error({ err }, 'msg')`, written for a structured logger: its properties are the fields.
+    const first = args[0];
+    const preset = ts.isObjectLiteralExpression(first) && args.length > 1 && first.properties.every((p) => ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p))
+      ? first.properties.map((p) => ({ key: (p as ts.PropertyAssignment | ts.ShorthandPropertyAssignment).name.getText(facts.sourceFile), value: '', raw: p.getText(facts.sourceFile) }))
+      : [];
+    const parts = consoleParts(preset.length > 0 ? args.slice(1) : args, facts);
+    const calleeStart = callee.getStart(facts.sourceFile);
+    const argsStart = args[0].getStart(facts.sourceFile);
+    const argsEnd = args[args.length - 1].end;
+
+    const target = loggerInScope(facts, call);
+    // `console.log('')` or a banner of `!!!!`: there is nothing to log.
+    const structured = structure(parts, target?.kind ?? 'pino', facts, new Set(preset.map((f) => f.key)));
+    const probe = { message: structured.message, fields: [...preset, ...structured.fields] };
+    if (!/[\p{L}\p{N}]/u.test(probe.message) && probe.fields.length === 0) return [];
+    if (target) {
+      const level = levelFor(method, target.kind);
+      const text = renderArguments(probe, target.kind, q);
+      return [
+        {
+          title: `Log with ${target.name}.${level} (${target.kind}) instead`,
+          safe: true,
+          edits: [
+            { start: calleeStart, end: callee.end, newText: `${target.name}.${level}` },
+            { start: argsStart, end: argsEnd, newText: text },
+          ],
+        },
+      ];
+    }
+    const added = addPinoLogger(ctx.doc, facts, call);
+    if (!added) return [];
+    const level = levelFor(method, 'pino');
+    const text = renderArguments(probe, 'pino', q);
+    return [
+      {
+        title: `Add a pino logger and log with logger.${level}`,
+        safe: false,
+        edits: [
+          ...added.edits,
+          { start: calleeStart, end: callee.end, newText: `${added.name}.${level}` },
+          { start: argsStart, end: argsEnd, newText: text },
+        ],
+      },
+    ];
+  },
+};
+
+/**
+ * `promise.catch(console.error)` -> `promise.catch((err) => logger.error({ err }))` with pino or
+ * bunyan. Only `.catch(...)`: elsewhere what the callback receives is not known.
+ */
+function callbackFixes(ctx: RuleContext<ConsoleLogOptions>, facts: FileFacts, call: ts.CallExpression, ref: ts.PropertyAccessExpression, method: string): Fix[] {
+  const isCatch = ts.isPropertyAccessExpression(call.expression) && call.expression.name.text === 'catch' && call.arguments[0] === ref;
+  if (!isCatch) return [];
+  const start = ref.getStart(facts.sourceFile);
+  const target = loggerInScope(facts, call);
+  if (target) {
+    if (target.kind === 'winston') return [];
+    const level = levelFor(method, target.kind);
+    return [
+      {
+        title: `Log with ${target.name}.${level} (${target.kind}) instead`,
+        safe: true,
+        edits: [{ start, end: ref.end, newText: `(err) => ${target.name}.${level}({ err })` }],
+      },
+    ];
+  }
+  const added = addPinoLogger(ctx.doc, facts, call);
+  if (!added) return [];
+  const level = levelFor(method, 'pino');
+  return [
+    {
+      title: `Add a pino logger and log with logger.${level}`,
+      safe: false,
+      edits: [...added.edits, { start, end: ref.end, newText: `(err) => ${added.name}.${level}({ err })` }],
+    },
+  ];
+}

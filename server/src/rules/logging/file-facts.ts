@@ -1,0 +1,578 @@
+// What the logging rules need to know about one JS/TS file, gathered in a single walk of the raw
+// syntax tree and kept per document version (both logging rules share it): the console calls,
+// the calls on structured loggers, which names are bound to which logger, and the imports that
+// tell service code from browser code.
+
+import { ts } from 'ts-morph';
+import type { ParsedDocument } from '../../engine/document';
+
+export type LoggerKind = 'pino' | 'winston' | 'bunyan';
+
+export const CONSOLE_METHODS = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace']);
+
+/** The methods that log at a level, per logger. */
+export const LOGGER_METHODS: Record<LoggerKind, Set<string>> = {
+  pino: new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal']),
+  bunyan: new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal']),
+  winston: new Set(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly', 'log']),
+};
+
+type DeclKind = 'var' | 'param' | 'function' | 'class' | 'import' | 'catch' | 'other';
+
+interface Declaration {
+  kind: DeclKind;
+  node: ts.Node;
+  /** For `const x = <init>`. */
+  init?: ts.Expression;
+  /** A declared type (`logger: pino.Logger`). */
+  type?: ts.TypeNode;
+}
+
+/** A name bound to a logger, with where it can be used. */
+export interface LoggerBinding {
+  name: string;
+  kind: LoggerKind;
+  /** End of the declaration: a call before it would hit the temporal dead zone. */
+  declEnd: number;
+  /** The block (or file) the binding is visible in. */
+  scope: ts.Node;
+  moduleLevel: boolean;
+}
+
+export interface LoggerCall {
+  call: ts.CallExpression;
+  callee: ts.PropertyAccessExpression;
+  kind: LoggerKind;
+  method: string;
+}
+
+export interface ModuleNames {
+  /** Local names of the pino factory (`import pino from 'pino'`, `const pino = require('pino')`). */
+  pino: Set<string>;
+  /** Namespace/default names of winston and bunyan. */
+  winston: Set<string>;
+  bunyan: Set<string>;
+  /** `createLogger` imported by name. */
+  winstonCreate: Set<string>;
+  bunyanCreate: Set<string>;
+  /** `util` namespace names, and `format` imported from util. */
+  util: Set<string>;
+  utilFormat: Set<string>;
+  /** Logger types imported by name (`import type { Logger } from 'pino'`). */
+  loggerTypes: Map<string, LoggerKind>;
+}
+
+export interface FileFacts {
+  sourceFile: ts.SourceFile;
+  /**
+   * `console.<method>(...)` calls, and `console.<method>` handed to a call as a callback
+   * (`main().catch(console.error)`: then `call` is the call it is handed to).
+   */
+  consoleCalls: Array<{ call: ts.CallExpression; callee: ts.PropertyAccessExpression; method: string; callback?: true }>;
+  loggerCalls: LoggerCall[];
+  loggers: LoggerBinding[];
+  modules: ModuleNames;
+  /** Every name declared anywhere in the file. */
+  declared: Set<string>;
+  /** Declarations that are catch-clause variables. */
+  catchVariables: Set<ts.Node>;
+  /** Imports a UI framework (react, vue, svelte, preact, solid). */
+  importsUiFramework: boolean;
+  /** Imports a library for talking to a person on a terminal (commander, chalk, ...), or reads `process.argv`. */
+  importsTerminalLibrary: boolean;
+  /** Imports a test framework (node:test, vitest, jest, mocha, ...). */
+  importsTestFramework: boolean;
+  /** Uses the browser's `window` or `document` globals. */
+  touchesDom: boolean;
+  /** Has a `'use client'` directive (a React client component). */
+  useClient: boolean;
+  /** The last top-level import or require statement, where an added import goes. */
+  lastImport: ts.Statement | undefined;
+  hasEsmSyntax: boolean;
+  hasRequire: boolean;
+  /** Resolves an identifier used at `node` to the declarations of its name (file-wide, not scope-exact). */
+  declarationsOf(name: string): readonly Declaration[];
+  /** The logger kind of an expression, when the file makes it plain. */
+  loggerKindOf(expr: ts.Expression): LoggerKind | undefined;
+}
+
+const UI_MODULE = /^(?:react|react-dom|vue|svelte|preact|solid-js)(?:\/|$)/;
+const UTIL_MODULE = new Set(['util', 'node:util']);
+const TEST_MODULE = /^(?:node:test|vitest|@jest\/globals|mocha|tap|ava|chai|supertest|@playwright\/test|uvu)(?:\/|$)/;
+const TERMINAL_MODULE = /^(?:(?:node:)?readline|commander|yargs|meow|cac|inquirer|@inquirer\/.+|prompts|enquirer|ora|listr2?|chalk|kleur|picocolors|colorette|colors|cli-table3?|@clack\/prompts)(?:\/|$)/;
+
+const cache = new WeakMap<ParsedDocument, FileFacts>();
+
+export function fileFacts(doc: ParsedDocument): FileFacts {
+  let facts = cache.get(doc);
+  if (!facts) {
+    facts = gather(doc.sourceFile);
+    cache.set(doc, facts);
+  }
+  return facts;
+}
+
+export function unwrap(expr: ts.Expression): ts.Expression {
+  let e = expr;
+  for (;;) {
+    if (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e) || ts.isAwaitExpression(e)) {
+      e = e.expression;
+    } else {
+      return e;
+    }
+  }
+}
+
+function requiredModule(expr: ts.Expression | undefined): string | undefined {
+  if (!expr) return undefined;
+  const e = unwrap(expr);
+  if (
+    ts.isCallExpression(e) &&
+    ts.isIdentifier(e.expression) &&
+    e.expression.text === 'require' &&
+    e.arguments.length === 1 &&
+    ts.isStringLiteralLike(e.arguments[0])
+  ) {
+    return e.arguments[0].text;
+  }
+  return undefined;
+}
+
+function isRequireStatement(statement: ts.Statement): boolean {
+  if (ts.isVariableStatement(statement)) {
+    const decls = statement.declarationList.declarations;
+    return decls.length > 0 && decls.every((d) => {
+      if (!d.initializer) return false;
+      let init = unwrap(d.initializer);
+      while (ts.isPropertyAccessExpression(init) || ts.isCallExpression(init)) {
+        if (requiredModule(init)) return true;
+        init = init.expression;
+      }
+      return false;
+    });
+  }
+  return ts.isExpressionStatement(statement) && requiredModule(statement.expression) !== undefined;
+}
+
+function gather(sourceFile: ts.SourceFile): FileFacts {
+  const decls = new Map<string, Declaration[]>();
+  const catchVariables = new Set<ts.Node>();
+  const modules: ModuleNames = {
+    pino: new Set(),
+    winston: new Set(),
+    bunyan: new Set(),
+    winstonCreate: new Set(),
+    bunyanCreate: new Set(),
+    util: new Set(),
+    utilFormat: new Set(),
+    loggerTypes: new Map(),
+  };
+  /** What `this.<name>` is assigned or declared as, anywhere in the file's classes. */
+  const thisProps = new Map<string, Array<{ init?: ts.Expression; type?: ts.TypeNode }>>();
+  const noteThisProp = (name: string, init?: ts.Expression, type?: ts.TypeNode) => {
+    let list = thisProps.get(name);
+    if (!list) thisProps.set(name, (list = []));
+    list.push({ init, type });
+  };
+  const consoleCandidates: FileFacts['consoleCalls'] = [];
+  const memberCalls: Array<{ call: ts.CallExpression; callee: ts.PropertyAccessExpression }> = [];
+  let importsUiFramework = false;
+  let importsTerminalLibrary = false;
+  let importsTestFramework = false;
+  let domCandidate = false;
+  let hasEsmSyntax = false;
+  let hasRequire = false;
+
+  const declare = (name: string, kind: DeclKind, node: ts.Node, init?: ts.Expression, type?: ts.TypeNode) => {
+    let list = decls.get(name);
+    if (!list) decls.set(name, (list = []));
+    list.push({ kind, node, init, type });
+  };
+
+  const noteModuleBinding = (moduleName: string, local: string, imported: 'default' | 'namespace' | string) => {
+    if (imported === 'Logger' || imported === 'BaseLogger') {
+      if (moduleName === 'pino') modules.loggerTypes.set(local, 'pino');
+      if (moduleName === 'winston') modules.loggerTypes.set(local, 'winston');
+      if (moduleName === 'bunyan') modules.loggerTypes.set(local, 'bunyan');
+    }
+    if (moduleName === 'pino') {
+      if (imported === 'default' || imported === 'namespace' || imported === 'pino') modules.pino.add(local);
+    } else if (moduleName === 'winston') {
+      if (imported === 'default' || imported === 'namespace') modules.winston.add(local);
+      else if (imported === 'createLogger') modules.winstonCreate.add(local);
+    } else if (moduleName === 'bunyan') {
+      if (imported === 'default' || imported === 'namespace') modules.bunyan.add(local);
+      else if (imported === 'createLogger') modules.bunyanCreate.add(local);
+    } else if (UTIL_MODULE.has(moduleName)) {
+      if (imported === 'default' || imported === 'namespace') modules.util.add(local);
+      else if (imported === 'format') modules.utilFormat.add(local);
+    }
+  };
+
+  const declareBindingName = (name: ts.BindingName, kind: DeclKind, init?: ts.Expression, type?: ts.TypeNode) => {
+    if (ts.isIdentifier(name)) {
+      declare(name.text, kind, name.parent, init, type);
+      return;
+    }
+    const fromModule = kind === 'var' ? requiredModule(init) : undefined;
+    for (const element of name.elements) {
+      if (ts.isOmittedExpression(element)) continue;
+      if (fromModule && ts.isObjectBindingPattern(name) && ts.isIdentifier(element.name)) {
+        const imported = element.propertyName && ts.isIdentifier(element.propertyName) ? element.propertyName.text : element.name.text;
+        noteModuleBinding(fromModule, element.name.text, imported);
+      }
+      declareBindingName(element.name, kind === 'var' ? 'other' : kind);
+    }
+  };
+
+  const visit = (node: ts.Node): void => {
+    switch (node.kind) {
+      case ts.SyntaxKind.ImportDeclaration: {
+        hasEsmSyntax = true;
+        const imp = node as ts.ImportDeclaration;
+        const moduleName = ts.isStringLiteral(imp.moduleSpecifier) ? imp.moduleSpecifier.text : '';
+        if (UI_MODULE.test(moduleName)) importsUiFramework = true;
+        if (TERMINAL_MODULE.test(moduleName)) importsTerminalLibrary = true;
+        if (TEST_MODULE.test(moduleName)) importsTestFramework = true;
+        const clause = imp.importClause;
+        if (clause) {
+          if (clause.name) {
+            declare(clause.name.text, 'import', clause);
+            noteModuleBinding(moduleName, clause.name.text, 'default');
+          }
+          const bindings = clause.namedBindings;
+          if (bindings && ts.isNamespaceImport(bindings)) {
+            declare(bindings.name.text, 'import', bindings);
+            noteModuleBinding(moduleName, bindings.name.text, 'namespace');
+          } else if (bindings) {
+            for (const el of bindings.elements) {
+              declare(el.name.text, 'import', el);
+              const imported = (el.propertyName ?? el.name).text;
+              if (!el.isTypeOnly && !clause.isTypeOnly) noteModuleBinding(moduleName, el.name.text, imported);
+              else if (imported === 'Logger' || imported === 'BaseLogger') noteModuleBinding(moduleName, el.name.text, imported);
+            }
+          }
+        }
+        return;
+      }
+      case ts.SyntaxKind.ImportEqualsDeclaration: {
+        const imp = node as ts.ImportEqualsDeclaration;
+        declare(imp.name.text, 'import', imp);
+        const ref = imp.moduleReference;
+        if (ts.isExternalModuleReference(ref) && ts.isStringLiteral(ref.expression)) {
+          noteModuleBinding(ref.expression.text, imp.name.text, 'namespace');
+        }
+        return;
+      }
+      case ts.SyntaxKind.ExportAssignment:
+      case ts.SyntaxKind.ExportDeclaration:
+        hasEsmSyntax = true;
+        break;
+      case ts.SyntaxKind.VariableDeclaration: {
+        const d = node as ts.VariableDeclaration;
+        const moduleName = requiredModule(d.initializer);
+        if (moduleName && ts.isIdentifier(d.name)) noteModuleBinding(moduleName, d.name.text, 'namespace');
+        if (moduleName && ts.isIdentifier(d.name) && d.initializer && ts.isPropertyAccessExpression(unwrap(d.initializer))) {
+          // handled below by requiredModule on the object; nothing special
+        }
+        // `const createLogger = require('winston').createLogger`
+        if (d.initializer && ts.isIdentifier(d.name)) {
+          const init = unwrap(d.initializer);
+          if (ts.isPropertyAccessExpression(init)) {
+            const from = requiredModule(init.expression);
+            if (from) noteModuleBinding(from, d.name.text, init.name.text === 'default' ? 'default' : init.name.text);
+          }
+        }
+        declareBindingName(d.name, 'var', d.initializer, d.type);
+        break;
+      }
+      case ts.SyntaxKind.Parameter: {
+        const param = node as ts.ParameterDeclaration;
+        declareBindingName(param.name, 'param', undefined, param.type);
+        // `constructor(private readonly logger: Logger)` is also `this.logger`.
+        if (ts.isIdentifier(param.name) && ts.isConstructorDeclaration(param.parent) && ts.getModifiers(param)?.length) {
+          noteThisProp(param.name.text, undefined, param.type);
+        }
+        break;
+      }
+      case ts.SyntaxKind.PropertyDeclaration: {
+        const prop = node as ts.PropertyDeclaration;
+        if (ts.isIdentifier(prop.name) || ts.isPrivateIdentifier(prop.name)) noteThisProp(prop.name.text, prop.initializer, prop.type);
+        break;
+      }
+      case ts.SyntaxKind.BinaryExpression: {
+        const bin = node as ts.BinaryExpression;
+        if (
+          bin.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+          ts.isPropertyAccessExpression(bin.left) &&
+          bin.left.expression.kind === ts.SyntaxKind.ThisKeyword
+        ) {
+          noteThisProp(bin.left.name.text, bin.right);
+        }
+        break;
+      }
+      case ts.SyntaxKind.FunctionDeclaration:
+      case ts.SyntaxKind.FunctionExpression:
+      case ts.SyntaxKind.ClassDeclaration:
+      case ts.SyntaxKind.ClassExpression: {
+        const name = (node as ts.FunctionDeclaration | ts.ClassDeclaration).name;
+        if (name) declare(name.text, node.kind === ts.SyntaxKind.ClassDeclaration || node.kind === ts.SyntaxKind.ClassExpression ? 'class' : 'function', node);
+        break;
+      }
+      case ts.SyntaxKind.EnumDeclaration:
+      case ts.SyntaxKind.ModuleDeclaration: {
+        const name = (node as ts.EnumDeclaration).name;
+        if (ts.isIdentifier(name)) declare(name.text, 'other', node);
+        break;
+      }
+      case ts.SyntaxKind.CatchClause: {
+        const v = (node as ts.CatchClause).variableDeclaration;
+        if (v && ts.isIdentifier(v.name)) {
+          declare(v.name.text, 'catch', v);
+          catchVariables.add(v);
+          if (v.initializer) visit(v.initializer);
+          visit((node as ts.CatchClause).block);
+          return;
+        }
+        break;
+      }
+      case ts.SyntaxKind.CallExpression: {
+        const call = node as ts.CallExpression;
+        const callee = call.expression;
+        if (ts.isIdentifier(callee) && callee.text === 'require') {
+          hasRequire = true;
+          const arg = call.arguments[0];
+          if (arg && ts.isStringLiteralLike(arg) && TERMINAL_MODULE.test(arg.text)) importsTerminalLibrary = true;
+          if (arg && ts.isStringLiteralLike(arg) && TEST_MODULE.test(arg.text)) importsTestFramework = true;
+        }
+        if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.name)) {
+          if (ts.isIdentifier(callee.expression) && callee.expression.text === 'console') {
+            if (CONSOLE_METHODS.has(callee.name.text)) consoleCandidates.push({ call, callee, method: callee.name.text });
+          } else {
+            memberCalls.push({ call, callee });
+          }
+        }
+        break;
+      }
+      case ts.SyntaxKind.PropertyAccessExpression: {
+        const pa = node as ts.PropertyAccessExpression;
+        if (ts.isIdentifier(pa.expression) && (pa.expression.text === 'window' || pa.expression.text === 'document')) domCandidate = true;
+        // `process.argv`: a program driven from a command line.
+        if (pa.name.text === 'argv' && ts.isIdentifier(pa.expression) && pa.expression.text === 'process') importsTerminalLibrary = true;
+        if (
+          ts.isIdentifier(pa.expression) &&
+          pa.expression.text === 'console' &&
+          CONSOLE_METHODS.has(pa.name.text) &&
+          ts.isCallExpression(pa.parent) &&
+          pa.parent.arguments.some((a) => a === pa)
+        ) {
+          consoleCandidates.push({ call: pa.parent, callee: pa, method: pa.name.text, callback: true });
+        }
+        break;
+      }
+      case ts.SyntaxKind.TypeOfExpression: {
+        // `typeof window !== 'undefined'`: code written to run in a browser too.
+        const operand = (node as ts.TypeOfExpression).expression;
+        if (ts.isIdentifier(operand) && (operand.text === 'window' || operand.text === 'document')) domCandidate = true;
+        break;
+      }
+      default:
+        break;
+    }
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(sourceFile, visit);
+
+  const declarationsOf = (name: string): readonly Declaration[] => decls.get(name) ?? [];
+
+  const touchesDom = domCandidate && declarationsOf('window').length === 0 && declarationsOf('document').length === 0;
+
+  // Logger kinds, resolved after the walk (a function may use a logger declared below it).
+  const nameKinds = new Map<string, LoggerKind | null>();
+  const resolving = new Set<string>();
+
+  const kindOfName = (name: string): LoggerKind | undefined => {
+    if (nameKinds.has(name)) return nameKinds.get(name) ?? undefined;
+    if (resolving.has(name)) return undefined;
+    resolving.add(name);
+    const list = declarationsOf(name);
+    let kind: LoggerKind | undefined;
+    let ok = list.length > 0;
+    for (const d of list) {
+      const k = d.type && (d.kind === 'var' || d.kind === 'param')
+        ? loggerKindOfType(d.type)
+        : d.kind === 'var' && d.init ? loggerKindOf(d.init) : undefined;
+      if (!k || (kind && kind !== k)) {
+        ok = false;
+        break;
+      }
+      kind = k;
+    }
+    resolving.delete(name);
+    const result = ok ? kind : undefined;
+    nameKinds.set(name, result ?? null);
+    return result;
+  };
+
+  const thisKinds = new Map<string, LoggerKind | null>();
+  const kindOfThisProp = (name: string): LoggerKind | undefined => {
+    if (thisKinds.has(name)) return thisKinds.get(name) ?? undefined;
+    thisKinds.set(name, null); // cycles: `this.log = this.log.child(...)`
+    const list = thisProps.get(name) ?? [];
+    let kind: LoggerKind | undefined;
+    let ok = list.length > 0;
+    for (const entry of list) {
+      const k = entry.type ? loggerKindOfType(entry.type) : entry.init ? loggerKindOf(entry.init) : undefined;
+      if (!k && !entry.type && !entry.init) continue; // `logger;` with neither: says nothing
+      if (!k || (kind && kind !== k)) {
+        ok = false;
+        break;
+      }
+      kind = k;
+    }
+    const result = ok ? kind : undefined;
+    thisKinds.set(name, result ?? null);
+    return result;
+  };
+
+  function loggerKindOfType(type: ts.TypeNode): LoggerKind | undefined {
+    if (!ts.isTypeReferenceNode(type) || type.typeArguments?.length) return undefined;
+    const name = type.typeName;
+    if (ts.isIdentifier(name)) {
+      if (declarationsOf(name.text).length !== 1) return undefined;
+      const kind = modules.loggerTypes.get(name.text);
+      if (kind) return kind;
+      // bunyan's default export is the Logger class itself.
+      return modules.bunyan.has(name.text) ? 'bunyan' : undefined;
+    }
+    if (!ts.isIdentifier(name.left) || declarationsOf(name.left.text).length !== 1) return undefined;
+    const member = name.right.text;
+    if (member !== 'Logger' && member !== 'BaseLogger') return undefined;
+    if (modules.pino.has(name.left.text)) return 'pino';
+    if (modules.winston.has(name.left.text)) return 'winston';
+    if (modules.bunyan.has(name.left.text)) return 'bunyan';
+    return undefined;
+  }
+
+  const isModuleName = (set: Set<string>, e: ts.Expression): boolean => ts.isIdentifier(e) && set.has(e.text) && declarationsOf(e.text).length === 1;
+
+  function loggerKindOf(expr: ts.Expression): LoggerKind | undefined {
+    const e = unwrap(expr);
+    if (ts.isIdentifier(e)) return kindOfName(e.text);
+    if (ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword) return kindOfThisProp(e.name.text);
+    if (ts.isNewExpression(e)) {
+      if (isModuleName(modules.bunyan, e.expression)) return 'bunyan';
+      return undefined;
+    }
+    if (!ts.isCallExpression(e)) return undefined;
+    const callee = unwrap(e.expression);
+    if (ts.isIdentifier(callee)) {
+      if (isModuleName(modules.pino, callee)) return 'pino';
+      if (isModuleName(modules.winstonCreate, callee)) return 'winston';
+      if (isModuleName(modules.bunyanCreate, callee)) return 'bunyan';
+      return undefined;
+    }
+    const required = requiredModule(callee);
+    if (required === 'pino') return 'pino';
+    if (ts.isPropertyAccessExpression(callee)) {
+      const method = callee.name.text;
+      const target = unwrap(callee.expression);
+      if (method === 'child') return loggerKindOf(target) ?? (isModuleName(modules.winston, target) ? 'winston' : undefined);
+      if (method === 'createLogger') {
+        const from = requiredModule(target);
+        if (isModuleName(modules.winston, target) || from === 'winston') return 'winston';
+        if (isModuleName(modules.bunyan, target) || from === 'bunyan') return 'bunyan';
+      }
+      if ((method === 'pino' || method === 'default') && (isModuleName(modules.pino, target) || requiredModule(target) === 'pino')) return 'pino';
+    }
+    return undefined;
+  }
+
+  const loggerCalls: LoggerCall[] = [];
+  for (const { call, callee } of memberCalls) {
+    const method = callee.name.text;
+    const target = unwrap(callee.expression);
+    // winston's default logger: `winston.info(...)`.
+    const kind = loggerKindOf(target) ?? (isModuleName(modules.winston, target) ? 'winston' : undefined);
+    if (kind && LOGGER_METHODS[kind].has(method)) loggerCalls.push({ call, callee, kind, method });
+  }
+
+  const loggers: LoggerBinding[] = [];
+  for (const [name, list] of decls) {
+    const kind = kindOfName(name);
+    if (!kind) continue;
+    for (const d of list) {
+      const scope = scopeOf(d.node);
+      loggers.push({ name, kind, declEnd: d.node.end, scope, moduleLevel: ts.isSourceFile(scope) });
+    }
+  }
+
+  // A file's own `console` binding shadows the global inside its scope.
+  const consoleScopes = declarationsOf('console').map((d) => scopeOf(d.node));
+  const consoleCalls = consoleCandidates.filter(({ callee }) => !consoleScopes.some((scope) => scope.pos <= callee.pos && callee.end <= scope.end));
+
+  let lastImport: ts.Statement | undefined;
+  let useClient = false;
+  for (const statement of sourceFile.statements) {
+    if (ts.isImportDeclaration(statement) || ts.isImportEqualsDeclaration(statement) || isRequireStatement(statement)) lastImport = statement;
+    if (ts.isExpressionStatement(statement) && ts.isStringLiteral(statement.expression) && statement.expression.text === 'use client') useClient = true;
+    // `export function ...`: an ES module even without an import.
+    if (ts.canHaveModifiers(statement) && ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) hasEsmSyntax = true;
+  }
+
+  return {
+    sourceFile,
+    consoleCalls,
+    loggerCalls,
+    loggers,
+    modules,
+    declared: new Set(decls.keys()),
+    catchVariables,
+    importsUiFramework,
+    importsTerminalLibrary,
+    importsTestFramework,
+    touchesDom,
+    useClient,
+    lastImport,
+    hasEsmSyntax,
+    hasRequire,
+    declarationsOf,
+    loggerKindOf,
+  };
+}
+
+function scopeOf(node: ts.Node): ts.Node {
+  let n: ts.Node | undefined = node.parent;
+  while (n) {
+    if (ts.isBlock(n) || ts.isSourceFile(n) || ts.isModuleBlock(n) || ts.isCaseClause(n) || ts.isDefaultClause(n) || ts.isFunctionLike(n) || ts.isForStatement(n) || ts.isForOfStatement(n) || ts.isForInStatement(n)) {
+      return n;
+    }
+    n = n.parent;
+  }
+  return node.getSourceFile();
+}
+
+/** Whether `node` sits inside a function (so a module-level binding declared after it is initialised by the time it runs). */
+export function insideFunction(node: ts.Node): boolean {
+  for (let n = node.parent; n; n = n.parent) if (ts.isFunctionLike(n)) return true;
+  return false;
+}
+
+/** The innermost logger binding usable at `node`, preferring `logger`, then `log`. */
+export function loggerInScope(facts: FileFacts, node: ts.Node): LoggerBinding | undefined {
+  const pos = node.getStart(facts.sourceFile);
+  let best: LoggerBinding | undefined;
+  let bestDepth = -1;
+  for (const b of facts.loggers) {
+    if (!(b.scope.pos <= pos && pos < b.scope.end)) continue;
+    if (b.declEnd > pos && !(b.moduleLevel && insideFunction(node))) continue;
+    const depth = b.scope.pos + (b.moduleLevel ? 0 : 1);
+    const rank = b.name === 'logger' ? 2 : b.name === 'log' ? 1 : 0;
+    const score = depth * 4 + rank;
+    if (score > bestDepth) {
+      best = b;
+      bestDepth = score;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,201 @@
+import { ts } from 'ts-morph';
+import type { Fix, Rule, RuleFinding, TextEdit } from '../../engine/types';
+import { fileFacts, unwrap, type FileFacts, type LoggerCall } from './file-facts';
+import { preferredQuote } from './logger-edits';
+import { hasComment, interpolation, isCaughtError, partsOf, quote, renderArguments, renderField, renderFields, structure, type Structured } from './structured-call';
+
+interface MessageSite {
+  lc: LoggerCall;
+  /** Index of the message among the call's arguments. */
+  index: number;
+  how: 'template literal' | 'concatenation' | 'util.format';
+}
+
+/**
+ * Where the message is. pino and bunyan: `(msg, ...)` or `(fields | err, msg, ...)`; winston:
+ * `(msg, meta?)` or `log(level, msg, meta?)`.
+ */
+function messageSite(lc: LoggerCall, facts: FileFacts): MessageSite | undefined {
+  const args = lc.call.arguments;
+  const at = (index: number): MessageSite | undefined => {
+    const arg = args[index];
+    if (!arg || ts.isSpreadElement(arg)) return undefined;
+    const how = interpolation(arg, facts);
+    return how ? { lc, index, how } : undefined;
+  };
+  if (lc.kind === 'winston') {
+    if (lc.method === 'log') return args.length >= 2 && ts.isStringLiteralLike(args[0]) ? at(1) : undefined;
+    return at(0);
+  }
+  return at(0) ?? (args.length >= 2 && !ts.isSpreadElement(args[0]) ? at(1) : undefined);
+}
+
+function sites(facts: FileFacts): MessageSite[] {
+  const out: MessageSite[] = [];
+  for (const lc of facts.loggerCalls) {
+    const site = messageSite(lc, facts);
+    if (site) out.push(site);
+  }
+  return out;
+}
+
+function isErrorLike(expr: ts.Expression): boolean {
+  const e = unwrap(expr);
+  return ts.isIdentifier(e) && isCaughtError(e);
+}
+
+/** Adds fields to an object literal, on their own lines when its properties are. */
+function mergeInto(obj: ts.ObjectLiteralExpression, fields: Structured['fields'], text: string, eol: string, sf: ts.SourceFile): TextEdit {
+  if (obj.properties.length === 0) return { start: obj.getStart(sf), end: obj.end, newText: renderFields(fields) };
+  const last = obj.properties[obj.properties.length - 1];
+  const lastStart = last.getStart(sf);
+  const multiline = text.slice(obj.getStart(sf), lastStart).includes('\n');
+  if (multiline) {
+    const lineStart = text.lastIndexOf('\n', lastStart) + 1;
+    const indent = text.slice(lineStart, lastStart);
+    return { start: last.end, end: last.end, newText: fields.map((f) => `,${eol}${indent}${renderField(f)}`).join('') };
+  }
+  return { start: last.end, end: last.end, newText: fields.map((f) => `, ${renderField(f)}`).join('') };
+}
+
+function propertyNames(obj: ts.ObjectLiteralExpression): Set<string> {
+  const names = new Set<string>();
+  for (const p of obj.properties) {
+    const name = p.name;
+    if (name && (ts.isIdentifier(name) || ts.isStringLiteral(name))) names.add(name.text);
+  }
+  return names;
+}
+
+export const interpolatedLogMessage: Rule = {
+  id: 'interpolated-log-message',
+  family: 'logging',
+  kinds: ['js'],
+  defaultSeverity: 'warning',
+  fix: 'safe',
+  summary: "A structured logger's message is built from values, which are then lost inside the string.",
+  docs: {
+    whatItDoes: [
+      'Flags a call on a structured logger whose message is built by a template literal with `${...}`, a `+` concatenation of strings and values, or `util.format(...)`.',
+      'A structured logger is one the file makes plain: created in it with pino (`pino()`, `require(\'pino\')()`), winston (`winston.createLogger()`, or winston\'s default logger `winston.info(...)`) or bunyan (`bunyan.createLogger()`, `new Logger()`), an alias of one, a `.child(...)` of one, a variable or parameter typed with the library\'s logger type (`logger: Logger` with `Logger` imported from pino or winston, `pino.Logger`, bunyan\'s class), or a class member `this.logger` that the file\'s classes only ever declare or assign as one of those. A logger that comes from another module (`import logger from \'./logger\'`), an untyped parameter, or a name declared more than once in the file with different meanings is unknown and not checked: precision first. The finding sits on the message argument.',
+    ].join('\n\n'),
+    whyItMatters: [
+      'Checklist: "Structured logging: JSON format with correlation IDs". A structured logger only helps when the values are fields: `{"orderId":"42","msg":"order paid"}` can be searched (`orderId:42`), grouped and alerted on, and every "order paid" event has the same message. `"msg":"order 42 paid"` is a new string for every order: the value cannot be queried, dashboards cannot count the event, and a correlation id in the text is invisible to the log backend.',
+      'pino: `logger.info({ orderId: order.id }, \'order paid\')` (fields first). bunyan: `log.info({ orderId: order.id }, \'order paid\')` (fields first). winston: `logger.info(\'order paid\', { orderId: order.id })` (message first). With a child logger per request (`const log = logger.child({ requestId })`) each line also carries the request\'s correlation id.',
+    ].join('\n\n'),
+    example: {
+      path: 'src/orders.ts',
+      code: [
+        "import pino from 'pino';",
+        '',
+        'const logger = pino();',
+        '',
+        'export function paid(order: { id: string }) {',
+        '  logger.info(`order ${order.id} paid`);',
+        '}',
+        '',
+      ].join('\n'),
+    },
+    useInstead: {
+      path: 'src/orders.ts',
+      code: [
+        "import pino from 'pino';",
+        '',
+        'const logger = pino();',
+        '',
+        'export function paid(order: { id: string }) {',
+        "  logger.info({ orderId: order.id }, 'order paid');",
+        '}',
+        '',
+      ].join('\n'),
+    },
+    fixSafety: [
+      'Safe: the log line keeps every value, as a field named after it: an identifier keeps its name, a property gets its owner\'s name (`order.id` -> `orderId`) unless the owner is a generic container or the property already says enough (`req.params.id` -> `id`, `req.body.customerId` -> `customerId`), `process.env.PORT` -> `port`; a unit glued to the value moves into the name (`${elapsed}ms` -> `elapsedMs`); a value with no name of its own takes the word in front of it (`cache ${hit ? \'hit\' : \'miss\'}` -> `cache`), and only then a number (`value1`). The constant text becomes the message, without the quotes, brackets, `=`, `:` and prepositions that only framed a value (`connected to ${host}` -> `connected`). Fields are added to an existing fields object (pino/bunyan: the first argument; winston: the meta argument) when it is an object literal, renamed with a number if a name is taken; an Error passed first to pino or bunyan (`logger.error(err, ...)`) moves into `err`, where pino and bunyan put it anyway.',
+      'An Error value goes in `err` for pino and bunyan and `error` for winston. Names that would clobber a logger\'s own keys (`msg`, `level`, `time`, bunyan\'s `name`, winston\'s `message`) get a `Value` suffix.',
+      'No fix is offered when the existing fields argument is not an object literal (a variable could be anything), when more arguments follow the message (printf-style arguments), or when a comment sits inside the arguments.',
+    ].join('\n\n'),
+    references: [
+      'https://getpino.io/#/docs/api?id=logging-method-parameters',
+      'https://getpino.io/#/docs/child-loggers',
+      'https://github.com/winstonjs/winston#logging',
+      'https://github.com/trentm/node-bunyan#log-method-api',
+    ],
+  },
+
+  check(ctx): RuleFinding[] {
+    const facts = fileFacts(ctx.doc);
+    return sites(facts).map((site) => {
+      const arg = site.lc.call.arguments[site.index];
+      return {
+        start: arg.getStart(facts.sourceFile),
+        end: arg.end,
+        message: `The ${site.lc.kind} message is built by ${site.how}: its values are lost inside the string. Put them in fields and keep the message constant.`,
+      };
+    });
+  },
+
+  fixes(finding, ctx): Fix[] {
+    const facts = fileFacts(ctx.doc);
+    const sf = facts.sourceFile;
+    const site = sites(facts).find((s) => {
+      const arg = s.lc.call.arguments[s.index];
+      return arg.getStart(sf) === finding.start && arg.end === finding.end;
+    });
+    if (!site) return [];
+    const { lc, index } = site;
+    const args = lc.call.arguments;
+    const message = args[index];
+    if (hasComment(ctx.doc.text, args)) return [];
+    const q = preferredQuote(facts);
+    const text = ctx.doc.text;
+    const eol = ctx.doc.lines.eol;
+    const parts = partsOf(message, facts);
+    const messageStart = message.getStart(sf);
+    const title = 'Move the values into fields and keep the message constant';
+
+    if (lc.kind === 'winston') {
+      if (args.length > index + 2) return [];
+      const meta = args[index + 1];
+      if (meta === undefined) {
+        const s = structure(parts, 'winston', facts);
+        return [{ title, safe: true, edits: [{ start: messageStart, end: message.end, newText: renderArguments(s, 'winston', q) }] }];
+      }
+      const metaObj = unwrap(meta);
+      if (!ts.isObjectLiteralExpression(metaObj)) return [];
+      const s = structure(parts, 'winston', facts, propertyNames(metaObj));
+      const edits: TextEdit[] = [{ start: messageStart, end: message.end, newText: quote(s.message || s.fields.map((f) => f.key).join(' '), q) }];
+      if (s.fields.length > 0) edits.push(mergeInto(metaObj, s.fields, text, eol, sf));
+      return [{ title, safe: true, edits }];
+    }
+
+    // pino, bunyan
+    if (args.length > index + 1) return [];
+    if (index === 0) {
+      const s = structure(parts, lc.kind, facts);
+      return [{ title, safe: true, edits: [{ start: messageStart, end: message.end, newText: renderArguments(s, lc.kind, q) }] }];
+    }
+    const first = unwrap(args[0]);
+    if (ts.isObjectLiteralExpression(first)) {
+      const s = structure(parts, lc.kind, facts, propertyNames(first));
+      const edits: TextEdit[] = [];
+      if (s.fields.length > 0) edits.push(mergeInto(first, s.fields, text, eol, sf));
+      if (s.message) edits.push({ start: messageStart, end: message.end, newText: quote(s.message, q) });
+      else edits.push({ start: args[0].end, end: message.end, newText: '' });
+      return [{ title, safe: true, edits }];
+    }
+    if (isErrorLike(first)) {
+      // `logger.error(err, msg)`: pino and bunyan log it under `err`; keep it there.
+      const errText = args[0].getText(sf);
+      const s = structure(parts, lc.kind, facts, new Set(['err']));
+      const fields = [{ key: 'err', value: errText }, ...s.fields];
+      return [
+        {
+          title,
+          safe: true,
+          edits: [{ start: args[0].getStart(sf), end: message.end, newText: renderArguments({ message: s.message, fields }, lc.kind, q) }],
+        },
+      ];
+    }
+    return [];
+  },
+};

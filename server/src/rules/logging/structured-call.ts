@@ -1,0 +1,408 @@
+// From a message built out of strings and values to a structured log call: the constant text
+// becomes the message, each value becomes a named field. Used by both logging rules' fixes.
+
+import { ts } from 'ts-morph';
+import { unwrap, type FileFacts, type LoggerKind } from './file-facts';
+
+export type Part = { text: string } | { expr: ts.Expression };
+
+const FORMAT_PLACEHOLDER = /%[sdifjoOc%]/g;
+
+function isStringLike(e: ts.Expression): boolean {
+  const u = unwrap(e);
+  return ts.isStringLiteral(u) || ts.isNoSubstitutionTemplateLiteral(u) || ts.isTemplateExpression(u);
+}
+
+/** `a + b + 'x'`, flattened: the operands of a left-associated chain of `+`. */
+function plusOperands(e: ts.BinaryExpression): ts.Expression[] {
+  const out: ts.Expression[] = [];
+  let cur: ts.Expression = e;
+  while (ts.isBinaryExpression(cur) && cur.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+    out.unshift(cur.right);
+    cur = cur.left;
+  }
+  out.unshift(cur);
+  return out;
+}
+
+/** A `+` chain that builds a string (at least one operand is a string) and holds at least one value. */
+export function isConcatenation(e: ts.Expression): boolean {
+  const u = unwrap(e);
+  if (!ts.isBinaryExpression(u) || u.operatorToken.kind !== ts.SyntaxKind.PlusToken) return false;
+  const ops = plusOperands(u);
+  return ops.some(isStringLike) && ops.some((o) => !isStringLike(o) || ts.isTemplateExpression(unwrap(o)));
+}
+
+/** `util.format('...', a)` or `format('...', a)` with `format` imported from util. */
+export function isUtilFormat(e: ts.Expression, facts: FileFacts): boolean {
+  const u = unwrap(e);
+  if (!ts.isCallExpression(u) || u.arguments.length < 2) return false;
+  const first = u.arguments[0];
+  if (!ts.isStringLiteral(first) && !ts.isNoSubstitutionTemplateLiteral(first)) return false;
+  const callee = unwrap(u.expression);
+  const single = (set: Set<string>, name: string) => set.has(name) && facts.declarationsOf(name).length === 1;
+  if (ts.isIdentifier(callee)) return single(facts.modules.utilFormat, callee.text);
+  return (
+    ts.isPropertyAccessExpression(callee) &&
+    callee.name.text === 'format' &&
+    ts.isIdentifier(callee.expression) &&
+    single(facts.modules.util, callee.expression.text)
+  );
+}
+
+/** How the message was built, for the finding's wording; undefined when it is not built from values. */
+export function interpolation(e: ts.Expression, facts: FileFacts): 'template literal' | 'concatenation' | 'util.format' | undefined {
+  const u = unwrap(e);
+  if (ts.isTemplateExpression(u)) return 'template literal';
+  if (isConcatenation(u)) return 'concatenation';
+  if (isUtilFormat(u, facts)) return 'util.format';
+  return undefined;
+}
+
+/** The parts of a message expression. */
+export function partsOf(e: ts.Expression, facts: FileFacts): Part[] {
+  const u = unwrap(e);
+  if (ts.isStringLiteral(u) || ts.isNoSubstitutionTemplateLiteral(u)) return [{ text: u.text }];
+  if (ts.isNumericLiteral(u)) return [{ text: u.text }];
+  if (ts.isTemplateExpression(u)) {
+    const out: Part[] = [{ text: u.head.text }];
+    for (const span of u.templateSpans) {
+      out.push(...partsOf(span.expression, facts), { text: span.literal.text });
+    }
+    return out;
+  }
+  if (ts.isBinaryExpression(u) && u.operatorToken.kind === ts.SyntaxKind.PlusToken && isConcatenation(u)) {
+    // `a + b + 'x'` adds a and b first: keep the numeric prefix as one value.
+    const ops = plusOperands(u);
+    const firstString = ops.findIndex(isStringLike);
+    const out: Part[] = [];
+    if (firstString >= 2) {
+      let prefix: ts.Expression = u;
+      for (let i = ops.length - 1; i >= firstString; i--) prefix = (prefix as ts.BinaryExpression).left;
+      out.push({ expr: prefix });
+    } else if (firstString === 1) {
+      out.push({ expr: ops[0] });
+    }
+    for (let i = Math.max(firstString, 0); i < ops.length; i++) {
+      const op = ops[i];
+      out.push(...(isStringLike(op) ? partsOf(op, facts) : [{ expr: op }]));
+    }
+    return out;
+  }
+  if (isUtilFormat(u, facts)) return formatParts((u as ts.CallExpression).arguments, facts);
+  return [{ expr: e }];
+}
+
+/** Node's util.format (and console's) semantics: placeholders take the next arguments, the rest are appended. */
+export function formatParts(args: readonly ts.Expression[], facts: FileFacts): Part[] {
+  const first = args[0];
+  const format = ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first) ? first.text : undefined;
+  if (format === undefined) return args.flatMap((a, i) => (i > 0 ? [{ text: ' ' }, ...partsOf(a, facts)] : partsOf(a, facts)));
+  const out: Part[] = [];
+  let next = 1;
+  let last = 0;
+  for (const m of format.matchAll(FORMAT_PLACEHOLDER)) {
+    const at = m.index ?? 0;
+    if (m[0] === '%%') {
+      out.push({ text: format.slice(last, at) + '%' });
+      last = at + 2;
+      continue;
+    }
+    if (next >= args.length) break;
+    out.push({ text: format.slice(last, at) });
+    out.push(...partsOf(args[next++], facts));
+    last = at + 2;
+  }
+  out.push({ text: format.slice(last) });
+  for (; next < args.length; next++) out.push({ text: ' ' }, ...partsOf(args[next], facts));
+  return out;
+}
+
+/** console's arguments: a format string first, or values joined by spaces. */
+export function consoleParts(args: readonly ts.Expression[], facts: FileFacts): Part[] {
+  const first = args[0];
+  if ((ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first)) && /%[sdifjoOc%]/.test(first.text) && args.length > 1) {
+    return formatParts(args, facts);
+  }
+  return args.flatMap((a, i) => (i > 0 ? [{ text: ' ' }, ...partsOf(a, facts)] : partsOf(a, facts)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Field names
+
+const PASS_THROUGH_CALLS = new Set(['String', 'Number', 'Boolean', 'encodeURIComponent', 'decodeURIComponent', 'encodeURI', 'parseInt', 'parseFloat', 'inspect']);
+const PASS_THROUGH_METHODS = new Set([
+  'toString', 'toFixed', 'toPrecision', 'toISOString', 'toJSON', 'toUTCString', 'toLocaleString', 'toLocaleDateString',
+  'toLocaleTimeString', 'toDateString', 'valueOf', 'join', 'trim', 'toUpperCase', 'toLowerCase', 'stringify', 'inspect',
+  'replace', 'replaceAll', 'slice', 'substring', 'substr', 'padStart', 'padEnd', 'split', 'map', 'filter', 'concat',
+]);
+const CONTAINERS = new Set(['body', 'params', 'query', 'headers', 'config', 'options', 'opts', 'settings', 'args', 'data', 'payload', 'props', 'ctx', 'context', 'env', 'req', 'request', 'res', 'response']);
+const STOP_WORDS = new Set(['for', 'of', 'to', 'at', 'in', 'on', 'from', 'with', 'by', 'as', 'is', 'was', 'and', 'or', 'the', 'a', 'an', 'after', 'before', 'than', 'took']);
+const UNITS: Record<string, string> = { ms: 'Ms', s: 'S', sec: 'S', secs: 'S', seconds: 'S', bytes: 'Bytes', kb: 'Kb', mb: 'Mb', gb: 'Gb' };
+
+/** Reserved top-level keys of each logger's records: a field with that name would clobber them. */
+const RESERVED: Record<LoggerKind, Set<string>> = {
+  pino: new Set(['msg', 'level', 'time', 'pid', 'hostname']),
+  bunyan: new Set(['msg', 'level', 'time', 'pid', 'hostname', 'name', 'v', 'src']),
+  winston: new Set(['level', 'message']),
+};
+
+export const ERROR_FIELD: Record<LoggerKind, string> = { pino: 'err', bunyan: 'err', winston: 'error' };
+
+function capitalize(s: string): string {
+  if (s.length > 1 && s === s.toUpperCase()) s = s.toLowerCase();
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** `DATABASE_URL` -> `databaseUrl`, `user-id` -> `userId`. */
+function camel(s: string): string {
+  const words = s.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  if (words.length === 0) return '';
+  const [head, ...rest] = words;
+  const first = head === head.toUpperCase() && head.length > 1 ? head.toLowerCase() : head.charAt(0).toLowerCase() + head.slice(1);
+  return first + rest.map(capitalize).join('');
+}
+
+function stripGet(name: string): string {
+  const m = /^get([A-Z].*)$/.exec(name);
+  return m ? m[1].charAt(0).toLowerCase() + m[1].slice(1) : name;
+}
+
+function lastName(e: ts.Expression): string | undefined {
+  const u = unwrap(e);
+  if (ts.isIdentifier(u)) return u.text;
+  if (ts.isPropertyAccessExpression(u)) return ts.isIdentifier(u.name) ? u.name.text : u.name.text.replace('#', '');
+  if (ts.isCallExpression(u) || ts.isElementAccessExpression(u)) return nameOf(u);
+  return undefined;
+}
+
+/** A field name for a value, or undefined when nothing better than a number exists. */
+export function nameOf(expr: ts.Expression): string | undefined {
+  const e = unwrap(expr);
+  if (ts.isIdentifier(e)) return e.text;
+  if (ts.isPropertyAccessExpression(e)) {
+    const prop = e.name.text.replace('#', '');
+    const obj = unwrap(e.expression);
+    if (obj.kind === ts.SyntaxKind.ThisKeyword || obj.kind === ts.SyntaxKind.SuperKeyword) return prop;
+    if (ts.isPropertyAccessExpression(obj) && ts.isIdentifier(obj.expression) && obj.expression.text === 'process' && obj.name.text === 'env') {
+      return camel(prop) || undefined;
+    }
+    const owner = lastName(obj);
+    // `req.body.customerId` -> `customerId`: a compound name, or a generic container, says enough.
+    if (!owner || CONTAINERS.has(owner) || /^[a-z]+[A-Z]/.test(prop)) return prop;
+    return camel(owner) + capitalize(prop);
+  }
+  if (ts.isElementAccessExpression(e)) {
+    const arg = e.argumentExpression;
+    const owner = lastName(e.expression);
+    if (ts.isStringLiteral(arg)) return owner ? camel(owner) + capitalize(camel(arg.text)) : camel(arg.text) || undefined;
+    return owner;
+  }
+  if (ts.isCallExpression(e)) {
+    const callee = unwrap(e.expression);
+    if (ts.isIdentifier(callee)) {
+      if (PASS_THROUGH_CALLS.has(callee.text) && e.arguments[0]) return nameOf(e.arguments[0]);
+      return stripGet(callee.text);
+    }
+    if (ts.isPropertyAccessExpression(callee)) {
+      const method = callee.name.text;
+      if (PASS_THROUGH_METHODS.has(method)) {
+        const receiver = unwrap(callee.expression);
+        // JSON.stringify(x), util.inspect(x): the value is the argument.
+        if ((method === 'stringify' || method === 'inspect') && e.arguments[0]) return nameOf(e.arguments[0]);
+        return nameOf(receiver);
+      }
+      return stripGet(method.replace('#', ''));
+    }
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building the call
+
+export interface Field {
+  key: string;
+  /** The value's source text, as written. */
+  value: string;
+  /** A property kept as written (`err: e` from a fields object the code already had). */
+  raw?: string;
+}
+
+export interface Structured {
+  message: string;
+  fields: Field[];
+}
+
+const ERROR_NAME = /^(?:err|error)$|[a-z](?:Err|Error)$/;
+
+/**
+ * Whether an identifier holds a caught error: the variable of an enclosing `catch`, or the
+ * parameter of a callback given to `.catch(...)`; otherwise judged by its name (`err`, `dbError`).
+ */
+export function isCaughtError(id: ts.Identifier): boolean {
+  const name = id.text;
+  for (let n: ts.Node | undefined = id.parent; n; n = n.parent) {
+    if (ts.isCatchClause(n) && n.variableDeclaration && ts.isIdentifier(n.variableDeclaration.name) && n.variableDeclaration.name.text === name) {
+      return true;
+    }
+    if (ts.isFunctionLike(n)) {
+      const index = n.parameters.findIndex((p) => ts.isIdentifier(p.name) && p.name.text === name);
+      if (index < 0) continue;
+      const call = n.parent;
+      if (index === 0 && ts.isCallExpression(call) && ts.isPropertyAccessExpression(call.expression) && call.expression.name.text === 'catch') return true;
+      return ERROR_NAME.test(name);
+    }
+  }
+  return ERROR_NAME.test(name);
+}
+
+function isErrorValue(expr: ts.Expression, _facts: FileFacts): boolean {
+  const e = unwrap(expr);
+  if (ts.isIdentifier(e)) return isCaughtError(e);
+  if (ts.isNewExpression(e)) return ts.isIdentifier(e.expression) && /Error$/.test(e.expression.text);
+  return false;
+}
+
+function isIdentifierName(s: string): boolean {
+  return /^[A-Za-z_$][\w$]*$/.test(s);
+}
+
+const MARK = '\u0000';
+
+/** The constant text of the message, with what only made sense around a value (quotes, `=`, `:`) taken out. */
+function cleanMessage(parts: Part[], units: Map<number, string>, words: Map<number, string>): string {
+  let s = '';
+  let index = 0;
+  let sinceValue = '';
+  for (const p of parts) {
+    if ('text' in p) {
+      s += p.text;
+      sinceValue += p.text;
+    } else {
+      // The word just before a value names it when the value itself has no name (`cache ${hit ? 'hit' : 'miss'}`).
+      const word = /(?:^|\s)([A-Za-z][A-Za-z0-9]*)[\s:=#]*$/.exec(sinceValue);
+      if (word && !STOP_WORDS.has(word[1].toLowerCase())) words.set(index, camel(word[1]));
+      s += `${MARK}${index++}${MARK}`;
+      sinceValue = '';
+    }
+  }
+  // A unit glued to a value (`${ms}ms`) moves into the field's name.
+  s = s.replace(new RegExp(`${MARK}(\\d+)${MARK}(ms|s|secs?|seconds|bytes|kb|mb|gb)\\b`, 'gi'), (_m, i: string, unit: string) => {
+    units.set(Number(i), UNITS[unit.toLowerCase()]);
+    return `${MARK}${i}${MARK}`;
+  });
+  const value = `${MARK}\\d+${MARK}`;
+  s = s
+    .replace(new RegExp(`(['"\`])(${value})\\1`, 'g'), '$2')
+    .replace(new RegExp(`[([{<](${value})[)\\]}>]`, 'g'), '$1')
+    .replace(new RegExp(`\\s*[:=#]\\s*(${value})`, 'g'), ' $1')
+    // A preposition that only led to a value: `connected to ${host}` -> `connected`.
+    .replace(new RegExp(`\\s+(?:for|of|to|at|in|on|from|with|by|as|is|was|after|before|into|via|until|against|over|under|per|onto|within|using)\\s+(?=${value})`, 'gi'), ' ')
+    .replace(new RegExp(value, 'g'), ' ')
+    .replace(/\s+/g, ' ')
+    // `(after import ${x})` -> `(after import)`; `[${id}]` -> nothing.
+    .replace(/\s+([)\]}>])/g, '$1')
+    .replace(/([([{<])\s+/g, '$1')
+    .replace(/\(\)|\[\]|\{\}|<>|''|""/g, '')
+    .replace(/\s+/g, ' ')
+    .replace(/(?:\s+[:=,;|\-–>]+)+(?=\s|$)/g, '')
+    .replace(/^[\s:,;|\-–>]+|[\s:,;=|\-–>]+$/g, '');
+  return s;
+}
+
+/** Turns the parts of a message into a constant message and named fields. */
+export function structure(parts: Part[], kind: LoggerKind, facts: FileFacts, taken: ReadonlySet<string> = new Set()): Structured {
+  const sf = facts.sourceFile;
+  const units = new Map<number, string>();
+  const words = new Map<number, string>();
+  const message = cleanMessage(parts, units, words);
+  const values = parts.filter((p): p is { expr: ts.Expression } => 'expr' in p).map((p) => p.expr);
+  const used = new Set(taken);
+  const fields: Field[] = [];
+  const seen = new Map<string, string>();
+  let errorPlaced = false;
+  let numbered = 0;
+  const reserved = RESERVED[kind];
+  values.forEach((expr, i) => {
+    const text = expr.getText(sf);
+    const simple = /^[\w$.]+$/.test(text);
+    if (simple && seen.has(text)) return;
+    let key: string | undefined;
+    if (!errorPlaced && isErrorValue(expr, facts) && !used.has(ERROR_FIELD[kind])) {
+      key = ERROR_FIELD[kind];
+      errorPlaced = true;
+    } else {
+      key = nameOf(expr);
+      if (key !== undefined && !isIdentifierName(key)) key = undefined;
+      const unit = units.get(i);
+      if (key === undefined && !unit) key = words.get(i);
+      if (key === undefined) {
+        key = unit === 'Ms' || unit === 'S' ? 'duration' : unit ? unit.toLowerCase() : `value${++numbered}`;
+        if (unit === 'Ms' || unit === 'S') key += unit;
+      } else if (unit && !key.toLowerCase().endsWith(unit.toLowerCase())) {
+        key += unit;
+      }
+      if (reserved.has(key)) key += 'Value';
+    }
+    let unique = key;
+    for (let n = 2; used.has(unique); n++) unique = `${key}${n}`;
+    used.add(unique);
+    seen.set(text, unique);
+    let value = text;
+    // `(Date.now() - start)` needs no parentheses as a property value; a comma expression does.
+    if (ts.isParenthesizedExpression(expr)) {
+      const inner = expr.expression;
+      if (!(ts.isBinaryExpression(inner) && inner.operatorToken.kind === ts.SyntaxKind.CommaToken)) value = inner.getText(sf);
+    } else if (ts.isBinaryExpression(expr) && expr.operatorToken.kind === ts.SyntaxKind.CommaToken) {
+      value = `(${text})`;
+    }
+    fields.push({ key: unique, value });
+  });
+  return { message, fields };
+}
+
+export function renderField(f: Field): string {
+  if (f.raw !== undefined) return f.raw;
+  return f.key === f.value ? f.key : `${f.key}: ${f.value}`;
+}
+
+export function renderFields(fields: Field[]): string {
+  return `{ ${fields.map(renderField).join(', ')} }`;
+}
+
+export function quote(text: string, q: string): string {
+  let out = '';
+  for (const ch of text) {
+    if (ch === q || ch === '\\') out += `\\${ch}`;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (ch.charCodeAt(0) < 0x20) out += `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    else out += ch;
+  }
+  return q + out + q;
+}
+
+/** The arguments of a structured call, in the order the logger takes them. */
+export function renderArguments(s: Structured, kind: LoggerKind, q: string): string {
+  const hasFields = s.fields.length > 0;
+  if (kind === 'winston') {
+    const message = s.message || (hasFields ? s.fields.map((f) => f.key).join(' ') : '');
+    return hasFields ? `${quote(message, q)}, ${renderFields(s.fields)}` : quote(message, q);
+  }
+  if (!hasFields) return quote(s.message, q);
+  return s.message ? `${renderFields(s.fields)}, ${quote(s.message, q)}` : renderFields(s.fields);
+}
+
+/** True when a comment sits anywhere in or between these nodes (a rewrite would drop it). */
+export function hasComment(text: string, nodes: readonly ts.Node[]): boolean {
+  // Comments on the same line count as "trailing" for TypeScript: ask for both, at both ends.
+  const commentAt = (pos: number) =>
+    (ts.getLeadingCommentRanges(text, pos)?.length ?? 0) > 0 || (ts.getTrailingCommentRanges(text, pos)?.length ?? 0) > 0;
+  const check = (node: ts.Node): boolean =>
+    commentAt(node.pos) ||
+    commentAt(node.end) ||
+    (ts.forEachChild(node, (child) => (check(child) ? true : undefined)) ?? false);
+  return nodes.some(check);
+}
