@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SNIPPET_CASES, type SnippetCase } from './cases';
-import { waitForText } from './helpers';
+import { revertAndClose, waitForText, workspaceRoot } from './helpers';
 
 const CURSOR = '<<cursor>>';
 
@@ -17,13 +17,23 @@ function expectedInsertion(): ExpectedInsertion {
   return (require('../../support/snippets') as { expectedInsertion: ExpectedInsertion }).expectedInsertion;
 }
 
-/** Opens the host text as an untitled document with the cursor where `<<cursor>>` was. */
+let hosts = 0;
+const EXTENSION: Record<string, string> = { typescript: 'ts', yaml: 'yaml' };
+
+/**
+ * Writes the host text to a new file of the workspace (a fresh name per test, so no editor state is
+ * shared between tests) and opens it with the cursor where `<<cursor>>` was.
+ */
 async function hostEditor(c: SnippetCase): Promise<{ editor: vscode.TextEditor; indentation: string; expected: (inserted: string) => string }> {
   const at = c.host.indexOf(CURSOR);
   const lineStart = c.host.lastIndexOf('\n', at) + 1;
   const indentation = c.host.slice(lineStart, at);
   const content = c.host.replace(CURSOR, '');
-  const doc = await vscode.workspace.openTextDocument({ language: c.languageId, content });
+  const file = path.join(workspaceRoot(), 'snippet-hosts', `host-${++hosts}.${EXTENSION[c.languageId] ?? 'txt'}`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, content);
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  assert.equal(doc.languageId, c.languageId);
   const editor = await vscode.window.showTextDocument(doc, { preview: false });
   const position = doc.positionAt(at);
   editor.selection = new vscode.Selection(position, position);
@@ -41,8 +51,10 @@ function snippetBody(c: SnippetCase): string {
 
 describe('snippets', () => {
   afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    for (const doc of vscode.workspace.textDocuments) if (doc.isDirty) await revertAndClose(doc);
   });
+
+  after(() => fs.rmSync(path.join(workspaceRoot(), 'snippet-hosts'), { recursive: true, force: true }));
 
   for (const c of SNIPPET_CASES) {
     it(`${c.languageId}: "${c.name}" (${c.prefix}) inserts by name`, async () => {
