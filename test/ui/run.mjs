@@ -153,6 +153,9 @@ test('the packaged extension in code-server: Problems panel and quick-fix menu',
     await page.keyboard.press('Control+Shift+M');
     const panel = page.locator('.markers-panel');
     await panel.waitFor();
+    // Maximized, the panel has room for every row (its list only renders the rows in view).
+    const panelPart = page.locator('.part.panel');
+    await panelPart.locator('[aria-label^="Maximize Panel"]').click();
     const allRows = panel.locator('.monaco-list-row');
     const rows = panel.locator('.monaco-list-row[aria-level="2"]');
     // Level-1 rows are files ("N problems in file F of folder D"), level-2 rows their markers, whose
@@ -209,6 +212,10 @@ test('the packaged extension in code-server: Problems panel and quick-fix menu',
     const ours = markers.filter((m) => expected.some((f) => m.text.includes(`prodready${f.ruleId}`)) || /prodready[a-z]+-[a-z-]+\[Ln/.test(m.text));
     assert.equal(ours.length, expected.length, `as many prodready rows as CLI findings; rows:\n${describe}`);
 
+    await panelPart.locator('[aria-label^="Restore Panel"]').click();
+    // Narrow the panel to the one finding with its filter box, as a user looking for it would.
+    await panelPart.getByPlaceholder(/^Filter/).fill(QUICK_FIX.rule);
+
     // 5. The quick-fix menu on one finding: select its row (the editor jumps there), then Ctrl+.
     const target = expected.find((f) => f.ruleId === QUICK_FIX.rule && f.file.endsWith(path.basename(QUICK_FIX.file)));
     const row = rows.filter({ hasText: QUICK_FIX.rule }).first();
@@ -225,6 +232,7 @@ test('the packaged extension in code-server: Problems panel and quick-fix menu',
     await shot('quick-fix-menu');
     const items = await menu.locator('.action-list-item, .monaco-list-row').allTextContents();
     assert.ok(items.some((s) => QUICK_FIX.title.test(s)), `quick-fix menu offers ${QUICK_FIX.title}: ${items.join(' | ')}`);
+    assert.ok(items.some((s) => s.includes(`Ignore ${QUICK_FIX.rule} for this line`)), `quick-fix menu offers to ignore the line: ${items.join(' | ')}`);
   } catch (err) {
     await shot('failure').catch(() => {});
     throw err;
