@@ -34,7 +34,11 @@ export async function runElectron({ workspace, vscodeExecutablePath }) {
     });
     return 0;
   } catch (err) {
-    if (err instanceof TestRunFailedError || typeof err?.code === 'number') return typeof err.code === 'number' && err.code !== 0 ? err.code : 1;
+    // A failed suite (TestRunFailedError) or VS Code that could not start: never report success, and
+    // keep the status a valid exit code.
+    if (err instanceof TestRunFailedError || typeof err?.code === 'number') {
+      return Number.isInteger(err.code) && err.code > 0 && err.code < 256 ? err.code : 1;
+    }
     process.stdout.write(`VS Code could not run the suite: ${err?.stack || err}\n`);
     return 1;
   } finally {
