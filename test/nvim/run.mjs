@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import test from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { ensureEditorTools } from '../../scripts/setup-editor-tools.mjs';
@@ -72,43 +72,62 @@ try {
   process.exit(1);
 }
 
-test(`Neovim ${tools.nvim.version} sees prodready's diagnostics over stdio`, async (t) => {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-nvim-'));
-  t.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
-  const workspace = path.join(tmp, 'workspace');
-  fs.cpSync(path.join(repoRoot, 'test', 'workspaces', 'e2e'), workspace, { recursive: true });
-  const out = path.join(tmp, 'result.json');
-  const files = NVIM_CASES.map((c) => path.join(workspace, c.file));
-  const { code, output } = await runNvim({ nvim: tools.nvim.bin, workspace, files, edit: path.join(workspace, NVIM_EDIT.file), out });
-  assert.ok(fs.existsSync(out), `nvim wrote no result (exit ${code}). Output:\n${output}`);
-  const result = JSON.parse(fs.readFileSync(out, 'utf8'));
-  // Kept for a look after the run: what Neovim received and showed.
-  fs.mkdirSync(path.join(repoRoot, 'test-artifacts', 'nvim'), { recursive: true });
-  fs.writeFileSync(path.join(repoRoot, 'test-artifacts', 'nvim', 'result.json'), JSON.stringify(result, null, 2));
-  assert.deepEqual(result.errors, [], `errors inside nvim:\n${output}`);
-  assert.equal(code, 0, `nvim exit status. Output:\n${output}`);
+describe(`Neovim ${tools.nvim.version} as an LSP client of dist/server.js --stdio`, () => {
+  let tmp;
+  let workspace;
+  let result;
+
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-nvim-'));
+    workspace = path.join(tmp, 'workspace');
+    fs.cpSync(path.join(repoRoot, 'test', 'workspaces', 'e2e'), workspace, { recursive: true });
+    const out = path.join(tmp, 'result.json');
+    const files = NVIM_CASES.map((c) => path.join(workspace, c.file));
+    const { code, output } = await runNvim({ nvim: tools.nvim.bin, workspace, files, edit: path.join(workspace, NVIM_EDIT.file), out });
+    assert.ok(fs.existsSync(out), `nvim wrote no result (exit ${code}). Output:\n${output}`);
+    result = JSON.parse(fs.readFileSync(out, 'utf8'));
+    // Kept for a look after the run: what Neovim received and showed.
+    fs.mkdirSync(path.join(repoRoot, 'test-artifacts', 'nvim'), { recursive: true });
+    fs.writeFileSync(path.join(repoRoot, 'test-artifacts', 'nvim', 'result.json'), JSON.stringify(result, null, 2));
+    result.exitCode = code;
+    result.output = output;
+  });
+
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('starts the server, opens every file and gets diagnostics published for each', () => {
+    assert.deepEqual(result.errors, [], `errors inside nvim:\n${result.output}`);
+    assert.equal(result.exitCode, 0, `nvim exit status. Output:\n${result.output}`);
+    assert.deepEqual(result.files.map((f) => path.relative(workspace, f.path)), NVIM_CASES.map((c) => c.file));
+    for (const f of result.files) assert.ok(Array.isArray(f.lsp), `publishDiagnostics arrived for ${f.path}`);
+  });
 
   for (const c of NVIM_CASES) {
-    const file = result.files.find((f) => f.path === path.join(workspace, c.file));
-    assert.ok(file, `${c.file} was opened`);
-    // What the server published, as {rule, line (1-based), severity}.
-    const got = file.lsp
-      .filter((d) => d.source === 'prodready' && c.rules.includes(d.code))
-      .map((d) => ({ rule: d.code, line: d.range.start.line + 1, severity: d.severity }))
-      .sort((a, b) => a.line - b.line || a.rule.localeCompare(b.rule));
-    const want = c.expect
-      .map((e) => ({ rule: e.rule, line: e.line, severity: LSP_SEVERITY[e.severity] }))
-      .sort((a, b) => a.line - b.line || a.rule.localeCompare(b.rule));
-    assert.deepEqual(got, want, `diagnostics published for ${c.file}`);
-    // And what Neovim shows in the buffer: the same rules on the same (0-based) lines.
-    const shown = file.shown
-      .filter((d) => d.source === 'prodready' && c.rules.includes(d.code))
-      .map((d) => ({ rule: d.code, line: d.lnum + 1, severity: d.severity }))
-      .sort((a, b) => a.line - b.line || a.rule.localeCompare(b.rule));
-    assert.deepEqual(shown, want, `diagnostics shown by vim.diagnostic for ${c.file}`);
+    it(`${c.file}: ${c.expect.map((e) => `${e.rule}@${e.line}`).join(', ')}`, () => {
+      const file = result.files.find((f) => f.path === path.join(workspace, c.file));
+      assert.ok(file && Array.isArray(file.lsp), `${c.file} was opened and analysed`);
+      // What the server published, as {rule, line (1-based), severity}.
+      const got = file.lsp
+        .filter((d) => d.source === 'prodready' && c.rules.includes(d.code))
+        .map((d) => ({ rule: d.code, line: d.range.start.line + 1, severity: d.severity }))
+        .sort((a, b) => a.line - b.line || a.rule.localeCompare(b.rule));
+      const want = c.expect
+        .map((e) => ({ rule: e.rule, line: e.line, severity: LSP_SEVERITY[e.severity] }))
+        .sort((a, b) => a.line - b.line || a.rule.localeCompare(b.rule));
+      assert.deepEqual(got, want, `diagnostics published for ${c.file}`);
+      // And what Neovim shows in the buffer: the same rules on the same (0-based) lines.
+      const shown = file.shown
+        .filter((d) => d.source === 'prodready' && c.rules.includes(d.code))
+        .map((d) => ({ rule: d.code, line: d.lnum + 1, severity: d.severity }))
+        .sort((a, b) => a.line - b.line || a.rule.localeCompare(b.rule));
+      assert.deepEqual(shown, want, `diagnostics shown by vim.diagnostic for ${c.file}`);
+    });
   }
 
-  assert.ok(result.edit && result.edit.updated, 'diagnostics were republished after the buffer edit');
-  const after = result.edit.lsp.filter((d) => d.code === NVIM_EDIT.rule);
-  assert.deepEqual(after, [], `${NVIM_EDIT.rule} is gone after adding a HEALTHCHECK in the buffer`);
+  it(`an edit in the buffer (didChange) that adds a HEALTHCHECK clears ${NVIM_EDIT.rule}`, () => {
+    assert.ok(result.edit && result.edit.updated, 'diagnostics were republished after the buffer edit');
+    const before = result.files.find((f) => f.path === path.join(workspace, NVIM_EDIT.file));
+    assert.ok(before.lsp.some((d) => d.code === NVIM_EDIT.rule), `${NVIM_EDIT.rule} was there before the edit`);
+    assert.deepEqual(result.edit.lsp.filter((d) => d.code === NVIM_EDIT.rule), [], `${NVIM_EDIT.rule} is gone after the edit`);
+  });
 });

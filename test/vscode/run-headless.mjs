@@ -134,6 +134,9 @@ export async function runHeadless({ workspace, tools, artifactsDir }) {
     clearTimeout(timer);
     server.child.off('exit', onServerExit);
     await page.screenshot({ path: path.join(artifactsDir, 'extension-host-suite.png') }).catch(() => {});
+    if (status !== 0) {
+      process.stdout.write(`Server log, browser console and a screenshot: ${path.relative(repoRoot, artifactsDir)}/\n`);
+    }
     return status;
   } finally {
     await browser?.close().catch(() => {});
