@@ -28,7 +28,12 @@ interface SarifLog {
   version: string;
   runs: Array<{
     tool: { driver: { rules: Array<{ id: string }> } };
-    results: Array<{ level: string; locations: Array<{ physicalLocation: { region: unknown; artifactLocation: { uri: string } } }> }>;
+    results: Array<{
+      ruleId: string;
+      level: string;
+      suppressions?: unknown;
+      locations: Array<{ physicalLocation: { region: unknown; artifactLocation: { uri: string } } }>;
+    }>;
   }>;
 }
 
@@ -80,7 +85,7 @@ describe('prodready check', () => {
         endColumn: 18,
         message:
           'The final stage has no HEALTHCHECK: Docker and Compose cannot tell a hung container from a healthy one. Add one, or `HEALTHCHECK NONE` to make the choice explicit.',
-        fixes: [{ title: 'Add a HEALTHCHECK (curl http://localhost:8080/health)', safe: false }],
+        fixes: [{ title: 'Add a HEALTHCHECK (node GET http://localhost:8080/health)', safe: false }],
       },
     ]);
     assert.deepEqual(Object.keys(report.summary), ['files', 'findings', 'durationMs']);
@@ -112,6 +117,23 @@ describe('prodready check', () => {
         assert.equal(results[0].locations[0].physicalLocation.artifactLocation.uri, 'api/Dockerfile');
       }
     }
+  });
+
+  test('sarif records suppressed findings as suppressions; --ignore-suppressions reports them', () => {
+    const parity = path.resolve(__dirname, 'workspaces', 'parity');
+    const log = JSON.parse(run(['check', 'deploy', '--format', 'sarif'], parity).stdout) as SarifLog;
+    const suppressed = log.runs[0].results.filter((r) => r.suppressions).map((r) => [r.ruleId, r.suppressions]);
+    assert.deepEqual(suppressed, [
+      ['missing-readiness-probe', [{ kind: 'inSource', justification: 'consumes a queue; nothing routes to it' }]],
+      ['missing-resource-limits', [{ kind: 'external', justification: '.prodready.yaml ignore: Deployment/third-party/vendor-chart' }]],
+    ]);
+    const json = JSON.parse(run(['check', 'deploy', '--format', 'json'], parity).stdout);
+    assert.ok(!json.findings.some((f: { ruleId: string }) => f.ruleId === 'missing-readiness-probe'), 'json holds only active findings');
+    const all = JSON.parse(run(['check', 'deploy', '--format', 'json', '--ignore-suppressions'], parity).stdout);
+    assert.deepEqual(
+      all.findings.map((f: { ruleId: string; line: number }) => `${f.line} ${f.ruleId}`),
+      ['17 missing-liveness-probe', '17 missing-readiness-probe', '17 missing-resource-limits', '35 missing-resource-limits'],
+    );
   });
 
   test('exit codes: 1 at or above --fail-on, 0 below it, 0 when clean', () => {
@@ -160,6 +182,43 @@ describe('prodready check', () => {
     const findings = JSON.parse(stdout).findings;
     assert.deepEqual(findings.map((f: { file: string; severity: string }) => [f.file, f.severity]), [['a/Dockerfile', 'error']]);
     fs.rmSync(configDir, { recursive: true, force: true });
+  });
+});
+
+describe('prodready check --fix', () => {
+  const WORKSPACE = path.resolve(__dirname, 'workspaces', 'fix');
+
+  function tree(root: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const abs = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(abs);
+        else out[path.relative(root, abs)] = fs.readFileSync(abs, 'utf8');
+      }
+    };
+    walk(root);
+    return out;
+  }
+
+  test('applies safe fixes only, equals the golden tree, and a second run changes nothing', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-fix-'));
+    fs.cpSync(path.join(WORKSPACE, 'input'), dir, { recursive: true });
+    const first = run(['check', '.', '--fix'], dir);
+    assert.equal(first.stderr, '');
+    assert.match(first.stdout, /^fixed 2 problems in src\/client\.ts$/m);
+    assert.equal(first.code, 1, 'what --fix may not fix (unsafe fixes) still fails the run');
+    assert.deepEqual(tree(dir), tree(path.join(WORKSPACE, 'expected')));
+
+    const second = run(['check', '.', '--fix'], dir);
+    assert.doesNotMatch(second.stdout, /^fixed /m);
+    assert.deepEqual(tree(dir), tree(path.join(WORKSPACE, 'expected')));
+    assert.deepEqual(
+      fs.readdirSync(path.join(dir, 'src')).filter((f) => f.includes('.tmp')),
+      [],
+      'no temporary files left behind',
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
 

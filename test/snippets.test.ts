@@ -299,7 +299,7 @@ const CASES: SnippetCase[] = [
     indent: '  ',
     guards: K8S_RULES,
     control: {
-      text: `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  selector:\n    matchLabels:\n      app: api\n  template:\n    metadata:\n      labels:\n        app: api\n    spec:\n      containers:\n        - name: api\n          image: registry.example.com/api:1.0.0\n`,
+      text: `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  selector:\n    matchLabels:\n      app: api\n  template:\n    metadata:\n      labels:\n        app: api\n    spec:\n      containers:\n        - name: api\n          image: registry.example.com/api:1.0.0\n          ports:\n            - name: http\n              containerPort: 8080\n`,
       fires: K8S_RULES,
     },
     lands: [

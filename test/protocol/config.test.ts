@@ -159,6 +159,30 @@ describe('.prodready.yaml', () => {
     assert.deepEqual(await client.waitFor(api, () => true, { after: seen }), []);
   });
 
+  test('commands: the effective configuration of a file, and a one-off workspace scan', async () => {
+    const legacyFile = path.join(dir, 'legacy', 'Dockerfile');
+    const effective = (await client.connection.sendRequest('workspace/executeCommand', {
+      command: 'prodready.effectiveConfiguration',
+      arguments: [fileUri(legacyFile)],
+    })) as { configFiles: Array<{ path: string }>; rules: Record<string, { severity: string }>; exclude: string[] };
+    assert.deepEqual(
+      effective.configFiles.map((f) => path.relative(dir, f.path)),
+      ['.prodready.yaml', path.join('legacy', '.prodready.yaml')],
+    );
+    assert.equal(effective.rules[RULE].severity, 'hint');
+    assert.equal(effective.rules['http-call-without-timeout'].severity, 'warning');
+    assert.deepEqual((effective.rules['http-call-without-timeout'] as { options?: unknown }).options, { defaultMs: 10000, maxMs: 30000, includeTests: false });
+
+    write(other, { 'worker/Dockerfile': DOCKERFILE });
+    const scanned = (await client.connection.sendRequest('workspace/executeCommand', { command: 'prodready.scanWorkspace' })) as {
+      files: number;
+      withFindings: number;
+    };
+    assert.ok(scanned.files >= 1 && scanned.withFindings >= 1, JSON.stringify(scanned));
+    const unopened = await client.waitFor(fileUri(path.join(other, 'worker', 'Dockerfile')), (d) => d.length === 1);
+    assert.equal(unopened[0].severity, 2, "the other folder's config applies to its files");
+  });
+
   test('a malformed file gets diagnostics on itself, and the last good configuration stays in effect', async () => {
     const configPath = path.join(dir, '.prodready.yaml');
     const configUri = fileUri(configPath);
@@ -224,7 +248,7 @@ describe('inline suppressions and their code actions', () => {
     assert.deepEqual(
       actions.map((a) => a.title),
       [
-        'Add a HEALTHCHECK (curl http://localhost:8080/health) (unsafe)',
+        'Add a HEALTHCHECK (node GET http://localhost:8080/health) (unsafe)',
         `Ignore ${RULE} for this line`,
         `Ignore ${RULE} for this file`,
       ],
@@ -247,6 +271,30 @@ describe('inline suppressions and their code actions', () => {
     const again = published[1];
     const ignore = (await client.codeActions(uri, [again])).find((a) => a.title === `Ignore ${RULE} for this line`)!;
     assert.equal(applyWorkspaceEdit(merged, uri, ignore.edit!), `# prodready-ignore-next-line some-other-rule, ${RULE} -- kept\nFROM node:20-slim\n`);
+  });
+
+  test('source.fixAll.prodready applies the safe fixes only', async () => {
+    const uri = fileUri(path.join(dir, 'src', 'calls.ts'));
+    const text = [
+      "import axios from 'axios';",
+      '',
+      'export async function load(id: string) {',
+      '  const res = await fetch(`/items/${id}`);',
+      '  await axios.get(`/audit/${id}`, { timeout: 90_000 });',
+      '  return res.json();',
+      '}',
+      '',
+    ].join('\n');
+    await client.open(uri, 'typescript', text);
+    const d = await client.waitFor(uri, (x) => x.length === 2);
+    const actions = await client.codeActions(uri, [], ['source.fixAll.prodready']);
+    assert.deepEqual(actions.map((a) => [a.title, a.kind]), [['Fix all safe prodready problems (1)', 'source.fixAll.prodready']]);
+    const fixed = applyWorkspaceEdit(text, uri, actions[0].edit!);
+    assert.equal(fixed.split('\n')[3], '  const res = await fetch(`/items/${id}`, { signal: AbortSignal.timeout(10_000) });');
+    assert.equal(fixed.split('\n')[4], '  await axios.get(`/audit/${id}`, { timeout: 90_000 });', 'the unsafe fix (a value someone chose) is left alone');
+    // The unsafe fix is still offered one at a time, never preferred.
+    const one = await client.codeActions(uri, [d.find((x) => x.range.start.line === 4)!]);
+    assert.ok(one.some((a) => a.title.endsWith('(unsafe)') && a.isPreferred !== true));
   });
 
   test('requireReason: an ignore without a reason suppresses nothing and says why; the action adds a reason', async () => {

@@ -1,8 +1,16 @@
-import type { Instruction } from 'dockerfile-ast';
+import type { From, Instruction } from 'dockerfile-ast';
 import type { Fix, Rule, RuleContext, RuleFinding } from '../../engine/types';
 
 /** The instructions of the final stage, and of the earlier stages it is built `FROM` (a health check is inherited). */
-function finalStage(ctx: RuleContext): { from: Instruction; instructions: Instruction[]; inherited: Instruction[] } | undefined {
+interface FinalStage {
+  from: Instruction;
+  instructions: Instruction[];
+  inherited: Instruction[];
+  /** The external image the final stage starts from (through `FROM <earlier stage>`), lower case. */
+  baseImage: string | undefined;
+}
+
+function finalStage(ctx: RuleContext): FinalStage | undefined {
   const dockerfile = ctx.doc.dockerfile;
   const all = dockerfile.getInstructions();
   const froms = dockerfile.getFROMs();
@@ -20,6 +28,7 @@ function finalStage(ctx: RuleContext): { from: Instruction; instructions: Instru
   const inherited: Instruction[] = [];
   // Follow `FROM <earlier stage>` back through the file; each parent stage's HEALTHCHECK carries over.
   let parentName = last.from.getImageName()?.toLowerCase();
+  let external = last.from as From;
   const seen = new Set<string>();
   while (parentName && !seen.has(parentName)) {
     seen.add(parentName);
@@ -27,8 +36,39 @@ function finalStage(ctx: RuleContext): { from: Instruction; instructions: Instru
     if (!parent) break;
     inherited.unshift(...parent.instructions);
     parentName = parent.from.getImageName()?.toLowerCase();
+    external = parent.from as From;
   }
-  return { from: last.from, instructions: last.instructions, inherited };
+  const image = external.getImageName()?.toLowerCase();
+  const tag = external.getImageTag()?.toLowerCase();
+  return { from: last.from, instructions: last.instructions, inherited, baseImage: image && tag ? `${image}:${tag}` : image };
+}
+
+/**
+ * The check command for the final image. curl is not in every image: slim and Alpine variants of
+ * node and python lack it, distroless and scratch images have no shell at all. The runtime the
+ * image is built for can make the request itself; where nothing can, no fix is offered.
+ */
+export function healthCommand(image: string | undefined, port: string, instructions: Instruction[]): { command: string; what: string } | undefined {
+  const url = `http://localhost:${port}/health`;
+  const curl = { command: `CMD curl -f ${url} || exit 1`, what: `curl ${url}` };
+  const installsCurl = instructions.some((ins) => ins.getKeyword() === 'RUN' && /\b(?:apt-get|apt|apk|yum|dnf|microdnf|zypper)\b[^\n]*\bcurl\b/.test(ins.getTextContent()));
+  if (!image || installsCurl) return curl;
+  const nodeCheck = `require('http').get('${url}', (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on('error', () => process.exit(1))`;
+  if (/(^|\/)distroless\/nodejs/.test(image)) {
+    return { command: `CMD ["/nodejs/bin/node", "-e", "${nodeCheck}"]`, what: `node GET ${url}` };
+  }
+  if (image === 'scratch' || image.includes('distroless') || image.startsWith('cgr.dev/chainguard/static')) return undefined;
+  const [name, tag = ''] = image.split(':');
+  const slim = /slim|alpine/.test(tag);
+  if (/(^|\/)node$/.test(name) && slim) return { command: `CMD node -e "${nodeCheck}"`, what: `node GET ${url}` };
+  if (/(^|\/)python$/.test(name) && slim) {
+    return {
+      command: `CMD python -c "import urllib.request; urllib.request.urlopen('${url}', timeout=4)"`,
+      what: `python GET ${url}`,
+    };
+  }
+  if (/alpine|busybox/.test(image)) return { command: `CMD wget -qO- ${url} > /dev/null || exit 1`, what: `wget ${url}` };
+  return curl;
 }
 
 function exposedPort(instructions: Instruction[]): string {
@@ -63,7 +103,7 @@ export const dockerfileMissingHealthcheck: Rule = {
         'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nEXPOSE 3000\nHEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \\\n  CMD curl -f http://localhost:3000/health || exit 1\nCMD ["node", "server.js"]\n',
     },
     fixSafety:
-      'Unsafe: the inserted check calls `curl` against `/health` on the first `EXPOSE`d port (8080 when none), as the checklist\'s pattern does. If the image has no `curl`, or the service has no `/health` route, the container is marked unhealthy, and Compose or Swarm act on that. The fix is inserted before the final stage\'s `CMD`/`ENTRYPOINT` (or at its end) and is never applied by fix-all.',
+      'Unsafe: the inserted check requests `/health` on the first `EXPOSE`d port (8080 when none), with the checklist\'s timings (interval 30s, timeout 5s, start period 60s, 3 retries). It uses what the final image has: `curl` by default, `node -e` for slim and Alpine node images and `/nodejs/bin/node` for distroless node images (no curl there), `python -c` for slim and Alpine python images, BusyBox `wget` for other Alpine images; for `scratch` and other distroless images nothing can make the request and no fix is offered. If the service has no `/health` route, the container is marked unhealthy, and Compose or Swarm act on that. The fix is inserted before the final stage\'s `CMD`/`ENTRYPOINT` (or at its end) and is never applied by fix-all.',
     references: [
       'https://docs.docker.com/reference/dockerfile/#healthcheck',
       'https://docs.docker.com/compose/how-tos/startup-order/',
@@ -91,9 +131,11 @@ export const dockerfileMissingHealthcheck: Rule = {
     if (!stage) return [];
     const { lines } = ctx.doc;
     const port = exposedPort([...stage.inherited, ...stage.instructions]);
+    const check = healthCommand(stage.baseImage, port, [...stage.inherited, ...stage.instructions]);
+    if (!check) return [];
     const run = stage.instructions.find((ins) => ins.getKeyword() === 'CMD' || ins.getKeyword() === 'ENTRYPOINT');
     const eol = lines.eol;
-    const block = `HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \\${eol}  CMD curl -f http://localhost:${port}/health || exit 1`;
+    const block = `HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \\${eol}  ${check.command}`;
     let at: number;
     let newText: string;
     if (run) {
@@ -104,6 +146,6 @@ export const dockerfileMissingHealthcheck: Rule = {
       at = lines.lineEnd(lastLine);
       newText = eol + block;
     }
-    return [{ title: `Add a HEALTHCHECK (curl http://localhost:${port}/health)`, safe: false, edits: [{ start: at, end: at, newText }] }];
+    return [{ title: `Add a HEALTHCHECK (${check.what})`, safe: false, edits: [{ start: at, end: at, newText }] }];
   },
 };

@@ -1,0 +1,136 @@
+import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+import type { Fix, Rule, RuleContext, RuleFinding } from '../../engine/types';
+import { addToMap, asMap, getMap, getPair, getString, getValue, indentStep, keyText, resolve, templated, type YamlEntries, type YamlScope } from './yaml-tools';
+
+interface Service {
+  scope: YamlScope;
+  name: string;
+  map: YAMLMap;
+  key: [number, number];
+}
+
+function services(ctx: RuleContext): Service[] {
+  const out: Service[] = [];
+  for (const document of ctx.doc.yaml.documents) {
+    if (document.errors.length > 0) continue;
+    const scope: YamlScope = { doc: ctx.doc, document };
+    const root = asMap(document.contents, scope);
+    const servicesMap = root && getMap(root, 'services', scope);
+    if (!servicesMap) continue;
+    for (const pair of servicesMap.items) {
+      const name = keyText(pair);
+      const map = asMap(pair.value, scope);
+      const key = pair.key as Node | null;
+      if (!name || !map || !key?.range || templated(scope, key.range[0], key.range[1])) continue;
+      // Neither image nor build: an override fragment (docker-compose.override.yml) or not a service at all.
+      if (!getPair(map, 'image', scope) && !getPair(map, 'build', scope) && !getPair(map, 'extends', scope)) continue;
+      out.push({ scope, name, map, key: [key.range[0], key.range[1]] });
+    }
+  }
+  return out;
+}
+
+/** No healthcheck and no way one comes from elsewhere (`extends` pulls in another definition). */
+function lacksHealthcheck(service: Service): boolean {
+  const { map, scope } = service;
+  if (getPair(map, 'extends', scope)) return false;
+  return getPair(map, 'healthcheck', scope) === undefined;
+}
+
+/** The container port a check should call: from `ports` (short or long syntax) or `expose`; 8080 when none. */
+function servicePort(service: Service): string {
+  const { map, scope } = service;
+  for (const key of ['ports', 'expose']) {
+    const seq = resolve(getValue(map, key, scope), scope);
+    if (!isSeq(seq)) continue;
+    for (const item of seq.items) {
+      const node = resolve(item, scope);
+      if (isScalar(node)) {
+        // "8080:80", "127.0.0.1:8080:80/tcp", "3000", 3000: the container port is the last part.
+        const text = String(node.value ?? '');
+        const match = /(?:^|:)(\d+)(?:\/tcp)?$/.exec(text);
+        if (match && !text.endsWith('/udp')) return match[1];
+      } else if (isMap(node)) {
+        const target = getString(node, 'target', scope);
+        if (target && /^\d+$/.test(target) && getString(node, 'protocol', scope) !== 'udp') return target;
+      }
+    }
+  }
+  return '8080';
+}
+
+/** A check that fits the image: the well-known databases have their own clients; anything else gets curl. */
+function healthTest(service: Service): { test: string; what: string } {
+  const image = (getString(service.map, 'image', service.scope) ?? '').toLowerCase();
+  const repo = image.replace(/^(?:docker\.io\/)?(?:library\/)?/, '').split(/[:@]/)[0];
+  if (repo === 'postgres' || repo.endsWith('/postgres') || repo === 'postgis/postgis') {
+    return { test: '["CMD-SHELL", "pg_isready -U $${POSTGRES_USER:-postgres}"]', what: 'pg_isready' };
+  }
+  if (repo === 'redis' || repo === 'valkey/valkey') return { test: '["CMD", "redis-cli", "ping"]', what: 'redis-cli ping' };
+  if (repo === 'mysql') return { test: '["CMD-SHELL", "mysqladmin ping -h 127.0.0.1 --silent"]', what: 'mysqladmin ping' };
+  // MariaDB 11 images no longer ship mysqladmin; they ship this script for exactly this purpose.
+  if (repo === 'mariadb') return { test: '["CMD", "healthcheck.sh", "--connect", "--innodb_initialized"]', what: 'healthcheck.sh' };
+  const port = servicePort(service);
+  return { test: `["CMD-SHELL", "curl -f http://localhost:${port}/health || exit 1"]`, what: `curl http://localhost:${port}/health` };
+}
+
+export const composeMissingHealthcheck: Rule = {
+  id: 'compose-missing-healthcheck',
+  family: 'manifests',
+  kinds: ['compose'],
+  defaultSeverity: 'warning',
+  fix: 'unsafe',
+  summary: 'A docker-compose service has no healthcheck.',
+  docs: {
+    whatItDoes:
+      'Flags each service of a Compose file (`compose.yaml`, `docker-compose*.yml`, or YAML with a top-level `services` map of image/build entries) that has no `healthcheck`. `healthcheck: { disable: true }` (or `test: ["NONE"]`) is an explicit choice and is not flagged, nor is a service that `extends` another definition (its healthcheck may come from there), nor an entry with neither `image` nor `build` (a fragment of an override file such as `docker-compose.override.yml`). `<<` merge keys are followed. The finding sits on the service\'s key. A HEALTHCHECK built into the image is invisible here: if the image has one, say so with a `healthcheck` that sets the intervals you want, or ignore the finding for that service.',
+    whyItMatters:
+      'Checklist: "Health checks configured in orchestrator". Compose starts dependants as soon as a service\'s container starts, unless `depends_on` uses `condition: service_healthy`, which needs a healthcheck; Swarm routes to and replaces tasks by health. Without one, a service that is up but not serving (still migrating, lost its database) looks just as healthy as one that works.',
+    example: {
+      path: 'compose.yaml',
+      code: 'services:\n  api:\n    build: .\n    ports:\n      - "8080:3000"\n    depends_on:\n      - db\n  db:\n    image: postgres:16\n    healthcheck:\n      test: ["CMD-SHELL", "pg_isready -U postgres"]\n',
+    },
+    useInstead: {
+      path: 'compose.yaml',
+      code: 'services:\n  api:\n    build: .\n    ports:\n      - "8080:3000"\n    depends_on:\n      db:\n        condition: service_healthy\n    healthcheck:\n      test: ["CMD-SHELL", "curl -f http://localhost:3000/health || exit 1"]\n      interval: 30s\n      timeout: 5s\n      retries: 3\n      start_period: 60s\n  db:\n    image: postgres:16\n    healthcheck:\n      test: ["CMD-SHELL", "pg_isready -U postgres"]\n',
+    },
+    fixSafety:
+      'Unsafe: the fix inserts a `healthcheck` with the checklist\'s timings (interval 30s, timeout 5s, retries 3, start_period 60s). Its test is `pg_isready` for postgres images, `redis-cli ping` for redis, `mysqladmin ping` for mysql, the image\'s `healthcheck.sh` for mariadb, and otherwise `curl -f http://localhost:<port>/health || exit 1` on the service\'s container port (from `ports`/`expose`, 8080 when none). An image without `curl` or a service without a `/health` route turns unhealthy, and whatever waits on `service_healthy` never starts. Review it before applying; fix-all never applies it.',
+    references: [
+      'https://docs.docker.com/reference/compose-file/services/#healthcheck',
+      'https://docs.docker.com/compose/how-tos/startup-order/',
+    ],
+  },
+
+  check(ctx): RuleFinding[] {
+    return services(ctx)
+      .filter(lacksHealthcheck)
+      .map((s) => ({
+        start: s.key[0],
+        end: s.key[1],
+        message: `Service '${s.name}' has no healthcheck: Compose and Swarm cannot tell a container that is up but not serving from a working one, and \`depends_on: condition: service_healthy\` cannot wait for it.`,
+        data: { service: s.name },
+      }));
+  },
+
+  fixes(finding, ctx): Fix[] {
+    const service = services(ctx).find((s) => s.key[0] === finding.start);
+    if (!service || !lacksHealthcheck(service)) return [];
+    const { test, what } = healthTest(service);
+    const entries: YamlEntries = [
+      [
+        'healthcheck',
+        [
+          ['test', test],
+          ['interval', '30s'],
+          ['timeout', '5s'],
+          ['retries', '3'],
+          ['start_period', '60s'],
+        ],
+      ],
+    ];
+    const edits = addToMap(service.scope, service.map, entries, indentStep(service.scope));
+    if (!edits) return [];
+    return [{ title: `Add a healthcheck (${what})`, safe: false, edits }];
+  },
+};

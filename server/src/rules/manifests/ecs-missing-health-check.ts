@@ -1,0 +1,59 @@
+import type { Fix, Rule, RuleFinding } from '../../engine/types';
+import { addMember, describeEcs, ecsContainerAt, ecsFinding, ecsPort, essentialContainers, member } from './ecs';
+
+export const ecsMissingHealthCheck: Rule = {
+  id: 'ecs-missing-health-check',
+  family: 'manifests',
+  kinds: ['ecs'],
+  defaultSeverity: 'warning',
+  fix: 'unsafe',
+  summary: 'An essential container of an ECS task definition has no healthCheck.',
+  docs: {
+    whatItDoes:
+      'Flags each essential container (`essential` is true unless it says `false`) of an ECS task definition that has no `healthCheck`. Task definitions are read bare (the `register-task-definition` input), wrapped in `taskDefinition` (the `describe-task-definition` output), or as CloudFormation (`Properties.ContainerDefinitions` of an `AWS::ECS::TaskDefinition`, alone or under `Resources`, with CloudFormation\'s capitalised keys). A container whose `essential` comes from a CloudFormation function is unknown and not flagged. The finding sits on the container\'s `"name"` member.',
+    whyItMatters:
+      'Checklist: "Health checks configured in orchestrator" and its ECS task definition pattern. Without a container health check, ECS only knows whether the process runs: a hung container stays RUNNING, the service never replaces it, and only a load balancer\'s own target check (when there is one) takes it out of rotation. With one, ECS marks the task unhealthy and the service scheduler replaces it.',
+    example: {
+      path: 'ecs/task-definition.json',
+      code: '{\n  "family": "api",\n  "containerDefinitions": [\n    {\n      "name": "api",\n      "image": "registry.example.com/api:1.4.2",\n      "essential": true,\n      "portMappings": [{ "containerPort": 3000 }],\n      "stopTimeout": 30\n    }\n  ]\n}\n',
+    },
+    useInstead: {
+      path: 'ecs/task-definition.json',
+      code: '{\n  "family": "api",\n  "containerDefinitions": [\n    {\n      "name": "api",\n      "image": "registry.example.com/api:1.4.2",\n      "essential": true,\n      "portMappings": [{ "containerPort": 3000 }],\n      "stopTimeout": 30,\n      "healthCheck": {\n        "command": ["CMD-SHELL", "curl -f http://localhost:3000/health || exit 1"],\n        "interval": 30,\n        "timeout": 5,\n        "retries": 3,\n        "startPeriod": 60\n      }\n    }\n  ]\n}\n',
+    },
+    fixSafety:
+      'Unsafe. The fix inserts the checklist\'s health check: `["CMD-SHELL", "curl -f http://localhost:<port>/health || exit 1"]` with the first `containerPort` of `portMappings` (8080 when none), interval 30, timeout 5, retries 3, startPeriod 60, indented like the file (keys capitalised in CloudFormation). The command runs inside the container: an image without `curl` (distroless, many slim and Alpine images) or a service without a `/health` route makes every check fail, and ECS then stops and replaces the task over and over. Review it against the image before applying; fix-all never applies it.',
+    references: [
+      'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html',
+      'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-healthcheck.html',
+    ],
+  },
+
+  check(ctx): RuleFinding[] {
+    return essentialContainers(ctx.doc)
+      .filter((c) => !member(c.object, c.keys.healthCheck))
+      .map((c) =>
+        ecsFinding(
+          c,
+          `${describeEcs(c)} has no healthCheck: ECS only knows whether its process runs, so a hung container stays RUNNING and is never replaced.`,
+        ),
+      );
+  },
+
+  fixes(finding, ctx): Fix[] {
+    const container = ecsContainerAt(ctx.doc, finding.start);
+    if (!container || member(container.object, container.keys.healthCheck)) return [];
+    const port = ecsPort(container);
+    const k = container.keys;
+    const command = JSON.stringify(['CMD-SHELL', `curl -f http://localhost:${port}/health || exit 1`]).replace('","', '", "');
+    const edit = addMember(ctx.doc, container, k.healthCheck, [
+      [k.command, command],
+      [k.interval, '30'],
+      [k.timeout, '5'],
+      [k.retries, '3'],
+      [k.startPeriod, '60'],
+    ]);
+    if (!edit) return [];
+    return [{ title: `Add a healthCheck (curl http://localhost:${port}/health)`, safe: false, edits: [edit] }];
+  },
+};

@@ -1,0 +1,43 @@
+import type { Rule } from '../../engine/types';
+import { describe } from './k8s';
+import { checkProbe, probeFixes, type ProbeKind } from './probes';
+
+const LIVENESS: ProbeKind = {
+  key: 'livenessProbe',
+  path: '/health',
+  initialDelaySeconds: 10,
+  periodSeconds: 10,
+  message: (c) =>
+    `${describe(c)} has no livenessProbe: Kubernetes restarts it only when its process exits, so a hung process (deadlock, exhausted pool, stuck event loop) stays up and keeps its share of traffic.`,
+};
+
+export const missingLivenessProbe: Rule = {
+  id: 'missing-liveness-probe',
+  family: 'manifests',
+  kinds: ['kubernetes'],
+  defaultSeverity: 'warning',
+  fix: 'unsafe',
+  summary: 'A long-running Kubernetes container has no livenessProbe.',
+  docs: {
+    whatItDoes:
+      'Flags each container of a pod template (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, items of a `List`, and custom resources with a pod template at `spec.template.spec` such as Argo Rollouts or OpenShift DeploymentConfigs) that declares no `livenessProbe`. Native sidecars (init containers with `restartPolicy: Always`) are checked; other init containers are not. Jobs, CronJobs and Pods with `restartPolicy: Never`/`OnFailure` run to completion and are not checked, nor is a workload whose `kind` comes from a template. A container with no `image` is a Kustomize patch fragment and is skipped. In Helm templates, a container whose keys come from a template action (`{{- include "app.probes" . | nindent 10 }}`) is unknown and not flagged; a probe inside `{{- if }}` counts as declared. The finding sits on the container\'s `name` entry.',
+    whyItMatters:
+      'Checklist: "Health endpoint: /health returns 200 when healthy", "Health checks configured in orchestrator". Without a liveness probe the kubelet restarts a container only when its process exits. A process that is alive but stuck (a deadlock, an exhausted connection pool, a blocked event loop) is never restarted, and a human has to notice and delete the pod.',
+    example: {
+      path: 'deploy/api.yaml',
+      code: 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  selector:\n    matchLabels: {app: api}\n  template:\n    metadata:\n      labels: {app: api}\n    spec:\n      containers:\n        - name: api\n          image: registry.example.com/api:1.4.2\n          ports:\n            - name: http\n              containerPort: 3000\n          readinessProbe:\n            httpGet: {path: /ready, port: http}\n',
+    },
+    useInstead: {
+      path: 'deploy/api.yaml',
+      code: 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  selector:\n    matchLabels: {app: api}\n  template:\n    metadata:\n      labels: {app: api}\n    spec:\n      containers:\n        - name: api\n          image: registry.example.com/api:1.4.2\n          ports:\n            - name: http\n              containerPort: 3000\n          readinessProbe:\n            httpGet: {path: /ready, port: http}\n          livenessProbe:\n            httpGet:\n              path: /health\n              port: http\n            initialDelaySeconds: 10\n            periodSeconds: 10\n',
+    },
+    fixSafety:
+      'Unsafe. The fix inserts the checklist\'s probe: `httpGet` on `/health` at the container\'s first declared TCP port (by name when it has one, else its number; 8080 when none), `initialDelaySeconds: 10`, `periodSeconds: 10`, indented like the file and placed after the container\'s last entry (in a Helm template, before any template action inside the container). Nothing in the manifest says the image serves `/health` on that port: if it does not, every probe fails and the kubelet restarts the container forever, an outage the rule never intended. So the fix is offered as a quick fix to review, never applied by fix-all.',
+    references: [
+      'https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/',
+      'https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#container-probes',
+    ],
+  },
+  check: (ctx) => checkProbe(ctx, LIVENESS),
+  fixes: (finding, ctx) => probeFixes(finding, ctx, LIVENESS, false),
+};

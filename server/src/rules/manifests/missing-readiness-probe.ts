@@ -1,0 +1,43 @@
+import type { Rule } from '../../engine/types';
+import { describe } from './k8s';
+import { checkProbe, probeFixes, type ProbeKind } from './probes';
+
+const READINESS: ProbeKind = {
+  key: 'readinessProbe',
+  path: '/ready',
+  initialDelaySeconds: 5,
+  periodSeconds: 5,
+  message: (c) =>
+    `${describe(c)} has no readinessProbe: it gets traffic as soon as its process starts, before it can serve, and keeps getting it while it cannot (during a rollout, a warm-up or an outage of what it depends on).`,
+};
+
+export const missingReadinessProbe: Rule = {
+  id: 'missing-readiness-probe',
+  family: 'manifests',
+  kinds: ['kubernetes'],
+  defaultSeverity: 'warning',
+  fix: 'unsafe',
+  summary: 'A long-running Kubernetes container has no readinessProbe.',
+  docs: {
+    whatItDoes:
+      'Flags each container of a pod template (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, items of a `List`, and custom resources with a pod template at `spec.template.spec` such as Argo Rollouts) that declares no `readinessProbe`. Native sidecars (init containers with `restartPolicy: Always`) are checked; other init containers are not. Jobs, CronJobs, Pods with `restartPolicy: Never`/`OnFailure`, workloads whose `kind` comes from a template, and Knative Services (Knative adds a readiness probe of its own) are not checked. A container that declares no `ports` is taken for a worker (a queue consumer, a polling loop): nothing routes traffic to it, so it is not flagged (`missing-liveness-probe` still is). A container with no `image` is a Kustomize patch fragment and is skipped. In Helm templates, a container whose keys come from a template action is unknown and not flagged. The finding sits on the container\'s `name` entry.',
+    whyItMatters:
+      'Checklist: "Readiness endpoint: /ready returns 200 when ready to accept traffic", "Health checks configured in orchestrator". Without a readiness probe a pod counts as ready the moment its process starts: a Service sends it requests while it still loads caches or opens connections, a rolling update removes old pods before the new ones can serve, and a pod that loses its database keeps receiving requests it can only fail.',
+    example: {
+      path: 'deploy/worker.yaml',
+      code: 'apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: search\nspec:\n  serviceName: search\n  selector:\n    matchLabels: {app: search}\n  template:\n    metadata:\n      labels: {app: search}\n    spec:\n      containers:\n        - name: search\n          image: registry.example.com/search:2.0.1\n          ports:\n            - containerPort: 9200\n          livenessProbe:\n            httpGet: {path: /health, port: 9200}\n',
+    },
+    useInstead: {
+      path: 'deploy/worker.yaml',
+      code: 'apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: search\nspec:\n  serviceName: search\n  selector:\n    matchLabels: {app: search}\n  template:\n    metadata:\n      labels: {app: search}\n    spec:\n      containers:\n        - name: search\n          image: registry.example.com/search:2.0.1\n          ports:\n            - containerPort: 9200\n          livenessProbe:\n            httpGet: {path: /health, port: 9200}\n          readinessProbe:\n            httpGet:\n              path: /ready\n              port: 9200\n            initialDelaySeconds: 5\n            periodSeconds: 5\n',
+    },
+    fixSafety:
+      'Unsafe. The fix inserts the checklist\'s probe: `httpGet` on `/ready` at the container\'s first declared TCP port (by name when it has one, else its number; 8080 when none), `initialDelaySeconds: 5`, `periodSeconds: 5`, indented like the file. Nothing in the manifest says the image serves `/ready` on that port: if it does not, the new pods never become ready, a rollout stalls and a fresh deployment serves nothing. So the fix is a quick fix to review, never applied by fix-all.',
+    references: [
+      'https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#define-readiness-probes',
+      'https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#container-probes',
+    ],
+  },
+  check: (ctx) => checkProbe(ctx, READINESS),
+  fixes: (finding, ctx) => probeFixes(finding, ctx, READINESS, false),
+};
