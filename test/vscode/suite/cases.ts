@@ -111,8 +111,10 @@ export const QUICK_FIX_CASES: QuickFixCase[] = [
     rule: 'dockerfile-missing-healthcheck',
     line: 9,
     title: 'Add a HEALTHCHECK',
-    // Before the final stage's CMD, on the EXPOSEd port.
-    insert: 'HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \\\n  CMD curl -f http://localhost:8080/health || exit 1\n',
+    // Before the final stage's CMD, on the EXPOSEd port; node:*-slim has no curl, so node makes the request.
+    insert:
+      'HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \\\n' +
+      `  CMD node -e "require('http').get('http://localhost:8080/health', (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on('error', () => process.exit(1))"\n`,
     before: 'CMD ["node", "dist/server.js"]',
   },
   {
