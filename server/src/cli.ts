@@ -12,6 +12,7 @@ import { checkText, type CheckEnvironment } from './engine/check';
 import { fixesFor } from './engine/analyze';
 import { fixAll } from './engine/fix-all';
 import { collectFiles, MissingPathError, toPosix } from './engine/files';
+import { WorkspaceIndex } from './engine/workspace-index';
 import { classify } from './engine/classify';
 import { SEVERITIES, type Severity } from './engine/types';
 import { jsonReport, sarifReport, textReport, type Report, type ReportFinding } from './cli/reports';
@@ -132,7 +133,12 @@ function runCheck(argv: string[]): number {
     if (error instanceof MissingPathError) throw new UsageError(error.message);
     throw error;
   }
-  const env: CheckEnvironment = { registry, configs, baseConfig, ignoreSuppressions: args.ignoreSuppressions };
+  // Workspace rules (a SIGTERM handler in another file) see every file this run scans, and the rest
+  // of the packages those files belong to.
+  const index = new WorkspaceIndex();
+  index.indexFiles(files, args.paths.map((p) => path.resolve(cwd, p)));
+  index.indexPackagesOf(files, cwd);
+  const env: CheckEnvironment = { registry, configs, baseConfig, ignoreSuppressions: args.ignoreSuppressions, workspace: index.facts() };
   const findings: ReportFinding[] = [];
   const fixed: Report['fixed'] = [];
   let analysed = 0;
@@ -154,6 +160,7 @@ function runCheck(argv: string[]): number {
         writeAtomically(file, result.text);
         fixed.push({ file: shown, applied: result.applied });
         input.text = result.text;
+        index.updateText(file, result.text);
       }
     }
     const result = checkText(input, env);

@@ -36,6 +36,7 @@ import { docsUri } from './engine/docs-link';
 import { codeActions, FIX_ALL_KIND } from './lsp/code-actions';
 import { readSettings, type Settings } from './lsp/settings';
 import { WorkspaceScanner } from './lsp/workspace-scan';
+import { WorkspaceIndexSync } from './lsp/workspace-index-sync';
 
 /** Commands the server executes (`workspace/executeCommand`). */
 export const COMMANDS = {
@@ -44,7 +45,7 @@ export const COMMANDS = {
 } as const;
 
 /** Files the server watches: config files, and what scope "workspace" shows the findings of. */
-const WATCHED = [`**/${CONFIG_FILE_NAME}`, '**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts,yaml,yml,json}', '**/{Dockerfile,Containerfile}*', '**/*.{dockerfile,containerfile}'];
+const WATCHED = [`**/${CONFIG_FILE_NAME}`, '**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts,yaml,yml,json}', '**/{Dockerfile,Containerfile}*', '**/*.{dockerfile,containerfile}', '**/.gitignore'];
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -79,7 +80,10 @@ export function startServer(connection: Connection): void {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
         executeCommandProvider: { commands: Object.values(COMMANDS) },
-        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+        workspace: {
+          workspaceFolders: { supported: true, changeNotifications: true },
+          fileOperations: { didRename: { filters: [{ scheme: 'file', pattern: { glob: '**/*' } }] } },
+        },
       },
       serverInfo: { name: 'prodready', version: require('../../package.json').version as string },
     };
@@ -100,8 +104,27 @@ export function startServer(connection: Connection): void {
       for (const removed of event.removed) if (removed.uri.startsWith('file:')) scanner.clear(filePath(removed.uri));
       revalidateAll();
       void applyScope();
+      const onDisk = (list: WorkspaceFolder[]) => list.filter((f) => f.uri.startsWith('file:')).map((f) => filePath(f.uri));
+      void indexSync.foldersChanged(onDisk(event.added), onDisk(event.removed));
     });
+    connection.workspace.onDidRenameFiles((event) =>
+      indexSync.filesRenamed(event.files.map((f) => ({ from: filePath(f.oldUri), to: filePath(f.newUri) }))),
+    );
     void applyScope();
+    void indexSync.build(folderPaths());
+  });
+
+  /** Facts about files nobody opened (who handles SIGTERM), for the workspace rules. */
+  const indexSync = new WorkspaceIndexSync({
+    reanalyse: (uri) => schedule(uri, 0),
+    recheckOnDisk: async (file) => {
+      const folder = folderOf(file);
+      if (!folder || documents.get(pathToFileURL(file).href)) return;
+      if ((await settingsFor(pathToFileURL(folder).href)).scope === 'workspace') await scanner.checkFile(folder, file);
+    },
+    inFolder: (file) => folderOf(file) !== undefined,
+    log,
+    logError,
   });
 
   /** The workspace folders on disk, as absolute posix paths. */
@@ -190,7 +213,7 @@ export function startServer(connection: Connection): void {
   }
 
   function environment(settings: Settings): CheckEnvironment {
-    return { registry, configs, baseConfig: settings.config, maxBytes: settings.maxFileSizeKb * 1024 };
+    return { registry, configs, baseConfig: settings.config, maxBytes: settings.maxFileSizeKb * 1024, workspace: indexSync.facts() };
   }
 
   /** Analyses the current version of a document (reusing its parse when it is already current). */
@@ -201,6 +224,7 @@ export function startServer(connection: Connection): void {
     const result = checkText(input, environment(settings), previous);
     if (result.doc) parsed.set(document.uri, result.doc);
     else parsed.delete(document.uri);
+    indexSync.documentAnalysed(document.uri, input.path, input.text, result.doc);
     for (const crash of result.crashes) logError(`rule ${crash.ruleId} failed on ${input.relativePath}`, crash.error);
     return result;
   }
@@ -296,6 +320,7 @@ export function startServer(connection: Connection): void {
     parsed.delete(event.document.uri);
     settingsCache.delete(event.document.uri);
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+    indexSync.documentClosed(filePath(event.document.uri));
     // In scope "workspace" the file stays in the Problems panel, as it is on disk.
     const file = filePath(event.document.uri);
     const folder = folderOf(file);
@@ -319,6 +344,9 @@ export function startServer(connection: Connection): void {
         configChanged = true;
       }
     }
+    indexSync.filesChanged(
+      params.changes.filter((c) => c.uri.startsWith('file:')).map((c) => ({ path: filePath(c.uri), deleted: c.type === FileChangeType.Deleted })),
+    );
     if (configChanged) {
       revalidateAll();
       void applyScope();

@@ -5,11 +5,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 
-const NEVER_ENTER = new Set(['node_modules', '.git', '.hg', '.svn']);
+export const NEVER_ENTER = new Set(['node_modules', '.git', '.hg', '.svn']);
 
 export class MissingPathError extends Error {}
 
-interface IgnoreScope {
+export interface IgnoreScope {
   dir: string;
   rules: Ignore;
 }
@@ -32,7 +32,7 @@ export function collectFiles(paths: readonly string[], cwd: string): string[] {
 }
 
 /** The .gitignore files above `dir` inside the same repository apply to it too. */
-function inheritedIgnores(dir: string): IgnoreScope[] {
+export function inheritedIgnores(dir: string): IgnoreScope[] {
   const scopes: IgnoreScope[] = [];
   let current = path.dirname(dir);
   while (current !== path.dirname(current)) {
@@ -44,7 +44,7 @@ function inheritedIgnores(dir: string): IgnoreScope[] {
   return scopes;
 }
 
-function readIgnore(dir: string): IgnoreScope | undefined {
+export function readIgnore(dir: string): IgnoreScope | undefined {
   let text: string;
   try {
     text = fs.readFileSync(path.join(dir, '.gitignore'), 'utf8');
@@ -54,7 +54,7 @@ function readIgnore(dir: string): IgnoreScope | undefined {
   return { dir, rules: ignore().add(text) };
 }
 
-function isIgnored(abs: string, isDir: boolean, scopes: IgnoreScope[]): boolean {
+export function isIgnored(abs: string, isDir: boolean, scopes: IgnoreScope[]): boolean {
   for (const scope of scopes) {
     const rel = path.relative(scope.dir, abs).split(path.sep).join('/');
     if (!rel || rel.startsWith('..')) continue;

@@ -3,13 +3,21 @@
 
 export interface WorkspaceFacts {
   /**
-   * True when some file in the same package as `path` (nearest package.json) handles SIGTERM
-   * (a `process.on('SIGTERM')`, a graceful-shutdown library, NestJS shutdown hooks).
-   * Undefined when the workspace has not been indexed yet.
+   * True when some file other than `path`, in the same package as `path` (nearest package.json),
+   * handles SIGTERM (a `process.on('SIGTERM')`, a graceful-shutdown library, NestJS shutdown
+   * hooks). The file itself is left out: a rule reads its own document, whose text may be newer.
+   * Undefined when the workspace has not been indexed yet (or `path` is outside it): a rule must
+   * not flag on an undefined answer.
    */
   handlesSigterm(path: string): boolean | undefined;
 }
 
+/** Nothing is known yet: workspace rules stay silent. */
 export const NO_WORKSPACE_FACTS: WorkspaceFacts = {
   handlesSigterm: () => undefined,
+};
+
+/** An indexed workspace with nothing else in it (a lone file: docs examples, one-off checks). */
+export const EMPTY_WORKSPACE_FACTS: WorkspaceFacts = {
+  handlesSigterm: () => false,
 };

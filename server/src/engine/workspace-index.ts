@@ -1,0 +1,541 @@
+// The workspace index of shutdown facts: which files of the workspace handle SIGTERM, and which
+// package (nearest package.json) each file belongs to. It is the one part of the engine that reads
+// the disk on its own. The server builds it in the background from the workspace folders and keeps
+// it current from open documents and file-change notifications; the CLI builds it from the paths it
+// scans. Rules only see it through `facts()`, read-only.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { classify } from './classify';
+import { ParsedDocument } from './document';
+import { DEFAULT_MAX_FILE_BYTES } from './source';
+import { NEVER_ENTER, collectFiles, inheritedIgnores, isIgnored, readIgnore, type IgnoreScope } from './files';
+import type { WorkspaceFacts } from './workspace-facts';
+import { mayHandleSigterm, shutdownFacts, type ShutdownFacts } from '../rules/shutdown/shutdown-facts';
+
+export interface WorkspaceIndexOptions {
+  /** Files larger than this are not read (they are not analysed either). */
+  maxFileBytes?: number;
+  /** How many files are read between two yields to the event loop during a build. */
+  batchSize?: number;
+}
+
+/** An answer of `handlesSigterm` per path, to compare before and after a change. */
+export type FactSnapshot = Map<string, boolean | undefined>;
+
+export interface BuildStats {
+  /** Files that could hold facts (JS/TS sources) that were read. */
+  files: number;
+  /** Of those, files that passed the text prefilter and were parsed. */
+  parsed: number;
+  durationMs: number;
+}
+
+/** Forward slashes, no trailing slash: the same spelling as `ParsedDocument.path`. */
+export function normalizePath(p: string): string {
+  const slashed = p.replace(/\\/g, '/');
+  return slashed.length > 1 && slashed.endsWith('/') && !/^[A-Za-z]:\/$/.test(slashed) ? slashed.slice(0, -1) : slashed;
+}
+
+function dirnameOf(p: string): string {
+  const i = p.lastIndexOf('/');
+  if (i < 0) return '';
+  if (i === 0) return '/';
+  const dir = p.slice(0, i);
+  return /^[A-Za-z]:$/.test(dir) ? `${dir}/` : dir;
+}
+
+function isUnder(p: string, dir: string): boolean {
+  if (p === dir) return true;
+  return p.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
+}
+
+function baseNameOf(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+
+/** Whether a path could be a source file the rule reads (JS/TS, not a declaration or minified bundle). */
+function isSourcePath(p: string): boolean {
+  return classify(p, '') === 'js';
+}
+
+function insideNeverEnter(p: string): boolean {
+  return p.split('/').some((segment) => NEVER_ENTER.has(segment));
+}
+
+export class WorkspaceIndex {
+  /** Files that handle SIGTERM, with how. Every other indexed file simply is not here. */
+  private readonly handlers = new Map<string, ShutdownFacts>();
+  /** Files whose text looks like it starts a server (no parse): the ones a fact change can affect. */
+  private readonly candidates = new Set<string>();
+  /** Open documents: their text wins over what is on disk. */
+  private readonly overlays = new Set<string>();
+  /** Folder -> whether it holds a package.json (from walks, events, or a look at the disk). */
+  private readonly packageJson = new Map<string, boolean>();
+  /** Folder -> its .gitignore rules (null: none), for paths that arrive by notification. */
+  private readonly ignoreFiles = new Map<string, IgnoreScope | null>();
+  /** Folders (or files) the index covers; a path outside every root gets no answer. */
+  private roots: string[] = [];
+  /** Roots still being walked: their paths get no answer yet. */
+  private readonly pending = new Set<string>();
+  private built = false;
+  private generation = 0;
+  private readonly maxFileBytes: number;
+  private readonly batchSize: number;
+
+  constructor(options: WorkspaceIndexOptions = {}) {
+    this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+    this.batchSize = Math.max(1, options.batchSize ?? 32);
+  }
+
+  /** What rules read. */
+  facts(): WorkspaceFacts {
+    return { handlesSigterm: (p) => this.handlesSigterm(p) };
+  }
+
+  /** True once a build has finished (answers are defined from then on). */
+  get ready(): boolean {
+    return this.built;
+  }
+
+  /**
+   * Files whose text may start a server (a text test, no parse): the files a change of facts can
+   * give or take a finding, for a server that shows findings of files nobody opened.
+   */
+  serverCandidates(): string[] {
+    return [...this.candidates];
+  }
+
+  /** Files known to handle SIGTERM (for logs and tests). */
+  handlerFiles(): string[] {
+    return [...this.handlers.keys()].sort();
+  }
+
+  /**
+   * Whether a file other than `p`, in the same package as `p`, handles SIGTERM. Undefined before
+   * the first build, while `p`'s folder is being walked, and for paths outside the indexed roots.
+   */
+  handlesSigterm(p: string): boolean | undefined {
+    const file = normalizePath(p);
+    if (!this.built || !this.roots.some((root) => isUnder(file, root))) return undefined;
+    for (const root of this.pending) if (isUnder(file, root)) return undefined;
+    const scope = this.packageOf(file);
+    for (const handler of this.handlers.keys()) {
+      if (handler !== file && this.packageOf(handler) === scope) return true;
+    }
+    return false;
+  }
+
+  /** The package folder a file belongs to: the nearest folder above it with a package.json. */
+  packageOf(p: string): string {
+    const file = normalizePath(p);
+    for (let dir = dirnameOf(file); dir; ) {
+      if (this.hasPackageJson(dir)) return dir;
+      const parent = dirnameOf(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+    // No package.json anywhere above: the indexed root is the scope.
+    let best = '';
+    for (const root of this.roots) if (isUnder(file, root) && root.length > best.length) best = root;
+    return best;
+  }
+
+  private hasPackageJson(dir: string): boolean {
+    let known = this.packageJson.get(dir);
+    if (known === undefined) {
+      known = fs.existsSync(path.join(dir, 'package.json'));
+      this.packageJson.set(dir, known);
+    }
+    return known;
+  }
+
+  // ---- building -----------------------------------------------------------------------------
+
+  /**
+   * Walks the workspace folders in the background: reads JS/TS files in small batches, yielding to
+   * the event loop between them, skipping node_modules and what .gitignore ignores. Only files that
+   * pass the text prefilter are parsed. A later `build` supersedes one still running.
+   */
+  async build(folders: readonly string[]): Promise<BuildStats> {
+    const generation = ++this.generation;
+    const started = Date.now();
+    const roots = folders.map((f) => normalizePath(path.resolve(f)));
+    this.roots = [...new Set(roots)];
+    this.pending.clear();
+    // What an earlier build found is rebuilt from scratch; open documents keep their own facts.
+    for (const file of [...this.handlers.keys(), ...this.candidates]) if (!this.overlays.has(file)) this.forgetFile(file);
+    for (const root of this.roots) this.pending.add(root);
+    const stats: BuildStats = { files: 0, parsed: 0, durationMs: 0 };
+    for (const root of this.roots) {
+      if (generation !== this.generation) return stats;
+      await this.walkFolder(root, generation, stats);
+      if (generation !== this.generation) return stats;
+      this.pending.delete(root);
+    }
+    this.built = true;
+    stats.durationMs = Date.now() - started;
+    return stats;
+  }
+
+  /** Adds a workspace folder to an index (a folder opened later). */
+  async addFolder(folder: string): Promise<void> {
+    const root = normalizePath(path.resolve(folder));
+    if (this.roots.includes(root)) return;
+    this.roots.push(root);
+    this.pending.add(root);
+    const generation = this.generation;
+    await this.walkFolder(root, generation, { files: 0, parsed: 0, durationMs: 0 });
+    this.pending.delete(root);
+  }
+
+  /**
+   * A file opened outside every indexed folder (an editor with no folder open): indexes its package
+   * (nearest package.json) when that package lies inside a git repository, so the file gets answers.
+   * Resolves to true when something was indexed. Without a repository around it, the package's
+   * extent is a guess (a stray package.json in a home folder), and nothing is walked.
+   */
+  async addPackageOf(p: string): Promise<boolean> {
+    const file = normalizePath(path.resolve(p));
+    if (this.rootOf(file)) return false;
+    const repository = repositoryRoot(dirnameOf(file));
+    if (!repository) return false;
+    let pkg: string | undefined;
+    for (let dir = dirnameOf(file); dir && isUnder(dir, repository); dir = dirnameOf(dir)) {
+      if (this.hasPackageJson(dir)) {
+        pkg = dir;
+        break;
+      }
+      if (dir === repository) break;
+    }
+    if (!pkg) return false;
+    await this.addFolder(pkg);
+    this.built = true;
+    return true;
+  }
+
+  /** Forgets a workspace folder that was closed. */
+  removeFolder(folder: string): void {
+    const root = normalizePath(folder);
+    this.roots = this.roots.filter((r) => r !== root);
+    this.pending.delete(root);
+    this.forgetUnder(root);
+  }
+
+  /**
+   * Indexes the given files at once, reading them from disk (the CLI and tests): `roots` are the
+   * paths that were scanned. The index is ready afterwards.
+   */
+  indexFiles(files: readonly string[], roots: readonly string[]): void {
+    this.roots = [...new Set(roots.map((r) => normalizePath(path.resolve(r))))];
+    for (const file of files) {
+      const p = normalizePath(path.resolve(file));
+      if (baseNameOf(p) === 'package.json') this.packageJson.set(dirnameOf(p), true);
+      if (!isSourcePath(p) || this.overlays.has(p)) continue;
+      const text = this.readSync(p);
+      if (text !== undefined) this.record(p, text);
+    }
+    this.built = true;
+  }
+
+  /**
+   * Also indexes the whole package (nearest package.json) of each given file when the indexed roots
+   * do not cover it, so that `check src/server.ts` knows about `src/shutdown.ts` next to it. Only
+   * packages inside `within` (the CLI's working directory) or inside the git repository around it
+   * are walked: a stray package.json in a home folder must not send the CLI through all of it.
+   */
+  indexPackagesOf(files: readonly string[], within: string): void {
+    const boundary = repositoryRoot(within) ?? normalizePath(path.resolve(within));
+    const packages = new Set<string>();
+    for (const file of files) {
+      const p = normalizePath(path.resolve(file));
+      const pkg = this.packageOf(p);
+      if (pkg && pkg !== this.rootOf(p) && isUnder(pkg, boundary)) packages.add(pkg);
+    }
+    for (const pkg of packages) {
+      if (this.roots.some((root) => isUnder(pkg, root))) continue;
+      for (const file of safeCollect(pkg)) {
+        const p = normalizePath(file);
+        if (baseNameOf(p) === 'package.json') this.packageJson.set(dirnameOf(p), true);
+        if (!isSourcePath(p) || this.overlays.has(p) || this.handlers.has(p)) continue;
+        const text = this.readSync(p);
+        if (text !== undefined) this.record(p, text);
+      }
+      this.roots.push(pkg);
+    }
+  }
+
+  private rootOf(file: string): string | undefined {
+    return this.roots.filter((r) => isUnder(file, r)).sort((a, b) => b.length - a.length)[0];
+  }
+
+  private async walkFolder(root: string, generation: number, stats: BuildStats): Promise<void> {
+    let rootStat: fs.Stats;
+    try {
+      rootStat = await fs.promises.stat(root);
+    } catch {
+      return;
+    }
+    if (rootStat.isFile()) {
+      if (isSourcePath(root)) await this.readBatch([root], stats, generation);
+      return;
+    }
+    const queue: Array<{ dir: string; scopes: IgnoreScope[] }> = [{ dir: root, scopes: inheritedIgnores(root) }];
+    let batch: string[] = [];
+    while (queue.length > 0) {
+      if (generation !== this.generation) return;
+      const { dir, scopes } = queue.shift()!;
+      const own = readIgnore(dir);
+      this.ignoreFiles.set(dir, own ?? null);
+      const here = own ? [...scopes, own] : scopes;
+      let entries: fs.Dirent[];
+      try {
+        entries = await fs.promises.readdir(dir, { withFileTypes: true });
+      } catch {
+        continue; // an unreadable folder holds nothing we can use
+      }
+      this.packageJson.set(normalizePath(dir), entries.some((e) => e.name === 'package.json' && e.isFile()));
+      for (const entry of entries) {
+        if (NEVER_ENTER.has(entry.name)) continue;
+        const abs = `${normalizePath(dir)}/${entry.name}`;
+        if (entry.isDirectory()) {
+          if (!isIgnored(abs, true, here)) queue.push({ dir: abs, scopes: here });
+        } else if (entry.isFile() && isSourcePath(abs) && !isIgnored(abs, false, here)) {
+          batch.push(abs);
+          if (batch.length >= this.batchSize) {
+            await this.readBatch(batch, stats, generation);
+            batch = [];
+            await yieldToEventLoop();
+            if (generation !== this.generation) return;
+          }
+        }
+      }
+    }
+    if (batch.length > 0) await this.readBatch(batch, stats, generation);
+  }
+
+  private async readBatch(files: string[], stats: BuildStats, generation: number): Promise<void> {
+    const texts = await Promise.all(
+      files.map(async (file) => {
+        try {
+          const stat = await fs.promises.stat(file);
+          if (stat.size > this.maxFileBytes) return undefined;
+          return await fs.promises.readFile(file, 'utf8');
+        } catch {
+          return undefined; // deleted meanwhile, or unreadable
+        }
+      }),
+    );
+    for (let i = 0; i < files.length; i++) {
+      if (generation !== this.generation) return; // superseded meanwhile
+      const file = files[i];
+      const text = texts[i];
+      if (text === undefined || this.overlays.has(file)) continue;
+      stats.files++;
+      const parse = mayHandleSigterm(text);
+      this.record(file, text);
+      if (parse) {
+        stats.parsed++;
+        // A parse is the one slow step: let a waiting request in after each.
+        await yieldToEventLoop();
+      }
+    }
+  }
+
+  // ---- keeping it current -------------------------------------------------------------------
+
+  /** An open document's current text (it wins over the disk until `closeDocument`). */
+  updateDocument(doc: ParsedDocument): void {
+    const p = normalizePath(doc.path);
+    if (!isSourcePath(p) && doc.kind !== 'js') return;
+    this.overlays.add(p);
+    if (doc.kind === 'js' && SERVER_CANDIDATE.test(doc.text)) this.candidates.add(p);
+    else this.candidates.delete(p);
+    this.setFacts(p, doc.kind === 'js' ? shutdownFacts(doc) : undefined);
+  }
+
+  /**
+   * Whether `updateDocument(doc)` would change any answer (the document starts or stops handling
+   * SIGTERM). The usual keystroke changes nothing, and the caller can skip looking for documents
+   * to re-publish.
+   */
+  wouldChangeFacts(doc: ParsedDocument): boolean {
+    const p = normalizePath(doc.path);
+    const handles = doc.kind === 'js' && shutdownFacts(doc).handlesSigterm;
+    return handles !== this.handlers.has(p);
+  }
+
+  /** Same as `updateDocument`, from text. */
+  updateText(p: string, text: string): void {
+    const file = normalizePath(p);
+    if (!isSourcePath(file)) return;
+    this.overlays.add(file);
+    this.record(file, text);
+  }
+
+  /** A document was closed: what is on disk counts again. */
+  closeDocument(p: string): void {
+    const file = normalizePath(p);
+    if (!this.overlays.delete(file)) return;
+    this.fileChanged(file);
+  }
+
+  /** A file or folder was created or changed on disk (a file-change notification). */
+  fileChanged(p: string): void {
+    const file = normalizePath(p);
+    if (insideNeverEnter(file)) return;
+    const name = baseNameOf(file);
+    if (name === 'package.json') {
+      this.packageJson.set(dirnameOf(file), fs.existsSync(file));
+      return;
+    }
+    if (name === '.gitignore') {
+      this.ignoreFiles.delete(dirnameOf(file));
+      return;
+    }
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(file);
+    } catch {
+      this.fileDeleted(file);
+      return;
+    }
+    if (stat.isDirectory()) {
+      // A folder appeared (a checkout, a copy): index what is in it.
+      this.packageJson.delete(file);
+      for (const inner of safeCollect(file)) this.fileChanged(inner);
+      return;
+    }
+    if (!isSourcePath(file) || this.overlays.has(file) || this.isGitIgnored(file)) return;
+    const text = stat.size > this.maxFileBytes ? undefined : this.readSync(file);
+    if (text === undefined) this.forgetFile(file);
+    else this.record(file, text);
+  }
+
+  /** A file or folder was deleted. */
+  fileDeleted(p: string): void {
+    const file = normalizePath(p);
+    if (baseNameOf(file) === 'package.json') this.packageJson.set(dirnameOf(file), false);
+    if (baseNameOf(file) === '.gitignore') this.ignoreFiles.delete(dirnameOf(file));
+    if (this.overlays.has(file)) return; // still open: the editor's text is what counts
+    this.forgetUnder(file);
+  }
+
+  /** A file or folder was renamed or moved. */
+  rename(from: string, to: string): void {
+    const source = normalizePath(from);
+    const target = normalizePath(to);
+    for (const open of [...this.overlays]) {
+      if (isUnder(open, source)) this.overlays.delete(open);
+    }
+    this.fileDeleted(source);
+    this.fileChanged(target);
+  }
+
+  // ---- what changed -------------------------------------------------------------------------
+
+  /** The current answers for `paths` (open documents), to compare after a change. */
+  snapshot(paths: Iterable<string>): FactSnapshot {
+    const out: FactSnapshot = new Map();
+    for (const p of paths) out.set(p, this.handlesSigterm(p));
+    return out;
+  }
+
+  /** The paths of a snapshot whose answer is different now: the documents to analyse again. */
+  changedSince(before: FactSnapshot): string[] {
+    const out: string[] = [];
+    for (const [p, answer] of before) if (this.handlesSigterm(p) !== answer) out.push(p);
+    return out;
+  }
+
+  // ---- internals ----------------------------------------------------------------------------
+
+  private record(file: string, text: string): void {
+    if (SERVER_CANDIDATE.test(text)) this.candidates.add(file);
+    else this.candidates.delete(file);
+    if (!mayHandleSigterm(text)) {
+      this.setFacts(file, undefined);
+      return;
+    }
+    const doc = new ParsedDocument({ path: file, relativePath: baseNameOf(file), text, kind: 'js' });
+    let facts: ShutdownFacts | undefined;
+    try {
+      facts = shutdownFacts(doc);
+    } catch {
+      facts = undefined; // a file the parser chokes on says nothing
+    }
+    this.setFacts(file, facts);
+  }
+
+  private setFacts(file: string, facts: ShutdownFacts | undefined): void {
+    if (facts?.handlesSigterm) this.handlers.set(file, facts);
+    else this.handlers.delete(file);
+  }
+
+  private forgetFile(file: string): void {
+    this.handlers.delete(file);
+    this.candidates.delete(file);
+  }
+
+  private forgetUnder(p: string): void {
+    for (const file of [...this.handlers.keys(), ...this.candidates]) {
+      if (isUnder(file, p) && !this.overlays.has(file)) this.forgetFile(file);
+    }
+    for (const dir of [...this.packageJson.keys()]) if (isUnder(dir, p)) this.packageJson.delete(dir);
+    for (const dir of [...this.ignoreFiles.keys()]) if (isUnder(dir, p)) this.ignoreFiles.delete(dir);
+  }
+
+  private readSync(file: string): string | undefined {
+    try {
+      if (fs.statSync(file).size > this.maxFileBytes) return undefined;
+      return fs.readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Whether .gitignore files between the file's root and the file ignore it. */
+  private isGitIgnored(file: string): boolean {
+    const root = this.rootOf(file);
+    if (!root || root === file) return false;
+    const dirs: string[] = [];
+    for (let dir = dirnameOf(file); isUnder(dir, root); dir = dirnameOf(dir)) {
+      dirs.unshift(dir);
+      if (dir === root) break;
+    }
+    const scopes: IgnoreScope[] = inheritedIgnores(root);
+    for (const dir of dirs) {
+      if (scopes.length > 0 && dir !== root && isIgnored(dir, true, scopes)) return true;
+      let own = this.ignoreFiles.get(dir);
+      if (own === undefined) {
+        own = readIgnore(dir) ?? null;
+        this.ignoreFiles.set(dir, own);
+      }
+      if (own) scopes.push(own);
+    }
+    return isIgnored(file, false, scopes);
+  }
+}
+
+/** The folder holding `.git` at or above `dir`, if any. */
+function repositoryRoot(dir: string): string | undefined {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    if (fs.existsSync(path.join(current, '.git'))) return normalizePath(current);
+    if (path.dirname(current) === current) return undefined;
+  }
+}
+
+/** A call that may start a server (`.listen(`, `.start(`, `serve(`): loose on purpose, the rule decides. */
+const SERVER_CANDIDATE = /\.\s*(?:listen|start)\s*\(|\bserve\s*\(/;
+
+function safeCollect(dir: string): string[] {
+  try {
+    return collectFiles([dir], dir);
+  } catch {
+    return [];
+  }
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

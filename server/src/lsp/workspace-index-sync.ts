@@ -1,0 +1,133 @@
+// Keeps the engine's workspace index current from what the editor tells the server (folders, open
+// documents, watched-file and rename notifications), and says which documents to analyse again
+// when a fact changes. Paths in, callbacks out: the server converts URIs and owns the connection.
+
+import { classify } from '../engine/classify';
+import type { ParsedDocument } from '../engine/document';
+import { WorkspaceIndex } from '../engine/workspace-index';
+import type { WorkspaceFacts } from '../engine/workspace-facts';
+
+export interface IndexSyncHost {
+  /** Analyse an open document again (and publish its diagnostics). */
+  reanalyse(uri: string): void;
+  /** A file on disk that nobody opened, whose findings may have changed (scope "workspace"). */
+  recheckOnDisk(file: string): Promise<void>;
+  /** Whether a path lies inside one of the workspace folders. */
+  inFolder(file: string): boolean;
+  log(message: string): void;
+  logError(message: string, error: unknown): void;
+}
+
+export interface WatchedChange {
+  /** Absolute, forward slashes. */
+  path: string;
+  deleted: boolean;
+}
+
+export class WorkspaceIndexSync {
+  readonly index = new WorkspaceIndex();
+  /** Open JS documents (path -> uri): the ones whose answers can change. */
+  private readonly openJs = new Map<string, string>();
+  /** Files opened outside every folder whose package was looked for already. */
+  private readonly loosePackagesTried = new Set<string>();
+
+  constructor(private readonly host: IndexSyncHost) {}
+
+  facts(): WorkspaceFacts {
+    return this.index.facts();
+  }
+
+  /** Indexes the workspace folders in the background; what was analysed before gets its answers after. */
+  async build(folders: readonly string[]): Promise<void> {
+    try {
+      const stats = await this.index.build(folders);
+      this.host.log(
+        `workspace index: ${stats.files} files read, ${stats.parsed} parsed, ${this.index.handlerFiles().length} handle SIGTERM (${stats.durationMs} ms)`,
+      );
+      this.refreshAll();
+    } catch (error) {
+      this.host.logError('cannot index the workspace', error);
+    }
+  }
+
+  async foldersChanged(added: readonly string[], removed: readonly string[]): Promise<void> {
+    try {
+      this.update(() => {
+        for (const folder of removed) this.index.removeFolder(folder);
+      });
+      for (const folder of added) await this.index.addFolder(folder);
+      if (added.length > 0) this.refreshAll();
+    } catch (error) {
+      this.host.logError('cannot index the new workspace folders', error);
+    }
+  }
+
+  /**
+   * A document was analysed: its text is what counts for it from now on. `doc` is its parse (reused
+   * for the facts); undefined when the file was not analysed (excluded, too large).
+   */
+  documentAnalysed(uri: string, path: string, text: string, doc: ParsedDocument | undefined): void {
+    if (doc ? doc.kind !== 'js' : classify(path, '') !== 'js') return;
+    this.openJs.set(path, uri);
+    // The usual keystroke changes no answer: no need to look for documents to re-publish.
+    if (doc && !this.index.wouldChangeFacts(doc)) this.index.updateDocument(doc);
+    else this.update(() => (doc ? this.index.updateDocument(doc) : this.index.updateText(path, text)), uri);
+    if (uri.startsWith('file:')) this.indexLooseFile(path, uri);
+  }
+
+  /** A document was closed: what is on disk counts again. */
+  documentClosed(path: string): void {
+    this.openJs.delete(path);
+    this.update(() => this.index.closeDocument(path));
+  }
+
+  /** `workspace/didChangeWatchedFiles`: created, changed, deleted. */
+  filesChanged(changes: readonly WatchedChange[]): void {
+    this.update(() => {
+      for (const change of changes) {
+        if (change.deleted) this.index.fileDeleted(change.path);
+        else this.index.fileChanged(change.path);
+      }
+    });
+  }
+
+  /** `workspace/didRenameFiles`. */
+  filesRenamed(files: ReadonlyArray<{ from: string; to: string }>): void {
+    this.update(() => {
+      for (const file of files) this.index.rename(file.from, file.to);
+    });
+  }
+
+  /**
+   * Applies a change to the index, then analyses again the documents whose answers it changed:
+   * open ones (except `except`, being analysed already) and files on disk that may start a server.
+   */
+  private update(change: () => void, except?: string): void {
+    const before = this.index.snapshot(new Set([...this.openJs.keys(), ...this.index.serverCandidates()]));
+    try {
+      change();
+    } catch (error) {
+      this.host.logError('cannot update the workspace index', error);
+    }
+    for (const changed of this.index.changedSince(before)) {
+      const uri = this.openJs.get(changed);
+      if (uri === undefined) void this.host.recheckOnDisk(changed);
+      else if (uri !== except) this.host.reanalyse(uri);
+    }
+  }
+
+  private refreshAll(): void {
+    for (const uri of this.openJs.values()) this.host.reanalyse(uri);
+    for (const file of this.index.serverCandidates()) if (!this.openJs.has(file)) void this.host.recheckOnDisk(file);
+  }
+
+  /** A JS file opened outside every workspace folder: index its package, then analyse it again. */
+  private indexLooseFile(path: string, uri: string): void {
+    if (this.loosePackagesTried.has(path) || this.host.inFolder(path) || this.index.handlesSigterm(path) !== undefined) return;
+    this.loosePackagesTried.add(path);
+    void this.index.addPackageOf(path).then(
+      (added) => added && this.host.reanalyse(uri),
+      (error) => this.host.logError(`cannot index the package of ${path}`, error),
+    );
+  }
+}

@@ -1,0 +1,356 @@
+import { ts } from 'ts-morph';
+import picomatch from 'picomatch';
+import type { ParsedDocument } from '../../engine/document';
+import type { Fix, Rule, RuleContext, RuleFinding, TextEdit } from '../../engine/types';
+import { codeStyle, fileLogger, quoted, type CodeStyle } from './fix-style';
+import { ServerReader, mayStartServer, type Framework, type ServerStart } from './servers';
+import { shutdownFacts } from './shutdown-facts';
+import { stripExpression } from './syntax';
+
+interface Options {
+  gracePeriodMs: number;
+  testPaths: string[];
+  scriptPaths: string[];
+  ignoreCommandLineTools: boolean;
+}
+
+const LABEL: Record<Framework, string> = {
+  http: 'an HTTP server',
+  express: 'an express app',
+  koa: 'a koa app',
+  fastify: 'a fastify app',
+  nest: 'a NestJS app',
+  hapi: 'a hapi server',
+  hono: 'a hono server',
+};
+
+/** Test files start servers on purpose and close them themselves (the same globs as console-log's). */
+const TEST_PATHS = ['**/*.test.*', '**/*.spec.*', '**/__tests__/**', '**/__mocks__/**', '**/test/**', '**/tests/**', '**/e2e/**'];
+/** Scripts (a dev server, a mock of a provider) are not deployed services. */
+const SCRIPT_PATHS = ['**/bin/**', '**/scripts/**'];
+
+// Compiled globs, keyed by the glob list: a pure cache of a pure function.
+const matchers = new Map<string, (path: string) => boolean>();
+
+function matches(globs: unknown, fallback: string[], path: string): boolean {
+  const list = Array.isArray(globs) && globs.every((g) => typeof g === 'string') ? (globs as string[]) : fallback;
+  if (list.length === 0) return false;
+  const key = list.join('\n');
+  let matcher = matchers.get(key);
+  if (!matcher) {
+    matcher = picomatch(list, { dot: true });
+    if (matchers.size > 64) matchers.clear();
+    matchers.set(key, matcher);
+  }
+  return matcher(path);
+}
+
+function startsOf(doc: ParsedDocument): ServerStart[] {
+  if (doc.kind !== 'js' || !mayStartServer(doc.text)) return [];
+  return new ServerReader(doc.sourceFile).starts();
+}
+
+function isFlaggable(ctx: RuleContext<Options>): boolean {
+  const { doc } = ctx;
+  if (doc.kind !== 'js' || !mayStartServer(doc.text)) return false;
+  if (matches(ctx.options.testPaths, TEST_PATHS, doc.relativePath)) return false;
+  if (matches(ctx.options.scriptPaths, SCRIPT_PATHS, doc.relativePath)) return false;
+  if (ctx.options.ignoreCommandLineTools !== false && doc.text.startsWith('#!')) return false;
+  if (shutdownFacts(doc).handlesSigterm) return false;
+  // Undefined: the workspace is not indexed yet. Saying nothing beats a finding that vanishes a
+  // second later.
+  return ctx.workspace.handlesSigterm(doc.path) === false;
+}
+
+/** A listener for SIGINT only: Ctrl-C works locally, deploys still drop requests. */
+const SIGINT_ONLY = /\bprocess\s*\.\s*(?:on|once|addListener|prependListener|prependOnceListener)\s*\(\s*(['"`])SIGINT\1/;
+
+function message(framework: Framework, text: string): string {
+  const what = `This starts ${LABEL[framework]}, but nothing in its package handles SIGTERM`;
+  const sigint = SIGINT_ONLY.test(text) ? ' This file handles SIGINT (Ctrl-C), which orchestrators do not send.' : '';
+  if (framework === 'nest') {
+    return `${what}: on every deploy the orchestrator sends SIGTERM and Node exits at once, dropping in-flight requests. Call app.enableShutdownHooks() so Nest closes the app first.${sigint}`;
+  }
+  return `${what}: on every deploy the orchestrator sends SIGTERM and Node exits at once, dropping in-flight requests. Stop accepting connections and drain them on SIGTERM.${sigint}`;
+}
+
+export const missingSigtermHandler: Rule<Options> = {
+  id: 'missing-sigterm-handler',
+  family: 'shutdown',
+  kinds: ['js'],
+  defaultSeverity: 'warning',
+  fix: 'safe',
+  summary: 'A server is started but nothing in its package handles SIGTERM, so deploys drop in-flight requests.',
+  options: {
+    gracePeriodMs: {
+      type: 'number',
+      default: 10000,
+      minimum: 1,
+      description:
+        "How long the inserted SIGTERM handler waits for in-flight requests before exiting with status 1. Keep it below the orchestrator's deadline (Kubernetes terminationGracePeriodSeconds, 30 s by default; ECS stopTimeout; docker stop's 10 s).",
+    },
+    testPaths: {
+      type: 'string[]',
+      default: TEST_PATHS,
+      description: 'Globs (relative to the workspace root) of test files, which start servers on purpose and close them themselves. Set to [] to check tests too.',
+    },
+    scriptPaths: {
+      type: 'string[]',
+      default: SCRIPT_PATHS,
+      description: 'Globs (relative to the workspace root) of scripts: a dev server or a mock of a provider is not a deployed service.',
+    },
+    ignoreCommandLineTools: {
+      type: 'boolean',
+      default: true,
+      description: 'Skip command line tools wherever they live: files whose first line is a `#!` shebang.',
+    },
+  },
+  docs: {
+    whatItDoes:
+      "Flags the call that starts a long-running HTTP server — `.listen(...)` on a node `http`/`https` server or on an express, koa, fastify or NestJS app, hapi's `server.start()`, hono's `serve(...)` from `@hono/node-server` — when no file of the same package (nearest `package.json`) handles SIGTERM. Handling means `process.on|once|addListener|prependListener('SIGTERM', ...)` (also through a list of signals that includes `'SIGTERM'`), using a graceful-shutdown library (`@godaddy/terminus`, `http-terminator`, `stoppable`, `close-with-grace`, `lightship`, and `http-graceful-shutdown`, `fastify-graceful-shutdown`, `exit-hook`, `async-exit-hook`), or NestJS's `app.enableShutdownHooks()`. The handler may live in any file of the package: the editor indexes the workspace in the background and updates when files are created, changed or deleted; until the first index is built this rule says nothing. With no folder open, the editor indexes the package of the opened file when a git repository holds it (otherwise the rule stays silent there). A handler in another package of a monorepo does not count: it runs in another process. Only what the file makes plain is flagged: the framework is imported or required in this file and the app or server is created from it here (`const app = express()`, `http.createServer(app)`, `Fastify()`, `new Koa()`, `await NestFactory.create(AppModule)`, `Hapi.server()`); an `app` imported from another module is not followed, test files and scripts are skipped (options `testPaths`, `scriptPaths`, `ignoreCommandLineTools`), and a file with syntax errors is not flagged (half-typed code says little about the finished file).\n\nWhat is flagged, per framework (the finding sits on the callee name):\n\n```ts\napp.listen(3000);                        // express: const app = express()\napp.listen(3000);                        // koa: const app = new Koa()\nawait app.listen({ port: 3000 });        // fastify: const app = Fastify({ logger: true })\nserver.listen(8080);                     // node: const server = http.createServer(handler)\nhttp.createServer(app).listen(port);     // node, express-generator's bin/www\nawait app.listen(3000);                  // NestJS: const app = await NestFactory.create(AppModule)\nawait server.start();                    // hapi: const server = Hapi.server({ port: 3000 })\nserve({ fetch: app.fetch, port: 8787 }); // hono: import { serve } from '@hono/node-server'\n```",
+    whyItMatters:
+      'Checklist: "Graceful shutdown: handles SIGTERM, drains connections". Kubernetes, ECS, Nomad, systemd and `docker stop` send SIGTERM on every deploy, scale-in and node drain. Node\'s default for SIGTERM is to exit at once: every request in flight gets a reset connection, half-done work is cut off, and clients see 502s on each rollout. A handler that stops accepting connections, lets the requests in flight finish, and exits within the orchestrator\'s grace period makes deploys invisible to users. The grace period must end before the orchestrator gives up and sends SIGKILL: below `terminationGracePeriodSeconds` (30 s by default) in Kubernetes, below the container `stopTimeout` (30 s by default) in ECS, below the 10 s of `docker stop` unless `--time`/`stop_grace_period` says otherwise.',
+    example: {
+      path: 'src/server.ts',
+      code:
+        "import express from 'express';\n\nconst app = express();\napp.get('/health', (_req, res) => res.send('ok'));\n\napp.listen(3000);\n",
+    },
+    useInstead: {
+      path: 'src/server.ts',
+      code:
+        "import express from 'express';\n\nconst app = express();\napp.get('/health', (_req, res) => res.send('ok'));\n\nconst server = app.listen(3000);\n\nprocess.on('SIGTERM', () => {\n  process.stderr.write('SIGTERM received: closing the HTTP server\\n');\n  server.close(() => {\n    process.stderr.write('HTTP server closed: exiting\\n');\n    process.exit(0);\n  });\n  setTimeout(() => {\n    process.stderr.write('Shutdown grace period over: exiting with requests still in flight\\n');\n    process.exit(1);\n  }, 10_000).unref();\n});\n",
+    },
+    fixSafety:
+      "Safe when the server is in reach (a variable, `this.<name>`, or a listen call that is a statement of its own): the fix inserts a SIGTERM handler right after the statement that starts the server, and keeps the listen result in a new `const server` (a free name) when it was not kept. The handler logs that it received SIGTERM, stops accepting connections and waits for the requests in flight (`server.close(...)` for node, express, koa and hono servers — Node 19 and later also close idle keep-alive connections there —, `app.close(...)` for fastify, `server.stop({ timeout })` for hapi), exits 0 once drained, and exits 1 when the grace period (option `gracePeriodMs`, default 10 s) runs out, on a timer that is `unref()`'d so it never keeps the process alive by itself. Before the fix, SIGTERM killed the process at once; after it, the process exits a little later and cleanly, which is the intent. It logs through the file's own structured logger when one is plain (a `pino()`, `winston.createLogger()` or `bunyan.createLogger()` value, a `logger` imported from the project's own modules, fastify's `app.log` when the app was created with a `logger` option), and otherwise writes one line to `process.stderr`, never to `console` (which `console-log` would flag in service code). NestJS: the fix calls `app.enableShutdownHooks()` before `app.listen`, so Nest runs its shutdown hooks and closes the HTTP server on SIGTERM. No fix is offered when the listen result cannot be kept without restructuring the code (`module.exports = app.listen(...)`, a listen call inside a larger expression, a body without braces).\n\nWhat the fix inserts, per framework (its log lines left out here):\n\n```ts\n// express, koa, node http, hono: the listen/serve result, kept in `server`\nconst server = app.listen(3000);\nprocess.on('SIGTERM', () => {\n  server.close(() => process.exit(0));\n  setTimeout(() => process.exit(1), 10_000).unref();\n});\n\n// fastify (after `await app.listen(...)`)\nprocess.on('SIGTERM', () => {\n  app.close(() => process.exit(0));\n  setTimeout(() => process.exit(1), 10_000).unref();\n});\n\n// hapi (after `await server.start()`)\nprocess.on('SIGTERM', () => {\n  server.stop({ timeout: 10_000 }).then(() => process.exit(0));\n  setTimeout(() => process.exit(1), 10_000).unref();\n});\n\n// NestJS (before `await app.listen(...)`)\napp.enableShutdownHooks();\n```",
+    references: [
+      'https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks',
+      'https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination',
+      'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html',
+      'https://nodejs.org/api/process.html#signal-events',
+      'https://nodejs.org/api/http.html#serverclosecallback',
+      'https://docs.nestjs.com/fundamentals/lifecycle-events#application-shutdown',
+      'https://github.com/godaddy/terminus',
+    ],
+  },
+
+  check(ctx): RuleFinding[] {
+    if (!isFlaggable(ctx)) return [];
+    const sf = ctx.doc.sourceFile;
+    // Half-typed code says little about the finished file (the handler may be what is being typed).
+    if (hasSyntaxErrors(sf)) return [];
+    return startsOf(ctx.doc).map((start) => ({
+      start: start.name.getStart(sf),
+      end: start.name.end,
+      message: message(start.framework, ctx.doc.text),
+      data: { framework: start.framework },
+    }));
+  },
+
+  fixes(finding, ctx): Fix[] {
+    const sf = ctx.doc.sourceFile;
+    const start = startsOf(ctx.doc).find((s) => s.name.getStart(sf) === finding.start);
+    if (!start) return [];
+    const fix = start.framework === 'nest' ? nestFix(ctx, start) : drainFix(ctx, start);
+    return fix ? [fix] : [];
+  },
+};
+
+function hasSyntaxErrors(sf: ts.SourceFile): boolean {
+  const diagnostics = (sf as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics;
+  return Array.isArray(diagnostics) && diagnostics.length > 0;
+}
+
+/** The statement that holds `node`, when it sits directly in a list of statements. */
+function enclosingStatement(node: ts.Node): ts.Statement | undefined {
+  let current: ts.Node = node;
+  while (current.parent && !ts.isSourceFile(current)) {
+    if (ts.isFunctionLike(current) || ts.isClassLike(current)) return undefined;
+    const parent: ts.Node = current.parent;
+    if (ts.isBlock(parent) || ts.isSourceFile(parent) || ts.isModuleBlock(parent)) return current as ts.Statement;
+    current = parent;
+  }
+  return undefined;
+}
+
+function lineIndent(doc: ParsedDocument, offset: number): string {
+  const line = doc.lines.lineText(doc.lines.positionAt(offset).line);
+  return /^[ \t]*/.exec(line)![0];
+}
+
+function nestFix(ctx: RuleContext<Options>, start: ServerStart): Fix | undefined {
+  const { doc } = ctx;
+  if (!start.receiver || !isReachable(start.receiver)) return undefined;
+  const statement = enclosingStatement(start.call);
+  if (!statement) return undefined;
+  const style = codeStyle(doc, statement);
+  const at = statement.getStart(doc.sourceFile);
+  const receiver = stripExpression(start.receiver).getText(doc.sourceFile);
+  const newText = `${receiver}.enableShutdownHooks()${style.semicolon}${doc.lines.eol}${lineIndent(doc, at)}`;
+  return { title: 'Call app.enableShutdownHooks() before listen', safe: true, edits: [{ start: at, end: at, newText }] };
+}
+
+/** An identifier or `this.name`: a value the inserted handler can reach by the same words. */
+function isReachable(node: ts.Expression): boolean {
+  const e = stripExpression(node);
+  return ts.isIdentifier(e) || (ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword);
+}
+
+interface DrainTarget {
+  /** How the handler names what it closes. */
+  name: string;
+  /** Edits that keep the server in a variable first, when needed. */
+  keep: TextEdit[];
+  statement: ts.Statement;
+  how: 'close' | 'fastify' | 'hapi';
+}
+
+function drainTarget(ctx: RuleContext<Options>, start: ServerStart): DrainTarget | undefined {
+  const { doc } = ctx;
+  const sf = doc.sourceFile;
+  const statement = enclosingStatement(start.call);
+  if (!statement) return undefined;
+
+  // The receiver itself is what gets closed: a fastify app, a hapi server, a node server in a variable.
+  if (start.receiver && (start.receiverValue === 'fastify' || start.receiverValue === 'hapi')) {
+    if (!isReachable(start.receiver)) return undefined;
+    return { name: stripExpression(start.receiver).getText(sf), keep: [], statement, how: start.receiverValue };
+  }
+  if (start.receiver && start.receiverValue === 'http' && isReachable(start.receiver)) {
+    return { name: stripExpression(start.receiver).getText(sf), keep: [], statement, how: 'close' };
+  }
+
+  // express, koa, hono, `http.createServer(app).listen()`: the listen/serve result is the server to close.
+  if (ts.isVariableStatement(statement)) {
+    const declarations = statement.declarationList.declarations;
+    const [declaration] = declarations;
+    if (declarations.length === 1 && ts.isIdentifier(declaration.name) && declaration.initializer && stripExpression(declaration.initializer) === start.call) {
+      return { name: declaration.name.text, keep: [], statement, how: 'close' };
+    }
+    return undefined;
+  }
+  if (!ts.isExpressionStatement(statement)) return undefined;
+  const expression = statement.expression;
+  if (
+    ts.isBinaryExpression(expression) &&
+    expression.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+    stripExpression(expression.right) === start.call &&
+    isReachable(expression.left)
+  ) {
+    return { name: stripExpression(expression.left).getText(sf), keep: [], statement, how: 'close' };
+  }
+  const bare = ts.isAwaitExpression(expression) ? expression.expression : expression;
+  if (bare !== start.call) return undefined;
+  const name = freeName(sf, ['server', 'httpServer']);
+  const at = statement.getStart(sf);
+  return { name, keep: [{ start: at, end: at, newText: `const ${name} = ` }], statement, how: 'close' };
+}
+
+function drainFix(ctx: RuleContext<Options>, start: ServerStart): Fix | undefined {
+  const { doc } = ctx;
+  const target = drainTarget(ctx, start);
+  if (!target) return undefined;
+  const style = codeStyle(doc, target.statement);
+  const grace = graceLiteral(ctx.options.gracePeriodMs);
+  const log = logCall(ctx, start, style);
+  const { semicolon: semi, indentUnit: u } = style;
+  const eol = doc.lines.eol;
+  const base = lineIndent(doc, target.statement.getStart(doc.sourceFile));
+  const what = target.how === 'close' ? 'the HTTP server' : 'the server';
+  const What = target.how === 'close' ? 'HTTP server' : 'Server';
+
+  const drained = [`${u}${u}${log('info', `${What} closed: exiting`)}${semi}`, `${u}${u}process.exit(0)${semi}`];
+  const drain =
+    target.how === 'hapi'
+      ? [`${u}${target.name}.stop({ timeout: ${GRACE} }).then(() => {`, ...drained, `${u}})${semi}`]
+      : [`${u}${target.name}.close(() => {`, ...drained, `${u}})${semi}`];
+  const body = [
+    `process.on(${quoted('SIGTERM', style.quote)}, () => {`,
+    `${u}${log('info', `SIGTERM received: closing ${what}`)}${semi}`,
+    ...drain,
+    `${u}setTimeout(() => {`,
+    `${u}${u}${log('error', 'Shutdown grace period over: exiting with requests still in flight')}${semi}`,
+    `${u}${u}process.exit(1)${semi}`,
+    `${u}}, ${GRACE}).unref()${semi}`,
+    `})${semi}`,
+  ];
+  const lines = body.map((line) => base + line);
+
+  // After the statement: at the end of its line when only a comment follows it there.
+  const statementEnd = target.statement.end;
+  const lineEnd = doc.lines.lineEnd(doc.lines.positionAt(statementEnd).line);
+  const rest = doc.text.slice(statementEnd, lineEnd);
+  const at = /^\s*(?:\/\/.*)?$/.test(rest) ? lineEnd : statementEnd;
+  const gap = ts.isSourceFile(target.statement.parent) ? eol + eol : eol;
+  const block = gap + lines.join(eol);
+  const handler: TextEdit = {
+    start: at,
+    end: at,
+    newText: block.split(GRACE).join(grace),
+    snippet: escapeSnippet(block).split(GRACE).join(`\${1:${grace}}`),
+  };
+  return {
+    title: target.keep.length > 0 ? `Keep the server in '${target.name}' and drain it on SIGTERM` : `Drain '${target.name}' on SIGTERM`,
+    safe: true,
+    edits: [...target.keep, handler],
+  };
+}
+
+/** A marker for the grace period in generated text, replaced by the value or a snippet placeholder. */
+const GRACE = '\u0000GRACE\u0000';
+
+function graceLiteral(ms: unknown): string {
+  const value = typeof ms === 'number' && Number.isFinite(ms) && ms > 0 ? Math.round(ms) : 10000;
+  const digits = String(value);
+  return value >= 10000 ? digits.replace(/\B(?=(\d{3})+$)/g, '_') : digits;
+}
+
+function escapeSnippet(text: string): string {
+  return text.replace(/[\\$}]/g, (c) => `\\${c}`);
+}
+
+function logCall(ctx: RuleContext<Options>, start: ServerStart, style: CodeStyle): (level: 'info' | 'error', text: string) => string {
+  const sf = ctx.doc.sourceFile;
+  let logger = fileLogger(sf);
+  if (!logger && start.framework === 'fastify' && start.receiver && fastifyHasLogger(start.receiver, sf)) {
+    logger = `${stripExpression(start.receiver).getText(sf)}.log`;
+  }
+  if (logger) return (level, text) => `${logger}.${level}(${quoted(text, style.quote)})`;
+  return (_level, text) => `process.stderr.write(${quoted(text, style.quote, '\\n')})`;
+}
+
+/** Whether the fastify app was created with a `logger` option that is not `false`. */
+function fastifyHasLogger(receiver: ts.Expression, sf: ts.SourceFile): boolean {
+  const name = stripExpression(receiver);
+  if (!ts.isIdentifier(name)) return false;
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === name.text && node.initializer) {
+      const init = stripExpression(node.initializer);
+      const options = ts.isCallExpression(init) ? init.arguments[0] : undefined;
+      if (options && ts.isObjectLiteralExpression(options)) {
+        found = options.properties.some(
+          (p) =>
+            (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) &&
+            ts.isIdentifier(p.name) &&
+            p.name.text === 'logger' &&
+            !(ts.isPropertyAssignment(p) && p.initializer.kind === ts.SyntaxKind.FalseKeyword),
+        );
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return found;
+}
+
+function freeName(sf: ts.SourceFile, preferred: string[]): string {
+  const used = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node)) used.add(node.text);
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  for (const name of preferred) if (!used.has(name)) return name;
+  for (let i = 2; ; i++) if (!used.has(`${preferred[0]}${i}`)) return `${preferred[0]}${i}`;
+}

@@ -1,0 +1,259 @@
+// The workspace index of shutdown facts: what it reads, how it scopes a handler to a package, and
+// how it follows edits, file changes, deletions and renames.
+
+import { test, describe, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { WorkspaceIndex } from '../../server/src/engine/workspace-index';
+import { prepare } from '../../server/src/engine/source';
+import type { ParsedDocument } from '../../server/src/engine/document';
+
+const HANDLER = "process.on('SIGTERM', () => server.close(() => process.exit(0)));\n";
+const SERVER = "import express from 'express';\nexpress().listen(3000);\n";
+
+describe('WorkspaceIndex', () => {
+  let dir: string;
+  const p = (...parts: string[]) => path.join(dir, ...parts).split(path.sep).join('/');
+  const write = (rel: string, text: string) => {
+    fs.mkdirSync(path.dirname(p(rel)), { recursive: true });
+    fs.writeFileSync(p(rel), text);
+    return p(rel);
+  };
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-index-'));
+  });
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('answers nothing until the build is done, then answers for the package', async () => {
+    write('package.json', '{}');
+    write('src/server.ts', SERVER);
+    write('src/shutdown.ts', HANDLER);
+    const index = new WorkspaceIndex();
+    const building = index.build([dir]);
+    assert.equal(index.handlesSigterm(p('src/server.ts')), undefined);
+    await building;
+    assert.equal(index.handlesSigterm(p('src/server.ts')), true);
+    // A file's own handler is not an answer about the others: the rule reads its own text.
+    assert.equal(index.handlesSigterm(p('src/shutdown.ts')), false);
+    // Outside the indexed folders: unknown.
+    assert.equal(index.handlesSigterm('/elsewhere/server.ts'), undefined);
+  });
+
+  test('skips node_modules and what .gitignore ignores, and parses only what passes the prefilter', async () => {
+    write('package.json', '{}');
+    write('.gitignore', 'dist/\n*.generated.ts\n');
+    write('src/server.ts', SERVER);
+    write('src/routes.ts', 'export const routes = [];\n');
+    write('node_modules/lib/index.js', HANDLER);
+    write('dist/index.js', HANDLER);
+    write('src/shutdown.generated.ts', HANDLER);
+    const index = new WorkspaceIndex();
+    const stats = await index.build([dir]);
+    assert.equal(index.handlesSigterm(p('src/server.ts')), false);
+    assert.deepEqual(index.handlerFiles(), []);
+    assert.equal(stats.files, 2);
+    assert.equal(stats.parsed, 0);
+    // The same holds for files that arrive by notification.
+    write('dist/other.js', HANDLER);
+    index.fileChanged(p('dist/other.js'));
+    index.fileChanged(p('node_modules/lib/index.js'));
+    assert.equal(index.handlesSigterm(p('src/server.ts')), false);
+  });
+
+  test('a handler counts only in its own package (nearest package.json)', async () => {
+    write('package.json', '{"workspaces":["packages/*"]}');
+    write('packages/api/package.json', '{}');
+    write('packages/api/src/main.ts', SERVER);
+    write('packages/worker/package.json', '{}');
+    write('packages/worker/src/main.ts', HANDLER);
+    write('packages/gateway/package.json', '{}');
+    write('packages/gateway/src/deep/nested/lifecycle.ts', HANDLER);
+    write('packages/gateway/src/server.ts', SERVER);
+    const index = new WorkspaceIndex();
+    await index.build([dir]);
+    assert.equal(index.handlesSigterm(p('packages/api/src/main.ts')), false);
+    assert.equal(index.handlesSigterm(p('packages/gateway/src/server.ts')), true);
+    assert.equal(index.packageOf(p('packages/gateway/src/deep/nested/lifecycle.ts')), p('packages/gateway'));
+  });
+
+  test('a package.json that appears splits a package, and the open documents it affects are named', async () => {
+    write('package.json', '{}');
+    write('apps/web/server.ts', SERVER);
+    write('apps/admin/server.ts', SERVER);
+    write('apps/admin/shutdown.ts', HANDLER);
+    const index = new WorkspaceIndex();
+    await index.build([dir]);
+    const open = [p('apps/web/server.ts'), p('apps/admin/server.ts')];
+    assert.deepEqual([...index.snapshot(open).values()], [true, true]);
+
+    const before = index.snapshot(open);
+    write('apps/admin/package.json', '{}');
+    index.fileChanged(p('apps/admin/package.json'));
+    assert.deepEqual(index.changedSince(before), [p('apps/web/server.ts')]);
+    assert.equal(index.handlesSigterm(p('apps/web/server.ts')), false);
+    assert.equal(index.handlesSigterm(p('apps/admin/server.ts')), true);
+
+    const again = index.snapshot(open);
+    fs.rmSync(p('apps/admin/package.json'));
+    index.fileDeleted(p('apps/admin/package.json'));
+    assert.deepEqual(index.changedSince(again), [p('apps/web/server.ts')]);
+  });
+
+  test('an open document wins over the disk until it is closed', async () => {
+    write('package.json', '{}');
+    write('src/server.ts', SERVER);
+    const shutdown = write('src/shutdown.ts', '// nothing yet\n');
+    const index = new WorkspaceIndex();
+    await index.build([dir]);
+    assert.equal(index.handlesSigterm(p('src/server.ts')), false);
+
+    const load = (text: string) => (prepare({ path: shutdown, relativePath: 'src/shutdown.ts', text }) as { doc: ParsedDocument }).doc;
+    assert.equal(index.wouldChangeFacts(load('// still nothing\n')), false);
+    const doc = load(HANDLER);
+    assert.equal(index.wouldChangeFacts(doc), true);
+    index.updateDocument(doc);
+    assert.equal(index.wouldChangeFacts(load(`${HANDLER}// typing on\n`)), false);
+    assert.equal(index.handlesSigterm(p('src/server.ts')), true);
+    // A change on disk while it is open does not override the editor's text.
+    index.fileChanged(shutdown);
+    assert.equal(index.handlesSigterm(p('src/server.ts')), true);
+    index.updateText(shutdown, '// removed again\n');
+    assert.equal(index.handlesSigterm(p('src/server.ts')), false);
+    index.updateText(shutdown, HANDLER);
+    // Closed without saving: the disk says there is no handler.
+    index.closeDocument(shutdown);
+    assert.equal(index.handlesSigterm(p('src/server.ts')), false);
+  });
+
+  test('created, changed, deleted, renamed: files and folders', async () => {
+    write('package.json', '{}');
+    write('src/server.ts', SERVER);
+    const index = new WorkspaceIndex();
+    await index.build([dir]);
+    const server = p('src/server.ts');
+
+    const handler = write('src/lifecycle/shutdown.ts', HANDLER);
+    index.fileChanged(handler);
+    assert.equal(index.handlesSigterm(server), true);
+
+    fs.writeFileSync(handler, "process.on('SIGINT', stop);\n");
+    index.fileChanged(handler);
+    assert.equal(index.handlesSigterm(server), false);
+
+    fs.writeFileSync(handler, HANDLER);
+    index.fileChanged(handler);
+    fs.rmSync(p('src/lifecycle'), { recursive: true });
+    index.fileDeleted(p('src/lifecycle'));
+    assert.equal(index.handlesSigterm(server), false);
+
+    // A folder that appears at once (a checkout) is indexed as a whole.
+    write('src/ops/graceful.js', HANDLER);
+    index.fileChanged(p('src/ops'));
+    assert.equal(index.handlesSigterm(server), true);
+
+    // Renamed into another package: it no longer counts here.
+    write('other/package.json', '{}');
+    fs.renameSync(p('src/ops'), p('other/ops'));
+    index.rename(p('src/ops'), p('other/ops'));
+    assert.equal(index.handlesSigterm(server), false);
+    assert.equal(index.handlesSigterm(p('other/server.ts')), true);
+
+    // A rename to a name that is not source code drops it.
+    fs.renameSync(p('other/ops/graceful.js'), p('other/ops/graceful.js.bak'));
+    index.rename(p('other/ops/graceful.js'), p('other/ops/graceful.js.bak'));
+    assert.deepEqual(index.handlerFiles(), []);
+  });
+
+  test('server candidates: the files a change of facts can give or take a finding', async () => {
+    write('package.json', '{}');
+    write('src/server.ts', SERVER);
+    write('src/routes.ts', 'export const routes = [];\n');
+    write('src/shutdown.ts', HANDLER);
+    const index = new WorkspaceIndex();
+    await index.build([dir]);
+    assert.deepEqual(index.serverCandidates(), [p('src/server.ts')]);
+    fs.rmSync(p('src/server.ts'));
+    index.fileDeleted(p('src/server.ts'));
+    assert.deepEqual(index.serverCandidates(), []);
+  });
+
+  test('the build yields to the event loop between small batches', async () => {
+    write('package.json', '{}');
+    for (let i = 0; i < 200; i++) write(`src/mod${i}.ts`, i % 50 === 0 ? HANDLER : `export const n${i} = ${i};\n`);
+    const index = new WorkspaceIndex({ batchSize: 16 });
+    let turns = 0;
+    let done = false;
+    const spin = () => {
+      if (done) return;
+      turns++;
+      setImmediate(spin);
+    };
+    setImmediate(spin);
+    const stats = await index.build([dir]);
+    done = true;
+    assert.equal(stats.files, 200);
+    assert.equal(stats.parsed, 4);
+    assert.equal(index.handlerFiles().length, 4);
+    // Other work ran while the index was being built, at least once per batch.
+    assert.ok(turns >= 200 / 16, `only ${turns} turns of the event loop during the build`);
+  });
+
+  test('a later build supersedes one still running', async () => {
+    write('a/package.json', '{}');
+    for (let i = 0; i < 100; i++) write(`a/m${i}.ts`, HANDLER);
+    write('b/package.json', '{}');
+    write('b/server.ts', SERVER);
+    const index = new WorkspaceIndex({ batchSize: 8 });
+    const first = index.build([p('a')]);
+    const second = index.build([p('b')]);
+    await Promise.all([first, second]);
+    assert.equal(index.ready, true);
+    assert.equal(index.handlesSigterm(p('b/server.ts')), false);
+    assert.equal(index.handlesSigterm(p('a/m1.ts')), undefined);
+    assert.deepEqual(index.handlerFiles(), []);
+  });
+
+  test('the CLI form: the scanned files, then the rest of their packages', () => {
+    write('package.json', '{}');
+    const server = write('src/server.ts', SERVER);
+    write('src/shutdown.ts', HANDLER);
+    const index = new WorkspaceIndex();
+    index.indexFiles([server], [server]);
+    assert.equal(index.handlesSigterm(server), false);
+    // Outside the working directory (and no git repository around it): not walked.
+    index.indexPackagesOf([server], p('src'));
+    assert.equal(index.handlesSigterm(server), false);
+    index.indexPackagesOf([server], dir);
+    assert.equal(index.handlesSigterm(server), true);
+  });
+
+  test('a file opened with no folder open: its package is indexed when a git repository holds it', async () => {
+    write('package.json', '{}');
+    const server = write('src/server.ts', SERVER);
+    write('src/shutdown.ts', HANDLER);
+    const index = new WorkspaceIndex();
+    await index.build([]);
+    assert.equal(index.handlesSigterm(server), undefined);
+    // No repository around it: the package's extent is a guess, nothing is walked.
+    assert.equal(await index.addPackageOf(server), false);
+    assert.equal(index.handlesSigterm(server), undefined);
+    fs.mkdirSync(p('.git'));
+    assert.equal(await index.addPackageOf(server), true);
+    assert.equal(index.handlesSigterm(server), true);
+    assert.equal(await index.addPackageOf(server), false, 'indexed once');
+  });
+
+  test('files too large or unreadable are left out without failing the build', async () => {
+    write('package.json', '{}');
+    write('src/server.ts', SERVER);
+    write('src/bundle.js', `${HANDLER}${'x'.repeat(2000)}`);
+    const index = new WorkspaceIndex({ maxFileBytes: 1000 });
+    await index.build([dir, p('does-not-exist')]);
+    assert.equal(index.handlesSigterm(p('src/server.ts')), false);
+  });
+});
