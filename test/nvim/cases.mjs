@@ -1,5 +1,5 @@
-// What Neovim must receive from the server for the e2e workspace (lines 1-based): a manifest of each
-// kind and the service code. For the rules a row lists, the file must show exactly these findings;
+// What Neovim must receive from the server for the e2e workspace (lines 1-based): a Dockerfile, a
+// Kubernetes manifest and TypeScript service code. For the rules a row lists, the file must show exactly these findings;
 // other rules' findings on the same file are not this row's business.
 export const NVIM_CASES = [
   {
@@ -14,6 +14,12 @@ export const NVIM_CASES = [
       { rule: 'missing-liveness-probe', line: 29, severity: 'warning' },
       { rule: 'missing-resource-limits', line: 59, severity: 'warning' },
     ],
+  },
+  {
+    // The workspace rule: the server indexes the workspace on its own (no file is opened for it).
+    file: 'src/server.ts',
+    rules: ['missing-sigterm-handler'],
+    expect: [{ rule: 'missing-sigterm-handler', line: 25, severity: 'warning' }],
   },
   {
     file: 'src/clients/inventory.ts',

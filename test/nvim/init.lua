@@ -2,7 +2,7 @@
 --   nvim --headless -n -i NONE -u test/nvim/init.lua
 -- Starts `node dist/server.js --stdio` with the built-in client, opens each file, waits (vim.wait on
 -- the publishDiagnostics notifications, no fixed sleep) until the server has published diagnostics
--- for every file, edits one buffer to check that didChange is honoured, then writes what it saw as
+-- for every file holding the rule ids the runner expects, edits one buffer to check that didChange is honoured, then writes what it saw as
 -- JSON and quits with a status (0: ran to the end, 1: timed out or failed). Assertions are made by
 -- the runner on the JSON.
 -- vim.lsp.start() does not exist in 0.7: vim.lsp.start_client + vim.lsp.buf_attach_client.
@@ -72,13 +72,28 @@ local function run()
     table.insert(buffers, { path = path, bufnr = bufnr, uri = vim.uri_from_bufnr(bufnr) })
   end
 
+  -- Rule ids each file should end up with (PRODREADY_NVIM_EXPECT, JSON {path: [ids]}): a workspace
+  -- rule speaks only once the server has indexed the workspace, so the first publish may be empty.
+  local expect = vim.fn.json_decode(env.PRODREADY_NVIM_EXPECT or '{}')
+  local function settled(b)
+    local list = lsp_list(b.uri)
+    if not list then return false end
+    for _, rule in ipairs(expect[b.path] or {}) do
+      local found = false
+      for _, d in ipairs(list) do
+        if d.code == rule then found = true end
+      end
+      if not found then return false end
+    end
+    return true
+  end
   local all_published = vim.wait(timeout_ms, function()
     for _, b in ipairs(buffers) do
-      if not lsp_list(b.uri) then return false end
+      if not settled(b) then return false end
     end
     return true
   end, 50)
-  if not all_published then table.insert(result.errors, 'timed out waiting for diagnostics on every file') end
+  if not all_published then table.insert(result.errors, 'timed out waiting for the expected diagnostics on every file') end
 
   for _, b in ipairs(buffers) do
     table.insert(result.files, {

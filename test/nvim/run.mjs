@@ -27,7 +27,7 @@ function killGroup(pid) {
   }
 }
 
-function runNvim({ nvim, workspace, files, edit, out }) {
+function runNvim({ nvim, workspace, files, edit, out, expect }) {
   return new Promise((resolve, reject) => {
     const child = spawn(nvim, ['--headless', '-n', '-i', 'NONE', '-u', path.join(repoRoot, 'test', 'nvim', 'init.lua')], {
       cwd: workspace,
@@ -41,6 +41,7 @@ function runNvim({ nvim, workspace, files, edit, out }) {
         PRODREADY_NVIM_FILES: files.join(','),
         PRODREADY_NVIM_EDIT: edit,
         PRODREADY_NVIM_OUT: out,
+        PRODREADY_NVIM_EXPECT: JSON.stringify(expect),
         XDG_CONFIG_HOME: path.join(path.dirname(out), 'config'),
         XDG_DATA_HOME: path.join(path.dirname(out), 'data'),
         XDG_STATE_HOME: path.join(path.dirname(out), 'state'),
@@ -83,7 +84,8 @@ describe(`Neovim ${tools.nvim.version} as an LSP client of dist/server.js --stdi
     fs.cpSync(path.join(repoRoot, 'test', 'workspaces', 'e2e'), workspace, { recursive: true });
     const out = path.join(tmp, 'result.json');
     const files = NVIM_CASES.map((c) => path.join(workspace, c.file));
-    const { code, output } = await runNvim({ nvim: tools.nvim.bin, workspace, files, edit: path.join(workspace, NVIM_EDIT.file), out });
+    const expect = Object.fromEntries(NVIM_CASES.map((c) => [path.join(workspace, c.file), [...new Set(c.expect.map((e) => e.rule))]]));
+    const { code, output } = await runNvim({ nvim: tools.nvim.bin, workspace, files, edit: path.join(workspace, NVIM_EDIT.file), out, expect });
     assert.ok(fs.existsSync(out), `nvim wrote no result (exit ${code}). Output:\n${output}`);
     result = JSON.parse(fs.readFileSync(out, 'utf8'));
     // Kept for a look after the run: what Neovim received and showed.
