@@ -170,7 +170,7 @@ function findPlaywright() {
 
 function findNeovim() {
   const nvim = process.env.NVIM_PATH || which('nvim');
-  if (!nvim) throw new MissingToolError('Neovim not found. Install it with: apt-get install -y neovim');
+  if (!nvim || !exists(nvim)) throw new MissingToolError(`Neovim not found${nvim ? ` at ${nvim}` : ''}. Install it with: apt-get install -y neovim`);
   const r = run(nvim, ['--version'], { stdio: ['ignore', 'pipe', 'pipe'] });
   const m = /NVIM v(\d+)\.(\d+)\.(\d+)/.exec(r.stdout || '');
   if (!m || Number(m[1]) === 0 && Number(m[2]) < 7) {
