@@ -100,7 +100,12 @@ function npmInstallInto(dest, spec, env, what) {
     throw new MissingToolError(`npm install ${spec} failed (exit ${r.status}):\n${out}`);
   }
   fs.writeFileSync(path.join(tmp, '.complete'), `${spec}\n`);
-  fs.rmSync(dest, { recursive: true, force: true });
+  if (exists(path.join(dest, '.complete'))) {
+    // Another run finished the same install meanwhile and may be using it: keep that one.
+    fs.rmSync(tmp, { recursive: true, force: true });
+    return;
+  }
+  fs.rmSync(dest, { recursive: true, force: true }); // an interrupted install's leftovers, if any
   fs.renameSync(tmp, dest);
   log(`installed ${what} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
