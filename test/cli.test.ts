@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { registry } from '../server/src/rules';
+import { writeTree as write } from './support/files';
 
 const CLI = path.resolve(__dirname, '..', 'dist', 'cli.js');
 
@@ -16,13 +17,6 @@ function run(args: string[], cwd: string) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-function write(root: string, files: Record<string, string>): void {
-  for (const [name, text] of Object.entries(files)) {
-    const file = path.join(root, name);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, text);
-  }
-}
 
 interface SarifLog {
   version: string;
@@ -141,6 +135,11 @@ describe('prodready check', () => {
     assert.equal(run(['check', '.', '--fail-on', 'warning'], dir).code, 0);
     assert.equal(run(['check', 'worker', '--fail-on', 'hint'], dir).code, 0);
     assert.equal(run(['check', '.', '--fail-on', 'none'], dir).code, 0);
+    const warnings = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-cli-warnings-'));
+    write(warnings, { '.prodready.yaml': 'rules:\n  dockerfile-missing-healthcheck: warning\n', 'a/Dockerfile': UNHEALTHY, 'b/Dockerfile': UNHEALTHY });
+    assert.equal(run(['check', '.', '--fail-on', 'error', '--max-warnings', '2'], warnings).code, 0);
+    assert.equal(run(['check', '.', '--fail-on', 'error', '--max-warnings', '1'], warnings).code, 1);
+    fs.rmSync(warnings, { recursive: true, force: true });
   });
 
   test('exit 2 with one line on stderr: a missing path, a bad option, a bad config', () => {

@@ -8,17 +8,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { TestClient, applyWorkspaceEdit, fileUri, messageOf } from './client';
+import { writeTree as write } from '../support/files';
 
 const RULE = 'dockerfile-missing-healthcheck';
 const DOCKERFILE = 'FROM node:20-slim\nCMD ["node", "server.js"]\n';
 
-function write(root: string, files: Record<string, string>): void {
-  for (const [name, text] of Object.entries(files)) {
-    const file = path.join(root, name);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, text);
-  }
-}
 
 const codes = (d: Diagnostic[]) => d.map((x) => `${x.range.start.line}:${x.code}`);
 
@@ -57,6 +51,15 @@ describe('settings take effect without a restart', () => {
     assert.equal((await reconfigure({ rules: { [RULE]: 'warning' } }, uri, (d) => d.length > 0))[0].severity, 2);
     assert.deepEqual(await reconfigure({ rules: { [RULE]: { severity: 'off' } } }, uri, () => true), []);
     await reconfigure({}, uri, (d) => d.length > 0);
+  });
+
+  test('rules: options from settings (a lower maxMs makes a 15 s timeout too long)', async () => {
+    const uri = fileUri(path.join(dir, 'src', 'client.ts'));
+    await client.open(uri, 'typescript', "import axios from 'axios';\nexport const get = () => axios.get('/x', { timeout: 15_000 });\n");
+    assert.deepEqual(await client.waitFor(uri, () => true), []);
+    const d = await reconfigure({ rules: { 'http-call-without-timeout': { options: { maxMs: 5000 } } } }, uri, (x) => x.length === 1);
+    assert.match(messageOf(d[0]), /Timeout of 15 s is above the 5 s limit \(option maxMs\)/);
+    assert.deepEqual(await reconfigure({}, uri, () => true), []);
   });
 
   test('exclude: a matching file is not analysed', async () => {
@@ -228,10 +231,12 @@ describe('inline suppressions and their code actions', () => {
       ['file.Dockerfile', `# prodready-ignore-file ${RULE}\n${DOCKERFILE}`, []],
       ['unused.Dockerfile', `# prodready-ignore-next-line ${RULE}\nFROM x\nHEALTHCHECK NONE\n`, ['0:unused-ignore']],
       ['unknown.Dockerfile', `# prodready-ignore-file no-such-rule\nFROM x\nHEALTHCHECK NONE\n`, ['0:unused-ignore']],
+      ['src/line.ts', 'export const ping = () => fetch(`/ping`); // prodready-ignore-line http-call-without-timeout -- a local sidecar\n', []],
+      ['src/jsx.tsx', "import React from 'react';\nexport const A = () => (\n  <div>\n    {/* prodready-ignore-next-line console-log */}\n    {String(1)}\n  </div>\n);\n", ['3:unused-ignore']],
     ];
     for (const [name, text, expected] of cases) {
       const uri = fileUri(path.join(dir, name));
-      await client.open(uri, 'dockerfile', text);
+      await client.open(uri, name.endsWith('.ts') ? 'typescript' : name.endsWith('.tsx') ? 'typescriptreact' : 'dockerfile', text);
       assert.deepEqual(codes(await client.waitFor(uri, () => true)), expected, name);
     }
     const unused = client.published.get(fileUri(path.join(dir, 'unused.Dockerfile')))!.at(-1)!.diagnostics[0];

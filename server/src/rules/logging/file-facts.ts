@@ -99,7 +99,7 @@ export interface FileFacts {
 const UI_MODULE = /^(?:react|react-dom|vue|svelte|preact|solid-js)(?:\/|$)/;
 const UTIL_MODULE = new Set(['util', 'node:util']);
 const TEST_MODULE = /^(?:node:test|vitest|@jest\/globals|mocha|tap|ava|chai|supertest|@playwright\/test|uvu)(?:\/|$)/;
-const TERMINAL_MODULE = /^(?:(?:node:)?readline|commander|yargs|meow|cac|inquirer|@inquirer\/.+|prompts|enquirer|ora|listr2?|chalk|kleur|picocolors|colorette|colors|cli-table3?|@clack\/prompts)(?:\/|$)/;
+const TERMINAL_MODULE = /^(?:(?:node:)?readline|commander|yargs|meow|cac|inquirer|@inquirer\/.+|prompts|enquirer|ora|listr2?|chalk|kleur|picocolors|colorette|colors|cli-table3?|@clack\/prompts|yeoman-generator|boxen|figlet|log-symbols|cli-progress|@oclif\/.+|clipanion|sade|gluegun|vorpal)(?:\/|$)/;
 
 const cache = new WeakMap<ParsedDocument, FileFacts>();
 

@@ -40,7 +40,7 @@ export const SERVICE_CODE_OPTIONS: Record<keyof ServiceCodeOptions, OptionSpec> 
     type: 'boolean',
     default: true,
     description:
-      'Skip command line tools wherever they live: files whose first line is a `#!` shebang, files that read `process.argv`, and files that import an interactive or terminal library (readline, commander, yargs, meow, cac, inquirer, prompts, enquirer, ora, listr, chalk, kleur, picocolors, colorette, colors, cli-table3).',
+      'Skip command line tools wherever they live: files whose first line is a `#!` shebang, files that read `process.argv`, and files that import an interactive or terminal library (readline, commander, yargs, meow, cac, inquirer, prompts, enquirer, ora, listr, chalk, kleur, picocolors, colorette, colors, cli-table3, yeoman-generator, boxen, figlet, log-symbols, cli-progress, oclif, clipanion, sade, gluegun, vorpal).',
   },
   ignoreBrowserCode: {
     type: 'boolean',
