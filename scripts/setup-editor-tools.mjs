@@ -184,11 +184,36 @@ function findNeovim() {
   return { bin: nvim, version: `${m[1]}.${m[2]}.${m[3]}` };
 }
 
+/** The Debian packages the editor layers use, by the command or file that shows each is there. */
+const DEBIAN_PACKAGES = [
+  ['chromium', () => exists('/usr/bin/chromium') || exists('/usr/bin/chromium-browser') || Boolean(process.env.CHROMIUM_PATH)],
+  ['neovim', () => Boolean(which('nvim'))],
+  ['libkrb5-dev', () => exists('/usr/include/gssapi/gssapi.h') || Boolean(which('krb5-config'))],
+  ['build-essential', () => Boolean(which('make')) && Boolean(which('g++') || which('c++'))],
+  ['python3', () => Boolean(which('python3'))],
+];
+
+/**
+ * On a Debian machine where we are root (CI, these development machines), installs the Debian packages
+ * the editor layers need, so that `npm test` works on a fresh machine. Elsewhere it installs nothing:
+ * the checks below then name what is missing and how to install it.
+ */
+function installDebianPackages() {
+  const missing = DEBIAN_PACKAGES.filter(([, present]) => !present()).map(([name]) => name);
+  if (missing.length === 0 || process.getuid?.() !== 0 || !which('apt-get')) return;
+  log(`installing Debian packages: ${missing.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const update = spawnSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'], env });
+  if (update.status !== 0) return;
+  spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: ['ignore', 'ignore', 'inherit'], env });
+}
+
 /**
  * Makes sure the tools for the given layers exist (installing what can be installed) and returns their paths.
  * Throws MissingToolError naming everything that is missing.
  */
 export function ensureEditorTools({ need = ['vscode', 'ui', 'nvim'], install = true } = {}) {
+  if (install) installDebianPackages();
   const tools = { toolsDir: toolsDir() };
   const problems = [];
   const attempt = (fn) => {
