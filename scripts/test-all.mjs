@@ -63,6 +63,31 @@ const layers = [
     command: ['node', '--import', 'tsx', '--test', '--test-reporter=spec', 'test/package/vsix.test.ts'],
     counts: nodeCounts,
   },
+  // The editor layers (see test/vscode, test/ui, test/nvim). Tools are installed once and cached
+  // outside the repo (PRODREADY_TOOLS, default ~/.cache/prodready-tools); a missing one fails the layer.
+  {
+    name: 'tools',
+    description: 'Node 24, code-server, Chromium and Neovim for the editor layers',
+    command: ['node', 'scripts/setup-editor-tools.mjs'],
+  },
+  {
+    name: 'vscode',
+    description: 'extension-host suite in a real VS Code (test-electron or headless code-server)',
+    command: ['node', 'test/vscode/run.mjs'],
+    counts: mochaCounts,
+  },
+  {
+    name: 'ui',
+    description: 'the packaged .vsix in code-server + headless Chromium',
+    command: ['node', '--test', '--test-reporter=spec', 'test/ui/run.mjs'],
+    counts: nodeCounts,
+  },
+  {
+    name: 'nvim',
+    description: 'Neovim as a second LSP client',
+    command: ['node', '--test', '--test-reporter=spec', 'test/nvim/run.mjs'],
+    counts: nodeCounts,
+  },
 ];
 
 function run(layer) {

@@ -52,12 +52,31 @@ export function isOurDiagnostic(diagnostic: Diagnostic): diagnostic is Diagnosti
   return diagnostic.source === SOURCE && typeof data?.ruleId === 'string';
 }
 
+/**
+ * The snippet to send for an edit, or undefined when only the plain edit can be sent. VS Code (and
+ * other clients) re-indent every line of a snippet after the first by the leading whitespace of the
+ * line the edit starts on, and LSP has no way to say "keep whitespace" (language-server-protocol#2290).
+ * So that indentation is taken off here and the client adds it back; when a following line is less
+ * indented than that line (or blank), it cannot be expressed as a snippet: send the plain text.
+ */
+function clientSnippet(lines: LineIndex, edit: TextEdit): string | undefined {
+  if (edit.snippet === undefined) return undefined;
+  const parts = edit.snippet.split('\n');
+  if (parts.length === 1) return edit.snippet;
+  const indent = /^[ \t]*/.exec(lines.lineText(lines.positionAt(edit.start).line))![0];
+  if (indent === '') return edit.snippet;
+  const rest = parts.slice(1);
+  if (!rest.every((line) => line.startsWith(indent) && line.trim() !== '')) return undefined;
+  return [parts[0], ...rest.map((line) => line.slice(indent.length))].join('\n');
+}
+
 export function toLspEdits(lines: LineIndex, edits: readonly TextEdit[], snippets: boolean): Array<LspTextEdit | SnippetTextEdit> {
-  return edits.map((edit) =>
-    snippets && edit.snippet !== undefined
-      ? { range: toRange(lines, edit.start, edit.end), snippet: { kind: 'snippet', value: edit.snippet } }
-      : { range: toRange(lines, edit.start, edit.end), newText: edit.newText },
-  );
+  return edits.map((edit) => {
+    const snippet = snippets ? clientSnippet(lines, edit) : undefined;
+    return snippet !== undefined
+      ? { range: toRange(lines, edit.start, edit.end), snippet: { kind: 'snippet', value: snippet } }
+      : { range: toRange(lines, edit.start, edit.end), newText: edit.newText };
+  });
 }
 
 export function toWorkspaceEdit(
