@@ -526,7 +526,7 @@ export function table(r: Results): string {
   const w0 = Math.max(...rows.map((x) => x[0].length));
   const w1 = Math.max(...rows.map((x) => x[1].length));
   for (const [a, b, c] of rows) lines.push(`${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`.trimEnd());
-  for (const [name, p] of [['prodready check over the corpus', r.profile?.scan], [`the server while typing (${r.editLatencyMs.keystrokes} keystrokes)`, r.profile?.typing]] as const) {
+  for (const [name, p] of [['prodready check over the corpus', r.profile?.scan], [`the server while typing (one session, from the sources)`, r.profile?.typing]] as const) {
     if (!p) continue;
     lines.push('', `CPU profile of ${name}, self time ${p.totalMs} ms:`);
     for (const part of p.parts.slice(0, 8)) lines.push(`  ${String(part.pct).padStart(5)}%  ${part.part}`);
