@@ -5,6 +5,10 @@ import { addPinoLogger, preferredQuote } from './logger-edits';
 import { notServiceCode, SERVICE_CODE_OPTIONS, type ServiceCodeOptions } from './service-code';
 import { consoleParts, hasComment, renderArguments, structure } from './structured-call';
 
+// TypeScript's namespace serves every member through getters (three deep via ts-morph): read
+// the ones the walks use once, not on every node.
+const { isObjectLiteralExpression, isPropertyAccessExpression, isPropertyAssignment, isShorthandPropertyAssignment } = ts;
+
 /** The logger level for a console method. winston's default levels have no `trace`: it gets `debug`. */
 export function levelFor(method: string, kind: LoggerKind): string {
   if (method === 'log') return 'info';
@@ -133,7 +137,7 @@ export const consoleLog: Rule<ConsoleLogOptions> = {
     const q = preferredQuote(facts);
     // `console.error({ err }, 'msg')`, written for a structured logger: its properties are the fields.
     const first = args[0];
-    const preset = ts.isObjectLiteralExpression(first) && args.length > 1 && first.properties.every((p) => ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p))
+    const preset = isObjectLiteralExpression(first) && args.length > 1 && first.properties.every((p) => isPropertyAssignment(p) || isShorthandPropertyAssignment(p))
       ? first.properties.map((p) => ({ key: (p as ts.PropertyAssignment | ts.ShorthandPropertyAssignment).name.getText(facts.sourceFile), value: '', raw: p.getText(facts.sourceFile) }))
       : [];
     const parts = consoleParts(preset.length > 0 ? args.slice(1) : args, facts);
@@ -183,7 +187,7 @@ export const consoleLog: Rule<ConsoleLogOptions> = {
  * bunyan. Only `.catch(...)`: elsewhere what the callback receives is not known.
  */
 function callbackFixes(ctx: RuleContext<ConsoleLogOptions>, facts: FileFacts, call: ts.CallExpression, ref: ts.PropertyAccessExpression, method: string): Fix[] {
-  const isCatch = ts.isPropertyAccessExpression(call.expression) && call.expression.name.text === 'catch' && call.arguments[0] === ref;
+  const isCatch = isPropertyAccessExpression(call.expression) && call.expression.name.text === 'catch' && call.arguments[0] === ref;
   if (!isCatch) return [];
   const start = ref.getStart(facts.sourceFile);
   const target = loggerInScope(facts, call);

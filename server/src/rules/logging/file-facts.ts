@@ -6,6 +6,10 @@
 import { ts } from 'ts-morph';
 import type { ParsedDocument } from '../../engine/document';
 
+// TypeScript's namespace serves every member through getters (three deep via ts-morph): read
+// the ones the walks use once, not on every node.
+const { SyntaxKind, canHaveModifiers, forEachChild, getModifiers, isAsExpression, isAwaitExpression, isBlock, isCallExpression, isCaseClause, isConstructorDeclaration, isDefaultClause, isExpressionStatement, isExternalModuleReference, isForInStatement, isForOfStatement, isForStatement, isFunctionLike, isIdentifier, isImportDeclaration, isImportEqualsDeclaration, isModuleBlock, isNamespaceImport, isNewExpression, isNonNullExpression, isObjectBindingPattern, isOmittedExpression, isParenthesizedExpression, isPrivateIdentifier, isPropertyAccessExpression, isSatisfiesExpression, isSourceFile, isStringLiteral, isStringLiteralLike, isTypeAssertionExpression, isTypeReferenceNode, isVariableStatement } = ts;
+
 export type LoggerKind = 'pino' | 'winston' | 'bunyan';
 
 export const CONSOLE_METHODS = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace']);
@@ -115,7 +119,7 @@ export function fileFacts(doc: ParsedDocument): FileFacts {
 export function unwrap(expr: ts.Expression): ts.Expression {
   let e = expr;
   for (;;) {
-    if (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e) || ts.isAwaitExpression(e)) {
+    if (isParenthesizedExpression(e) || isNonNullExpression(e) || isAsExpression(e) || isSatisfiesExpression(e) || isTypeAssertionExpression(e) || isAwaitExpression(e)) {
       e = e.expression;
     } else {
       return e;
@@ -127,11 +131,11 @@ function requiredModule(expr: ts.Expression | undefined): string | undefined {
   if (!expr) return undefined;
   const e = unwrap(expr);
   if (
-    ts.isCallExpression(e) &&
-    ts.isIdentifier(e.expression) &&
+    isCallExpression(e) &&
+    isIdentifier(e.expression) &&
     e.expression.text === 'require' &&
     e.arguments.length === 1 &&
-    ts.isStringLiteralLike(e.arguments[0])
+    isStringLiteralLike(e.arguments[0])
   ) {
     return e.arguments[0].text;
   }
@@ -139,19 +143,19 @@ function requiredModule(expr: ts.Expression | undefined): string | undefined {
 }
 
 function isRequireStatement(statement: ts.Statement): boolean {
-  if (ts.isVariableStatement(statement)) {
+  if (isVariableStatement(statement)) {
     const decls = statement.declarationList.declarations;
     return decls.length > 0 && decls.every((d) => {
       if (!d.initializer) return false;
       let init = unwrap(d.initializer);
-      while (ts.isPropertyAccessExpression(init) || ts.isCallExpression(init)) {
+      while (isPropertyAccessExpression(init) || isCallExpression(init)) {
         if (requiredModule(init)) return true;
         init = init.expression;
       }
       return false;
     });
   }
-  return ts.isExpressionStatement(statement) && requiredModule(statement.expression) !== undefined;
+  return isExpressionStatement(statement) && requiredModule(statement.expression) !== undefined;
 }
 
 function gather(sourceFile: ts.SourceFile): FileFacts {
@@ -210,15 +214,15 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
   };
 
   const declareBindingName = (name: ts.BindingName, kind: DeclKind, init?: ts.Expression, type?: ts.TypeNode) => {
-    if (ts.isIdentifier(name)) {
+    if (isIdentifier(name)) {
       declare(name.text, kind, name.parent, init, type);
       return;
     }
     const fromModule = kind === 'var' ? requiredModule(init) : undefined;
     for (const element of name.elements) {
-      if (ts.isOmittedExpression(element)) continue;
-      if (fromModule && ts.isObjectBindingPattern(name) && ts.isIdentifier(element.name)) {
-        const imported = element.propertyName && ts.isIdentifier(element.propertyName) ? element.propertyName.text : element.name.text;
+      if (isOmittedExpression(element)) continue;
+      if (fromModule && isObjectBindingPattern(name) && isIdentifier(element.name)) {
+        const imported = element.propertyName && isIdentifier(element.propertyName) ? element.propertyName.text : element.name.text;
         noteModuleBinding(fromModule, element.name.text, imported);
       }
       declareBindingName(element.name, kind === 'var' ? 'other' : kind);
@@ -227,10 +231,10 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
 
   const visit = (node: ts.Node): void => {
     switch (node.kind) {
-      case ts.SyntaxKind.ImportDeclaration: {
+      case SyntaxKind.ImportDeclaration: {
         hasEsmSyntax = true;
         const imp = node as ts.ImportDeclaration;
-        const moduleName = ts.isStringLiteral(imp.moduleSpecifier) ? imp.moduleSpecifier.text : '';
+        const moduleName = isStringLiteral(imp.moduleSpecifier) ? imp.moduleSpecifier.text : '';
         if (UI_MODULE.test(moduleName)) importsUiFramework = true;
         if (TERMINAL_MODULE.test(moduleName)) importsTerminalLibrary = true;
         if (TEST_MODULE.test(moduleName)) importsTestFramework = true;
@@ -241,7 +245,7 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
             noteModuleBinding(moduleName, clause.name.text, 'default');
           }
           const bindings = clause.namedBindings;
-          if (bindings && ts.isNamespaceImport(bindings)) {
+          if (bindings && isNamespaceImport(bindings)) {
             declare(bindings.name.text, 'import', bindings);
             noteModuleBinding(moduleName, bindings.name.text, 'namespace');
           } else if (bindings) {
@@ -255,30 +259,30 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
         }
         return;
       }
-      case ts.SyntaxKind.ImportEqualsDeclaration: {
+      case SyntaxKind.ImportEqualsDeclaration: {
         const imp = node as ts.ImportEqualsDeclaration;
         declare(imp.name.text, 'import', imp);
         const ref = imp.moduleReference;
-        if (ts.isExternalModuleReference(ref) && ts.isStringLiteral(ref.expression)) {
+        if (isExternalModuleReference(ref) && isStringLiteral(ref.expression)) {
           noteModuleBinding(ref.expression.text, imp.name.text, 'namespace');
         }
         return;
       }
-      case ts.SyntaxKind.ExportAssignment:
-      case ts.SyntaxKind.ExportDeclaration:
+      case SyntaxKind.ExportAssignment:
+      case SyntaxKind.ExportDeclaration:
         hasEsmSyntax = true;
         break;
-      case ts.SyntaxKind.VariableDeclaration: {
+      case SyntaxKind.VariableDeclaration: {
         const d = node as ts.VariableDeclaration;
         const moduleName = requiredModule(d.initializer);
-        if (moduleName && ts.isIdentifier(d.name)) noteModuleBinding(moduleName, d.name.text, 'namespace');
-        if (moduleName && ts.isIdentifier(d.name) && d.initializer && ts.isPropertyAccessExpression(unwrap(d.initializer))) {
+        if (moduleName && isIdentifier(d.name)) noteModuleBinding(moduleName, d.name.text, 'namespace');
+        if (moduleName && isIdentifier(d.name) && d.initializer && isPropertyAccessExpression(unwrap(d.initializer))) {
           // handled below by requiredModule on the object; nothing special
         }
         // `const createLogger = require('winston').createLogger`
-        if (d.initializer && ts.isIdentifier(d.name)) {
+        if (d.initializer && isIdentifier(d.name)) {
           const init = unwrap(d.initializer);
-          if (ts.isPropertyAccessExpression(init)) {
+          if (isPropertyAccessExpression(init)) {
             const from = requiredModule(init.expression);
             if (from) noteModuleBinding(from, d.name.text, init.name.text === 'default' ? 'default' : init.name.text);
           }
@@ -286,48 +290,48 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
         declareBindingName(d.name, 'var', d.initializer, d.type);
         break;
       }
-      case ts.SyntaxKind.Parameter: {
+      case SyntaxKind.Parameter: {
         const param = node as ts.ParameterDeclaration;
         declareBindingName(param.name, 'param', undefined, param.type);
         // `constructor(private readonly logger: Logger)` is also `this.logger`.
-        if (ts.isIdentifier(param.name) && ts.isConstructorDeclaration(param.parent) && ts.getModifiers(param)?.length) {
+        if (isIdentifier(param.name) && isConstructorDeclaration(param.parent) && getModifiers(param)?.length) {
           noteThisProp(param.name.text, undefined, param.type);
         }
         break;
       }
-      case ts.SyntaxKind.PropertyDeclaration: {
+      case SyntaxKind.PropertyDeclaration: {
         const prop = node as ts.PropertyDeclaration;
-        if (ts.isIdentifier(prop.name) || ts.isPrivateIdentifier(prop.name)) noteThisProp(prop.name.text, prop.initializer, prop.type);
+        if (isIdentifier(prop.name) || isPrivateIdentifier(prop.name)) noteThisProp(prop.name.text, prop.initializer, prop.type);
         break;
       }
-      case ts.SyntaxKind.BinaryExpression: {
+      case SyntaxKind.BinaryExpression: {
         const bin = node as ts.BinaryExpression;
         if (
-          bin.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
-          ts.isPropertyAccessExpression(bin.left) &&
-          bin.left.expression.kind === ts.SyntaxKind.ThisKeyword
+          bin.operatorToken.kind === SyntaxKind.EqualsToken &&
+          isPropertyAccessExpression(bin.left) &&
+          bin.left.expression.kind === SyntaxKind.ThisKeyword
         ) {
           noteThisProp(bin.left.name.text, bin.right);
         }
         break;
       }
-      case ts.SyntaxKind.FunctionDeclaration:
-      case ts.SyntaxKind.FunctionExpression:
-      case ts.SyntaxKind.ClassDeclaration:
-      case ts.SyntaxKind.ClassExpression: {
+      case SyntaxKind.FunctionDeclaration:
+      case SyntaxKind.FunctionExpression:
+      case SyntaxKind.ClassDeclaration:
+      case SyntaxKind.ClassExpression: {
         const name = (node as ts.FunctionDeclaration | ts.ClassDeclaration).name;
-        if (name) declare(name.text, node.kind === ts.SyntaxKind.ClassDeclaration || node.kind === ts.SyntaxKind.ClassExpression ? 'class' : 'function', node);
+        if (name) declare(name.text, node.kind === SyntaxKind.ClassDeclaration || node.kind === SyntaxKind.ClassExpression ? 'class' : 'function', node);
         break;
       }
-      case ts.SyntaxKind.EnumDeclaration:
-      case ts.SyntaxKind.ModuleDeclaration: {
+      case SyntaxKind.EnumDeclaration:
+      case SyntaxKind.ModuleDeclaration: {
         const name = (node as ts.EnumDeclaration).name;
-        if (ts.isIdentifier(name)) declare(name.text, 'other', node);
+        if (isIdentifier(name)) declare(name.text, 'other', node);
         break;
       }
-      case ts.SyntaxKind.CatchClause: {
+      case SyntaxKind.CatchClause: {
         const v = (node as ts.CatchClause).variableDeclaration;
-        if (v && ts.isIdentifier(v.name)) {
+        if (v && isIdentifier(v.name)) {
           declare(v.name.text, 'catch', v);
           catchVariables.add(v);
           if (v.initializer) visit(v.initializer);
@@ -336,17 +340,17 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
         }
         break;
       }
-      case ts.SyntaxKind.CallExpression: {
+      case SyntaxKind.CallExpression: {
         const call = node as ts.CallExpression;
         const callee = call.expression;
-        if (ts.isIdentifier(callee) && callee.text === 'require') {
+        if (isIdentifier(callee) && callee.text === 'require') {
           hasRequire = true;
           const arg = call.arguments[0];
-          if (arg && ts.isStringLiteralLike(arg) && TERMINAL_MODULE.test(arg.text)) importsTerminalLibrary = true;
-          if (arg && ts.isStringLiteralLike(arg) && TEST_MODULE.test(arg.text)) importsTestFramework = true;
+          if (arg && isStringLiteralLike(arg) && TERMINAL_MODULE.test(arg.text)) importsTerminalLibrary = true;
+          if (arg && isStringLiteralLike(arg) && TEST_MODULE.test(arg.text)) importsTestFramework = true;
         }
-        if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.name)) {
-          if (ts.isIdentifier(callee.expression) && callee.expression.text === 'console') {
+        if (isPropertyAccessExpression(callee) && isIdentifier(callee.name)) {
+          if (isIdentifier(callee.expression) && callee.expression.text === 'console') {
             if (CONSOLE_METHODS.has(callee.name.text)) consoleCandidates.push({ call, callee, method: callee.name.text });
           } else {
             memberCalls.push({ call, callee });
@@ -354,34 +358,34 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
         }
         break;
       }
-      case ts.SyntaxKind.PropertyAccessExpression: {
+      case SyntaxKind.PropertyAccessExpression: {
         const pa = node as ts.PropertyAccessExpression;
-        if (ts.isIdentifier(pa.expression) && (pa.expression.text === 'window' || pa.expression.text === 'document')) domCandidate = true;
+        if (isIdentifier(pa.expression) && (pa.expression.text === 'window' || pa.expression.text === 'document')) domCandidate = true;
         // `process.argv`: a program driven from a command line.
-        if (pa.name.text === 'argv' && ts.isIdentifier(pa.expression) && pa.expression.text === 'process') importsTerminalLibrary = true;
+        if (pa.name.text === 'argv' && isIdentifier(pa.expression) && pa.expression.text === 'process') importsTerminalLibrary = true;
         if (
-          ts.isIdentifier(pa.expression) &&
+          isIdentifier(pa.expression) &&
           pa.expression.text === 'console' &&
           CONSOLE_METHODS.has(pa.name.text) &&
-          ts.isCallExpression(pa.parent) &&
+          isCallExpression(pa.parent) &&
           pa.parent.arguments.some((a) => a === pa)
         ) {
           consoleCandidates.push({ call: pa.parent, callee: pa, method: pa.name.text, callback: true });
         }
         break;
       }
-      case ts.SyntaxKind.TypeOfExpression: {
+      case SyntaxKind.TypeOfExpression: {
         // `typeof window !== 'undefined'`: code written to run in a browser too.
         const operand = (node as ts.TypeOfExpression).expression;
-        if (ts.isIdentifier(operand) && (operand.text === 'window' || operand.text === 'document')) domCandidate = true;
+        if (isIdentifier(operand) && (operand.text === 'window' || operand.text === 'document')) domCandidate = true;
         break;
       }
       default:
         break;
     }
-    ts.forEachChild(node, visit);
+    forEachChild(node, visit);
   };
-  ts.forEachChild(sourceFile, visit);
+  forEachChild(sourceFile, visit);
 
   const declarationsOf = (name: string): readonly Declaration[] => decls.get(name) ?? [];
 
@@ -436,16 +440,16 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
   };
 
   function loggerKindOfType(type: ts.TypeNode): LoggerKind | undefined {
-    if (!ts.isTypeReferenceNode(type) || type.typeArguments?.length) return undefined;
+    if (!isTypeReferenceNode(type) || type.typeArguments?.length) return undefined;
     const name = type.typeName;
-    if (ts.isIdentifier(name)) {
+    if (isIdentifier(name)) {
       if (declarationsOf(name.text).length !== 1) return undefined;
       const kind = modules.loggerTypes.get(name.text);
       if (kind) return kind;
       // bunyan's default export is the Logger class itself.
       return modules.bunyan.has(name.text) ? 'bunyan' : undefined;
     }
-    if (!ts.isIdentifier(name.left) || declarationsOf(name.left.text).length !== 1) return undefined;
+    if (!isIdentifier(name.left) || declarationsOf(name.left.text).length !== 1) return undefined;
     const member = name.right.text;
     if (member !== 'Logger' && member !== 'BaseLogger') return undefined;
     if (modules.pino.has(name.left.text)) return 'pino';
@@ -454,19 +458,19 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
     return undefined;
   }
 
-  const isModuleName = (set: Set<string>, e: ts.Expression): boolean => ts.isIdentifier(e) && set.has(e.text) && declarationsOf(e.text).length === 1;
+  const isModuleName = (set: Set<string>, e: ts.Expression): boolean => isIdentifier(e) && set.has(e.text) && declarationsOf(e.text).length === 1;
 
   function loggerKindOf(expr: ts.Expression): LoggerKind | undefined {
     const e = unwrap(expr);
-    if (ts.isIdentifier(e)) return kindOfName(e.text);
-    if (ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword) return kindOfThisProp(e.name.text);
-    if (ts.isNewExpression(e)) {
+    if (isIdentifier(e)) return kindOfName(e.text);
+    if (isPropertyAccessExpression(e) && e.expression.kind === SyntaxKind.ThisKeyword) return kindOfThisProp(e.name.text);
+    if (isNewExpression(e)) {
       if (isModuleName(modules.bunyan, e.expression)) return 'bunyan';
       return undefined;
     }
-    if (!ts.isCallExpression(e)) return undefined;
+    if (!isCallExpression(e)) return undefined;
     const callee = unwrap(e.expression);
-    if (ts.isIdentifier(callee)) {
+    if (isIdentifier(callee)) {
       if (isModuleName(modules.pino, callee)) return 'pino';
       if (isModuleName(modules.winstonCreate, callee)) return 'winston';
       if (isModuleName(modules.bunyanCreate, callee)) return 'bunyan';
@@ -474,7 +478,7 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
     }
     const required = requiredModule(callee);
     if (required === 'pino') return 'pino';
-    if (ts.isPropertyAccessExpression(callee)) {
+    if (isPropertyAccessExpression(callee)) {
       const method = callee.name.text;
       const target = unwrap(callee.expression);
       if (method === 'child') return loggerKindOf(target) ?? (isModuleName(modules.winston, target) ? 'winston' : undefined);
@@ -503,7 +507,7 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
     if (!kind) continue;
     for (const d of list) {
       const scope = scopeOf(d.node);
-      loggers.push({ name, kind, declEnd: d.node.end, scope, moduleLevel: ts.isSourceFile(scope) });
+      loggers.push({ name, kind, declEnd: d.node.end, scope, moduleLevel: isSourceFile(scope) });
     }
   }
 
@@ -514,10 +518,10 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
   let lastImport: ts.Statement | undefined;
   let useClient = false;
   for (const statement of sourceFile.statements) {
-    if (ts.isImportDeclaration(statement) || ts.isImportEqualsDeclaration(statement) || isRequireStatement(statement)) lastImport = statement;
-    if (ts.isExpressionStatement(statement) && ts.isStringLiteral(statement.expression) && statement.expression.text === 'use client') useClient = true;
+    if (isImportDeclaration(statement) || isImportEqualsDeclaration(statement) || isRequireStatement(statement)) lastImport = statement;
+    if (isExpressionStatement(statement) && isStringLiteral(statement.expression) && statement.expression.text === 'use client') useClient = true;
     // `export function ...`: an ES module even without an import.
-    if (ts.canHaveModifiers(statement) && ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) hasEsmSyntax = true;
+    if (canHaveModifiers(statement) && getModifiers(statement)?.some((m) => m.kind === SyntaxKind.ExportKeyword)) hasEsmSyntax = true;
   }
 
   return {
@@ -544,7 +548,7 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
 function scopeOf(node: ts.Node): ts.Node {
   let n: ts.Node | undefined = node.parent;
   while (n) {
-    if (ts.isBlock(n) || ts.isSourceFile(n) || ts.isModuleBlock(n) || ts.isCaseClause(n) || ts.isDefaultClause(n) || ts.isFunctionLike(n) || ts.isForStatement(n) || ts.isForOfStatement(n) || ts.isForInStatement(n)) {
+    if (isBlock(n) || isSourceFile(n) || isModuleBlock(n) || isCaseClause(n) || isDefaultClause(n) || isFunctionLike(n) || isForStatement(n) || isForOfStatement(n) || isForInStatement(n)) {
       return n;
     }
     n = n.parent;
@@ -554,7 +558,7 @@ function scopeOf(node: ts.Node): ts.Node {
 
 /** Whether `node` sits inside a function (so a module-level binding declared after it is initialised by the time it runs). */
 export function insideFunction(node: ts.Node): boolean {
-  for (let n = node.parent; n; n = n.parent) if (ts.isFunctionLike(n)) return true;
+  for (let n = node.parent; n; n = n.parent) if (isFunctionLike(n)) return true;
   return false;
 }
 

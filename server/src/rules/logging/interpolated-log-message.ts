@@ -4,6 +4,10 @@ import { fileFacts, unwrap, type FileFacts, type LoggerCall } from './file-facts
 import { preferredQuote } from './logger-edits';
 import { hasComment, interpolation, isCaughtError, partsOf, quote, renderArguments, renderField, renderFields, structure, type Structured } from './structured-call';
 
+// TypeScript's namespace serves every member through getters (three deep via ts-morph): read
+// the ones the walks use once, not on every node.
+const { isIdentifier, isObjectLiteralExpression, isSpreadElement, isStringLiteral, isStringLiteralLike } = ts;
+
 interface MessageSite {
   lc: LoggerCall;
   /** Index of the message among the call's arguments. */
@@ -19,15 +23,15 @@ function messageSite(lc: LoggerCall, facts: FileFacts): MessageSite | undefined 
   const args = lc.call.arguments;
   const at = (index: number): MessageSite | undefined => {
     const arg = args[index];
-    if (!arg || ts.isSpreadElement(arg)) return undefined;
+    if (!arg || isSpreadElement(arg)) return undefined;
     const how = interpolation(arg, facts);
     return how ? { lc, index, how } : undefined;
   };
   if (lc.kind === 'winston') {
-    if (lc.method === 'log') return args.length >= 2 && ts.isStringLiteralLike(args[0]) ? at(1) : undefined;
+    if (lc.method === 'log') return args.length >= 2 && isStringLiteralLike(args[0]) ? at(1) : undefined;
     return at(0);
   }
-  return at(0) ?? (args.length >= 2 && !ts.isSpreadElement(args[0]) ? at(1) : undefined);
+  return at(0) ?? (args.length >= 2 && !isSpreadElement(args[0]) ? at(1) : undefined);
 }
 
 function sites(facts: FileFacts): MessageSite[] {
@@ -41,7 +45,7 @@ function sites(facts: FileFacts): MessageSite[] {
 
 function isErrorLike(expr: ts.Expression): boolean {
   const e = unwrap(expr);
-  return ts.isIdentifier(e) && isCaughtError(e);
+  return isIdentifier(e) && isCaughtError(e);
 }
 
 /** Adds fields to an object literal, on their own lines when its properties are. */
@@ -62,7 +66,7 @@ function propertyNames(obj: ts.ObjectLiteralExpression): Set<string> {
   const names = new Set<string>();
   for (const p of obj.properties) {
     const name = p.name;
-    if (name && (ts.isIdentifier(name) || ts.isStringLiteral(name))) names.add(name.text);
+    if (name && (isIdentifier(name) || isStringLiteral(name))) names.add(name.text);
   }
   return names;
 }
@@ -161,7 +165,7 @@ export const interpolatedLogMessage: Rule = {
         return [{ title, safe: true, edits: [{ start: messageStart, end: message.end, newText: renderArguments(s, 'winston', q) }] }];
       }
       const metaObj = unwrap(meta);
-      if (!ts.isObjectLiteralExpression(metaObj)) return [];
+      if (!isObjectLiteralExpression(metaObj)) return [];
       const s = structure(parts, 'winston', facts, propertyNames(metaObj));
       const edits: TextEdit[] = [{ start: messageStart, end: message.end, newText: quote(s.message || s.fields.map((f) => f.key).join(' '), q) }];
       if (s.fields.length > 0) edits.push(mergeInto(metaObj, s.fields, text, eol, sf));
@@ -175,7 +179,7 @@ export const interpolatedLogMessage: Rule = {
       return [{ title, safe: true, edits: [{ start: messageStart, end: message.end, newText: renderArguments(s, lc.kind, q) }] }];
     }
     const first = unwrap(args[0]);
-    if (ts.isObjectLiteralExpression(first)) {
+    if (isObjectLiteralExpression(first)) {
       const s = structure(parts, lc.kind, facts, propertyNames(first));
       const edits: TextEdit[] = [];
       if (s.fields.length > 0) edits.push(mergeInto(first, s.fields, text, eol, sf));

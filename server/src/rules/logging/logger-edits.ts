@@ -6,19 +6,23 @@ import type { ParsedDocument } from '../../engine/document';
 import type { TextEdit } from '../../engine/types';
 import { insideFunction, type FileFacts } from './file-facts';
 
+// TypeScript's namespace serves every member through getters (three deep via ts-morph): read
+// the ones the walks use once, not on every node.
+const { forEachChild, isExportAssignment, isExpressionStatement, isImportDeclaration, isReturnStatement, isStringLiteral, isThrowStatement, isVariableStatement } = ts;
+
 /** The quote the file uses for strings (its first string literal's), single when it has none. */
 export function preferredQuote(facts: FileFacts): string {
   const text = facts.sourceFile.text;
   let found: string | undefined;
   const visit = (node: ts.Node): true | undefined => {
-    if (ts.isStringLiteral(node)) {
+    if (isStringLiteral(node)) {
       found = text.charAt(node.end - 1);
       return true;
     }
-    return ts.forEachChild(node, visit);
+    return forEachChild(node, visit);
   };
   for (const statement of facts.sourceFile.statements) {
-    if (ts.isExpressionStatement(statement) && ts.isStringLiteral(statement.expression)) continue; // 'use strict'
+    if (isExpressionStatement(statement) && isStringLiteral(statement.expression)) continue; // 'use strict'
     if (visit(statement)) break;
   }
   return found === '"' ? '"' : "'";
@@ -31,14 +35,14 @@ export function usesSemicolons(facts: FileFacts): boolean {
   let seen = 0;
   const visit = (node: ts.Node): true | undefined => {
     if (
-      ts.isVariableStatement(node) || ts.isExpressionStatement(node) || ts.isImportDeclaration(node) ||
-      ts.isReturnStatement(node) || ts.isThrowStatement(node) || ts.isExportAssignment(node)
+      isVariableStatement(node) || isExpressionStatement(node) || isImportDeclaration(node) ||
+      isReturnStatement(node) || isThrowStatement(node) || isExportAssignment(node)
     ) {
       seen++;
       if (text.charAt(node.end - 1) === ';') withSemi++;
       if (seen >= 8) return true;
     }
-    return ts.forEachChild(node, visit);
+    return forEachChild(node, visit);
   };
   visit(facts.sourceFile);
   return seen === 0 || withSemi * 2 >= seen;
@@ -80,7 +84,7 @@ export function addPinoLogger(doc: ParsedDocument, facts: FileFacts, forNode: ts
     at = facts.lastImport.end;
     newText = (importLine ? eol + importLine : '') + eol + eol + loggerLine;
   } else {
-    const first = facts.sourceFile.statements.find((s) => !(ts.isExpressionStatement(s) && ts.isStringLiteral(s.expression)));
+    const first = facts.sourceFile.statements.find((s) => !(isExpressionStatement(s) && isStringLiteral(s.expression)));
     if (!first) return undefined;
     at = first.getStart(facts.sourceFile);
     newText = (importLine ? importLine + eol + eol : '') + loggerLine + eol + eol;

@@ -4,20 +4,24 @@
 import { ts } from 'ts-morph';
 import { unwrap, type FileFacts, type LoggerKind } from './file-facts';
 
+// TypeScript's namespace serves every member through getters (three deep via ts-morph): read
+// the ones the walks use once, not on every node.
+const { SyntaxKind, forEachChild, getLeadingCommentRanges, getTrailingCommentRanges, isBinaryExpression, isCallExpression, isCatchClause, isElementAccessExpression, isFunctionLike, isIdentifier, isNewExpression, isNoSubstitutionTemplateLiteral, isNumericLiteral, isParenthesizedExpression, isPropertyAccessExpression, isStringLiteral, isTemplateExpression } = ts;
+
 export type Part = { text: string } | { expr: ts.Expression };
 
 const FORMAT_PLACEHOLDER = /%[sdifjoOc%]/g;
 
 function isStringLike(e: ts.Expression): boolean {
   const u = unwrap(e);
-  return ts.isStringLiteral(u) || ts.isNoSubstitutionTemplateLiteral(u) || ts.isTemplateExpression(u);
+  return isStringLiteral(u) || isNoSubstitutionTemplateLiteral(u) || isTemplateExpression(u);
 }
 
 /** `a + b + 'x'`, flattened: the operands of a left-associated chain of `+`. */
 function plusOperands(e: ts.BinaryExpression): ts.Expression[] {
   const out: ts.Expression[] = [];
   let cur: ts.Expression = e;
-  while (ts.isBinaryExpression(cur) && cur.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+  while (isBinaryExpression(cur) && cur.operatorToken.kind === SyntaxKind.PlusToken) {
     out.unshift(cur.right);
     cur = cur.left;
   }
@@ -28,24 +32,24 @@ function plusOperands(e: ts.BinaryExpression): ts.Expression[] {
 /** A `+` chain that builds a string (at least one operand is a string) and holds at least one value. */
 export function isConcatenation(e: ts.Expression): boolean {
   const u = unwrap(e);
-  if (!ts.isBinaryExpression(u) || u.operatorToken.kind !== ts.SyntaxKind.PlusToken) return false;
+  if (!isBinaryExpression(u) || u.operatorToken.kind !== SyntaxKind.PlusToken) return false;
   const ops = plusOperands(u);
-  return ops.some(isStringLike) && ops.some((o) => !isStringLike(o) || ts.isTemplateExpression(unwrap(o)));
+  return ops.some(isStringLike) && ops.some((o) => !isStringLike(o) || isTemplateExpression(unwrap(o)));
 }
 
 /** `util.format('...', a)` or `format('...', a)` with `format` imported from util. */
 export function isUtilFormat(e: ts.Expression, facts: FileFacts): boolean {
   const u = unwrap(e);
-  if (!ts.isCallExpression(u) || u.arguments.length < 2) return false;
+  if (!isCallExpression(u) || u.arguments.length < 2) return false;
   const first = u.arguments[0];
-  if (!ts.isStringLiteral(first) && !ts.isNoSubstitutionTemplateLiteral(first)) return false;
+  if (!isStringLiteral(first) && !isNoSubstitutionTemplateLiteral(first)) return false;
   const callee = unwrap(u.expression);
   const single = (set: Set<string>, name: string) => set.has(name) && facts.declarationsOf(name).length === 1;
-  if (ts.isIdentifier(callee)) return single(facts.modules.utilFormat, callee.text);
+  if (isIdentifier(callee)) return single(facts.modules.utilFormat, callee.text);
   return (
-    ts.isPropertyAccessExpression(callee) &&
+    isPropertyAccessExpression(callee) &&
     callee.name.text === 'format' &&
-    ts.isIdentifier(callee.expression) &&
+    isIdentifier(callee.expression) &&
     single(facts.modules.util, callee.expression.text)
   );
 }
@@ -53,7 +57,7 @@ export function isUtilFormat(e: ts.Expression, facts: FileFacts): boolean {
 /** How the message was built, for the finding's wording; undefined when it is not built from values. */
 export function interpolation(e: ts.Expression, facts: FileFacts): 'template literal' | 'concatenation' | 'util.format' | undefined {
   const u = unwrap(e);
-  if (ts.isTemplateExpression(u)) return 'template literal';
+  if (isTemplateExpression(u)) return 'template literal';
   if (isConcatenation(u)) return 'concatenation';
   if (isUtilFormat(u, facts)) return 'util.format';
   return undefined;
@@ -62,16 +66,16 @@ export function interpolation(e: ts.Expression, facts: FileFacts): 'template lit
 /** The parts of a message expression. */
 export function partsOf(e: ts.Expression, facts: FileFacts): Part[] {
   const u = unwrap(e);
-  if (ts.isStringLiteral(u) || ts.isNoSubstitutionTemplateLiteral(u)) return [{ text: u.text }];
-  if (ts.isNumericLiteral(u)) return [{ text: u.text }];
-  if (ts.isTemplateExpression(u)) {
+  if (isStringLiteral(u) || isNoSubstitutionTemplateLiteral(u)) return [{ text: u.text }];
+  if (isNumericLiteral(u)) return [{ text: u.text }];
+  if (isTemplateExpression(u)) {
     const out: Part[] = [{ text: u.head.text }];
     for (const span of u.templateSpans) {
       out.push(...partsOf(span.expression, facts), { text: span.literal.text });
     }
     return out;
   }
-  if (ts.isBinaryExpression(u) && u.operatorToken.kind === ts.SyntaxKind.PlusToken && isConcatenation(u)) {
+  if (isBinaryExpression(u) && u.operatorToken.kind === SyntaxKind.PlusToken && isConcatenation(u)) {
     // `a + b + 'x'` adds a and b first: keep the numeric prefix as one value.
     const ops = plusOperands(u);
     const firstString = ops.findIndex(isStringLike);
@@ -96,7 +100,7 @@ export function partsOf(e: ts.Expression, facts: FileFacts): Part[] {
 /** Node's util.format (and console's) semantics: placeholders take the next arguments, the rest are appended. */
 export function formatParts(args: readonly ts.Expression[], facts: FileFacts): Part[] {
   const first = args[0];
-  const format = ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first) ? first.text : undefined;
+  const format = isStringLiteral(first) || isNoSubstitutionTemplateLiteral(first) ? first.text : undefined;
   if (format === undefined) return args.flatMap((a, i) => (i > 0 ? [{ text: ' ' }, ...partsOf(a, facts)] : partsOf(a, facts)));
   const out: Part[] = [];
   let next = 1;
@@ -121,7 +125,7 @@ export function formatParts(args: readonly ts.Expression[], facts: FileFacts): P
 /** console's arguments: a format string first, or values joined by spaces. */
 export function consoleParts(args: readonly ts.Expression[], facts: FileFacts): Part[] {
   const first = args[0];
-  if ((ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first)) && /%[sdifjoOc%]/.test(first.text) && args.length > 1) {
+  if ((isStringLiteral(first) || isNoSubstitutionTemplateLiteral(first)) && /%[sdifjoOc%]/.test(first.text) && args.length > 1) {
     return formatParts(args, facts);
   }
   return args.flatMap((a, i) => (i > 0 ? [{ text: ' ' }, ...partsOf(a, facts)] : partsOf(a, facts)));
@@ -170,21 +174,21 @@ function stripGet(name: string): string {
 
 function lastName(e: ts.Expression): string | undefined {
   const u = unwrap(e);
-  if (ts.isIdentifier(u)) return u.text;
-  if (ts.isPropertyAccessExpression(u)) return ts.isIdentifier(u.name) ? u.name.text : u.name.text.replace('#', '');
-  if (ts.isCallExpression(u) || ts.isElementAccessExpression(u)) return nameOf(u);
+  if (isIdentifier(u)) return u.text;
+  if (isPropertyAccessExpression(u)) return isIdentifier(u.name) ? u.name.text : u.name.text.replace('#', '');
+  if (isCallExpression(u) || isElementAccessExpression(u)) return nameOf(u);
   return undefined;
 }
 
 /** A field name for a value, or undefined when nothing better than a number exists. */
 export function nameOf(expr: ts.Expression): string | undefined {
   const e = unwrap(expr);
-  if (ts.isIdentifier(e)) return e.text;
-  if (ts.isPropertyAccessExpression(e)) {
+  if (isIdentifier(e)) return e.text;
+  if (isPropertyAccessExpression(e)) {
     const prop = e.name.text.replace('#', '');
     const obj = unwrap(e.expression);
-    if (obj.kind === ts.SyntaxKind.ThisKeyword || obj.kind === ts.SyntaxKind.SuperKeyword) return prop;
-    if (ts.isPropertyAccessExpression(obj) && ts.isIdentifier(obj.expression) && obj.expression.text === 'process' && obj.name.text === 'env') {
+    if (obj.kind === SyntaxKind.ThisKeyword || obj.kind === SyntaxKind.SuperKeyword) return prop;
+    if (isPropertyAccessExpression(obj) && isIdentifier(obj.expression) && obj.expression.text === 'process' && obj.name.text === 'env') {
       return camel(prop) || undefined;
     }
     const owner = lastName(obj);
@@ -192,19 +196,19 @@ export function nameOf(expr: ts.Expression): string | undefined {
     if (!owner || CONTAINERS.has(owner) || /^[a-z]+[A-Z]/.test(prop)) return prop;
     return camel(owner) + capitalize(prop);
   }
-  if (ts.isElementAccessExpression(e)) {
+  if (isElementAccessExpression(e)) {
     const arg = e.argumentExpression;
     const owner = lastName(e.expression);
-    if (ts.isStringLiteral(arg)) return owner ? camel(owner) + capitalize(camel(arg.text)) : camel(arg.text) || undefined;
+    if (isStringLiteral(arg)) return owner ? camel(owner) + capitalize(camel(arg.text)) : camel(arg.text) || undefined;
     return owner;
   }
-  if (ts.isCallExpression(e)) {
+  if (isCallExpression(e)) {
     const callee = unwrap(e.expression);
-    if (ts.isIdentifier(callee)) {
+    if (isIdentifier(callee)) {
       if (PASS_THROUGH_CALLS.has(callee.text) && e.arguments[0]) return nameOf(e.arguments[0]);
       return stripGet(callee.text);
     }
-    if (ts.isPropertyAccessExpression(callee)) {
+    if (isPropertyAccessExpression(callee)) {
       const method = callee.name.text;
       if (PASS_THROUGH_METHODS.has(method)) {
         const receiver = unwrap(callee.expression);
@@ -243,14 +247,14 @@ const ERROR_NAME = /^(?:err|error)$|[a-z](?:Err|Error)$/;
 export function isCaughtError(id: ts.Identifier): boolean {
   const name = id.text;
   for (let n: ts.Node | undefined = id.parent; n; n = n.parent) {
-    if (ts.isCatchClause(n) && n.variableDeclaration && ts.isIdentifier(n.variableDeclaration.name) && n.variableDeclaration.name.text === name) {
+    if (isCatchClause(n) && n.variableDeclaration && isIdentifier(n.variableDeclaration.name) && n.variableDeclaration.name.text === name) {
       return true;
     }
-    if (ts.isFunctionLike(n)) {
-      const index = n.parameters.findIndex((p) => ts.isIdentifier(p.name) && p.name.text === name);
+    if (isFunctionLike(n)) {
+      const index = n.parameters.findIndex((p) => isIdentifier(p.name) && p.name.text === name);
       if (index < 0) continue;
       const call = n.parent;
-      if (index === 0 && ts.isCallExpression(call) && ts.isPropertyAccessExpression(call.expression) && call.expression.name.text === 'catch') return true;
+      if (index === 0 && isCallExpression(call) && isPropertyAccessExpression(call.expression) && call.expression.name.text === 'catch') return true;
       return ERROR_NAME.test(name);
     }
   }
@@ -259,8 +263,8 @@ export function isCaughtError(id: ts.Identifier): boolean {
 
 function isErrorValue(expr: ts.Expression, _facts: FileFacts): boolean {
   const e = unwrap(expr);
-  if (ts.isIdentifier(e)) return isCaughtError(e);
-  if (ts.isNewExpression(e)) return ts.isIdentifier(e.expression) && /Error$/.test(e.expression.text);
+  if (isIdentifier(e)) return isCaughtError(e);
+  if (isNewExpression(e)) return isIdentifier(e.expression) && /Error$/.test(e.expression.text);
   return false;
 }
 
@@ -351,10 +355,10 @@ export function structure(parts: Part[], kind: LoggerKind, facts: FileFacts, tak
     seen.set(text, unique);
     let value = text;
     // `(Date.now() - start)` needs no parentheses as a property value; a comma expression does.
-    if (ts.isParenthesizedExpression(expr)) {
+    if (isParenthesizedExpression(expr)) {
       const inner = expr.expression;
-      if (!(ts.isBinaryExpression(inner) && inner.operatorToken.kind === ts.SyntaxKind.CommaToken)) value = inner.getText(sf);
-    } else if (ts.isBinaryExpression(expr) && expr.operatorToken.kind === ts.SyntaxKind.CommaToken) {
+      if (!(isBinaryExpression(inner) && inner.operatorToken.kind === SyntaxKind.CommaToken)) value = inner.getText(sf);
+    } else if (isBinaryExpression(expr) && expr.operatorToken.kind === SyntaxKind.CommaToken) {
       value = `(${text})`;
     }
     fields.push({ key: unique, value });
@@ -399,10 +403,10 @@ export function renderArguments(s: Structured, kind: LoggerKind, q: string): str
 export function hasComment(text: string, nodes: readonly ts.Node[]): boolean {
   // Comments on the same line count as "trailing" for TypeScript: ask for both, at both ends.
   const commentAt = (pos: number) =>
-    (ts.getLeadingCommentRanges(text, pos)?.length ?? 0) > 0 || (ts.getTrailingCommentRanges(text, pos)?.length ?? 0) > 0;
+    (getLeadingCommentRanges(text, pos)?.length ?? 0) > 0 || (getTrailingCommentRanges(text, pos)?.length ?? 0) > 0;
   const check = (node: ts.Node): boolean =>
     commentAt(node.pos) ||
     commentAt(node.end) ||
-    (ts.forEachChild(node, (child) => (check(child) ? true : undefined)) ?? false);
+    (forEachChild(node, (child) => (check(child) ? true : undefined)) ?? false);
   return nodes.some(check);
 }

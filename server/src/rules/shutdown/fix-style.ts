@@ -5,6 +5,10 @@ import { ts } from 'ts-morph';
 import type { ParsedDocument } from '../../engine/document';
 import { moduleBindings, requireOf, stripExpression } from './syntax';
 
+// TypeScript's namespace serves every member through getters (three deep via ts-morph): read
+// the ones the walks use once, not on every node.
+const { forEachChild, isCallExpression, isExpressionStatement, isIdentifier, isImportDeclaration, isJsxAttribute, isPropertyAccessExpression, isStringLiteral, isVariableStatement } = ts;
+
 export interface CodeStyle {
   indentUnit: string;
   quote: "'" | '"';
@@ -30,12 +34,12 @@ function quoteOf(sf: ts.SourceFile): "'" | '"' {
   let single = 0;
   let double = 0;
   const visit = (node: ts.Node): void => {
-    if (ts.isStringLiteral(node) && !ts.isJsxAttribute(node.parent)) {
+    if (isStringLiteral(node) && !isJsxAttribute(node.parent)) {
       const first = sf.text.charAt(node.getStart(sf));
       if (first === "'") single++;
       else if (first === '"') double++;
     }
-    ts.forEachChild(node, visit);
+    forEachChild(node, visit);
   };
   visit(sf);
   return double > single ? '"' : "'";
@@ -49,7 +53,7 @@ function semicolonOf(doc: ParsedDocument, anchor: ts.Statement): string {
   let withSemicolon = 0;
   let without = 0;
   for (const statement of doc.sourceFile.statements) {
-    if (!ts.isExpressionStatement(statement) && !ts.isVariableStatement(statement) && !ts.isImportDeclaration(statement)) continue;
+    if (!isExpressionStatement(statement) && !isVariableStatement(statement) && !isImportDeclaration(statement)) continue;
     if (statement.getText(doc.sourceFile).endsWith(';')) withSemicolon++;
     else without++;
   }
@@ -75,14 +79,14 @@ const LOGGER_FACTORIES: Record<string, string[]> = {
 export function fileLogger(sf: ts.SourceFile): string | undefined {
   const modules = moduleBindings(sf);
   for (const statement of sf.statements) {
-    if (!ts.isVariableStatement(statement)) continue;
+    if (!isVariableStatement(statement)) continue;
     for (const declaration of statement.declarationList.declarations) {
-      if (!ts.isIdentifier(declaration.name) || !declaration.initializer) continue;
+      if (!isIdentifier(declaration.name) || !declaration.initializer) continue;
       const init = stripExpression(declaration.initializer);
-      if (!ts.isCallExpression(init)) continue;
+      if (!isCallExpression(init)) continue;
       const callee = stripExpression(init.expression);
-      let binding = ts.isIdentifier(callee) ? modules.get(callee.text) : requireOf(callee);
-      if (!binding && ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)) {
+      let binding = isIdentifier(callee) ? modules.get(callee.text) : requireOf(callee);
+      if (!binding && isPropertyAccessExpression(callee) && isIdentifier(callee.expression)) {
         const base = modules.get(callee.expression.text);
         if (base && (base.imported === 'default' || base.imported === '*')) binding = { module: base.module, imported: callee.name.text };
       }

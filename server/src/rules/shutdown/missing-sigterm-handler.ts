@@ -7,6 +7,10 @@ import { ServerReader, mayStartServer, type Framework, type ServerStart } from '
 import { shutdownFacts } from './shutdown-facts';
 import { stripExpression } from './syntax';
 
+// TypeScript's namespace serves every member through getters (three deep via ts-morph): read
+// the ones the walks use once, not on every node.
+const { SyntaxKind, forEachChild, isAwaitExpression, isBinaryExpression, isBlock, isCallExpression, isClassLike, isExpressionStatement, isFunctionLike, isIdentifier, isModuleBlock, isObjectLiteralExpression, isPropertyAccessExpression, isPropertyAssignment, isShorthandPropertyAssignment, isSourceFile, isVariableDeclaration, isVariableStatement } = ts;
+
 interface Options {
   gracePeriodMs: number;
   testPaths: string[];
@@ -163,10 +167,10 @@ function hasSyntaxErrors(sf: ts.SourceFile): boolean {
 /** The statement that holds `node`, when it sits directly in a list of statements. */
 function enclosingStatement(node: ts.Node): ts.Statement | undefined {
   let current: ts.Node = node;
-  while (current.parent && !ts.isSourceFile(current)) {
-    if (ts.isFunctionLike(current) || ts.isClassLike(current)) return undefined;
+  while (current.parent && !isSourceFile(current)) {
+    if (isFunctionLike(current) || isClassLike(current)) return undefined;
     const parent: ts.Node = current.parent;
-    if (ts.isBlock(parent) || ts.isSourceFile(parent) || ts.isModuleBlock(parent)) return current as ts.Statement;
+    if (isBlock(parent) || isSourceFile(parent) || isModuleBlock(parent)) return current as ts.Statement;
     current = parent;
   }
   return undefined;
@@ -192,7 +196,7 @@ function nestFix(ctx: RuleContext<Options>, start: ServerStart): Fix | undefined
 /** An identifier or `this.name`: a value the inserted handler can reach by the same words. */
 function isReachable(node: ts.Expression): boolean {
   const e = stripExpression(node);
-  return ts.isIdentifier(e) || (ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword);
+  return isIdentifier(e) || (isPropertyAccessExpression(e) && e.expression.kind === SyntaxKind.ThisKeyword);
 }
 
 interface DrainTarget {
@@ -220,25 +224,25 @@ function drainTarget(ctx: RuleContext<Options>, start: ServerStart): DrainTarget
   }
 
   // express, koa, hono, `http.createServer(app).listen()`: the listen/serve result is the server to close.
-  if (ts.isVariableStatement(statement)) {
+  if (isVariableStatement(statement)) {
     const declarations = statement.declarationList.declarations;
     const [declaration] = declarations;
-    if (declarations.length === 1 && ts.isIdentifier(declaration.name) && declaration.initializer && stripExpression(declaration.initializer) === start.call) {
+    if (declarations.length === 1 && isIdentifier(declaration.name) && declaration.initializer && stripExpression(declaration.initializer) === start.call) {
       return { name: declaration.name.text, keep: [], statement, how: 'close' };
     }
     return undefined;
   }
-  if (!ts.isExpressionStatement(statement)) return undefined;
+  if (!isExpressionStatement(statement)) return undefined;
   const expression = statement.expression;
   if (
-    ts.isBinaryExpression(expression) &&
-    expression.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+    isBinaryExpression(expression) &&
+    expression.operatorToken.kind === SyntaxKind.EqualsToken &&
     stripExpression(expression.right) === start.call &&
     isReachable(expression.left)
   ) {
     return { name: stripExpression(expression.left).getText(sf), keep: [], statement, how: 'close' };
   }
-  const bare = ts.isAwaitExpression(expression) ? expression.expression : expression;
+  const bare = isAwaitExpression(expression) ? expression.expression : expression;
   if (bare !== start.call) return undefined;
   const name = freeName(sf, ['server', 'httpServer']);
   const at = statement.getStart(sf);
@@ -280,7 +284,7 @@ function drainFix(ctx: RuleContext<Options>, start: ServerStart): Fix | undefine
   const lineEnd = doc.lines.lineEnd(doc.lines.positionAt(statementEnd).line);
   const rest = doc.text.slice(statementEnd, lineEnd);
   const at = /^\s*(?:\/\/.*)?$/.test(rest) ? lineEnd : statementEnd;
-  const gap = ts.isSourceFile(target.statement.parent) ? eol + eol : eol;
+  const gap = isSourceFile(target.statement.parent) ? eol + eol : eol;
   const block = gap + lines.join(eol);
   const handler: TextEdit = {
     start: at,
@@ -321,24 +325,24 @@ function logCall(ctx: RuleContext<Options>, start: ServerStart, style: CodeStyle
 /** Whether the fastify app was created with a `logger` option that is not `false`. */
 function fastifyHasLogger(receiver: ts.Expression, sf: ts.SourceFile): boolean {
   const name = stripExpression(receiver);
-  if (!ts.isIdentifier(name)) return false;
+  if (!isIdentifier(name)) return false;
   let found = false;
   const visit = (node: ts.Node): void => {
     if (found) return;
-    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === name.text && node.initializer) {
+    if (isVariableDeclaration(node) && isIdentifier(node.name) && node.name.text === name.text && node.initializer) {
       const init = stripExpression(node.initializer);
-      const options = ts.isCallExpression(init) ? init.arguments[0] : undefined;
-      if (options && ts.isObjectLiteralExpression(options)) {
+      const options = isCallExpression(init) ? init.arguments[0] : undefined;
+      if (options && isObjectLiteralExpression(options)) {
         found = options.properties.some(
           (p) =>
-            (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) &&
-            ts.isIdentifier(p.name) &&
+            (isPropertyAssignment(p) || isShorthandPropertyAssignment(p)) &&
+            isIdentifier(p.name) &&
             p.name.text === 'logger' &&
-            !(ts.isPropertyAssignment(p) && p.initializer.kind === ts.SyntaxKind.FalseKeyword),
+            !(isPropertyAssignment(p) && p.initializer.kind === SyntaxKind.FalseKeyword),
         );
       }
     }
-    ts.forEachChild(node, visit);
+    forEachChild(node, visit);
   };
   visit(sf);
   return found;
@@ -347,8 +351,8 @@ function fastifyHasLogger(receiver: ts.Expression, sf: ts.SourceFile): boolean {
 function freeName(sf: ts.SourceFile, preferred: string[]): string {
   const used = new Set<string>();
   const visit = (node: ts.Node): void => {
-    if (ts.isIdentifier(node)) used.add(node.text);
-    ts.forEachChild(node, visit);
+    if (isIdentifier(node)) used.add(node.text);
+    forEachChild(node, visit);
   };
   visit(sf);
   for (const name of preferred) if (!used.has(name)) return name;

@@ -5,6 +5,10 @@
 import { ts } from 'ts-morph';
 import { moduleBindings, requireOf, stripExpression, type ModuleBinding } from './syntax';
 
+// TypeScript's namespace serves every member through getters (three deep via ts-morph): read
+// the ones the walks use once, not on every node.
+const { SyntaxKind, forEachChild, isBinaryExpression, isBindingElement, isCallExpression, isCatchClause, isClassDeclaration, isForInStatement, isForOfStatement, isFunctionDeclaration, isIdentifier, isNewExpression, isParameter, isPropertyAccessExpression, isPropertyDeclaration, isVariableDeclaration, isVariableDeclarationList } = ts;
+
 /**
  * What a value is. `http` is a node `http.Server` (what `createServer`, express's and koa's
  * `listen`, and hono's `serve` return); the others are framework applications.
@@ -50,11 +54,11 @@ export class ServerReader {
   starts(): ServerStart[] {
     const out: ServerStart[] = [];
     const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node)) {
+      if (isCallExpression(node)) {
         const start = this.startOf(node);
         if (start) out.push(start);
       }
-      ts.forEachChild(node, visit);
+      forEachChild(node, visit);
     };
     visit(this.sf);
     return out;
@@ -68,15 +72,15 @@ export class ServerReader {
       const value = this.values.get(key);
       return value === AMBIGUOUS ? undefined : value;
     }
-    if (ts.isCallExpression(e)) {
+    if (isCallExpression(e)) {
       const callee = stripExpression(e.expression);
-      if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'listen') {
+      if (isPropertyAccessExpression(callee) && callee.name.text === 'listen') {
         const receiver = this.valueOf(callee.expression);
         // express's and koa's `listen` return the http.Server; fastify's and Nest's return promises.
         if (receiver === 'http' || receiver === 'express' || receiver === 'koa') return 'http';
         return undefined;
       }
-      if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'create' && this.isNestFactory(callee.expression)) return 'nest';
+      if (isPropertyAccessExpression(callee) && callee.name.text === 'create' && this.isNestFactory(callee.expression)) return 'nest';
       const binding = this.calleeBinding(callee);
       if (!binding) return undefined;
       const { module, imported } = binding;
@@ -88,7 +92,7 @@ export class ServerReader {
       if (module === '@hono/node-server' && imported === 'serve') return 'http';
       return undefined;
     }
-    if (ts.isNewExpression(e)) {
+    if (isNewExpression(e)) {
       const binding = this.calleeBinding(stripExpression(e.expression));
       if (!binding) return undefined;
       const { module, imported } = binding;
@@ -101,7 +105,7 @@ export class ServerReader {
 
   private startOf(call: ts.CallExpression): ServerStart | undefined {
     const callee = call.expression;
-    if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.name)) {
+    if (isPropertyAccessExpression(callee) && isIdentifier(callee.name)) {
       const method = callee.name.text;
       if (method !== 'listen' && method !== 'start') return undefined;
       const receiverValue = this.valueOf(callee.expression);
@@ -110,11 +114,11 @@ export class ServerReader {
       if (method === 'start' && receiverValue !== 'hapi') return undefined;
       return { framework: receiverValue, call, name: callee.name, receiver: callee.expression, receiverValue };
     }
-    if (ts.isIdentifier(callee) || ts.isPropertyAccessExpression(callee)) {
+    if (isIdentifier(callee) || isPropertyAccessExpression(callee)) {
       const binding = this.calleeBinding(callee);
       if (binding?.module === '@hono/node-server' && binding.imported === 'serve') {
-        const name = ts.isIdentifier(callee) ? callee : callee.name;
-        if (ts.isIdentifier(name)) return { framework: 'hono', call, name };
+        const name = isIdentifier(callee) ? callee : callee.name;
+        if (isIdentifier(name)) return { framework: 'hono', call, name };
       }
     }
     return undefined;
@@ -122,12 +126,12 @@ export class ServerReader {
 
   /** The module export a callee names: `express`, `http.createServer`, `require('fastify')`. */
   private calleeBinding(callee: ts.Expression): ModuleBinding | undefined {
-    if (ts.isIdentifier(callee)) return this.modules.get(callee.text);
+    if (isIdentifier(callee)) return this.modules.get(callee.text);
     const required = requireOf(callee);
     if (required) return required;
-    if (ts.isPropertyAccessExpression(callee)) {
+    if (isPropertyAccessExpression(callee)) {
       const object = stripExpression(callee.expression);
-      const base = ts.isIdentifier(object) ? this.modules.get(object.text) : requireOf(object);
+      const base = isIdentifier(object) ? this.modules.get(object.text) : requireOf(object);
       if (base && (base.imported === '*' || base.imported === 'default')) return { module: base.module, imported: callee.name.text };
       // `Hapi.default.server(...)` and the like are not worth following.
     }
@@ -136,11 +140,11 @@ export class ServerReader {
 
   private isNestFactory(expression: ts.Expression): boolean {
     const e = stripExpression(expression);
-    if (ts.isIdentifier(e)) {
+    if (isIdentifier(e)) {
       const binding = this.modules.get(e.text);
       return binding?.module === '@nestjs/core' && binding.imported === 'NestFactory';
     }
-    if (ts.isPropertyAccessExpression(e) && e.name.text === 'NestFactory') {
+    if (isPropertyAccessExpression(e) && e.name.text === 'NestFactory') {
       const base = this.calleeBinding(stripExpression(e.expression));
       return base?.module === '@nestjs/core';
     }
@@ -155,25 +159,25 @@ export class ServerReader {
       seen.set(key, previous === undefined || previous === value ? value : AMBIGUOUS);
     };
     const visit = (node: ts.Node): void => {
-      if (ts.isVariableDeclaration(node)) {
-        if (ts.isIdentifier(node.name)) {
+      if (isVariableDeclaration(node)) {
+        if (isIdentifier(node.name)) {
           // `let server;` says nothing; a later assignment decides. A loop or catch variable can hold anything.
           if (node.initializer && !isNothing(node.initializer)) record(node.name.text, this.valueOf(node.initializer));
           else if (!node.initializer && isLoopOrCatchVariable(node)) record(node.name.text, AMBIGUOUS);
         } else {
           for (const name of boundNames(node.name)) record(name, AMBIGUOUS);
         }
-      } else if (ts.isParameter(node)) {
+      } else if (isParameter(node)) {
         for (const name of boundNames(node.name)) record(name, AMBIGUOUS);
-      } else if ((ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node)) && node.name) {
+      } else if ((isFunctionDeclaration(node) || isClassDeclaration(node)) && node.name) {
         record(node.name.text, AMBIGUOUS);
-      } else if (ts.isPropertyDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && !isNothing(node.initializer)) {
+      } else if (isPropertyDeclaration(node) && isIdentifier(node.name) && node.initializer && !isNothing(node.initializer)) {
         record(`this.${node.name.text}`, this.valueOf(node.initializer));
-      } else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      } else if (isBinaryExpression(node) && node.operatorToken.kind === SyntaxKind.EqualsToken) {
         const key = bindingKey(node.left);
         if (key !== undefined && !isNothing(node.right)) record(key, this.valueOf(node.right));
       }
-      ts.forEachChild(node, visit);
+      forEachChild(node, visit);
     };
     visit(this.sf);
     // An imported name is a module, never a server value.
@@ -186,26 +190,26 @@ export class ServerReader {
 /** `name` for an identifier, `this.name` for a member of `this`; undefined otherwise. */
 function bindingKey(node: ts.Expression): string | undefined {
   const e = stripExpression(node);
-  if (ts.isIdentifier(e)) return e.text;
-  if (ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword && ts.isIdentifier(e.name)) return `this.${e.name.text}`;
+  if (isIdentifier(e)) return e.text;
+  if (isPropertyAccessExpression(e) && e.expression.kind === SyntaxKind.ThisKeyword && isIdentifier(e.name)) return `this.${e.name.text}`;
   return undefined;
 }
 
 function isLoopOrCatchVariable(node: ts.VariableDeclaration): boolean {
   const list = node.parent;
-  return ts.isCatchClause(list) || (ts.isVariableDeclarationList(list) && (ts.isForOfStatement(list.parent) || ts.isForInStatement(list.parent)));
+  return isCatchClause(list) || (isVariableDeclarationList(list) && (isForOfStatement(list.parent) || isForInStatement(list.parent)));
 }
 
 function isNothing(node: ts.Expression): boolean {
   const e = stripExpression(node);
-  return e.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(e) && e.text === 'undefined');
+  return e.kind === SyntaxKind.NullKeyword || (isIdentifier(e) && e.text === 'undefined');
 }
 
 function boundNames(name: ts.BindingName): string[] {
-  if (ts.isIdentifier(name)) return [name.text];
+  if (isIdentifier(name)) return [name.text];
   const out: string[] = [];
   for (const element of name.elements) {
-    if (ts.isBindingElement(element)) out.push(...boundNames(element.name));
+    if (isBindingElement(element)) out.push(...boundNames(element.name));
   }
   return out;
 }

@@ -7,6 +7,10 @@ import { ts } from 'ts-morph';
 import type { ParsedDocument } from '../../engine/document';
 import { moduleBindings, moduleNameOf, stripExpression } from './syntax';
 
+// TypeScript's namespace serves every member through getters (three deep via ts-morph): read
+// the ones the walks use once, not on every node.
+const { forEachChild, isCallExpression, isIdentifier, isImportDeclaration, isPropertyAccessExpression, isStringLiteralLike } = ts;
+
 /** Libraries that install a SIGTERM handler (and drain) when they are used. */
 export const SHUTDOWN_LIBRARIES: readonly string[] = [
   '@godaddy/terminus',
@@ -80,24 +84,24 @@ function factsOf(sf: ts.SourceFile): ShutdownFacts {
     if (found) return;
     // `import 'lightship'` / `require('stoppable')` with no binding still installs nothing by itself,
     // but a side-effect import of a shutdown library is a deliberate choice: count it.
-    if (ts.isImportDeclaration(node) && !node.importClause) {
+    if (isImportDeclaration(node) && !node.importClause) {
       const module = moduleNameOf(node.moduleSpecifier);
       if (module && SHUTDOWN_LIBRARIES.includes(module)) found = { handlesSigterm: true, how: module };
     }
-    if (ts.isStringLiteralLike(node) && node.text === 'SIGTERM') sigtermLiteral = true;
-    if (ts.isCallExpression(node)) {
+    if (isStringLiteralLike(node) && node.text === 'SIGTERM') sigtermLiteral = true;
+    if (isCallExpression(node)) {
       const callee = stripExpression(node.expression);
-      if (ts.isIdentifier(callee) && callee.text === 'require') {
+      if (isIdentifier(callee) && callee.text === 'require') {
         const module = node.arguments.length === 1 ? moduleNameOf(node.arguments[0]) : undefined;
         if (module && SHUTDOWN_LIBRARIES.includes(module)) found = { handlesSigterm: true, how: module };
       }
-      if (ts.isPropertyAccessExpression(callee)) {
+      if (isPropertyAccessExpression(callee)) {
         const method = callee.name.text;
         if (method === 'enableShutdownHooks') {
           found = { handlesSigterm: true, how: 'enableShutdownHooks()' };
         } else if (PROCESS_LISTENERS.has(method) && isProcess(callee.expression) && node.arguments.length >= 2) {
           const signal = stripExpression(node.arguments[0]);
-          if (ts.isStringLiteralLike(signal)) {
+          if (isStringLiteralLike(signal)) {
             if (signal.text === 'SIGTERM') found = { handlesSigterm: true, how: `process.${method}('SIGTERM')` };
           } else {
             // `for (const s of ['SIGINT', 'SIGTERM']) process.on(s, stop)`: decided below, once the
@@ -107,7 +111,7 @@ function factsOf(sf: ts.SourceFile): ShutdownFacts {
         }
       }
     }
-    ts.forEachChild(node, visit);
+    forEachChild(node, visit);
   };
   visit(sf);
   if (found) return found;
@@ -117,7 +121,7 @@ function factsOf(sf: ts.SourceFile): ShutdownFacts {
 
 function isProcess(node: ts.Expression): boolean {
   const e = stripExpression(node);
-  if (ts.isIdentifier(e)) return e.text === 'process';
+  if (isIdentifier(e)) return e.text === 'process';
   // globalThis.process.on(...)
-  return ts.isPropertyAccessExpression(e) && e.name.text === 'process' && ts.isIdentifier(e.expression) && e.expression.text === 'globalThis';
+  return isPropertyAccessExpression(e) && e.name.text === 'process' && isIdentifier(e.expression) && e.expression.text === 'globalThis';
 }

@@ -3,6 +3,10 @@
 
 import { ts } from 'ts-morph';
 
+// TypeScript's namespace serves every member through getters (three deep via ts-morph): read
+// the ones the walks use once, not on every node.
+const { forEachChild, isAsExpression, isAwaitExpression, isCallExpression, isExternalModuleReference, isIdentifier, isImportDeclaration, isImportEqualsDeclaration, isNamedImports, isNamespaceImport, isNonNullExpression, isObjectBindingPattern, isParenthesizedExpression, isPropertyAccessExpression, isSatisfiesExpression, isStringLiteralLike, isTypeAssertionExpression, isVariableDeclaration } = ts;
+
 /** What a local name is bound to: `'default'`, `'*'` (namespace or the whole `require`), or an export name. */
 export interface ModuleBinding {
   module: string;
@@ -16,14 +20,14 @@ export function normalizeModule(name: string): string {
 
 export function moduleNameOf(node: ts.Node | undefined): string | undefined {
   if (!node) return undefined;
-  return ts.isStringLiteralLike(node) ? normalizeModule(node.text) : undefined;
+  return isStringLiteralLike(node) ? normalizeModule(node.text) : undefined;
 }
 
 /** `(x)`, `x!`, `x as T`, `<T>x`, `x satisfies T` and `await x` all stand for `x` here. */
 export function stripExpression(node: ts.Expression): ts.Expression {
   let e = node;
   for (;;) {
-    if (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isAsExpression(e) || ts.isTypeAssertionExpression(e) || ts.isSatisfiesExpression(e) || ts.isAwaitExpression(e)) {
+    if (isParenthesizedExpression(e) || isNonNullExpression(e) || isAsExpression(e) || isTypeAssertionExpression(e) || isSatisfiesExpression(e) || isAwaitExpression(e)) {
       e = e.expression;
     } else {
       return e;
@@ -34,11 +38,11 @@ export function stripExpression(node: ts.Expression): ts.Expression {
 /** `require('m')` (possibly `require('m').default` or `require('m').name`) as a binding, else undefined. */
 export function requireOf(node: ts.Expression): ModuleBinding | undefined {
   const e = stripExpression(node);
-  if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'require' && e.arguments.length === 1) {
+  if (isCallExpression(e) && isIdentifier(e.expression) && e.expression.text === 'require' && e.arguments.length === 1) {
     const module = moduleNameOf(e.arguments[0]);
     return module ? { module, imported: '*' } : undefined;
   }
-  if (ts.isPropertyAccessExpression(e)) {
+  if (isPropertyAccessExpression(e)) {
     const inner = requireOf(e.expression);
     if (inner && inner.imported === '*') return { module: inner.module, imported: e.name.text };
   }
@@ -58,14 +62,14 @@ export function moduleBindings(sf: ts.SourceFile): Map<string, ModuleBinding> {
     else out.set(name, binding);
   };
   const visit = (node: ts.Node): void => {
-    if (ts.isImportDeclaration(node)) {
+    if (isImportDeclaration(node)) {
       const module = moduleNameOf(node.moduleSpecifier);
       const clause = node.importClause;
       if (module && clause) {
         if (clause.name) bind(clause.name.text, { module, imported: 'default' });
         const named = clause.namedBindings;
-        if (named && ts.isNamespaceImport(named)) bind(named.name.text, { module, imported: '*' });
-        if (named && ts.isNamedImports(named)) {
+        if (named && isNamespaceImport(named)) bind(named.name.text, { module, imported: '*' });
+        if (named && isNamedImports(named)) {
           for (const element of named.elements) {
             bind(element.name.text, { module, imported: (element.propertyName ?? element.name).text });
           }
@@ -73,25 +77,25 @@ export function moduleBindings(sf: ts.SourceFile): Map<string, ModuleBinding> {
       }
       return;
     }
-    if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
+    if (isImportEqualsDeclaration(node) && isExternalModuleReference(node.moduleReference)) {
       const module = moduleNameOf(node.moduleReference.expression);
       if (module) bind(node.name.text, { module, imported: '*' });
       return;
     }
-    if (ts.isVariableDeclaration(node) && node.initializer) {
+    if (isVariableDeclaration(node) && node.initializer) {
       const required = requireOf(node.initializer);
       if (required) {
-        if (ts.isIdentifier(node.name)) bind(node.name.text, required);
-        else if (ts.isObjectBindingPattern(node.name) && required.imported === '*') {
+        if (isIdentifier(node.name)) bind(node.name.text, required);
+        else if (isObjectBindingPattern(node.name) && required.imported === '*') {
           for (const element of node.name.elements) {
-            if (!ts.isIdentifier(element.name) || element.dotDotDotToken) continue;
-            const property = element.propertyName && ts.isIdentifier(element.propertyName) ? element.propertyName.text : element.name.text;
+            if (!isIdentifier(element.name) || element.dotDotDotToken) continue;
+            const property = element.propertyName && isIdentifier(element.propertyName) ? element.propertyName.text : element.name.text;
             bind(element.name.text, { module: required.module, imported: property });
           }
         }
       }
     }
-    ts.forEachChild(node, visit);
+    forEachChild(node, visit);
   };
   visit(sf);
   for (const name of conflicted) out.delete(name);

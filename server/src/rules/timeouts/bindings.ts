@@ -4,8 +4,11 @@
 
 import { ts } from 'ts-morph';
 
+// TypeScript's namespace serves every member through getters (three deep via ts-morph): read
+// the ones the walks use once, not on every node.
+const { NodeFlags, SyntaxKind, isAsExpression, isAwaitExpression, isBindingElement, isCallExpression, isCaseBlock, isCatchClause, isClassDeclaration, isClassExpression, isEnumDeclaration, isExternalModuleReference, isForInStatement, isForOfStatement, isForStatement, isFunctionDeclaration, isFunctionExpression, isIdentifier, isImportDeclaration, isImportEqualsDeclaration, isNamespaceImport, isNonNullExpression, isObjectBindingPattern, isParenthesizedExpression, isPropertyAccessExpression, isSatisfiesExpression, isSourceFile, isStringLiteralLike, isTypeAssertionExpression, isVariableDeclarationList, isVariableStatement } = ts;
+
 // `ts` and its members are getters on ts-morph's export: read once.
-const { SyntaxKind, NodeFlags } = ts;
 
 export type Binding =
   /** `import x from 'm'`, `import * as x`, `import { a as x }`, `const x = require('m')`, `const { a: x } = require('m')`. */
@@ -24,9 +27,9 @@ export const WHOLE_MODULE = '*';
 export function unwrap(node: ts.Expression): ts.Expression {
   let n = node;
   for (;;) {
-    if (ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isNonNullExpression(n) || ts.isTypeAssertionExpression(n)) {
+    if (isParenthesizedExpression(n) || isAsExpression(n) || isNonNullExpression(n) || isTypeAssertionExpression(n)) {
       n = n.expression;
-    } else if (ts.isSatisfiesExpression(n)) {
+    } else if (isSatisfiesExpression(n)) {
       n = n.expression;
     } else {
       return n;
@@ -38,17 +41,17 @@ export function unwrap(node: ts.Expression): ts.Expression {
 export function requiredModule(expr: ts.Expression): { module: string; imported: string } | undefined {
   let e = unwrap(expr);
   let imported = WHOLE_MODULE;
-  if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.name)) {
+  if (isPropertyAccessExpression(e) && isIdentifier(e.name)) {
     imported = e.name.text;
     e = unwrap(e.expression);
   }
-  if (ts.isAwaitExpression(e)) e = unwrap(e.expression);
+  if (isAwaitExpression(e)) e = unwrap(e.expression);
   // Compiled output: `__importDefault(require('m'))`, `_interopRequireWildcard(require('m'))`, `tslib.__importStar(...)`.
-  if (ts.isCallExpression(e) && e.arguments.length >= 1 && INTEROP_HELPER.test(calleeName(e.expression))) e = unwrap(e.arguments[0]);
-  if (!ts.isCallExpression(e) || e.arguments.length !== 1) return undefined;
+  if (isCallExpression(e) && e.arguments.length >= 1 && INTEROP_HELPER.test(calleeName(e.expression))) e = unwrap(e.arguments[0]);
+  if (!isCallExpression(e) || e.arguments.length !== 1) return undefined;
   const arg = e.arguments[0];
-  if (!ts.isStringLiteralLike(arg)) return undefined;
-  const isRequire = ts.isIdentifier(e.expression) && e.expression.text === 'require';
+  if (!isStringLiteralLike(arg)) return undefined;
+  const isRequire = isIdentifier(e.expression) && e.expression.text === 'require';
   const isImport = e.expression.kind === SyntaxKind.ImportKeyword;
   if (!isRequire && !isImport) return undefined;
   return { module: arg.text, imported };
@@ -57,8 +60,8 @@ export function requiredModule(expr: ts.Expression): { module: string; imported:
 const INTEROP_HELPER = /^_*(?:importDefault|importStar|interopRequireDefault|interopRequireWildcard|toESM)$/;
 
 function calleeName(callee: ts.Expression): string {
-  if (ts.isIdentifier(callee)) return callee.text;
-  if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
+  if (isIdentifier(callee)) return callee.text;
+  if (isPropertyAccessExpression(callee)) return callee.name.text;
   return '';
 }
 
@@ -93,7 +96,7 @@ function isFunctionLike(node: ts.Node): node is ts.SignatureDeclaration & { para
 /** The innermost function (or the source file) that holds a node: where its code runs. */
 export function functionOf(node: ts.Node): ts.Node {
   for (let n = node.parent; n; n = n.parent) {
-    if (isFunctionLike(n) || ts.isSourceFile(n)) return n;
+    if (isFunctionLike(n) || isSourceFile(n)) return n;
   }
   return node.getSourceFile();
 }
@@ -136,38 +139,38 @@ function collectNames(scope: ts.Node, names: Map<string, Binding>): void {
   };
   if (isFunctionLike(scope)) {
     for (const parameter of scope.parameters) addBindingNames(parameter.name, add);
-    if ((ts.isFunctionExpression(scope)) && scope.name) add(scope.name.text, { kind: 'opaque' });
+    if ((isFunctionExpression(scope)) && scope.name) add(scope.name.text, { kind: 'opaque' });
     return;
   }
-  if (ts.isClassExpression(scope)) {
+  if (isClassExpression(scope)) {
     if (scope.name) add(scope.name.text, { kind: 'opaque' });
     return;
   }
-  if (ts.isCatchClause(scope)) {
+  if (isCatchClause(scope)) {
     if (scope.variableDeclaration) addBindingNames(scope.variableDeclaration.name, add);
     return;
   }
-  if (ts.isForStatement(scope) || ts.isForOfStatement(scope) || ts.isForInStatement(scope)) {
+  if (isForStatement(scope) || isForOfStatement(scope) || isForInStatement(scope)) {
     const init = scope.initializer;
-    if (init && ts.isVariableDeclarationList(init)) for (const d of init.declarations) addBindingNames(d.name, add);
+    if (init && isVariableDeclarationList(init)) for (const d of init.declarations) addBindingNames(d.name, add);
     return;
   }
-  const statements: readonly ts.Statement[] = ts.isCaseBlock(scope)
+  const statements: readonly ts.Statement[] = isCaseBlock(scope)
     ? scope.clauses.flatMap((c) => [...c.statements])
     : (scope as ts.SourceFile | ts.Block | ts.ModuleBlock).statements;
   for (const statement of statements) {
-    if (ts.isVariableStatement(statement)) {
+    if (isVariableStatement(statement)) {
       const isConst = (statement.declarationList.flags & NodeFlags.Const) !== 0;
       for (const declaration of statement.declarationList.declarations) addVariable(declaration, isConst, add);
-    } else if (ts.isFunctionDeclaration(statement)) {
+    } else if (isFunctionDeclaration(statement)) {
       if (statement.name) add(statement.name.text, { kind: 'function', declaration: statement });
-    } else if (ts.isClassDeclaration(statement) || ts.isEnumDeclaration(statement)) {
+    } else if (isClassDeclaration(statement) || isEnumDeclaration(statement)) {
       if (statement.name) add(statement.name.text, { kind: 'opaque' });
-    } else if (ts.isImportDeclaration(statement)) {
+    } else if (isImportDeclaration(statement)) {
       addImport(statement, add);
-    } else if (ts.isImportEqualsDeclaration(statement)) {
+    } else if (isImportEqualsDeclaration(statement)) {
       const ref = statement.moduleReference;
-      if (ts.isExternalModuleReference(ref) && ts.isStringLiteralLike(ref.expression)) {
+      if (isExternalModuleReference(ref) && isStringLiteralLike(ref.expression)) {
         add(statement.name.text, { kind: 'module', module: ref.expression.text, imported: WHOLE_MODULE });
       } else {
         add(statement.name.text, { kind: 'opaque' });
@@ -179,26 +182,26 @@ function collectNames(scope: ts.Node, names: Map<string, Binding>): void {
 type Add = (name: string, binding: Binding) => void;
 
 function addBindingNames(name: ts.BindingName, add: Add): void {
-  if (ts.isIdentifier(name)) {
+  if (isIdentifier(name)) {
     add(name.text, { kind: 'opaque' });
     return;
   }
   for (const element of name.elements) {
-    if (ts.isBindingElement(element)) addBindingNames(element.name, add);
+    if (isBindingElement(element)) addBindingNames(element.name, add);
   }
 }
 
 function addVariable(declaration: ts.VariableDeclaration, isConst: boolean, add: Add): void {
   const { name, initializer } = declaration;
   const required = initializer ? requiredModule(initializer) : undefined;
-  if (ts.isIdentifier(name)) {
+  if (isIdentifier(name)) {
     add(name.text, required ? { kind: 'module', ...required } : { kind: 'variable', declaration, isConst });
     return;
   }
-  if (required && required.imported === WHOLE_MODULE && ts.isObjectBindingPattern(name)) {
+  if (required && required.imported === WHOLE_MODULE && isObjectBindingPattern(name)) {
     // `const { request, get: httpGet } = require('http')`
     for (const element of name.elements) {
-      if (!ts.isIdentifier(element.name)) {
+      if (!isIdentifier(element.name)) {
         addBindingNames(element.name, add);
         continue;
       }
@@ -206,7 +209,7 @@ function addVariable(declaration: ts.VariableDeclaration, isConst: boolean, add:
       const imported = element.dotDotDotToken
         ? undefined
         : property
-          ? ts.isIdentifier(property) || ts.isStringLiteralLike(property)
+          ? isIdentifier(property) || isStringLiteralLike(property)
             ? property.text
             : undefined
           : element.name.text;
@@ -220,12 +223,12 @@ function addVariable(declaration: ts.VariableDeclaration, isConst: boolean, add:
 function addImport(statement: ts.ImportDeclaration, add: Add): void {
   const specifier = statement.moduleSpecifier;
   const clause = statement.importClause;
-  if (!clause || !ts.isStringLiteralLike(specifier)) return;
+  if (!clause || !isStringLiteralLike(specifier)) return;
   const module = specifier.text;
   if (clause.name) add(clause.name.text, { kind: 'module', module, imported: 'default' });
   const bindings = clause.namedBindings;
   if (!bindings) return;
-  if (ts.isNamespaceImport(bindings)) {
+  if (isNamespaceImport(bindings)) {
     add(bindings.name.text, { kind: 'module', module, imported: WHOLE_MODULE });
     return;
   }

@@ -12,8 +12,11 @@ import type { Fix, Rule, RuleContext, RuleFinding, TextEdit } from '../../engine
 import { Scopes, WHOLE_MODULE, functionOf, requiredModule, unwrap, type Binding } from './bindings';
 import { addArgumentEdits, addPropertyEdits, formatMs, insertionEdit, type Insertion } from './edits';
 
+// TypeScript's namespace serves every member through getters (three deep via ts-morph): read
+// the ones the walks use once, not on every node.
+const { SyntaxKind, forEachChild, isArrowFunction, isAsExpression, isAwaitExpression, isBinaryExpression, isBindingElement, isCallExpression, isComputedPropertyName, isElementAccessExpression, isExpressionStatement, isExternalModuleReference, isFunctionExpression, isIdentifier, isMethodDeclaration, isNamespaceImport, isNewExpression, isNonNullExpression, isNumericLiteral, isObjectLiteralExpression, isParenthesizedExpression, isPropertyAccessExpression, isPropertyAssignment, isPropertyDeclaration, isShorthandPropertyAssignment, isSpreadAssignment, isSpreadElement, isStringLiteral, isStringLiteralLike, isTemplateExpression, isVariableDeclaration, isYieldExpression } = ts;
+
 // `ts` and its members are getters on ts-morph's export: read once, not on every node of the walk.
-const { SyntaxKind, forEachChild } = ts;
 
 export interface HttpTimeoutOptions {
   defaultMs: number;
@@ -111,8 +114,8 @@ interface Facts {
 
 function rootName(expr: ts.Expression): string | undefined {
   let e = expr;
-  while (ts.isPropertyAccessExpression(e)) e = e.expression;
-  return ts.isIdentifier(e) ? e.text : undefined;
+  while (isPropertyAccessExpression(e)) e = e.expression;
+  return isIdentifier(e) ? e.text : undefined;
 }
 
 function isAssignment(kind: ts.SyntaxKind): boolean {
@@ -125,8 +128,8 @@ function isAssignment(kind: ts.SyntaxKind): boolean {
 }
 
 function addNames(name: ts.BindingName, into: Set<string>): void {
-  if (ts.isIdentifier(name)) into.add(name.text);
-  else for (const element of name.elements) if (ts.isBindingElement(element)) addNames(element.name, into);
+  if (isIdentifier(name)) into.add(name.text);
+  else for (const element of name.elements) if (isBindingElement(element)) addNames(element.name, into);
 }
 
 function collectFacts(sf: ts.SourceFile, scopes: Scopes): Facts {
@@ -144,11 +147,11 @@ function collectFacts(sf: ts.SourceFile, scopes: Scopes): Facts {
         const call = node as ts.CallExpression;
         facts.calls.push(call);
         const callee = call.expression;
-        if (ts.isPropertyAccessExpression(callee)) {
+        if (isPropertyAccessExpression(callee)) {
           const method = callee.name.text;
-          if (method === 'assign' && ts.isIdentifier(callee.expression) && callee.expression.text === 'Object') {
+          if (method === 'assign' && isIdentifier(callee.expression) && callee.expression.text === 'Object') {
             const target = call.arguments[0] && unwrap(call.arguments[0]);
-            if (target && ts.isIdentifier(target)) markMutated(facts, objectKey(scopes, target), ALL_KEYS);
+            if (target && isIdentifier(target)) markMutated(facts, objectKey(scopes, target), ALL_KEYS);
           } else if (method === 'use' && /\.interceptors\.request$/.test(callee.expression.getText(sf))) {
             if (/timeout|signal/i.test(call.arguments.map((a) => a.getText(sf)).join(' '))) {
               const target = (callee.expression as ts.PropertyAccessExpression).expression as ts.PropertyAccessExpression;
@@ -160,11 +163,11 @@ function collectFacts(sf: ts.SourceFile, scopes: Scopes): Facts {
       }
       case SyntaxKind.ImportDeclaration: {
         const decl = node as ts.ImportDeclaration;
-        if (ts.isStringLiteralLike(decl.moduleSpecifier) && MODULE_LIB[decl.moduleSpecifier.text] && decl.importClause) {
+        if (isStringLiteralLike(decl.moduleSpecifier) && MODULE_LIB[decl.moduleSpecifier.text] && decl.importClause) {
           const clause = decl.importClause;
           if (clause.name) facts.clientNames.add(clause.name.text);
           const bindings = clause.namedBindings;
-          if (bindings && ts.isNamespaceImport(bindings)) facts.clientNames.add(bindings.name.text);
+          if (bindings && isNamespaceImport(bindings)) facts.clientNames.add(bindings.name.text);
           else if (bindings) for (const element of bindings.elements) facts.clientNames.add(element.name.text);
         }
         return; // nothing inside an import to look at
@@ -172,7 +175,7 @@ function collectFacts(sf: ts.SourceFile, scopes: Scopes): Facts {
       case SyntaxKind.ImportEqualsDeclaration: {
         const decl = node as ts.ImportEqualsDeclaration;
         const ref = decl.moduleReference;
-        if (ts.isExternalModuleReference(ref) && ts.isStringLiteralLike(ref.expression) && MODULE_LIB[ref.expression.text]) {
+        if (isExternalModuleReference(ref) && isStringLiteralLike(ref.expression) && MODULE_LIB[ref.expression.text]) {
           facts.clientNames.add(decl.name.text);
         }
         return;
@@ -184,12 +187,12 @@ function collectFacts(sf: ts.SourceFile, scopes: Scopes): Facts {
           const required = requiredModule(init);
           if (required && MODULE_LIB[required.module]) addNames(decl.name, facts.clientNames);
           const call = unwrap(init);
-          if (ts.isCallExpression(call) && ts.isPropertyAccessExpression(call.expression)) {
+          if (isCallExpression(call) && isPropertyAccessExpression(call.expression)) {
             const method = call.expression.name.text;
-            if ((method === 'create' || method === 'extend') && ts.isIdentifier(decl.name)) facts.clientNames.add(decl.name.text);
+            if ((method === 'create' || method === 'extend') && isIdentifier(decl.name)) facts.clientNames.add(decl.name.text);
           }
           // `const f = fetch`, `const client = axios`, `const http = lib.http`: maybe an alias.
-          if (ts.isIdentifier(decl.name)) {
+          if (isIdentifier(decl.name)) {
             const from = rootName(unwrap(init));
             if (from !== undefined) aliases.push([decl.name.text, from]);
           }
@@ -200,13 +203,13 @@ function collectFacts(sf: ts.SourceFile, scopes: Scopes): Facts {
         const binary = node as ts.BinaryExpression;
         if (isAssignment(binary.operatorToken.kind)) {
           const left = binary.left;
-          if (ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left)) {
+          if (isPropertyAccessExpression(left) || isElementAccessExpression(left)) {
             const object = unwrap(left.expression);
-            if (ts.isIdentifier(object)) markMutated(facts, objectKey(scopes, object), mutatedKey(left));
+            if (isIdentifier(object)) markMutated(facts, objectKey(scopes, object), mutatedKey(left));
             if (
-              ts.isPropertyAccessExpression(left) &&
+              isPropertyAccessExpression(left) &&
               left.name.text === 'timeout' &&
-              ts.isPropertyAccessExpression(object) &&
+              isPropertyAccessExpression(object) &&
               object.name.text === 'defaults'
             ) {
               facts.defaultsTimeout.push({ target: object.expression, value: binary.right, node: left });
@@ -217,7 +220,7 @@ function collectFacts(sf: ts.SourceFile, scopes: Scopes): Facts {
       }
       case SyntaxKind.DeleteExpression: {
         const target = (node as ts.DeleteExpression).expression;
-        if ((ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target)) && ts.isIdentifier(target.expression)) {
+        if ((isPropertyAccessExpression(target) || isElementAccessExpression(target)) && isIdentifier(target.expression)) {
           markMutated(facts, objectKey(scopes, target.expression), mutatedKey(target));
         }
         break;
@@ -242,9 +245,9 @@ function collectFacts(sf: ts.SourceFile, scopes: Scopes): Facts {
 const ALL_KEYS = '*';
 
 function mutatedKey(target: ts.PropertyAccessExpression | ts.ElementAccessExpression): string {
-  if (ts.isPropertyAccessExpression(target)) return target.name.text;
+  if (isPropertyAccessExpression(target)) return target.name.text;
   const arg = target.argumentExpression;
-  return ts.isStringLiteralLike(arg) ? arg.text : ALL_KEYS;
+  return isStringLiteralLike(arg) ? arg.text : ALL_KEYS;
 }
 
 /** The variable an identifier names (its declaration), or the bare name when it is not a local variable. */
@@ -282,8 +285,8 @@ type TimeoutValue =
 function propertyName(element: ts.ObjectLiteralElementLike): string | undefined {
   const name = element.name;
   if (!name) return undefined;
-  if (ts.isIdentifier(name) || ts.isStringLiteralLike(name) || ts.isNumericLiteral(name)) return name.text;
-  if (ts.isComputedPropertyName(name) && ts.isStringLiteralLike(name.expression)) return name.expression.text;
+  if (isIdentifier(name) || isStringLiteralLike(name) || isNumericLiteral(name)) return name.text;
+  if (isComputedPropertyName(name) && isStringLiteralLike(name.expression)) return name.expression.text;
   return undefined;
 }
 
@@ -318,7 +321,7 @@ class Analysis {
       const root = rootName(callee);
       if (root === undefined) continue;
       // `globalThis.fetch(...)`, `window.fetch(...)`: the only calls on a global object worth a look.
-      const globalFetch = GLOBAL_OBJECTS.has(root) && ts.isPropertyAccessExpression(callee) && callee.name.text === 'fetch';
+      const globalFetch = GLOBAL_OBJECTS.has(root) && isPropertyAccessExpression(callee) && callee.name.text === 'fetch';
       if (!clientNames.has(root) && !globalFetch) continue;
       this.checkCall(call);
     }
@@ -338,15 +341,15 @@ class Analysis {
   entityOf(expr: ts.Expression, depth = 0): Entity | undefined {
     const e = unwrap(expr);
     if (depth > 4) return undefined;
-    if (ts.isIdentifier(e)) {
+    if (isIdentifier(e)) {
       const binding = this.scopes.resolve(e, e.text);
       if (!binding) return e.text === 'fetch' ? { kind: 'fetch' } : undefined;
       return this.entityOfBinding(binding, depth);
     }
-    if (ts.isPropertyAccessExpression(e)) {
+    if (isPropertyAccessExpression(e)) {
       const name = e.name.text;
       const object = unwrap(e.expression);
-      if (name === 'fetch' && ts.isIdentifier(object) && GLOBAL_OBJECTS.has(object.text) && !this.scopes.resolve(object, object.text)) {
+      if (name === 'fetch' && isIdentifier(object) && GLOBAL_OBJECTS.has(object.text) && !this.scopes.resolve(object, object.text)) {
         return { kind: 'fetch' };
       }
       const base = this.entityOf(object, depth + 1);
@@ -380,9 +383,9 @@ class Analysis {
     this.entityCache.set(declaration, null); // a cycle resolves to nothing
     let entity: Entity | undefined;
     const init = declaration.initializer && unwrap(declaration.initializer);
-    if (init && (ts.isIdentifier(init) || ts.isPropertyAccessExpression(init))) {
+    if (init && (isIdentifier(init) || isPropertyAccessExpression(init))) {
       entity = this.entityOf(init, depth + 1);
-    } else if (init && ts.isCallExpression(init)) {
+    } else if (init && isCallExpression(init)) {
       entity = this.instanceMadeBy(init, depth);
     }
     this.entityCache.set(declaration, entity ?? null);
@@ -392,7 +395,7 @@ class Analysis {
   /** `axios.create(...)`, `got.extend(...)`, `ky.create(...)`, `instance.extend(...)`: an instance of that client. */
   private instanceMadeBy(call: ts.CallExpression, depth: number): Entity | undefined {
     const callee = call.expression;
-    if (!ts.isPropertyAccessExpression(callee)) return undefined;
+    if (!isPropertyAccessExpression(callee)) return undefined;
     const base = this.entityOf(callee.expression, depth + 1);
     const method = callee.name.text;
     if (!base) return undefined;
@@ -405,8 +408,8 @@ class Analysis {
   /** An object literal that `expr` is, or names through a `const` the file never changes afterwards. */
   objectOf(expr: ts.Expression, depth = 0): ts.ObjectLiteralExpression | undefined {
     const e = unwrap(expr);
-    if (ts.isObjectLiteralExpression(e)) return e;
-    if (!ts.isIdentifier(e) || depth > 3 || this.facts.mutated.get(objectKey(this.scopes, e)) === ALL_KEYS) return undefined;
+    if (isObjectLiteralExpression(e)) return e;
+    if (!isIdentifier(e) || depth > 3 || this.facts.mutated.get(objectKey(this.scopes, e)) === ALL_KEYS) return undefined;
     const binding = this.scopes.resolve(e, e.text);
     if (!binding || binding.kind !== 'variable' || !binding.isConst || !binding.declaration.initializer) return undefined;
     return this.objectOf(binding.declaration.initializer, depth + 1);
@@ -416,9 +419,9 @@ class Analysis {
   lookup(object: ts.ObjectLiteralExpression, keys: readonly string[], depth = 0): Lookup {
     let result: Lookup = { kind: 'absent' };
     for (const element of object.properties) {
-      if (ts.isSpreadAssignment(element)) {
+      if (isSpreadAssignment(element)) {
         const spread = unwrap(element.expression);
-        const inner = depth < 3 && !(ts.isIdentifier(spread) && this.setsLater(spread, keys)) ? this.objectOf(spread) : undefined;
+        const inner = depth < 3 && !(isIdentifier(spread) && this.setsLater(spread, keys)) ? this.objectOf(spread) : undefined;
         if (!inner) {
           result = { kind: 'unknown' };
           continue;
@@ -433,8 +436,8 @@ class Analysis {
         continue;
       }
       if (!keys.includes(name)) continue;
-      if (ts.isPropertyAssignment(element)) result = { kind: 'found', key: name, value: element.initializer, property: element };
-      else if (ts.isShorthandPropertyAssignment(element)) result = { kind: 'found', key: name, value: element.name, property: element };
+      if (isPropertyAssignment(element)) result = { kind: 'found', key: name, value: element.initializer, property: element };
+      else if (isShorthandPropertyAssignment(element)) result = { kind: 'found', key: name, value: element.name, property: element };
       else result = { kind: 'unknown' };
     }
     return result;
@@ -454,7 +457,7 @@ class Analysis {
       case SyntaxKind.VoidExpression:
         return { kind: 'off', text };
     }
-    if (ts.isIdentifier(e)) {
+    if (isIdentifier(e)) {
       const binding = this.scopes.resolve(e, e.text);
       if (!binding) return e.text === 'undefined' || e.text === 'Infinity' ? { kind: 'off', text } : { kind: 'other' };
       if (binding.kind === 'variable' && binding.isConst && binding.declaration.initializer && depth < 3) {
@@ -463,12 +466,12 @@ class Analysis {
       }
       return { kind: 'other' };
     }
-    if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Number') {
+    if (isPropertyAccessExpression(e) && isIdentifier(e.expression) && e.expression.text === 'Number') {
       if (e.name.text === 'POSITIVE_INFINITY') return { kind: 'off', text };
       if (e.name.text === 'MAX_SAFE_INTEGER' || e.name.text === 'MAX_VALUE') return { kind: 'ms', ms: Number.MAX_SAFE_INTEGER };
       return { kind: 'other' };
     }
-    if (ts.isBinaryExpression(e) && depth < 6) {
+    if (isBinaryExpression(e) && depth < 6) {
       const left = this.value(e.left, depth + 1);
       const right = this.value(e.right, depth + 1);
       const l = left.kind === 'ms' ? left.ms : left.kind === 'off' && left.text === '0' ? 0 : undefined;
@@ -499,7 +502,7 @@ class Analysis {
 
   private checkCall(call: ts.CallExpression): void {
     const callee = call.expression;
-    if (call.questionDotToken || call.arguments.some((a) => ts.isSpreadElement(a))) return;
+    if (call.questionDotToken || call.arguments.some((a) => isSpreadElement(a))) return;
     const direct = this.entityOf(callee);
     if (direct) {
       switch (direct.kind) {
@@ -521,7 +524,7 @@ class Analysis {
           return;
       }
     }
-    if (!ts.isPropertyAccessExpression(callee)) return;
+    if (!isPropertyAccessExpression(callee)) return;
     const base = this.entityOf(callee.expression);
     if (!base) return;
     const method = callee.name.text;
@@ -552,8 +555,8 @@ class Analysis {
   private optionsOf(arg: ts.Expression | undefined): Options {
     if (!arg) return { kind: 'none' };
     const e = unwrap(arg);
-    if (ts.isObjectLiteralExpression(e)) return { kind: 'literal', object: e };
-    if (ts.isIdentifier(e)) {
+    if (isObjectLiteralExpression(e)) return { kind: 'literal', object: e };
+    if (isIdentifier(e)) {
       if (e.text === 'undefined' && !this.scopes.resolve(e, e.text)) return { kind: 'none' };
       const object = this.objectOf(e);
       if (object) return { kind: 'const', identifier: e, object };
@@ -607,29 +610,29 @@ class Analysis {
   /** `AbortSignal.timeout(60_000)` over the limit. */
   private checkAbortSignalTimeout(expr: ts.Expression): void {
     const e = unwrap(expr);
-    if (!ts.isCallExpression(e) || e.arguments.length !== 1) return;
+    if (!isCallExpression(e) || e.arguments.length !== 1) return;
     const callee = e.expression;
-    if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'timeout' || !ts.isIdentifier(callee.expression) || callee.expression.text !== 'AbortSignal') return;
+    if (!isPropertyAccessExpression(callee) || callee.name.text !== 'timeout' || !isIdentifier(callee.expression) || callee.expression.text !== 'AbortSignal') return;
     this.checkTooLong(e.arguments[0], e.arguments[0]);
   }
 
   /** Whether fetch's first argument may be a `Request` that brings its own signal. */
   private requestCarriesSignal(input: ts.Expression): 'no' | 'maybe' {
     let e = unwrap(input);
-    if (ts.isIdentifier(e)) {
+    if (isIdentifier(e)) {
       const binding = this.scopes.resolve(e, e.text);
       if (binding?.kind === 'variable' && binding.declaration.initializer) {
         const init = unwrap(binding.declaration.initializer);
-        if (ts.isNewExpression(init)) e = init;
+        if (isNewExpression(init)) e = init;
       }
     }
-    if (ts.isNewExpression(e)) {
-      if (!ts.isIdentifier(e.expression) || e.expression.text !== 'Request') return 'no';
+    if (isNewExpression(e)) {
+      if (!isIdentifier(e.expression) || e.expression.text !== 'Request') return 'no';
       const init = e.arguments?.[1];
       const found = this.lookupIn(this.optionsOf(init), ['signal']);
       return found.kind === 'absent' ? 'no' : 'maybe';
     }
-    const name = ts.isIdentifier(e) ? e.text : ts.isPropertyAccessExpression(e) ? e.name.text : '';
+    const name = isIdentifier(e) ? e.text : isPropertyAccessExpression(e) ? e.name.text : '';
     return /^(?:input|resource|req|request|info)$|Request$/i.test(name) ? 'maybe' : 'no';
   }
 
@@ -716,7 +719,7 @@ class Analysis {
       let configs: readonly ts.Expression[];
       if (normalize(callee.getText(this.sf)) === target) {
         configs = call.arguments;
-      } else if (ts.isPropertyAccessExpression(callee) && normalize(callee.expression.getText(this.sf)) === target) {
+      } else if (isPropertyAccessExpression(callee) && normalize(callee.expression.getText(this.sf)) === target) {
         configs = call.arguments.slice(1);
         if (callee.name.text === 'request') configs = call.arguments;
       } else {
@@ -850,7 +853,7 @@ class Analysis {
     const timeouts: ts.CallExpression[] = [];
     for (;;) {
       const parent: ts.Node = current.parent;
-      if (ts.isPropertyAccessExpression(parent) && parent.expression === current && ts.isCallExpression(parent.parent) && parent.parent.expression === parent) {
+      if (isPropertyAccessExpression(parent) && parent.expression === current && isCallExpression(parent.parent) && parent.parent.expression === parent) {
         firstLink ??= parent;
         const method = parent.name.text;
         if (SUPERAGENT_SENDS.has(method)) {
@@ -861,11 +864,11 @@ class Analysis {
         current = parent.parent;
         continue;
       }
-      if (ts.isParenthesizedExpression(parent) || ts.isNonNullExpression(parent)) {
+      if (isParenthesizedExpression(parent) || isNonNullExpression(parent)) {
         current = parent;
         continue;
       }
-      if (ts.isAwaitExpression(parent) || ts.isYieldExpression(parent)) sent = true;
+      if (isAwaitExpression(parent) || isYieldExpression(parent)) sent = true;
       break;
     }
     if (timeouts.length > 0) {
@@ -951,21 +954,21 @@ class Analysis {
     let current: ts.Expression = call;
     for (;;) {
       const parent: ts.Node = current.parent;
-      if (ts.isPropertyAccessExpression(parent) && parent.expression === current && ts.isCallExpression(parent.parent) && parent.parent.expression === parent) {
+      if (isPropertyAccessExpression(parent) && parent.expression === current && isCallExpression(parent.parent) && parent.parent.expression === parent) {
         const verdict = requestMethodVerdict(parent.name.text, parent.parent);
         if (verdict) return verdict;
         current = parent.parent;
         continue;
       }
-      if (ts.isParenthesizedExpression(parent) || ts.isNonNullExpression(parent) || ts.isAsExpression(parent)) {
+      if (isParenthesizedExpression(parent) || isNonNullExpression(parent) || isAsExpression(parent)) {
         current = parent;
         continue;
       }
       break;
     }
     const parent = current.parent;
-    if (ts.isExpressionStatement(parent)) return 'unbounded';
-    if (ts.isVariableDeclaration(parent) && parent.initializer === current && ts.isIdentifier(parent.name)) {
+    if (isExpressionStatement(parent)) return 'unbounded';
+    if (isVariableDeclaration(parent) && parent.initializer === current && isIdentifier(parent.name)) {
       return this.usesOfRequest(parent.name);
     }
     return 'unknown';
@@ -977,12 +980,12 @@ class Analysis {
     let verdict: 'bounded' | 'unbounded' | 'unknown' = 'unbounded';
     const visit = (node: ts.Node): void => {
       if (verdict !== 'unbounded') return;
-      if (ts.isIdentifier(node) && node !== name && node.text === name.text) {
+      if (isIdentifier(node) && node !== name && node.text === name.text) {
         const parent = node.parent;
-        if (ts.isPropertyAccessExpression(parent) && parent.name === node) return;
-        if ((ts.isPropertyAssignment(parent) || ts.isMethodDeclaration(parent) || ts.isPropertyDeclaration(parent)) && parent.name === node) return;
-        if (ts.isPropertyAccessExpression(parent) && parent.expression === node) {
-          if (ts.isCallExpression(parent.parent) && parent.parent.expression === parent) {
+        if (isPropertyAccessExpression(parent) && parent.name === node) return;
+        if ((isPropertyAssignment(parent) || isMethodDeclaration(parent) || isPropertyDeclaration(parent)) && parent.name === node) return;
+        if (isPropertyAccessExpression(parent) && parent.expression === node) {
+          if (isCallExpression(parent.parent) && parent.parent.expression === parent) {
             const v = requestMethodVerdict(parent.name.text, parent.parent);
             if (v) verdict = v;
           }
@@ -991,9 +994,9 @@ class Analysis {
         verdict = 'unknown';
         return;
       }
-      ts.forEachChild(node, visit);
+      forEachChild(node, visit);
     };
-    ts.forEachChild(scope, visit);
+    forEachChild(scope, visit);
     return verdict;
   }
 
@@ -1026,23 +1029,23 @@ class Analysis {
 
   private isUrl(arg: ts.Expression): boolean {
     const e = unwrap(arg);
-    if (ts.isStringLiteralLike(e) || ts.isTemplateExpression(e)) return true;
-    if (ts.isBinaryExpression(e) && e.operatorToken.kind === SyntaxKind.PlusToken) return true;
-    if (ts.isNewExpression(e)) return ts.isIdentifier(e.expression) && e.expression.text === 'URL';
+    if (isStringLiteralLike(e) || isTemplateExpression(e)) return true;
+    if (isBinaryExpression(e) && e.operatorToken.kind === SyntaxKind.PlusToken) return true;
+    if (isNewExpression(e)) return isIdentifier(e.expression) && e.expression.text === 'URL';
     let name: string | undefined;
-    if (ts.isIdentifier(e)) {
+    if (isIdentifier(e)) {
       const binding = this.scopes.resolve(e, e.text);
       if (binding?.kind === 'variable' && binding.declaration.initializer) {
         const init = unwrap(binding.declaration.initializer);
-        if (ts.isStringLiteralLike(init) || ts.isTemplateExpression(init)) return true;
-        if (ts.isNewExpression(init) && ts.isIdentifier(init.expression) && init.expression.text === 'URL') return true;
+        if (isStringLiteralLike(init) || isTemplateExpression(init)) return true;
+        if (isNewExpression(init) && isIdentifier(init.expression) && init.expression.text === 'URL') return true;
       }
       name = e.text;
-    } else if (ts.isPropertyAccessExpression(e)) {
+    } else if (isPropertyAccessExpression(e)) {
       name = e.name.text;
-    } else if (ts.isCallExpression(e)) {
+    } else if (isCallExpression(e)) {
       const callee = e.expression;
-      name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+      name = isIdentifier(callee) ? callee.text : isPropertyAccessExpression(callee) ? callee.name.text : undefined;
       if (name === 'toString' || name === 'format' || name === 'resolve') return true;
     }
     return name !== undefined && /(?:^|[a-z_])(?:url|uri|href|endpoint|link)s?$|^(?:url|uri|href)/i.test(name);
@@ -1050,13 +1053,13 @@ class Analysis {
 
   private isFunction(arg: ts.Expression): boolean {
     const e = unwrap(arg);
-    if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return true;
-    if (ts.isIdentifier(e)) {
+    if (isArrowFunction(e) || isFunctionExpression(e)) return true;
+    if (isIdentifier(e)) {
       const binding = this.scopes.resolve(e, e.text);
       if (binding?.kind === 'function') return true;
       if (binding?.kind === 'variable' && binding.declaration.initializer) {
         const init = unwrap(binding.declaration.initializer);
-        return ts.isArrowFunction(init) || ts.isFunctionExpression(init);
+        return isArrowFunction(init) || isFunctionExpression(init);
       }
       return /^(?:cb|callback|done|next|onResponse|handle\w*)$/i.test(e.text);
     }
@@ -1095,7 +1098,7 @@ class Analysis {
         case 'literal': {
           // `{ "method": "POST" }`: a literal that quotes every key gets a quoted key too.
           const keys = options.object.properties.map((p) => p.name);
-          const quoted = keys.length > 0 && keys.every((k) => k !== undefined && ts.isStringLiteral(k));
+          const quoted = keys.length > 0 && keys.every((k) => k !== undefined && isStringLiteral(k));
           if (quoted) {
             const q = this.doc.text.charAt(keys[0]!.getStart(this.sf));
             return addPropertyEdits(this.doc, options.object, { ...ins, before: ins.before.replace(/^(\w+):/, `${q}$1${q}:`) });
@@ -1111,7 +1114,7 @@ class Analysis {
           // `undefined` written where the options go: replace it.
           const index = anchor ? call.arguments.indexOf(anchor) + 1 : 0;
           const placeholder = call.arguments[index];
-          if (placeholder && ts.isIdentifier(placeholder) && placeholder.text === 'undefined') {
+          if (placeholder && isIdentifier(placeholder) && placeholder.text === 'undefined') {
             return [insertionEdit(placeholder.getStart(this.sf), placeholder.end, wrapped)];
           }
           return addArgumentEdits(this.doc, call, anchor, wrapped);
@@ -1139,7 +1142,7 @@ function requestMethodVerdict(method: string, call: ts.CallExpression): 'bounded
   if (method === 'setTimeout') return 'bounded';
   if (method === 'on' || method === 'once' || method === 'addListener') {
     const event = call.arguments[0];
-    if (event && ts.isStringLiteralLike(event) && (event.text === 'socket' || event.text === 'timeout')) return 'unknown';
+    if (event && isStringLiteralLike(event) && (event.text === 'socket' || event.text === 'timeout')) return 'unknown';
   }
   return undefined;
 }
@@ -1147,11 +1150,11 @@ function requestMethodVerdict(method: string, call: ts.CallExpression): 'bounded
 /** The text of what a `create(...)` call is stored in: `api`, `this.client`. */
 function assignedTo(call: ts.CallExpression, sf: ts.SourceFile): string | undefined {
   let node: ts.Node = call;
-  while (ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent)) node = node.parent;
+  while (isParenthesizedExpression(node.parent) || isAsExpression(node.parent)) node = node.parent;
   const parent = node.parent;
-  if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
-  if (ts.isBinaryExpression(parent) && parent.right === node) return normalize(parent.left.getText(sf));
-  if (ts.isPropertyDeclaration(parent) && ts.isIdentifier(parent.name)) return `this.${parent.name.text}`;
+  if (isVariableDeclaration(parent) && isIdentifier(parent.name)) return parent.name.text;
+  if (isBinaryExpression(parent) && parent.right === node) return normalize(parent.left.getText(sf));
+  if (isPropertyDeclaration(parent) && isIdentifier(parent.name)) return `this.${parent.name.text}`;
   return undefined;
 }
 
