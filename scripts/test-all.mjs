@@ -66,6 +66,11 @@ const layers = [
   // The editor layers (see test/vscode, test/ui, test/nvim). Tools are installed once and cached
   // outside the repo (PRODREADY_TOOLS, default ~/.cache/prodready-tools); a missing one fails the layer.
   {
+    name: 'bench',
+    description: 'benchmark smoke run (quick mode; reports, asserts no timing)',
+    command: ['npm', 'run', 'bench', '--silent', '--', '--quick'],
+  },
+  {
     name: 'tools',
     description: 'Node 24, code-server, Chromium and Neovim for the editor layers',
     command: ['node', 'scripts/setup-editor-tools.mjs'],

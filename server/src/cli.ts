@@ -13,7 +13,7 @@ import { fixesFor } from './engine/analyze';
 import { fixAll } from './engine/fix-all';
 import { collectFiles, MissingPathError, toPosix } from './engine/files';
 import { WorkspaceIndex } from './engine/workspace-index';
-import { classify } from './engine/classify';
+import { classify, mayClassify } from './engine/classify';
 import { SEVERITIES, type Severity } from './engine/types';
 import { jsonReport, sarifReport, textReport, type Report, type ReportFinding } from './cli/reports';
 import { version } from '../../package.json';
@@ -144,6 +144,7 @@ function runCheck(argv: string[]): number {
   let analysed = 0;
   const checkedConfigs = new Set<string>();
   for (const file of files) {
+    if (!mayClassify(file)) continue; // source maps, declarations, images: never read
     let text: string;
     try {
       text = fs.readFileSync(file, 'utf8');

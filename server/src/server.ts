@@ -150,13 +150,20 @@ export function startServer(connection: Connection): void {
   });
 
   /** Scans the folders whose scope is "workspace"; clears the scans of those that went back to open files. */
+  const scopes = new Map<string, Settings['scope']>();
   async function applyScope(): Promise<void> {
     for (const folder of folderPaths()) {
       const settings = await settingsFor(pathToFileURL(folder).href);
+      const previous = scopes.get(folder);
+      scopes.set(folder, settings.scope);
       if (settings.scope === 'workspace') {
         const { files, withFindings } = await scanner.scanFolder(folder);
         log(`scanned ${folder}: ${files} files, ${withFindings} with findings`);
-      } else scanner.clear(folder);
+      } else if (previous === 'workspace') {
+        // Only a folder that was in scope "workspace" has a scan to clear (and a "Scan workspace"
+        // command running at start-up must not be cancelled by this).
+        scanner.clear(folder);
+      }
     }
   }
 

@@ -36,6 +36,14 @@ const K8S_KIND = /^[ \t-]*kind[ \t]*:/m;
 const COMPOSE_SNIFF = /^services[ \t]*:[ \t]*(?:#.*)?$/m;
 const COMPOSE_SERVICE_ENTRY = /^[ \t]+(?:image|build)[ \t]*:/m;
 
+/** Whether a file's name alone could make it one of the kinds prodready reads (its text decides the rest). */
+export function mayClassify(path: string): boolean {
+  const name = baseName(path);
+  if (isDockerfileName(name)) return true;
+  if (JS_EXTENSIONS.test(name)) return !DECLARATION.test(name) && !MINIFIED.test(name);
+  return YAML_EXTENSION.test(name) || JSON_EXTENSION.test(name);
+}
+
 /**
  * The analyser for a file, or undefined when prodready has nothing to say about it.
  * `languageId` is the editor's, when there is one.
