@@ -11,17 +11,16 @@ import { analyze } from '../server/src/engine/analyze';
 import { EMPTY_CONFIG } from '../server/src/engine/config';
 import { prepare } from '../server/src/engine/source';
 import type { Rule } from '../server/src/engine/types';
+import { EMPTY_WORKSPACE_FACTS } from '../server/src/engine/workspace-facts';
 import { fixtureWorkspaces, goldenPathFor, isGolden, readExpectations } from './support/fixtures';
 import { generatedFiles, staleRuleDocs } from '../scripts/generate';
 
-/** Workspace facts for a lone example: nothing else in the workspace handles anything. */
-const EMPTY_WORKSPACE = { handlesSigterm: () => false };
 
 function findingsOf(rule: Rule, example: { path: string; code: string }) {
   const prepared = prepare({ path: `/example/${example.path}`, relativePath: example.path, text: example.code });
   assert.equal(prepared.status, 'document', `${example.path} is not analysed as a ${rule.kinds.join('/')} file`);
   if (prepared.status !== 'document') return [];
-  return analyze(prepared.doc, { registry, config: EMPTY_CONFIG, workspace: EMPTY_WORKSPACE }).findings.filter((f) => f.ruleId === rule.id);
+  return analyze(prepared.doc, { registry, config: EMPTY_CONFIG, workspace: EMPTY_WORKSPACE_FACTS }).findings.filter((f) => f.ruleId === rule.id);
 }
 
 const fixtures = fixtureWorkspaces().flatMap((ws) =>

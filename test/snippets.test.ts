@@ -492,7 +492,7 @@ function build(c: SnippetCase): { text: string; start: number; end: number } {
 }
 
 /** The workspace is this one file: no other file handles SIGTERM. */
-const SINGLE_FILE_WORKSPACE: WorkspaceFacts = { handlesSigterm: () => false };
+const SINGLE_FILE_WORKSPACE: WorkspaceFacts = { handlesSigterm: () => false, packageKind: () => undefined };
 
 function findings(filePath: string, text: string): Finding[] {
   const prepared = prepare({ path: `/workspace/${filePath}`, relativePath: filePath, text });

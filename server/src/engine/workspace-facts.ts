@@ -10,14 +10,24 @@ export interface WorkspaceFacts {
    * not flag on an undefined answer.
    */
   handlesSigterm(path: string): boolean | undefined;
+
+  /**
+   * What the package of `path` (nearest package.json) is: `library` when it is published for others
+   * to import or run (not private, no `start` script, and a `main`, `exports`, `module`, `types`,
+   * `bin` or `files` entry), `application` when it is private or has a `start` script, undefined when the
+   * package.json says neither or cannot be read (or there is none).
+   */
+  packageKind(path: string): 'library' | 'application' | undefined;
 }
 
 /** Nothing is known yet: workspace rules stay silent. */
 export const NO_WORKSPACE_FACTS: WorkspaceFacts = {
   handlesSigterm: () => undefined,
+  packageKind: () => undefined,
 };
 
 /** An indexed workspace with nothing else in it (a lone file: docs examples, one-off checks). */
 export const EMPTY_WORKSPACE_FACTS: WorkspaceFacts = {
   handlesSigterm: () => false,
+  packageKind: () => undefined,
 };

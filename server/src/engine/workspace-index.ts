@@ -72,6 +72,8 @@ export class WorkspaceIndex {
   private readonly overlays = new Set<string>();
   /** Folder -> whether it holds a package.json (from walks, events, or a look at the disk). */
   private readonly packageJson = new Map<string, boolean>();
+  /** What each package.json says the package is, read on first question; forgotten when any package.json changes. */
+  private readonly packageKinds = new Map<string, 'library' | 'application' | undefined>();
   /** Folder -> its .gitignore rules (null: none), for paths that arrive by notification. */
   private readonly ignoreFiles = new Map<string, IgnoreScope | null>();
   /** Folders (or files) the index covers; a path outside every root gets no answer. */
@@ -90,7 +92,7 @@ export class WorkspaceIndex {
 
   /** What rules read. */
   facts(): WorkspaceFacts {
-    return { handlesSigterm: (p) => this.handlesSigterm(p) };
+    return { handlesSigterm: (p) => this.handlesSigterm(p), packageKind: (p) => this.packageKind(p) };
   }
 
   /** True once a build has finished (answers are defined from then on). */
@@ -124,6 +126,14 @@ export class WorkspaceIndex {
       if (handler !== file && this.packageOf(handler) === scope) return true;
     }
     return false;
+  }
+
+  /** Whether the package of `p` is a published library or an application (see WorkspaceFacts). */
+  packageKind(p: string): 'library' | 'application' | undefined {
+    const dir = this.packageOf(normalizePath(p));
+    if (!dir || !this.hasPackageJson(dir)) return undefined;
+    if (!this.packageKinds.has(dir)) this.packageKinds.set(dir, readPackageKind(path.join(dir, 'package.json')));
+    return this.packageKinds.get(dir);
   }
 
   /** The package folder a file belongs to: the nearest folder above it with a package.json. */
@@ -387,6 +397,7 @@ export class WorkspaceIndex {
     const name = baseNameOf(file);
     if (name === 'package.json') {
       this.packageJson.set(dirnameOf(file), fs.existsSync(file));
+      this.packageKinds.clear();
       return;
     }
     if (name === '.gitignore') {
@@ -417,6 +428,7 @@ export class WorkspaceIndex {
     const file = normalizePath(p);
     if (baseNameOf(file) === 'package.json') this.packageJson.set(dirnameOf(file), false);
     if (baseNameOf(file) === '.gitignore') this.ignoreFiles.delete(dirnameOf(file));
+    this.packageKinds.clear();
     if (this.overlays.has(file)) return; // still open: the editor's text is what counts
     this.forgetUnder(file);
   }
@@ -538,4 +550,19 @@ function safeCollect(dir: string): string[] {
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Reads what a package.json says its package is (see WorkspaceFacts.packageKind). */
+function readPackageKind(file: string): 'library' | 'application' | undefined {
+  let pkg: Record<string, unknown>;
+  try {
+    pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  if (typeof pkg !== 'object' || pkg === null) return undefined;
+  const scripts = (typeof pkg.scripts === 'object' && pkg.scripts !== null ? pkg.scripts : {}) as Record<string, unknown>;
+  if (pkg.private === true || typeof scripts.start === 'string') return 'application';
+  if (['main', 'exports', 'module', 'types', 'typings', 'bin', 'files'].some((key) => pkg[key] !== undefined)) return 'library';
+  return undefined;
 }

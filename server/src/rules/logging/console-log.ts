@@ -18,6 +18,7 @@ export function levelFor(method: string, kind: LoggerKind): string {
 
 export interface ConsoleLogOptions extends ServiceCodeOptions {
   respectEslintDisable: boolean;
+  ignoreLibraries: boolean;
 }
 
 const DISABLE_LINE = /eslint-disable-line\b(.*)$/;
@@ -59,12 +60,19 @@ export const consoleLog: Rule<ConsoleLogOptions> = {
       description:
         'Leave console calls alone where ESLint\'s `no-console` is disabled for them (`// eslint-disable-line no-console`, `// eslint-disable-next-line no-console`, a file-wide `/* eslint-disable no-console */`, or the same directives with no rule list): the author already made the choice.',
     },
+    ignoreLibraries: {
+      type: 'boolean',
+      default: true,
+      description:
+        'Leave packages alone whose package.json says they are a published library or tool (not `private`, no `start` script, and a `main`, `exports`, `module`, `types`, `bin` or `files` entry): their console output (a deprecation notice, a default error handler, a CLI\'s output) is for the developer using them, and the service that uses them chooses its logger.',
+    },
   },
   docs: {
     whatItDoes: [
       'Flags `console.log`, `console.info`, `console.warn`, `console.error`, `console.debug` and `console.trace` calls in service code, and those methods handed to a call as a callback (`main().catch(console.error)`, `emitter.on(\'warning\', console.warn)`).',
       'Service code is every JS/TS file except tests (option `testPaths`, and files importing a test framework unless `ignoreTestFrameworkImports` is off), scripts, command line tools and build configuration (option `scriptPaths`; and, unless `ignoreCommandLineTools` is off, files starting with a `#!` line, reading `process.argv` or importing a terminal library such as commander, yargs or chalk) and browser front-end code (`.jsx`/`.tsx` files importing React, Vue, Svelte, Preact or Solid, files with a `\'use client\'` directive, and files that use the `window` or `document` globals, unless `ignoreBrowserCode` is off). Paths are matched relative to the workspace root.',
       'The finding sits on the callee (`console.log`). A call inside the scope of the file\'s own `console` binding is not checked, and neither is a call where ESLint\'s `no-console` is disabled (option `respectEslintDisable`). A console call is never also reported as `interpolated-log-message`.',
+      'A package whose package.json says it is a published library or tool (not `private`, no `start` script, and a `main`, `exports`, `module`, `types`, `bin` or `files` entry) is not service code either (option `ignoreLibraries`): a framework\'s default error handler or a library\'s deprecation notice goes to the developer using it. A private package, or one with a `start` script, is an application and is checked.',
     ].join('\n\n'),
     whyItMatters: [
       'Checklist: "Structured logging: JSON format with correlation IDs". At 2 AM the page says "logs said \'error\' with no context": console output is a line of text with no level to filter on, no fields to search or aggregate (`orderId=42` is lost inside a sentence), and no request or trace id to follow one request across services.',
@@ -110,6 +118,7 @@ export const consoleLog: Rule<ConsoleLogOptions> = {
     const facts = fileFacts(ctx.doc);
     if (facts.consoleCalls.length === 0) return [];
     if (notServiceCode(ctx.doc.relativePath, ctx.doc.text, facts, ctx.options)) return [];
+    if ((ctx.options.ignoreLibraries ?? true) && ctx.workspace.packageKind(ctx.doc.path) === 'library') return [];
     const respect = ctx.options.respectEslintDisable ?? true;
     const text = ctx.doc.text;
     const fileWide = respect && text.includes('eslint-disable') && coversConsole(DISABLE_FILE.exec(text)?.[1]);
