@@ -98,9 +98,11 @@ export function startGroup({ name, cmd, args, env, cwd, readyPattern, timeoutMs 
   const stop = async () => {
     if (!groups.has(child.pid)) return;
     killGroup(child.pid, 'SIGTERM');
-    const deadline = Date.now() + 5000;
-    // The leader may exit before its children; wait until the whole group is gone.
-    while (Date.now() < deadline && killGroup(child.pid, 0)) await new Promise((r) => setTimeout(r, 100));
+    // Give the leader a bounded grace period to exit on its own (its exit event, not a poll), then
+    // SIGKILL the group: whatever it left behind (extension hosts, language servers) goes too.
+    let grace;
+    await Promise.race([exitPromise, new Promise((resolve) => (grace = setTimeout(resolve, 5000)))]);
+    clearTimeout(grace);
     killGroup(child.pid, 'SIGKILL');
     groups.delete(child.pid);
     logStream?.end();
