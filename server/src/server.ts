@@ -328,6 +328,11 @@ export function startServer(connection: Connection): void {
     settingsCache.delete(event.document.uri);
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
     indexSync.documentClosed(filePath(event.document.uri));
+    if (baseName(filePath(event.document.uri)) === CONFIG_FILE_NAME) {
+      // Its problems as saved on disk show again, the next time a file it applies to is analysed.
+      configProblemsShown.delete(filePath(event.document.uri));
+      revalidateAll();
+    }
     // In scope "workspace" the file stays in the Problems panel, as it is on disk.
     const file = filePath(event.document.uri);
     const folder = folderOf(file);

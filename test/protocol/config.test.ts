@@ -207,6 +207,12 @@ describe('.prodready.yaml', () => {
       'Bad severity "loud": use one of error, warning, information, hint, off.',
     ]);
     assert.deepEqual(open.map((d) => d.range.start.line), [1, 2]);
+
+    // Closed again, the file's problems as saved on disk (the YAML error) come back.
+    const beforeClose = client.count(configUri);
+    await client.close(configUri);
+    const onDisk = await client.waitFor(configUri, (d) => d.length === 1, { after: beforeClose });
+    assert.match(messageOf(onDisk[0]), /is not valid YAML/);
   });
 });
 
