@@ -226,9 +226,9 @@ export function startServer(connection: Connection): void {
   /** Analyses the current version of a document (reusing its parse when it is already current). */
   function check(document: TextDocument, settings: Settings) {
     const input = inputFor(document);
-    showConfigProblems(configs.configFilesFor(input.path, input.rootDir));
     const previous = parsed.get(document.uri);
     const result = checkText(input, environment(settings), previous);
+    showConfigProblems(result.configFiles);
     if (result.doc) parsed.set(document.uri, result.doc);
     else parsed.delete(document.uri);
     indexSync.documentAnalysed(document.uri, input.path, input.text, result.doc);

@@ -3,8 +3,8 @@
 
 import type { Registry } from '../rules/registry';
 import { analyze, type RuleCrash } from './analyze';
-import { isExcluded, type Config } from './config';
-import type { ConfigLoader } from './config-file';
+import { isExcluded, mergeConfig, type Config } from './config';
+import type { ConfigFile, ConfigLoader } from './config-file';
 import type { ParsedDocument } from './document';
 import { prepare, type SourceInput } from './source';
 import type { Finding } from './types';
@@ -31,6 +31,8 @@ export interface CheckResult {
   /** Undefined when the file is not analysed (not a kind prodready reads, excluded, binary, too large). */
   doc?: ParsedDocument;
   config: Config;
+  /** The config files that made `config` (root first), so callers need not look them up again. */
+  configFiles: ConfigFile[];
   findings: Finding[];
   /** Findings an ignore suppressed (reported as suppressions in SARIF). */
   suppressed: Suppressed[];
@@ -38,13 +40,15 @@ export interface CheckResult {
   excluded: boolean;
 }
 
-export function configFor(input: Pick<CheckInput, 'path' | 'rootDir'>, env: CheckEnvironment): Config {
-  return env.configs.configFor(input.path, input.rootDir, env.baseConfig);
+/** The `.prodready.yaml` files that apply to a file (root first) and the configuration they make with the base. */
+function configFor(input: Pick<CheckInput, 'path' | 'rootDir'>, env: CheckEnvironment): { config: Config; configFiles: ConfigFile[] } {
+  const configFiles = env.configs.configFilesFor(input.path, input.rootDir);
+  return { config: configFiles.reduce((config, file) => mergeConfig(config, file.config), env.baseConfig), configFiles };
 }
 
 export function checkText(input: CheckInput, env: CheckEnvironment, previous?: ParsedDocument): CheckResult {
-  const config = configFor(input, env);
-  const none = { config, findings: [], suppressed: [], crashes: [], excluded: false };
+  const { config, configFiles } = configFor(input, env);
+  const none = { config, configFiles, findings: [], suppressed: [], crashes: [], excluded: false };
   if (isExcluded(input.relativePath, config.exclude)) return { ...none, excluded: true };
   const prepared = prepare(input, env.maxBytes, previous);
   if (prepared.status === 'ignored') return none;
