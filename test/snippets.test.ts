@@ -15,7 +15,7 @@ import { analyze } from '../server/src/engine/analyze';
 import { EMPTY_CONFIG } from '../server/src/engine/config';
 import { prepare } from '../server/src/engine/source';
 import type { Finding, RuleFamily } from '../server/src/engine/types';
-import type { WorkspaceFacts } from '../server/src/engine/workspace-facts';
+import { EMPTY_WORKSPACE_FACTS, type WorkspaceFacts } from '../server/src/engine/workspace-facts';
 import { registry } from '../server/src/rules';
 import { snippetTable } from '../scripts/snippet-table';
 import {
@@ -492,7 +492,7 @@ function build(c: SnippetCase): { text: string; start: number; end: number } {
 }
 
 /** The workspace is this one file: no other file handles SIGTERM. */
-const SINGLE_FILE_WORKSPACE: WorkspaceFacts = { handlesSigterm: () => false, packageKind: () => undefined };
+const SINGLE_FILE_WORKSPACE: WorkspaceFacts = EMPTY_WORKSPACE_FACTS;
 
 function findings(filePath: string, text: string): Finding[] {
   const prepared = prepare({ path: `/workspace/${filePath}`, relativePath: filePath, text });

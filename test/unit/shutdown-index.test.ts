@@ -89,7 +89,7 @@ describe('WorkspaceIndex', () => {
     const index = new WorkspaceIndex();
     await index.build([dir]);
     const open = [p('apps/web/server.ts'), p('apps/admin/server.ts')];
-    assert.deepEqual([...index.snapshot(open).values()], [true, true]);
+    assert.deepEqual(open.map((f) => index.handlesSigterm(f)), [true, true]);
 
     const before = index.snapshot(open);
     write('apps/admin/package.json', '{}');
@@ -102,6 +102,30 @@ describe('WorkspaceIndex', () => {
     fs.rmSync(p('apps/admin/package.json'));
     index.fileDeleted(p('apps/admin/package.json'));
     assert.deepEqual(index.changedSince(again), [p('apps/web/server.ts')]);
+  });
+
+  test('a package.json edit names the open documents whose package facts it changes', async () => {
+    write('package.json', '{"name":"status","scripts":{"start":"node server.js"}}');
+    write('server.js', 'console.log(1);\n');
+    write('extra/update-version.js', 'console.log(2);\n');
+    write('other/package.json', '{}');
+    write('other/x.js', 'console.log(3);\n');
+    const index = new WorkspaceIndex();
+    await index.build([dir]);
+    const open = [p('server.js'), p('extra/update-version.js'), p('other/x.js')];
+    assert.equal(index.runByPackageScript(p('extra/update-version.js')), false);
+    const before = index.snapshot(open);
+    write('package.json', '{"name":"status","scripts":{"start":"node server.js","release":"node extra/update-version.js"}}');
+    index.fileChanged(p('package.json'));
+    assert.deepEqual(index.changedSince(before), [p('extra/update-version.js')]);
+    assert.equal(index.runByPackageScript(p('extra/update-version.js')), true);
+    assert.equal(index.packageKind(p('server.js')), 'application');
+
+    const again = index.snapshot(open);
+    write('package.json', '{"name":"status","main":"server.js"}');
+    index.fileChanged(p('package.json'));
+    assert.deepEqual(index.changedSince(again), [p('server.js'), p('extra/update-version.js')]);
+    assert.equal(index.packageKind(p('server.js')), 'library');
   });
 
   test('an open document wins over the disk until it is closed', async () => {

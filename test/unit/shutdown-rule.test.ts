@@ -62,7 +62,7 @@ describe('missing-sigterm-handler: what is flagged', () => {
   });
 
   test('a handler elsewhere in the package clears the finding', () => {
-    assert.deepEqual(run(EXPRESS, { workspace: { handlesSigterm: () => true, packageKind: () => undefined } }).findings, []);
+    assert.deepEqual(run(EXPRESS, { workspace: { ...EMPTY_WORKSPACE_FACTS, handlesSigterm: () => true } }).findings, []);
   });
 
   test('the finding sits on the callee name, with a message naming the framework', () => {

@@ -18,16 +18,27 @@ export interface WorkspaceFacts {
    * package.json says neither or cannot be read (or there is none).
    */
   packageKind(path: string): 'library' | 'application' | undefined;
+
+  /**
+   * True when an npm script in the package.json of `path`'s package runs `path` directly with Node
+   * or a TypeScript runner (`"release": "node extra/update-version.js"`), and no script that starts
+   * the service (`start`, `dev`, `serve`, `server`, `prod`, `worker`, `watch`, and names beginning
+   * with them) runs it as its long-running program (one not followed by `&&` or `;`): a one-off
+   * script, not the service. Undefined when there is no readable package.json.
+   */
+  runByPackageScript(path: string): boolean | undefined;
 }
 
 /** Nothing is known yet: workspace rules stay silent. */
 export const NO_WORKSPACE_FACTS: WorkspaceFacts = {
   handlesSigterm: () => undefined,
   packageKind: () => undefined,
+  runByPackageScript: () => undefined,
 };
 
 /** An indexed workspace with nothing else in it (a lone file: docs examples, one-off checks). */
 export const EMPTY_WORKSPACE_FACTS: WorkspaceFacts = {
   handlesSigterm: () => false,
   packageKind: () => undefined,
+  runByPackageScript: () => undefined,
 };

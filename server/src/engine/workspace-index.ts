@@ -11,6 +11,7 @@ import { ParsedDocument } from './document';
 import { DEFAULT_MAX_FILE_BYTES } from './source';
 import { NEVER_ENTER, collectFiles, inheritedIgnores, isIgnored, readIgnore, type IgnoreScope } from './files';
 import type { WorkspaceFacts } from './workspace-facts';
+import { parsePackageJson, type PackageInfo, type PackageKind } from './package-json';
 import { mayHandleSigterm, shutdownFacts, type ShutdownFacts } from '../rules/shutdown/shutdown-facts';
 
 export interface WorkspaceIndexOptions {
@@ -20,8 +21,8 @@ export interface WorkspaceIndexOptions {
   batchSize?: number;
 }
 
-/** An answer of `handlesSigterm` per path, to compare before and after a change. */
-export type FactSnapshot = Map<string, boolean | undefined>;
+/** The answers of every workspace fact per path, to compare before and after a change. */
+export type FactSnapshot = Map<string, string>;
 
 export interface BuildStats {
   /** Files that could hold facts (JS/TS sources) that were read. */
@@ -72,8 +73,8 @@ export class WorkspaceIndex {
   private readonly overlays = new Set<string>();
   /** Folder -> whether it holds a package.json (from walks, events, or a look at the disk). */
   private readonly packageJson = new Map<string, boolean>();
-  /** What each package.json says the package is, read on first question; forgotten when any package.json changes. */
-  private readonly packageKinds = new Map<string, 'library' | 'application' | undefined>();
+  /** What each package.json says, read on first question; forgotten when any package.json changes. */
+  private readonly packageInfos = new Map<string, PackageInfo | undefined>();
   /** Folder -> its .gitignore rules (null: none), for paths that arrive by notification. */
   private readonly ignoreFiles = new Map<string, IgnoreScope | null>();
   /** Folders (or files) the index covers; a path outside every root gets no answer. */
@@ -92,7 +93,11 @@ export class WorkspaceIndex {
 
   /** What rules read. */
   facts(): WorkspaceFacts {
-    return { handlesSigterm: (p) => this.handlesSigterm(p), packageKind: (p) => this.packageKind(p) };
+    return {
+      handlesSigterm: (p) => this.handlesSigterm(p),
+      packageKind: (p) => this.packageKind(p),
+      runByPackageScript: (p) => this.runByPackageScript(p),
+    };
   }
 
   /** True once a build has finished (answers are defined from then on). */
@@ -129,11 +134,21 @@ export class WorkspaceIndex {
   }
 
   /** Whether the package of `p` is a published library or an application (see WorkspaceFacts). */
-  packageKind(p: string): 'library' | 'application' | undefined {
-    const dir = this.packageOf(normalizePath(p));
+  packageKind(p: string): PackageKind | undefined {
+    return this.packageInfo(normalizePath(p))?.kind;
+  }
+
+  /** Whether an npm script of the package of `p` runs `p` as a one-off script (see WorkspaceFacts). */
+  runByPackageScript(p: string): boolean | undefined {
+    const file = normalizePath(p);
+    return this.packageInfo(file)?.scriptFiles.has(file);
+  }
+
+  private packageInfo(file: string): PackageInfo | undefined {
+    const dir = this.packageOf(file);
     if (!dir || !this.hasPackageJson(dir)) return undefined;
-    if (!this.packageKinds.has(dir)) this.packageKinds.set(dir, readPackageKind(path.join(dir, 'package.json')));
-    return this.packageKinds.get(dir);
+    if (!this.packageInfos.has(dir)) this.packageInfos.set(dir, readPackageInfo(dir));
+    return this.packageInfos.get(dir);
   }
 
   /** The package folder a file belongs to: the nearest folder above it with a package.json. */
@@ -397,7 +412,7 @@ export class WorkspaceIndex {
     const name = baseNameOf(file);
     if (name === 'package.json') {
       this.packageJson.set(dirnameOf(file), fs.existsSync(file));
-      this.packageKinds.clear();
+      this.packageInfos.clear();
       return;
     }
     if (name === '.gitignore') {
@@ -428,7 +443,7 @@ export class WorkspaceIndex {
     const file = normalizePath(p);
     if (baseNameOf(file) === 'package.json') this.packageJson.set(dirnameOf(file), false);
     if (baseNameOf(file) === '.gitignore') this.ignoreFiles.delete(dirnameOf(file));
-    this.packageKinds.clear();
+    this.packageInfos.clear();
     if (this.overlays.has(file)) return; // still open: the editor's text is what counts
     this.forgetUnder(file);
   }
@@ -449,14 +464,18 @@ export class WorkspaceIndex {
   /** The current answers for `paths` (open documents), to compare after a change. */
   snapshot(paths: Iterable<string>): FactSnapshot {
     const out: FactSnapshot = new Map();
-    for (const p of paths) out.set(p, this.handlesSigterm(p));
+    for (const p of paths) out.set(p, this.answers(p));
     return out;
+  }
+
+  private answers(p: string): string {
+    return `${this.handlesSigterm(p)} ${this.packageKind(p)} ${this.runByPackageScript(p)}`;
   }
 
   /** The paths of a snapshot whose answer is different now: the documents to analyse again. */
   changedSince(before: FactSnapshot): string[] {
     const out: string[] = [];
-    for (const [p, answer] of before) if (this.handlesSigterm(p) !== answer) out.push(p);
+    for (const [p, answer] of before) if (this.answers(p) !== answer) out.push(p);
     return out;
   }
 
@@ -552,17 +571,13 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** Reads what a package.json says its package is (see WorkspaceFacts.packageKind). */
-function readPackageKind(file: string): 'library' | 'application' | undefined {
-  let pkg: Record<string, unknown>;
+/** Reads what a folder's package.json says (see WorkspaceFacts); undefined when it cannot be read. */
+function readPackageInfo(dir: string): PackageInfo | undefined {
+  let text: string;
   try {
-    pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+    text = fs.readFileSync(path.join(dir, 'package.json'), 'utf8');
   } catch {
     return undefined;
   }
-  if (typeof pkg !== 'object' || pkg === null) return undefined;
-  const scripts = (typeof pkg.scripts === 'object' && pkg.scripts !== null ? pkg.scripts : {}) as Record<string, unknown>;
-  if (pkg.private === true || typeof scripts.start === 'string') return 'application';
-  if (['main', 'exports', 'module', 'types', 'typings', 'bin', 'files'].some((key) => pkg[key] !== undefined)) return 'library';
-  return undefined;
+  return parsePackageJson(text, dir);
 }

@@ -86,6 +86,8 @@ export interface FileFacts {
   importsTerminalLibrary: boolean;
   /** Imports a test framework (node:test, vitest, jest, mocha, ...). */
   importsTestFramework: boolean;
+  /** Module specifiers of relative imports and requires (`./helpers/db`), as written. */
+  relativeImports: string[];
   /** Uses the browser's `window` or `document` globals. */
   touchesDom: boolean;
   /** Has a `'use client'` directive (a React client component). */
@@ -183,6 +185,7 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
   let importsUiFramework = false;
   let importsTerminalLibrary = false;
   let importsTestFramework = false;
+  const relativeImports: string[] = [];
   let domCandidate = false;
   let hasEsmSyntax = false;
   let hasRequire = false;
@@ -238,6 +241,7 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
         if (UI_MODULE.test(moduleName)) importsUiFramework = true;
         if (TERMINAL_MODULE.test(moduleName)) importsTerminalLibrary = true;
         if (TEST_MODULE.test(moduleName)) importsTestFramework = true;
+        if (moduleName.startsWith('.')) relativeImports.push(moduleName);
         const clause = imp.importClause;
         if (clause) {
           if (clause.name) {
@@ -348,6 +352,7 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
           const arg = call.arguments[0];
           if (arg && isStringLiteralLike(arg) && TERMINAL_MODULE.test(arg.text)) importsTerminalLibrary = true;
           if (arg && isStringLiteralLike(arg) && TEST_MODULE.test(arg.text)) importsTestFramework = true;
+          if (arg && isStringLiteralLike(arg) && arg.text.startsWith('.')) relativeImports.push(arg.text);
         }
         if (isPropertyAccessExpression(callee) && isIdentifier(callee.name)) {
           if (isIdentifier(callee.expression) && callee.expression.text === 'console') {
@@ -535,6 +540,7 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
     importsUiFramework,
     importsTerminalLibrary,
     importsTestFramework,
+    relativeImports,
     touchesDom,
     useClient,
     lastImport,

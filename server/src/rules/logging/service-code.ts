@@ -2,6 +2,7 @@
 // and not browser front-end code. Each exclusion is an option of `console-log`, so a team can
 // narrow or widen it in `.prodready.yaml`.
 
+import * as path from 'node:path';
 import picomatch from 'picomatch';
 import type { OptionSpec } from '../../engine/types';
 import type { FileFacts } from './file-facts';
@@ -11,15 +12,26 @@ export interface ServiceCodeOptions {
   ignoreTestFrameworkImports: boolean;
   scriptPaths: string[];
   ignoreCommandLineTools: boolean;
+  ignorePackageScripts: boolean;
   ignoreBrowserCode: boolean;
+  ignoreGeneratedCode: boolean;
+}
+
+/** What the workspace knows about the file, beyond its own text. */
+export interface ServiceCodeContext {
+  /** An npm script of its package runs it as a one-off script (WorkspaceFacts.runByPackageScript). */
+  runByPackageScript: boolean | undefined;
 }
 
 export const SERVICE_CODE_OPTIONS: Record<keyof ServiceCodeOptions, OptionSpec> = {
   testPaths: {
     type: 'string[]',
-    default: ['**/*.test.*', '**/*.spec.*', '**/__tests__/**', '**/__mocks__/**', '**/test/**', '**/tests/**', '**/e2e/**'],
+    default: [
+      '**/*.test.*', '**/*.spec.*', '**/__tests__/**', '**/__mocks__/**', '**/test/**', '**/tests/**', '**/e2e/**',
+      '**/test-setup.*', '**/setup-tests.*', '**/setupTests.*', '**/jest.setup.*', '**/vitest.setup.*',
+    ],
     description:
-      'Globs (relative to the workspace root) of test files, where console output is fine. Set to [] to check tests too.',
+      'Globs (relative to the workspace root) of test files and test set-up files, where console output is fine. A file that imports a module from one of these paths (`import { seed } from \'./test/helpers\'`) is a test helper too. Set to [] to check tests too.',
   },
   ignoreTestFrameworkImports: {
     type: 'boolean',
@@ -42,11 +54,23 @@ export const SERVICE_CODE_OPTIONS: Record<keyof ServiceCodeOptions, OptionSpec> 
     description:
       'Skip command line tools wherever they live: files whose first line is a `#!` shebang, files that read `process.argv`, and files that import an interactive or terminal library (readline, commander, yargs, meow, cac, inquirer, prompts, enquirer, ora, listr, chalk, kleur, picocolors, colorette, colors, cli-table3, yeoman-generator, boxen, figlet, log-symbols, cli-progress, oclif, clipanion, sade, gluegun, vorpal).',
   },
+  ignorePackageScripts: {
+    type: 'boolean',
+    default: true,
+    description:
+      'Skip files that an npm script of their package.json runs directly (`"release": "node extra/update-version.js"`, `"seed": "tsx db/seed.ts"`): one-off scripts that talk to a person on a terminal. A file that a script starting the service (`start`, `dev`, `serve`, `server`, `prod`, `worker`, `watch`, or a name beginning with one of them and `-`, `:`, `.` or `_`) runs as its long-running program stays service code; one that such a script waits for first (`node migrate.js && node server.js`) is a script.',
+  },
   ignoreBrowserCode: {
     type: 'boolean',
     default: true,
     description:
       'Skip browser front-end code: `.jsx`/`.tsx` files that import React, Vue, Svelte, Preact or Solid, files with a `\'use client\'` directive, and files that use the `window` or `document` globals. Browser consoles are not a log pipeline.',
+  },
+  ignoreGeneratedCode: {
+    type: 'boolean',
+    default: true,
+    description:
+      'Skip generated code: minified bundles (a line holding over 250 characters of code, string contents left out, with 10 or more `;`, `{` and `}`: formatters wrap long before that) and files whose opening comment says `@generated`, `DO NOT EDIT` or `auto-generated`. The fix belongs in the source they are built from.',
   },
 };
 
@@ -70,15 +94,73 @@ function stringList(value: unknown, fallback: unknown): string[] {
 }
 
 /** Why a file is not service code, or undefined when it is. */
-export function notServiceCode(relativePath: string, text: string, facts: FileFacts, options: Partial<ServiceCodeOptions>): string | undefined {
-  const path = relativePath.replace(/\\/g, '/');
-  if (matcher(stringList(options.testPaths, SERVICE_CODE_OPTIONS.testPaths.default))(path)) return 'test';
+export function notServiceCode(
+  relativePath: string,
+  text: string,
+  facts: FileFacts,
+  options: Partial<ServiceCodeOptions>,
+  context: ServiceCodeContext = { runByPackageScript: undefined },
+): string | undefined {
+  const file = relativePath.replace(/\\/g, '/');
+  const isTestPath = matcher(stringList(options.testPaths, SERVICE_CODE_OPTIONS.testPaths.default));
+  if (isTestPath(file)) return 'test';
   if ((options.ignoreTestFrameworkImports ?? true) && facts.importsTestFramework) return 'test';
-  if (matcher(stringList(options.scriptPaths, SERVICE_CODE_OPTIONS.scriptPaths.default))(path)) return 'script';
+  if (facts.relativeImports.some((specifier) => isTestPath(resolveRelative(file, specifier)))) return 'test';
+  if (matcher(stringList(options.scriptPaths, SERVICE_CODE_OPTIONS.scriptPaths.default))(file)) return 'script';
   if ((options.ignoreCommandLineTools ?? true) && (text.startsWith('#!') || facts.importsTerminalLibrary)) return 'script';
+  if ((options.ignorePackageScripts ?? true) && context.runByPackageScript === true) return 'script';
   if (options.ignoreBrowserCode ?? true) {
-    if (/\.[jt]sx$/i.test(path) && facts.importsUiFramework) return 'browser';
+    if (/\.[jt]sx$/i.test(file) && facts.importsUiFramework) return 'browser';
     if (facts.useClient || facts.touchesDom) return 'browser';
   }
+  if ((options.ignoreGeneratedCode ?? true) && isGenerated(text)) return 'generated';
   return undefined;
+}
+
+/**
+ * A specifier relative to the importing file, as a workspace-relative path. A specifier that climbs
+ * out of the workspace keeps its `..`, which no glob of a path inside it matches.
+ */
+function resolveRelative(file: string, specifier: string): string {
+  return path.posix.normalize(`${path.posix.dirname(file)}/${specifier}`);
+}
+
+const GENERATED_MARKER = /@generated\b|\bDO NOT EDIT\b|\bauto-?generated\b/i;
+/** String and template literals (one level of template nesting is enough for a length estimate). */
+const STRING_LITERAL = /'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g;
+/**
+ * Formatters wrap at 80 to 120 columns: a line holding this much code, with this many statements and
+ * blocks, was written by a minifier. (One long import list or array literal is not minification.)
+ */
+const MINIFIED_LINE = 250;
+const MINIFIED_PUNCTUATION = 10;
+
+/**
+ * Minified or bundled output, or a file that says it was generated (see the option's description).
+ * Line lengths are measured with the contents of string literals left out: a long HTML template or
+ * data URI is not minification.
+ */
+export function isGenerated(text: string): boolean {
+  const opening = /^(?:#![^\n]*\n)?\s*(\/\*[\s\S]*?\*\/|(?:\/\/[^\n]*\n\s*)+)/.exec(text.slice(0, 2048));
+  if (opening && GENERATED_MARKER.test(opening[1])) return true;
+  if (text.length <= MINIFIED_LINE) return false;
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    if (end - start > MINIFIED_LINE && isMinifiedLine(text.slice(start, end))) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+function isMinifiedLine(line: string): boolean {
+  if (/^\s*(?:\/\/|\/\*|\*)/.test(line)) return false; // a comment: an inline source map, a licence
+  const code = line.replace(STRING_LITERAL, '""');
+  if (code.length <= MINIFIED_LINE) return false;
+  let punctuation = 0;
+  for (let i = 0; i < code.length && punctuation < MINIFIED_PUNCTUATION; i++) {
+    const c = code.charCodeAt(i);
+    if (c === 59 || c === 123 || c === 125) punctuation++; // ; { }
+  }
+  return punctuation >= MINIFIED_PUNCTUATION;
 }
