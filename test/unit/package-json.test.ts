@@ -5,7 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { filesRunBy, parsePackageJson } from '../../server/src/engine/package-json';
 
-const scriptFiles = (scripts: Record<string, string>) => [...(parsePackageJson(JSON.stringify({ private: true, scripts }), '/ws/app')?.scriptFiles ?? [])].sort();
+/** The files run as one-off scripts. */
+const scriptFiles = (scripts: Record<string, string>) =>
+  [...(parsePackageJson(JSON.stringify({ private: true, scripts }), '/ws/app')?.scriptFiles ?? [])].filter(([, role]) => role === 'one-off').map(([file]) => file).sort();
 
 test('the file a Node runner runs, after environment prefixes and runner flags', () => {
   assert.deepEqual(filesRunBy('node extra/update-version.js', '/ws/app'), ['/ws/app/extra/update-version.js']);

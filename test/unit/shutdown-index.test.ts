@@ -113,12 +113,13 @@ describe('WorkspaceIndex', () => {
     const index = new WorkspaceIndex();
     await index.build([dir]);
     const open = [p('server.js'), p('extra/update-version.js'), p('other/x.js')];
-    assert.equal(index.runByPackageScript(p('extra/update-version.js')), false);
+    assert.equal(index.scriptRole(p('extra/update-version.js')), undefined);
+    assert.equal(index.scriptRole(p('server.js')), 'service');
     const before = index.snapshot(open);
     write('package.json', '{"name":"status","scripts":{"start":"node server.js","release":"node extra/update-version.js"}}');
     index.fileChanged(p('package.json'));
     assert.deepEqual(index.changedSince(before), [p('extra/update-version.js')]);
-    assert.equal(index.runByPackageScript(p('extra/update-version.js')), true);
+    assert.equal(index.scriptRole(p('extra/update-version.js')), 'one-off');
     assert.equal(index.packageKind(p('server.js')), 'application');
 
     const again = index.snapshot(open);
@@ -126,6 +127,35 @@ describe('WorkspaceIndex', () => {
     index.fileChanged(p('package.json'));
     assert.deepEqual(index.changedSince(again), [p('server.js'), p('extra/update-version.js')]);
     assert.equal(index.packageKind(p('server.js')), 'library');
+  });
+
+  test('who imports a module, and whether they are command line tools, kept current as importers change', async () => {
+    write('package.json', '{}');
+    write('bin/cli.mjs', "import { scaffold } from '../src/scaffold.js';\nimport { run } from '../src/run';\nscaffold(process.argv[2]);\n");
+    write('src/scaffold.ts', 'export function scaffold(dir: string) {}\n');
+    write('src/run/index.ts', 'export function run() {}\n');
+    write('src/lonely.ts', 'export const x = 1;\n');
+    const index = new WorkspaceIndex();
+    await index.build([dir]);
+    const tool = { path: p('bin/cli.mjs'), commandLineTool: true };
+    assert.deepEqual(index.importersOf(p('src/scaffold.ts')), [tool]);
+    assert.deepEqual(index.importersOf(p('src/run/index.ts')), [tool]);
+    assert.deepEqual(index.importersOf(p('src/lonely.ts')), []);
+
+    // The service imports it too: no longer the tool's own.
+    write('src/server.ts', "import { scaffold } from './scaffold';\n");
+    index.fileChanged(p('src/server.ts'));
+    assert.deepEqual(index.importersOf(p('src/scaffold.ts')), [tool, { path: p('src/server.ts'), commandLineTool: false }]);
+    index.fileDeleted(p('src/server.ts'));
+    assert.deepEqual(index.importersOf(p('src/scaffold.ts')), [tool]);
+
+    // The importer stops reading arguments (an open document's text wins): not a tool any more.
+    const open = [p('src/scaffold.ts')];
+    const before = index.snapshot(open);
+    index.updateText(p('bin/cli.mjs'), "import { scaffold } from '../src/scaffold.js';\nscaffold('.');\n");
+    assert.deepEqual(index.changedSince(before), [p('src/scaffold.ts')]);
+    assert.deepEqual(index.importersOf(p('src/run/index.ts')), []);
+    assert.deepEqual(index.importersOf(p('src/scaffold.ts')), [{ ...tool, commandLineTool: false }]);
   });
 
   test('an open document wins over the disk until it is closed', async () => {

@@ -5,15 +5,16 @@
 import * as path from 'node:path';
 
 export type PackageKind = 'library' | 'application';
+export type ScriptRole = 'service' | 'one-off';
 
 export interface PackageInfo {
   kind: PackageKind | undefined;
   /**
-   * Files (absolute, forward slashes) that an npm script runs directly with Node or a TypeScript
-   * runner, except the ones a script starting the service (see `SERVICE_SCRIPT`) runs as its
-   * long-running program (not followed by `&&` or `;`).
+   * Files (absolute, forward slashes) that npm scripts run directly with Node or a TypeScript
+   * runner: `service` for the long-running program (not followed by `&&` or `;`) of a script that
+   * starts the service (see `SERVICE_SCRIPT`), `one-off` for every other.
    */
-  scriptFiles: Set<string>;
+  scriptFiles: Map<string, ScriptRole>;
 }
 
 /**
@@ -49,7 +50,7 @@ function packageKind(pkg: Record<string, unknown>, scripts: Record<string, unkno
   return undefined;
 }
 
-function scriptFiles(scripts: Record<string, unknown>, dir: string): Set<string> {
+function scriptFiles(scripts: Record<string, unknown>, dir: string): Map<string, ScriptRole> {
   const oneOff = new Set<string>();
   const service = new Set<string>();
   for (const [name, command] of Object.entries(scripts)) {
@@ -59,8 +60,10 @@ function scriptFiles(scripts: Record<string, unknown>, dir: string): Set<string>
     // only a program nothing waits for can be the service.
     for (const { file, awaited } of programsRunBy(command, dir)) (startsService && !awaited ? service : oneOff).add(file);
   }
-  for (const file of service) oneOff.delete(file);
-  return oneOff;
+  const roles = new Map<string, ScriptRole>();
+  for (const file of oneOff) roles.set(file, 'one-off');
+  for (const file of service) roles.set(file, 'service');
+  return roles;
 }
 
 /**

@@ -20,25 +20,40 @@ export interface WorkspaceFacts {
   packageKind(path: string): 'library' | 'application' | undefined;
 
   /**
-   * True when an npm script in the package.json of `path`'s package runs `path` directly with Node
-   * or a TypeScript runner (`"release": "node extra/update-version.js"`), and no script that starts
-   * the service (`start`, `dev`, `serve`, `server`, `prod`, `worker`, `watch`, and names beginning
-   * with them) runs it as its long-running program (one not followed by `&&` or `;`): a one-off
-   * script, not the service. Undefined when there is no readable package.json.
+   * How the npm scripts in the package.json of `path`'s package run `path` directly with Node or a
+   * TypeScript runner: `service` when a script that starts the service (`start`, `dev`, `serve`,
+   * `server`, `prod`, `worker`, `watch`, and names beginning with them) runs it as its long-running
+   * program (one not followed by `&&` or `;`), `one-off` when only other scripts run it
+   * (`"release": "node extra/update-version.js"`). Undefined when no script runs it or there is no
+   * readable package.json.
    */
-  runByPackageScript(path: string): boolean | undefined;
+  scriptRole(path: string): 'service' | 'one-off' | undefined;
+
+  /**
+   * The files of the workspace that import `path` (relative imports and requires, found by a text
+   * scan), sorted, each with whether it is a command line tool: it reads `process.argv` or imports a
+   * terminal library such as commander or chalk. Undefined before the workspace is indexed.
+   */
+  importersOf(path: string): readonly Importer[] | undefined;
+}
+
+export interface Importer {
+  path: string;
+  commandLineTool: boolean;
 }
 
 /** Nothing is known yet: workspace rules stay silent. */
 export const NO_WORKSPACE_FACTS: WorkspaceFacts = {
   handlesSigterm: () => undefined,
   packageKind: () => undefined,
-  runByPackageScript: () => undefined,
+  scriptRole: () => undefined,
+  importersOf: () => undefined,
 };
 
 /** An indexed workspace with nothing else in it (a lone file: docs examples, one-off checks). */
 export const EMPTY_WORKSPACE_FACTS: WorkspaceFacts = {
   handlesSigterm: () => false,
   packageKind: () => undefined,
-  runByPackageScript: () => undefined,
+  scriptRole: () => undefined,
+  importersOf: () => undefined,
 };

@@ -10,9 +10,10 @@ import { classify } from './classify';
 import { ParsedDocument } from './document';
 import { DEFAULT_MAX_FILE_BYTES } from './source';
 import { NEVER_ENTER, collectFiles, inheritedIgnores, isIgnored, readIgnore, type IgnoreScope } from './files';
-import type { WorkspaceFacts } from './workspace-facts';
-import { parsePackageJson, type PackageInfo, type PackageKind } from './package-json';
+import type { Importer, WorkspaceFacts } from './workspace-facts';
+import { parsePackageJson, type PackageInfo, type PackageKind, type ScriptRole } from './package-json';
 import { mayHandleSigterm, shutdownFacts, type ShutdownFacts } from '../rules/shutdown/shutdown-facts';
+import { TERMINAL_MODULES } from '../rules/logging/file-facts';
 
 export interface WorkspaceIndexOptions {
   /** Files larger than this are not read (they are not analysed either). */
@@ -69,6 +70,12 @@ export class WorkspaceIndex {
   private readonly handlers = new Map<string, ShutdownFacts>();
   /** Files whose text looks like it starts a server (no parse): the ones a fact change can affect. */
   private readonly candidates = new Set<string>();
+  /** Importer -> the module keys (see `moduleKeys`) of its relative imports. */
+  private readonly importsOf = new Map<string, string[]>();
+  /** Module key -> the files importing it: `importsOf` turned around. */
+  private readonly importersByKey = new Map<string, Set<string>>();
+  /** Files that read `process.argv` or import a terminal library: command line tools. */
+  private readonly commandLineTools = new Set<string>();
   /** Open documents: their text wins over what is on disk. */
   private readonly overlays = new Set<string>();
   /** Folder -> whether it holds a package.json (from walks, events, or a look at the disk). */
@@ -96,7 +103,8 @@ export class WorkspaceIndex {
     return {
       handlesSigterm: (p) => this.handlesSigterm(p),
       packageKind: (p) => this.packageKind(p),
-      runByPackageScript: (p) => this.runByPackageScript(p),
+      scriptRole: (p) => this.scriptRole(p),
+      importersOf: (p) => this.importersOf(p),
     };
   }
 
@@ -138,10 +146,28 @@ export class WorkspaceIndex {
     return this.packageInfo(normalizePath(p))?.kind;
   }
 
-  /** Whether an npm script of the package of `p` runs `p` as a one-off script (see WorkspaceFacts). */
-  runByPackageScript(p: string): boolean | undefined {
+  /** How the npm scripts of the package of `p` run `p`, if they do (see WorkspaceFacts). */
+  scriptRole(p: string): ScriptRole | undefined {
     const file = normalizePath(p);
-    return this.packageInfo(file)?.scriptFiles.has(file);
+    return this.packageInfo(file)?.scriptFiles.get(file);
+  }
+
+  /**
+   * The files of the workspace that import `p` (relative imports and requires), each with whether
+   * it is a command line tool (see WorkspaceFacts). Undefined before the first build and outside
+   * the indexed roots.
+   */
+  importersOf(p: string): Importer[] | undefined {
+    const file = normalizePath(p);
+    if (!this.built || !this.roots.some((root) => isUnder(file, root))) return undefined;
+    for (const root of this.pending) if (isUnder(file, root)) return undefined;
+    const out: Importer[] = [];
+    for (const key of moduleKeys(file)) {
+      for (const importer of this.importersByKey.get(key) ?? []) {
+        if (importer !== file && !out.some((o) => o.path === importer)) out.push({ path: importer, commandLineTool: this.commandLineTools.has(importer) });
+      }
+    }
+    return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
   private packageInfo(file: string): PackageInfo | undefined {
@@ -377,17 +403,24 @@ export class WorkspaceIndex {
     if (doc.kind === 'js' && SERVER_CANDIDATE.test(doc.text)) this.candidates.add(p);
     else this.candidates.delete(p);
     this.setFacts(p, doc.kind === 'js' ? shutdownFacts(doc) : undefined);
+    if (doc.kind === 'js') this.setImports(p, relativeImportKeys(p, doc.text), COMMAND_LINE_TOOL.test(doc.text));
+    else this.setImports(p, [], false);
   }
 
   /**
    * Whether `updateDocument(doc)` would change any answer (the document starts or stops handling
-   * SIGTERM). The usual keystroke changes nothing, and the caller can skip looking for documents
-   * to re-publish.
+   * SIGTERM, changes its relative imports, or starts or stops being a command line tool). The usual
+   * keystroke changes nothing, and the caller can skip looking for documents to re-publish.
    */
   wouldChangeFacts(doc: ParsedDocument): boolean {
     const p = normalizePath(doc.path);
-    const handles = doc.kind === 'js' && shutdownFacts(doc).handlesSigterm;
-    return handles !== this.handlers.has(p);
+    const js = doc.kind === 'js';
+    const handles = js && shutdownFacts(doc).handlesSigterm;
+    if (handles !== this.handlers.has(p)) return true;
+    if ((js && COMMAND_LINE_TOOL.test(doc.text)) !== this.commandLineTools.has(p)) return true;
+    const keys = js ? relativeImportKeys(p, doc.text) : [];
+    const known = this.importsOf.get(p) ?? [];
+    return keys.length !== known.length || keys.some((key, i) => key !== known[i]);
   }
 
   /** Same as `updateDocument`, from text. */
@@ -469,7 +502,7 @@ export class WorkspaceIndex {
   }
 
   private answers(p: string): string {
-    return `${this.handlesSigterm(p)} ${this.packageKind(p)} ${this.runByPackageScript(p)}`;
+    return `${this.handlesSigterm(p)} ${this.packageKind(p)} ${this.scriptRole(p)} ${JSON.stringify(this.importersOf(p))}`;
   }
 
   /** The paths of a snapshot whose answer is different now: the documents to analyse again. */
@@ -484,6 +517,7 @@ export class WorkspaceIndex {
   private record(file: string, text: string): void {
     if (SERVER_CANDIDATE.test(text)) this.candidates.add(file);
     else this.candidates.delete(file);
+    this.setImports(file, relativeImportKeys(file, text), COMMAND_LINE_TOOL.test(text));
     if (!mayHandleSigterm(text)) {
       this.setFacts(file, undefined);
       return;
@@ -503,13 +537,27 @@ export class WorkspaceIndex {
     else this.handlers.delete(file);
   }
 
+  private setImports(file: string, keys: string[], commandLineTool: boolean): void {
+    for (const key of this.importsOf.get(file) ?? []) this.importersByKey.get(key)?.delete(file);
+    if (keys.length > 0) this.importsOf.set(file, keys);
+    else this.importsOf.delete(file);
+    for (const key of keys) {
+      let importers = this.importersByKey.get(key);
+      if (!importers) this.importersByKey.set(key, (importers = new Set()));
+      importers.add(file);
+    }
+    if (commandLineTool) this.commandLineTools.add(file);
+    else this.commandLineTools.delete(file);
+  }
+
   private forgetFile(file: string): void {
     this.handlers.delete(file);
     this.candidates.delete(file);
+    this.setImports(file, [], false);
   }
 
   private forgetUnder(p: string): void {
-    for (const file of [...this.handlers.keys(), ...this.candidates]) {
+    for (const file of [...this.handlers.keys(), ...this.candidates, ...this.importsOf.keys(), ...this.commandLineTools]) {
       if (isUnder(file, p) && !this.overlays.has(file)) this.forgetFile(file);
     }
     for (const dir of [...this.packageJson.keys()]) if (isUnder(dir, p)) this.packageJson.delete(dir);
@@ -555,6 +603,35 @@ function repositoryRoot(dir: string): string | undefined {
     if (path.dirname(current) === current) return undefined;
   }
 }
+
+const SOURCE_EXTENSION = /\.(?:[cm]?[jt]sx?)$/i;
+
+/**
+ * The names a module file answers to in an import: its path without the extension (`./db` and
+ * `./db.js` both reach `db.ts`), and its folder for an `index` file.
+ */
+function moduleKeys(file: string): string[] {
+  const bare = file.replace(SOURCE_EXTENSION, '');
+  return baseNameOf(bare) === 'index' ? [bare, dirnameOf(bare)] : [bare];
+}
+
+/** `import ... from './x'`, `import('./x')`, `require('./x')`, `export ... from './x'`. */
+const RELATIVE_IMPORT = /(?:\bfrom|\bimport|\brequire)\s*\(?\s*(['"])(\.\.?\/[^'"\n]*)\1/g;
+
+/** The module keys of a file's relative imports (a text scan: an import in a comment counts too, which only makes a file look less exclusively used). */
+function relativeImportKeys(file: string, text: string): string[] {
+  if (!text.includes('./')) return [];
+  const dir = dirnameOf(file);
+  const keys = new Set<string>();
+  for (const match of text.matchAll(RELATIVE_IMPORT)) {
+    const target = path.posix.normalize(`${dir}/${match[2]}`).replace(/\/$/, '');
+    keys.add(target.replace(SOURCE_EXTENSION, ''));
+  }
+  return [...keys];
+}
+
+/** A command line tool: reads `process.argv` or imports a terminal library (as console-log's file facts say). */
+const COMMAND_LINE_TOOL = new RegExp(String.raw`\bprocess\.argv\b|(?:\bfrom|\bimport|\brequire)\s*\(?\s*['"](?:${TERMINAL_MODULES})(?:\/[^'"]*)?['"]`);
 
 /** A call that may start a server (`.listen(`, `.start(`, `serve(`): loose on purpose, the rule decides. */
 const SERVER_CANDIDATE = /\.\s*(?:listen|start)\s*\(|\bserve\s*\(/;

@@ -41,6 +41,20 @@ function eslintAllowsConsole(ctx: RuleContext<ConsoleLogOptions>, start: number,
   return line > 0 && coversConsole(DISABLE_NEXT_LINE.exec(lines.lineText(line - 1))?.[1]);
 }
 
+/** The files importing the document, with paths relative to the workspace root as globs expect. */
+function importersOf(ctx: RuleContext<ConsoleLogOptions>) {
+  const importers = ctx.workspace.importersOf(ctx.doc.path);
+  if (!importers) return undefined;
+  const docPath = ctx.doc.path.replace(/\\/g, '/');
+  const relative = ctx.doc.relativePath.replace(/\\/g, '/');
+  if (!docPath.endsWith(relative)) return undefined;
+  const root = docPath.slice(0, docPath.length - relative.length);
+  return importers.map((i) => ({
+    relativePath: i.path.startsWith(root) ? i.path.slice(root.length) : i.path,
+    commandLineTool: i.commandLineTool,
+  }));
+}
+
 function findCall(facts: FileFacts, finding: RuleFinding) {
   return facts.consoleCalls.find((c) => c.callee.getStart(facts.sourceFile) === finding.start && c.callee.end === finding.end);
 }
@@ -70,7 +84,7 @@ export const consoleLog: Rule<ConsoleLogOptions> = {
   docs: {
     whatItDoes: [
       'Flags `console.log`, `console.info`, `console.warn`, `console.error`, `console.debug` and `console.trace` calls in service code, and those methods handed to a call as a callback (`main().catch(console.error)`, `emitter.on(\'warning\', console.warn)`).',
-      'Service code is every JS/TS file except tests (option `testPaths`, files importing a module from one of those paths, and files importing a test framework unless `ignoreTestFrameworkImports` is off), scripts, command line tools and build configuration (option `scriptPaths`; unless `ignoreCommandLineTools` is off, files starting with a `#!` line, reading `process.argv` or importing a terminal library such as commander, yargs or chalk; and, unless `ignorePackageScripts` is off, files that an npm script other than the one starting the service runs, such as `"release": "node extra/update-version.js"`), browser front-end code (`.jsx`/`.tsx` files importing React, Vue, Svelte, Preact or Solid, files with a `\'use client\'` directive, and files that use the `window` or `document` globals, unless `ignoreBrowserCode` is off) and generated code (minified bundles and files marked `@generated` or `DO NOT EDIT`, unless `ignoreGeneratedCode` is off). Paths are matched relative to the workspace root.',
+      'Service code is every JS/TS file except tests (option `testPaths`, files importing a module from one of those paths, and files importing a test framework unless `ignoreTestFrameworkImports` is off), scripts, command line tools and build configuration (option `scriptPaths`; unless `ignoreCommandLineTools` is off, files starting with a `#!` line, reading `process.argv` or importing a terminal library such as commander, yargs or chalk, and modules that only such files under `scriptPaths` import; and, unless `ignorePackageScripts` is off, files that an npm script other than the one starting the service runs, such as `"release": "node extra/update-version.js"`), browser front-end code (`.jsx`/`.tsx` files importing React, Vue, Svelte, Preact or Solid, files with a `\'use client\'` directive, and files that use the `window` or `document` globals, unless `ignoreBrowserCode` is off) and generated code (minified bundles and files marked `@generated` or `DO NOT EDIT`, unless `ignoreGeneratedCode` is off). Paths are matched relative to the workspace root.',
       'The finding sits on the callee (`console.log`). A call inside the scope of the file\'s own `console` binding is not checked, and neither is a call where ESLint\'s `no-console` is disabled (option `respectEslintDisable`). A console call is never also reported as `interpolated-log-message`.',
       'A package whose package.json says it is a published library or tool (not `private`, no `start` script, and a `main`, `exports`, `module`, `types`, `bin` or `files` entry) is not service code either (option `ignoreLibraries`): a framework\'s default error handler or a library\'s deprecation notice goes to the developer using it. A private package, or one with a `start` script, is an application and is checked.',
     ].join('\n\n'),
@@ -117,7 +131,10 @@ export const consoleLog: Rule<ConsoleLogOptions> = {
   check(ctx: RuleContext<ConsoleLogOptions>): RuleFinding[] {
     const facts = fileFacts(ctx.doc);
     if (facts.consoleCalls.length === 0) return [];
-    if (notServiceCode(ctx.doc.relativePath, ctx.doc.text, facts, ctx.options, { runByPackageScript: ctx.workspace.runByPackageScript(ctx.doc.path) })) return [];
+    if (notServiceCode(ctx.doc.relativePath, ctx.doc.text, facts, ctx.options, {
+      scriptRole: ctx.workspace.scriptRole(ctx.doc.path),
+      importers: importersOf(ctx),
+    })) return [];
     if ((ctx.options.ignoreLibraries ?? true) && ctx.workspace.packageKind(ctx.doc.path) === 'library') return [];
     const respect = ctx.options.respectEslintDisable ?? true;
     const text = ctx.doc.text;

@@ -105,7 +105,9 @@ export interface FileFacts {
 const UI_MODULE = /^(?:react|react-dom|vue|svelte|preact|solid-js)(?:\/|$)/;
 const UTIL_MODULE = new Set(['util', 'node:util']);
 const TEST_MODULE = /^(?:node:test|vitest|@jest\/globals|mocha|tap|ava|chai|supertest|@playwright\/test|uvu)(?:\/|$)/;
-const TERMINAL_MODULE = /^(?:(?:node:)?readline|commander|yargs|meow|cac|inquirer|@inquirer\/.+|prompts|enquirer|ora|listr2?|chalk|kleur|picocolors|colorette|colors|cli-table3?|@clack\/prompts|yeoman-generator|boxen|figlet|log-symbols|cli-progress|@oclif\/.+|clipanion|sade|gluegun|vorpal)(?:\/|$)/;
+/** Libraries for talking to a person on a terminal: a file importing one is a command line tool. */
+export const TERMINAL_MODULES = String.raw`(?:node:)?readline|commander|yargs|meow|cac|inquirer|@inquirer\/[^/'"]+|prompts|enquirer|ora|listr2?|chalk|kleur|picocolors|colorette|colors|cli-table3?|@clack\/prompts|yeoman-generator|boxen|figlet|log-symbols|cli-progress|@oclif\/[^/'"]+|clipanion|sade|gluegun|vorpal`;
+const TERMINAL_MODULE = new RegExp(`^(?:${TERMINAL_MODULES})(?:\\/|$)`);
 
 const cache = new WeakMap<ParsedDocument, FileFacts>();
 

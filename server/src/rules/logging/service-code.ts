@@ -19,8 +19,10 @@ export interface ServiceCodeOptions {
 
 /** What the workspace knows about the file, beyond its own text. */
 export interface ServiceCodeContext {
-  /** An npm script of its package runs it as a one-off script (WorkspaceFacts.runByPackageScript). */
-  runByPackageScript: boolean | undefined;
+  /** How npm scripts of its package run it (WorkspaceFacts.scriptRole). */
+  scriptRole: 'service' | 'one-off' | undefined;
+  /** The files importing it, relative to the workspace root, with whether each is a command line tool. */
+  importers: ReadonlyArray<{ relativePath: string; commandLineTool: boolean }> | undefined;
 }
 
 export const SERVICE_CODE_OPTIONS: Record<keyof ServiceCodeOptions, OptionSpec> = {
@@ -52,7 +54,7 @@ export const SERVICE_CODE_OPTIONS: Record<keyof ServiceCodeOptions, OptionSpec> 
     type: 'boolean',
     default: true,
     description:
-      'Skip command line tools wherever they live: files whose first line is a `#!` shebang, files that read `process.argv`, and files that import an interactive or terminal library (readline, commander, yargs, meow, cac, inquirer, prompts, enquirer, ora, listr, chalk, kleur, picocolors, colorette, colors, cli-table3, yeoman-generator, boxen, figlet, log-symbols, cli-progress, oclif, clipanion, sade, gluegun, vorpal).',
+      'Skip command line tools wherever they live: files whose first line is a `#!` shebang, files that read `process.argv`, files that import an interactive or terminal library (readline, commander, yargs, meow, cac, inquirer, prompts, enquirer, ora, listr, chalk, kleur, picocolors, colorette, colors, cli-table3, yeoman-generator, boxen, figlet, log-symbols, cli-progress, oclif, clipanion, sade, gluegun, vorpal), and modules that only such tools import where `scriptPaths` put them (a generator\'s scaffolding code under `lib/`, imported by `bin/create.js` alone). A module that a server\'s start-up file imports, such as `app.js` under `bin/www`, stays service code when `bin/www` reads no arguments, and so does one the service\'s own entry point imports, even when that entry point reads `process.argv`.',
   },
   ignorePackageScripts: {
     type: 'boolean',
@@ -99,16 +101,21 @@ export function notServiceCode(
   text: string,
   facts: FileFacts,
   options: Partial<ServiceCodeOptions>,
-  context: ServiceCodeContext = { runByPackageScript: undefined },
+  context: ServiceCodeContext = { scriptRole: undefined, importers: undefined },
 ): string | undefined {
   const file = relativePath.replace(/\\/g, '/');
   const isTestPath = matcher(stringList(options.testPaths, SERVICE_CODE_OPTIONS.testPaths.default));
   if (isTestPath(file)) return 'test';
   if ((options.ignoreTestFrameworkImports ?? true) && facts.importsTestFramework) return 'test';
   if (facts.relativeImports.some((specifier) => isTestPath(resolveRelative(file, specifier)))) return 'test';
-  if (matcher(stringList(options.scriptPaths, SERVICE_CODE_OPTIONS.scriptPaths.default))(file)) return 'script';
+  const isScriptPath = matcher(stringList(options.scriptPaths, SERVICE_CODE_OPTIONS.scriptPaths.default));
+  if (isScriptPath(file)) return 'script';
   if ((options.ignoreCommandLineTools ?? true) && (text.startsWith('#!') || facts.importsTerminalLibrary)) return 'script';
-  if ((options.ignorePackageScripts ?? true) && context.runByPackageScript === true) return 'script';
+  // A module of a command line tool: only the tool's own files import it. A service's entry point
+  // may read process.argv too, so an importer counts only where scriptPaths put it (`bin/`, `cli.*`).
+  const importers = context.importers ?? [];
+  if ((options.ignoreCommandLineTools ?? true) && context.scriptRole !== 'service' && importers.length > 0 && importers.every((i) => i.commandLineTool && isScriptPath(i.relativePath))) return 'script';
+  if ((options.ignorePackageScripts ?? true) && context.scriptRole === 'one-off') return 'script';
   if (options.ignoreBrowserCode ?? true) {
     if (/\.[jt]sx$/i.test(file) && facts.importsUiFramework) return 'browser';
     if (facts.useClient || facts.touchesDom) return 'browser';
