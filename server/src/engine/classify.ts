@@ -2,6 +2,7 @@
 // Nothing here parses; a wrong "no" costs a missed finding, a wrong "yes" only a parse.
 
 import type { DocumentKind } from './types';
+import { isMinified } from './minified';
 
 const JS_EXTENSIONS = /\.(?:[cm]?[jt]s|[jt]sx)$/i;
 const DECLARATION = /\.d\.[cm]?ts$/i;
@@ -53,7 +54,7 @@ export function classify(path: string, text: string, languageId?: string): Docum
   if (languageId === 'dockerfile' || isDockerfileName(name)) return 'dockerfile';
 
   if ((languageId && JS_LANGUAGES.has(languageId)) || JS_EXTENSIONS.test(name)) {
-    if (DECLARATION.test(name) || MINIFIED.test(name)) return undefined;
+    if (DECLARATION.test(name) || MINIFIED.test(name) || isMinified(text)) return undefined;
     return 'js';
   }
 

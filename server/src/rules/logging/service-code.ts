@@ -72,7 +72,7 @@ export const SERVICE_CODE_OPTIONS: Record<keyof ServiceCodeOptions, OptionSpec> 
     type: 'boolean',
     default: true,
     description:
-      'Skip generated code: minified bundles (a line holding over 250 characters of code, string contents left out, with 10 or more `;`, `{` and `}`: formatters wrap long before that) and files whose opening comment says `@generated`, `DO NOT EDIT` or `auto-generated`. The fix belongs in the source they are built from.',
+      'Skip generated code: files whose opening comment says `@generated`, `DO NOT EDIT` or `auto-generated`. The fix belongs in the generator or the source they are built from. (Minified bundles are not analysed by any rule.)',
   },
 };
 
@@ -133,41 +133,9 @@ function resolveRelative(file: string, specifier: string): string {
 }
 
 const GENERATED_MARKER = /@generated\b|\bDO NOT EDIT\b|\bauto-?generated\b/i;
-/** String and template literals (one level of template nesting is enough for a length estimate). */
-const STRING_LITERAL = /'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g;
-/**
- * Formatters wrap at 80 to 120 columns: a line holding this much code, with this many statements and
- * blocks, was written by a minifier. (One long import list or array literal is not minification.)
- */
-const MINIFIED_LINE = 250;
-const MINIFIED_PUNCTUATION = 10;
 
-/**
- * Minified or bundled output, or a file that says it was generated (see the option's description).
- * Line lengths are measured with the contents of string literals left out: a long HTML template or
- * data URI is not minification.
- */
+/** A file whose opening comment says it was generated (see the option's description). */
 export function isGenerated(text: string): boolean {
   const opening = /^(?:#![^\n]*\n)?\s*(\/\*[\s\S]*?\*\/|(?:\/\/[^\n]*\n\s*)+)/.exec(text.slice(0, 2048));
-  if (opening && GENERATED_MARKER.test(opening[1])) return true;
-  if (text.length <= MINIFIED_LINE) return false;
-  for (let start = 0; start < text.length; ) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    if (end - start > MINIFIED_LINE && isMinifiedLine(text.slice(start, end))) return true;
-    start = end + 1;
-  }
-  return false;
-}
-
-function isMinifiedLine(line: string): boolean {
-  if (/^\s*(?:\/\/|\/\*|\*)/.test(line)) return false; // a comment: an inline source map, a licence
-  const code = line.replace(STRING_LITERAL, '""');
-  if (code.length <= MINIFIED_LINE) return false;
-  let punctuation = 0;
-  for (let i = 0; i < code.length && punctuation < MINIFIED_PUNCTUATION; i++) {
-    const c = code.charCodeAt(i);
-    if (c === 59 || c === 123 || c === 125) punctuation++; // ; { }
-  }
-  return punctuation >= MINIFIED_PUNCTUATION;
+  return opening !== null && GENERATED_MARKER.test(opening[1]);
 }
