@@ -210,3 +210,39 @@ describe('workspace rule over stdio, no folder open: the file\'s own package is 
     await client.waitFor(uri, (d) => flagged(d).length === 0, { after: seen });
   });
 });
+
+describe('workspace facts over stdio: a logger exported by a module nobody opened', () => {
+  let dir: string;
+  let client: TestClient;
+  const loggerFile = () => path.join(dir, 'src', 'logger.ts');
+  const ordersFile = () => path.join(dir, 'src', 'orders.ts');
+  const ORDERS_TS = "import { logger } from './logger';\n\nexport function pay(id: string) {\n  logger.info(`order ${id} paid`);\n}\n";
+  const interpolated = (d: Diagnostic[]) => d.filter((x) => x.code === 'interpolated-log-message');
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-logger-module-'));
+    fs.mkdirSync(path.join(dir, 'src'));
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'orders', private: true }));
+    fs.writeFileSync(loggerFile(), "import pino from 'pino';\n\nexport const logger = pino();\n");
+    fs.writeFileSync(ordersFile(), ORDERS_TS);
+    client = new TestClient({ folders: [dir] });
+    await client.initialize();
+  });
+
+  after(() => {
+    client.kill();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the imported pino logger is recognised, and a change to its module on disk is followed', async () => {
+    const uri = fileUri(ordersFile());
+    await client.open(uri, 'typescript', ORDERS_TS);
+    const diagnostics = await client.waitFor(uri, (d) => interpolated(d).length === 1);
+    assert.deepEqual(interpolated(diagnostics)[0].range, { start: { line: 3, character: 14 }, end: { line: 3, character: 32 } });
+
+    const seen = client.count(uri);
+    fs.writeFileSync(loggerFile(), 'export const logger = console;\n');
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(loggerFile()), type: 2 }] });
+    await client.waitFor(uri, (d) => interpolated(d).length === 0, { after: seen });
+  });
+});

@@ -158,6 +158,30 @@ describe('WorkspaceIndex', () => {
     assert.deepEqual(index.importersOf(p('src/scaffold.ts')), [{ ...tool, commandLineTool: false }]);
   });
 
+  test('which loggers project modules export, and the importers a change to them affects', async () => {
+    write('package.json', '{}');
+    write('src/logger.ts', "import pino from 'pino';\nexport const logger = pino();\nexport default logger;\n");
+    write('src/log/index.js', "const winston = require('winston');\nmodule.exports = winston.createLogger();\n");
+    write('src/fake.js', "const pino = require('pino');\nmodule.exports = { logger: { info() {} }, pino };\n");
+    write('src/app.ts', "import { logger } from './logger';\nlogger.info('x');\n");
+    const index = new WorkspaceIndex();
+    await index.build([dir]);
+    const app = p('src/app.ts');
+    assert.equal(index.loggerExport(app, './logger', 'logger'), 'pino');
+    assert.equal(index.loggerExport(app, './logger.js', 'default'), 'pino');
+    assert.equal(index.loggerExport(app, './log', 'module.exports'), 'winston');
+    assert.equal(index.loggerExport(app, './log/index.js', 'default'), 'winston');
+    assert.equal(index.loggerExport(app, './fake', 'logger'), undefined);
+    assert.equal(index.loggerExport(app, './logger', 'other'), undefined);
+    assert.equal(index.loggerExport(app, 'pino', 'default'), undefined);
+
+    const before = index.snapshot([app]);
+    write('src/logger.ts', "export const logger = console;\n");
+    index.fileChanged(p('src/logger.ts'));
+    assert.deepEqual(index.changedSince(before), [app]);
+    assert.equal(index.loggerExport(app, './logger', 'logger'), undefined);
+  });
+
   test('an open document wins over the disk until it is closed', async () => {
     write('package.json', '{}');
     write('src/server.ts', SERVER);

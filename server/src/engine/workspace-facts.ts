@@ -35,6 +35,14 @@ export interface WorkspaceFacts {
    * terminal library such as commander or chalk. Undefined before the workspace is indexed.
    */
   importersOf(path: string): readonly Importer[] | undefined;
+
+  /**
+   * The kind of structured logger (pino, winston, bunyan) that the module `specifier`, imported by
+   * `importer` with a relative path, exports as `name`: `default`, a named export, or
+   * `module.exports` (what `require(specifier)` returns). Undefined when the module is not indexed
+   * or does not make it plain (`export const logger = pino()`, `module.exports = winston.createLogger()`).
+   */
+  loggerExport(importer: string, specifier: string, name: string): 'pino' | 'winston' | 'bunyan' | undefined;
 }
 
 export interface Importer {
@@ -48,6 +56,7 @@ export const NO_WORKSPACE_FACTS: WorkspaceFacts = {
   packageKind: () => undefined,
   scriptRole: () => undefined,
   importersOf: () => undefined,
+  loggerExport: () => undefined,
 };
 
 /** An indexed workspace with nothing else in it (a lone file: docs examples, one-off checks). */
@@ -56,4 +65,5 @@ export const EMPTY_WORKSPACE_FACTS: WorkspaceFacts = {
   packageKind: () => undefined,
   scriptRole: () => undefined,
   importersOf: () => undefined,
+  loggerExport: () => undefined,
 };

@@ -13,7 +13,7 @@ import { NEVER_ENTER, collectFiles, inheritedIgnores, isIgnored, readIgnore, typ
 import type { Importer, WorkspaceFacts } from './workspace-facts';
 import { parsePackageJson, type PackageInfo, type PackageKind, type ScriptRole } from './package-json';
 import { mayHandleSigterm, shutdownFacts, type ShutdownFacts } from '../rules/shutdown/shutdown-facts';
-import { TERMINAL_MODULES } from '../rules/logging/file-facts';
+import { TERMINAL_MODULES, exportedLoggers, type LoggerKind } from '../rules/logging/file-facts';
 
 export interface WorkspaceIndexOptions {
   /** Files larger than this are not read (they are not analysed either). */
@@ -74,6 +74,8 @@ export class WorkspaceIndex {
   private readonly importsOf = new Map<string, string[]>();
   /** Module key -> the files importing it: `importsOf` turned around. */
   private readonly importersByKey = new Map<string, Set<string>>();
+  /** Module key (see `moduleKeys`) -> the loggers the module exports, by export name. */
+  private readonly loggerExports = new Map<string, Map<string, LoggerKind>>();
   /** Files that read `process.argv` or import a terminal library: command line tools. */
   private readonly commandLineTools = new Set<string>();
   /** Open documents: their text wins over what is on disk. */
@@ -105,6 +107,7 @@ export class WorkspaceIndex {
       packageKind: (p) => this.packageKind(p),
       scriptRole: (p) => this.scriptRole(p),
       importersOf: (p) => this.importersOf(p),
+      loggerExport: (importer, specifier, name) => this.loggerExport(importer, specifier, name),
     };
   }
 
@@ -168,6 +171,20 @@ export class WorkspaceIndex {
       }
     }
     return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  /**
+   * The kind of logger that the module `specifier` (relative to `importer`) exports as `name`
+   * (`default`, a named export, or `module.exports`), when the index holds that module and it
+   * makes it plain (see WorkspaceFacts).
+   */
+  loggerExport(importer: string, specifier: string, name: string): LoggerKind | undefined {
+    if (!specifier.startsWith('.')) return undefined;
+    const target = path.posix.normalize(`${dirnameOf(normalizePath(importer))}/${specifier}`).replace(/\/$/, '').replace(SOURCE_EXTENSION, '');
+    const exports = this.loggerExports.get(target) ?? this.loggerExports.get(`${target}/index`);
+    if (!exports) return undefined;
+    // `import logger from './logger'` of a CommonJS module is its `module.exports`.
+    return exports.get(name) ?? (name === 'default' ? exports.get('module.exports') : undefined);
   }
 
   private packageInfo(file: string): PackageInfo | undefined {
@@ -405,6 +422,7 @@ export class WorkspaceIndex {
     this.setFacts(p, doc.kind === 'js' ? shutdownFacts(doc) : undefined);
     if (doc.kind === 'js') this.setImports(p, relativeImportKeys(p, doc.text), COMMAND_LINE_TOOL.test(doc.text));
     else this.setImports(p, [], false);
+    this.setLoggerExports(p, doc.kind === 'js' && MAY_EXPORT_LOGGER.test(doc.text) ? exportedLoggers(doc) : undefined);
   }
 
   /**
@@ -420,7 +438,9 @@ export class WorkspaceIndex {
     if ((js && COMMAND_LINE_TOOL.test(doc.text)) !== this.commandLineTools.has(p)) return true;
     const keys = js ? relativeImportKeys(p, doc.text) : [];
     const known = this.importsOf.get(p) ?? [];
-    return keys.length !== known.length || keys.some((key, i) => key !== known[i]);
+    if (keys.length !== known.length || keys.some((key, i) => key !== known[i])) return true;
+    const loggers = js && MAY_EXPORT_LOGGER.test(doc.text) ? [...exportedLoggers(doc)].join(',') : '';
+    return loggers !== [...(this.loggerExports.get(p.replace(SOURCE_EXTENSION, '')) ?? [])].join(',');
   }
 
   /** Same as `updateDocument`, from text. */
@@ -502,7 +522,7 @@ export class WorkspaceIndex {
   }
 
   private answers(p: string): string {
-    return `${this.handlesSigterm(p)} ${this.packageKind(p)} ${this.scriptRole(p)} ${JSON.stringify(this.importersOf(p))}`;
+    return `${this.handlesSigterm(p)} ${this.packageKind(p)} ${this.scriptRole(p)} ${JSON.stringify(this.importersOf(p))} ${this.importedLoggerExports(p)}`;
   }
 
   /** The paths of a snapshot whose answer is different now: the documents to analyse again. */
@@ -518,18 +538,40 @@ export class WorkspaceIndex {
     if (SERVER_CANDIDATE.test(text)) this.candidates.add(file);
     else this.candidates.delete(file);
     this.setImports(file, relativeImportKeys(file, text), COMMAND_LINE_TOOL.test(text));
-    if (!mayHandleSigterm(text)) {
+    const sigterm = mayHandleSigterm(text);
+    const exportsLogger = MAY_EXPORT_LOGGER.test(text);
+    if (!sigterm && !exportsLogger) {
       this.setFacts(file, undefined);
+      this.setLoggerExports(file, undefined);
       return;
     }
     const doc = new ParsedDocument({ path: file, relativePath: baseNameOf(file), text, kind: 'js' });
     let facts: ShutdownFacts | undefined;
+    let loggers: Map<string, LoggerKind> | undefined;
     try {
-      facts = shutdownFacts(doc);
+      facts = sigterm ? shutdownFacts(doc) : undefined;
+      loggers = exportsLogger ? exportedLoggers(doc) : undefined;
     } catch {
-      facts = undefined; // a file the parser chokes on says nothing
+      // a file the parser chokes on says nothing
     }
     this.setFacts(file, facts);
+    this.setLoggerExports(file, loggers);
+  }
+
+  private setLoggerExports(file: string, loggers: Map<string, LoggerKind> | undefined): void {
+    const key = file.replace(SOURCE_EXTENSION, '');
+    if (loggers && loggers.size > 0) this.loggerExports.set(key, loggers);
+    else this.loggerExports.delete(key);
+  }
+
+  /** The logger exports of the modules `p` imports, for comparing answers before and after a change. */
+  private importedLoggerExports(p: string): string {
+    const parts: string[] = [];
+    for (const key of this.importsOf.get(p) ?? []) {
+      const exports = this.loggerExports.get(key) ?? this.loggerExports.get(`${key}/index`);
+      if (exports) parts.push(`${key}=${[...exports].join(',')}`);
+    }
+    return parts.join(';');
   }
 
   private setFacts(file: string, facts: ShutdownFacts | undefined): void {
@@ -553,10 +595,12 @@ export class WorkspaceIndex {
   private forgetFile(file: string): void {
     this.handlers.delete(file);
     this.candidates.delete(file);
+    this.setLoggerExports(file, undefined);
     this.setImports(file, [], false);
   }
 
   private forgetUnder(p: string): void {
+    for (const key of [...this.loggerExports.keys()]) if (isUnder(key, p)) this.loggerExports.delete(key);
     for (const file of [...this.handlers.keys(), ...this.candidates, ...this.importsOf.keys(), ...this.commandLineTools]) {
       if (isUnder(file, p) && !this.overlays.has(file)) this.forgetFile(file);
     }
@@ -632,6 +676,11 @@ function relativeImportKeys(file: string, text: string): string[] {
 
 /** A command line tool: reads `process.argv` or imports a terminal library (as console-log's file facts say). */
 const COMMAND_LINE_TOOL = new RegExp(String.raw`\bprocess\.argv\b|(?:\bfrom|\bimport|\brequire)\s*\(?\s*['"](?:${TERMINAL_MODULES})(?:\/[^'"]*)?['"]`);
+
+/** Text that may export a logger: names a logger library, and exports something. */
+const MAY_EXPORT_LOGGER = { test: (text: string) => LOGGER_LIBRARY.test(text) && EXPORTS.test(text) };
+const LOGGER_LIBRARY = /\b(?:pino|winston|bunyan)\b/;
+const EXPORTS = /\bexports?\b/;
 
 /** A call that may start a server (`.listen(`, `.start(`, `serve(`): loose on purpose, the rule decides. */
 const SERVER_CANDIDATE = /\.\s*(?:listen|start)\s*\(|\bserve\s*\(/;

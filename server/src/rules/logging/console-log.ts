@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import type { Fix, Rule, RuleContext, RuleFinding } from '../../engine/types';
-import { fileFacts, loggerInScope, type FileFacts, type LoggerKind } from './file-facts';
+import { factsFor, loggerInScope, type FileFacts, type LoggerKind } from './file-facts';
 import { addPinoLogger, preferredQuote } from './logger-edits';
 import { notServiceCode, SERVICE_CODE_OPTIONS, type ServiceCodeOptions } from './service-code';
 import { consoleParts, hasComment, renderArguments, structure } from './structured-call';
@@ -115,7 +115,7 @@ export const consoleLog: Rule<ConsoleLogOptions> = {
       ].join('\n'),
     },
     fixSafety: [
-      'When a structured logger is in scope (a variable or parameter holding pino, winston or bunyan as `interpolated-log-message` defines it: created in this file, a `.child(...)` of one, or typed with the library\'s `Logger`; the innermost one is used, so a request\'s child logger wins over the module logger, and `logger` wins over `log` at the same level), the fix rewrites the call to it and is safe. A fields object already passed to console (`console.error({ err }, \'failed\')`) keeps its properties.',
+      'When a structured logger is in scope (a variable or parameter holding pino, winston or bunyan as `interpolated-log-message` defines it: created in this file, imported from a project module that exports one, a `.child(...)` of one, or typed with the library\'s `Logger`; the innermost one is used, so a request\'s child logger wins over the module logger, and `logger` wins over `log` at the same level), the fix rewrites the call to it and is safe. A fields object already passed to console (`console.error({ err }, \'failed\')`) keeps its properties.',
       'The level follows the method: `log` and `info` -> `info`, `warn` -> `warn`, `error` -> `error`, `debug` -> `debug`, `trace` -> `trace` (winston has no `trace` level by default: `debug`). Each value becomes a field named after it (`order.id` -> `orderId`; a number only when nothing better exists), the constant text becomes the message, `%s`-style format strings are read the way Node reads them.',
       'Argument order follows the logger: pino and bunyan take the fields first (`logger.info({ orderId }, \'order paid\')`), winston takes the message first (`logger.info(\'order paid\', { orderId })`). An Error value goes in `err` for pino and bunyan (their error serializer\'s field; bunyan serializes it only when `serializers: bunyan.stdSerializers` is set, which its README recommends) and in `error` for winston (winston\'s `format.errors()` only handles a top-level error; add a format that serializes nested errors if you use JSON output).',
       'Debug and trace lines now obey the logger\'s level, which is the point of the change. When no structured logger is in scope the fix adds `import pino from \'pino\'` (or `require` in CommonJS) and a module-level `const logger = pino()` after the imports: this adds a dependency, so it is unsafe and never applied by fix-all. A console method handed to `.catch(...)` becomes `(err) => logger.error({ err })` (pino and bunyan; none for winston, where the message would have to be invented); handed to anything else, what it receives is unknown and no fix is offered. No fix is offered when the arguments hold a spread or a comment, when `logger` or `pino` is already taken by something else, or when there is nothing to log (`console.log()`, `console.log(\'\')`, a banner of `!!!!`).',
@@ -129,7 +129,7 @@ export const consoleLog: Rule<ConsoleLogOptions> = {
   },
 
   check(ctx: RuleContext<ConsoleLogOptions>): RuleFinding[] {
-    const facts = fileFacts(ctx.doc);
+    const facts = factsFor(ctx);
     if (facts.consoleCalls.length === 0) return [];
     if (notServiceCode(ctx.doc.relativePath, ctx.doc.text, facts, ctx.options, {
       scriptRole: ctx.workspace.scriptRole(ctx.doc.path),
@@ -152,7 +152,7 @@ export const consoleLog: Rule<ConsoleLogOptions> = {
   },
 
   fixes(finding, ctx): Fix[] {
-    const facts = fileFacts(ctx.doc);
+    const facts = factsFor(ctx);
     const found = findCall(facts, finding);
     if (!found) return [];
     const { call, callee, method } = found;

@@ -5,6 +5,7 @@
 
 import { ts } from 'ts-morph';
 import type { ParsedDocument } from '../../engine/document';
+import type { WorkspaceFacts } from '../../engine/workspace-facts';
 
 // TypeScript's namespace serves every member through getters (three deep via ts-morph): read
 // the ones the walks use once, not on every node.
@@ -30,7 +31,21 @@ interface Declaration {
   init?: ts.Expression;
   /** A declared type (`logger: pino.Logger`). */
   type?: ts.TypeNode;
+  /** Imported from a module of the project: `import { logger } from './logger'` is `{ './logger', 'logger' }`. */
+  from?: ImportedName;
 }
+
+/**
+ * A name imported from a relative module: `default`, a named export, or `module.exports` (the whole
+ * CommonJS export, what `require('./x')` returns).
+ */
+export interface ImportedName {
+  specifier: string;
+  name: string;
+}
+
+/** What the workspace knows about loggers other modules export (WorkspaceFacts.loggerExport). */
+export type ImportedLoggers = (specifier: string, name: string) => LoggerKind | undefined;
 
 /** A name bound to a logger, with where it can be used. */
 export interface LoggerBinding {
@@ -109,14 +124,34 @@ const TEST_MODULE = /^(?:node:test|vitest|@jest\/globals|mocha|tap|ava|chai|supe
 export const TERMINAL_MODULES = String.raw`(?:node:)?readline|commander|yargs|meow|cac|inquirer|@inquirer\/[^/'"]+|prompts|enquirer|ora|listr2?|chalk|kleur|picocolors|colorette|colors|cli-table3?|@clack\/prompts|yeoman-generator|boxen|figlet|log-symbols|cli-progress|@oclif\/[^/'"]+|clipanion|sade|gluegun|vorpal`;
 const TERMINAL_MODULE = new RegExp(`^(?:${TERMINAL_MODULES})(?:\\/|$)`);
 
-const cache = new WeakMap<ParsedDocument, FileFacts>();
+/** The facts of the rule context's document, with the workspace answering about imported loggers. */
+export function factsFor(ctx: { doc: ParsedDocument; workspace: WorkspaceFacts }): FileFacts {
+  return fileFacts(ctx.doc, (specifier, name) => ctx.workspace.loggerExport(ctx.doc.path, specifier, name));
+}
 
-export function fileFacts(doc: ParsedDocument): FileFacts {
-  let facts = cache.get(doc);
-  if (!facts) {
-    facts = gather(doc.sourceFile);
-    cache.set(doc, facts);
-  }
+interface Cached {
+  facts: FileFacts;
+  /** The questions about imported loggers the facts depend on, with the answers they got. */
+  asked: Array<[specifier: string, name: string, answer: LoggerKind | undefined]>;
+}
+
+const cache = new WeakMap<ParsedDocument, Cached>();
+
+/**
+ * The facts of a document. `imported` answers which relative imports are loggers (the workspace
+ * index knows); the facts are kept per document version and gathered again only when one of the
+ * answers they used has changed.
+ */
+export function fileFacts(doc: ParsedDocument, imported?: ImportedLoggers): FileFacts {
+  const cached = cache.get(doc);
+  if (cached && cached.asked.every(([specifier, name, answer]) => imported?.(specifier, name) === answer)) return cached.facts;
+  const asked: Cached['asked'] = [];
+  const facts = gather(doc.sourceFile, (specifier, name) => {
+    const answer = imported?.(specifier, name);
+    asked.push([specifier, name, answer]);
+    return answer;
+  });
+  cache.set(doc, { facts, asked });
   return facts;
 }
 
@@ -162,7 +197,7 @@ function isRequireStatement(statement: ts.Statement): boolean {
   return isExpressionStatement(statement) && requiredModule(statement.expression) !== undefined;
 }
 
-function gather(sourceFile: ts.SourceFile): FileFacts {
+function gather(sourceFile: ts.SourceFile, importedLogger: ImportedLoggers): FileFacts {
   const decls = new Map<string, Declaration[]>();
   const catchVariables = new Set<ts.Node>();
   const modules: ModuleNames = {
@@ -192,11 +227,12 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
   let hasEsmSyntax = false;
   let hasRequire = false;
 
-  const declare = (name: string, kind: DeclKind, node: ts.Node, init?: ts.Expression, type?: ts.TypeNode) => {
+  const declare = (name: string, kind: DeclKind, node: ts.Node, init?: ts.Expression, type?: ts.TypeNode, from?: ImportedName) => {
     let list = decls.get(name);
     if (!list) decls.set(name, (list = []));
-    list.push({ kind, node, init, type });
+    list.push({ kind, node, init, type, from });
   };
+  const relative = (specifier: string, name: string): ImportedName | undefined => (specifier.startsWith('.') ? { specifier, name } : undefined);
 
   const noteModuleBinding = (moduleName: string, local: string, imported: 'default' | 'namespace' | string) => {
     if (imported === 'Logger' || imported === 'BaseLogger') {
@@ -226,9 +262,11 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
     const fromModule = kind === 'var' ? requiredModule(init) : undefined;
     for (const element of name.elements) {
       if (isOmittedExpression(element)) continue;
-      if (fromModule && isObjectBindingPattern(name) && isIdentifier(element.name)) {
+      if (fromModule && isObjectBindingPattern(name) && isIdentifier(element.name) && !element.dotDotDotToken) {
         const imported = element.propertyName && isIdentifier(element.propertyName) ? element.propertyName.text : element.name.text;
         noteModuleBinding(fromModule, element.name.text, imported);
+        declare(element.name.text, 'other', element, undefined, undefined, relative(fromModule, imported));
+        continue;
       }
       declareBindingName(element.name, kind === 'var' ? 'other' : kind);
     }
@@ -247,7 +285,7 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
         const clause = imp.importClause;
         if (clause) {
           if (clause.name) {
-            declare(clause.name.text, 'import', clause);
+            declare(clause.name.text, 'import', clause, undefined, undefined, clause.isTypeOnly ? undefined : relative(moduleName, 'default'));
             noteModuleBinding(moduleName, clause.name.text, 'default');
           }
           const bindings = clause.namedBindings;
@@ -256,7 +294,8 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
             noteModuleBinding(moduleName, bindings.name.text, 'namespace');
           } else if (bindings) {
             for (const el of bindings.elements) {
-              declare(el.name.text, 'import', el);
+              const typeOnly = el.isTypeOnly || clause.isTypeOnly;
+              declare(el.name.text, 'import', el, undefined, undefined, typeOnly ? undefined : relative(moduleName, (el.propertyName ?? el.name).text));
               const imported = (el.propertyName ?? el.name).text;
               if (!el.isTypeOnly && !clause.isTypeOnly) noteModuleBinding(moduleName, el.name.text, imported);
               else if (imported === 'Logger' || imported === 'BaseLogger') noteModuleBinding(moduleName, el.name.text, imported);
@@ -267,8 +306,9 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
       }
       case SyntaxKind.ImportEqualsDeclaration: {
         const imp = node as ts.ImportEqualsDeclaration;
-        declare(imp.name.text, 'import', imp);
         const ref = imp.moduleReference;
+        const fromModule = isExternalModuleReference(ref) && isStringLiteral(ref.expression) && !imp.isTypeOnly ? ref.expression.text : '';
+        declare(imp.name.text, 'import', imp, undefined, undefined, relative(fromModule, 'module.exports'));
         if (isExternalModuleReference(ref) && isStringLiteral(ref.expression)) {
           noteModuleBinding(ref.expression.text, imp.name.text, 'namespace');
         }
@@ -410,9 +450,11 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
     let kind: LoggerKind | undefined;
     let ok = list.length > 0;
     for (const d of list) {
-      const k = d.type && (d.kind === 'var' || d.kind === 'param')
-        ? loggerKindOfType(d.type)
-        : d.kind === 'var' && d.init ? loggerKindOf(d.init) : undefined;
+      const k = d.from
+        ? importedLogger(d.from.specifier, d.from.name)
+        : d.type && (d.kind === 'var' || d.kind === 'param')
+          ? loggerKindOfType(d.type)
+          : d.kind === 'var' && d.init ? loggerKindOf(d.init) : undefined;
       if (!k || (kind && kind !== k)) {
         ok = false;
         break;
@@ -475,8 +517,16 @@ function gather(sourceFile: ts.SourceFile): FileFacts {
       if (isModuleName(modules.bunyan, e.expression)) return 'bunyan';
       return undefined;
     }
+    // `require('./logger').logger`, `require('./logger').default`: an export of a project module.
+    if (isPropertyAccessExpression(e)) {
+      const from = requiredModule(e.expression);
+      return from?.startsWith('.') ? importedLogger(from, e.name.text) : undefined;
+    }
     if (!isCallExpression(e)) return undefined;
     const callee = unwrap(e.expression);
+    // `require('./logger')`: the module's whole export.
+    const requiredHere = requiredModule(e);
+    if (requiredHere?.startsWith('.')) return importedLogger(requiredHere, 'module.exports');
     if (isIdentifier(callee)) {
       if (isModuleName(modules.pino, callee)) return 'pino';
       if (isModuleName(modules.winstonCreate, callee)) return 'winston';
@@ -587,4 +637,49 @@ export function loggerInScope(facts: FileFacts, node: ts.Node): LoggerBinding | 
     }
   }
   return best;
+}
+
+/**
+ * The loggers a module exports, by export name: `export const logger = pino()`, `export default
+ * logger`, `export { logger as log }`, `module.exports = winston.createLogger(...)` (as
+ * `module.exports`), `module.exports = { logger }` and `exports.logger = ...` (as `logger`). Only
+ * what the module makes plain; a logger re-exported from another module is not followed.
+ */
+export function exportedLoggers(doc: ParsedDocument): Map<string, LoggerKind> {
+  const facts = fileFacts(doc);
+  const out = new Map<string, LoggerKind>();
+  const note = (name: string, expr: ts.Expression | undefined) => {
+    const kind = expr && facts.loggerKindOf(expr);
+    if (kind) out.set(name, kind);
+  };
+  const isModuleExports = (e: ts.Expression) =>
+    isPropertyAccessExpression(e) && isIdentifier(e.expression) && e.expression.text === 'module' && e.name.text === 'exports';
+  for (const statement of doc.sourceFile.statements) {
+    if (isVariableStatement(statement)) {
+      if (!getModifiers(statement)?.some((m) => m.kind === SyntaxKind.ExportKeyword)) continue;
+      for (const d of statement.declarationList.declarations) if (isIdentifier(d.name)) note(d.name.text, d.name);
+    } else if (statement.kind === SyntaxKind.ExportAssignment) {
+      const assignment = statement as ts.ExportAssignment;
+      note(assignment.isExportEquals ? 'module.exports' : 'default', assignment.expression);
+    } else if (statement.kind === SyntaxKind.ExportDeclaration) {
+      const declaration = statement as ts.ExportDeclaration;
+      if (declaration.moduleSpecifier || declaration.isTypeOnly || !declaration.exportClause || declaration.exportClause.kind !== SyntaxKind.NamedExports) continue;
+      for (const el of declaration.exportClause.elements) if (!el.isTypeOnly) note(el.name.text, el.propertyName && isIdentifier(el.propertyName) ? el.propertyName : el.name as ts.Identifier);
+    } else if (isExpressionStatement(statement) && statement.expression.kind === SyntaxKind.BinaryExpression) {
+      const { left, operatorToken, right } = statement.expression as ts.BinaryExpression;
+      if (operatorToken.kind !== SyntaxKind.EqualsToken || !isPropertyAccessExpression(left)) continue;
+      if (isModuleExports(left)) {
+        const value = unwrap(right);
+        if (ts.isObjectLiteralExpression(value)) {
+          for (const p of value.properties) {
+            if (ts.isShorthandPropertyAssignment(p)) note(p.name.text, p.name);
+            else if (ts.isPropertyAssignment(p) && (isIdentifier(p.name) || isStringLiteral(p.name))) note(p.name.text, p.initializer);
+          }
+        } else note('module.exports', right);
+      } else if (isModuleExports(left.expression) || (isIdentifier(left.expression) && left.expression.text === 'exports')) {
+        note(left.name.text, right);
+      }
+    }
+  }
+  return out;
 }

@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import type { Fix, Rule, RuleFinding, TextEdit } from '../../engine/types';
-import { fileFacts, unwrap, type FileFacts, type LoggerCall } from './file-facts';
+import { factsFor, unwrap, type FileFacts, type LoggerCall } from './file-facts';
 import { preferredQuote } from './logger-edits';
 import { hasComment, interpolation, isCaughtError, partsOf, quote, renderArguments, renderField, renderFields, structure, type Structured } from './structured-call';
 
@@ -81,7 +81,8 @@ export const interpolatedLogMessage: Rule = {
   docs: {
     whatItDoes: [
       'Flags a call on a structured logger whose message is built by a template literal with `${...}`, a `+` concatenation of strings and values, or `util.format(...)`.',
-      'A structured logger is one the file makes plain: created in it with pino (`pino()`, `require(\'pino\')()`), winston (`winston.createLogger()`, or winston\'s default logger `winston.info(...)`) or bunyan (`bunyan.createLogger()`, `new Logger()`), an alias of one, a `.child(...)` of one, a variable or parameter typed with the library\'s logger type (`logger: Logger` with `Logger` imported from pino or winston, `pino.Logger`, bunyan\'s class), or a class member `this.logger` that the file\'s classes only ever declare or assign as one of those. A logger that comes from another module (`import logger from \'./logger\'`), an untyped parameter, or a name declared more than once in the file with different meanings is unknown and not checked: precision first. The finding sits on the message argument.',
+      'A structured logger is one the file makes plain: created in it with pino (`pino()`, `require(\'pino\')()`), winston (`winston.createLogger()`, or winston\'s default logger `winston.info(...)`) or bunyan (`bunyan.createLogger()`, `new Logger()`), an alias of one, a `.child(...)` of one, a variable or parameter typed with the library\'s logger type (`logger: Logger` with `Logger` imported from pino or winston, `pino.Logger`, bunyan\'s class), or a class member `this.logger` that the file\'s classes only ever declare or assign as one of those.',
+      'A logger can also come from a module of the project: `import { logger } from \'./logger\'`, `import log from \'./log\'`, `const log = require(\'./log\')` or `const { log } = require(\'./logging\')`, when that module makes it plain in the same way (`export const logger = pino()`, `export default logger`, `export { logger as log }`, `module.exports = winston.createLogger()`, `module.exports = { log }`, `exports.log = ...`). The workspace index reads those modules, including ones nobody opened, and the editor checks the importers again when one of them changes. A logger re-exported from a third module, a factory call (`getLogger(\'orders\')`), an untyped parameter, or a name declared more than once in the file with different meanings is unknown and not checked: precision first. The finding sits on the message argument.',
     ].join('\n\n'),
     whyItMatters: [
       'Checklist: "Structured logging: JSON format with correlation IDs". A structured logger only helps when the values are fields: `{"orderId":"42","msg":"order paid"}` can be searched (`orderId:42`), grouped and alerted on, and every "order paid" event has the same message. `"msg":"order 42 paid"` is a new string for every order: the value cannot be queried, dashboards cannot count the event, and a correlation id in the text is invisible to the log backend.',
@@ -127,7 +128,7 @@ export const interpolatedLogMessage: Rule = {
   },
 
   check(ctx): RuleFinding[] {
-    const facts = fileFacts(ctx.doc);
+    const facts = factsFor(ctx);
     return sites(facts).map((site) => {
       const arg = site.lc.call.arguments[site.index];
       return {
@@ -139,7 +140,7 @@ export const interpolatedLogMessage: Rule = {
   },
 
   fixes(finding, ctx): Fix[] {
-    const facts = fileFacts(ctx.doc);
+    const facts = factsFor(ctx);
     const sf = facts.sourceFile;
     const site = sites(facts).find((s) => {
       const arg = s.lc.call.arguments[s.index];
