@@ -180,6 +180,10 @@ describe('WorkspaceIndex', () => {
     index.fileChanged(p('src/logger.ts'));
     assert.deepEqual(index.changedSince(before), [app]);
     assert.equal(index.loggerExport(app, './logger', 'logger'), undefined);
+
+    fs.rmSync(p('src/log/index.js'));
+    index.fileDeleted(p('src/log/index.js'));
+    assert.equal(index.loggerExport(app, './log', 'module.exports'), undefined);
   });
 
   test('an open document wins over the disk until it is closed', async () => {

@@ -1,9 +1,10 @@
-// The workspace index of shutdown facts: which files of the workspace handle SIGTERM, and which
-// package (nearest package.json) each file belongs to. It is the one part of the engine that reads
-// the disk on its own. The server builds it in the background from the workspace folders and keeps
-// it current from open documents and file-change notifications; the CLI builds it from the paths it
-// scans. Rules only see it through `facts()`, read-only.
-
+// The workspace index: what rules need to know about files other than the one being analysed.
+// Which files handle SIGTERM, which package (nearest package.json) each file belongs to and what
+// that package.json says, who imports whom and which importers are command line tools, and which
+// loggers each module exports. It is the one part of the engine that reads the disk on its own.
+// The server builds it in the background from the workspace folders and keeps it current from open
+// documents and file-change notifications; the CLI builds it from the paths it scans. Rules only
+// see it through `facts()`, read-only.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { classify } from './classify';
@@ -600,7 +601,12 @@ export class WorkspaceIndex {
   }
 
   private forgetUnder(p: string): void {
-    for (const key of [...this.loggerExports.keys()]) if (isUnder(key, p)) this.loggerExports.delete(key);
+    // Logger exports are keyed without the extension: `src/log/index.js` is `src/log/index`.
+    const bare = p.replace(SOURCE_EXTENSION, '');
+    const open = new Set([...this.overlays].map((file) => file.replace(SOURCE_EXTENSION, '')));
+    for (const key of [...this.loggerExports.keys()]) {
+      if ((isUnder(key, p) || key === bare) && !open.has(key)) this.loggerExports.delete(key);
+    }
     for (const file of [...this.handlers.keys(), ...this.candidates, ...this.importsOf.keys(), ...this.commandLineTools]) {
       if (isUnder(file, p) && !this.overlays.has(file)) this.forgetFile(file);
     }
