@@ -152,6 +152,9 @@ function ensureCodeServer(node, { install }) {
       PATH: `${node.binDir}${path.delimiter}${process.env.PATH}`,
       npm_config_nodedir: node.headers,
     };
+    // Under `npm test` the outer npm exports its own user agent (node/v20) and node path; the inner
+    // npm would pass them on as its config, and the postinstall would refuse the Node version.
+    for (const key of ['npm_config_user_agent', 'npm_config_node_gyp', 'npm_node_execpath', 'npm_execpath', 'NODE']) delete env[key];
     npmInstallInto(dir, `code-server@${CODE_SERVER_VERSION}`, env, `code-server ${CODE_SERVER_VERSION}`);
   }
   return { root, serverMain, entry };
