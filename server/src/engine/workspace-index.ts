@@ -29,7 +29,7 @@ export type FactSnapshot = Map<string, string>;
 export interface BuildStats {
   /** Files that could hold facts (JS/TS sources) that were read. */
   files: number;
-  /** Of those, files that passed the text prefilter and were parsed. */
+  /** Of those, files that passed a text prefilter (SIGTERM handling, a logger export) and were parsed. */
   parsed: number;
   durationMs: number;
 }
@@ -401,9 +401,7 @@ export class WorkspaceIndex {
       const text = texts[i];
       if (text === undefined || this.overlays.has(file)) continue;
       stats.files++;
-      const parse = mayHandleSigterm(text);
-      this.record(file, text);
-      if (parse) {
+      if (this.record(file, text)) {
         stats.parsed++;
         // A parse is the one slow step: let a waiting request in after each.
         await yieldToEventLoop();
@@ -535,7 +533,8 @@ export class WorkspaceIndex {
 
   // ---- internals ----------------------------------------------------------------------------
 
-  private record(file: string, text: string): void {
+  /** Takes in a file's text; true when it had to be parsed (the slow step). */
+  private record(file: string, text: string): boolean {
     if (SERVER_CANDIDATE.test(text)) this.candidates.add(file);
     else this.candidates.delete(file);
     this.setImports(file, relativeImportKeys(file, text), COMMAND_LINE_TOOL.test(text));
@@ -544,7 +543,7 @@ export class WorkspaceIndex {
     if (!sigterm && !exportsLogger) {
       this.setFacts(file, undefined);
       this.setLoggerExports(file, undefined);
-      return;
+      return false;
     }
     const doc = new ParsedDocument({ path: file, relativePath: baseNameOf(file), text, kind: 'js' });
     let facts: ShutdownFacts | undefined;
@@ -557,6 +556,7 @@ export class WorkspaceIndex {
     }
     this.setFacts(file, facts);
     this.setLoggerExports(file, loggers);
+    return true;
   }
 
   private setLoggerExports(file: string, loggers: Map<string, LoggerKind> | undefined): void {

@@ -135,7 +135,11 @@ interface Cached {
   asked: Array<[specifier: string, name: string, answer: LoggerKind | undefined]>;
 }
 
-const cache = new WeakMap<ParsedDocument, Cached>();
+/**
+ * Per document version, the last two gatherings: the rules ask with the workspace's answers, the
+ * workspace index asks with none (for what the module exports), and neither must evict the other.
+ */
+const cache = new WeakMap<ParsedDocument, Cached[]>();
 
 /**
  * The facts of a document. `imported` answers which relative imports are loggers (the workspace
@@ -143,15 +147,16 @@ const cache = new WeakMap<ParsedDocument, Cached>();
  * answers they used has changed.
  */
 export function fileFacts(doc: ParsedDocument, imported?: ImportedLoggers): FileFacts {
-  const cached = cache.get(doc);
-  if (cached && cached.asked.every(([specifier, name, answer]) => imported?.(specifier, name) === answer)) return cached.facts;
+  const entries = cache.get(doc) ?? [];
+  const hit = entries.find((entry) => entry.asked.every(([specifier, name, answer]) => imported?.(specifier, name) === answer));
+  if (hit) return hit.facts;
   const asked: Cached['asked'] = [];
   const facts = gather(doc.sourceFile, (specifier, name) => {
     const answer = imported?.(specifier, name);
     asked.push([specifier, name, answer]);
     return answer;
   });
-  cache.set(doc, { facts, asked });
+  cache.set(doc, [{ facts, asked }, ...entries.slice(0, 1)]);
   return facts;
 }
 
