@@ -79,6 +79,8 @@ export class WorkspaceIndex {
   private readonly loggerExports = new Map<string, Map<string, LoggerKind>>();
   /** Files that read `process.argv` or import a terminal library: command line tools. */
   private readonly commandLineTools = new Set<string>();
+  /** Per open document version, what its text says (computed once for `wouldChangeFacts` and `updateDocument`). */
+  private readonly documentFactsCache = new WeakMap<ParsedDocument, DocumentFacts>();
   /** Open documents: their text wins over what is on disk. */
   private readonly overlays = new Set<string>();
   /** Folder -> whether it holds a package.json (from walks, events, or a look at the disk). */
@@ -419,9 +421,24 @@ export class WorkspaceIndex {
     if (doc.kind === 'js' && SERVER_CANDIDATE.test(doc.text)) this.candidates.add(p);
     else this.candidates.delete(p);
     this.setFacts(p, doc.kind === 'js' ? shutdownFacts(doc) : undefined);
-    if (doc.kind === 'js') this.setImports(p, relativeImportKeys(p, doc.text), COMMAND_LINE_TOOL.test(doc.text));
-    else this.setImports(p, [], false);
-    this.setLoggerExports(p, doc.kind === 'js' && MAY_EXPORT_LOGGER.test(doc.text) ? exportedLoggers(doc) : undefined);
+    const own = this.documentFacts(p, doc);
+    this.setImports(p, own.imports, own.commandLineTool);
+    this.setLoggerExports(p, own.loggers);
+  }
+
+  /** What a document's own text says (its imports, whether it is a tool, its logger exports), once per version. */
+  private documentFacts(p: string, doc: ParsedDocument): DocumentFacts {
+    let own = this.documentFactsCache.get(doc);
+    if (!own) {
+      const js = doc.kind === 'js';
+      own = {
+        imports: js ? relativeImportKeys(p, doc.text) : [],
+        commandLineTool: js && isCommandLineTool(doc.text),
+        loggers: js && MAY_EXPORT_LOGGER.test(doc.text) ? exportedLoggers(doc) : undefined,
+      };
+      this.documentFactsCache.set(doc, own);
+    }
+    return own;
   }
 
   /**
@@ -431,14 +448,13 @@ export class WorkspaceIndex {
    */
   wouldChangeFacts(doc: ParsedDocument): boolean {
     const p = normalizePath(doc.path);
-    const js = doc.kind === 'js';
-    const handles = js && shutdownFacts(doc).handlesSigterm;
+    const handles = doc.kind === 'js' && shutdownFacts(doc).handlesSigterm;
     if (handles !== this.handlers.has(p)) return true;
-    if ((js && COMMAND_LINE_TOOL.test(doc.text)) !== this.commandLineTools.has(p)) return true;
-    const keys = js ? relativeImportKeys(p, doc.text) : [];
+    const own = this.documentFacts(p, doc);
+    if (own.commandLineTool !== this.commandLineTools.has(p)) return true;
     const known = this.importsOf.get(p) ?? [];
-    if (keys.length !== known.length || keys.some((key, i) => key !== known[i])) return true;
-    const loggers = js && MAY_EXPORT_LOGGER.test(doc.text) ? [...exportedLoggers(doc)].join(',') : '';
+    if (own.imports.length !== known.length || own.imports.some((key, i) => key !== known[i])) return true;
+    const loggers = [...(own.loggers ?? [])].join(',');
     return loggers !== [...(this.loggerExports.get(p.replace(SOURCE_EXTENSION, '')) ?? [])].join(',');
   }
 
@@ -537,7 +553,7 @@ export class WorkspaceIndex {
   private record(file: string, text: string): boolean {
     if (SERVER_CANDIDATE.test(text)) this.candidates.add(file);
     else this.candidates.delete(file);
-    this.setImports(file, relativeImportKeys(file, text), COMMAND_LINE_TOOL.test(text));
+    this.setImports(file, relativeImportKeys(file, text), isCommandLineTool(text));
     const sigterm = mayHandleSigterm(text);
     const exportsLogger = MAY_EXPORT_LOGGER.test(text);
     if (!sigterm && !exportsLogger) {
@@ -665,15 +681,32 @@ function moduleKeys(file: string): string[] {
   return baseNameOf(bare) === 'index' ? [bare, dirnameOf(bare)] : [bare];
 }
 
-/** `import ... from './x'`, `import('./x')`, `require('./x')`, `export ... from './x'`. */
-const RELATIVE_IMPORT = /(?:\bfrom|\bimport|\brequire)\s*\(?\s*(['"])(\.\.?\/[^'"\n]*)\1/g;
+interface DocumentFacts {
+  imports: string[];
+  commandLineTool: boolean;
+  loggers: Map<string, LoggerKind> | undefined;
+}
+
+/**
+ * A module specifier in quotes right after `from`, `import`, `import(` or `require(`. The scans look
+ * for the quoted string first (a quote is a cheap first character to look for) and check the word
+ * before it second: this runs on every keystroke of an open file.
+ */
+const KEYWORD_BEFORE = /(?:\bfrom|\bimport|\brequire)\s*\(?\s*$/;
+const RELATIVE_SPECIFIER = /(['"])(\.\.?\/[^'"\n]*)\1/g;
+const TERMINAL_SPECIFIER = new RegExp(String.raw`['"](?:${TERMINAL_MODULES})(?:\/[^'"]*)?['"]`, 'g');
+
+function afterImportKeyword(text: string, index: number): boolean {
+  return KEYWORD_BEFORE.test(text.slice(Math.max(0, index - 24), index));
+}
 
 /** The module keys of a file's relative imports (a text scan: an import in a comment counts too, which only makes a file look less exclusively used). */
 function relativeImportKeys(file: string, text: string): string[] {
   if (!text.includes('./')) return [];
   const dir = dirnameOf(file);
   const keys = new Set<string>();
-  for (const match of text.matchAll(RELATIVE_IMPORT)) {
+  for (const match of text.matchAll(RELATIVE_SPECIFIER)) {
+    if (!afterImportKeyword(text, match.index)) continue;
     const target = path.posix.normalize(`${dir}/${match[2]}`).replace(/\/$/, '');
     keys.add(target.replace(SOURCE_EXTENSION, ''));
   }
@@ -681,7 +714,11 @@ function relativeImportKeys(file: string, text: string): string[] {
 }
 
 /** A command line tool: reads `process.argv` or imports a terminal library (as console-log's file facts say). */
-const COMMAND_LINE_TOOL = new RegExp(String.raw`\bprocess\.argv\b|(?:\bfrom|\bimport|\brequire)\s*\(?\s*['"](?:${TERMINAL_MODULES})(?:\/[^'"]*)?['"]`);
+function isCommandLineTool(text: string): boolean {
+  if (text.includes('process.argv')) return true;
+  for (const match of text.matchAll(TERMINAL_SPECIFIER)) if (afterImportKeyword(text, match.index)) return true;
+  return false;
+}
 
 /** Text that may export a logger: names a logger library, and exports something. */
 const MAY_EXPORT_LOGGER = { test: (text: string) => LOGGER_LIBRARY.test(text) && EXPORTS.test(text) };
