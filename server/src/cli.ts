@@ -124,7 +124,8 @@ function runCheck(argv: string[]): number {
   const args = parseCheckArgs(argv);
   const cwd = process.cwd();
   const rootDir = path.resolve(args.root ?? cwd);
-  const configs = new ConfigLoader(registry);
+  // One run sees one state of the disk: each folder's config file is looked up once, not per file.
+  const configs = new ConfigLoader(registry, { frozen: true });
   const baseConfig = args.config ? loadExplicitConfig(args.config, configs) : EMPTY_CONFIG;
   let files: string[];
   try {

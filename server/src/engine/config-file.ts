@@ -126,8 +126,15 @@ function readIgnores(raw: unknown, registry: Registry, problems: ConfigProblem[]
 export class ConfigLoader {
   private readonly files = new Map<string, { mtimeMs: number; size: number; file: ConfigFile }>();
   private readonly lastGood = new Map<string, Partial<Config>>();
+  /** With `frozen`, each path's answer is read from disk once (a CLI run: files do not change under it). */
+  private readonly frozen: Map<string, ConfigFile | undefined> | undefined;
 
-  constructor(private readonly registry: Registry) {}
+  constructor(
+    private readonly registry: Registry,
+    options: { frozen?: boolean } = {},
+  ) {
+    this.frozen = options.frozen ? new Map() : undefined;
+  }
 
   /** The `.prodready.yaml` files that apply to `filePath`, from `rootDir` down to the nearest. */
   configFilesFor(filePath: string, rootDir: string): ConfigFile[] {
@@ -155,6 +162,14 @@ export class ConfigLoader {
 
   /** A config file read from disk (cached by mtime), or undefined when there is none. */
   read(filePath: string, rootDir?: string): ConfigFile | undefined {
+    if (this.frozen) {
+      if (!this.frozen.has(filePath)) this.frozen.set(filePath, this.readFromDisk(filePath, rootDir));
+      return this.frozen.get(filePath);
+    }
+    return this.readFromDisk(filePath, rootDir);
+  }
+
+  private readFromDisk(filePath: string, rootDir?: string): ConfigFile | undefined {
     let stat: fs.Stats | undefined;
     try {
       // Most folders have no config file: no exception for that (an exception per folder level per
