@@ -6,11 +6,10 @@
 import { ts } from 'ts-morph';
 import type { ParsedDocument } from '../../engine/document';
 import type { WorkspaceFacts } from '../../engine/workspace-facts';
-import { nodesOf } from '../../engine/syntax-nodes';
 
 // TypeScript's namespace serves every member through getters (three deep via ts-morph): read
 // the ones the walks use once, not on every node.
-const { SyntaxKind, canHaveModifiers, getModifiers, isCatchClause, isAsExpression, isAwaitExpression, isBlock, isCallExpression, isCaseClause, isConstructorDeclaration, isDefaultClause, isExpressionStatement, isExternalModuleReference, isForInStatement, isForOfStatement, isForStatement, isFunctionLike, isIdentifier, isImportDeclaration, isImportEqualsDeclaration, isModuleBlock, isNamespaceImport, isNewExpression, isNonNullExpression, isObjectBindingPattern, isOmittedExpression, isParenthesizedExpression, isPrivateIdentifier, isPropertyAccessExpression, isSatisfiesExpression, isSourceFile, isStringLiteral, isStringLiteralLike, isTypeAssertionExpression, isTypeReferenceNode, isVariableStatement } = ts;
+const { SyntaxKind, canHaveModifiers, forEachChild, getModifiers, isAsExpression, isAwaitExpression, isBlock, isCallExpression, isCaseClause, isConstructorDeclaration, isDefaultClause, isExpressionStatement, isExternalModuleReference, isForInStatement, isForOfStatement, isForStatement, isFunctionLike, isIdentifier, isImportDeclaration, isImportEqualsDeclaration, isModuleBlock, isNamespaceImport, isNewExpression, isNonNullExpression, isObjectBindingPattern, isOmittedExpression, isParenthesizedExpression, isPrivateIdentifier, isPropertyAccessExpression, isSatisfiesExpression, isSourceFile, isStringLiteral, isStringLiteralLike, isTypeAssertionExpression, isTypeReferenceNode, isVariableStatement } = ts;
 
 export type LoggerKind = 'pino' | 'winston' | 'bunyan';
 
@@ -278,10 +277,7 @@ function gather(sourceFile: ts.SourceFile, importedLogger: ImportedLoggers): Fil
     }
   };
 
-  // One pass over the shared node list (see `nodesOf`), in source order.
-  for (const node of nodesOf(sourceFile)) {
-    // A catch clause declares its own variable (below); its declaration is not a `var`.
-    if (node.kind === SyntaxKind.VariableDeclaration && isCatchClause(node.parent) && isIdentifier((node as ts.VariableDeclaration).name)) continue;
+  const visit = (node: ts.Node): void => {
     switch (node.kind) {
       case SyntaxKind.ImportDeclaration: {
         hasEsmSyntax = true;
@@ -311,7 +307,7 @@ function gather(sourceFile: ts.SourceFile, importedLogger: ImportedLoggers): Fil
             }
           }
         }
-        break;
+        return;
       }
       case SyntaxKind.ImportEqualsDeclaration: {
         const imp = node as ts.ImportEqualsDeclaration;
@@ -321,7 +317,7 @@ function gather(sourceFile: ts.SourceFile, importedLogger: ImportedLoggers): Fil
         if (isExternalModuleReference(ref) && isStringLiteral(ref.expression)) {
           noteModuleBinding(ref.expression.text, imp.name.text, 'namespace');
         }
-        break;
+        return;
       }
       case SyntaxKind.ExportAssignment:
       case SyntaxKind.ExportDeclaration:
@@ -389,6 +385,9 @@ function gather(sourceFile: ts.SourceFile, importedLogger: ImportedLoggers): Fil
         if (v && isIdentifier(v.name)) {
           declare(v.name.text, 'catch', v);
           catchVariables.add(v);
+          if (v.initializer) visit(v.initializer);
+          visit((node as ts.CatchClause).block);
+          return;
         }
         break;
       }
@@ -436,7 +435,9 @@ function gather(sourceFile: ts.SourceFile, importedLogger: ImportedLoggers): Fil
       default:
         break;
     }
-  }
+    forEachChild(node, visit);
+  };
+  forEachChild(sourceFile, visit);
 
   const declarationsOf = (name: string): readonly Declaration[] => decls.get(name) ?? [];
 

@@ -4,11 +4,10 @@
 
 import { ts } from 'ts-morph';
 import { moduleBindings, requireOf, stripExpression, type ModuleBinding } from './syntax';
-import { nodesOf } from '../../engine/syntax-nodes';
 
 // TypeScript's namespace serves every member through getters (three deep via ts-morph): read
 // the ones the walks use once, not on every node.
-const { SyntaxKind, isBinaryExpression, isBindingElement, isCallExpression, isCatchClause, isClassDeclaration, isForInStatement, isForOfStatement, isFunctionDeclaration, isIdentifier, isNewExpression, isParameter, isPropertyAccessExpression, isPropertyDeclaration, isVariableDeclaration, isVariableDeclarationList } = ts;
+const { SyntaxKind, forEachChild, isBinaryExpression, isBindingElement, isCallExpression, isCatchClause, isClassDeclaration, isForInStatement, isForOfStatement, isFunctionDeclaration, isIdentifier, isNewExpression, isParameter, isPropertyAccessExpression, isPropertyDeclaration, isVariableDeclaration, isVariableDeclarationList } = ts;
 
 /**
  * What a value is. `http` is a node `http.Server` (what `createServer`, express's and koa's
@@ -54,12 +53,14 @@ export class ServerReader {
   /** Every server start in the file, in source order. */
   starts(): ServerStart[] {
     const out: ServerStart[] = [];
-    for (const node of nodesOf(this.sf)) {
+    const visit = (node: ts.Node): void => {
       if (isCallExpression(node)) {
         const start = this.startOf(node);
         if (start) out.push(start);
       }
-    }
+      forEachChild(node, visit);
+    };
+    visit(this.sf);
     return out;
   }
 
@@ -157,7 +158,7 @@ export class ServerReader {
       const previous = seen.get(key);
       seen.set(key, previous === undefined || previous === value ? value : AMBIGUOUS);
     };
-    for (const node of nodesOf(this.sf)) {
+    const visit = (node: ts.Node): void => {
       if (isVariableDeclaration(node)) {
         if (isIdentifier(node.name)) {
           // `let server;` says nothing; a later assignment decides. A loop or catch variable can hold anything.
@@ -176,7 +177,9 @@ export class ServerReader {
         const key = bindingKey(node.left);
         if (key !== undefined && !isNothing(node.right)) record(key, this.valueOf(node.right));
       }
-    }
+      forEachChild(node, visit);
+    };
+    visit(this.sf);
     // An imported name is a module, never a server value.
     for (const name of this.modules.keys()) seen.set(name, AMBIGUOUS);
     this.values.clear();

@@ -2,11 +2,10 @@
 // names a file binds to which module, and expressions without their wrappers.
 
 import { ts } from 'ts-morph';
-import { nodesOf } from '../../engine/syntax-nodes';
 
 // TypeScript's namespace serves every member through getters (three deep via ts-morph): read
 // the ones the walks use once, not on every node.
-const { isAsExpression, isAwaitExpression, isCallExpression, isExternalModuleReference, isIdentifier, isImportDeclaration, isImportEqualsDeclaration, isNamedImports, isNamespaceImport, isNonNullExpression, isObjectBindingPattern, isParenthesizedExpression, isPropertyAccessExpression, isSatisfiesExpression, isStringLiteralLike, isTypeAssertionExpression, isVariableDeclaration } = ts;
+const { forEachChild, isAsExpression, isAwaitExpression, isCallExpression, isExternalModuleReference, isIdentifier, isImportDeclaration, isImportEqualsDeclaration, isNamedImports, isNamespaceImport, isNonNullExpression, isObjectBindingPattern, isParenthesizedExpression, isPropertyAccessExpression, isSatisfiesExpression, isStringLiteralLike, isTypeAssertionExpression, isVariableDeclaration } = ts;
 
 /** What a local name is bound to: `'default'`, `'*'` (namespace or the whole `require`), or an export name. */
 export interface ModuleBinding {
@@ -62,7 +61,7 @@ export function moduleBindings(sf: ts.SourceFile): Map<string, ModuleBinding> {
     if (previous && (previous.module !== binding.module || previous.imported !== binding.imported)) conflicted.add(name);
     else out.set(name, binding);
   };
-  for (const node of nodesOf(sf)) {
+  const visit = (node: ts.Node): void => {
     if (isImportDeclaration(node)) {
       const module = moduleNameOf(node.moduleSpecifier);
       const clause = node.importClause;
@@ -76,12 +75,12 @@ export function moduleBindings(sf: ts.SourceFile): Map<string, ModuleBinding> {
           }
         }
       }
-      continue;
+      return;
     }
     if (isImportEqualsDeclaration(node) && isExternalModuleReference(node.moduleReference)) {
       const module = moduleNameOf(node.moduleReference.expression);
       if (module) bind(node.name.text, { module, imported: '*' });
-      continue;
+      return;
     }
     if (isVariableDeclaration(node) && node.initializer) {
       const required = requireOf(node.initializer);
@@ -96,7 +95,9 @@ export function moduleBindings(sf: ts.SourceFile): Map<string, ModuleBinding> {
         }
       }
     }
-  }
+    forEachChild(node, visit);
+  };
+  visit(sf);
   for (const name of conflicted) out.delete(name);
   return out;
 }

@@ -8,7 +8,6 @@
 
 import { ts } from 'ts-morph';
 import type { ParsedDocument } from '../../engine/document';
-import { nodesOf } from '../../engine/syntax-nodes';
 import type { Fix, Rule, RuleContext, RuleFinding, TextEdit } from '../../engine/types';
 import { Scopes, WHOLE_MODULE, functionOf, requiredModule, unwrap, type Binding } from './bindings';
 import { addArgumentEdits, addPropertyEdits, formatMs, insertionEdit, type Insertion } from './edits';
@@ -142,8 +141,7 @@ function collectFacts(sf: ts.SourceFile, scopes: Scopes): Facts {
     interceptedTargets: new Set(),
   };
   const aliases: Array<[string, string]> = [];
-  // One pass over the shared node list (see `nodesOf`), in source order.
-  for (const node of nodesOf(sf)) {
+  const visit = (node: ts.Node): void => {
     switch (node.kind) {
       case SyntaxKind.CallExpression: {
         const call = node as ts.CallExpression;
@@ -172,7 +170,7 @@ function collectFacts(sf: ts.SourceFile, scopes: Scopes): Facts {
           if (bindings && isNamespaceImport(bindings)) facts.clientNames.add(bindings.name.text);
           else if (bindings) for (const element of bindings.elements) facts.clientNames.add(element.name.text);
         }
-        break;
+        return; // nothing inside an import to look at
       }
       case SyntaxKind.ImportEqualsDeclaration: {
         const decl = node as ts.ImportEqualsDeclaration;
@@ -180,7 +178,7 @@ function collectFacts(sf: ts.SourceFile, scopes: Scopes): Facts {
         if (isExternalModuleReference(ref) && isStringLiteralLike(ref.expression) && MODULE_LIB[ref.expression.text]) {
           facts.clientNames.add(decl.name.text);
         }
-        break;
+        return;
       }
       case SyntaxKind.VariableDeclaration: {
         const decl = node as ts.VariableDeclaration;
@@ -228,7 +226,9 @@ function collectFacts(sf: ts.SourceFile, scopes: Scopes): Facts {
         break;
       }
     }
-  }
+    forEachChild(node, visit);
+  };
+  visit(sf);
   // An alias is a client name when what it aliases is one (chains of aliases included).
   for (let changed = true; changed; ) {
     changed = false;
