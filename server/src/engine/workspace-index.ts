@@ -183,8 +183,7 @@ export class WorkspaceIndex {
    */
   loggerExport(importer: string, specifier: string, name: string): LoggerKind | undefined {
     if (!specifier.startsWith('.')) return undefined;
-    const target = path.posix.normalize(`${dirnameOf(normalizePath(importer))}/${specifier}`).replace(/\/$/, '').replace(SOURCE_EXTENSION, '');
-    const exports = this.loggerExports.get(target) ?? this.loggerExports.get(`${target}/index`);
+    const exports = this.loggerExportsOf(moduleKeyOf(dirnameOf(normalizePath(importer)), specifier));
     if (!exports) return undefined;
     // `import logger from './logger'` of a CommonJS module is its `module.exports`.
     return exports.get(name) ?? (name === 'default' ? exports.get('module.exports') : undefined);
@@ -434,7 +433,7 @@ export class WorkspaceIndex {
       own = {
         imports: js ? relativeImportKeys(p, doc.text) : [],
         commandLineTool: js && isCommandLineTool(doc.text),
-        loggers: js && MAY_EXPORT_LOGGER.test(doc.text) ? exportedLoggers(doc) : undefined,
+        loggers: js && mayExportLogger(doc.text) ? exportedLoggers(doc) : undefined,
       };
       this.documentFactsCache.set(doc, own);
     }
@@ -555,7 +554,7 @@ export class WorkspaceIndex {
     else this.candidates.delete(file);
     this.setImports(file, relativeImportKeys(file, text), isCommandLineTool(text));
     const sigterm = mayHandleSigterm(text);
-    const exportsLogger = MAY_EXPORT_LOGGER.test(text);
+    const exportsLogger = mayExportLogger(text);
     if (!sigterm && !exportsLogger) {
       this.setFacts(file, undefined);
       this.setLoggerExports(file, undefined);
@@ -575,6 +574,11 @@ export class WorkspaceIndex {
     return true;
   }
 
+  /** The logger exports of the module an import's key reaches: the file itself, or its folder's index. */
+  private loggerExportsOf(key: string): Map<string, LoggerKind> | undefined {
+    return this.loggerExports.get(key) ?? this.loggerExports.get(`${key}/index`);
+  }
+
   private setLoggerExports(file: string, loggers: Map<string, LoggerKind> | undefined): void {
     const key = file.replace(SOURCE_EXTENSION, '');
     if (loggers && loggers.size > 0) this.loggerExports.set(key, loggers);
@@ -585,7 +589,7 @@ export class WorkspaceIndex {
   private importedLoggerExports(p: string): string {
     const parts: string[] = [];
     for (const key of this.importsOf.get(p) ?? []) {
-      const exports = this.loggerExports.get(key) ?? this.loggerExports.get(`${key}/index`);
+      const exports = this.loggerExportsOf(key);
       if (exports) parts.push(`${key}=${[...exports].join(',')}`);
     }
     return parts.join(';');
@@ -700,6 +704,11 @@ function afterImportKeyword(text: string, index: number): boolean {
   return KEYWORD_BEFORE.test(text.slice(Math.max(0, index - 24), index));
 }
 
+/** The module key (see `moduleKeys`) a relative specifier reaches from `dir`. */
+function moduleKeyOf(dir: string, specifier: string): string {
+  return path.posix.normalize(`${dir}/${specifier}`).replace(/\/$/, '').replace(SOURCE_EXTENSION, '');
+}
+
 /** The module keys of a file's relative imports (a text scan: an import in a comment counts too, which only makes a file look less exclusively used). */
 function relativeImportKeys(file: string, text: string): string[] {
   if (!text.includes('./')) return [];
@@ -707,8 +716,7 @@ function relativeImportKeys(file: string, text: string): string[] {
   const keys = new Set<string>();
   for (const match of text.matchAll(RELATIVE_SPECIFIER)) {
     if (!afterImportKeyword(text, match.index)) continue;
-    const target = path.posix.normalize(`${dir}/${match[2]}`).replace(/\/$/, '');
-    keys.add(target.replace(SOURCE_EXTENSION, ''));
+    keys.add(moduleKeyOf(dir, match[2]));
   }
   return [...keys];
 }
@@ -721,9 +729,12 @@ function isCommandLineTool(text: string): boolean {
 }
 
 /** Text that may export a logger: names a logger library, and exports something. */
-const MAY_EXPORT_LOGGER = { test: (text: string) => LOGGER_LIBRARY.test(text) && EXPORTS.test(text) };
 const LOGGER_LIBRARY = /\b(?:pino|winston|bunyan)\b/;
 const EXPORTS = /\bexports?\b/;
+
+function mayExportLogger(text: string): boolean {
+  return LOGGER_LIBRARY.test(text) && EXPORTS.test(text);
+}
 
 /** A call that may start a server (`.listen(`, `.start(`, `serve(`): loose on purpose, the rule decides. */
 const SERVER_CANDIDATE = /\.\s*(?:listen|start)\s*\(|\bserve\s*\(/;
