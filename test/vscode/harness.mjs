@@ -98,11 +98,12 @@ export function startGroup({ name, cmd, args, env, cwd, readyPattern, timeoutMs 
   const stop = async () => {
     if (!groups.has(child.pid)) return;
     killGroup(child.pid, 'SIGTERM');
-    // Give the leader a bounded grace period to exit on its own (its exit event, not a poll), then
-    // SIGKILL the group: whatever it left behind (extension hosts, language servers) goes too.
-    let grace;
-    await Promise.race([exitPromise, new Promise((resolve) => (grace = setTimeout(resolve, 5000)))]);
-    clearTimeout(grace);
+    // Wait for the leader's exit event. A watchdog SIGKILLs the group if the leader ignores SIGTERM
+    // for 5 s, which ends the wait through the same event.
+    const watchdog = setTimeout(() => killGroup(child.pid, 'SIGKILL'), 5000);
+    await exitPromise;
+    clearTimeout(watchdog);
+    // Whatever the leader left behind (extension hosts, language servers) goes too.
     killGroup(child.pid, 'SIGKILL');
     groups.delete(child.pid);
     logStream?.end();
