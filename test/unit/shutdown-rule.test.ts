@@ -37,6 +37,8 @@ function run(code: string, options: { path?: string; workspace?: WorkspaceFacts;
   };
 }
 
+const withRoles = (roles: Record<string, 'service'>): Config => ({ ...EMPTY_CONFIG, roles: Object.entries(roles).map(([glob, role]) => ({ glob, role })) });
+
 const withOptions = (options: Record<string, unknown>): Config =>
   mergeConfig(EMPTY_CONFIG, { rules: { [RULE]: { options } } });
 
@@ -111,19 +113,19 @@ describe('missing-sigterm-handler: what is flagged', () => {
     for (const code of quiet) assert.deepEqual(run(code).findings, [], code);
   });
 
-  test('test files are skipped unless the option says otherwise', () => {
+  test('test files are skipped unless roles: says otherwise', () => {
     const code = "import express from 'express';\nconst app = express();\nconst server = app.listen(0);\n";
     assert.deepEqual(run(code, { path: 'src/__tests__/api.ts' }).findings, []);
     assert.deepEqual(run(code, { path: 'src/api.spec.ts' }).findings, []);
-    assert.equal(run(code, { path: 'src/api.spec.ts', config: withOptions({ testPaths: [] }) }).findings.length, 1);
+    assert.equal(run(code, { path: 'src/api.spec.ts', config: withRoles({ 'src/api.spec.ts': 'service' }) }).findings.length, 1);
   });
 
-  test('scripts are skipped unless the option says otherwise', () => {
+  test('scripts are skipped unless roles: says otherwise', () => {
     const code = "import express from 'express';\nconst app = express();\napp.listen(4010);\n";
     assert.deepEqual(run(code, { path: 'scripts/mock.ts' }).findings, []);
     assert.deepEqual(run(`#!/usr/bin/env node\n${code}`, { path: 'src/dev.ts' }).findings, []);
-    assert.equal(run(`#!/usr/bin/env node\n${code}`, { path: 'src/dev.ts', config: withOptions({ ignoreCommandLineTools: false }) }).findings.length, 1);
-    assert.equal(run(code, { path: 'scripts/mock.ts', config: withOptions({ scriptPaths: [] }) }).findings.length, 1);
+    assert.equal(run(`#!/usr/bin/env node\n${code}`, { path: 'src/dev.ts', config: withRoles({ 'src/dev.ts': 'service' }) }).findings.length, 1);
+    assert.equal(run(code, { path: 'scripts/mock.ts', config: withRoles({ 'scripts/**': 'service' }) }).findings.length, 1);
   });
 
   test('half-typed and odd code never throws and is not flagged', () => {

@@ -5,6 +5,8 @@ import { ruleLevel, ruleOptions, type Config } from './config';
 import type { ParsedDocument } from './document';
 import type { Finding, Fix, Rule, RuleContext, RuleFinding } from './types';
 import { NO_WORKSPACE_FACTS, type WorkspaceFacts } from './workspace-facts';
+import { fileRole } from './model/file-role';
+import type { RoleAnswer } from './model/roles';
 
 /** Findings the engine itself makes about a file it could not (fully) analyse. */
 export const ENGINE_RULE_IDS = {
@@ -43,11 +45,15 @@ export function analyze(doc: ParsedDocument, options: AnalyzeOptions): AnalyzeRe
   if (problem) {
     findings.push({ ...problem, ruleId: ENGINE_RULE_IDS.unparsable, severity: 'information' });
   }
+  let role: RoleAnswer | undefined;
   for (const rule of options.registry.forKind(doc.kind)) {
     const level = ruleLevel(rule, options.config);
     if (level === 'off') continue;
     try {
-      for (const finding of rule.check(ruleContext(rule, doc, options))) {
+      role ??= roleOf(doc, options);
+      const context = ruleContext(rule, doc, options, role);
+      if (!appliesTo(rule, context)) continue;
+      for (const finding of rule.check(context)) {
         findings.push({ ...finding, ruleId: rule.id, severity: level });
       }
     } catch (error) {
@@ -58,8 +64,19 @@ export function analyze(doc: ParsedDocument, options: AnalyzeOptions): AnalyzeRe
   return { findings, crashes };
 }
 
-export function ruleContext(rule: Rule, doc: ParsedDocument, options: AnalyzeOptions): RuleContext {
-  return { doc, options: ruleOptions(rule, options.config), workspace: options.workspace ?? NO_WORKSPACE_FACTS };
+/** What the project model says `doc` is for, under the configuration's `roles:` overrides. */
+export function roleOf(doc: ParsedDocument, options: Pick<AnalyzeOptions, 'config' | 'workspace'>): RoleAnswer {
+  return fileRole(doc, options.workspace ?? NO_WORKSPACE_FACTS, options.config.roles);
+}
+
+/** Whether the rule applies to the role of the context's document. */
+export function appliesTo(rule: Rule, context: RuleContext): boolean {
+  const roles = typeof rule.roles === 'function' ? rule.roles(context.options) : rule.roles;
+  return roles.includes(context.role.role);
+}
+
+export function ruleContext(rule: Rule, doc: ParsedDocument, options: AnalyzeOptions, role: RoleAnswer = roleOf(doc, options)): RuleContext {
+  return { doc, options: ruleOptions(rule, options.config), workspace: options.workspace ?? NO_WORKSPACE_FACTS, role };
 }
 
 /** The fixes a rule offers for one of its findings, recomputed from the finding alone. */
@@ -67,7 +84,9 @@ export function fixesFor(finding: Pick<Finding, 'ruleId'> & RuleFinding, doc: Pa
   const rule = options.registry.get(finding.ruleId);
   if (!rule?.fixes) return [];
   try {
-    return rule.fixes(finding, ruleContext(rule, doc, options));
+    const context = ruleContext(rule, doc, options);
+    if (!appliesTo(rule, context)) return [];
+    return rule.fixes(finding, context);
   } catch {
     return [];
   }

@@ -2,6 +2,8 @@
 // to the root (the workspace folder, or the CLI's starting point). The CLI and the server both
 // read it through this module, so they always agree.
 
+import { FILE_ROLES, isFileRole } from './model/roles';
+import type { RoleOverride } from './model/file-role';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node as YamlNode } from 'yaml';
@@ -62,20 +64,22 @@ export function parseConfigFile(text: string, filePath: string, registry: Regist
   const config: Partial<Config> = {};
   if (raw === null || raw === undefined) return { path: filePath, config, problems, unusable: false };
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    plain.push({ path: [], message: `${CONFIG_FILE_NAME} must be a map with keys rules, exclude, ignore, requireReason.` });
+    plain.push({ path: [], message: `${CONFIG_FILE_NAME} must be a map with keys rules, exclude, ignore, roles, requireReason.` });
   } else {
     const record = raw as Record<string, unknown>;
     for (const key of Object.keys(record)) {
-      if (!['rules', 'exclude', 'ignore', 'requireReason'].includes(key)) {
-        plain.push({ path: [key], message: `Unknown key '${key}': ${CONFIG_FILE_NAME} takes rules, exclude, ignore, requireReason.` });
+      if (!['rules', 'exclude', 'ignore', 'roles', 'requireReason'].includes(key)) {
+        plain.push({ path: [key], message: `Unknown key '${key}': ${CONFIG_FILE_NAME} takes rules, exclude, ignore, roles, requireReason.` });
       }
     }
     config.rules = readRules(record.rules, registry, plain);
+    const dir = path.dirname(filePath);
+    const prefix = rootDir ? path.relative(rootDir, dir).split(path.sep).join('/') : '';
+    const rooted = (glob: string): string => (prefix ? `${prefix}/${glob.replace(/^\.\//, '')}` : glob.replace(/^\.\//, ''));
+    if (record.roles !== undefined) config.roles = readRoles(record.roles, rooted, rootDir ? path.relative(rootDir, filePath).split(path.sep).join('/') : filePath, plain);
     if (record.exclude !== undefined) {
       if (Array.isArray(record.exclude) && record.exclude.every((g) => typeof g === 'string')) {
-        const dir = path.dirname(filePath);
-        const prefix = rootDir ? path.relative(rootDir, dir).split(path.sep).join('/') : '';
-        config.exclude = (record.exclude as string[]).map((glob) => (prefix ? `${prefix}/${glob.replace(/^\.\//, '')}` : glob.replace(/^\.\//, '')));
+        config.exclude = (record.exclude as string[]).map(rooted);
       } else {
         plain.push({ path: ['exclude'], message: '`exclude` must be a list of glob patterns.' });
       }
@@ -91,6 +95,23 @@ export function parseConfigFile(text: string, filePath: string, registry: Regist
     problems.push({ ...problem, start, end });
   }
   return { path: filePath, config, problems, unusable: false };
+}
+
+/** `roles:` is a map of glob to role (`"public/**": browser`), applied in order, the last match winning. */
+function readRoles(raw: unknown, rooted: (glob: string) => string, source: string, problems: ConfigProblem[]): RoleOverride[] {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    problems.push({ path: ['roles'], message: `\`roles\` must be a map of glob to role (${FILE_ROLES.join(', ')}).` });
+    return [];
+  }
+  const out: RoleOverride[] = [];
+  for (const [glob, role] of Object.entries(raw as Record<string, unknown>)) {
+    if (!isFileRole(role)) {
+      problems.push({ path: ['roles', glob], message: `Unknown role ${JSON.stringify(role)} for '${glob}': use one of ${FILE_ROLES.join(', ')}.` });
+      continue;
+    }
+    out.push({ glob: rooted(glob), role, source });
+  }
+  return out;
 }
 
 function readIgnores(raw: unknown, registry: Registry, problems: ConfigProblem[]): ManifestIgnore[] {

@@ -4,6 +4,7 @@
 import picomatch from 'picomatch';
 import type { Registry } from '../rules/registry';
 import { SEVERITIES, type Rule, type RuleLevel } from './types';
+import type { RoleOverride } from './model/file-role';
 
 export interface RuleSetting {
   severity?: RuleLevel;
@@ -24,9 +25,11 @@ export interface Config {
   exclude: string[];
   ignore: ManifestIgnore[];
   requireReason: boolean;
+  /** `roles:` globs (relative to the workspace root, already prefixed) that override the project model. */
+  roles: RoleOverride[];
 }
 
-export const EMPTY_CONFIG: Config = Object.freeze({ rules: {}, exclude: [], ignore: [], requireReason: false }) as Config;
+export const EMPTY_CONFIG: Config = Object.freeze({ rules: {}, exclude: [], ignore: [], requireReason: false, roles: [] }) as Config;
 
 export interface ConfigProblem {
   /** Where in the source the problem is: keys from the root (`['rules', 'console-log']`). */
@@ -140,6 +143,7 @@ export function mergeConfig(base: Config, over: Partial<Config>): Config {
     exclude: [...base.exclude, ...(over.exclude ?? [])],
     ignore: [...base.ignore, ...(over.ignore ?? [])],
     requireReason: over.requireReason ?? base.requireReason,
+    roles: [...(base.roles ?? []), ...(over.roles ?? [])],
   };
 }
 

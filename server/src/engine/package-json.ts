@@ -9,6 +9,10 @@ export type ScriptRole = 'service' | 'one-off';
 
 export interface PackageInfo {
   kind: PackageKind | undefined;
+  /** Why the package is a front-end app (see `frontEndReason`), undefined when it is not one. */
+  frontEnd: string | undefined;
+  /** The full-stack front-end framework it is built with, whose server-side files are service code. */
+  fullStack: FullStack | undefined;
   /**
    * Files (absolute, forward slashes) that npm scripts run directly with Node or a TypeScript
    * runner: `service` for the long-running program (not followed by `&&` or `;`) of a script that
@@ -31,6 +35,52 @@ const PREFIXES = new Set(['npx', 'cross-env', 'cross-env-shell', 'env', 'dotenv'
 const FLAG_WITH_VALUE = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '-e', '--eval', '-p', '--print', '--env-file', '--watch-path', '--inspect-port', '--title', '--conditions', '-C', '--tsconfig', '--project', '-P']);
 const SOURCE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/i;
 
+/** Front-end frameworks that also run server code: their API routes and handlers are services. */
+export type FullStack = 'next' | 'nuxt' | 'sveltekit' | 'remix' | 'astro' | 'gatsby';
+
+const UI_DEPENDENCIES = ['react', 'react-dom', 'react-native', 'expo', 'vue', 'svelte', '@angular/core', 'preact', 'solid-js', 'jquery', 'lit', '@ionic/core', 'electron'];
+const BUNDLER_DEPENDENCIES = ['vite', 'webpack', 'parcel', 'react-scripts', '@vue/cli-service', '@angular/cli', 'rollup', 'esbuild-loader', '@rsbuild/core', '@rspack/core', 'snowpack', 'metro'];
+const FULL_STACK: Record<string, FullStack> = { next: 'next', nuxt: 'nuxt', '@sveltejs/kit': 'sveltekit', '@remix-run/node': 'remix', '@remix-run/react': 'remix', astro: 'astro', gatsby: 'gatsby' };
+/** A dependency that makes the package a server, whatever UI it also ships. */
+const SERVER_DEPENDENCIES = /^(?:express|fastify|koa|@nestjs\/core|@hapi\/hapi|hapi|restify|hono|@hono\/node-server|polka|micro|@feathersjs\/feathers|@apollo\/server|apollo-server(?:-[\w-]+)?|graphql-yoga|@trpc\/server|socket\.io|ws|@grpc\/grpc-js|grpc|amqplib|kafkajs|bullmq|bull|@adonisjs\/core|sails|loopback|@loopback\/core|moleculer|@remix-run\/express|h3|nitropack|elysia|uWebSockets\.js)$/;
+
+/** Server-side files of full-stack frameworks, relative to the package folder. */
+export const FULL_STACK_SERVER_PATHS: Record<FullStack, readonly string[]> = {
+  next: ['{src/,}pages/api/**', '{src/,}app/**/route.*', '{src/,}middleware.*', '{src/,}instrumentation.*', 'server.*', 'server/**', '{src/,}server/**'],
+  nuxt: ['server/**', '{src/,}server/**'],
+  sveltekit: ['src/**/+server.*', 'src/**/+page.server.*', 'src/**/+layout.server.*', 'src/hooks.server.*', 'src/lib/server/**'],
+  remix: ['app/**/*.server.*', 'app/entry.server.*', 'server.*', 'server/**'],
+  astro: ['src/pages/api/**', 'src/middleware.*', 'src/actions/**'],
+  gatsby: ['src/api/**', 'gatsby-node.*'],
+};
+
+function dependencyNames(pkg: Record<string, unknown>, ...keys: string[]): string[] {
+  const out: string[] = [];
+  for (const key of keys) {
+    const deps = pkg[key];
+    if (typeof deps === 'object' && deps !== null && !Array.isArray(deps)) out.push(...Object.keys(deps));
+  }
+  return out;
+}
+
+/**
+ * A front-end package: it depends on a UI framework (or builds with a front-end bundler) and on no
+ * server framework. The reason names what decided it.
+ */
+function frontEndReason(pkg: Record<string, unknown>): { reason: string | undefined; fullStack: FullStack | undefined } {
+  const runtime = dependencyNames(pkg, 'dependencies');
+  const all = [...runtime, ...dependencyNames(pkg, 'devDependencies', 'peerDependencies')];
+  const fullStack = all.map((d) => FULL_STACK[d]).find(Boolean);
+  const server = runtime.find((d) => SERVER_DEPENDENCIES.test(d));
+  if (server && !fullStack) return { reason: undefined, fullStack: undefined };
+  const ui = all.find((d) => UI_DEPENDENCIES.includes(d));
+  const bundler = all.find((d) => BUNDLER_DEPENDENCIES.includes(d));
+  if (fullStack) return { reason: `package.json depends on ${Object.keys(FULL_STACK).find((k) => FULL_STACK[k] === fullStack && all.includes(k))} (server-side files excepted)`, fullStack };
+  if (ui && bundler) return { reason: `package.json depends on \`${ui}\` and builds with \`${bundler}\`, and on no server framework`, fullStack: undefined };
+  if (ui && runtime.includes(ui)) return { reason: `package.json depends on \`${ui}\` and on no server framework`, fullStack: undefined };
+  return { reason: undefined, fullStack: undefined };
+}
+
 export function parsePackageJson(text: string, dir: string): PackageInfo | undefined {
   let pkg: unknown;
   try {
@@ -41,12 +91,28 @@ export function parsePackageJson(text: string, dir: string): PackageInfo | undef
   if (typeof pkg !== 'object' || pkg === null || Array.isArray(pkg)) return undefined;
   const record = pkg as Record<string, unknown>;
   const scripts = (typeof record.scripts === 'object' && record.scripts !== null ? record.scripts : {}) as Record<string, unknown>;
-  return { kind: packageKind(record, scripts), scriptFiles: scriptFiles(scripts, dir) };
+  const files = scriptFiles(scripts, dir);
+  // Prisma runs `prisma.seed` (`"seed": "ts-node prisma/seed.ts"`) once, after migrations.
+  const prisma = record.prisma as Record<string, unknown> | undefined;
+  if (prisma && typeof prisma.seed === 'string') for (const file of filesRunBy(prisma.seed, dir)) if (!files.has(file)) files.set(file, 'one-off');
+  const { reason, fullStack } = frontEndReason(record);
+  return { kind: packageKind(record, scripts), frontEnd: reason, fullStack, scriptFiles: files };
 }
 
+/** The test script npm init writes: a package.json nobody has shaped for publishing yet. */
+const NPM_INIT_TEST = /^echo "Error: no test specified" && exit 1$/;
+
+/**
+ * A published package says how it is consumed (`main`, `exports`, `module`, `types`, `bin`, `files`).
+ * npm init writes `"main": "index.js"` into every package.json, containerised servers included: with
+ * its placeholder test script still there and nothing else of a library's, the kind is unknown. (The
+ * workspace index also makes a package with its own Dockerfile an application.)
+ */
 function packageKind(pkg: Record<string, unknown>, scripts: Record<string, unknown>): PackageKind | undefined {
   if (pkg.private === true || typeof scripts.start === 'string') return 'application';
-  if (['main', 'exports', 'module', 'types', 'typings', 'bin', 'files'].some((key) => pkg[key] !== undefined)) return 'library';
+  const shaped = ['exports', 'module', 'types', 'typings', 'bin', 'files', 'publishConfig'].some((key) => pkg[key] !== undefined);
+  if (!shaped && typeof scripts.test === 'string' && NPM_INIT_TEST.test(scripts.test)) return undefined;
+  if (shaped || pkg.main !== undefined) return 'library';
   return undefined;
 }
 

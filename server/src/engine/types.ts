@@ -3,6 +3,9 @@
 
 import type { ParsedDocument } from './document';
 import type { WorkspaceFacts } from './workspace-facts';
+import type { FileRole, RoleAnswer } from './model/roles';
+
+export type { FileRole, RoleAnswer } from './model/roles';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'information', 'hint'];
@@ -63,6 +66,8 @@ export interface RuleContext<O = Record<string, unknown>> {
   options: O;
   /** Read-only facts about other files of the workspace (workspace rules only use it). */
   workspace: WorkspaceFacts;
+  /** What the project model says the document is for (the rule runs only on the roles it declares). */
+  role: RoleAnswer;
 }
 
 export interface RuleExample {
@@ -85,6 +90,11 @@ export interface Rule<O = any> {
   id: string;
   family: RuleFamily;
   kinds: readonly DocumentKind[];
+  /**
+   * The file roles (project model) the rule applies to: the engine does not run it on other files.
+   * A function when an option widens them (`includeTests`).
+   */
+  roles: readonly FileRole[] | ((options: O) => readonly FileRole[]);
   defaultSeverity: Severity;
   /** Whether fixes exist and how safe the usual one is. */
   fix: 'safe' | 'unsafe' | 'sometimes-safe' | 'none';

@@ -43,6 +43,41 @@ export interface WorkspaceFacts {
    * or does not make it plain (`export const logger = pino()`, `module.exports = winston.createLogger()`).
    */
   loggerExport(importer: string, specifier: string, name: string): 'pino' | 'winston' | 'bunyan' | undefined;
+
+  /** The package `path` belongs to (nearest package.json), undefined when there is none or it cannot be read. */
+  packageOf(path: string): PackageFacts | undefined;
+
+  /** The static folder of a server in the workspace that `path` lies in, if any. */
+  servedStatically(path: string): StaticFolder | undefined;
+
+  /** `path` relative to the workspace root it lies in (as `ParsedDocument.relativePath` spells it). */
+  relativePath(path: string): string;
+}
+
+/** What the project model knows about a package (a folder with a package.json). */
+export interface PackageFacts {
+  /** Absolute folder, forward slashes. */
+  dir: string;
+  kind: 'library' | 'application' | undefined;
+  /**
+   * Why the package is a front-end app (its dependencies are a UI framework or a bundler and no
+   * server framework), undefined when it is not one.
+   */
+  frontEnd: string | undefined;
+  /**
+   * For a full-stack front-end framework (Next.js, Nuxt, SvelteKit, Remix, Astro): whether a
+   * package-relative path is one of its server-side files (API routes, route handlers, middleware).
+   */
+  serverPaths(packageRelative: string): boolean;
+}
+
+/** A folder a server of the workspace serves to browsers as static files. */
+export interface StaticFolder {
+  /** The folder, relative to the workspace root. */
+  folder: string;
+  /** The file and 1-based line of the call that serves it (`app.use(express.static('public'))`). */
+  path: string;
+  line: number;
 }
 
 export interface Importer {
@@ -57,13 +92,13 @@ export const NO_WORKSPACE_FACTS: WorkspaceFacts = {
   scriptRole: () => undefined,
   importersOf: () => undefined,
   loggerExport: () => undefined,
+  packageOf: () => undefined,
+  servedStatically: () => undefined,
+  relativePath: (p) => p,
 };
 
 /** An indexed workspace with nothing else in it (a lone file: docs examples, one-off checks). */
 export const EMPTY_WORKSPACE_FACTS: WorkspaceFacts = {
+  ...NO_WORKSPACE_FACTS,
   handlesSigterm: () => false,
-  packageKind: () => undefined,
-  scriptRole: () => undefined,
-  importersOf: () => undefined,
-  loggerExport: () => undefined,
 };

@@ -11,7 +11,10 @@ import { classify } from './classify';
 import { ParsedDocument } from './document';
 import { DEFAULT_MAX_FILE_BYTES } from './source';
 import { NEVER_ENTER, collectFiles, inheritedIgnores, isIgnored, readIgnore, type IgnoreScope } from './files';
-import type { Importer, WorkspaceFacts } from './workspace-facts';
+import type { Importer, PackageFacts, StaticFolder, WorkspaceFacts } from './workspace-facts';
+import { FULL_STACK_SERVER_PATHS } from './package-json';
+import { servedFolders, type ServedFolder } from './model/static-folders';
+import picomatch from 'picomatch';
 import { parsePackageJson, type PackageInfo, type PackageKind, type ScriptRole } from './package-json';
 import { mayHandleSigterm, shutdownFacts, type ShutdownFacts } from '../rules/shutdown/shutdown-facts';
 import { TERMINAL_MODULES, exportedLoggers, type LoggerKind } from '../rules/logging/file-facts';
@@ -77,6 +80,8 @@ export class WorkspaceIndex {
   private readonly importersByKey = new Map<string, Set<string>>();
   /** Module key (see `moduleKeys`) -> the loggers the module exports, by export name. */
   private readonly loggerExports = new Map<string, Map<string, LoggerKind>>();
+  /** Files that serve folders to browsers as static files, with the folders. */
+  private readonly staticFolders = new Map<string, ServedFolder[]>();
   /** Files that read `process.argv` or import a terminal library: command line tools. */
   private readonly commandLineTools = new Set<string>();
   /** Per open document version, what its text says (computed once for `wouldChangeFacts` and `updateDocument`). */
@@ -111,7 +116,47 @@ export class WorkspaceIndex {
       scriptRole: (p) => this.scriptRole(p),
       importersOf: (p) => this.importersOf(p),
       loggerExport: (importer, specifier, name) => this.loggerExport(importer, specifier, name),
+      packageOf: (p) => this.packageFacts(p),
+      servedStatically: (p) => this.servedStatically(p),
+      relativePath: (p) => this.relativePath(p),
     };
+  }
+
+  /** What the project model knows about the package of `p` (see WorkspaceFacts.packageOf). */
+  packageFacts(p: string): PackageFacts | undefined {
+    const file = normalizePath(p);
+    const info = this.packageInfo(file);
+    if (!info) return undefined;
+    const dir = this.packageOf(file);
+    // A package.json above the workspace folder is someone else's project (a checkout inside another).
+    const root = this.rootOf(file);
+    if (root && !isUnder(dir, root)) return undefined;
+    const serverGlobs = info.fullStack ? FULL_STACK_SERVER_PATHS[info.fullStack] : [];
+    const isServerPath = serverGlobs.length > 0 ? picomatch(serverGlobs as string[], { dot: true }) : () => false;
+    return { dir, kind: info.kind, frontEnd: info.frontEnd, serverPaths: (relative) => isServerPath(relative) };
+  }
+
+  /** The static folder (of a server in the same package or above it) that `p` lies in, if any. */
+  servedStatically(p: string): StaticFolder | undefined {
+    const file = normalizePath(p);
+    let best: StaticFolder | undefined;
+    let bestLength = -1;
+    for (const [server, folders] of this.staticFolders) {
+      for (const { folder, line } of folders) {
+        if (server === file || !isUnder(file, folder) || folder.length <= bestLength) continue;
+        best = { folder: this.relativePath(folder), path: server, line };
+        bestLength = folder.length;
+      }
+    }
+    return best;
+  }
+
+  /** `p` relative to the innermost indexed root holding it; `p` itself outside every root. */
+  relativePath(p: string): string {
+    const file = normalizePath(p);
+    const root = this.rootOf(file);
+    if (!root || root === file) return root === file ? baseNameOf(file) : file;
+    return file.slice(root.length + (root.endsWith('/') ? 0 : 1));
   }
 
   /** True once a build has finished (answers are defined from then on). */
@@ -420,6 +465,7 @@ export class WorkspaceIndex {
     if (doc.kind === 'js' && SERVER_CANDIDATE.test(doc.text)) this.candidates.add(p);
     else this.candidates.delete(p);
     this.setFacts(p, doc.kind === 'js' ? shutdownFacts(doc) : undefined);
+    this.setStaticFolders(p, doc.text);
     const own = this.documentFacts(p, doc);
     this.setImports(p, own.imports, own.commandLineTool);
     this.setLoggerExports(p, own.loggers);
@@ -449,6 +495,8 @@ export class WorkspaceIndex {
     const p = normalizePath(doc.path);
     const handles = doc.kind === 'js' && shutdownFacts(doc).handlesSigterm;
     if (handles !== this.handlers.has(p)) return true;
+    const folders = servedFolders(p, doc.text, this.packageOf(p) || dirnameOf(p));
+    if (JSON.stringify(folders) !== JSON.stringify(this.staticFolders.get(p) ?? [])) return true;
     const own = this.documentFacts(p, doc);
     if (own.commandLineTool !== this.commandLineTools.has(p)) return true;
     const known = this.importsOf.get(p) ?? [];
@@ -536,7 +584,8 @@ export class WorkspaceIndex {
   }
 
   private answers(p: string): string {
-    return `${this.handlesSigterm(p)} ${this.packageKind(p)} ${this.scriptRole(p)} ${JSON.stringify(this.importersOf(p))} ${this.importedLoggerExports(p)}`;
+    const pkg = this.packageFacts(p);
+    return `${this.handlesSigterm(p)} ${this.packageKind(p)} ${this.scriptRole(p)} ${JSON.stringify(this.importersOf(p))} ${this.importedLoggerExports(p)} ${JSON.stringify(this.servedStatically(p))} ${pkg?.frontEnd}`;
   }
 
   /** The paths of a snapshot whose answer is different now: the documents to analyse again. */
@@ -552,6 +601,7 @@ export class WorkspaceIndex {
   private record(file: string, text: string): boolean {
     if (SERVER_CANDIDATE.test(text)) this.candidates.add(file);
     else this.candidates.delete(file);
+    this.setStaticFolders(file, text);
     this.setImports(file, relativeImportKeys(file, text), isCommandLineTool(text));
     const sigterm = mayHandleSigterm(text);
     const exportsLogger = mayExportLogger(text);
@@ -595,6 +645,12 @@ export class WorkspaceIndex {
     return parts.join(';');
   }
 
+  private setStaticFolders(file: string, text: string): void {
+    const folders = servedFolders(file, text, this.packageOf(file) || dirnameOf(file));
+    if (folders.length > 0) this.staticFolders.set(file, folders);
+    else this.staticFolders.delete(file);
+  }
+
   private setFacts(file: string, facts: ShutdownFacts | undefined): void {
     if (facts?.handlesSigterm) this.handlers.set(file, facts);
     else this.handlers.delete(file);
@@ -615,6 +671,7 @@ export class WorkspaceIndex {
 
   private forgetFile(file: string): void {
     this.handlers.delete(file);
+    this.staticFolders.delete(file);
     this.candidates.delete(file);
     this.setLoggerExports(file, undefined);
     this.setImports(file, [], false);
@@ -627,7 +684,7 @@ export class WorkspaceIndex {
     for (const key of [...this.loggerExports.keys()]) {
       if ((isUnder(key, p) || key === bare) && !open.has(key)) this.loggerExports.delete(key);
     }
-    for (const file of [...this.handlers.keys(), ...this.candidates, ...this.importsOf.keys(), ...this.commandLineTools]) {
+    for (const file of [...this.handlers.keys(), ...this.candidates, ...this.importsOf.keys(), ...this.commandLineTools, ...this.staticFolders.keys()]) {
       if (isUnder(file, p) && !this.overlays.has(file)) this.forgetFile(file);
     }
     for (const dir of [...this.packageJson.keys()]) if (isUnder(dir, p)) this.packageJson.delete(dir);
@@ -759,5 +816,8 @@ function readPackageInfo(dir: string): PackageInfo | undefined {
   } catch {
     return undefined;
   }
-  return parsePackageJson(text, dir);
+  const info = parsePackageJson(text, dir);
+  // A package built into an image by its own Dockerfile runs as a program: it is not published to be imported.
+  if (info?.kind === 'library' && ['Dockerfile', 'Containerfile'].some((name) => fs.existsSync(path.join(dir, name)))) info.kind = 'application';
+  return info;
 }

@@ -21,7 +21,7 @@ export const DEFAULT_SETTINGS: Settings = {
   debounceMs: 150,
   scope: 'openFiles',
   maxFileSizeKb: DEFAULT_MAX_FILE_BYTES / 1024,
-  config: { rules: {}, exclude: [], ignore: [], requireReason: false },
+  config: { rules: {}, exclude: [], ignore: [], requireReason: false, roles: [] },
 };
 
 export function readSettings(raw: unknown, registry: Registry): { settings: Settings; problems: string[] } {
@@ -46,7 +46,7 @@ export function readSettings(raw: unknown, registry: Registry): { settings: Sett
       debounceMs: pick('debounceMs', isNumber, DEFAULT_SETTINGS.debounceMs),
       scope: pick('scope', (v) => v === 'openFiles' || v === 'workspace', DEFAULT_SETTINGS.scope),
       maxFileSizeKb: pick('maxFileSizeKb', isNumber, DEFAULT_SETTINGS.maxFileSizeKb),
-      config: { rules, exclude, ignore: [], requireReason: false },
+      config: { rules, exclude, ignore: [], requireReason: false, roles: [] },
     },
     problems,
   };

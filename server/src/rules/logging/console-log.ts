@@ -2,7 +2,7 @@ import { ts } from 'ts-morph';
 import type { Fix, Rule, RuleContext, RuleFinding } from '../../engine/types';
 import { factsFor, loggerInScope, type FileFacts, type LoggerKind } from './file-facts';
 import { addPinoLogger, preferredQuote } from './logger-edits';
-import { notServiceCode, SERVICE_CODE_OPTIONS, type ServiceCodeOptions } from './service-code';
+import { optedOutElsewhere } from '../../engine/opt-outs';
 import { consoleParts, hasComment, renderArguments, structure } from './structured-call';
 
 // TypeScript's namespace serves every member through getters (three deep via ts-morph): read
@@ -16,43 +16,9 @@ export function levelFor(method: string, kind: LoggerKind): string {
   return method;
 }
 
-export interface ConsoleLogOptions extends ServiceCodeOptions {
+export interface ConsoleLogOptions {
   respectEslintDisable: boolean;
   ignoreLibraries: boolean;
-}
-
-const DISABLE_LINE = /eslint-disable-line\b(.*)$/;
-const DISABLE_NEXT_LINE = /eslint-disable-next-line\b(.*)$/;
-const DISABLE_FILE = /\/\*\s*eslint-disable(?![-\w])([^*]*)\*\//;
-
-/** An eslint directive's rule list allows console: no list (every rule), or one naming `no-console`. */
-function coversConsole(rest: string | undefined): boolean {
-  if (rest === undefined) return false;
-  const list = rest.replace(/\*\/.*$/, '').split('--')[0].trim();
-  return list === '' || list.split(/[\s,]+/).includes('no-console');
-}
-
-/** The author already chose console here and told ESLint's `no-console` so. */
-function eslintAllowsConsole(ctx: RuleContext<ConsoleLogOptions>, start: number, fileWide: boolean): boolean {
-  if (fileWide) return true;
-  const { lines } = ctx.doc;
-  const line = lines.positionAt(start).line;
-  if (coversConsole(DISABLE_LINE.exec(lines.lineText(line))?.[1])) return true;
-  return line > 0 && coversConsole(DISABLE_NEXT_LINE.exec(lines.lineText(line - 1))?.[1]);
-}
-
-/** The files importing the document, with paths relative to the workspace root as globs expect. */
-function importersOf(ctx: RuleContext<ConsoleLogOptions>) {
-  const importers = ctx.workspace.importersOf(ctx.doc.path);
-  if (!importers) return undefined;
-  const docPath = ctx.doc.path.replace(/\\/g, '/');
-  const relative = ctx.doc.relativePath.replace(/\\/g, '/');
-  if (!docPath.endsWith(relative)) return undefined;
-  const root = docPath.slice(0, docPath.length - relative.length);
-  return importers.map((i) => ({
-    relativePath: i.path.startsWith(root) ? i.path.slice(root.length) : i.path,
-    commandLineTool: i.commandLineTool,
-  }));
 }
 
 function findCall(facts: FileFacts, finding: RuleFinding) {
@@ -63,16 +29,16 @@ export const consoleLog: Rule<ConsoleLogOptions> = {
   id: 'console-log',
   family: 'logging',
   kinds: ['js'],
+  roles: ['service'],
   defaultSeverity: 'warning',
   fix: 'sometimes-safe',
   summary: 'A console call in service code writes plain text with no level, no fields and no request id.',
   options: {
-    ...SERVICE_CODE_OPTIONS,
     respectEslintDisable: {
       type: 'boolean',
       default: true,
       description:
-        'Leave console calls alone where ESLint\'s `no-console` is disabled for them (`// eslint-disable-line no-console`, `// eslint-disable-next-line no-console`, a file-wide `/* eslint-disable no-console */`, or the same directives with no rule list): the author already made the choice.',
+        'Leave console calls alone where another linter\'s console rule is disabled for them: ESLint\'s and oxlint\'s `no-console` (`// eslint-disable-line no-console`, `// eslint-disable-next-line no-console`, a file-wide `/* eslint-disable no-console */`, the same directives with no rule list, and their `oxlint-disable` twins), Biome\'s `// biome-ignore lint/suspicious/noConsole: reason` and Deno\'s `// deno-lint-ignore no-console` (and `-file`): the author already made the choice.',
     },
     ignoreLibraries: {
       type: 'boolean',
@@ -131,17 +97,9 @@ export const consoleLog: Rule<ConsoleLogOptions> = {
   check(ctx: RuleContext<ConsoleLogOptions>): RuleFinding[] {
     const facts = factsFor(ctx);
     if (facts.consoleCalls.length === 0) return [];
-    if (notServiceCode(ctx.doc.relativePath, ctx.doc.text, facts, ctx.options, {
-      scriptRole: ctx.workspace.scriptRole(ctx.doc.path),
-      importers: importersOf(ctx),
-    })) return [];
     if ((ctx.options.ignoreLibraries ?? true) && ctx.workspace.packageKind(ctx.doc.path) === 'library') return [];
     const respect = ctx.options.respectEslintDisable ?? true;
-    const text = ctx.doc.text;
-    const fileWide = respect && text.includes('eslint-disable') && coversConsole(DISABLE_FILE.exec(text)?.[1]);
-    const calls = respect && text.includes('eslint-disable')
-      ? facts.consoleCalls.filter(({ callee }) => !eslintAllowsConsole(ctx, callee.getStart(facts.sourceFile), fileWide))
-      : facts.consoleCalls;
+    const calls = respect ? facts.consoleCalls.filter(({ callee }) => !optedOutElsewhere(ctx.doc, 'console-log', callee.getStart(facts.sourceFile))) : facts.consoleCalls;
     return calls.map(({ callee, method, callback }) => ({
       start: callee.getStart(facts.sourceFile),
       end: callee.end,

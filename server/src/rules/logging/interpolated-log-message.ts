@@ -75,6 +75,7 @@ export const interpolatedLogMessage: Rule = {
   id: 'interpolated-log-message',
   family: 'logging',
   kinds: ['js'],
+  roles: ['service'],
   defaultSeverity: 'warning',
   fix: 'safe',
   summary: "A structured logger's message is built from values, which are then lost inside the string.",

@@ -78,6 +78,7 @@ export const composeMissingHealthcheck: Rule = {
   id: 'compose-missing-healthcheck',
   family: 'manifests',
   kinds: ['compose'],
+  roles: ['service'],
   defaultSeverity: 'warning',
   fix: 'unsafe',
   summary: 'A docker-compose service has no healthcheck.',

@@ -85,6 +85,7 @@ export const dockerfileMissingHealthcheck: Rule = {
   id: 'dockerfile-missing-healthcheck',
   family: 'manifests',
   kinds: ['dockerfile'],
+  roles: ['service'],
   defaultSeverity: 'information',
   fix: 'unsafe',
   summary: "A Dockerfile's final stage declares no HEALTHCHECK.",

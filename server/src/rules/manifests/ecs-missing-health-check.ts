@@ -5,6 +5,7 @@ export const ecsMissingHealthCheck: Rule = {
   id: 'ecs-missing-health-check',
   family: 'manifests',
   kinds: ['ecs'],
+  roles: ['service'],
   defaultSeverity: 'warning',
   fix: 'unsafe',
   summary: 'An essential container of an ECS task definition has no healthCheck.',

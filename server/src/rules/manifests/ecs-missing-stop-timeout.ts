@@ -5,6 +5,7 @@ export const ecsMissingStopTimeout: Rule = {
   id: 'ecs-missing-stop-timeout',
   family: 'manifests',
   kinds: ['ecs'],
+  roles: ['service'],
   defaultSeverity: 'warning',
   fix: 'safe',
   summary: 'An essential container of an ECS task definition does not set stopTimeout.',

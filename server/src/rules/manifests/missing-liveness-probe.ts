@@ -15,6 +15,7 @@ export const missingLivenessProbe: Rule = {
   id: 'missing-liveness-probe',
   family: 'manifests',
   kinds: ['kubernetes'],
+  roles: ['service'],
   defaultSeverity: 'warning',
   fix: 'unsafe',
   summary: 'A long-running Kubernetes container has no livenessProbe.',

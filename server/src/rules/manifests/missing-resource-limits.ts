@@ -178,6 +178,7 @@ export const missingResourceLimits: Rule<Options> = {
   id: 'missing-resource-limits',
   family: 'manifests',
   kinds: ['kubernetes'],
+  roles: ['service'],
   defaultSeverity: 'warning',
   fix: 'unsafe',
   summary: 'A Kubernetes container does not set CPU and memory requests and limits.',

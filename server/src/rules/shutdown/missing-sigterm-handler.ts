@@ -1,5 +1,4 @@
 import { ts } from 'ts-morph';
-import picomatch from 'picomatch';
 import type { ParsedDocument } from '../../engine/document';
 import type { Fix, Rule, RuleContext, RuleFinding, TextEdit } from '../../engine/types';
 import { codeStyle, fileLogger, quoted, type CodeStyle } from './fix-style';
@@ -13,9 +12,6 @@ const { SyntaxKind, forEachChild, isAwaitExpression, isBinaryExpression, isBlock
 
 interface Options {
   gracePeriodMs: number;
-  testPaths: string[];
-  scriptPaths: string[];
-  ignoreCommandLineTools: boolean;
 }
 
 const LABEL: Record<Framework, string> = {
@@ -28,27 +24,6 @@ const LABEL: Record<Framework, string> = {
   hono: 'a hono server',
 };
 
-/** Test files start servers on purpose and close them themselves (the same globs as console-log's). */
-const TEST_PATHS = ['**/*.test.*', '**/*.spec.*', '**/__tests__/**', '**/__mocks__/**', '**/test/**', '**/tests/**', '**/e2e/**'];
-/** Scripts (a dev server, a mock of a provider) are not deployed services. */
-const SCRIPT_PATHS = ['**/bin/**', '**/scripts/**'];
-
-// Compiled globs, keyed by the glob list: a pure cache of a pure function.
-const matchers = new Map<string, (path: string) => boolean>();
-
-function matches(globs: unknown, fallback: string[], path: string): boolean {
-  const list = Array.isArray(globs) && globs.every((g) => typeof g === 'string') ? (globs as string[]) : fallback;
-  if (list.length === 0) return false;
-  const key = list.join('\n');
-  let matcher = matchers.get(key);
-  if (!matcher) {
-    matcher = picomatch(list, { dot: true });
-    if (matchers.size > 64) matchers.clear();
-    matchers.set(key, matcher);
-  }
-  return matcher(path);
-}
-
 function startsOf(doc: ParsedDocument): ServerStart[] {
   if (doc.kind !== 'js' || !mayStartServer(doc.text)) return [];
   return new ServerReader(doc.sourceFile).starts();
@@ -57,9 +32,6 @@ function startsOf(doc: ParsedDocument): ServerStart[] {
 function isFlaggable(ctx: RuleContext<Options>): boolean {
   const { doc } = ctx;
   if (doc.kind !== 'js' || !mayStartServer(doc.text)) return false;
-  if (matches(ctx.options.testPaths, TEST_PATHS, doc.relativePath)) return false;
-  if (matches(ctx.options.scriptPaths, SCRIPT_PATHS, doc.relativePath)) return false;
-  if (ctx.options.ignoreCommandLineTools !== false && doc.text.startsWith('#!')) return false;
   if (shutdownFacts(doc).handlesSigterm) return false;
   // Undefined: the workspace is not indexed yet. Saying nothing beats a finding that vanishes a
   // second later.
@@ -82,6 +54,7 @@ export const missingSigtermHandler: Rule<Options> = {
   id: 'missing-sigterm-handler',
   family: 'shutdown',
   kinds: ['js'],
+  roles: ['service'],
   defaultSeverity: 'warning',
   fix: 'safe',
   summary: 'A server is started but nothing in its package handles SIGTERM, so deploys drop in-flight requests.',
@@ -92,21 +65,6 @@ export const missingSigtermHandler: Rule<Options> = {
       minimum: 1,
       description:
         "How long the inserted SIGTERM handler waits for in-flight requests before exiting with status 1. Keep it below the orchestrator's deadline (Kubernetes terminationGracePeriodSeconds, 30 s by default; ECS stopTimeout; docker stop's 10 s).",
-    },
-    testPaths: {
-      type: 'string[]',
-      default: TEST_PATHS,
-      description: 'Globs (relative to the workspace root) of test files, which start servers on purpose and close them themselves. Set to [] to check tests too.',
-    },
-    scriptPaths: {
-      type: 'string[]',
-      default: SCRIPT_PATHS,
-      description: 'Globs (relative to the workspace root) of scripts: a dev server or a mock of a provider is not a deployed service.',
-    },
-    ignoreCommandLineTools: {
-      type: 'boolean',
-      default: true,
-      description: 'Skip command line tools wherever they live: files whose first line is a `#!` shebang.',
     },
   },
   docs: {

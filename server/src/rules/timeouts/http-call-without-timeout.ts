@@ -24,8 +24,6 @@ export interface HttpTimeoutOptions {
   includeTests?: boolean;
 }
 
-/** Test files (RULES.md's definition): a hung test is caught by the test runner's own timeout. */
-const TEST_FILE = /(?:^|\/)(?:__tests__|tests?)\/|\.(?:test|spec)\.[^/]+$/;
 
 // ---------------------------------------------------------------------------------------------
 // What a name stands for
@@ -1165,7 +1163,6 @@ function seconds(ms: number): string {
 }
 
 function analyse(ctx: RuleContext<HttpTimeoutOptions>): Problem[] {
-  if (ctx.options.includeTests !== true && TEST_FILE.test(ctx.doc.relativePath)) return [];
   const defaultMs = Number.isFinite(ctx.options.defaultMs) && ctx.options.defaultMs > 0 ? ctx.options.defaultMs : 10000;
   const maxMs = Number.isFinite(ctx.options.maxMs) && ctx.options.maxMs > 0 ? ctx.options.maxMs : 30000;
   return new Analysis(ctx.doc, { defaultMs, maxMs }).run();
@@ -1175,6 +1172,7 @@ export const httpCallWithoutTimeout: Rule<HttpTimeoutOptions> = {
   id: 'http-call-without-timeout',
   family: 'timeouts',
   kinds: ['js'],
+  roles: (options) => (options.includeTests === true ? ['service', 'test'] : ['service']),
   defaultSeverity: 'warning',
   fix: 'safe',
   summary: 'An outbound HTTP request that can wait forever (no timeout, a disabled one, or one above the limit).',
@@ -1194,7 +1192,7 @@ export const httpCallWithoutTimeout: Rule<HttpTimeoutOptions> = {
     includeTests: {
       type: 'boolean',
       default: false,
-      description: 'Also check test files (`*.test.*`, `*.spec.*`, `__tests__/`, `test/`, `tests/`), which are skipped by default.',
+      description: 'Also check test files (the project model\'s `test` role: `*.test.*`, `*.spec.*`, `__tests__/`, `test/`, `tests/`, files importing a test library), which are skipped by default.',
     },
   },
   docs: {

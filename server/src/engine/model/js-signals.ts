@@ -1,0 +1,134 @@
+// What a JS/TS file's own text says about what it is for: the modules it imports, a shebang, whether
+// it reads `process.argv`, the browser globals it uses, its directives. Read once per document
+// version (top-level statements for imports; a walk of the whole tree only when a cheap text test
+// says a browser global may be used), for the project model's role answer.
+
+import { ts } from 'ts-morph';
+import type { ParsedDocument } from '../document';
+
+const { SyntaxKind, forEachChild, isCallExpression, isExpressionStatement, isIdentifier, isImportDeclaration, isImportEqualsDeclaration, isExternalModuleReference, isStringLiteralLike, isVariableStatement, isPropertyAccessExpression, isElementAccessExpression } = ts;
+
+export interface JsSignals {
+  /** Module specifiers imported or required at the top level, or by `import()` / `require()` anywhere in the first statements. */
+  imports: string[];
+  shebang: boolean;
+  readsArgv: boolean;
+  /** Browser globals used and not declared in the file (`window`, `document`, `$`, `localStorage`, ...), with the first use's offset. */
+  browserGlobals: Array<{ name: string; offset: number }>;
+  /** `'use client'` (React client component) or `'use server'` (a server action) directive. */
+  directive: 'use client' | 'use server' | undefined;
+  /** The opening comment says the file was generated. */
+  generated: boolean;
+}
+
+/** Globals a browser (or a React Native / Electron renderer) has and Node does not, used as objects or called. */
+const BROWSER_GLOBALS = new Set(['window', 'document', 'localStorage', 'sessionStorage', 'navigator', 'location', '$', 'jQuery', 'alert', 'XMLHttpRequest', 'history']);
+/** A cheap test before the walk: one of them followed by `.`, `(` or `[`, not as a property. */
+const BROWSER_GLOBAL_TEXT = /(?<![\w$.])(?:window|document|localStorage|sessionStorage|navigator|location|\$|jQuery|alert|XMLHttpRequest|history)\s*[.([]|\btypeof\s+(?:window|document)\b/;
+
+const GENERATED_MARKER = /@generated\b|\bDO NOT EDIT\b|\bauto-?generated\b/i;
+
+const cache = new WeakMap<ParsedDocument, JsSignals>();
+
+export function jsSignals(doc: ParsedDocument): JsSignals {
+  let signals = cache.get(doc);
+  if (!signals) {
+    signals = gather(doc);
+    cache.set(doc, signals);
+  }
+  return signals;
+}
+
+function gather(doc: ParsedDocument): JsSignals {
+  const text = doc.text;
+  const sf = doc.sourceFile;
+  const imports: string[] = [];
+  let directive: JsSignals['directive'];
+  for (const statement of sf.statements) {
+    if (isImportDeclaration(statement) && isStringLiteralLike(statement.moduleSpecifier)) {
+      imports.push(statement.moduleSpecifier.text);
+    } else if (isImportEqualsDeclaration(statement) && isExternalModuleReference(statement.moduleReference) && isStringLiteralLike(statement.moduleReference.expression)) {
+      imports.push(statement.moduleReference.expression.text);
+    } else if (statement.kind === SyntaxKind.ExportDeclaration) {
+      const spec = (statement as ts.ExportDeclaration).moduleSpecifier;
+      if (spec && isStringLiteralLike(spec)) imports.push(spec.text);
+    } else if (isExpressionStatement(statement) && isStringLiteralLike(statement.expression) && imports.length === 0) {
+      const value = statement.expression.text;
+      if (value === 'use client' || value === 'use server') directive = value;
+    } else if (isVariableStatement(statement) || isExpressionStatement(statement)) {
+      collectRequires(statement, imports);
+    }
+  }
+  return {
+    imports,
+    shebang: text.startsWith('#!'),
+    readsArgv: /\bprocess\s*\.\s*argv\b/.test(text),
+    browserGlobals: BROWSER_GLOBAL_TEXT.test(text) ? browserGlobals(sf) : [],
+    directive,
+    generated: isGenerated(text),
+  };
+}
+
+/** `require('x')` calls in a top-level statement (`const a = require('a')`, `require('b').config()`). */
+function collectRequires(node: ts.Node, out: string[]): void {
+  const visit = (n: ts.Node): void => {
+    if (isCallExpression(n) && isIdentifier(n.expression) && n.expression.text === 'require' && n.arguments.length === 1 && isStringLiteralLike(n.arguments[0])) {
+      out.push(n.arguments[0].text);
+      return;
+    }
+    // Requires inside functions load lazily: they say less about the file than its top level.
+    if (ts.isFunctionLike(n)) return;
+    forEachChild(n, visit);
+  };
+  visit(node);
+}
+
+/** Browser globals used as an object, a function or in `typeof`, that the file does not declare itself. */
+function browserGlobals(sf: ts.SourceFile): Array<{ name: string; offset: number }> {
+  const used = new Map<string, number>();
+  const declared = new Set<string>();
+  const stack: ts.Node[] = [sf];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (isIdentifier(node) && BROWSER_GLOBALS.has(node.text)) {
+      const parent = node.parent;
+      if (isDeclarationName(node)) declared.add(node.text);
+      else if (
+        (isPropertyAccessExpression(parent) && parent.expression === node) ||
+        (isElementAccessExpression(parent) && parent.expression === node) ||
+        (isCallExpression(parent) && parent.expression === node) ||
+        parent.kind === SyntaxKind.TypeOfExpression
+      ) {
+        if (!used.has(node.text)) used.set(node.text, node.getStart(sf));
+      }
+    }
+    forEachChild(node, (child) => {
+      stack.push(child);
+    });
+  }
+  return [...used].filter(([name]) => !declared.has(name)).map(([name, offset]) => ({ name, offset })).sort((a, b) => a.offset - b.offset);
+}
+
+function isDeclarationName(node: ts.Identifier): boolean {
+  const parent = node.parent;
+  switch (parent.kind) {
+    case SyntaxKind.VariableDeclaration:
+    case SyntaxKind.Parameter:
+    case SyntaxKind.FunctionDeclaration:
+    case SyntaxKind.ClassDeclaration:
+    case SyntaxKind.ImportSpecifier:
+    case SyntaxKind.ImportClause:
+    case SyntaxKind.NamespaceImport:
+    case SyntaxKind.ImportEqualsDeclaration:
+    case SyntaxKind.BindingElement:
+      return (parent as ts.NamedDeclaration).name === node;
+    default:
+      return false;
+  }
+}
+
+/** A file whose opening comment says it was generated. */
+export function isGenerated(text: string): boolean {
+  const opening = /^(?:#![^\n]*\n)?\s*(\/\*[\s\S]*?\*\/|(?:\/\/[^\n]*\n\s*)+)/.exec(text.slice(0, 2048));
+  return opening !== null && GENERATED_MARKER.test(opening[1]);
+}

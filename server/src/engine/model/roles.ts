@@ -1,0 +1,74 @@
+// What a file is for: the vocabulary of the project model, and the path conventions it starts from.
+// Every rule declares the roles it applies to (most: `service`); the engine asks the model for the
+// file's role once per document version and runs only the rules that apply. No rule keeps its own
+// idea of what a test, a script or browser code is.
+
+export type FileRole = 'service' | 'browser' | 'test' | 'script' | 'config' | 'build' | 'generated' | 'example';
+
+export const FILE_ROLES: readonly FileRole[] = ['service', 'browser', 'test', 'script', 'config', 'build', 'generated', 'example'];
+
+export const ROLE_DESCRIPTIONS: Record<FileRole, string> = {
+  service: 'runs in production as (part of) a long-running service',
+  browser: 'front-end code that runs in a browser or a mobile app',
+  test: 'tests, test helpers and fixtures, and the compose files and images that run them',
+  script: 'one-off programs: command line tools, migrations, seeds, set-up scripts, load tests',
+  config: 'build and tool configuration (bundlers, test runners, linters, task runners)',
+  build: 'an image or container that builds, generates or exports something and exits',
+  generated: 'generated code, fixed in its generator',
+  example: 'examples and documentation',
+};
+
+/** Where a role answer came from, strongest first. */
+export type RoleSource = 'override' | 'path' | 'package' | 'content' | 'workspace' | 'default';
+
+export interface RoleAnswer {
+  role: FileRole;
+  /** One sentence a person can check: "matches the test path `**\/test/**`". */
+  reason: string;
+  source: RoleSource;
+  /** The file (workspace-relative or absolute) and line that gave the answer, when another file did. */
+  evidence?: { path: string; line?: number };
+}
+
+export function isFileRole(value: unknown): value is FileRole {
+  return typeof value === 'string' && (FILE_ROLES as readonly string[]).includes(value);
+}
+
+/**
+ * Path conventions, matched against the path relative to the file's package (nearest package.json or
+ * Python project file; the workspace root when there is none), so that a package that lives under
+ * `examples/` or `tools/` in a monorepo is judged by its own layout. First match wins.
+ */
+export const ROLE_PATHS: ReadonlyArray<{ role: FileRole; globs: readonly string[] }> = [
+  {
+    role: 'test',
+    globs: [
+      '**/*.test.*', '**/*.spec.*', '**/*.e2e.*', '**/*.cy.*', '**/*-test.*', '**/*_test.*', '**/test_*.py', '**/conftest.py',
+      '**/__tests__/**', '**/__mocks__/**', '**/__fixtures__/**', '**/test/**', '**/tests/**', '**/e2e/**', '**/testing/**',
+      '**/cypress/**', '**/playwright/**', '**/test-utils/**', '**/testutils/**', '**/fixtures/**', '**/spec/**',
+      '**/test-setup.*', '**/setup-tests.*', '**/setupTests.*', '**/jest.setup.*', '**/vitest.setup.*',
+      '**/*.test.Dockerfile', '**/*.test.dockerfile', '**/Dockerfile.test', '**/Dockerfile.tests', '**/Dockerfile.ci',
+      '**/Dockerfile.e2e', '**/Dockerfile.cypress', '**/Dockerfile.playwright',
+      '**/*.test.y?(a)ml', '**/*.tests.y?(a)ml', '**/*-test.y?(a)ml', '**/*-tests.y?(a)ml', '**/*.ci.y?(a)ml', '**/*-ci.y?(a)ml',
+      '**/*.e2e.y?(a)ml', '**/*-e2e.y?(a)ml', '**/*.integration.y?(a)ml', '**/*-integration.y?(a)ml',
+      '**/.github/**', '**/.circleci/**', '**/.gitlab/**', '**/ci/**', '**/.ci/**',
+    ],
+  },
+  {
+    role: 'script',
+    globs: [
+      '**/bin/**', '**/scripts/**', '**/script/**', '**/cli/**', '**/cli.*', 'tools/**', '**/devtools/**',
+      '**/migrations/**', '**/migration/**', '**/migrate/**', '**/seeds/**', '**/seeders/**', '**/seed/**', '**/seed.*', '**/seeds.*',
+      '**/load-test*/**', '**/loadtest*/**', '**/k6/**', '**/benchmark*/**', '**/bench/**',
+    ],
+  },
+  {
+    role: 'config',
+    globs: [
+      '**/*.config.*', '**/*.conf.?([cm])[jt]s', '**/*rc.?([cm])[jt]s', '**/.*rc.?([cm])[jt]s', '**/gulpfile.*', '**/Gruntfile.*',
+      '**/webpack.*.?([cm])[jt]s', '**/webpack/**', '**/rollup.*.?([cm])[jt]s', '**/.storybook/**', '**/.husky/**', '**/.vscode/**',
+    ],
+  },
+  { role: 'browser', globs: ['**/*.stories.*', '**/public/**', '**/static/**', '**/assets/**', '**/wwwroot/**'] },
+  { role: 'example', globs: ['**/examples/**', '**/example/**', '**/docs/**', '**/doc/**', '**/demo/**', '**/demos/**', '**/samples/**'] },
+];

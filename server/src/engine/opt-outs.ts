@@ -1,0 +1,73 @@
+// Other linters' opt-outs for the same concern as a prodready rule: an author who wrote
+// `// eslint-disable-next-line no-console` already chose console output there, and saying it again
+// in prodready's voice helps nobody. Knowledge as data: one row per tool and directive shape; the
+// reading is written once.
+
+import type { ParsedDocument } from './document';
+
+interface Directive {
+  tool: string;
+  /** Where the directive applies: its own line, the next line, or the whole file. */
+  scope: 'line' | 'next-line' | 'file';
+  /** Matches the directive; group 1 is its rule list (empty or missing: every rule). */
+  pattern: RegExp;
+  /** Separates the rule list from a trailing reason. */
+  reasonSeparator?: string;
+}
+
+const DIRECTIVES: readonly Directive[] = [
+  { tool: 'eslint', scope: 'line', pattern: /eslint-disable-line(?![-\w])([^\n]*)$/, reasonSeparator: '--' },
+  { tool: 'eslint', scope: 'next-line', pattern: /eslint-disable-next-line(?![-\w])([^\n]*)$/, reasonSeparator: '--' },
+  { tool: 'eslint', scope: 'file', pattern: /\/\*\s*eslint-disable(?![-\w])([^*]*)\*\//, reasonSeparator: '--' },
+  { tool: 'oxlint', scope: 'line', pattern: /oxlint-disable-line(?![-\w])([^\n]*)$/, reasonSeparator: '--' },
+  { tool: 'oxlint', scope: 'next-line', pattern: /oxlint-disable-next-line(?![-\w])([^\n]*)$/, reasonSeparator: '--' },
+  { tool: 'oxlint', scope: 'file', pattern: /\/\*\s*oxlint-disable(?![-\w])([^*]*)\*\//, reasonSeparator: '--' },
+  // Biome: `// biome-ignore lint/suspicious/noConsole: <reason>` suppresses the next line.
+  { tool: 'biome', scope: 'next-line', pattern: /biome-ignore\s+([^:\n]*)/ },
+  { tool: 'biome', scope: 'file', pattern: /biome-ignore-all\s+([^:\n]*)/ },
+  // Deno: `// deno-lint-ignore no-console` (next line), `// deno-lint-ignore-file no-console`.
+  { tool: 'deno', scope: 'next-line', pattern: /deno-lint-ignore(?![-\w])([^\n]*)$/ },
+  { tool: 'deno', scope: 'file', pattern: /deno-lint-ignore-file(?![-\w])([^\n]*)$/m },
+];
+
+/** The other tools' names for a prodready rule's concern, per tool. A row per rule. */
+export const EQUIVALENT_RULES: Record<string, Record<string, readonly string[]>> = {
+  'console-log': {
+    eslint: ['no-console'],
+    oxlint: ['no-console', 'eslint/no-console'],
+    biome: ['lint/suspicious/noConsole', 'lint/suspicious/noConsoleLog', 'lint/suspicious', 'lint'],
+    deno: ['no-console'],
+  },
+};
+
+const MARKER = /eslint-disable|oxlint-disable|biome-ignore|deno-lint-ignore/;
+
+function covers(list: string | undefined, names: readonly string[], directive: Directive): boolean {
+  if (list === undefined) return false;
+  const rules = (directive.reasonSeparator ? list.split(directive.reasonSeparator)[0] : list).replace(/\*\/.*$/, '').trim();
+  // ESLint, oxlint and Deno: no list means every rule. Biome always names its rule.
+  if (rules === '') return directive.tool !== 'biome';
+  return rules.split(/[\s,]+/).some((r) => names.includes(r));
+}
+
+/**
+ * Whether another linter's directive in `doc` opts the line holding `offset` out of `ruleId`'s
+ * concern. Cheap when the file holds no directive at all (one substring test).
+ */
+export function optedOutElsewhere(doc: ParsedDocument, ruleId: string, offset: number): boolean {
+  const equivalents = EQUIVALENT_RULES[ruleId];
+  if (!equivalents || !MARKER.test(doc.text)) return false;
+  const line = doc.lines.positionAt(offset).line;
+  for (const directive of DIRECTIVES) {
+    const names = equivalents[directive.tool];
+    if (!names) continue;
+    if (directive.scope === 'file') {
+      if (covers(directive.pattern.exec(doc.text.slice(0, 4096))?.[1], names, directive)) return true;
+    } else if (directive.scope === 'line') {
+      if (covers(directive.pattern.exec(doc.lines.lineText(line))?.[1], names, directive)) return true;
+    } else if (line > 0 && covers(directive.pattern.exec(doc.lines.lineText(line - 1))?.[1], names, directive)) {
+      return true;
+    }
+  }
+  return false;
+}
