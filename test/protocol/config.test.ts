@@ -274,14 +274,14 @@ describe('inline suppressions and their code actions', () => {
     assert.deepEqual(await client.waitFor(uri, (_d, p) => p.version === 2, { after: seen }), []);
 
     // An existing ignore comment above the line gets the rule added to it.
-    const merged = `# prodready-ignore-next-line some-other-rule -- kept\nFROM node:20-slim\n`;
+    const merged = `# prodready-ignore-next-line some-other-rule -- kept\nFROM node:20-slim\nCMD ["node", "server.js"]\n`;
     seen = client.count(uri);
     await client.change(uri, 3, [{ text: merged }]);
     const published = await client.waitFor(uri, (d, p) => p.version === 3 && d.some((x) => x.code === RULE), { after: seen });
     assert.deepEqual(codes(published), ['0:unused-ignore', `1:${RULE}`]);
     const again = published[1];
     const ignore = (await client.codeActions(uri, [again])).find((a) => a.title === `Ignore ${RULE} for this line`)!;
-    assert.equal(applyWorkspaceEdit(merged, uri, ignore.edit!), `# prodready-ignore-next-line some-other-rule, ${RULE} -- kept\nFROM node:20-slim\n`);
+    assert.equal(applyWorkspaceEdit(merged, uri, ignore.edit!), `# prodready-ignore-next-line some-other-rule, ${RULE} -- kept\nFROM node:20-slim\nCMD ["node", "server.js"]\n`);
   });
 
   test('source.fixAll.prodready applies the safe fixes only', async () => {

@@ -64,8 +64,10 @@ describe('ECS task definitions', () => {
 
 describe('compose', () => {
   test('an override fragment (no image, no build) and a templated service key are not services to check', () => {
-    const text = 'services:\n  api:\n    ports: ["9229:9229"]\n  "{{ name }}":\n    image: x\n  db:\n    image: postgres:16\n';
-    const { findings } = run('docker-compose.override.yml', text);
-    assert.deepEqual(findings.map((f) => `${f.ruleId} ${text.slice(f.start, f.end)}`), ['compose-missing-healthcheck db']);
+    const text = 'services:\n  api:\n    ports: ["9229:9229"]\n  "{{ name }}":\n    image: x\n  web:\n    image: registry.example.com/shop/web:1.2.0\n';
+    const { findings } = run('compose.yaml', text);
+    assert.deepEqual(findings.map((f) => `${f.ruleId} ${text.slice(f.start, f.end)}`), ['compose-missing-healthcheck web']);
+    // docker-compose.override.yml is, by convention, the local development layer: the project model says `dev`.
+    assert.deepEqual(run('docker-compose.override.yml', text).findings, []);
   });
 });

@@ -1,6 +1,8 @@
 // Facts about files of the workspace other than the one being analysed, for workspace rules.
 // Rules read them; the server and the CLI keep them current.
 
+import type { ComposeBuild } from './model/compose-links';
+
 export interface WorkspaceFacts {
   /**
    * True when some file other than `path`, in the same package as `path` (nearest package.json),
@@ -52,7 +54,21 @@ export interface WorkspaceFacts {
 
   /** `path` relative to the workspace root it lies in (as `ParsedDocument.relativePath` spells it). */
   relativePath(path: string): string;
+
+  /** The compose services of the workspace that build the Dockerfile at `path` (empty when none, or not known). */
+  composeServicesBuilding(path: string): readonly ComposeBuild[];
+
+  /**
+   * The HEALTHCHECK line (1-based) of the Dockerfile at `path`, in the stage `target` or else its final
+   * stage, when the workspace holds that file and it declares one (not `HEALTHCHECK NONE`).
+   */
+  dockerfileHealthcheck(path: string, target?: string): number | undefined;
+
+  /** The ENTRYPOINT and CMD words of that stage of the Dockerfile at `path`, when the workspace holds it and it sets them. */
+  dockerfileCommand(path: string, target?: string): string | undefined;
 }
+
+export type { ComposeBuild } from './model/compose-links';
 
 /** What the project model knows about a package (a folder with a package.json). */
 export interface PackageFacts {
@@ -95,6 +111,9 @@ export const NO_WORKSPACE_FACTS: WorkspaceFacts = {
   packageOf: () => undefined,
   servedStatically: () => undefined,
   relativePath: (p) => p,
+  composeServicesBuilding: () => [],
+  dockerfileHealthcheck: () => undefined,
+  dockerfileCommand: () => undefined,
 };
 
 /** An indexed workspace with nothing else in it (a lone file: docs examples, one-off checks). */

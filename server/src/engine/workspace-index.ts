@@ -7,7 +7,8 @@
 // see it through `facts()`, read-only.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { classify } from './classify';
+import { classify, isComposeName, isDockerfileName } from './classify';
+import { composeBuilds, dockerfileStages, healthcheckOf, stageCommand, type ComposeBuild, type DockerStageHealth } from './model/compose-links';
 import { ParsedDocument } from './document';
 import { DEFAULT_MAX_FILE_BYTES } from './source';
 import { NEVER_ENTER, collectFiles, inheritedIgnores, isIgnored, readIgnore, type IgnoreScope } from './files';
@@ -65,6 +66,17 @@ function isSourcePath(p: string): boolean {
   return classify(p, '') === 'js';
 }
 
+/** A compose file or a Dockerfile: the manifests whose links the project model follows. */
+function isManifestPath(p: string): boolean {
+  const name = baseNameOf(p);
+  return isComposeName(name) || isDockerfileName(name);
+}
+
+/** Whether the index reads the file at all. */
+function isIndexedPath(p: string): boolean {
+  return isSourcePath(p) || isManifestPath(p);
+}
+
 function insideNeverEnter(p: string): boolean {
   return p.split('/').some((segment) => NEVER_ENTER.has(segment));
 }
@@ -80,6 +92,10 @@ export class WorkspaceIndex {
   private readonly importersByKey = new Map<string, Set<string>>();
   /** Module key (see `moduleKeys`) -> the loggers the module exports, by export name. */
   private readonly loggerExports = new Map<string, Map<string, LoggerKind>>();
+  /** Compose file -> its services that build a Dockerfile. */
+  private readonly composeLinks = new Map<string, ComposeBuild[]>();
+  /** Dockerfile -> its stages and their HEALTHCHECKs. */
+  private readonly dockerStages = new Map<string, DockerStageHealth[]>();
   /** Files that serve folders to browsers as static files, with the folders. */
   private readonly staticFolders = new Map<string, ServedFolder[]>();
   /** Files that read `process.argv` or import a terminal library: command line tools. */
@@ -119,7 +135,36 @@ export class WorkspaceIndex {
       packageOf: (p) => this.packageFacts(p),
       servedStatically: (p) => this.servedStatically(p),
       relativePath: (p) => this.relativePath(p),
+      composeServicesBuilding: (p) => this.composeServicesBuilding(p),
+      dockerfileHealthcheck: (p, target) => this.dockerfileHealthcheck(p, target),
+      dockerfileCommand: (p, target) => {
+        const stages = this.dockerStages.get(normalizePath(p));
+        return stages ? stageCommand(stages, target) : undefined;
+      },
     };
+  }
+
+  composeServicesBuilding(p: string): ComposeBuild[] {
+    const file = normalizePath(p);
+    const out: ComposeBuild[] = [];
+    for (const builds of this.composeLinks.values()) for (const b of builds) if (b.dockerfile === file) out.push(b);
+    return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
+  }
+
+  dockerfileHealthcheck(p: string, target?: string): number | undefined {
+    const stages = this.dockerStages.get(normalizePath(p));
+    return stages ? healthcheckOf(stages, target) : undefined;
+  }
+
+  /** Takes in a manifest's text: the links it makes. */
+  private recordManifest(file: string, text: string): void {
+    const name = baseNameOf(file);
+    if (isDockerfileName(name)) this.dockerStages.set(file, dockerfileStages(text));
+    else {
+      const builds = composeBuilds(file, text);
+      if (builds.length > 0) this.composeLinks.set(file, builds);
+      else this.composeLinks.delete(file);
+    }
   }
 
   /** What the project model knows about the package of `p` (see WorkspaceFacts.packageOf). */
@@ -346,7 +391,7 @@ export class WorkspaceIndex {
     for (const file of files) {
       const p = normalizePath(path.resolve(file));
       if (baseNameOf(p) === 'package.json') this.packageJson.set(dirnameOf(p), true);
-      if (!isSourcePath(p) || this.overlays.has(p)) continue;
+      if (!isIndexedPath(p) || this.overlays.has(p)) continue;
       const text = this.readSync(p);
       if (text !== undefined) this.record(p, text);
     }
@@ -372,7 +417,7 @@ export class WorkspaceIndex {
       for (const file of safeCollect(pkg)) {
         const p = normalizePath(file);
         if (baseNameOf(p) === 'package.json') this.packageJson.set(dirnameOf(p), true);
-        if (!isSourcePath(p) || this.overlays.has(p) || this.handlers.has(p)) continue;
+        if (!isIndexedPath(p) || this.overlays.has(p) || this.handlers.has(p)) continue;
         const text = this.readSync(p);
         if (text !== undefined) this.record(p, text);
       }
@@ -392,7 +437,7 @@ export class WorkspaceIndex {
       return;
     }
     if (rootStat.isFile()) {
-      if (isSourcePath(root)) await this.readBatch([root], stats, generation);
+      if (isIndexedPath(root)) await this.readBatch([root], stats, generation);
       return;
     }
     const queue: Array<{ dir: string; scopes: IgnoreScope[] }> = [{ dir: root, scopes: inheritedIgnores(root) }];
@@ -415,7 +460,7 @@ export class WorkspaceIndex {
         const abs = `${normalizePath(dir)}/${entry.name}`;
         if (entry.isDirectory()) {
           if (!isIgnored(abs, true, here)) queue.push({ dir: abs, scopes: here });
-        } else if (entry.isFile() && isSourcePath(abs) && !isIgnored(abs, false, here)) {
+        } else if (entry.isFile() && isIndexedPath(abs) && !isIgnored(abs, false, here)) {
           batch.push(abs);
           if (batch.length >= this.batchSize) {
             await this.readBatch(batch, stats, generation);
@@ -460,6 +505,11 @@ export class WorkspaceIndex {
   /** An open document's current text (it wins over the disk until `closeDocument`). */
   updateDocument(doc: ParsedDocument): void {
     const p = normalizePath(doc.path);
+    if (isManifestPath(p)) {
+      this.overlays.add(p);
+      this.recordManifest(p, doc.text);
+      return;
+    }
     if (!isSourcePath(p) && doc.kind !== 'js') return;
     this.overlays.add(p);
     if (doc.kind === 'js' && SERVER_CANDIDATE.test(doc.text)) this.candidates.add(p);
@@ -493,6 +543,10 @@ export class WorkspaceIndex {
    */
   wouldChangeFacts(doc: ParsedDocument): boolean {
     const p = normalizePath(doc.path);
+    if (isManifestPath(p)) {
+      if (isDockerfileName(baseNameOf(p))) return JSON.stringify(dockerfileStages(doc.text)) !== JSON.stringify(this.dockerStages.get(p));
+      return JSON.stringify(composeBuilds(p, doc.text)) !== JSON.stringify(this.composeLinks.get(p) ?? []);
+    }
     const handles = doc.kind === 'js' && shutdownFacts(doc).handlesSigterm;
     if (handles !== this.handlers.has(p)) return true;
     const folders = servedFolders(p, doc.text, this.packageOf(p) || dirnameOf(p));
@@ -508,7 +562,7 @@ export class WorkspaceIndex {
   /** Same as `updateDocument`, from text. */
   updateText(p: string, text: string): void {
     const file = normalizePath(p);
-    if (!isSourcePath(file)) return;
+    if (!isIndexedPath(file)) return;
     this.overlays.add(file);
     this.record(file, text);
   }
@@ -547,7 +601,7 @@ export class WorkspaceIndex {
       for (const inner of safeCollect(file)) this.fileChanged(inner);
       return;
     }
-    if (!isSourcePath(file) || this.overlays.has(file) || this.isGitIgnored(file)) return;
+    if (!isIndexedPath(file) || this.overlays.has(file) || this.isGitIgnored(file)) return;
     const text = stat.size > this.maxFileBytes ? undefined : this.readSync(file);
     if (text === undefined) this.forgetFile(file);
     else this.record(file, text);
@@ -585,7 +639,8 @@ export class WorkspaceIndex {
 
   private answers(p: string): string {
     const pkg = this.packageFacts(p);
-    return `${this.handlesSigterm(p)} ${this.packageKind(p)} ${this.scriptRole(p)} ${JSON.stringify(this.importersOf(p))} ${this.importedLoggerExports(p)} ${JSON.stringify(this.servedStatically(p))} ${pkg?.frontEnd}`;
+    const links = `${JSON.stringify(this.composeServicesBuilding(p))} ${JSON.stringify((this.composeLinks.get(normalizePath(p)) ?? []).map((b) => this.dockerfileHealthcheck(b.dockerfile, b.target)))}`;
+    return `${links} ${this.handlesSigterm(p)} ${this.packageKind(p)} ${this.scriptRole(p)} ${JSON.stringify(this.importersOf(p))} ${this.importedLoggerExports(p)} ${JSON.stringify(this.servedStatically(p))} ${pkg?.frontEnd}`;
   }
 
   /** The paths of a snapshot whose answer is different now: the documents to analyse again. */
@@ -599,6 +654,10 @@ export class WorkspaceIndex {
 
   /** Takes in a file's text; true when it had to be parsed (the slow step). */
   private record(file: string, text: string): boolean {
+    if (isManifestPath(file)) {
+      this.recordManifest(file, text);
+      return false;
+    }
     if (SERVER_CANDIDATE.test(text)) this.candidates.add(file);
     else this.candidates.delete(file);
     this.setStaticFolders(file, text);
@@ -670,6 +729,8 @@ export class WorkspaceIndex {
   }
 
   private forgetFile(file: string): void {
+    this.composeLinks.delete(file);
+    this.dockerStages.delete(file);
     this.handlers.delete(file);
     this.staticFolders.delete(file);
     this.candidates.delete(file);
@@ -684,7 +745,7 @@ export class WorkspaceIndex {
     for (const key of [...this.loggerExports.keys()]) {
       if ((isUnder(key, p) || key === bare) && !open.has(key)) this.loggerExports.delete(key);
     }
-    for (const file of [...this.handlers.keys(), ...this.candidates, ...this.importsOf.keys(), ...this.commandLineTools, ...this.staticFolders.keys()]) {
+    for (const file of [...this.handlers.keys(), ...this.candidates, ...this.importsOf.keys(), ...this.commandLineTools, ...this.staticFolders.keys(), ...this.composeLinks.keys(), ...this.dockerStages.keys()]) {
       if (isUnder(file, p) && !this.overlays.has(file)) this.forgetFile(file);
     }
     for (const dir of [...this.packageJson.keys()]) if (isUnder(dir, p)) this.packageJson.delete(dir);

@@ -10,7 +10,7 @@ import picomatch from 'picomatch';
 import type { ParsedDocument } from '../document';
 import type { WorkspaceFacts } from '../workspace-facts';
 import { jsSignals } from './js-signals';
-import { dockerfileRole } from './manifest-roles';
+import { composeFileRole, dockerfileRole } from './manifest-roles';
 import { ROLE_PATHS, type FileRole, type RoleAnswer } from './roles';
 
 /** A user's `roles:` entry: a glob relative to the workspace root (already prefixed), and the role. */
@@ -84,10 +84,15 @@ function computeRole(doc: ParsedDocument, workspace: WorkspaceFacts): RoleAnswer
   const relative = packageRelativePath(doc, workspace);
   const scriptRole = workspace.scriptRole(doc.path);
   const runByStart = scriptRole === 'service';
-  const byPath = roleByPath(relative);
+  // A package's own folder name says what it is for too (`packages/e2e_tests/`): test and dev
+  // conventions are also read on the workspace-relative path.
+  const inWorkspace = relative !== doc.relativePath ? roleByPath(doc.relativePath) : undefined;
+  const byPath = roleByPath(relative) ?? (inWorkspace && (inWorkspace.role === 'test' || inWorkspace.role === 'dev') ? inWorkspace : undefined);
   if (doc.kind !== 'js') {
-    if (byPath && byPath.role !== 'script' && byPath.role !== 'config' && byPath.role !== 'browser') return pathAnswer(byPath);
-    if (doc.kind === 'dockerfile') return dockerfileRole(doc) ?? SERVICE;
+    // Manifests under `examples/` or `docs/` are what people copy to deploy: only test, dev and vendored paths count.
+    if (byPath && (byPath.role === 'test' || byPath.role === 'dev' || byPath.role === 'generated')) return pathAnswer(byPath);
+    if (doc.kind === 'dockerfile') return dockerfileRole(doc, workspace) ?? SERVICE;
+    if (doc.kind === 'compose') return composeFileRole(doc) ?? SERVICE;
     return SERVICE;
   }
 

@@ -22,9 +22,9 @@ export interface JsSignals {
 }
 
 /** Globals a browser (or a React Native / Electron renderer) has and Node does not, used as objects or called. */
-const BROWSER_GLOBALS = new Set(['window', 'document', 'localStorage', 'sessionStorage', 'navigator', 'location', '$', 'jQuery', 'alert', 'XMLHttpRequest', 'history']);
+const BROWSER_GLOBALS = new Set(['window', 'document', 'localStorage', 'sessionStorage', 'navigator', 'location', '$', 'jQuery', 'alert', 'XMLHttpRequest', 'history', 'chrome']);
 /** A cheap test before the walk: one of them followed by `.`, `(` or `[`, not as a property. */
-const BROWSER_GLOBAL_TEXT = /(?<![\w$.])(?:window|document|localStorage|sessionStorage|navigator|location|\$|jQuery|alert|XMLHttpRequest|history)\s*[.([]|\btypeof\s+(?:window|document)\b/;
+const BROWSER_GLOBAL_TEXT = /(?<![\w$.])(?:window|document|localStorage|sessionStorage|navigator|location|\$|jQuery|alert|XMLHttpRequest|history|chrome)\s*[.([]|\btypeof\s+(?:window|document)\b/;
 
 const GENERATED_MARKER = /@generated\b|\bDO NOT EDIT\b|\bauto-?generated\b/i;
 
@@ -127,8 +127,12 @@ function isDeclarationName(node: ts.Identifier): boolean {
   }
 }
 
-/** A file whose opening comment says it was generated. */
+/** Emscripten's JavaScript glue: generated next to a .wasm module, never edited. */
+const EMSCRIPTEN = /\bvar Module\s*=\s*typeof Module\s*!==?\s*['"]undefined['"]|\bEMSCRIPTEN_KEEPALIVE\b|\b_emscripten_\w+\b/;
+
+/** A file whose opening comment says it was generated, or that a known generator wrote. */
 export function isGenerated(text: string): boolean {
+  if (EMSCRIPTEN.test(text)) return true;
   const opening = /^(?:#![^\n]*\n)?\s*(\/\*[\s\S]*?\*\/|(?:\/\/[^\n]*\n\s*)+)/.exec(text.slice(0, 2048));
   return opening !== null && GENERATED_MARKER.test(opening[1]);
 }

@@ -6,6 +6,7 @@
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import type { ParsedDocument } from '../document';
 import type { RoleAnswer } from './roles';
+import type { WorkspaceFacts } from '../workspace-facts';
 
 // ---- Dockerfiles ----------------------------------------------------------------------------
 
@@ -92,13 +93,18 @@ function commandWords(text: string): string {
   }
 }
 
-/** Base images whose own CMD starts a long-running server: an image built on one runs it. */
-const SERVER_BASE = /(?:^|\/)(?:nginx|nginxinc\/[\w-]+|httpd|caddy|traefik|haproxy|envoy|envoyproxy\/envoy|tomcat|jetty|wordpress|ghost|grafana\/grafana|prom\/prometheus|redis|postgres|mysql|mariadb|mongo|rabbitmq|memcached|elasticsearch|kibana|keycloak|openresty\/openresty)(?::|$)/;
+/**
+ * Language runtimes and bare operating systems: their own CMD is a shell or a REPL, so an image built
+ * on one with no CMD of its own runs whatever its orchestrator says, or nothing (a build image).
+ */
+const RUNTIME_BASE = /^(?:(?:docker\.io\/)?(?:library\/)?(?:node|python|pypy|golang|rust|ruby|php|openjdk|eclipse-temurin|amazoncorretto|maven|gradle|alpine|debian|ubuntu|busybox|fedora|centos|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|bash|buildpack-deps|denoland\/deno|oven\/bun)|mcr\.microsoft\.com\/(?:dotnet\/sdk|devcontainers\/[\w-]+)|gcr\.io\/distroless\/[\w.-]+|cgr\.dev\/chainguard\/[\w.-]+)(?::|@|$)/;
+/** An idle container, kept running only so that someone can `exec` into it. */
+const IDLE_COMMAND = /^(?:(?:\/bin\/)?(?:ba)?sh\s+-c\s+)?['"]?(?:tail\s+-f\s+\/dev\/null|sleep\s+(?:infinity|inf)|while\s+(?:true|:)\s*;\s*do\s+sleep\s+\d+\s*;\s*done)['"]?$/;
 const TEST_COMMAND = /\b(?:npm\s+(?:run\s+)?test|yarn\s+(?:run\s+)?test|pnpm\s+(?:run\s+)?test|jest|vitest|mocha|pytest|tox|go\s+test|cypress\s+run|playwright\s+test|newman)\b/;
 const ONE_SHOT_COMMAND = /\b(?:migrate|migration|prisma\s+(?:migrate|db\s+push|generate)|alembic\s+upgrade|knex\s+(?:migrate|seed)|sequelize\s+db:|typeorm\s+migration|flyway|liquibase|npm\s+run\s+build|yarn\s+build|seed)\b/;
 
 /** The role of a Dockerfile's final image, when its definition makes it plain that it is not a service. */
-export function dockerfileRole(doc: ParsedDocument): RoleAnswer | undefined {
+export function dockerfileRole(doc: ParsedDocument, workspace: WorkspaceFacts): RoleAnswer | undefined {
   const facts = dockerfileFacts(doc);
   const final = facts.stages[facts.stages.length - 1];
   if (!final) return undefined;
@@ -107,16 +113,28 @@ export function dockerfileRole(doc: ParsedDocument): RoleAnswer | undefined {
   }
   const command = [facts.entrypoint, facts.cmd].filter(Boolean).join(' ');
   if (command && TEST_COMMAND.test(command)) return { role: 'test', reason: `its command runs tests (\`${truncate(command)}\`)`, source: 'content' };
-  if (command && ONE_SHOT_COMMAND.test(command) && !/&&|;/.test(command)) {
+  if (command && IDLE_COMMAND.test(command.trim())) return { role: 'dev', reason: `its command only idles (\`${truncate(command)}\`): a container to exec into, not a service`, source: 'content' };
+  if (command && ONE_SHOT_COMMAND.test(lastCommand(command))) {
     return { role: 'build', reason: `its command runs once and exits (\`${truncate(command)}\`)`, source: 'content' };
   }
-  if (!command && !SERVER_BASE.test(facts.baseImage ?? '')) {
-    return { role: 'build', reason: 'it sets no CMD or ENTRYPOINT and its base image starts no server: what it runs is decided elsewhere, or it is a build image', source: 'content' };
+  if (!command && RUNTIME_BASE.test(facts.baseImage ?? '')) {
+    // An image that EXPOSEs a port serves on it, whoever gives the command; so does one a compose service runs with a command.
+    const exposes = final.instructions.some((ins) => ins.keyword === 'EXPOSE');
+    const runner = workspace.composeServicesBuilding(doc.path).find((s) => s.command);
+    if (!exposes && !runner) {
+      return { role: 'build', reason: `it sets no CMD or ENTRYPOINT and its base image (\`${facts.baseImage}\`) starts no server: a build image, or one whose command is given elsewhere`, source: 'content' };
+    }
   }
   if (final.name && /^(?:build|builder|building|compile|deps|dependencies|test|tests|testing|ci|lint)$/.test(final.name) && !command) {
     return { role: 'build', reason: `its final stage is the \`${final.name}\` stage`, source: 'content' };
   }
   return undefined;
+}
+
+/** The program a command line ends with (`npm run migrate && npm start` ends with `npm start`): what keeps running. */
+function lastCommand(command: string): string {
+  const parts = command.split(/&&|\|\||;/).map((p) => p.trim()).filter(Boolean);
+  return parts[parts.length - 1] ?? '';
 }
 
 function truncate(text: string): string {
@@ -125,6 +143,43 @@ function truncate(text: string): string {
 }
 
 // ---- compose services -----------------------------------------------------------------------
+
+/**
+ * Third-party images a stack runs as they are published: databases, caches, brokers, observability
+ * and developer tools. Their health is their publisher's concern; a compose file of nothing else is a
+ * local environment of dependencies.
+ */
+const STOCK_IMAGE = /^(?:(?:docker\.io|public\.ecr\.aws|quay\.io|ghcr\.io|mcr\.microsoft\.com|gcr\.io|registry\.hub\.docker\.com)\/)?(?:library\/|bitnami\/|bitnamilegacy\/|docker\/)?(?:postgres|postgis\/postgis|timescale\/timescaledb[\w-]*|pgvector\/pgvector|mysql|mariadb|percona[\w/-]*|mongo|mongodb\/mongodb-community-server|mongo-express|redis|redis\/redis-stack[\w-]*|valkey\/valkey|eqalpha\/keydb|memcached|rabbitmq|confluentinc\/[\w-]+|apache\/kafka|kafka|wurstmeister\/[\w-]+|zookeeper|provectuslabs\/kafka-ui|redpandadata\/[\w-]+|nats|elasticsearch|elasticsearch\/elasticsearch|opensearchproject\/[\w-]+|kibana|logstash|minio\/minio|minio\/mc|localstack\/localstack|amazon\/dynamodb-local|mailhog\/mailhog|axllent\/mailpit|schickling\/mailcatcher|maildev\/maildev|adminer|dpage\/pgadmin4|phpmyadmin(?:\/phpmyadmin)?|rediscommander\/redis-commander|redislabs\/redisinsight|redis\/redisinsight|grafana\/[\w-]+|prom\/[\w-]+|jaegertracing\/[\w-]+|openzipkin\/[\w-]+|otel\/[\w-]+|temporalio\/[\w-]+|clickhouse\/clickhouse-server|yandex\/clickhouse-server|cassandra|couchdb|neo4j|influxdb|quay\.io\/coreos\/etcd|coreos\/etcd|consul|hashicorp\/[\w-]+|vault|keycloak\/keycloak|jboss\/keycloak|quay\.io\/keycloak\/keycloak|traefik|nginx|nginxinc\/[\w-]+|caddy|haproxy|envoyproxy\/envoy|swaggerapi\/[\w-]+|getmeili\/meilisearch|typesense\/typesense|qdrant\/qdrant|chromadb\/chroma|semitechnologies\/weaviate|zenika\/alpine-chrome|browserless\/chrome|selenium\/[\w-]+|wiremock\/wiremock|mockserver\/mockserver|mcr\.microsoft\.com\/azure-storage\/azurite|azure-storage\/azurite|mcr\.microsoft\.com\/mssql\/server|mssql\/server|gvenzl\/oracle-[\w-]+|portainer\/portainer[\w-]*|containrrr\/watchtower|nginx-proxy|jwilder\/nginx-proxy|certbot\/certbot|linuxserver\/[\w-]+|docker)(?::|@|$)/;
+
+export function isStockImage(image: string | undefined): boolean {
+  return image !== undefined && STOCK_IMAGE.test(image.trim().toLowerCase());
+}
+
+/** Commands of a development loop: a file watcher, a dev server, a reloader. */
+const DEV_COMMAND = /(?:^|\s)--reload\b|\b(?:(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?(?:dev|develop|watch|start:dev)|nodemon|ts-node-dev|tsx\s+watch|node\s+--watch|next\s+dev|nuxt\s+dev|vite(?:\s|$)|manage\.py\s+runserver|flask\s+run\s+.*--debug|air(?:\s|$)|webpack\s+serve|ng\s+serve)/;
+
+/** What a whole compose file is for, when its services make it plain (a local environment of dependencies, a dev loop). */
+export function composeFileRole(doc: ParsedDocument): RoleAnswer | undefined {
+  const services: ComposeServiceShape[] = [];
+  for (const document of doc.yaml.documents) {
+    const root = document.contents;
+    if (!isMap(root)) continue;
+    const map = root.get('services', true) as Node | undefined;
+    if (!isMap(map)) continue;
+    for (const pair of map.items) {
+      if (isScalar(pair.key) && isMap(pair.value)) services.push({ name: String(pair.key.value), map: pair.value });
+    }
+  }
+  if (services.length === 0) return undefined;
+  const dev = services.find((s) => DEV_COMMAND.test(commandText(s.map) ?? ''));
+  if (dev) return { role: 'dev', reason: `service \`${dev.name}\` runs a development loop (\`${truncate(commandText(dev.map) ?? '')}\`)`, source: 'content' };
+  // Every service a published image of someone else's, none built here: the project's own app is not in it.
+  const runsProject = services.some((s) => s.map.get('build') !== undefined || !isStockImage(scalarOf(s.map, 'image')));
+  if (!runsProject) {
+    return { role: 'dev', reason: 'every service is a stock dependency or tool and none is built here: a local environment for development', source: 'content' };
+  }
+  return undefined;
+}
 
 /** Images that only wait, copy or call something once in a compose stack. */
 const HELPER_IMAGE = /^(?:docker\.io\/)?(?:library\/)?(?:busybox|alpine|curlimages\/curl|appropriate\/curl|bash|jwilder\/dockerize|willwill\/wait-for-it|mcr\.microsoft\.com\/mssql-tools|minio\/mc|amazon\/aws-cli|flyway\/flyway|liquibase\/liquibase|migrate\/migrate|hashicorp\/terraform)(?::|@|$)/;
@@ -142,7 +197,7 @@ export interface ComposeServiceShape {
  * undefined when it is long-running as far as the file shows. `all` are the file's services, to see
  * who waits on whom.
  */
-export function composeOneShot(service: ComposeServiceShape, all: readonly ComposeServiceShape[]): string | undefined {
+export function composeOneShot(service: ComposeServiceShape, all: readonly ComposeServiceShape[], imageCommand?: string): string | undefined {
   const { map, name } = service;
   const restart = scalarOf(map, 'restart');
   if (restart === 'no' || restart === 'false') return '`restart: "no"` says it runs once';
@@ -159,9 +214,11 @@ export function composeOneShot(service: ComposeServiceShape, all: readonly Compo
     }
   }
   const image = scalarOf(map, 'image') ?? '';
-  const command = commandText(map);
+  // The service's own command, else the one of the image it builds (the project model's link to its Dockerfile).
+  const command = commandText(map) ?? imageCommand;
+  if (command && IDLE_COMMAND.test(command.trim())) return `its command only idles (\`${truncate(command)}\`): a container to exec into`;
   if (HELPER_IMAGE.test(image) && (!command || WAIT_COMMAND.test(command) || ONE_SHOT_COMMAND.test(command))) return `\`${image}\` runs a one-off helper here`;
-  if (command && ONE_SHOT_COMMAND.test(command) && !/\b(?:&&|;)\s*\w/.test(command.replace(/^.*?(?:migrate|seed)[^&;]*/, ''))) {
+  if (command && ONE_SHOT_COMMAND.test(lastCommand(command))) {
     return `its command runs once (\`${truncate(command)}\`)`;
   }
   if (command && TEST_COMMAND.test(command)) return `its command runs tests (\`${truncate(command)}\`)`;
@@ -184,6 +241,11 @@ function commandText(map: YAMLMap): string | undefined {
     else if (isSeq(node)) parts.push(node.items.map((i) => (isScalar(i) ? String(i.value) : '')).join(' '));
   }
   return parts.length > 0 ? parts.join(' ') : undefined;
+}
+
+/** Whether a command (words joined by spaces) only keeps the container alive. */
+export function isIdleCommand(command: string): boolean {
+  return IDLE_COMMAND.test(command.trim());
 }
 
 /** Whether a Kubernetes container name or image says it is a load generator (and it declares no ports). */

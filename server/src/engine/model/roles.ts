@@ -3,18 +3,19 @@
 // file's role once per document version and runs only the rules that apply. No rule keeps its own
 // idea of what a test, a script or browser code is.
 
-export type FileRole = 'service' | 'browser' | 'test' | 'script' | 'config' | 'build' | 'generated' | 'example';
+export type FileRole = 'service' | 'browser' | 'test' | 'dev' | 'script' | 'config' | 'build' | 'generated' | 'example';
 
-export const FILE_ROLES: readonly FileRole[] = ['service', 'browser', 'test', 'script', 'config', 'build', 'generated', 'example'];
+export const FILE_ROLES: readonly FileRole[] = ['service', 'browser', 'test', 'dev', 'script', 'config', 'build', 'generated', 'example'];
 
 export const ROLE_DESCRIPTIONS: Record<FileRole, string> = {
   service: 'runs in production as (part of) a long-running service',
   browser: 'front-end code that runs in a browser or a mobile app',
   test: 'tests, test helpers and fixtures, and the compose files and images that run them',
+  dev: 'local development environments: dev compose files and containers, stacks of stock dependencies started for local runs',
   script: 'one-off programs: command line tools, migrations, seeds, set-up scripts, load tests',
   config: 'build and tool configuration (bundlers, test runners, linters, task runners)',
   build: 'an image or container that builds, generates or exports something and exits',
-  generated: 'generated code, fixed in its generator',
+  generated: 'generated or vendored code, fixed in its generator or upstream',
   example: 'examples and documentation',
 };
 
@@ -45,6 +46,7 @@ export const ROLE_PATHS: ReadonlyArray<{ role: FileRole; globs: readonly string[
     globs: [
       '**/*.test.*', '**/*.spec.*', '**/*.e2e.*', '**/*.cy.*', '**/*-test.*', '**/*_test.*', '**/test_*.py', '**/conftest.py',
       '**/__tests__/**', '**/__mocks__/**', '**/__fixtures__/**', '**/test/**', '**/tests/**', '**/e2e/**', '**/testing/**',
+      '**/*[-_]test/**', '**/*[-_]tests/**', '**/jest.*', '**/vitest.*', '**/karma.*', '**/playwright.*', '**/cypress.*',
       '**/cypress/**', '**/playwright/**', '**/test-utils/**', '**/testutils/**', '**/fixtures/**', '**/spec/**',
       '**/test-setup.*', '**/setup-tests.*', '**/setupTests.*', '**/jest.setup.*', '**/vitest.setup.*',
       '**/*.test.Dockerfile', '**/*.test.dockerfile', '**/Dockerfile.test', '**/Dockerfile.tests', '**/Dockerfile.ci',
@@ -55,11 +57,20 @@ export const ROLE_PATHS: ReadonlyArray<{ role: FileRole; globs: readonly string[
     ],
   },
   {
+    role: 'dev',
+    globs: [
+      '**/.devcontainer/**', '**/devcontainer/**', '**/dev/containers/**', '**/Dockerfile.dev', '**/Dockerfile.local', '**/*.dev.Dockerfile', '**/dev.Dockerfile',
+      '**/*.dev.y?(a)ml', '**/*-dev.y?(a)ml', '**/*.local.y?(a)ml', '**/*-local.y?(a)ml', '**/*.override.y?(a)ml', '**/docker-compose.db.y?(a)ml',
+      '**/*-infra.y?(a)ml', '**/*.infra.y?(a)ml',
+    ],
+  },
+  {
     role: 'script',
     globs: [
       '**/bin/**', '**/scripts/**', '**/script/**', '**/cli/**', '**/cli.*', 'tools/**', '**/devtools/**',
       '**/migrations/**', '**/migration/**', '**/migrate/**', '**/seeds/**', '**/seeders/**', '**/seed/**', '**/seed.*', '**/seeds.*',
-      '**/load-test*/**', '**/loadtest*/**', '**/k6/**', '**/benchmark*/**', '**/bench/**',
+      '**/migrate.*', '**/migrations.?([cm])[jt]s', '**/load-test*/**', '**/loadtest*/**', '**/k6/**', '**/.artillery/**', '**/artillery/**',
+      '**/benchmark*/**', '**/bench/**',
     ],
   },
   {
@@ -69,6 +80,7 @@ export const ROLE_PATHS: ReadonlyArray<{ role: FileRole; globs: readonly string[
       '**/webpack.*.?([cm])[jt]s', '**/webpack/**', '**/rollup.*.?([cm])[jt]s', '**/.storybook/**', '**/.husky/**', '**/.vscode/**',
     ],
   },
-  { role: 'browser', globs: ['**/*.stories.*', '**/public/**', '**/static/**', '**/assets/**', '**/wwwroot/**'] },
+  { role: 'browser', globs: ['**/*.stories.*', '**/public/**', '**/static/**', '**/assets/**', '**/wwwroot/**', 'client/**', 'frontend/**', 'front-end/**'] },
+  { role: 'generated', globs: ['**/vendor/**', '**/vendors/**', '**/third_party/**', '**/third-party/**'] },
   { role: 'example', globs: ['**/examples/**', '**/example/**', '**/docs/**', '**/doc/**', '**/demo/**', '**/demos/**', '**/samples/**'] },
 ];

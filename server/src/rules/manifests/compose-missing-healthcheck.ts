@@ -1,6 +1,13 @@
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+import * as path from 'node:path';
 import type { Fix, Rule, RuleContext, RuleFinding } from '../../engine/types';
+import { composeOneShot, isStockImage } from '../../engine/model/manifest-roles';
+import { builtDockerfile } from '../../engine/model/compose-links';
 import { addToMap, asMap, getMap, getPair, getString, getValue, indentStep, keyText, resolve, templated, type YamlEntries, type YamlScope } from './yaml-tools';
+
+interface Options {
+  includeStockImages: boolean;
+}
 
 interface Service {
   scope: YamlScope;
@@ -9,7 +16,7 @@ interface Service {
   key: [number, number];
 }
 
-function services(ctx: RuleContext): Service[] {
+function services(ctx: RuleContext<Options>): Service[] {
   const out: Service[] = [];
   for (const document of ctx.doc.yaml.documents) {
     if (document.errors.length > 0) continue;
@@ -35,6 +42,20 @@ function lacksHealthcheck(service: Service): boolean {
   const { map, scope } = service;
   if (getPair(map, 'extends', scope)) return false;
   return getPair(map, 'healthcheck', scope) === undefined;
+}
+
+/**
+ * Whether the project model says the service needs a healthcheck of its own: it runs for as long as
+ * the stack does, it is the project's (built here, or not a stock dependency or tool), and the image
+ * it builds carries no HEALTHCHECK (Compose uses the image's).
+ */
+function needsHealthcheck(ctx: RuleContext<Options>, service: Service, all: readonly Service[]): boolean {
+  const build = getValue(service.map, 'build', service.scope);
+  const built = build !== undefined ? builtDockerfile(path.posix.dirname(ctx.doc.path), resolve(build, service.scope) as Node | undefined) : undefined;
+  if (composeOneShot(service, all, built && ctx.workspace.dockerfileCommand(built.dockerfile, built.target))) return false;
+  if (build === undefined && ctx.options.includeStockImages !== true && isStockImage(getString(service.map, 'image', service.scope))) return false;
+  if (built && ctx.workspace.dockerfileHealthcheck(built.dockerfile, built.target) !== undefined) return false;
+  return true;
 }
 
 /** The container port a check should call: from `ports` (short or long syntax) or `expose`; 8080 when none. */
@@ -74,7 +95,7 @@ function healthTest(service: Service): { test: string; what: string } {
   return { test: `["CMD-SHELL", "curl -f http://localhost:${port}/health || exit 1"]`, what: `curl http://localhost:${port}/health` };
 }
 
-export const composeMissingHealthcheck: Rule = {
+export const composeMissingHealthcheck: Rule<Options> = {
   id: 'compose-missing-healthcheck',
   family: 'manifests',
   kinds: ['compose'],
@@ -82,6 +103,14 @@ export const composeMissingHealthcheck: Rule = {
   defaultSeverity: 'warning',
   fix: 'unsafe',
   summary: 'A docker-compose service has no healthcheck.',
+  options: {
+    includeStockImages: {
+      type: 'boolean',
+      default: false,
+      description:
+        'Also check services that run a stock third-party image as published (postgres, redis, rabbitmq, kafka, elasticsearch, nginx, grafana, adminer, ...): by default only the project\'s own services are checked (built here, or an image that is not a well-known stock one), since a stock database\'s health check mostly orders start-up and its publisher already documents one.',
+    },
+  },
   docs: {
     whatItDoes:
       'Flags each service of a Compose file (`compose.yaml`, `docker-compose*.yml`, or YAML with a top-level `services` map of image/build entries) that has no `healthcheck`. `healthcheck: { disable: true }` (or `test: ["NONE"]`) is an explicit choice and is not flagged, nor is a service that `extends` another definition (its healthcheck may come from there), nor an entry with neither `image` nor `build` (a fragment of an override file such as `docker-compose.override.yml`). `<<` merge keys are followed. The finding sits on the service\'s key. A HEALTHCHECK built into the image is invisible here: if the image has one, say so with a `healthcheck` that sets the intervals you want, or ignore the finding for that service.',
@@ -104,8 +133,9 @@ export const composeMissingHealthcheck: Rule = {
   },
 
   check(ctx): RuleFinding[] {
-    return services(ctx)
-      .filter(lacksHealthcheck)
+    const all = services(ctx);
+    return all
+      .filter((s) => lacksHealthcheck(s) && needsHealthcheck(ctx, s, all))
       .map((s) => ({
         start: s.key[0],
         end: s.key[1],
@@ -115,8 +145,9 @@ export const composeMissingHealthcheck: Rule = {
   },
 
   fixes(finding, ctx): Fix[] {
-    const service = services(ctx).find((s) => s.key[0] === finding.start);
-    if (!service || !lacksHealthcheck(service)) return [];
+    const all = services(ctx);
+    const service = all.find((s) => s.key[0] === finding.start);
+    if (!service || !lacksHealthcheck(service) || !needsHealthcheck(ctx, service, all)) return [];
     const { test, what } = healthTest(service);
     const entries: YamlEntries = [
       [

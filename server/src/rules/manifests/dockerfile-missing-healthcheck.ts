@@ -1,5 +1,6 @@
 import type { From, Instruction } from 'dockerfile-ast';
 import type { Fix, Rule, RuleContext, RuleFinding } from '../../engine/types';
+import { isStockImage } from '../../engine/model/manifest-roles';
 
 /** The instructions of the final stage, and of the earlier stages it is built `FROM` (a health check is inherited). */
 interface FinalStage {
@@ -81,6 +82,20 @@ function exposedPort(instructions: Instruction[]): string {
   return '8080';
 }
 
+/**
+ * The health of the image is declared or owned elsewhere: a compose service that builds it declares a
+ * `healthcheck` (Compose's wins over the image's), or it is a stock image (a database, a proxy)
+ * rebuilt with a few files and no command of its own, whose health is its publisher's choice.
+ */
+const WEB_SERVER = /(?:^|\/)(?:nginx|nginxinc\/[\w-]+|httpd|caddy|openresty\/openresty)(?::|@|$)/;
+
+function checkedElsewhere(ctx: RuleContext, stage: FinalStage): boolean {
+  if (ctx.workspace.composeServicesBuilding(ctx.doc.path).some((s) => s.healthcheck)) return true;
+  const setsCommand = stage.instructions.some((ins) => ins.getKeyword() === 'CMD' || ins.getKeyword() === 'ENTRYPOINT');
+  // A web server image with the project's files in it (nginx serving a built front end) is the project's service.
+  return !setsCommand && stage.inherited.length === 0 && isStockImage(stage.baseImage) && !WEB_SERVER.test(stage.baseImage ?? '');
+}
+
 export const dockerfileMissingHealthcheck: Rule = {
   id: 'dockerfile-missing-healthcheck',
   family: 'manifests',
@@ -115,7 +130,7 @@ export const dockerfileMissingHealthcheck: Rule = {
     const stage = finalStage(ctx);
     if (!stage) return [];
     const declared = [...stage.inherited, ...stage.instructions].some((ins) => ins.getKeyword() === 'HEALTHCHECK');
-    if (declared) return [];
+    if (declared || checkedElsewhere(ctx, stage)) return [];
     const range = stage.from.getRange();
     return [
       {

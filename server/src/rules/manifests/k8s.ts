@@ -1,6 +1,7 @@
 // Kubernetes: every container of every pod template in a (multi-document, maybe templated) file.
 
 import { isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isIdleCommand, isLoadGenerator } from '../../engine/model/manifest-roles';
 import type { ParsedDocument } from '../../engine/document';
 import type { JsonValue, RuleFinding } from '../../engine/types';
 import {
@@ -24,6 +25,8 @@ export interface Workload {
   batch: boolean;
   /** Knative Services get a readiness probe from Knative when none is declared. */
   knative: boolean;
+  /** The `helm.sh/hook` annotation (`test`, `pre-install`, ...): a hook runs once at a release step. */
+  hook: string | undefined;
 }
 
 export interface Container {
@@ -37,6 +40,8 @@ export interface Container {
   sidecar: boolean;
   /** Keys of this container come from a template action: nothing can be said about it. */
   unknown: boolean;
+  /** Why the project model says this container serves nothing (it idles for `exec`, it is a load generator), if it does. */
+  notService: string | undefined;
 }
 
 const BATCH_KINDS = new Set(['Job', 'CronJob']);
@@ -77,6 +82,7 @@ function visitObject(node: unknown, scope: YamlScope, out: Container[], seen: Se
 
   const metadata = getMap(object, 'metadata', scope);
   const restartPolicy = getString(podSpec, 'restartPolicy', scope);
+  const hook = getString(getMap(metadata, 'annotations', scope), 'helm.sh/hook', scope);
   const workload: Workload = {
     kind,
     name: getString(metadata, 'name', scope),
@@ -84,9 +90,11 @@ function visitObject(node: unknown, scope: YamlScope, out: Container[], seen: Se
     // An unknown (templated) kind may be a Job: probes are not asked of it.
     batch:
       kind === undefined ||
+      hook !== undefined ||
       BATCH_KINDS.has(kind) ||
       (kind === 'Pod' && (restartPolicy === 'Never' || restartPolicy === 'OnFailure')),
     knative: (getString(object, 'apiVersion', scope) ?? '').startsWith('serving.knative.dev/'),
+    hook,
   };
 
   const list = (key: string, init: boolean) => {
@@ -115,7 +123,16 @@ function readContainer(map: YAMLMap, scope: YamlScope, workload: Workload, init:
   const anchorPair = getPair(map, 'name', scope) ?? getPair(map, 'image', scope);
   const anchor = anchorPair && pairSpan(scope, anchorPair);
   if (!anchor) return undefined;
-  return { scope, workload, map, name: getString(map, 'name', scope), anchor, sidecar, unknown };
+  const name = getString(map, 'name', scope);
+  const command = ['command', 'args'].map((key) => {
+    const node = resolve(getValue(map, key, scope), scope);
+    return isSeq(node) ? node.items.map((i) => (isScalar(i) ? String(i.value) : '')).join(' ') : isScalar(node) ? String(node.value ?? '') : '';
+  }).join(' ').trim();
+  const ports = getValue(map, 'ports', scope) !== undefined;
+  const notService = command && isIdleCommand(command)
+    ? `its command only idles (\`${command}\`): a container to exec into`
+    : !ports && isLoadGenerator(name, getString(map, 'image', scope)) ? 'a load generator with no ports: it calls services and serves none' : undefined;
+  return { scope, workload, map, name, anchor, sidecar, unknown, notService };
 }
 
 /** The span of a `key: value` entry on its line, a value made by a template action included. */

@@ -214,7 +214,8 @@ export const missingResourceLimits: Rule<Options> = {
   check(ctx: RuleContext<Options>): RuleFinding[] {
     const out: RuleFinding[] = [];
     for (const container of containers(ctx.doc)) {
-      if (container.unknown) continue;
+      // A Helm test hook runs once when someone runs `helm test`: it is a test, not a workload.
+      if (container.unknown || /\btest(?:-success)?\b/.test(container.workload.hook ?? '')) continue;
       const reading = read(container, ctx.options);
       if (!reading || reading.missing.length === 0) continue;
       out.push(finding(container, message(container, reading.missing)));

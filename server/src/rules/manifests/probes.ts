@@ -15,7 +15,7 @@ export interface ProbeKind {
 export function checkProbe(ctx: RuleContext, probe: ProbeKind): RuleFinding[] {
   const out: RuleFinding[] = [];
   for (const container of containers(ctx.doc)) {
-    if (container.unknown || container.workload.batch) continue;
+    if (container.unknown || container.workload.batch || container.notService) continue;
     if (probe.key === 'readinessProbe' && (container.workload.knative || !servesTraffic(container))) continue;
     if (getPair(container.map, probe.key, container.scope)) continue;
     out.push(finding(container, probe.message(container)));

@@ -1,0 +1,144 @@
+// Links between manifests, read by the workspace index from files nobody has open: which compose
+// service builds which Dockerfile (and with what command), and which Dockerfiles declare a
+// HEALTHCHECK in which stage. A Dockerfile that compose health-checks, or a compose service whose
+// image carries its own HEALTHCHECK, is checked where the check is declared.
+
+import * as path from 'node:path';
+import { isMap, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
+
+export interface ComposeBuild {
+  /** The compose file (absolute) and the 1-based line of the service's key. */
+  path: string;
+  line: number;
+  service: string;
+  /** The Dockerfile it builds (absolute, forward slashes). */
+  dockerfile: string;
+  target: string | undefined;
+  /** The service's `command`/`entrypoint`, when it sets one. */
+  command: string | undefined;
+  healthcheck: boolean;
+}
+
+/** The Dockerfile a compose `build:` value builds, resolved from the compose file's folder. */
+export function builtDockerfile(composeDir: string, build: Node | null | undefined): { dockerfile: string; target: string | undefined } | undefined {
+  let context = '.';
+  let dockerfile = 'Dockerfile';
+  let target: string | undefined;
+  if (isScalar(build) && typeof build.value === 'string') context = build.value;
+  else if (isMap(build)) {
+    const c = build.get('context', true) as Node | undefined;
+    const d = build.get('dockerfile', true) as Node | undefined;
+    const t = build.get('target', true) as Node | undefined;
+    if (c !== undefined) {
+      if (!isScalar(c) || typeof c.value !== 'string') return undefined;
+      context = c.value;
+    }
+    if (d !== undefined) {
+      if (!isScalar(d) || typeof d.value !== 'string') return undefined;
+      dockerfile = d.value;
+    }
+    if (isScalar(t) && typeof t.value === 'string') target = t.value;
+  } else return undefined;
+  // A remote context (git URL) or an interpolated one (`${CONTEXT}`) is not a file we have.
+  if (/^[a-z]+:\/\/|^git@|\$/.test(context) || dockerfile.includes('$')) return undefined;
+  const base = path.posix.normalize(context.startsWith('/') ? context : `${composeDir}/${context}`);
+  return { dockerfile: path.posix.normalize(dockerfile.startsWith('/') ? dockerfile : `${base}/${dockerfile}`), target };
+}
+
+/** The services of a compose file's text that build a Dockerfile. Text that does not parse yields none. */
+export function composeBuilds(file: string, text: string): ComposeBuild[] {
+  if (!/^\s*build\s*:/m.test(text)) return [];
+  const out: ComposeBuild[] = [];
+  let documents;
+  try {
+    documents = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false });
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(documents)) return [];
+  const dir = path.posix.dirname(file);
+  for (const document of documents) {
+    const root = document.contents;
+    if (!isMap(root)) continue;
+    const services = root.get('services', true) as Node | undefined;
+    if (!isMap(services)) continue;
+    for (const pair of services.items) {
+      if (!isScalar(pair.key) || !isMap(pair.value)) continue;
+      const built = builtDockerfile(dir, pair.value.get('build', true) as Node | undefined);
+      if (!built) continue;
+      const offset = pair.key.range?.[0] ?? 0;
+      out.push({
+        path: file,
+        line: text.slice(0, offset).split('\n').length,
+        service: String(pair.key.value),
+        ...built,
+        command: commandOf(pair.value.get('command', true) as Node | undefined) ?? commandOf(pair.value.get('entrypoint', true) as Node | undefined),
+        healthcheck: pair.value.get('healthcheck') !== undefined,
+      });
+    }
+  }
+  return out;
+}
+
+function commandOf(node: Node | undefined): string | undefined {
+  if (isScalar(node) && node.value != null && String(node.value).trim() !== '') return String(node.value);
+  if (isSeq(node) && node.items.length > 0) return node.items.map((i) => (isScalar(i) ? String(i.value) : '')).join(' ');
+  return undefined;
+}
+
+export interface DockerStageHealth {
+  /** The stage's name (`FROM x AS name`), lower case. */
+  name: string | undefined;
+  /** 1-based line of its HEALTHCHECK (not `HEALTHCHECK NONE`), if it declares one. */
+  healthcheckLine: number | undefined;
+  /** Its last ENTRYPOINT and CMD, as written, when it sets them. */
+  command: string | undefined;
+}
+
+/** A Dockerfile's stages and their HEALTHCHECKs, from its text (instruction lines only; no parse). */
+export function dockerfileStages(text: string): DockerStageHealth[] {
+  const stages: DockerStageHealth[] = [];
+  const parts = new Map<DockerStageHealth, { ENTRYPOINT?: string; CMD?: string }>();
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const from = /^\s*FROM\s+(?:--\S+\s+)*\S+(?:\s+AS\s+(\S+))?/i.exec(lines[i]);
+    if (from) {
+      stages.push({ name: from[1]?.toLowerCase(), healthcheckLine: undefined, command: undefined });
+      continue;
+    }
+    const stage = stages[stages.length - 1];
+    const command = /^\s*(CMD|ENTRYPOINT)\s+(.*)$/i.exec(lines[i]);
+    if (stage && command) {
+      const words = execWords(command[2]);
+      parts.set(stage, { ...parts.get(stage), [command[1].toUpperCase()]: words });
+      const { ENTRYPOINT, CMD } = parts.get(stage)!;
+      stage.command = [ENTRYPOINT, CMD].filter(Boolean).join(' ');
+    }
+    if (stage && /^\s*HEALTHCHECK\s+/i.test(lines[i])) stage.healthcheckLine = /^\s*HEALTHCHECK\s+NONE\b/i.test(lines[i]) ? undefined : i + 1;
+  }
+  return stages;
+}
+
+/** The HEALTHCHECK line of the stage an image is built from (`target`, else the final stage), if any. */
+export function healthcheckOf(stages: readonly DockerStageHealth[], target?: string): number | undefined {
+  const stage = target ? stages.find((s) => s.name === target.toLowerCase()) : stages[stages.length - 1];
+  return stage?.healthcheckLine;
+}
+
+/** The command of the stage an image is built from (`target`, else the final stage), if it sets one. */
+export function stageCommand(stages: readonly DockerStageHealth[], target?: string): string | undefined {
+  const stage = target ? stages.find((s) => s.name === target.toLowerCase()) : stages[stages.length - 1];
+  return stage?.command;
+}
+
+/** An instruction's words: the exec form's JSON array joined with spaces, the shell form as written. */
+function execWords(text: string): string {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith('[')) return trimmed;
+  try {
+    const words: unknown = JSON.parse(trimmed);
+    return Array.isArray(words) && words.every((w) => typeof w === 'string') ? words.join(' ') : trimmed;
+  } catch {
+    return trimmed;
+  }
+}
