@@ -36,6 +36,19 @@ function fixLabel(rule: Rule): string {
   return { safe: 'safe', unsafe: 'unsafe', 'sometimes-safe': 'safe or unsafe (see Fix safety)', none: 'none' }[rule.fix];
 }
 
+/** The roles a rule reads, with what widens them (`includeTests`). */
+function roleLabel(rule: Rule): string {
+  const rolesFor = rule.roles;
+  if (typeof rolesFor !== 'function') return rolesFor.map((r) => `\`${r}\``).join(', ');
+  const defaults = Object.fromEntries(Object.entries(rule.options ?? {}).map(([k, o]) => [k, o.default]));
+  const base = rolesFor(defaults);
+  const widened = Object.entries(rule.options ?? {})
+    .filter(([, o]) => o.type === 'boolean')
+    .map(([k, o]) => [k, rolesFor({ ...defaults, [k]: !o.default }) as readonly string[]] as const)
+    .filter(([, roles]) => roles.join() !== base.join());
+  return [base.map((r) => `\`${r}\``).join(', '), ...widened.map(([k, roles]) => `(\`${k}\` also: ${roles.filter((r) => !base.includes(r as never)).map((r) => `\`${r}\``).join(', ')})`)].join(' ');
+}
+
 export function ruleDoc(rule: Rule): string {
   const d = rule.docs;
   const options = Object.entries(rule.options ?? {});
@@ -48,6 +61,7 @@ export function ruleDoc(rule: Rule): string {
     '|---|---|',
     `| Family | ${rule.family} |`,
     `| Applies to | ${rule.kinds.map((k) => KIND_NAMES[k]).join(', ')} |`,
+    `| File roles | ${roleLabel(rule)} ([project model](../configuration.md#what-a-file-is-for-the-project-model)) |`,
     `| Default severity | ${rule.defaultSeverity} |`,
     `| Fix | ${fixLabel(rule)} |`,
     '',

@@ -50,6 +50,16 @@ export async function activate(context: ExtensionContext): Promise<void> {
       const doc = await workspace.openTextDocument({ language: 'json', content: `${JSON.stringify(effective, null, 2)}\n` });
       await window.showTextDocument(doc, { preview: true });
     }),
+    commands.registerCommand('prodready.explainFile', async () => {
+      const uri = window.activeTextEditor?.document.uri;
+      if (!uri) {
+        void window.showInformationMessage('Open a file to see what prodready believes it is for.');
+        return;
+      }
+      const answer = (await commands.executeCommand('prodready.explain', uri.toString())) as { text: string } | undefined;
+      const doc = await workspace.openTextDocument({ language: 'markdown', content: `\`\`\`text\n${answer?.text ?? 'No answer from the prodready server.'}\`\`\`\n` });
+      await window.showTextDocument(doc, { preview: true });
+    }),
     workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('prodready.trace.server')) void client?.restart();
     }),

@@ -15,6 +15,7 @@ import { collectFiles, MissingPathError, toPosix } from './engine/files';
 import { WorkspaceIndex } from './engine/workspace-index';
 import { classify, mayClassify } from './engine/classify';
 import { SEVERITIES, type Severity } from './engine/types';
+import { explain, explanationText, type Explanation } from './engine/model/explain';
 import { jsonReport, sarifReport, textReport, type Report, type ReportFinding } from './cli/reports';
 import { version } from '../../package.json';
 
@@ -24,6 +25,7 @@ const USAGE = `Usage:
   prodready check [paths...] [--format text|json|sarif] [--config FILE] [--fix]
                   [--fail-on error|warning|information|hint|none] [--max-warnings N]
                   [--ignore-suppressions] [--root DIR]
+  prodready explain <paths...> [--format text|json] [--root DIR]
   prodready rules [--format text|json]
   prodready --version | --help
 
@@ -35,6 +37,10 @@ check      Analyse files and folders (default: the current folder). Folders are 
 --fail-on  The lowest severity that makes the exit code 1 (default: warning).
 --max-warnings N  Also exit 1 when there are more than N warnings.
 --root     Where config discovery stops and relative paths start (default: the current folder).
+
+explain    What the project model believes each file is for (service, browser, test, dev, script,
+           config, build, generated, example) and why, and which rules apply to it. Override a
+           wrong answer with \`roles:\` in .prodready.yaml.
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 bad usage or unreadable input.`;
 
@@ -214,6 +220,57 @@ function writeAtomically(file: string, text: string): void {
   fs.renameSync(temp, file);
 }
 
+function runExplain(argv: string[]): number {
+  let format = 'text';
+  let root: string | undefined;
+  const paths: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--format' || arg === '--root') {
+      const value = argv[++i];
+      if (value === undefined) throw new UsageError(`${arg} needs a value`);
+      if (arg === '--format') format = value;
+      else root = value;
+    } else if (arg.startsWith('--format=')) format = arg.slice(9);
+    else if (arg.startsWith('--root=')) root = arg.slice(7);
+    else if (arg.startsWith('--')) throw new UsageError(`unknown option '${arg}'`);
+    else paths.push(arg);
+  }
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`);
+  if (paths.length === 0) throw new UsageError('explain needs a file to explain');
+  const cwd = process.cwd();
+  const rootDir = path.resolve(root ?? cwd);
+  const configs = new ConfigLoader(registry, { frozen: true });
+  // The model's answers depend on the rest of the workspace (package.json, static folders, importers, compose files).
+  const index = new WorkspaceIndex();
+  const all = collectFiles([rootDir], cwd);
+  index.indexFiles(all, [rootDir]);
+  const env: CheckEnvironment = { registry, configs, baseConfig: EMPTY_CONFIG, workspace: index.facts() };
+  const out: Explanation[] = [];
+  const text: string[] = [];
+  for (const p of paths) {
+    const file = path.resolve(cwd, p);
+    let content: string;
+    try {
+      content = fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new UsageError(`${p}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+    const relativePath = toPosix(path.relative(rootDir, file));
+    const result = checkText({ path: toPosix(file), relativePath, rootDir, text: content }, env);
+    if (!result.doc) {
+      const why = result.excluded ? 'excluded by the configuration' : 'not a kind of file prodready analyses';
+      text.push(`${relativePath}: not analysed (${why})\n`);
+      continue;
+    }
+    const explanation = explain(result.doc, { registry, config: result.config, workspace: env.workspace! });
+    out.push(explanation);
+    text.push(explanationText(explanation));
+  }
+  process.stdout.write(format === 'json' ? `${JSON.stringify({ version: 1, files: out }, null, 2)}\n` : text.join(''));
+  return 0;
+}
+
 function runRules(argv: string[]): number {
   const format = argv.includes('--format') ? argv[argv.indexOf('--format') + 1] : argv.find((a) => a.startsWith('--format='))?.slice(9) ?? 'text';
   if (format === 'json') {
@@ -238,6 +295,8 @@ export function main(argv: string[]): number {
         return runCheck(rest);
       case 'rules':
         return runRules(rest);
+      case 'explain':
+        return runExplain(rest);
       case '--version':
       case '-v':
         process.stdout.write(`${version}\n`);

@@ -37,11 +37,13 @@ import { codeActions, FIX_ALL_KIND } from './lsp/code-actions';
 import { readSettings, type Settings } from './lsp/settings';
 import { WorkspaceScanner } from './lsp/workspace-scan';
 import { WorkspaceIndexSync } from './lsp/workspace-index-sync';
+import { explain, explanationText } from './engine/model/explain';
 
 /** Commands the server executes (`workspace/executeCommand`). */
 export const COMMANDS = {
   scanWorkspace: 'prodready.scanWorkspace',
   effectiveConfiguration: 'prodready.effectiveConfiguration',
+  explain: 'prodready.explain',
 } as const;
 
 /** Files the server watches: config files, and what scope "workspace" shows the findings of. */
@@ -388,6 +390,27 @@ export function startServer(connection: Connection): void {
           withFindings += scanned.withFindings;
         }
         return { files, withFindings };
+      }
+      if (params.command === COMMANDS.explain) {
+        // What the project model believes about a file, open or not: `{ text, explanation }`.
+        const uri = String(params.arguments?.[0] ?? '');
+        const file = filePath(uri);
+        const rootDir = rootFor(file);
+        const settings = await settingsFor(uri);
+        const open = documents.get(uri);
+        let text: string;
+        try {
+          text = open ? open.getText() : fs.readFileSync(file, 'utf8');
+        } catch {
+          return { text: `${path.posix.relative(rootDir, file)}: cannot be read`, explanation: null };
+        }
+        const env = environment(settings);
+        const result = checkText({ path: file, relativePath: path.posix.relative(rootDir, file), rootDir, text, languageId: open?.languageId }, env);
+        if (!result.doc) {
+          return { text: `${path.posix.relative(rootDir, file)}: not analysed (${result.excluded ? 'excluded by the configuration' : 'not a kind of file prodready analyses'})\n`, explanation: null };
+        }
+        const explanation = explain(result.doc, { registry, config: result.config, workspace: env.workspace! });
+        return { text: explanationText(explanation), explanation };
       }
       if (params.command === COMMANDS.effectiveConfiguration) {
         const uri = String(params.arguments?.[0] ?? '');

@@ -321,3 +321,50 @@ describe('inline suppressions and their code actions', () => {
     assert.equal(fixed.split('\n')[0], `# prodready-ignore-file ${RULE} -- why this is fine`);
   });
 });
+
+describe('the project model in the editor: roles: overrides and the explain command', () => {
+  let dir: string;
+  let client: TestClient;
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-roles-'));
+    write(dir, {
+      'package.json': '{"name":"shop","private":true,"scripts":{"start":"node src/app.js"}}',
+      'src/app.js': "const express = require('express');\nconst app = express();\napp.use(express.static('web-assets'));\nprocess.on('SIGTERM', () => process.exit(0));\napp.listen(3000);\n",
+      'web-assets/cart.js': "console.log('cart');\n",
+    });
+    client = new TestClient({ folders: [dir] });
+    await client.initialize();
+  });
+  after(() => {
+    client.kill();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a file in a statically served folder is browser code; roles: makes it service code, and back', async () => {
+    const uri = fileUri(path.join(dir, 'web-assets', 'cart.js'));
+    await client.open(uri, 'javascript', "console.log('cart');\n");
+    // Once the workspace index knows src/app.js serves the folder (at once, or when its build finishes).
+    assert.deepEqual(await client.waitFor(uri, (d) => d.length === 0), []);
+
+    const explained = (await client.connection.sendRequest('workspace/executeCommand', { command: 'prodready.explain', arguments: [uri] })) as {
+      text: string;
+      explanation: { role: { role: string; evidence?: { line?: number } } };
+    };
+    assert.equal(explained.explanation.role.role, 'browser');
+    assert.equal(explained.explanation.role.evidence?.line, 3);
+    assert.match(explained.text, /web-assets\/cart\.js: browser .*\n {2}why: lies in `web-assets`, which src\/app\.js:3 serves to browsers as static files/);
+
+    const configPath = path.join(dir, '.prodready.yaml');
+    let seen = client.count(uri);
+    fs.writeFileSync(configPath, 'roles:\n  "web-assets/**": service\n');
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(configPath), type: 1 }] });
+    const flagged = await client.waitFor(uri, (d) => d.length === 1, { after: seen });
+    assert.equal(flagged[0].code, 'console-log');
+
+    seen = client.count(uri);
+    fs.rmSync(configPath);
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(configPath), type: 3 }] });
+    assert.deepEqual(await client.waitFor(uri, () => true, { after: seen }), []);
+  });
+});

@@ -1,0 +1,210 @@
+// The project model through the CLI, as a user meets it: one small workspace holding each class of
+// wrong finding that real repositories showed (issue 14), checked end to end; `prodready explain`;
+// and `roles:` overrides. Every "not flagged" below was a finding before the model existed.
+
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { writeTree } from './support/files';
+
+const CLI = path.resolve(__dirname, '..', 'dist', 'cli.js');
+
+function cli(args: string[], cwd: string) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+interface JsonFinding {
+  ruleId: string;
+  file: string;
+  line: number;
+}
+
+function findings(cwd: string, args: string[] = []): string[] {
+  const { stdout, stderr, code } = cli(['check', '--format', 'json', '--fail-on', 'none', ...args], cwd);
+  assert.equal(code, 0, stderr);
+  return (JSON.parse(stdout).findings as JsonFinding[]).map((f) => `${f.file}:${f.line} ${f.ruleId}`).sort();
+}
+
+const LOG_AND_CALL = "console.log('loading');\nfetch('/api/orders');\n";
+
+/** Each class of issue 14, in a workspace of one service. */
+const WORKSPACE: Record<string, string> = {
+  'package.json': JSON.stringify({ name: 'shop', private: true, scripts: { start: 'node src/app.js', seed: 'node scripts/seed.js' } }),
+  // The service itself: what must still be flagged.
+  'src/app.js': [
+    "const express = require('express');",
+    "const path = require('path');",
+    'const app = express();',
+    "app.use(express.static(path.join(__dirname, '..', 'web-assets')));",
+    "console.log('starting');",
+    "fetch('http://payments/charge');",
+    'app.listen(3000);',
+    '',
+  ].join('\n'),
+  // 1. Browser code: a statically served folder, browser globals other than window/document, a hook, a front-end package.
+  'web-assets/cart.js': LOG_AND_CALL,
+  'src/legacy/nav.js': `$('.menu').show();\n${LOG_AND_CALL}`,
+  'src/legacy/prefs.js': `localStorage.setItem('a', '1');\n${LOG_AND_CALL}`,
+  'src/hooks/useOrders.ts': `import { useEffect } from 'react';\n${LOG_AND_CALL}`,
+  'ui/package.json': JSON.stringify({ name: 'shop-ui', private: true, dependencies: { react: '18' }, devDependencies: { vite: '5' } }),
+  'ui/src/api.ts': "import axios from 'axios';\nexport const orders = () => axios.get('/api/orders');\n",
+  // 2. Build and tool configuration.
+  'vite.config.ts': `export default { server: { proxy: {} } };\n${LOG_AND_CALL}`,
+  'webpack.dev.js': LOG_AND_CALL,
+  'jest.global-setup.js': LOG_AND_CALL,
+  // 3. Scripts: migrations, seeds (an npm script runs it), load tests, set-up scripts.
+  'db/migrations/001-init.js': LOG_AND_CALL,
+  'scripts/seed.js': LOG_AND_CALL,
+  'load/smoke.js': `import http from 'k6/http';\nexport default function () { console.log(http.get('http://api:3000/health').status); }\n`,
+  // 4. Other linters' opt-outs for the same concern.
+  'src/banner.js': [
+    '// biome-ignore lint/suspicious/noConsole: boot banner',
+    "console.log('a');",
+    '// oxlint-disable-next-line no-console',
+    "console.log('b');",
+    '// deno-lint-ignore no-console',
+    "console.log('c');",
+    '',
+  ].join('\n'),
+  // 5. Compose files for tests and CI, and one-shot services.
+  'docker-compose.test.yml': 'services:\n  sut:\n    build: .\n    command: npm test\n',
+  'ci/compose.yaml': 'services:\n  api:\n    build: ..\n',
+  'docker-compose.yml': [
+    'services:',
+    '  api:',
+    '    build: .',
+    '    healthcheck:',
+    '      test: ["CMD", "node", "healthcheck.js"]',
+    '    depends_on:',
+    '      init:',
+    '        condition: service_completed_successfully',
+    '  worker:',
+    '    image: registry.example.com/shop/worker:1.4.0',
+    '  migrate:',
+    '    image: registry.example.com/shop/api:1.4.0',
+    '    command: npm run migrate',
+    '    restart: "no"',
+    '  init:',
+    '    image: registry.example.com/shop/init:1.4.0',
+    '  wait:',
+    '    image: busybox:1.36',
+    '    command: ["sh", "-c", "until nc -z db 5432; do sleep 1; done"]',
+    '  tools:',
+    '    image: registry.example.com/shop/tools:1.4.0',
+    '    profiles: ["tools"]',
+    '  db:',
+    '    image: postgres:16',
+    '',
+  ].join('\n'),
+  // 6. Images that are not services: a test runner, a FROM scratch export, a build image with no command.
+  'Dockerfile.cypress': 'FROM cypress/included:13.6.0\nCOPY . .\nCMD ["npx", "cypress", "run"]\n',
+  'export.Dockerfile': 'FROM node:20 AS build\nRUN npm ci && npm run build\nFROM scratch\nCOPY --from=build /app/dist /\n',
+  'tools/builder/Dockerfile': 'FROM node:20\nCOPY . .\nRUN npm ci && npm run build\n',
+  // 7. A health check declared elsewhere in the chain: compose health-checks the image this Dockerfile builds.
+  Dockerfile: 'FROM node:20-slim\nCOPY . .\nEXPOSE 3000\nCMD ["node", "src/app.js"]\n',
+  // 8. Helm test hooks and portless load generators are not long-running services.
+  'chart/templates/test-connection.yaml': [
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata:',
+    '  name: "{{ .Release.Name }}-test"',
+    '  annotations:',
+    '    "helm.sh/hook": test',
+    'spec:',
+    '  containers:',
+    '    - name: wget',
+    '      image: busybox:1.36',
+    "      command: ['wget', '{{ .Release.Name }}:80']",
+    '  restartPolicy: Never',
+    '',
+  ].join('\n'),
+  'deploy/loadgen.yaml': [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    '  name: loadgenerator',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '        - name: loadgenerator',
+    '          image: registry.example.com/shop/loadgenerator:1.4.0',
+    '          resources:',
+    '            requests: { cpu: 100m, memory: 128Mi }',
+    '            limits: { cpu: 500m, memory: 512Mi }',
+    '',
+  ].join('\n'),
+  // 10. A containerised server whose package.json is npm-init's default is not a published library;
+  // a server that reads process.argv and is what `npm start` runs is not a command line tool.
+  'svc/package.json': JSON.stringify({ name: 'svc', version: '1.0.0', main: 'index.js', scripts: { test: 'echo "Error: no test specified" && exit 1' }, license: 'ISC' }),
+  'svc/index.js': "process.on('SIGTERM', () => process.exit(0));\nconsole.log('svc up');\n",
+  'svc/Dockerfile': 'FROM node:20-slim\nCOPY . .\nHEALTHCHECK CMD node -e "1"\nCMD ["node", "index.js"]\n',
+  'cli-server/package.json': JSON.stringify({ name: 'cli-server', private: true, scripts: { start: 'node server.js --port 8080' } }),
+  'cli-server/server.js': "const port = Number(process.argv[3]);\nprocess.on('SIGTERM', () => process.exit(0));\nconsole.log('listening', port);\n",
+};
+
+describe('the project model, end to end', () => {
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-model-'));
+    writeTree(dir, WORKSPACE);
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('only the service code and the services are flagged', () => {
+    assert.deepEqual(findings(dir), [
+      'cli-server/server.js:3 console-log',
+      'docker-compose.yml:9 compose-missing-healthcheck',
+      'src/app.js:5 console-log',
+      'src/app.js:6 http-call-without-timeout',
+      'src/app.js:7 missing-sigterm-handler',
+      'svc/index.js:2 console-log',
+    ]);
+  });
+
+  test('explain says what a file is for and why, in text and JSON', () => {
+    const text = cli(['explain', 'web-assets/cart.js'], dir);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /^web-assets\/cart\.js: browser \(/);
+    assert.match(text.stdout, /why: lies in `web-assets`, which src\/app\.js:4 serves to browsers as static files/);
+    assert.match(text.stdout, /rules that do not apply to browser files: console-log, http-call-without-timeout/);
+
+    const json = cli(['explain', '--format', 'json', 'Dockerfile', 'docker-compose.test.yml', 'ui/src/api.ts', 'tools/builder/Dockerfile'], dir);
+    assert.equal(json.code, 0, json.stderr);
+    const files = JSON.parse(json.stdout).files as Array<{ file: string; role: { role: string; source: string }; facts: string[]; package?: { frontEnd?: string } }>;
+    assert.deepEqual(files.map((f) => [f.file, f.role.role, f.role.source]), [
+      ['Dockerfile', 'service', 'default'],
+      ['docker-compose.test.yml', 'test', 'path'],
+      ['ui/src/api.ts', 'browser', 'package'],
+      ['tools/builder/Dockerfile', 'build', 'content'],
+    ]);
+    assert.ok(files[0].facts.some((f) => f.startsWith('built by compose service `api` (docker-compose.yml:2), which declares a healthcheck')), files[0].facts.join('\n'));
+    assert.match(files[2].package?.frontEnd ?? '', /depends on `react` and builds with `vite`/);
+
+    const missing = cli(['explain'], dir);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /explain needs a file/);
+  });
+
+  test('roles: in .prodready.yaml overrides the model, and explain names the override', () => {
+    fs.writeFileSync(path.join(dir, '.prodready.yaml'), 'roles:\n  "web-assets/**": service\n  "src/app.js": script\n');
+    try {
+      const found = findings(dir);
+      assert.ok(found.includes('web-assets/cart.js:1 console-log'), found.join('\n'));
+      assert.ok(found.includes('web-assets/cart.js:2 http-call-without-timeout'), found.join('\n'));
+      assert.ok(!found.some((f) => f.startsWith('src/app.js')), found.join('\n'));
+      const { stdout } = cli(['explain', 'src/app.js'], dir);
+      assert.match(stdout, /src\/app\.js: script .*\n {2}why: `roles:` in \.prodready\.yaml maps `src\/app\.js` to script/);
+      fs.writeFileSync(path.join(dir, '.prodready.yaml'), 'roles:\n  "web-assets/**": frontend\n');
+      const bad = cli(['check', '--format', 'json'], dir);
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, /Unknown role "frontend" for 'web-assets\/\*\*': use one of service, browser, test, dev, script, config, build, generated, example/);
+    } finally {
+      fs.rmSync(path.join(dir, '.prodready.yaml'));
+    }
+  });
+});
