@@ -145,6 +145,24 @@ const WORKSPACE: Record<string, string> = {
   'svc/Dockerfile': 'FROM node:20-slim\nCOPY . .\nHEALTHCHECK CMD node -e "1"\nCMD ["node", "index.js"]\n',
   'cli-server/package.json': JSON.stringify({ name: 'cli-server', private: true, scripts: { start: 'node server.js --port 8080' } }),
   'cli-server/server.js': "const port = Number(process.argv[3]);\nprocess.on('SIGTERM', () => process.exit(0));\nconsole.log('listening', port);\n",
+  // Vendored code: a folder with its own LICENSE that is no package, or a header naming its source.
+  'src/libs/glob/LICENSE': 'ISC License\n',
+  'src/libs/glob/index.js': LOG_AND_CALL,
+  'src/libs/sanitize.js': `/*\n  sanitize-html\n  SOURCE: https://github.com/apostrophecms/sanitize-html\n*/\n${LOG_AND_CALL}`,
+  // A published library (types, exports) with a Dockerfile stays a library: its console output is for its users.
+  'proxy/package.json': JSON.stringify({ name: '@shop/proxy', version: '2.0.0', main: 'dist/index.js', types: 'dist/index.d.ts' }),
+  'proxy/Dockerfile': 'FROM node:20-slim\nCOPY . .\nHEALTHCHECK CMD node -e "1"\nCMD ["node", "dist/start.js"]\n',
+  'proxy/src/logger.js': "export const log = (m) => console.log(JSON.stringify({ m }));\n",
+  // A compose service named for a one-off job, and a stock image rebuilt with its config only.
+  'deploy/compose.yaml': [
+    'services:',
+    '  db-migrate:',
+    '    build: ./migrations',
+    '  proxy:',
+    '    build: ./proxy',
+    '',
+  ].join('\n'),
+  'deploy/proxy/Dockerfile': 'FROM nginx:1.27\nCOPY nginx.conf /etc/nginx/conf.d/default.conf\n',
 };
 
 describe('the project model, end to end', () => {
@@ -158,6 +176,8 @@ describe('the project model, end to end', () => {
   test('only the service code and the services are flagged', () => {
     assert.deepEqual(findings(dir), [
       'cli-server/server.js:3 console-log',
+      // An nginx image with the project's config is the project's own service image (information).
+      'deploy/proxy/Dockerfile:1 dockerfile-missing-healthcheck',
       'docker-compose.yml:9 compose-missing-healthcheck',
       'src/app.js:5 console-log',
       'src/app.js:6 http-call-without-timeout',

@@ -13,6 +13,8 @@ export interface PackageInfo {
   frontEnd: string | undefined;
   /** The full-stack front-end framework it is built with, whose server-side files are service code. */
   fullStack: FullStack | undefined;
+  /** It says how it is consumed beyond npm init's `main` (`exports`, `types`, `bin`, `files`, ...). */
+  shapedForPublishing: boolean;
   /**
    * Files (absolute, forward slashes) that npm scripts run directly with Node or a TypeScript
    * runner: `service` for the long-running program (not followed by `&&` or `;`) of a script that
@@ -96,8 +98,10 @@ export function parsePackageJson(text: string, dir: string): PackageInfo | undef
   const prisma = record.prisma as Record<string, unknown> | undefined;
   if (prisma && typeof prisma.seed === 'string') for (const file of filesRunBy(prisma.seed, dir)) if (!files.has(file)) files.set(file, 'one-off');
   const { reason, fullStack } = frontEndReason(record);
-  return { kind: packageKind(record, scripts), frontEnd: reason, fullStack, scriptFiles: files };
+  return { kind: packageKind(record, scripts), frontEnd: reason, fullStack, shapedForPublishing: PUBLISHING_KEYS.some((key) => record[key] !== undefined), scriptFiles: files };
 }
+
+const PUBLISHING_KEYS = ['exports', 'module', 'types', 'typings', 'bin', 'files', 'publishConfig'];
 
 /** The test script npm init writes: a package.json nobody has shaped for publishing yet. */
 const NPM_INIT_TEST = /^echo "Error: no test specified" && exit 1$/;
@@ -110,7 +114,7 @@ const NPM_INIT_TEST = /^echo "Error: no test specified" && exit 1$/;
  */
 function packageKind(pkg: Record<string, unknown>, scripts: Record<string, unknown>): PackageKind | undefined {
   if (pkg.private === true || typeof scripts.start === 'string') return 'application';
-  const shaped = ['exports', 'module', 'types', 'typings', 'bin', 'files', 'publishConfig'].some((key) => pkg[key] !== undefined);
+  const shaped = PUBLISHING_KEYS.some((key) => pkg[key] !== undefined);
   if (!shaped && typeof scripts.test === 'string' && NPM_INIT_TEST.test(scripts.test)) return undefined;
   if (shaped || pkg.main !== undefined) return 'library';
   return undefined;

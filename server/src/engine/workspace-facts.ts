@@ -1,7 +1,7 @@
 // Facts about files of the workspace other than the one being analysed, for workspace rules.
 // Rules read them; the server and the CLI keep them current.
 
-import type { ComposeBuild } from './model/compose-links';
+import type { ComposeBuild, DockerStageHealth } from './model/compose-links';
 
 export interface WorkspaceFacts {
   /**
@@ -59,13 +59,17 @@ export interface WorkspaceFacts {
   composeServicesBuilding(path: string): readonly ComposeBuild[];
 
   /**
-   * The HEALTHCHECK line (1-based) of the Dockerfile at `path`, in the stage `target` or else its final
-   * stage, when the workspace holds that file and it declares one (not `HEALTHCHECK NONE`).
+   * The stage of the Dockerfile at `path` that an image is built from (`target`, else the final
+   * stage), when the workspace holds that file: its base image, its HEALTHCHECK line (1-based; none for
+   * `HEALTHCHECK NONE`) and its ENTRYPOINT and CMD words.
    */
-  dockerfileHealthcheck(path: string, target?: string): number | undefined;
+  dockerfileStage(path: string, target?: string): DockerStageHealth | undefined;
 
-  /** The ENTRYPOINT and CMD words of that stage of the Dockerfile at `path`, when the workspace holds it and it sets them. */
-  dockerfileCommand(path: string, target?: string): string | undefined;
+  /**
+   * The folder (relative to the workspace root) above `path` and below its package that holds a LICENSE
+   * file of its own without being a package: third-party code copied in. Undefined when there is none.
+   */
+  vendoredIn(path: string): string | undefined;
 }
 
 export type { ComposeBuild } from './model/compose-links';
@@ -112,8 +116,8 @@ export const NO_WORKSPACE_FACTS: WorkspaceFacts = {
   servedStatically: () => undefined,
   relativePath: (p) => p,
   composeServicesBuilding: () => [],
-  dockerfileHealthcheck: () => undefined,
-  dockerfileCommand: () => undefined,
+  dockerfileStage: () => undefined,
+  vendoredIn: () => undefined,
 };
 
 /** An indexed workspace with nothing else in it (a lone file: docs examples, one-off checks). */

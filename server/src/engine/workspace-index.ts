@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { classify, isComposeName, isDockerfileName } from './classify';
-import { composeBuilds, dockerfileStages, healthcheckOf, stageCommand, type ComposeBuild, type DockerStageHealth } from './model/compose-links';
+import { composeBuilds, dockerfileStages, stageOf, type ComposeBuild, type DockerStageHealth } from './model/compose-links';
 import { ParsedDocument } from './document';
 import { DEFAULT_MAX_FILE_BYTES } from './source';
 import { NEVER_ENTER, collectFiles, inheritedIgnores, isIgnored, readIgnore, type IgnoreScope } from './files';
@@ -96,6 +96,8 @@ export class WorkspaceIndex {
   private readonly composeLinks = new Map<string, ComposeBuild[]>();
   /** Dockerfile -> its stages and their HEALTHCHECKs. */
   private readonly dockerStages = new Map<string, DockerStageHealth[]>();
+  /** Folders holding a LICENSE file of their own (candidates for vendored code; see `vendoredIn`). */
+  private readonly licenseDirs = new Set<string>();
   /** Files that serve folders to browsers as static files, with the folders. */
   private readonly staticFolders = new Map<string, ServedFolder[]>();
   /** Files that read `process.argv` or import a terminal library: command line tools. */
@@ -136,12 +138,22 @@ export class WorkspaceIndex {
       servedStatically: (p) => this.servedStatically(p),
       relativePath: (p) => this.relativePath(p),
       composeServicesBuilding: (p) => this.composeServicesBuilding(p),
-      dockerfileHealthcheck: (p, target) => this.dockerfileHealthcheck(p, target),
-      dockerfileCommand: (p, target) => {
-        const stages = this.dockerStages.get(normalizePath(p));
-        return stages ? stageCommand(stages, target) : undefined;
-      },
+      dockerfileStage: (p, target) => this.dockerfileStage(p, target),
+      vendoredIn: (p) => this.vendoredIn(p),
     };
+  }
+
+  /** See WorkspaceFacts.vendoredIn: a LICENSE-holding folder between the file and its package (or root), that is no package itself. */
+  vendoredIn(p: string): string | undefined {
+    const file = normalizePath(p);
+    const root = this.rootOf(file);
+    if (!root || this.licenseDirs.size === 0) return undefined;
+    const pkg = this.packageOf(file);
+    for (let dir = dirnameOf(file); dir && dir !== pkg && dir !== root && isUnder(dir, root); dir = dirnameOf(dir)) {
+      if (this.hasPackageJson(dir)) return undefined;
+      if (this.licenseDirs.has(dir)) return this.relativePath(dir);
+    }
+    return undefined;
   }
 
   composeServicesBuilding(p: string): ComposeBuild[] {
@@ -151,9 +163,9 @@ export class WorkspaceIndex {
     return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
   }
 
-  dockerfileHealthcheck(p: string, target?: string): number | undefined {
+  dockerfileStage(p: string, target?: string): DockerStageHealth | undefined {
     const stages = this.dockerStages.get(normalizePath(p));
-    return stages ? healthcheckOf(stages, target) : undefined;
+    return stages ? stageOf(stages, target) : undefined;
   }
 
   /** Takes in a manifest's text: the links it makes. */
@@ -391,6 +403,7 @@ export class WorkspaceIndex {
     for (const file of files) {
       const p = normalizePath(path.resolve(file));
       if (baseNameOf(p) === 'package.json') this.packageJson.set(dirnameOf(p), true);
+      if (LICENSE_FILE.test(baseNameOf(p))) this.licenseDirs.add(dirnameOf(p));
       if (!isIndexedPath(p) || this.overlays.has(p)) continue;
       const text = this.readSync(p);
       if (text !== undefined) this.record(p, text);
@@ -455,6 +468,7 @@ export class WorkspaceIndex {
         continue; // an unreadable folder holds nothing we can use
       }
       this.packageJson.set(normalizePath(dir), entries.some((e) => e.name === 'package.json' && e.isFile()));
+      if (entries.some((e) => e.isFile() && LICENSE_FILE.test(e.name))) this.licenseDirs.add(normalizePath(dir));
       for (const entry of entries) {
         if (NEVER_ENTER.has(entry.name)) continue;
         const abs = `${normalizePath(dir)}/${entry.name}`;
@@ -588,6 +602,11 @@ export class WorkspaceIndex {
       this.ignoreFiles.delete(dirnameOf(file));
       return;
     }
+    if (LICENSE_FILE.test(name)) {
+      if (fs.existsSync(file)) this.licenseDirs.add(dirnameOf(file));
+      else this.licenseDirs.delete(dirnameOf(file));
+      return;
+    }
     let stat: fs.Stats;
     try {
       stat = fs.statSync(file);
@@ -612,6 +631,7 @@ export class WorkspaceIndex {
     const file = normalizePath(p);
     if (baseNameOf(file) === 'package.json') this.packageJson.set(dirnameOf(file), false);
     if (baseNameOf(file) === '.gitignore') this.ignoreFiles.delete(dirnameOf(file));
+    if (LICENSE_FILE.test(baseNameOf(file))) this.licenseDirs.delete(dirnameOf(file));
     this.packageInfos.clear();
     if (this.overlays.has(file)) return; // still open: the editor's text is what counts
     this.forgetUnder(file);
@@ -639,7 +659,7 @@ export class WorkspaceIndex {
 
   private answers(p: string): string {
     const pkg = this.packageFacts(p);
-    const links = `${JSON.stringify(this.composeServicesBuilding(p))} ${JSON.stringify((this.composeLinks.get(normalizePath(p)) ?? []).map((b) => this.dockerfileHealthcheck(b.dockerfile, b.target)))}`;
+    const links = `${JSON.stringify(this.composeServicesBuilding(p))} ${JSON.stringify((this.composeLinks.get(normalizePath(p)) ?? []).map((b) => this.dockerfileStage(b.dockerfile, b.target)))}`;
     return `${links} ${this.handlesSigterm(p)} ${this.packageKind(p)} ${this.scriptRole(p)} ${JSON.stringify(this.importersOf(p))} ${this.importedLoggerExports(p)} ${JSON.stringify(this.servedStatically(p))} ${pkg?.frontEnd}`;
   }
 
@@ -749,6 +769,7 @@ export class WorkspaceIndex {
       if (isUnder(file, p) && !this.overlays.has(file)) this.forgetFile(file);
     }
     for (const dir of [...this.packageJson.keys()]) if (isUnder(dir, p)) this.packageJson.delete(dir);
+    for (const dir of [...this.licenseDirs]) if (isUnder(dir, p)) this.licenseDirs.delete(dir);
     for (const dir of [...this.ignoreFiles.keys()]) if (isUnder(dir, p)) this.ignoreFiles.delete(dir);
   }
 
@@ -793,6 +814,7 @@ function repositoryRoot(dir: string): string | undefined {
 }
 
 const SOURCE_EXTENSION = /\.(?:[cm]?[jt]sx?)$/i;
+const LICENSE_FILE = /^(?:LICEN[CS]E|COPYING|UNLICENSE)(?:[.-][\w.-]+)?$/i;
 
 /**
  * The names a module file answers to in an import: its path without the extension (`./db` and
@@ -878,7 +900,8 @@ function readPackageInfo(dir: string): PackageInfo | undefined {
     return undefined;
   }
   const info = parsePackageJson(text, dir);
-  // A package built into an image by its own Dockerfile runs as a program: it is not published to be imported.
-  if (info?.kind === 'library' && ['Dockerfile', 'Containerfile'].some((name) => fs.existsSync(path.join(dir, name)))) info.kind = 'application';
+  // A package with nothing of a library but `main`, built into an image by its own Dockerfile, runs as a
+  // program. One shaped for publishing (`exports`, `types`, ...) stays a library even with a Dockerfile.
+  if (info?.kind === 'library' && !info.shapedForPublishing && ['Dockerfile', 'Containerfile'].some((name) => fs.existsSync(path.join(dir, name)))) info.kind = 'application';
   return info;
 }

@@ -93,6 +93,8 @@ export interface DockerStageHealth {
   healthcheckLine: number | undefined;
   /** Its last ENTRYPOINT and CMD, as written, when it sets them. */
   command: string | undefined;
+  /** The image it is built FROM, lower case with its tag. */
+  base: string | undefined;
 }
 
 /** A Dockerfile's stages and their HEALTHCHECKs, from its text (instruction lines only; no parse). */
@@ -101,9 +103,9 @@ export function dockerfileStages(text: string): DockerStageHealth[] {
   const parts = new Map<DockerStageHealth, { ENTRYPOINT?: string; CMD?: string }>();
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const from = /^\s*FROM\s+(?:--\S+\s+)*\S+(?:\s+AS\s+(\S+))?/i.exec(lines[i]);
+    const from = /^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?/i.exec(lines[i]);
     if (from) {
-      stages.push({ name: from[1]?.toLowerCase(), healthcheckLine: undefined, command: undefined });
+      stages.push({ name: from[2]?.toLowerCase(), healthcheckLine: undefined, command: undefined, base: from[1].toLowerCase() });
       continue;
     }
     const stage = stages[stages.length - 1];
@@ -119,18 +121,6 @@ export function dockerfileStages(text: string): DockerStageHealth[] {
   return stages;
 }
 
-/** The HEALTHCHECK line of the stage an image is built from (`target`, else the final stage), if any. */
-export function healthcheckOf(stages: readonly DockerStageHealth[], target?: string): number | undefined {
-  const stage = target ? stages.find((s) => s.name === target.toLowerCase()) : stages[stages.length - 1];
-  return stage?.healthcheckLine;
-}
-
-/** The command of the stage an image is built from (`target`, else the final stage), if it sets one. */
-export function stageCommand(stages: readonly DockerStageHealth[], target?: string): string | undefined {
-  const stage = target ? stages.find((s) => s.name === target.toLowerCase()) : stages[stages.length - 1];
-  return stage?.command;
-}
-
 /** An instruction's words: the exec form's JSON array joined with spaces, the shell form as written. */
 function execWords(text: string): string {
   const trimmed = text.trim();
@@ -141,4 +131,9 @@ function execWords(text: string): string {
   } catch {
     return trimmed;
   }
+}
+
+/** The stage an image is built from (`target`, else the final stage). */
+export function stageOf(stages: readonly DockerStageHealth[], target?: string): DockerStageHealth | undefined {
+  return target ? stages.find((s) => s.name === target.toLowerCase()) : stages[stages.length - 1];
 }

@@ -98,6 +98,9 @@ function computeRole(doc: ParsedDocument, workspace: WorkspaceFacts): RoleAnswer
 
   const signals = jsSignals(doc);
   if (signals.generated) return { role: 'generated', reason: 'its opening comment says it was generated', source: 'content' };
+  if (signals.vendored) return { role: 'generated', reason: 'its opening comment says it was copied from another project: vendored code, fixed upstream', source: 'content' };
+  const vendored = workspace.vendoredIn(doc.path);
+  if (vendored) return { role: 'generated', reason: `\`${vendored}\` carries a LICENSE of its own and is no package of the workspace: vendored third-party code`, source: 'workspace' };
   if (byPath && !(runByStart && (byPath.role === 'script' || byPath.role === 'example'))) return pathAnswer(byPath);
 
   const testImport = signals.imports.find((m) => TEST_IMPORT.test(m));

@@ -19,6 +19,8 @@ export interface JsSignals {
   directive: 'use client' | 'use server' | undefined;
   /** The opening comment says the file was generated. */
   generated: boolean;
+  /** The opening comment says the file was copied from another project (`Source: https://github.com/...`). */
+  vendored: boolean;
 }
 
 /** Globals a browser (or a React Native / Electron renderer) has and Node does not, used as objects or called. */
@@ -66,6 +68,7 @@ function gather(doc: ParsedDocument): JsSignals {
     browserGlobals: BROWSER_GLOBAL_TEXT.test(text) ? browserGlobals(sf) : [],
     directive,
     generated: isGenerated(text),
+    vendored: isVendored(text),
   };
 }
 
@@ -130,9 +133,22 @@ function isDeclarationName(node: ts.Identifier): boolean {
 /** Emscripten's JavaScript glue: generated next to a .wasm module, never edited. */
 const EMSCRIPTEN = /\bvar Module\s*=\s*typeof Module\s*!==?\s*['"]undefined['"]|\bEMSCRIPTEN_KEEPALIVE\b|\b_emscripten_\w+\b/;
 
+/** An opening comment that says the file was copied from another project. */
+const VENDORED_MARKER = /\b(?:source|modified from|copied from|vendored from|taken from|forked from|adapted from|ported from)\s*:?\s*<?https?:\/\/(?:github\.com|gitlab\.com|bitbucket\.org)\//i;
+
+function openingComment(text: string): string | undefined {
+  return /^(?:#![^\n]*\n)?\s*(\/\*[\s\S]*?\*\/|(?:\/\/[^\n]*\n\s*)+)/.exec(text.slice(0, 2048))?.[1];
+}
+
 /** A file whose opening comment says it was generated, or that a known generator wrote. */
 export function isGenerated(text: string): boolean {
   if (EMSCRIPTEN.test(text)) return true;
-  const opening = /^(?:#![^\n]*\n)?\s*(\/\*[\s\S]*?\*\/|(?:\/\/[^\n]*\n\s*)+)/.exec(text.slice(0, 2048));
-  return opening !== null && GENERATED_MARKER.test(opening[1]);
+  const opening = openingComment(text);
+  return opening !== undefined && GENERATED_MARKER.test(opening);
+}
+
+/** A file whose opening comment says it was copied from another project's repository. */
+export function isVendored(text: string): boolean {
+  const opening = openingComment(text);
+  return opening !== undefined && VENDORED_MARKER.test(opening);
 }

@@ -52,9 +52,14 @@ function lacksHealthcheck(service: Service): boolean {
 function needsHealthcheck(ctx: RuleContext<Options>, service: Service, all: readonly Service[]): boolean {
   const build = getValue(service.map, 'build', service.scope);
   const built = build !== undefined ? builtDockerfile(path.posix.dirname(ctx.doc.path), resolve(build, service.scope) as Node | undefined) : undefined;
-  if (composeOneShot(service, all, built && ctx.workspace.dockerfileCommand(built.dockerfile, built.target))) return false;
-  if (build === undefined && ctx.options.includeStockImages !== true && isStockImage(getString(service.map, 'image', service.scope))) return false;
-  if (built && ctx.workspace.dockerfileHealthcheck(built.dockerfile, built.target) !== undefined) return false;
+  const image = built && ctx.workspace.dockerfileStage(built.dockerfile, built.target);
+  if (composeOneShot(service, all, image?.command)) return false;
+  if (ctx.options.includeStockImages !== true) {
+    // A stock image as published, or rebuilt with a few files and no command of its own (an nginx with its config).
+    if (build === undefined && isStockImage(getString(service.map, 'image', service.scope))) return false;
+    if (image && !image.command && isStockImage(image.base)) return false;
+  }
+  if (image?.healthcheckLine !== undefined) return false;
   return true;
 }
 
