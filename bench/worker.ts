@@ -88,11 +88,17 @@ async function eslint(input: Input) {
   return { files: results.length, bytes, ms, cpuMs: cpu, fatal, consoleFindings };
 }
 
+/** The row of the per-rule table that times the project model's file-role answer. */
+const MODEL_ENTRY = '(project model: file role)';
+
 async function rules(input: Input) {
   const src = input.src ?? path.resolve(__dirname, '..');
   const { registry } = await import(path.join(src, 'server/src/rules/index.ts'));
   const { prepare } = await import(path.join(src, 'server/src/engine/source.ts'));
-  const { ruleContext } = await import(path.join(src, 'server/src/engine/analyze.ts'));
+  const analyzeModule = await import(path.join(src, 'server/src/engine/analyze.ts'));
+  const { ruleContext } = analyzeModule;
+  // The project model's answer (what the file is for), once per file as analyze() asks it; absent in older engines.
+  const roleOf: ((doc: unknown, options: unknown) => unknown) | undefined = analyzeModule.roleOf;
   const { EMPTY_CONFIG } = await import(path.join(src, 'server/src/engine/config.ts'));
   const perRule = new Map<string, { ms: number; findings: number; crashes: number }>();
   let parseMs = 0;
@@ -114,11 +120,19 @@ async function rules(input: Input) {
     else void doc.yaml;
     void doc.parseProblem();
     parseMs += performance.now() - t0;
+    let role: unknown;
+    if (roleOf) {
+      const entry = perRule.get(MODEL_ENTRY) ?? { ms: 0, findings: 0, crashes: 0 };
+      const t2 = performance.now();
+      role = roleOf(doc, options);
+      entry.ms += performance.now() - t2;
+      perRule.set(MODEL_ENTRY, entry);
+    }
     for (const rule of registry.forKind(doc.kind)) {
       const entry = perRule.get(rule.id) ?? { ms: 0, findings: 0, crashes: 0 };
       const t1 = performance.now();
       try {
-        entry.findings += rule.check(ruleContext(rule, doc, options)).length;
+        entry.findings += rule.check(role ? ruleContext(rule, doc, options, role) : ruleContext(rule, doc, options)).length;
       } catch {
         entry.crashes++;
       }

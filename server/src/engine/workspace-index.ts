@@ -173,7 +173,7 @@ export class WorkspaceIndex {
     const name = baseNameOf(file);
     if (isDockerfileName(name)) this.dockerStages.set(file, dockerfileStages(text));
     else {
-      const builds = composeBuilds(file, text);
+      const builds = composeBuilds(file, text, this.relativePath(file));
       if (builds.length > 0) this.composeLinks.set(file, builds);
       else this.composeLinks.delete(file);
     }
@@ -559,7 +559,7 @@ export class WorkspaceIndex {
     const p = normalizePath(doc.path);
     if (isManifestPath(p)) {
       if (isDockerfileName(baseNameOf(p))) return JSON.stringify(dockerfileStages(doc.text)) !== JSON.stringify(this.dockerStages.get(p));
-      return JSON.stringify(composeBuilds(p, doc.text)) !== JSON.stringify(this.composeLinks.get(p) ?? []);
+      return JSON.stringify(composeBuilds(p, doc.text, this.relativePath(p))) !== JSON.stringify(this.composeLinks.get(p) ?? []);
     }
     const handles = doc.kind === 'js' && shutdownFacts(doc).handlesSigterm;
     if (handles !== this.handlers.has(p)) return true;

@@ -5,6 +5,8 @@
 
 import * as path from 'node:path';
 import { isMap, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
+import { DEV_COMMAND } from './dev-commands';
+import { roleByPath } from './roles';
 
 export interface ComposeBuild {
   /** The compose file (absolute) and the 1-based line of the service's key. */
@@ -17,6 +19,8 @@ export interface ComposeBuild {
   /** The service's `command`/`entrypoint`, when it sets one. */
   command: string | undefined;
   healthcheck: boolean;
+  /** The service runs a development loop (`npm run dev`, `--reload`), or its file is a test or dev compose file. */
+  devOnly: boolean;
 }
 
 /** The Dockerfile a compose `build:` value builds, resolved from the compose file's folder. */
@@ -45,8 +49,11 @@ export function builtDockerfile(composeDir: string, build: Node | null | undefin
   return { dockerfile: path.posix.normalize(dockerfile.startsWith('/') ? dockerfile : `${base}/${dockerfile}`), target };
 }
 
-/** The services of a compose file's text that build a Dockerfile. Text that does not parse yields none. */
-export function composeBuilds(file: string, text: string): ComposeBuild[] {
+/**
+ * The services of a compose file's text that build a Dockerfile. Text that does not parse yields none.
+ * `relativePath` is the file's path in its workspace, for the test and dev path conventions.
+ */
+export function composeBuilds(file: string, text: string, relativePath = file): ComposeBuild[] {
   if (!/^\s*build\s*:/m.test(text)) return [];
   const out: ComposeBuild[] = [];
   let documents;
@@ -57,6 +64,8 @@ export function composeBuilds(file: string, text: string): ComposeBuild[] {
   }
   if (!Array.isArray(documents)) return [];
   const dir = path.posix.dirname(file);
+  const pathRole = roleByPath(relativePath)?.role;
+  const devFile = pathRole === 'test' || pathRole === 'dev';
   for (const document of documents) {
     const root = document.contents;
     if (!isMap(root)) continue;
@@ -67,13 +76,15 @@ export function composeBuilds(file: string, text: string): ComposeBuild[] {
       const built = builtDockerfile(dir, pair.value.get('build', true) as Node | undefined);
       if (!built) continue;
       const offset = pair.key.range?.[0] ?? 0;
+      const command = commandOf(pair.value.get('command', true) as Node | undefined) ?? commandOf(pair.value.get('entrypoint', true) as Node | undefined);
       out.push({
         path: file,
         line: text.slice(0, offset).split('\n').length,
         service: String(pair.key.value),
         ...built,
-        command: commandOf(pair.value.get('command', true) as Node | undefined) ?? commandOf(pair.value.get('entrypoint', true) as Node | undefined),
+        command,
         healthcheck: pair.value.get('healthcheck') !== undefined,
+        devOnly: devFile || (command !== undefined && DEV_COMMAND.test(command)),
       });
     }
   }

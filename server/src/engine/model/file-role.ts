@@ -6,12 +6,11 @@
 // what other files say (a folder a server serves statically, the files importing it).
 
 import * as path from 'node:path';
-import picomatch from 'picomatch';
 import type { ParsedDocument } from '../document';
 import type { WorkspaceFacts } from '../workspace-facts';
 import { jsSignals } from './js-signals';
 import { composeFileRole, dockerfileRole } from './manifest-roles';
-import { ROLE_PATHS, type FileRole, type RoleAnswer } from './roles';
+import { matcher, roleByPath, type FileRole, type RoleAnswer } from './roles';
 
 /** A user's `roles:` entry: a glob relative to the workspace root (already prefixed), and the role. */
 export interface RoleOverride {
@@ -29,29 +28,6 @@ const LOAD_TEST_IMPORT = /^(?:k6|autocannon|artillery|loadtest)(?:\/|$)/;
 export const TERMINAL_IMPORT = /^(?:(?:node:)?readline|commander|yargs|meow|cac|inquirer|@inquirer\/[\w-]+|prompts|enquirer|ora|listr2?|chalk|kleur|picocolors|colorette|colors|cli-table3?|@clack\/prompts|yeoman-generator|boxen|figlet|log-symbols|cli-progress|@oclif\/[\w-]+|clipanion|sade|gluegun|vorpal|minimist|arg|mri|citty)(?:\/|$)/;
 /** A call that starts a server in this file: a program reading argv that also listens is the service. */
 const LISTENS = /\.\s*listen\s*\(|\bserve\s*\(\s*\{|\bcreateServer\s*\(/;
-
-// Compiled globs, keyed by the glob list: a pure cache of a pure function.
-const matchers = new Map<string, (p: string) => boolean>();
-function matcher(globs: readonly string[]): (p: string) => boolean {
-  const key = globs.join('\n');
-  let m = matchers.get(key);
-  if (!m) {
-    m = globs.length > 0 ? picomatch(globs as string[], { dot: true }) : () => false;
-    if (matchers.size > 256) matchers.clear();
-    matchers.set(key, m);
-  }
-  return m;
-}
-
-/** The first path convention a package-relative path matches. */
-export function roleByPath(packageRelative: string): { role: FileRole; glob: string } | undefined {
-  for (const { role, globs } of ROLE_PATHS) {
-    if (!matcher(globs)(packageRelative)) continue;
-    const glob = globs.find((g) => matcher([g])(packageRelative))!;
-    return { role, glob };
-  }
-  return undefined;
-}
 
 function overrideFor(relativePath: string, overrides: readonly RoleOverride[]): RoleAnswer | undefined {
   // The last matching entry wins: the nearest config file's entries come last.

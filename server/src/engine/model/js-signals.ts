@@ -142,7 +142,8 @@ function openingComment(text: string): string | undefined {
 
 /** A file whose opening comment says it was generated, or that a known generator wrote. */
 export function isGenerated(text: string): boolean {
-  if (EMSCRIPTEN.test(text)) return true;
+  // Emscripten writes its Module preamble first.
+  if (EMSCRIPTEN.test(text.slice(0, 16384))) return true;
   const opening = openingComment(text);
   return opening !== undefined && GENERATED_MARKER.test(opening);
 }

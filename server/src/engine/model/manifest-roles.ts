@@ -7,6 +7,7 @@ import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import type { ParsedDocument } from '../document';
 import type { RoleAnswer } from './roles';
 import type { WorkspaceFacts } from '../workspace-facts';
+import { DEV_COMMAND } from './dev-commands';
 
 // ---- Dockerfiles ----------------------------------------------------------------------------
 
@@ -112,6 +113,11 @@ export function dockerfileRole(doc: ParsedDocument, workspace: WorkspaceFacts): 
     return { role: 'build', reason: 'its final image is `FROM scratch` with no CMD or ENTRYPOINT: it exports files', source: 'content' };
   }
   const command = [facts.entrypoint, facts.cmd].filter(Boolean).join(' ');
+  const builders = workspace.composeServicesBuilding(doc.path);
+  if (builders.length > 0 && builders.every((b) => b.devOnly)) {
+    const b = builders[0];
+    return { role: 'dev', reason: `only development or test compose services build it (\`${b.service}\`, ${workspace.relativePath(b.path)}:${b.line})`, source: 'workspace', evidence: { path: b.path, line: b.line } };
+  }
   if (command && TEST_COMMAND.test(command)) return { role: 'test', reason: `its command runs tests (\`${truncate(command)}\`)`, source: 'content' };
   if (command && IDLE_COMMAND.test(command.trim())) return { role: 'dev', reason: `its command only idles (\`${truncate(command)}\`): a container to exec into, not a service`, source: 'content' };
   if (command && ONE_SHOT_COMMAND.test(lastCommand(command))) {
@@ -120,7 +126,7 @@ export function dockerfileRole(doc: ParsedDocument, workspace: WorkspaceFacts): 
   if (!command && RUNTIME_BASE.test(facts.baseImage ?? '')) {
     // An image that EXPOSEs a port serves on it, whoever gives the command; so does one a compose service runs with a command.
     const exposes = final.instructions.some((ins) => ins.keyword === 'EXPOSE');
-    const runner = workspace.composeServicesBuilding(doc.path).find((s) => s.command);
+    const runner = builders.find((s) => s.command);
     if (!exposes && !runner) {
       return { role: 'build', reason: `it sets no CMD or ENTRYPOINT and its base image (\`${facts.baseImage}\`) starts no server: a build image, or one whose command is given elsewhere`, source: 'content' };
     }
@@ -155,8 +161,6 @@ export function isStockImage(image: string | undefined): boolean {
   return image !== undefined && STOCK_IMAGE.test(image.trim().toLowerCase());
 }
 
-/** Commands of a development loop: a file watcher, a dev server, a reloader. */
-const DEV_COMMAND = /(?:^|\s)--reload\b|\b(?:(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?(?:dev|develop|watch|start:dev)|nodemon|ts-node-dev|tsx\s+watch|node\s+--watch|next\s+dev|nuxt\s+dev|vite(?:\s|$)|manage\.py\s+runserver|flask\s+run\s+.*--debug|air(?:\s|$)|webpack\s+serve|ng\s+serve)/;
 
 /** What a whole compose file is for, when its services make it plain (a local environment of dependencies, a dev loop). */
 export function composeFileRole(doc: ParsedDocument): RoleAnswer | undefined {

@@ -3,6 +3,8 @@
 // file's role once per document version and runs only the rules that apply. No rule keeps its own
 // idea of what a test, a script or browser code is.
 
+import picomatch from 'picomatch';
+
 export type FileRole = 'service' | 'browser' | 'test' | 'dev' | 'script' | 'config' | 'build' | 'generated' | 'example';
 
 export const FILE_ROLES: readonly FileRole[] = ['service', 'browser', 'test', 'dev', 'script', 'config', 'build', 'generated', 'example'];
@@ -84,3 +86,29 @@ export const ROLE_PATHS: ReadonlyArray<{ role: FileRole; globs: readonly string[
   { role: 'generated', globs: ['**/vendor/**', '**/vendors/**', '**/third_party/**', '**/third-party/**'] },
   { role: 'example', globs: ['**/examples/**', '**/example/**', '**/docs/**', '**/doc/**', '**/demo/**', '**/demos/**', '**/samples/**'] },
 ];
+
+// Compiled globs, keyed by the glob list: a pure cache of a pure function.
+const matchers = new Map<string, (p: string) => boolean>();
+export function matcher(globs: readonly string[]): (p: string) => boolean {
+  const key = globs.join('\n');
+  let m = matchers.get(key);
+  if (!m) {
+    // One regular expression for the whole list: a role's conventions are tested in one pass, not glob by glob.
+    const re = globs.length > 0 ? new RegExp(globs.map((g) => `(?:${picomatch.makeRe(g, { dot: true }).source})`).join('|')) : undefined;
+    m = re ? (p: string) => re.test(p) : () => false;
+    if (matchers.size > 256) matchers.clear();
+    matchers.set(key, m);
+  }
+  return m;
+}
+
+/** The first path convention a package-relative path matches. */
+export function roleByPath(packageRelative: string): { role: FileRole; glob: string } | undefined {
+  for (const { role, globs } of ROLE_PATHS) {
+    if (!matcher(globs)(packageRelative)) continue;
+    const glob = globs.find((g) => matcher([g])(packageRelative))!;
+    return { role, glob };
+  }
+  return undefined;
+}
+

@@ -90,7 +90,11 @@ function exposedPort(instructions: Instruction[]): string {
 const WEB_SERVER = /(?:^|\/)(?:nginx|nginxinc\/[\w-]+|httpd|caddy|openresty\/openresty)(?::|@|$)/;
 
 function checkedElsewhere(ctx: RuleContext, stage: FinalStage): boolean {
-  if (ctx.workspace.composeServicesBuilding(ctx.doc.path).some((s) => s.healthcheck)) return true;
+  const builders = ctx.workspace.composeServicesBuilding(ctx.doc.path);
+  if (builders.some((s) => s.healthcheck)) return true;
+  // Every compose service builds another stage (`target:`), and each of those declares a HEALTHCHECK:
+  // the final stage is not what runs there.
+  if (builders.length > 0 && builders.every((s) => s.target !== undefined && ctx.workspace.dockerfileStage(ctx.doc.path, s.target)?.healthcheckLine !== undefined)) return true;
   const setsCommand = stage.instructions.some((ins) => ins.getKeyword() === 'CMD' || ins.getKeyword() === 'ENTRYPOINT');
   // A web server image with the project's files in it (nginx serving a built front end) is the project's service.
   return !setsCommand && stage.inherited.length === 0 && isStockImage(stage.baseImage) && !WEB_SERVER.test(stage.baseImage ?? '');
