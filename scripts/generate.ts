@@ -15,7 +15,7 @@ const KIND_NAMES: Record<string, string> = {
   js: 'JavaScript / TypeScript',
   kubernetes: 'Kubernetes manifests (incl. Helm templates)',
   compose: 'Docker Compose files',
-  ecs: 'ECS task definitions (JSON)',
+  ecs: 'ECS task definitions (JSON, or CloudFormation in JSON or YAML)',
   dockerfile: 'Dockerfiles',
 };
 

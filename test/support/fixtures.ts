@@ -8,6 +8,7 @@ import { analyze, fixesFor, ENGINE_RULE_IDS } from '../../server/src/engine/anal
 import { applyEdits } from '../../server/src/engine/edits';
 import { ConfigLoader } from '../../server/src/engine/config-file';
 import { prepare } from '../../server/src/engine/source';
+import { isYamlPath } from '../../server/src/engine/classify';
 import { applySuppressions } from '../../server/src/engine/suppressions';
 import type { ParsedDocument } from '../../server/src/engine/document';
 import type { Finding } from '../../server/src/engine/types';
@@ -181,6 +182,7 @@ export function syntaxErrors(doc: ParsedDocument): string[] {
       if (doc.yaml.templated) return [];
       return doc.yaml.documents.flatMap((d) => d.errors.map((e) => e.message));
     case 'ecs':
+      if (isYamlPath(doc.path)) return doc.yaml.documents.flatMap((d) => [...d.errors, ...d.warnings].map((e) => e.message));
       return doc.json.errors.map((e) => `JSON error ${e.error} at ${e.offset}`);
     case 'dockerfile':
       return [];

@@ -26,6 +26,10 @@ describe('classify', () => {
     ['.github/workflows/ci.yml', 'on: push\njobs: {}\n', undefined],
     ['.prodready.yaml', 'apiVersion: x\nkind: y\n', undefined],
     ['task.json', '{ "family": "x", "containerDefinitions": [] }', 'ecs'],
+    ['infra/service.yaml', "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  T: {Type: AWS::ECS::TaskDefinition}\n", 'ecs'],
+    ['infra/task.yml', 'Resources:\n  Task:\n    Type: "AWS::ECS::TaskDefinition"\n', 'ecs'],
+    ['infra/network.yaml', "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Vpc:\n    Type: AWS::EC2::VPC\n", undefined],
+    ['docs/notes.yaml', 'text: see AWS::ECS::TaskDefinition in the CloudFormation docs\n', undefined],
     ['package.json', '{ "name": "x" }', undefined],
   ];
   for (const [file, text, kind] of cases) {

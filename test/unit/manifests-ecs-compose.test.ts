@@ -60,6 +60,45 @@ describe('ECS task definitions', () => {
     const { findings } = run('task.json', '{"containerDefinitions": [{"name": "a",, }]\n');
     assert.deepEqual(findings.map((f) => f.ruleId), ['unparsable-file']);
   });
+
+  test('a CloudFormation template in YAML: short-form functions parse, findings sit on Name, and fixes still parse', () => {
+    const text = [
+      "AWSTemplateFormatVersion: '2010-09-09'",
+      'Resources:',
+      '  Task:',
+      '    Type: AWS::ECS::TaskDefinition',
+      '    Properties:',
+      "      Family: !Sub '${AWS::StackName}-api'",
+      '      ContainerDefinitions:',
+      '        - Name: api',
+      "          Image: '{{resolve:ssm:/api/image}}'",
+      '          PortMappings: [{ ContainerPort: 8000 }]',
+      '          Secrets:',
+      '            - Name: DB_PASSWORD',
+      '              ValueFrom: !GetAtt [DbSecret, Arn]',
+      '',
+    ].join('\n');
+    const { doc, findings } = run('infra/api.yaml', text);
+    assert.deepEqual(doc.yaml.documents.flatMap((d) => [...d.errors, ...d.warnings]), []);
+    assert.deepEqual(findings.map((f) => `${f.ruleId} ${text.slice(f.start, f.end)}`), ['ecs-missing-health-check Name: api', 'ecs-missing-stop-timeout Name: api']);
+    let fixed = text;
+    for (const f of findings) {
+      const again = run('infra/api.yaml', fixed);
+      const same = again.findings.find((x) => x.ruleId === f.ruleId)!;
+      fixed = applyEdits(fixed, fixesFor(same, again.doc, { registry, config: EMPTY_CONFIG })[0].edits);
+    }
+    const after = run('infra/api.yaml', fixed);
+    assert.deepEqual(after.findings, []);
+    const container = after.doc.yaml.documents[0].toJS().Resources.Task.Properties.ContainerDefinitions[0];
+    assert.deepEqual(container.HealthCheck.Command, ['CMD-SHELL', 'curl -f http://localhost:8000/health || exit 1']);
+    assert.equal(container.StopTimeout, 30);
+  });
+
+  test('a YAML template that does not parse gets one diagnostic and no findings', () => {
+    const text = 'AWSTemplateFormatVersion: 2010-09-09\nResources:\n  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties: [\n';
+    const { findings } = run('stack.yaml', text);
+    assert.deepEqual(findings.map((f) => f.ruleId), ['unparsable-file']);
+  });
 });
 
 describe('compose', () => {

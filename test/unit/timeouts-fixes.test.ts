@@ -87,4 +87,24 @@ describe('http-call-without-timeout fixes', () => {
     assert.equal(runner.fixesFor(byMessage('turns the timeout off'), doc)[0].safe, false);
     assert.equal(runner.fixesFor(byMessage('without a timeout'), doc)[0].safe, true);
   });
+
+  test('a signal on a node request that a stream is piped into is not a safe fix; request\'s timeout is', () => {
+    const http = workspaces.find((w) => w.root.endsWith(`${path.sep}node-http`))!;
+    const runner = new FixtureRunner(http.root);
+    const doc = runner.load(path.join(http.root, 'src', 'proxy-pipe.js'))!;
+    const findings = runner.run(doc);
+    assert.equal(findings.length, 3);
+    for (const f of findings) {
+      const [fix] = runner.fixesFor(f, doc);
+      assert.equal(fix.title, 'Add signal: AbortSignal.timeout(10_000)');
+      assert.equal(fix.safe, false, describeFinding(doc, f));
+    }
+    // request's `timeout` bounds the wait for response headers and socket silence, not the whole transfer:
+    // safe even on a piped download.
+    const req = workspaces.find((w) => w.root.endsWith(`${path.sep}request`))!;
+    const reqRunner = new FixtureRunner(req.root);
+    const email = reqRunner.load(path.join(req.root, 'src', 'email-service.js'))!;
+    const piped = reqRunner.run(email).find((f) => email.text.slice(f.start, f.end) === 'request.get')!;
+    assert.deepEqual(reqRunner.fixesFor(piped, email).map((f) => [f.title, f.safe]), [['Add timeout: 10_000', true]]);
+  });
 });

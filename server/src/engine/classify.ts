@@ -35,6 +35,23 @@ export function isHelmTemplate(path: string, text: string): boolean {
 const K8S_SNIFF = /^[ \t-]*apiVersion[ \t]*:/m;
 const K8S_KIND = /^[ \t-]*kind[ \t]*:/m;
 const COMPOSE_SNIFF = /^services[ \t]*:[ \t]*(?:#.*)?$/m;
+/** A CloudFormation resource of type `AWS::ECS::TaskDefinition`, written in block style. */
+const CFN_TASK_DEFINITION = /^[ \t]+Type[ \t]*:[ \t]*(['"]?)AWS::ECS::TaskDefinition\1[ \t]*(?:#.*)?$/m;
+const CFN_TEMPLATE = /^AWSTemplateFormatVersion[ \t]*:/m;
+
+/**
+ * A CloudFormation template in YAML that declares an ECS task definition (the `ecs` kind, read as
+ * YAML). A template with no task definition is left alone: there is nothing in it for the ECS rules.
+ */
+export function isCloudFormationEcsYaml(text: string): boolean {
+  if (!text.includes('AWS::ECS::TaskDefinition')) return false;
+  return CFN_TASK_DEFINITION.test(text) || CFN_TEMPLATE.test(text);
+}
+
+/** Whether a file of the `ecs` kind is YAML (a CloudFormation template) rather than JSON. */
+export function isYamlPath(path: string): boolean {
+  return YAML_EXTENSION.test(baseName(path));
+}
 const COMPOSE_SERVICE_ENTRY = /^[ \t]+(?:image|build)[ \t]*:/m;
 
 /** Whether a file's name alone could make it one of the kinds prodready reads (its text decides the rest). */
@@ -62,6 +79,8 @@ export function classify(path: string, text: string, languageId?: string): Docum
   if (languageId === 'yaml' || YAML_EXTENSION.test(name)) {
     if (name === CONFIG_FILE_NAME) return undefined;
     if (isComposeName(name)) return 'compose';
+    // Only by extension: an `ecs` document is read as YAML exactly when its path says so.
+    if (YAML_EXTENSION.test(name) && isCloudFormationEcsYaml(text)) return 'ecs';
     if (K8S_SNIFF.test(text) && K8S_KIND.test(text)) return 'kubernetes';
     if (COMPOSE_SNIFF.test(text) && COMPOSE_SERVICE_ENTRY.test(text)) return 'compose';
     return undefined;

@@ -8,7 +8,8 @@ import { parseTree, type Node as JsonNode, type ParseError as JsonParseError, pr
 import { DockerfileParser, type Dockerfile } from 'dockerfile-ast';
 import type { DocumentKind } from './types';
 import { LineIndex } from './lines';
-import { isHelmTemplate } from './classify';
+import { isHelmTemplate, isYamlPath } from './classify';
+import { CLOUDFORMATION_TAGS } from './cloudformation';
 import { maskTemplateActions } from './helm';
 import { minimalEdit } from './edits';
 
@@ -91,10 +92,18 @@ export class ParsedDocument {
 
   get yaml(): YamlParse {
     if (!this.yamlCache) {
-      const templated = isHelmTemplate(this.path, this.text);
+      // A CloudFormation template is never a Helm template: its `{{resolve:ssm:...}}` dynamic
+      // references are values, and its `!Ref`-style tags are known.
+      const cloudFormation = this.kind === 'ecs';
+      const templated = !cloudFormation && isHelmTemplate(this.path, this.text);
       const { text, actions } = templated ? maskTemplateActions(this.text) : { text: this.text, actions: [] };
       const lineCounter = new LineCounter();
-      const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: !templated, prettyErrors: false });
+      const documents = parseAllDocuments(text, {
+        lineCounter,
+        uniqueKeys: !templated,
+        prettyErrors: false,
+        ...(cloudFormation ? { customTags: CLOUDFORMATION_TAGS } : {}),
+      });
       this.yamlCache = {
         documents: Array.isArray(documents) ? documents : [],
         lineCounter,
@@ -123,26 +132,10 @@ export class ParsedDocument {
   parseProblem(): ParseProblem | undefined {
     switch (this.kind) {
       case 'kubernetes':
-      case 'compose': {
-        const { documents, templated } = this.yaml;
-        // In a template, what does not parse is almost always the template language: say nothing.
-        if (templated) return undefined;
-        for (const document of documents) {
-          const error = document.errors[0];
-          if (!error) continue;
-          const [start, end] = error.pos;
-          const { line, col } = error.linePos?.[0] ?? { line: 0, col: 0 };
-          const firstLine = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-          const others = documents.length > 1 ? '; the other documents in this file are still checked' : '';
-          return {
-            start,
-            end: Math.max(end, start + 1),
-            message: `YAML syntax error at line ${line}, column ${col}: ${firstLine}. This document is not checked${others}.`,
-          };
-        }
-        return undefined;
-      }
+      case 'compose':
+        return this.yamlProblem();
       case 'ecs': {
+        if (isYamlPath(this.path)) return this.yamlProblem();
         const error = this.json.errors[0];
         if (!error) return undefined;
         const { line, character } = this.lines.positionAt(error.offset);
@@ -155,6 +148,27 @@ export class ParsedDocument {
       default:
         return undefined;
     }
+  }
+
+  /** The first syntax error of a YAML file's documents, if any. */
+  private yamlProblem(): ParseProblem | undefined {
+    const { documents, templated } = this.yaml;
+    // In a template, what does not parse is almost always the template language: say nothing.
+    if (templated) return undefined;
+    for (const document of documents) {
+      const error = document.errors[0];
+      if (!error) continue;
+      const [start, end] = error.pos;
+      const { line, col } = error.linePos?.[0] ?? { line: 0, col: 0 };
+      const firstLine = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      const others = documents.length > 1 ? '; the other documents in this file are still checked' : '';
+      return {
+        start,
+        end: Math.max(end, start + 1),
+        message: `YAML syntax error at line ${line}, column ${col}: ${firstLine}. This document is not checked${others}.`,
+      };
+    }
+    return undefined;
   }
 }
 

@@ -4,12 +4,13 @@
 import { ts } from 'ts-morph';
 import type { ParsedDocument } from './document';
 import type { TextEdit } from './types';
+import { isYamlPath } from './classify';
 import { readDirectives, type Directive } from './suppressions';
 
 
-/** Whether this kind of file can hold an ignore comment at all (JSON cannot). */
+/** Whether this kind of file can hold an ignore comment at all (JSON cannot; a CloudFormation YAML template can). */
 export function supportsIgnoreComments(doc: ParsedDocument): boolean {
-  return doc.kind !== 'ecs';
+  return doc.kind !== 'ecs' || isYamlPath(doc.path);
 }
 
 function commentSyntax(doc: ParsedDocument, offset: number): { open: string; close: string } {

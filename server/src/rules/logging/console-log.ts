@@ -49,7 +49,7 @@ export const consoleLog: Rule<ConsoleLogOptions> = {
   },
   docs: {
     whatItDoes: [
-      'Flags `console.log`, `console.info`, `console.warn`, `console.error`, `console.debug` and `console.trace` calls in service code, and those methods handed to a call as a callback (`main().catch(console.error)`, `emitter.on(\'warning\', console.warn)`).',
+      'Flags `console.log`, `console.info`, `console.warn`, `console.error`, `console.debug` and `console.trace` calls in service code, and those methods handed to a call as a callback (`main().catch(console.error)`, `emitter.on(\'warning\', console.warn)`). The bracket forms are console calls too: `console[\'log\'](...)` with a literal key (one of those methods) is flagged and fixed like `console.log(...)`, and `console[level](...)`, whose method is picked at run time, is flagged with no fix.',
       'It reads service code only: the project model (see docs/configuration.md, "What a file is for") decides which files those are, and leaves out tests and test helpers, scripts, migrations, seeds and load tests, command line tools (a `#!` line, `process.argv` in a file that starts no server, a terminal library), build and tool configuration, browser code (UI framework imports, browser globals such as `window`, `document`, `$`, `localStorage`, `navigator`, `\'use client\'`, folders a server serves statically, front-end packages), local development files and generated or vendored code. `prodready explain <file>` shows its answer and why; `roles:` in `.prodready.yaml` overrides it.',
       'The finding sits on the callee (`console.log`). A call inside the scope of the file\'s own `console` binding is not checked, and neither is a call where another linter\'s console rule is disabled (ESLint, oxlint, Biome, Deno; option `respectEslintDisable`). A console call is never also reported as `interpolated-log-message`.',
       'A package whose package.json says it is a published library or tool (not `private`, no `start` script, and a `main`, `exports`, `module`, `types`, `bin` or `files` entry) is not service code either (option `ignoreLibraries`): a framework\'s default error handler or a library\'s deprecation notice goes to the developer using it. A private package, or one with a `start` script, is an application and is checked.',
@@ -85,6 +85,7 @@ export const consoleLog: Rule<ConsoleLogOptions> = {
       'The level follows the method: `log` and `info` -> `info`, `warn` -> `warn`, `error` -> `error`, `debug` -> `debug`, `trace` -> `trace` (winston has no `trace` level by default: `debug`). Each value becomes a field named after it (`order.id` -> `orderId`; a number only when nothing better exists), the constant text becomes the message, `%s`-style format strings are read the way Node reads them.',
       'Argument order follows the logger: pino and bunyan take the fields first (`logger.info({ orderId }, \'order paid\')`), winston takes the message first (`logger.info(\'order paid\', { orderId })`). An Error value goes in `err` for pino and bunyan (their error serializer\'s field; bunyan serializes it only when `serializers: bunyan.stdSerializers` is set, which its README recommends) and in `error` for winston (winston\'s `format.errors()` only handles a top-level error; add a format that serializes nested errors if you use JSON output).',
       'Debug and trace lines now obey the logger\'s level, which is the point of the change. When no structured logger is in scope the fix adds `import pino from \'pino\'` (or `require` in CommonJS) and a module-level `const logger = pino()` after the imports: this adds a dependency, so it is unsafe and never applied by fix-all. A console method handed to `.catch(...)` becomes `(err) => logger.error({ err })` (pino and bunyan; none for winston, where the message would have to be invented); handed to anything else, what it receives is unknown and no fix is offered. No fix is offered when the arguments hold a spread or a comment, when `logger` or `pino` is already taken by something else, or when there is nothing to log (`console.log()`, `console.log(\'\')`, a banner of `!!!!`).',
+      'No fix is offered for `console[level](...)`: the logger method it should become is only known at run time (a rewrite such as `logger[level](...)` would need the two libraries\' level names to match).',
     ].join('\n\n'),
     references: [
       'https://getpino.io/#/docs/api?id=logging-method-parameters',
@@ -100,19 +101,25 @@ export const consoleLog: Rule<ConsoleLogOptions> = {
     if ((ctx.options.ignoreLibraries ?? true) && ctx.workspace.packageKind(ctx.doc.path) === 'library') return [];
     const respect = ctx.options.respectEslintDisable ?? true;
     const calls = respect ? facts.consoleCalls.filter(({ callee }) => !optedOutElsewhere(ctx.doc, 'console-log', callee.getStart(facts.sourceFile))) : facts.consoleCalls;
-    return calls.map(({ callee, method, callback }) => ({
-      start: callee.getStart(facts.sourceFile),
-      end: callee.end,
-      message: callback
-        ? `console.${method} as a callback writes plain text with no level, fields or request id: use a structured logger (pino, winston, bunyan).`
-        : `console.${method} writes plain text with no level, fields or request id: use a structured logger (pino, winston, bunyan).`,
-    }));
+    return calls.map(({ callee, method, callback, computed }) => {
+      // As written: `console.log`, `console['log']`, `console[level]`.
+      const name = isPropertyAccessExpression(callee) ? `console.${method}` : callee.getText(facts.sourceFile).replace(/\s+/g, '');
+      const unknownLevel = computed ? ' The method is chosen at run time, so there is no automatic fix.' : '';
+      return {
+        start: callee.getStart(facts.sourceFile),
+        end: callee.end,
+        message: callback
+          ? `${name} as a callback writes plain text with no level, fields or request id: use a structured logger (pino, winston, bunyan).${unknownLevel}`
+          : `${name} writes plain text with no level, fields or request id: use a structured logger (pino, winston, bunyan).${unknownLevel}`,
+      };
+    });
   },
 
   fixes(finding, ctx): Fix[] {
     const facts = factsFor(ctx);
     const found = findCall(facts, finding);
-    if (!found) return [];
+    // `console[level](...)`: which logger method it maps to is only known at run time.
+    if (!found || found.computed) return [];
     const { call, callee, method } = found;
     if (found.callback) return callbackFixes(ctx, facts, call, callee, method);
     const args = call.arguments;
@@ -170,7 +177,7 @@ export const consoleLog: Rule<ConsoleLogOptions> = {
  * `promise.catch(console.error)` -> `promise.catch((err) => logger.error({ err }))` with pino or
  * bunyan. Only `.catch(...)`: elsewhere what the callback receives is not known.
  */
-function callbackFixes(ctx: RuleContext<ConsoleLogOptions>, facts: FileFacts, call: ts.CallExpression, ref: ts.PropertyAccessExpression, method: string): Fix[] {
+function callbackFixes(ctx: RuleContext<ConsoleLogOptions>, facts: FileFacts, call: ts.CallExpression, ref: ts.PropertyAccessExpression | ts.ElementAccessExpression, method: string): Fix[] {
   const isCatch = isPropertyAccessExpression(call.expression) && call.expression.name.text === 'catch' && call.arguments[0] === ref;
   if (!isCatch) return [];
   const start = ref.getStart(facts.sourceFile);

@@ -9,7 +9,7 @@ import type { WorkspaceFacts } from '../../engine/workspace-facts';
 
 // TypeScript's namespace serves every member through getters (three deep via ts-morph): read
 // the ones the walks use once, not on every node.
-const { SyntaxKind, canHaveModifiers, forEachChild, getModifiers, isAsExpression, isAwaitExpression, isBlock, isCallExpression, isCaseClause, isConstructorDeclaration, isDefaultClause, isExpressionStatement, isExternalModuleReference, isForInStatement, isForOfStatement, isForStatement, isFunctionLike, isIdentifier, isImportDeclaration, isImportEqualsDeclaration, isModuleBlock, isNamespaceImport, isNewExpression, isNonNullExpression, isObjectBindingPattern, isOmittedExpression, isParenthesizedExpression, isPrivateIdentifier, isPropertyAccessExpression, isSatisfiesExpression, isSourceFile, isStringLiteral, isStringLiteralLike, isTypeAssertionExpression, isTypeReferenceNode, isVariableStatement } = ts;
+const { SyntaxKind, canHaveModifiers, isElementAccessExpression, forEachChild, getModifiers, isAsExpression, isAwaitExpression, isBlock, isCallExpression, isCaseClause, isConstructorDeclaration, isDefaultClause, isExpressionStatement, isExternalModuleReference, isForInStatement, isForOfStatement, isForStatement, isFunctionLike, isIdentifier, isImportDeclaration, isImportEqualsDeclaration, isModuleBlock, isNamespaceImport, isNewExpression, isNonNullExpression, isObjectBindingPattern, isOmittedExpression, isParenthesizedExpression, isPrivateIdentifier, isPropertyAccessExpression, isSatisfiesExpression, isSourceFile, isStringLiteral, isStringLiteralLike, isTypeAssertionExpression, isTypeReferenceNode, isVariableStatement } = ts;
 
 export type LoggerKind = 'pino' | 'winston' | 'bunyan';
 
@@ -81,13 +81,41 @@ export interface ModuleNames {
   loggerTypes: Map<string, LoggerKind>;
 }
 
+export interface ConsoleCall {
+  call: ts.CallExpression;
+  callee: ts.PropertyAccessExpression | ts.ElementAccessExpression;
+  method: string;
+  callback?: true;
+  computed?: true;
+}
+
+/**
+ * The console method a callee names: `console.log`, `console['log']`, or `console[level]` (computed:
+ * any method, unknown here). Undefined when it is not `console`'s or not a logging method.
+ */
+function consoleMethodOf(callee: ts.Expression, sf: ts.SourceFile): { method: string; computed?: true } | undefined {
+  if (isPropertyAccessExpression(callee)) {
+    if (!isIdentifier(callee.expression) || callee.expression.text !== 'console' || !isIdentifier(callee.name)) return undefined;
+    return CONSOLE_METHODS.has(callee.name.text) ? { method: callee.name.text } : undefined;
+  }
+  if (!isElementAccessExpression(callee) || callee.questionDotToken) return undefined;
+  if (!isIdentifier(callee.expression) || callee.expression.text !== 'console') return undefined;
+  const key = callee.argumentExpression;
+  if (isStringLiteralLike(key)) return CONSOLE_METHODS.has(key.text) ? { method: key.text } : undefined;
+  // A number or another literal names no method; anything else picks one at run time.
+  if (key.kind === SyntaxKind.NumericLiteral || key.kind === SyntaxKind.TrueKeyword || key.kind === SyntaxKind.FalseKeyword || key.kind === SyntaxKind.NullKeyword) return undefined;
+  return { method: key.getText(sf).replace(/\s+/g, ' '), computed: true };
+}
+
 export interface FileFacts {
   sourceFile: ts.SourceFile;
   /**
    * `console.<method>(...)` calls, and `console.<method>` handed to a call as a callback
-   * (`main().catch(console.error)`: then `call` is the call it is handed to).
+   * (`main().catch(console.error)`: then `call` is the call it is handed to). `console['log'](...)`
+   * is the same call; `console[level](...)` is a console call whose method is only known at run time
+   * (`computed`, with `method` the key's text).
    */
-  consoleCalls: Array<{ call: ts.CallExpression; callee: ts.PropertyAccessExpression; method: string; callback?: true }>;
+  consoleCalls: ConsoleCall[];
   loggerCalls: LoggerCall[];
   loggers: LoggerBinding[];
   modules: ModuleNames;
@@ -407,6 +435,9 @@ function gather(sourceFile: ts.SourceFile, importedLogger: ImportedLoggers): Fil
           } else {
             memberCalls.push({ call, callee });
           }
+        } else if (isElementAccessExpression(callee)) {
+          const named = consoleMethodOf(callee, sourceFile);
+          if (named) consoleCandidates.push({ call, callee, ...named });
         }
         break;
       }
@@ -423,6 +454,15 @@ function gather(sourceFile: ts.SourceFile, importedLogger: ImportedLoggers): Fil
           pa.parent.arguments.some((a) => a === pa)
         ) {
           consoleCandidates.push({ call: pa.parent, callee: pa, method: pa.name.text, callback: true });
+        }
+        break;
+      }
+      case SyntaxKind.ElementAccessExpression: {
+        // `promise.catch(console['error'])`: handed over as a callback, like `console.error`.
+        const ea = node as ts.ElementAccessExpression;
+        if (isCallExpression(ea.parent) && ea.parent.arguments.some((a) => a === ea)) {
+          const named = consoleMethodOf(ea, sourceFile);
+          if (named) consoleCandidates.push({ call: ea.parent, callee: ea, ...named, callback: true });
         }
         break;
       }

@@ -11,7 +11,7 @@ export const ecsMissingStopTimeout: Rule = {
   summary: 'An essential container of an ECS task definition does not set stopTimeout.',
   docs: {
     whatItDoes:
-      'Flags each essential container (`essential` is true unless it says `false`) of an ECS task definition with no `stopTimeout`: bare, wrapped in `taskDefinition`, or CloudFormation `Properties` (`StopTimeout`). The finding sits on the container\'s `"name"` member.',
+      'Flags each essential container (`essential` is true unless it says `false`) of an ECS task definition with no `stopTimeout`: bare, wrapped in `taskDefinition`, or CloudFormation `Properties` (`StopTimeout`), in JSON or in YAML (a `.yaml`/`.yml` template that declares an `AWS::ECS::TaskDefinition`, with its `!Ref`/`!Sub`/`!GetAtt` short forms; read as `ecs-missing-health-check` describes). A `StopTimeout` written as a function (`!Ref StopTimeout`) counts as set. The finding sits on the container\'s `"name"` member (`Name:` in YAML).',
     whyItMatters:
       'Checklist: "Graceful shutdown: handles SIGTERM, drains connections" and its ECS task definition pattern (`"stopTimeout": 30`). When ECS stops a task it sends SIGTERM and, after the stop timeout, SIGKILL. Without `stopTimeout` that window is whatever the platform says: 30 seconds on Fargate, the agent\'s `ECS_CONTAINER_STOP_TIMEOUT` on EC2 (30 seconds unless someone changed it on the instances). Written in the task definition, the drain time the service was built for travels with it and is reviewed with it.',
     example: {
@@ -23,7 +23,7 @@ export const ecsMissingStopTimeout: Rule = {
       code: '{\n  "taskDefinition": {\n    "family": "api",\n    "containerDefinitions": [\n      {\n        "name": "api",\n        "image": "registry.example.com/api:1.4.2",\n        "healthCheck": { "command": ["CMD-SHELL", "curl -f http://localhost:3000/health || exit 1"] },\n        "stopTimeout": 30\n      }\n    ]\n  }\n}\n',
     },
     fixSafety:
-      'Safe: the fix adds `"stopTimeout": 30` (`"StopTimeout": 30` in CloudFormation) after the container\'s last member, indented like the file. 30 seconds is what Fargate and the default EC2 agent already use, so the fix writes down the behaviour the task has today; only on EC2 instances whose agent was configured with a different `ECS_CONTAINER_STOP_TIMEOUT` does the window change, to the checklist\'s 30 seconds. Raise it (up to 120) for services that need longer to drain.',
+      'Safe: the fix adds `"stopTimeout": 30` (`"StopTimeout": 30` in CloudFormation, `StopTimeout: 30` in a YAML template) after the container\'s last member, indented like the file. 30 seconds is what Fargate and the default EC2 agent already use, so the fix writes down the behaviour the task has today; only on EC2 instances whose agent was configured with a different `ECS_CONTAINER_STOP_TIMEOUT` does the window change, to the checklist\'s 30 seconds. Raise it (up to 120) for services that need longer to drain.',
     references: [
       'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html',
       'https://aws.amazon.com/blogs/containers/graceful-shutdowns-with-ecs/',

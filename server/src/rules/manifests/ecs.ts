@@ -1,10 +1,14 @@
 // ECS task definitions in JSON: bare (`register-task-definition` input), wrapped in
 // `taskDefinition` (`describe-task-definition` output), or CloudFormation (`Properties` of an
-// `AWS::ECS::TaskDefinition`, where every key is capitalised).
+// `AWS::ECS::TaskDefinition`, where every key is capitalised), in JSON or in YAML (read through
+// `ecs-yaml.ts` as the same tree).
 
 import { findNodeAtLocation, type Node as JsonNode } from 'jsonc-parser';
 import type { ParsedDocument } from '../../engine/document';
 import type { RuleFinding, TextEdit } from '../../engine/types';
+import { isYamlPath } from '../../engine/classify';
+import { yamlEcsRoots, type YamlOrigin } from './ecs-yaml';
+import { addToMap, indentStep } from './yaml-tools';
 
 /** Member names of the two spellings. */
 export interface EcsKeys {
@@ -55,6 +59,8 @@ export interface EcsContainer {
   name: string | undefined;
   /** The `"name"` member: where findings sit. */
   anchor: [number, number];
+  /** The YAML mapping the container was read from, in a YAML template. */
+  yaml?: YamlOrigin;
 }
 
 export function member(object: JsonNode | undefined, key: string): JsonNode | undefined {
@@ -69,8 +75,17 @@ function property(object: JsonNode, key: string): JsonNode | undefined {
 
 /** Every essential container definition of the file. */
 export function essentialContainers(doc: ParsedDocument): EcsContainer[] {
+  if (isYamlPath(doc.path)) {
+    const { roots, origins } = yamlEcsRoots(doc);
+    return roots.flatMap((root) => containersIn(root).map((c) => ({ ...c, yaml: origins.get(c.object) })));
+  }
   const root = doc.json.root;
-  if (!root || root.type !== 'object' || doc.json.errors.length > 0) return [];
+  if (!root || doc.json.errors.length > 0) return [];
+  return containersIn(root);
+}
+
+function containersIn(root: JsonNode): EcsContainer[] {
+  if (root.type !== 'object') return [];
   const lists: Array<{ array: JsonNode | undefined; keys: EcsKeys }> = [
     { array: findNodeAtLocation(root, ['containerDefinitions']), keys: API_KEYS },
     { array: findNodeAtLocation(root, ['taskDefinition', 'containerDefinitions']), keys: API_KEYS },
@@ -135,6 +150,12 @@ export type JsonInsert = string | ReadonlyArray<readonly [string, JsonInsert]>;
  * other members (or on the same line when the object is written on one line).
  */
 export function addMember(doc: ParsedDocument, container: EcsContainer, key: string, value: JsonInsert): TextEdit | undefined {
+  if (container.yaml) {
+    // YAML: the same entries in the template's own style (block or flow), keys as written.
+    const { map, scope } = container.yaml;
+    const edits = addToMap(scope, map, [[key, value]], indentStep(scope));
+    return edits?.length === 1 ? edits[0] : undefined;
+  }
   const { text, lines } = doc;
   const members = container.object.children ?? [];
   const last = members[members.length - 1];

@@ -11,9 +11,11 @@ const { SyntaxKind, forEachChild, isBinaryExpression, isBindingElement, isCallEx
 
 /**
  * What a value is. `http` is a node `http.Server` (what `createServer`, express's and koa's
- * `listen`, and hono's `serve` return); the others are framework applications.
+ * `listen`, and hono's `serve` return); the others are framework applications. `nest-microservice`
+ * is what `NestFactory.createMicroservice` makes: no HTTP server, but a long-running consumer (TCP,
+ * Redis, NATS, Kafka, RabbitMQ) with messages in flight, shut down the same way as a Nest app.
  */
-export type ServerValue = 'http' | 'express' | 'koa' | 'fastify' | 'nest' | 'hapi';
+export type ServerValue = 'http' | 'express' | 'koa' | 'fastify' | 'nest' | 'nest-microservice' | 'hapi';
 
 export type Framework = ServerValue | 'hono';
 
@@ -31,7 +33,7 @@ export interface ServerStart {
 
 const HTTP_MODULES = new Set(['http', 'https']);
 const HAPI_MODULES = new Set(['@hapi/hapi', 'hapi']);
-const LISTENABLE = new Set<ServerValue>(['http', 'express', 'koa', 'fastify', 'nest']);
+const LISTENABLE = new Set<ServerValue>(['http', 'express', 'koa', 'fastify', 'nest', 'nest-microservice']);
 const AMBIGUOUS = 'ambiguous';
 
 /** The cheap test before any parse: a file with none of these words starts no server we recognise. */
@@ -81,11 +83,16 @@ export class ServerReader {
         return undefined;
       }
       if (isPropertyAccessExpression(callee) && callee.name.text === 'create' && this.isNestFactory(callee.expression)) return 'nest';
+      if (isPropertyAccessExpression(callee) && callee.name.text === 'createMicroservice' && this.isNestFactory(callee.expression)) return 'nest-microservice';
       const binding = this.calleeBinding(callee);
       if (!binding) return undefined;
       const { module, imported } = binding;
       const whole = imported === 'default' || imported === '*';
       if (module === 'express' && whole) return 'express';
+      // koa 1 exports a factory (`require('koa')()`); koa 2's class cannot be called without `new`.
+      if (module === 'koa' && whole) return 'koa';
+      // `http.Server(app)` without `new`: node's constructor makes the server either way.
+      if (HTTP_MODULES.has(module) && imported === 'Server') return 'http';
       if (module === 'fastify' && (whole || imported === 'fastify')) return 'fastify';
       if (HTTP_MODULES.has(module) && imported === 'createServer') return 'http';
       if (HAPI_MODULES.has(module) && imported === 'server') return 'hapi';
@@ -107,10 +114,12 @@ export class ServerReader {
     const callee = call.expression;
     if (isPropertyAccessExpression(callee) && isIdentifier(callee.name)) {
       const method = callee.name.text;
-      if (method !== 'listen' && method !== 'start') return undefined;
+      if (method !== 'listen' && method !== 'start' && method !== 'listenAsync') return undefined;
       const receiverValue = this.valueOf(callee.expression);
       if (!receiverValue) return undefined;
       if (method === 'listen' && !LISTENABLE.has(receiverValue)) return undefined;
+      // Nest 6 and 7 started a microservice with `listenAsync()`.
+      if (method === 'listenAsync' && receiverValue !== 'nest-microservice') return undefined;
       if (method === 'start' && receiverValue !== 'hapi') return undefined;
       return { framework: receiverValue, call, name: callee.name, receiver: callee.expression, receiverValue };
     }

@@ -28,7 +28,7 @@ export interface HttpTimeoutOptions {
 // ---------------------------------------------------------------------------------------------
 // What a name stands for
 
-type Lib = 'fetch' | 'axios' | 'got' | 'superagent' | 'http' | 'ky' | 'undici';
+type Lib = 'fetch' | 'axios' | 'got' | 'superagent' | 'http' | 'ky' | 'undici' | 'request';
 
 const MODULE_LIB: Record<string, Lib> = {
   axios: 'axios',
@@ -43,6 +43,14 @@ const MODULE_LIB: Record<string, Lib> = {
   'node-fetch': 'fetch',
   'cross-fetch': 'fetch',
   undici: 'undici',
+  // The request library (deprecated in 2020, still in many services), its promise wrappers and its
+  // maintained forks: one API, `request(uri[, options][, callback])`, and no default timeout.
+  request: 'request',
+  'request-promise': 'request',
+  'request-promise-native': 'request',
+  'request-promise-any': 'request',
+  'postman-request': 'request',
+  '@cypress/request': 'request',
 };
 
 type Entity =
@@ -52,8 +60,8 @@ type Entity =
   | { kind: 'undici-module' }
   | { kind: 'undici-request' }
   | { kind: 'superagent' }
-  /** axios, got, ky: the module itself, or an instance made from it in this file. */
-  | { kind: 'axios' | 'got' | 'ky'; instance: boolean };
+  /** axios, got, ky, request: the module itself, or an instance made from it in this file. */
+  | { kind: 'axios' | 'got' | 'ky' | 'request'; instance: boolean };
 
 const GLOBAL_OBJECTS = new Set(['globalThis', 'global', 'window', 'self']);
 const AXIOS_URL_CONFIG = new Set(['get', 'delete', 'head', 'options']);
@@ -61,6 +69,10 @@ const AXIOS_URL_DATA_CONFIG = new Set(['post', 'put', 'patch', 'postForm', 'putF
 const GOT_METHODS = new Set(['get', 'post', 'put', 'patch', 'head', 'delete', 'stream', 'paginate']);
 const KY_METHODS = new Set(['get', 'post', 'put', 'patch', 'head', 'delete']);
 const SUPERAGENT_METHODS = new Set(['get', 'post', 'put', 'patch', 'del', 'delete', 'head', 'options']);
+/** The request library's method shortcuts: the same signature as `request(...)` itself. */
+const REQUEST_METHODS = new Set(['get', 'post', 'put', 'patch', 'del', 'delete', 'head', 'options']);
+/** Stream helpers that pipe into a request without bounding it (`pipeline(source, req, cb)`). */
+const STREAM_MODULES = new Set(['stream', 'node:stream', 'stream/promises', 'node:stream/promises']);
 /** Superagent (and Promise) methods that send the request; `.timeout` after them is too late. */
 const SUPERAGENT_SENDS = new Set(['then', 'catch', 'finally', 'end', 'pipe']);
 
@@ -87,6 +99,8 @@ function entityOfModule(module: string, imported: string): Entity | undefined {
       return whole || imported === 'ky' ? { kind: 'ky', instance: false } : undefined;
     case 'superagent':
       return whole ? { kind: 'superagent' } : undefined;
+    case 'request':
+      return whole ? { kind: 'request', instance: false } : undefined;
     default:
       return undefined;
   }
@@ -114,6 +128,15 @@ function rootName(expr: ts.Expression): string | undefined {
   let e = expr;
   while (isPropertyAccessExpression(e)) e = e.expression;
   return isIdentifier(e) ? e.text : undefined;
+}
+
+/** Whether a callee is rooted at `require('<client module>')` (`require('request').defaults`). */
+function requiredClient(expr: ts.Expression): boolean {
+  let e = unwrap(expr);
+  while (isPropertyAccessExpression(e)) e = unwrap(e.expression);
+  if (!isCallExpression(e)) return false;
+  const required = requiredModule(e);
+  return required !== undefined && MODULE_LIB[required.module] !== undefined;
 }
 
 function isAssignment(kind: ts.SyntaxKind): boolean {
@@ -317,7 +340,11 @@ class Analysis {
     for (const call of this.facts.calls) {
       const callee = call.expression;
       const root = rootName(callee);
-      if (root === undefined) continue;
+      if (root === undefined) {
+        // `require('request').defaults({...})`, `require('axios').get(url)`: a module used where it is required.
+        if (requiredClient(callee)) this.checkCall(call);
+        continue;
+      }
       // `globalThis.fetch(...)`, `window.fetch(...)`: the only calls on a global object worth a look.
       const globalFetch = GLOBAL_OBJECTS.has(root) && isPropertyAccessExpression(callee) && callee.name.text === 'fetch';
       if (!clientNames.has(root) && !globalFetch) continue;
@@ -344,6 +371,10 @@ class Analysis {
       if (!binding) return e.text === 'fetch' ? { kind: 'fetch' } : undefined;
       return this.entityOfBinding(binding, depth);
     }
+    if (isCallExpression(e)) {
+      const required = requiredModule(e);
+      return required ? entityOfModule(required.module, required.imported) : undefined;
+    }
     if (isPropertyAccessExpression(e)) {
       const name = e.name.text;
       const object = unwrap(e.expression);
@@ -365,6 +396,8 @@ class Analysis {
           return name === 'default' && (base.kind === 'superagent' || !base.instance) ? base : undefined;
         case 'got':
           return name === 'default' || name === 'stream' ? base : undefined;
+        case 'request':
+          return name === 'default' && !base.instance ? base : undefined;
         default:
           return undefined;
       }
@@ -400,6 +433,7 @@ class Analysis {
     if (base.kind === 'axios' && method === 'create') return { kind: 'axios', instance: true };
     if (base.kind === 'got' && method === 'extend') return { kind: 'got', instance: true };
     if (base.kind === 'ky' && (method === 'create' || method === 'extend')) return { kind: 'ky', instance: true };
+    if (base.kind === 'request' && method === 'defaults') return { kind: 'request', instance: true };
     return undefined;
   }
 
@@ -518,6 +552,8 @@ class Analysis {
           return this.checkHttp(call, direct);
         case 'undici-request':
           return this.checkUndiciRequest(call);
+        case 'request':
+          return this.checkRequestCall(call, direct.instance);
         default:
           return;
       }
@@ -543,6 +579,11 @@ class Analysis {
         return;
       case 'superagent':
         if (SUPERAGENT_METHODS.has(method)) return this.checkSuperagent(call);
+        return;
+      case 'request':
+        // `.defaults()` of an instance inherits that instance's options, checked where it was made.
+        if (method === 'defaults' && !base.instance) return this.checkRequestDefaults(call);
+        if (REQUEST_METHODS.has(method)) return this.checkRequestCall(call, base.instance);
         return;
       default:
         return;
@@ -711,7 +752,7 @@ class Analysis {
    * Whether a request made in this file with the instance stored in `target` passes its own
    * `timeout` (`this.client(options)` with `options.timeout` set per call): then the instance needs none.
    */
-  private usesSetTimeout(target: string): boolean {
+  private usesSetTimeout(target: string, anyArgument = false): boolean {
     for (const call of this.facts.calls) {
       const callee = call.expression;
       let configs: readonly ts.Expression[];
@@ -719,7 +760,7 @@ class Analysis {
         configs = call.arguments;
       } else if (isPropertyAccessExpression(callee) && normalize(callee.expression.getText(this.sf)) === target) {
         configs = call.arguments.slice(1);
-        if (callee.name.text === 'request') configs = call.arguments;
+        if (callee.name.text === 'request' || anyArgument) configs = call.arguments;
       } else {
         continue;
       }
@@ -911,6 +952,58 @@ class Analysis {
     );
   }
 
+  // request (and request-promise) ----------------------------------------------------------
+
+  /**
+   * `request(uri[, options][, callback])`, `request(options[, callback])` and the method shortcuts.
+   * The library has no timeout of its own; `timeout` bounds the wait for the response headers and
+   * any silence on the socket (not the whole transfer), so adding it does not cut a long but
+   * flowing download.
+   */
+  private checkRequestCall(call: ts.CallExpression, instance: boolean): void {
+    const args = call.arguments;
+    if (args.length === 0) return;
+    let options: Options;
+    let anchor: ts.Expression | undefined;
+    const first = this.optionsOf(args[0]);
+    if (first.kind === 'literal' || first.kind === 'const') {
+      options = first;
+    } else if (this.isUrl(args[0])) {
+      anchor = args[0];
+      const second = args[1];
+      options = !second || this.isFunction(second) ? { kind: 'none' } : this.optionsOf(second);
+    } else {
+      return;
+    }
+    const timeout = this.lookupIn(options, ['timeout']);
+    if (timeout.kind === 'unknown') return;
+    if (timeout.kind === 'found') {
+      // An instance's defaults are merged under the call's options, skipping undefined values.
+      this.checkFoundTimeout(timeout, 'request reads 0, null, undefined and Infinity as none', instance);
+      return;
+    }
+    if (instance) return;
+    this.report(call.expression, 'request call without a timeout: the request library has no default timeout, so a server that stops answering holds this request forever. Set `timeout` (ms).', () =>
+      this.addOption(call, anchor, options, timeout, (v) => ({ before: 'timeout: ', value: v, after: '' })),
+    );
+  }
+
+  /** `request.defaults(options)`: the client every later call goes through. */
+  private checkRequestDefaults(call: ts.CallExpression): void {
+    const options = this.optionsOf(call.arguments[0]);
+    const timeout = this.lookupIn(options, ['timeout']);
+    if (timeout.kind === 'unknown') return;
+    if (timeout.kind === 'found') {
+      this.checkFoundTimeout(timeout, 'request reads 0, null, undefined and Infinity as none', false);
+      return;
+    }
+    const target = assignedTo(call, this.sf);
+    if (target && this.usesSetTimeout(target, true)) return;
+    this.report(call.expression, 'request client created without a timeout: the request library has no default timeout, so every request made with it can hang. Set `timeout` (ms) here.', () =>
+      this.addOption(call, undefined, options, timeout, (v) => ({ before: 'timeout: ', value: v, after: '' })),
+    );
+  }
+
   // node http / https -------------------------------------------------------------------------
 
   private checkHttp(call: ts.CallExpression, fn: { module: string; fn: string }): void {
@@ -939,22 +1032,30 @@ class Analysis {
       }
       return;
     }
-    if (this.httpRequestBoundedLater(call) !== 'unbounded') return;
+    const later = this.httpRequestBoundedLater(call);
+    if (later.verdict !== 'unbounded') return;
     const name = call.expression.getText(this.sf).replace(/\s+/g, '');
     const moduleName = fn.module.replace(/^node:/, '');
+    // A signal bounds the whole exchange: on a request that a stream is piped into (an upload, a
+    // proxied request) it may cut a slow but healthy transfer, as on got.stream.
     this.report(call.expression, `\`${name}\` without a timeout: node's ${moduleName} client waits forever on a server that stops answering. Pass \`signal: AbortSignal.timeout(ms)\`, or \`timeout\` with a 'timeout' handler that destroys the request.`, () =>
-      this.addOption(call, anchor, options, bound, (v) => ({ before: 'signal: AbortSignal.timeout(', value: v, after: ')' })),
+      this.addOption(call, anchor, options, bound, (v) => ({ before: 'signal: AbortSignal.timeout(', value: v, after: ')' }), !later.pipedInto),
     );
   }
 
-  /** Whether the request a call returns gets `.setTimeout(...)` (or may get it somewhere we cannot see). */
-  private httpRequestBoundedLater(call: ts.CallExpression): 'bounded' | 'unbounded' | 'unknown' {
+  /**
+   * Whether the request a call returns gets `.setTimeout(...)` (or may get it somewhere we cannot
+   * see), and whether a stream is piped into it. Piping into a request (`source.pipe(req)`,
+   * `pipeline(source, req, cb)`) bounds nothing and does not hand the request to anyone who could.
+   */
+  private httpRequestBoundedLater(call: ts.CallExpression): RequestUse {
     let current: ts.Expression = call;
+    let pipedInto = false;
     for (;;) {
       const parent: ts.Node = current.parent;
       if (isPropertyAccessExpression(parent) && parent.expression === current && isCallExpression(parent.parent) && parent.parent.expression === parent) {
         const verdict = requestMethodVerdict(parent.name.text, parent.parent);
-        if (verdict) return verdict;
+        if (verdict) return { verdict, pipedInto };
         current = parent.parent;
         continue;
       }
@@ -962,20 +1063,51 @@ class Analysis {
         current = parent;
         continue;
       }
+      // `source.pipe(http.request(...))` returns the request: follow the chain on from the pipe call.
+      if (isCallExpression(parent) && this.pipesInto(parent, current) === 'pipe') {
+        pipedInto = true;
+        current = parent;
+        continue;
+      }
+      if (isCallExpression(parent) && this.pipesInto(parent, current) === 'pipeline') {
+        return { verdict: 'unbounded', pipedInto: true };
+      }
       break;
     }
     const parent = current.parent;
-    if (isExpressionStatement(parent)) return 'unbounded';
+    if (isExpressionStatement(parent)) return { verdict: 'unbounded', pipedInto };
     if (isVariableDeclaration(parent) && parent.initializer === current && isIdentifier(parent.name)) {
-      return this.usesOfRequest(parent.name);
+      const uses = this.usesOfRequest(parent.name);
+      return { verdict: uses.verdict, pipedInto: pipedInto || uses.pipedInto };
     }
-    return 'unknown';
+    return { verdict: 'unknown', pipedInto };
   }
 
-  /** Every use of a request variable: `.setTimeout` bounds it; any use but a method call lets it escape. */
-  private usesOfRequest(name: ts.Identifier): 'bounded' | 'unbounded' | 'unknown' {
+  /**
+   * `x.pipe(req[, options])` (which returns `req`) or `pipeline(..., req, ...)` from node's stream
+   * module, with `arg` as the request: a use that neither bounds the request nor lets it escape.
+   */
+  private pipesInto(call: ts.CallExpression, arg: ts.Expression): 'pipe' | 'pipeline' | undefined {
+    const callee = unwrap(call.expression);
+    if (isPropertyAccessExpression(callee) && callee.name.text === 'pipe' && call.arguments[0] === arg) return 'pipe';
+    if (!call.arguments.includes(arg) || call.arguments.some((a) => isSpreadElement(a))) return undefined;
+    let binding: Binding | undefined;
+    if (isIdentifier(callee) && callee.text === 'pipeline') binding = this.scopes.resolve(callee, callee.text);
+    else if (isPropertyAccessExpression(callee) && callee.name.text === 'pipeline' && isIdentifier(callee.expression)) {
+      const object = this.scopes.resolve(callee.expression, callee.expression.text);
+      if (object?.kind === 'module' && object.imported === WHOLE_MODULE) binding = { kind: 'module', module: object.module, imported: 'pipeline' };
+    }
+    return binding?.kind === 'module' && STREAM_MODULES.has(binding.module) && binding.imported === 'pipeline' ? 'pipeline' : undefined;
+  }
+
+  /**
+   * Every use of a request variable: `.setTimeout` bounds it; piping into it changes nothing; any
+   * other use but a method call lets it escape.
+   */
+  private usesOfRequest(name: ts.Identifier): RequestUse {
     const scope = functionOf(name);
-    let verdict: 'bounded' | 'unbounded' | 'unknown' = 'unbounded';
+    let verdict: RequestUse['verdict'] = 'unbounded';
+    let pipedInto = false;
     const visit = (node: ts.Node): void => {
       if (verdict !== 'unbounded') return;
       if (isIdentifier(node) && node !== name && node.text === name.text) {
@@ -989,13 +1121,18 @@ class Analysis {
           }
           return;
         }
+        // Piped into as a statement of its own: `req.pipe(clientReq);`, `pipeline(src, clientReq, cb);`.
+        if (isCallExpression(parent) && this.pipesInto(parent, node) !== undefined && resultUnused(parent)) {
+          pipedInto = true;
+          return;
+        }
         verdict = 'unknown';
         return;
       }
       forEachChild(node, visit);
     };
     forEachChild(scope, visit);
-    return verdict;
+    return { verdict, pipedInto };
   }
 
   // -- shared checks ---------------------------------------------------------------------------
@@ -1129,6 +1266,13 @@ class Analysis {
   }
 }
 
+/** What happens to a node http request after it is made. */
+interface RequestUse {
+  verdict: 'bounded' | 'unbounded' | 'unknown';
+  /** A stream is piped into it (an upload or a proxy): a signal would bound the whole transfer. */
+  pipedInto: boolean;
+}
+
 type Options =
   | { kind: 'none' }
   | { kind: 'literal'; object: ts.ObjectLiteralExpression }
@@ -1143,6 +1287,13 @@ function requestMethodVerdict(method: string, call: ts.CallExpression): 'bounded
     if (event && isStringLiteralLike(event) && (event.text === 'socket' || event.text === 'timeout')) return 'unknown';
   }
   return undefined;
+}
+
+/** A call that is a statement of its own, awaited or not: `x.pipe(req);`, `await pipeline(a, req);`. */
+function resultUnused(call: ts.CallExpression): boolean {
+  let node: ts.Node = call;
+  if (isAwaitExpression(node.parent)) node = node.parent;
+  return isExpressionStatement(node.parent);
 }
 
 /** The text of what a `create(...)` call is stored in: `api`, `this.client`. */
@@ -1205,7 +1356,8 @@ export const httpCallWithoutTimeout: Rule<HttpTimeoutOptions> = {
       '- **axios** (`axios(config)`, `axios(url, config)`, `axios.get|delete|head|options|post|put|patch|request|postForm|...`): default `timeout: 0`, no timeout (axios README, request config). `axios.create(config)` without `timeout` is flagged on `create`, not on each use; calls on an instance made in the same file with a timeout are fine (a `timeout: undefined` on them falls back to the instance\'s). Not flagged when the file sets `axios.defaults.timeout` (or `<instance>.defaults.timeout`), when a request interceptor mentions a timeout, or when requests made with the instance in the same file pass their own `timeout`. A `signal` counts as bounded.',
       '- **got** (calls, `got.get|post|...|stream|paginate`, `got.extend`): no timeout by default (got docs, "timeout": default `{}`). `timeout: { request: 0 }` or `timeout: {}` sets no limit.',
       '- **superagent**: a request chain that is sent (awaited, `.then`, `.end`, `.pipe`) without `.timeout(...)`; superagent has no default timeout (its docs, "Timeouts"). A request built here and returned unsent is not flagged: the caller may add the timeout. Requests made through `superagent.agent()` are not followed.',
-      '- **node `http` / `https`** `request` and `get` (`import * as http from \'node:http\'`, `require(\'https\')`, named imports and aliases): node has no client timeout. Bounded by a `timeout` or `signal` option, or `.setTimeout(...)` on the request (chained, or on the variable holding it). Note that node\'s `timeout` option only emits `\'timeout\'`; the request must still be destroyed in a handler, which is why the fix uses `signal`.',
+      '- **node `http` / `https`** `request` and `get` (`import * as http from \'node:http\'`, `require(\'https\')`, named imports and aliases): node has no client timeout. Bounded by a `timeout` or `signal` option, or `.setTimeout(...)` on the request (chained, or on the variable holding it). Note that node\'s `timeout` option only emits `\'timeout\'`; the request must still be destroyed in a handler, which is why the fix uses `signal`. Piping a stream into the request (`source.pipe(req)`, `pipeline(source, req, cb)` from `stream`, a hand-written proxy\'s `req.pipe(upstream)`) bounds nothing and is followed; handing the request to other code (returning it, passing it to a function) makes it unknown.',
+      '- **request** (`request`, `request-promise`, `request-promise-native`, `request-promise-any`, `postman-request`, `@cypress/request`): `request(uri[, options][, callback])`, `request(options[, callback])`, `request.get|post|put|patch|del|delete|head|options(...)`: no timeout by default (request README, "Timeouts"). `request.defaults(options)` without `timeout` is flagged on `defaults`, not on each use (unless requests made with it in the same file pass their own `timeout`); calls on a client made with `defaults` inherit its options. `timeout: 0`, `null`, `undefined` and `Infinity` set none.',
       '- **ky**: 10 s by default (ky README, `timeout`), so only `timeout: false` (or a long literal) is flagged, on calls and on `ky.create`/`ky.extend`.',
       '- **undici `request`**: `headersTimeout` and `bodyTimeout` default to 300 s (undici docs, Client options); only `0` (off) or a long literal is flagged.',
       '',
@@ -1222,9 +1374,9 @@ export const httpCallWithoutTimeout: Rule<HttpTimeoutOptions> = {
       code: "import axios from 'axios';\n\nexport async function getUser(id: string) {\n  const res = await axios.get(`https://users.internal/users/${id}`, { timeout: 10_000 });\n  return res.data;\n}\n\nexport async function getAvatar(id: string) {\n  return fetch(`https://avatars.internal/${id}`, { signal: AbortSignal.timeout(10_000) });\n}\n",
     },
     fixSafety: [
-      'Adding a timeout where there is none is safe: it is what the rule asks for, in each library\'s own way, with the `defaultMs` option (10 s) as the value (a placeholder in editors that take snippet edits). fetch and node http get `signal: AbortSignal.timeout(10_000)` (Node 17.3+), axios `timeout: 10_000`, got `timeout: { request: 10_000 }` (got 12+ takes only the object form; got 11 takes both), superagent `.timeout(10_000)`. The option goes into the options object written at the call (keeping its layout, quotes, trailing comma and comments), or a new options argument is added; an options object held in a variable becomes `{ ...options, timeout: ... }` at the call, so a shared object (and a signal made once) is never changed for other callers. Numbers are written with separators (`10_000`) in TypeScript and in JavaScript that already uses ES2015+ syntax, plain (`10000`) in an ES5-style script.',
+      'Adding a timeout where there is none is safe: it is what the rule asks for, in each library\'s own way, with the `defaultMs` option (10 s) as the value (a placeholder in editors that take snippet edits). fetch and node http get `signal: AbortSignal.timeout(10_000)` (Node 17.3+), axios `timeout: 10_000`, got `timeout: { request: 10_000 }` (got 12+ takes only the object form; got 11 takes both), superagent `.timeout(10_000)`, request `timeout: 10_000` (a URL given as a string gets an options argument after it: `request(url, { timeout: 10_000 }, cb)`, which the library merges with the URL). The option goes into the options object written at the call (keeping its layout, quotes, trailing comma and comments), or a new options argument is added; an options object held in a variable becomes `{ ...options, timeout: ... }` at the call, so a shared object (and a signal made once) is never changed for other callers. Numbers are written with separators (`10_000`) in TypeScript and in JavaScript that already uses ES2015+ syntax, plain (`10000`) in an ES5-style script.',
       '',
-      'These timeouts bound the whole request, including the body: a download or a stream that legitimately takes longer than the value will now fail. That is why the fix on `got.stream(...)` is marked unsafe.',
+      'These timeouts bound the whole request, including the body: a download or a stream that legitimately takes longer than the value will now fail. That is why the fix on `got.stream(...)`, and the `signal` fix on a node http request that a stream is piped into (an upload, a proxied request), are marked unsafe. request\'s `timeout` is different: it bounds the wait for the response headers and any silence on the socket (request README, `timeout`), not the whole transfer, so it stays safe on a piped download.',
       '',
       'Replacing a value the author wrote (`timeout: 0`, `timeout: false`, a 60 s timeout) is unsafe: the value may be deliberate (a long poll, a large export), so these fixes are offered but never applied by fix-all.',
     ].join('\n'),
@@ -1237,6 +1389,8 @@ export const httpCallWithoutTimeout: Rule<HttpTimeoutOptions> = {
       'https://github.com/sindresorhus/ky#timeout',
       'https://github.com/nodejs/undici/blob/main/docs/docs/api/Client.md',
       'https://github.com/node-fetch/node-fetch/tree/2.x#options',
+      'https://github.com/request/request#timeouts',
+      'https://github.com/request/request#requestdefaultsoptions',
       'https://developer.mozilla.org/en-US/docs/Web/API/AbortSignal/timeout_static',
     ],
   },
