@@ -1,7 +1,6 @@
 // The language server: LSP wiring only. Documents come in, findings go out as diagnostics, code
 // actions are recomputed from what a diagnostic carries. Settings are pulled per resource.
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
@@ -28,6 +27,7 @@ import { ConfigLoader } from './engine/config-file';
 import { checkText, type CheckEnvironment, type CheckInput } from './engine/check';
 import type { ParsedDocument } from './engine/document';
 import { LineIndex } from './engine/lines';
+import { readFactFile } from './engine/safe-read';
 import { baseName, CONFIG_FILE_NAME } from './engine/classify';
 import { mergeConfig } from './engine/config';
 import type { ConfigFile } from './engine/config-file';
@@ -277,12 +277,8 @@ export function startServer(connection: Connection): void {
       const key = JSON.stringify(file.problems);
       if (configProblemsShown.get(file.path) === key) continue;
       configProblemsShown.set(file.path, key);
-      let text = '';
-      try {
-        text = fs.readFileSync(file.path, 'utf8');
-      } catch {
-        // gone: its problems go with it
-      }
+      // Gone (or not a regular file): its problems go with it.
+      const text = readFactFile(file.path) ?? '';
       void connection.sendDiagnostics({ uri, diagnostics: text ? configDiagnostics(file, new LineIndex(text)) : [] });
     }
   }

@@ -4,10 +4,11 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node as YamlNode } from 'yaml';
+import { LineCounter, parseDocument, isMap, isSeq, isScalar, visit, type Node as YamlNode } from 'yaml';
 import type { Registry } from '../rules/registry';
 import { CONFIG_FILE_NAME } from './classify';
-import { EMPTY_CONFIG, mergeConfig, readRules, type Config, type ConfigProblem, type ManifestIgnore } from './config';
+import { FACT_FILE_MAX_BYTES, readRegularFile } from './safe-read';
+import { EMPTY_CONFIG, globProblem, mergeConfig, readRules, type Config, type ConfigProblem, type ManifestIgnore } from './config';
 
 export interface ConfigFileProblem extends ConfigProblem {
   /** Offsets in the config file's text. */
@@ -39,7 +40,26 @@ export function parseConfigFile(text: string, filePath: string, registry: Regist
     });
     return { path: filePath, config: {}, problems, unusable: true };
   }
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // An alias bomb (`a: &a [x, x]`, `b: &b [*a, *a]`, ...) or aliases that cannot be resolved.
+    let where: [number, number] = [0, Math.min(text.length, 1)];
+    visit(doc, {
+      Alias(_, node) {
+        if (node.range) where = [node.range[0], node.range[1]];
+        return visit.BREAK;
+      },
+    });
+    problems.push({
+      path: [],
+      start: where[0],
+      end: Math.max(where[1], where[0] + 1),
+      message: `${CONFIG_FILE_NAME} cannot be read: ${(error as Error).message.replace(/\.$/, '')}. Write the values out instead of through aliases.`,
+    });
+    return { path: filePath, config: {}, problems, unusable: true };
+  }
   const locate = (keys: Array<string | number>): [number, number] => {
     let node: YamlNode | null | undefined = doc.contents as YamlNode | null;
     let range: [number, number] = [0, Math.min(text.length, 1)];
@@ -75,7 +95,12 @@ export function parseConfigFile(text: string, filePath: string, registry: Regist
       if (Array.isArray(record.exclude) && record.exclude.every((g) => typeof g === 'string')) {
         const dir = path.dirname(filePath);
         const prefix = rootDir ? path.relative(rootDir, dir).split(path.sep).join('/') : '';
-        config.exclude = (record.exclude as string[]).map((glob) => (prefix ? `${prefix}/${glob.replace(/^\.\//, '')}` : glob.replace(/^\.\//, '')));
+        const usable = (record.exclude as string[]).filter((glob, i) => {
+          const problem = globProblem(glob);
+          if (problem) plain.push({ path: ['exclude', i], message: `This exclude glob ${problem}: it is not used. Write it as several simpler globs.` });
+          return !problem;
+        });
+        config.exclude = usable.map((glob) => (prefix ? `${prefix}/${glob.replace(/^\.\//, '')}` : glob.replace(/^\.\//, '')));
       } else {
         plain.push({ path: ['exclude'], message: '`exclude` must be a list of glob patterns.' });
       }
@@ -187,7 +212,9 @@ export class ConfigLoader {
     if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.file;
     let file: ConfigFile;
     try {
-      file = this.parse(fs.readFileSync(filePath, 'utf8'), filePath, rootDir);
+      const read = readRegularFile(filePath, FACT_FILE_MAX_BYTES);
+      if (!read.ok) throw new Error(read.reason);
+      file = this.parse(read.text, filePath, rootDir);
     } catch (error) {
       file = this.keepLastGood({
         path: filePath,

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { classify } from './classify';
 import { ParsedDocument } from './document';
 import { DEFAULT_MAX_FILE_BYTES } from './source';
+import { readFactFile } from './safe-read';
 import { NEVER_ENTER, collectFiles, inheritedIgnores, isIgnored, readIgnore, type IgnoreScope } from './files';
 import type { Importer, WorkspaceFacts } from './workspace-facts';
 import { parsePackageJson, type PackageInfo, type PackageKind, type ScriptRole } from './package-json';
@@ -389,7 +390,7 @@ export class WorkspaceIndex {
       files.map(async (file) => {
         try {
           const stat = await fs.promises.stat(file);
-          if (stat.size > this.maxFileBytes) return undefined;
+          if (!stat.isFile() || stat.size > this.maxFileBytes) return undefined; // a FIFO would block the read
           return await fs.promises.readFile(file, 'utf8');
         } catch {
           return undefined; // deleted meanwhile, or unreadable
@@ -635,12 +636,7 @@ export class WorkspaceIndex {
   }
 
   private readSync(file: string): string | undefined {
-    try {
-      if (fs.statSync(file).size > this.maxFileBytes) return undefined;
-      return fs.readFileSync(file, 'utf8');
-    } catch {
-      return undefined;
-    }
+    return readFactFile(file, this.maxFileBytes);
   }
 
   /** Whether .gitignore files between the file's root and the file ignore it. */
@@ -753,11 +749,6 @@ function yieldToEventLoop(): Promise<void> {
 
 /** Reads what a folder's package.json says (see WorkspaceFacts); undefined when it cannot be read. */
 function readPackageInfo(dir: string): PackageInfo | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(path.join(dir, 'package.json'), 'utf8');
-  } catch {
-    return undefined;
-  }
-  return parsePackageJson(text, dir);
+  const text = readFactFile(path.join(dir, 'package.json'));
+  return text === undefined ? undefined : parsePackageJson(text, dir);
 }
