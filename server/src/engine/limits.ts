@@ -34,7 +34,7 @@ export function unanalysableReason(doc: ParsedDocument): string | undefined {
     return `Not analysed: ${what}.`;
   }
   if (depth > MAX_SYNTAX_DEPTH) {
-    return `Not analysed: its syntax is nested ${depth > 100_000 ? 'over 100,000' : depth.toLocaleString('en-US')} levels deep, over the ${MAX_SYNTAX_DEPTH} the checks handle (generated code? exclude it in .prodready.yaml).`;
+    return `Not analysed: its syntax is nested over ${MAX_SYNTAX_DEPTH} levels deep, more than the checks handle (generated code? exclude it in .prodready.yaml).`;
   }
   return undefined;
 }

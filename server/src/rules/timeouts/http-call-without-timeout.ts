@@ -1164,7 +1164,19 @@ function seconds(ms: number): string {
   return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
 }
 
+/** One analysis per document version and options: `fixes` is asked once per finding, and must not redo the file each time. */
+const analyses = new WeakMap<RuleContext['doc'], { options: string; problems: Problem[] }>();
+
 function analyse(ctx: RuleContext<HttpTimeoutOptions>): Problem[] {
+  const options = JSON.stringify(ctx.options);
+  const cached = analyses.get(ctx.doc);
+  if (cached?.options === options) return cached.problems;
+  const problems = analyseOnce(ctx);
+  analyses.set(ctx.doc, { options, problems });
+  return problems;
+}
+
+function analyseOnce(ctx: RuleContext<HttpTimeoutOptions>): Problem[] {
   if (ctx.options.includeTests !== true && TEST_FILE.test(ctx.doc.relativePath)) return [];
   const defaultMs = Number.isFinite(ctx.options.defaultMs) && ctx.options.defaultMs > 0 ? ctx.options.defaultMs : 10000;
   const maxMs = Number.isFinite(ctx.options.maxMs) && ctx.options.maxMs > 0 ? ctx.options.maxMs : 30000;
