@@ -13,6 +13,13 @@ import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { HOSTILE } from '../test/support/hostile';
+import { mayClassify } from '../server/src/engine/classify';
+import { registry } from '../server/src/rules';
+import { ConfigLoader } from '../server/src/engine/config-file';
+import { EMPTY_CONFIG } from '../server/src/engine/config';
+import { checkText } from '../server/src/engine/check';
+import { fixAll, parseErrorOffsets } from '../server/src/engine/fix-all';
 
 const root = path.resolve(__dirname, '..');
 
@@ -57,9 +64,7 @@ interface Base {
 }
 
 /** Every fixture and example file prodready reads (all kinds), and the hostile shapes. */
-async function corpus(): Promise<{ files: Base[]; hostile: Base[] }> {
-  const { HOSTILE } = await import('../test/support/hostile');
-  const { mayClassify } = await import('../server/src/engine/classify');
+function corpus(): { files: Base[]; hostile: Base[] } {
   const files: Base[] = [];
   const walk = (dir: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -184,12 +189,7 @@ type ChildMessage =
   | { type: 'end' };
 
 async function child(options: Options, from: number, to: number): Promise<void> {
-  const { registry } = await import('../server/src/rules');
-  const { ConfigLoader } = await import('../server/src/engine/config-file');
-  const { EMPTY_CONFIG } = await import('../server/src/engine/config');
-  const { checkText } = await import('../server/src/engine/check');
-  const { fixAll, parseErrorOffsets } = await import('../server/src/engine/fix-all');
-  const { files, hostile } = await corpus();
+  const { files, hostile } = corpus();
   const rootDir = path.join(os.tmpdir(), 'prodready-fuzz-root');
   const env = { registry, configs: new ConfigLoader(registry, { frozen: true }), baseConfig: EMPTY_CONFIG };
   const send = (m: ChildMessage) => new Promise<void>((resolve) => process.send!(m, () => resolve()));
@@ -258,7 +258,7 @@ async function parent(options: Options): Promise<number> {
   let next = options.only ?? 0;
   const label = (index: number, file: string, how: string) => `#${index} ${file} (${how})`;
   // Inputs are re-made in the parent only to name a hang: cheap, and the child may be dead.
-  const { files, hostile } = await corpus();
+  const { files, hostile } = corpus();
   while (next < total) {
     const from = next;
     const outcome = await new Promise<'end' | 'hang' | 'died'>((resolve) => {

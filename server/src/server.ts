@@ -17,6 +17,8 @@ import {
   type InitializeParams,
   type InitializeResult,
   ProposedFeatures,
+  StreamMessageReader,
+  StreamMessageWriter,
   TextDocuments,
   TextDocumentSyncKind,
   type WorkspaceFolder,
@@ -456,8 +458,32 @@ export function startServer(connection: Connection): void {
 // copy of the engine and of TypeScript's parser, not two.
 export { main as runCli } from './cli';
 
+/**
+ * Over stdio the server reads the framing itself, to notice when it breaks: after a header without a
+ * Content-Length (or with one that is not a number) the reader never finds the next message again,
+ * and a server that stays up then is deaf and alive. It says why on stderr and exits, so that the
+ * client starts a new one (VS Code does; a body that is not JSON is only logged: framing survives it).
+ */
+function stdioConnection(): Connection {
+  const reader = new StreamMessageReader(process.stdin);
+  const writer = new StreamMessageWriter(process.stdout);
+  reader.onError((error) => {
+    if (!/header|content-length/i.test(error.message)) return;
+    process.stderr.write(`prodready: the client's message framing is broken (${error.message.split('\n')[0]}); exiting so that the client can start a new server\n`);
+    process.exit(1);
+  });
+  // What createConnection does for a stdin it is given as a stream: the client went away, so do we.
+  process.stdin.on('end', () => process.exit(1));
+  process.stdin.on('close', () => process.exit(1));
+  // Stdout carries only the protocol.
+  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+    console[method] = (...args: unknown[]) => process.stderr.write(`${args.map(String).join(' ')}\n`);
+  }
+  return createConnection(ProposedFeatures.all, reader, writer);
+}
+
 if (require.main === module) {
-  const connection = createConnection(ProposedFeatures.all);
+  const connection = process.argv.includes('--stdio') ? stdioConnection() : createConnection(ProposedFeatures.all);
   // A bug in one rule must never take the editor's diagnostics down with it.
   process.on('uncaughtException', (error) => connection.console.error(`[prodready] uncaught: ${error?.stack ?? error}`));
   process.on('unhandledRejection', (error) => connection.console.error(`[prodready] unhandled: ${(error as Error)?.stack ?? error}`));
