@@ -223,7 +223,8 @@ async function child(options: Options, from: number, to: number): Promise<void> 
     }
     const ms = checked - started;
     const fixMs = performance.now() - checked;
-    if (problems.length > 0 || ruleCrashes.length > 0) saveInput(options, input);
+    // Failures and slow inputs are kept, to be re-run or profiled.
+    if (problems.length > 0 || ruleCrashes.length > 0 || ms > 1000) saveInput(options, input);
     await send({ type: 'done', index, file: input.file, how: input.how, ms, fixMs, problems, ruleCrashes, fixed });
   }
   await send({ type: 'end' });
@@ -320,7 +321,7 @@ async function parent(options: Options): Promise<number> {
     `  rule crashes:    ${tally.ruleCrashes.length}`,
     `  hangs:           ${tally.hangs.length} (no answer in ${options.hangMs / 1000} s)`,
     `  --fix:           ${tally.fixed} inputs fixed; ${tally.fixProblems.length} not idempotent or parsing worse`,
-    `  analysis over 1 s: ${tally.overOneSecond}`,
+    `  analysis over 1 s: ${tally.overOneSecond}${tally.overOneSecond ? ` (saved in ${path.join(os.tmpdir(), 'prodready-fuzz')})` : ''}`,
     tally.slowest ? `  slowest analysis: ${Math.round(tally.slowest.ms)} ms, ${label(tally.slowest.index, tally.slowest.file, tally.slowest.how)}` : '',
     tally.slowestFix ? `  slowest --fix (fix, re-check, fix again): ${Math.round(tally.slowestFix.ms)} ms, ${label(tally.slowestFix.index, tally.slowestFix.file, tally.slowestFix.how)}` : '',
   ];
