@@ -168,6 +168,11 @@ export class TestClient {
     this.child.kill('SIGKILL');
   }
 
+  /** The server's process id (for memory figures). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** Bytes straight onto the server's stdin, bypassing the JSON-RPC framing (to break it). */
   writeRaw(bytes: string): void {
     this.child.stdin!.write(bytes);
