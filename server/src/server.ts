@@ -26,7 +26,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { registry } from './rules';
 import { ConfigLoader } from './engine/config-file';
-import { checkText, type CheckEnvironment, type CheckInput } from './engine/check';
+import { checkText, type CheckEnvironment, type CheckInput, type CheckResult } from './engine/check';
+import type { FixAllResult } from './engine/fix-all';
 import type { ParsedDocument } from './engine/document';
 import { LineIndex } from './engine/lines';
 import { readFactFile } from './engine/safe-read';
@@ -62,6 +63,12 @@ export function startServer(connection: Connection): void {
   let snippetEdits = false;
   let clientCommands = false;
   let shuttingDown = false;
+  /**
+   * The latest analysis of each open document and the fix-alls computed from it: code actions for the
+   * version that was just published reuse them instead of analysing (and fixing) the file again.
+   * One entry per open document, replaced by each analysis, dropped on close.
+   */
+  const analyses = new Map<string, { version: number; result: CheckResult; fixAllDone: Map<string, FixAllResult> }>();
   /** Config files whose problems are shown while they are not open, with what was shown. */
   const configProblemsShown = new Map<string, string>();
 
@@ -234,6 +241,7 @@ export function startServer(connection: Connection): void {
     if (result.doc) parsed.set(document.uri, result.doc);
     else parsed.delete(document.uri);
     indexSync.documentAnalysed(document.uri, input.path, input.text, result.doc);
+    analyses.set(document.uri, { version: document.version, result, fixAllDone: new Map() });
     for (const crash of result.crashes) logError(`rule ${crash.ruleId} failed on ${input.relativePath}`, crash.error);
     return result;
   }
@@ -323,6 +331,7 @@ export function startServer(connection: Connection): void {
     timers.delete(event.document.uri);
     justOpened.delete(event.document.uri);
     parsed.delete(event.document.uri);
+    analyses.delete(event.document.uri);
     settingsCache.delete(event.document.uri);
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
     indexSync.documentClosed(filePath(event.document.uri));
@@ -425,10 +434,13 @@ export function startServer(connection: Connection): void {
     try {
       const settings = await settingsFor(document.uri);
       if (!settings.enable) return [];
-      const result = check(document, settings);
+      const latest = analyses.get(document.uri);
+      const current = latest?.version === document.version ? latest : undefined;
+      const result = current?.result ?? check(document, settings);
       const doc = result.doc;
       if (!doc) return [];
       return codeActions(params, {
+        fixAllDone: (current ?? analyses.get(document.uri))?.fixAllDone,
         document,
         doc,
         result,
@@ -448,6 +460,7 @@ export function startServer(connection: Connection): void {
     for (const timer of timers.values()) clearTimeout(timer);
     timers.clear();
     parsed.clear();
+    analyses.clear();
   });
 
   documents.listen(connection);

@@ -56,6 +56,8 @@ export function fixAll(
     const candidates: Candidate[] = [];
     for (const finding of result.findings) {
       if (!accept(finding)) continue;
+      const rule = env.registry.get(finding.ruleId);
+      if (!rule || rule.fix === 'none' || rule.fix === 'unsafe') continue; // nothing fix-all may apply
       const key = `${finding.ruleId}\0${finding.message}\0${doc.text.slice(finding.start, finding.end)}`;
       if (refused.has(key)) continue;
       const fix = fixesFor(finding, doc, { registry: env.registry, config: result.config, workspace: env.workspace }).find((f) => f.safe);
@@ -80,8 +82,7 @@ export function fixAll(
     };
 
     // All the fixes that do not touch one another, in one go; when that does not check out, one at a time.
-    const batch: Candidate[] = [];
-    for (const c of candidates) if (!batch.some((b) => editsOverlap(b.fix.edits, c.fix.edits))) batch.push(c);
+    const batch = nonOverlapping(candidates);
     const together = batch.length > 1 ? attempt(batch) : undefined;
     if (together !== undefined && typeof together !== 'string') {
       ({ text, result } = together);
@@ -103,6 +104,45 @@ export function fixAll(
     if (!progressed) break;
   }
   return { text, applied, rolledBack };
+}
+
+/**
+ * The candidates, in order, whose edits touch no earlier chosen one's (as `editsOverlap` decides:
+ * overlapping spans, or the same span, such as two insertions at one point). Claimed spans are kept
+ * sorted, so 5,000 fixes cost a binary search each, not 5,000 comparisons each.
+ */
+function nonOverlapping(candidates: Candidate[]): Candidate[] {
+  const claimed: Array<[number, number]> = [];
+  const firstEndingAfter = (offset: number) => {
+    let low = 0;
+    let high = claimed.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (claimed[mid][1] <= offset) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  };
+  const clashes = (start: number, end: number) => {
+    // Claimed spans do not overlap one another, so sorted by start they are sorted by end too.
+    for (let i = Math.max(0, firstEndingAfter(start) - 1); i < claimed.length && claimed[i][0] <= end; i++) {
+      const [s, e] = claimed[i];
+      if ((start < e && s < end) || (start === s && end === e)) return true;
+    }
+    return false;
+  };
+  const chosen: Candidate[] = [];
+  for (const c of candidates) {
+    if (c.fix.edits.some((e) => clashes(e.start, e.end))) continue;
+    if (c.fix.edits.length > 1 && editsOverlapWithin(c.fix.edits)) continue;
+    chosen.push(c);
+    for (const e of c.fix.edits) claimed.splice(firstEndingAfter(e.start), 0, [e.start, e.end]);
+  }
+  return chosen;
+}
+
+function editsOverlapWithin(edits: Fix['edits']): boolean {
+  return edits.some((a, i) => edits.some((b, j) => i < j && editsOverlap([a], [b])));
 }
 
 /** Why the fixed text is worse than the one before, or undefined when every fix did its job. */
