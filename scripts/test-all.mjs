@@ -60,7 +60,7 @@ const layers = [
   {
     name: 'fuzz',
     description: 'seeded mutations of every fixture kind and the hostile shapes (issue 23); `npm run fuzz` runs 10,000',
-    command: ['node', '--import', 'tsx', 'scripts/fuzz.ts', '--inputs', '1200', '--seed', '23'],
+    command: ['node', '--import', 'tsx', 'scripts/fuzz.ts', '--inputs', '1000', '--seed', '23'],
   },
   {
     name: 'package',
