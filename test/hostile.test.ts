@@ -10,8 +10,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeTree } from './support/files';
 import { HOSTILE, aliasBomb, manyFetches } from './support/hostile';
-import { parseConfigFile } from '../server/src/engine/config-file';
-import { compileGlobs, globProblem } from '../server/src/engine/config';
+import { ConfigLoader, parseConfigFile } from '../server/src/engine/config-file';
+import { fixAll } from '../server/src/engine/fix-all';
+import { EMPTY_CONFIG, compileGlobs, globProblem } from '../server/src/engine/config';
 import { registry } from '../server/src/rules';
 
 const CLI = path.resolve(__dirname, '..', 'dist', 'cli.js');
@@ -235,5 +236,19 @@ describe('issue 23: hostile input', () => {
       json(poisoned).filter((f) => !f.file.startsWith('poison/')),
       json(clean),
     );
+  });
+});
+
+describe('fix-all in passes', () => {
+  test('150 independent fixes whose own edits share a point (`,` then the property) are all applied, and a second run applies none', () => {
+    const env = { registry, configs: new ConfigLoader(registry, { frozen: true }), baseConfig: EMPTY_CONFIG };
+    const call = (i: number) => `async function f${i}(token) {\n\tconst res = await axios.post("https://auth/${i}", {\n\t\ttoken\n\t}, {\n\t\theaders: { "x": "y" }\n\t});\n\treturn res.data;\n}\n`;
+    const text = `const axios = require("axios");\n\n${Array.from({ length: 150 }, (_, i) => call(i)).join('\n')}`;
+    const input = { path: '/w/src/calls.js', relativePath: 'src/calls.js', rootDir: '/w', text };
+    const once = fixAll(input, env);
+    assert.equal(once.applied, 150, 'more than the 100 passes one fix at a time would allow');
+    assert.deepEqual(once.rolledBack, []);
+    assert.equal((once.text.match(/\t\ttimeout: 10_000/g) ?? []).length, 150);
+    assert.equal(fixAll({ ...input, text: once.text }, env).applied, 0);
   });
 });

@@ -8,7 +8,7 @@ import type { ts } from 'ts-morph';
 import { fixesFor } from './analyze';
 import { checkText, type CheckEnvironment, type CheckInput, type CheckResult } from './check';
 import type { ParsedDocument } from './document';
-import { applyEdits, editsOverlap } from './edits';
+import { applyEdits } from './edits';
 import type { Finding, Fix } from './types';
 
 export interface RolledBack {
@@ -107,7 +107,7 @@ export function fixAll(
 }
 
 /**
- * The candidates, in order, whose edits touch no earlier chosen one's (as `editsOverlap` decides:
+ * The candidates, in order, whose edits touch no earlier chosen one's (as `editsOverlap` in edits.ts decides:
  * overlapping spans, or the same span, such as two insertions at one point). Claimed spans are kept
  * sorted, so 5,000 fixes cost a binary search each, not 5,000 comparisons each.
  */
@@ -134,15 +134,11 @@ function nonOverlapping(candidates: Candidate[]): Candidate[] {
   const chosen: Candidate[] = [];
   for (const c of candidates) {
     if (c.fix.edits.some((e) => clashes(e.start, e.end))) continue;
-    if (c.fix.edits.length > 1 && editsOverlapWithin(c.fix.edits)) continue;
     chosen.push(c);
+    // A fix's own edits may share a point (`,` then the new property, both inserted at one offset).
     for (const e of c.fix.edits) claimed.splice(firstEndingAfter(e.start), 0, [e.start, e.end]);
   }
   return chosen;
-}
-
-function editsOverlapWithin(edits: Fix['edits']): boolean {
-  return edits.some((a, i) => edits.some((b, j) => i < j && editsOverlap([a], [b])));
 }
 
 /** Why the fixed text is worse than the one before, or undefined when every fix did its job. */
