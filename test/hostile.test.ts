@@ -12,6 +12,7 @@ import { writeTree } from './support/files';
 import { HOSTILE, aliasBomb, manyFetches } from './support/hostile';
 import { ConfigLoader, parseConfigFile } from '../server/src/engine/config-file';
 import { fixAll } from '../server/src/engine/fix-all';
+import { checkText } from '../server/src/engine/check';
 import { EMPTY_CONFIG, compileGlobs, globProblem } from '../server/src/engine/config';
 import { registry } from '../server/src/rules';
 
@@ -250,5 +251,17 @@ describe('fix-all in passes', () => {
     assert.deepEqual(once.rolledBack, []);
     assert.equal((once.text.match(/\t\ttimeout: 10_000/g) ?? []).length, 150);
     assert.equal(fixAll({ ...input, text: once.text }, env).applied, 0);
+  });
+});
+
+describe('YAML duplicate keys', () => {
+  test('found in linear time by the engine, and the notice names the real line and column (it said line 0, column 0)', () => {
+    const env = { registry, configs: new ConfigLoader(registry, { frozen: true }), baseConfig: EMPTY_CONFIG };
+    const text = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  name: y\n';
+    const r = checkText({ path: '/w/pod.yaml', relativePath: 'pod.yaml', rootDir: '/w', text }, env);
+    assert.deepEqual(
+      r.findings.map((f) => [f.ruleId, f.message]),
+      [['unparsable-file', 'YAML syntax error at line 5, column 3: Map keys must be unique. This document is not checked.']],
+    );
   });
 });
