@@ -58,6 +58,11 @@ const layers = [
     counts: nodeCounts,
   },
   {
+    name: 'fuzz',
+    description: 'seeded mutations of every fixture kind and the hostile shapes (issue 23); `npm run fuzz` runs 10,000',
+    command: ['node', '--import', 'tsx', 'scripts/fuzz.ts', '--inputs', '1000', '--seed', '23'],
+  },
+  {
     name: 'package',
     description: 'the .vsix (production build)',
     command: ['node', '--import', 'tsx', '--test', '--test-reporter=spec', 'test/package/vsix.test.ts'],

@@ -12,6 +12,7 @@ import { checkText, type CheckEnvironment } from './engine/check';
 import { fixesFor } from './engine/analyze';
 import { fixAll } from './engine/fix-all';
 import { collectFiles, MissingPathError, toPosix } from './engine/files';
+import { encode, readRegularFile, type ReadResult } from './engine/safe-read';
 import { WorkspaceIndex } from './engine/workspace-index';
 import { classify, mayClassify } from './engine/classify';
 import { SEVERITIES, type Severity } from './engine/types';
@@ -134,8 +135,10 @@ function runCheck(argv: string[]): number {
   const configs = new ConfigLoader(registry, { frozen: true });
   const baseConfig = args.config ? loadExplicitConfig(args.config, configs) : EMPTY_CONFIG;
   let files: string[];
+  const warn = (message: string) => process.stderr.write(`prodready: ${message}\n`);
+  const shownPath = (file: string) => toPosix(path.relative(cwd, file));
   try {
-    files = collectFiles(args.paths, cwd);
+    files = collectFiles(args.paths, cwd, (file, reason) => warn(`${shownPath(file)}: skipped, ${reason}`));
   } catch (error) {
     if (error instanceof MissingPathError) throw new UsageError(error.message);
     throw error;
@@ -143,46 +146,63 @@ function runCheck(argv: string[]): number {
   // Workspace rules (a SIGTERM handler in another file) see every file this run scans, and the rest
   // of the packages those files belong to.
   const index = new WorkspaceIndex();
-  index.indexFiles(files, args.paths.map((p) => path.resolve(cwd, p)));
-  index.indexPackagesOf(files, cwd);
+  try {
+    index.indexFiles(files, args.paths.map((p) => path.resolve(cwd, p)));
+    index.indexPackagesOf(files, cwd);
+  } catch (error) {
+    // Without the facts about other files, workspace rules answer "unknown": fewer findings, never wrong ones.
+    warn(`internal error while indexing the workspace, cross-file checks are incomplete: ${(error as Error)?.message ?? error}`);
+  }
   const env: CheckEnvironment = { registry, configs, baseConfig, ignoreSuppressions: args.ignoreSuppressions, workspace: index.facts() };
   const findings: ReportFinding[] = [];
   const fixed: Report['fixed'] = [];
   let analysed = 0;
   const checkedConfigs = new Set<string>();
+  const realRoot = realpathOr(rootDir);
   for (const file of files) {
     if (!mayClassify(file)) continue; // source maps, declarations, images: never read
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (error) {
-      throw new UsageError(`${toPosix(path.relative(cwd, file))}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    const shown = shownPath(file);
+    const read = readRegularFile(file, MAX_READ_BYTES);
+    if (!read.ok) {
+      warn(`${shown}: not checked, ${read.reason}`);
+      continue;
     }
-    if (!classify(file, text.slice(0, 65536))) continue;
+    if (!classify(file, read.text.slice(0, 65536))) continue;
     assertConfigsUsable(configs, file, rootDir, checkedConfigs);
-    const input = { path: toPosix(file), relativePath: toPosix(path.relative(rootDir, file)), rootDir, text };
-    const shown = toPosix(path.relative(cwd, file));
+    // One file that breaks the engine is one line on stderr: the others are still checked and reported.
+    try {
+      analysed += checkFile(file, shown, read);
+    } catch (error) {
+      warn(`${shown}: not checked, internal error: ${(error as Error)?.message ?? error}`);
+    }
+  }
+
+  /** Fixes (with --fix) and checks one file, adding its findings to the report; 1 when it was analysed. */
+  function checkFile(file: string, shown: string, read: Extract<ReadResult, { ok: true }>): number {
+    const input = { path: toPosix(file), relativePath: toPosix(path.relative(rootDir, file)), rootDir, text: read.text };
     if (args.fix) {
       const result = fixAll(input, env);
+      for (const r of result.rolledBack) warn(`${shown}:${r.line}: fix "${r.title}" [${r.ruleId}] not applied: ${r.reason}`);
       if (result.applied > 0) {
-        writeAtomically(file, result.text);
-        fixed.push({ file: shown, applied: result.applied });
-        input.text = result.text;
-        index.updateText(file, result.text);
+        const problem = writeFixed(file, read, result.text, realRoot);
+        if (problem) warn(`${shown}: not fixed, ${problem}`);
+        else {
+          fixed.push({ file: shown, applied: result.applied });
+          input.text = result.text;
+          index.updateText(file, result.text);
+        }
       }
     }
     const result = checkText(input, env);
-    if (result.excluded) continue;
-    analysed++;
-    for (const crash of result.crashes) {
-      process.stderr.write(`prodready: rule ${crash.ruleId} failed on ${shown}: ${(crash.error as Error)?.message ?? crash.error}\n`);
-    }
+    if (result.excluded) return 0;
+    for (const crash of result.crashes) warn(`rule ${crash.ruleId} failed on ${shown}: ${(crash.error as Error)?.message ?? crash.error}`);
+    const entries: ReportFinding[] = [];
     const all = [...result.findings.map((finding) => ({ finding, suppression: undefined })), ...result.suppressed.map((s) => ({ finding: s.finding, suppression: { kind: s.kind, justification: s.justification } }))];
     for (const { finding, suppression } of all) {
       const start = result.doc ? result.doc.lines.positionAt(finding.start) : { line: 0, character: 0 };
       const end = result.doc ? result.doc.lines.positionAt(finding.end) : start;
       const fixes = result.doc && !suppression ? fixesFor(finding, result.doc, { registry, config: result.config, workspace: env.workspace }) : [];
-      findings.push({
+      entries.push({
         ...(suppression ? { suppression } : {}),
         ruleId: finding.ruleId,
         severity: finding.severity,
@@ -195,6 +215,9 @@ function runCheck(argv: string[]): number {
         fixes: fixes.map((f) => ({ title: f.title, safe: f.safe })),
       });
     }
+    // Added only once the whole file went through: a file that fails half-way adds nothing.
+    findings.push(...entries);
+    return 1;
   }
 
   const report: Report = { findings, files: analysed, durationMs: Math.round(performance.now() - started), fixed };
@@ -213,11 +236,83 @@ function runCheck(argv: string[]): number {
   return failing || tooManyWarnings ? 1 : 0;
 }
 
-function writeAtomically(file: string, text: string): void {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.prodready-${process.pid}.tmp`);
-  const mode = fs.statSync(file).mode;
-  fs.writeFileSync(temp, text, { mode });
-  fs.renameSync(temp, file);
+/** Larger files are not read (the engine would skip them anyway, over prodready.maxFileSizeKb). */
+const MAX_READ_BYTES = 64 * 1024 * 1024;
+
+function realpathOr(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
+}
+
+/**
+ * Writes a fixed file, or says why not. Only the bytes of the edits change: the text is encoded back
+ * the way it was decoded (UTF-8, or Latin-1 for bytes that are not UTF-8). The write goes to the
+ * symlink's target, which must be inside the root. The new content is first written to a temporary
+ * file next to the target; when renaming it over the target keeps everything (one link, our file)
+ * that is what happens (atomic); otherwise (hard links, another owner) the target is rewritten in
+ * place, so its inode, mode, owner and links stay.
+ */
+function writeFixed(file: string, read: Extract<ReadResult, { ok: true }>, text: string, realRoot: string): string | undefined {
+  let target: string;
+  try {
+    target = fs.realpathSync(file);
+  } catch (error) {
+    return `cannot resolve it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+  }
+  if (target !== realRoot && !target.startsWith(realRoot + path.sep)) return `it resolves to ${target}, outside the root ${realRoot}`;
+  const bytes = encode(text, read.encoding);
+  if (!bytes) return 'the fixes need characters its encoding (Latin-1) cannot hold';
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(target);
+  } catch (error) {
+    return `cannot write it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+  }
+  if (!stat.isFile()) return 'it is no longer a regular file';
+  if ((stat.mode & 0o222) === 0) return 'it is read-only';
+  const ours = typeof process.getuid !== 'function' || stat.uid === process.getuid();
+  const temp = path.join(path.dirname(target), `.${path.basename(target)}.prodready-${process.pid}.tmp`);
+  let tempWritten = false;
+  try {
+    const fd = fs.openSync(temp, 'wx', stat.mode & 0o7777);
+    try {
+      fs.writeSync(fd, bytes);
+      fs.fchmodSync(fd, stat.mode & 0o7777);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    tempWritten = true;
+    if (stat.nlink === 1 && ours) {
+      fs.renameSync(temp, target);
+      return undefined;
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // A folder we may not create files in can still hold a file we may write: write it in place.
+    if (code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS') {
+      if (tempWritten) fs.rmSync(temp, { force: true });
+      return `cannot write it (${code ?? (error as Error).message})`;
+    }
+  }
+  try {
+    const fd = fs.openSync(target, fs.constants.O_WRONLY);
+    try {
+      fs.writeSync(fd, bytes, 0, bytes.length, 0);
+      fs.ftruncateSync(fd, bytes.length);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    return undefined;
+  } catch (error) {
+    return `cannot write it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+  } finally {
+    if (tempWritten) fs.rmSync(temp, { force: true });
+  }
 }
 
 function runExplain(argv: string[]): number {

@@ -1,7 +1,6 @@
 // The language server: LSP wiring only. Documents come in, findings go out as diagnostics, code
 // actions are recomputed from what a diagnostic carries. Settings are pulled per resource.
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
@@ -18,6 +17,8 @@ import {
   type InitializeParams,
   type InitializeResult,
   ProposedFeatures,
+  StreamMessageReader,
+  StreamMessageWriter,
   TextDocuments,
   TextDocumentSyncKind,
   type WorkspaceFolder,
@@ -25,9 +26,11 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { registry } from './rules';
 import { ConfigLoader } from './engine/config-file';
-import { checkText, type CheckEnvironment, type CheckInput } from './engine/check';
+import { checkText, type CheckEnvironment, type CheckInput, type CheckResult } from './engine/check';
+import type { FixAllResult } from './engine/fix-all';
 import type { ParsedDocument } from './engine/document';
 import { LineIndex } from './engine/lines';
+import { readFactFile } from './engine/safe-read';
 import { baseName, CONFIG_FILE_NAME } from './engine/classify';
 import { mergeConfig } from './engine/config';
 import type { ConfigFile } from './engine/config-file';
@@ -62,6 +65,12 @@ export function startServer(connection: Connection): void {
   let snippetEdits = false;
   let clientCommands = false;
   let shuttingDown = false;
+  /**
+   * The latest analysis of each open document and the fix-alls computed from it: code actions for the
+   * version that was just published reuse them instead of analysing (and fixing) the file again.
+   * One entry per open document, replaced by each analysis, dropped on close.
+   */
+  const analyses = new Map<string, { version: number; result: CheckResult; fixAllDone: Map<string, FixAllResult> }>();
   /** Config files whose problems are shown while they are not open, with what was shown. */
   const configProblemsShown = new Map<string, string>();
 
@@ -234,6 +243,7 @@ export function startServer(connection: Connection): void {
     if (result.doc) parsed.set(document.uri, result.doc);
     else parsed.delete(document.uri);
     indexSync.documentAnalysed(document.uri, input.path, input.text, result.doc);
+    analyses.set(document.uri, { version: document.version, result, fixAllDone: new Map() });
     for (const crash of result.crashes) logError(`rule ${crash.ruleId} failed on ${input.relativePath}`, crash.error);
     return result;
   }
@@ -279,12 +289,8 @@ export function startServer(connection: Connection): void {
       const key = JSON.stringify(file.problems);
       if (configProblemsShown.get(file.path) === key) continue;
       configProblemsShown.set(file.path, key);
-      let text = '';
-      try {
-        text = fs.readFileSync(file.path, 'utf8');
-      } catch {
-        // gone: its problems go with it
-      }
+      // Gone (or not a regular file): its problems go with it.
+      const text = readFactFile(file.path) ?? '';
       void connection.sendDiagnostics({ uri, diagnostics: text ? configDiagnostics(file, new LineIndex(text)) : [] });
     }
   }
@@ -327,6 +333,7 @@ export function startServer(connection: Connection): void {
     timers.delete(event.document.uri);
     justOpened.delete(event.document.uri);
     parsed.delete(event.document.uri);
+    analyses.delete(event.document.uri);
     settingsCache.delete(event.document.uri);
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
     indexSync.documentClosed(filePath(event.document.uri));
@@ -398,12 +405,9 @@ export function startServer(connection: Connection): void {
         const rootDir = rootFor(file);
         const settings = await settingsFor(uri);
         const open = documents.get(uri);
-        let text: string;
-        try {
-          text = open ? open.getText() : fs.readFileSync(file, 'utf8');
-        } catch {
-          return { text: `${path.posix.relative(rootDir, file)}: cannot be read`, explanation: null };
-        }
+        // A file on disk is read like any other the server reads: regular files only, within the size cap.
+        const text = open ? open.getText() : readFactFile(file, settings.maxFileSizeKb * 1024);
+        if (text === undefined) return { text: `${path.posix.relative(rootDir, file)}: cannot be read`, explanation: null };
         const env = environment(settings);
         const result = checkText({ path: file, relativePath: path.posix.relative(rootDir, file), rootDir, text, languageId: open?.languageId }, env);
         if (!result.doc) {
@@ -450,10 +454,13 @@ export function startServer(connection: Connection): void {
     try {
       const settings = await settingsFor(document.uri);
       if (!settings.enable) return [];
-      const result = check(document, settings);
+      const latest = analyses.get(document.uri);
+      const current = latest?.version === document.version ? latest : undefined;
+      const result = current?.result ?? check(document, settings);
       const doc = result.doc;
       if (!doc) return [];
       return codeActions(params, {
+        fixAllDone: (current ?? analyses.get(document.uri))?.fixAllDone,
         document,
         doc,
         result,
@@ -473,6 +480,7 @@ export function startServer(connection: Connection): void {
     for (const timer of timers.values()) clearTimeout(timer);
     timers.clear();
     parsed.clear();
+    analyses.clear();
   });
 
   documents.listen(connection);
@@ -483,8 +491,32 @@ export function startServer(connection: Connection): void {
 // copy of the engine and of TypeScript's parser, not two.
 export { main as runCli } from './cli';
 
+/**
+ * Over stdio the server reads the framing itself, to notice when it breaks: after a header without a
+ * Content-Length (or with one that is not a number) the reader never finds the next message again,
+ * and a server that stays up then is deaf and alive. It says why on stderr and exits, so that the
+ * client starts a new one (VS Code does; a body that is not JSON is only logged: framing survives it).
+ */
+function stdioConnection(): Connection {
+  const reader = new StreamMessageReader(process.stdin);
+  const writer = new StreamMessageWriter(process.stdout);
+  reader.onError((error) => {
+    if (!/header|content-length/i.test(error.message)) return;
+    process.stderr.write(`prodready: the client's message framing is broken (${error.message.split('\n')[0]}); exiting so that the client can start a new server\n`);
+    process.exit(1);
+  });
+  // What createConnection does for a stdin it is given as a stream: the client went away, so do we.
+  process.stdin.on('end', () => process.exit(1));
+  process.stdin.on('close', () => process.exit(1));
+  // Stdout carries only the protocol.
+  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+    console[method] = (...args: unknown[]) => process.stderr.write(`${args.map(String).join(' ')}\n`);
+  }
+  return createConnection(ProposedFeatures.all, reader, writer);
+}
+
 if (require.main === module) {
-  const connection = createConnection(ProposedFeatures.all);
+  const connection = process.argv.includes('--stdio') ? stdioConnection() : createConnection(ProposedFeatures.all);
   // A bug in one rule must never take the editor's diagnostics down with it.
   process.on('uncaughtException', (error) => connection.console.error(`[prodready] uncaught: ${error?.stack ?? error}`));
   process.on('unhandledRejection', (error) => connection.console.error(`[prodready] unhandled: ${(error as Error)?.stack ?? error}`));

@@ -167,6 +167,16 @@ export class TestClient {
   kill(): void {
     this.child.kill('SIGKILL');
   }
+
+  /** The server's process id (for memory figures). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Bytes straight onto the server's stdin, bypassing the JSON-RPC framing (to break it). */
+  writeRaw(bytes: string): void {
+    this.child.stdin!.write(bytes);
+  }
 }
 
 /** Applies the edits a workspace edit makes to one document's text. */

@@ -95,7 +95,7 @@ export function sarifReport(report: Report, registry: Registry, version: string,
   }));
   const engineDescriptions: Record<string, string> = {
     [ENGINE_RULE_IDS.unparsable]: 'A file could not be parsed; it was not (fully) checked.',
-    [ENGINE_RULE_IDS.skipped]: 'A file was not analysed (binary, or over the size limit).',
+    [ENGINE_RULE_IDS.skipped]: 'A file was not (fully) analysed: binary, over the size limit, nested too deeply, or over the time budget.',
     [ENGINE_RULE_IDS.unusedIgnore]: 'An ignore comment or annotation suppresses nothing.',
     [ENGINE_RULE_IDS.ignoreWithoutReason]: 'An ignore has no reason, and the configuration requires one.',
     [ENGINE_RULE_IDS.misplacedIgnore]: 'An ignore-check annotation is on a pod template instead of the object.',

@@ -7,6 +7,7 @@ import type { Finding, Fix, Rule, RuleContext, RuleFinding } from './types';
 import { NO_WORKSPACE_FACTS, type WorkspaceFacts } from './workspace-facts';
 import { fileRole } from './model/file-role';
 import type { RoleAnswer } from './model/roles';
+import { DEFAULT_TIME_BUDGET_MS, unanalysableReason } from './limits';
 
 /** Findings the engine itself makes about a file it could not (fully) analyse. */
 export const ENGINE_RULE_IDS = {
@@ -25,6 +26,8 @@ export interface AnalyzeOptions {
   registry: Registry;
   config: Config;
   workspace?: WorkspaceFacts;
+  /** How long this file's rules may take; the rules not yet run when it expires are skipped, with a notice. */
+  timeBudgetMs?: number;
 }
 
 export interface RuleCrash {
@@ -36,11 +39,17 @@ export interface AnalyzeResult {
   findings: Finding[];
   /** Rules that threw. The document's other findings still stand; the caller logs these. */
   crashes: RuleCrash[];
+  /** True when no rule ran: the document could not be parsed safely or is too deep (one `skipped-file` notice says why). */
+  skipped?: boolean;
 }
 
 export function analyze(doc: ParsedDocument, options: AnalyzeOptions): AnalyzeResult {
   const findings: Finding[] = [];
   const crashes: RuleCrash[] = [];
+  const tooHard = unanalysableReason(doc);
+  if (tooHard) return { findings: [skippedNotice(doc, tooHard)], crashes, skipped: true };
+  const deadline = performance.now() + (options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS);
+  const notRun: string[] = [];
   const problem = doc.parseProblem();
   if (problem) {
     findings.push({ ...problem, ruleId: ENGINE_RULE_IDS.unparsable, severity: 'information' });
@@ -49,6 +58,10 @@ export function analyze(doc: ParsedDocument, options: AnalyzeOptions): AnalyzeRe
   for (const rule of options.registry.forKind(doc.kind)) {
     const level = ruleLevel(rule, options.config);
     if (level === 'off') continue;
+    if (performance.now() > deadline) {
+      notRun.push(rule.id);
+      continue;
+    }
     try {
       role ??= roleOf(doc, options);
       const context = ruleContext(rule, doc, options, role);
@@ -60,8 +73,18 @@ export function analyze(doc: ParsedDocument, options: AnalyzeOptions): AnalyzeRe
       crashes.push({ ruleId: rule.id, error });
     }
   }
+  if (notRun.length > 0) {
+    const budget = options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS;
+    findings.push(skippedNotice(doc, `Partly analysed: the checks took over ${budget} ms on this file, so ${notRun.join(', ')} did not run.`));
+  }
   findings.sort((a, b) => a.start - b.start || a.end - b.end || a.ruleId.localeCompare(b.ruleId));
   return { findings, crashes };
+}
+
+/** The engine's one notice about a file it did not (fully) analyse, on its first line. */
+function skippedNotice(doc: ParsedDocument, message: string): Finding {
+  const firstLineEnd = doc.text.slice(0, 200).search(/\r?\n|$/);
+  return { start: 0, end: Math.max(0, firstLineEnd), message, ruleId: ENGINE_RULE_IDS.skipped, severity: 'information' };
 }
 
 /** What the project model says `doc` is for, under the configuration's `roles:` overrides. */

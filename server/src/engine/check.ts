@@ -18,6 +18,8 @@ export interface CheckEnvironment {
   baseConfig: Config;
   workspace?: WorkspaceFacts;
   maxBytes?: number;
+  /** Per-file time budget for the rules (see `limits.ts`). */
+  timeBudgetMs?: number;
   /** Report findings even where an ignore comment, annotation or config ignore suppresses them. */
   ignoreSuppressions?: boolean;
 }
@@ -43,7 +45,20 @@ export interface CheckResult {
 /** The `.prodready.yaml` files that apply to a file (root first) and the configuration they make with the base. */
 function configFor(input: Pick<CheckInput, 'path' | 'rootDir'>, env: CheckEnvironment): { config: Config; configFiles: ConfigFile[] } {
   const configFiles = env.configs.configFilesFor(input.path, input.rootDir);
-  return { config: configFiles.reduce((config, file) => mergeConfig(config, file.config), env.baseConfig), configFiles };
+  return { config: configFiles.reduce(mergeOnce, env.baseConfig), configFiles };
+}
+
+/**
+ * Every file of a folder gets the same merged config object (config files are cached by the loader),
+ * so what is compiled from it (the exclude globs) is compiled once, not once per file.
+ */
+const merged = new WeakMap<Config, WeakMap<ConfigFile, Config>>();
+function mergeOnce(base: Config, file: ConfigFile): Config {
+  let byFile = merged.get(base);
+  if (!byFile) merged.set(base, (byFile = new WeakMap()));
+  let config = byFile.get(file);
+  if (!config) byFile.set(file, (config = mergeConfig(base, file.config)));
+  return config;
 }
 
 export function checkText(input: CheckInput, env: CheckEnvironment, previous?: ParsedDocument): CheckResult {
@@ -53,7 +68,9 @@ export function checkText(input: CheckInput, env: CheckEnvironment, previous?: P
   const prepared = prepare(input, env.maxBytes, previous);
   if (prepared.status === 'ignored') return none;
   if (prepared.status === 'skipped') return { ...none, findings: [prepared.notice] };
-  const { findings, crashes } = analyze(prepared.doc, { registry: env.registry, config, workspace: env.workspace });
+  const { findings, crashes, skipped } = analyze(prepared.doc, { registry: env.registry, config, workspace: env.workspace, timeBudgetMs: env.timeBudgetMs });
+  // A document no rule could read safely is reported like a file too large: its notice, no parse kept.
+  if (skipped) return { ...none, findings, crashes };
   if (env.ignoreSuppressions) return { ...none, doc: prepared.doc, findings, crashes };
   const result = applySuppressions(prepared.doc, findings, config, env.registry);
   return { ...none, doc: prepared.doc, findings: result.findings, suppressed: result.suppressed, crashes };

@@ -6,10 +6,11 @@ import { FILE_ROLES, isFileRole } from './model/roles';
 import type { RoleOverride } from './model/file-role';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node as YamlNode } from 'yaml';
+import { LineCounter, parseDocument, isMap, isSeq, isScalar, visit, type Node as YamlNode } from 'yaml';
 import type { Registry } from '../rules/registry';
 import { CONFIG_FILE_NAME } from './classify';
-import { EMPTY_CONFIG, mergeConfig, readRules, type Config, type ConfigProblem, type ManifestIgnore } from './config';
+import { FACT_FILE_MAX_BYTES, readRegularFile } from './safe-read';
+import { EMPTY_CONFIG, globProblem, mergeConfig, readRules, type Config, type ConfigProblem, type ManifestIgnore } from './config';
 
 export interface ConfigFileProblem extends ConfigProblem {
   /** Offsets in the config file's text. */
@@ -41,7 +42,26 @@ export function parseConfigFile(text: string, filePath: string, registry: Regist
     });
     return { path: filePath, config: {}, problems, unusable: true };
   }
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // An alias bomb (`a: &a [x, x]`, `b: &b [*a, *a]`, ...) or aliases that cannot be resolved.
+    let where: [number, number] = [0, Math.min(text.length, 1)];
+    visit(doc, {
+      Alias(_, node) {
+        if (node.range) where = [node.range[0], node.range[1]];
+        return visit.BREAK;
+      },
+    });
+    problems.push({
+      path: [],
+      start: where[0],
+      end: Math.max(where[1], where[0] + 1),
+      message: `${CONFIG_FILE_NAME} cannot be read: ${(error as Error).message.replace(/\.$/, '')}. Write the values out instead of through aliases.`,
+    });
+    return { path: filePath, config: {}, problems, unusable: true };
+  }
   const locate = (keys: Array<string | number>): [number, number] => {
     let node: YamlNode | null | undefined = doc.contents as YamlNode | null;
     let range: [number, number] = [0, Math.min(text.length, 1)];
@@ -79,7 +99,12 @@ export function parseConfigFile(text: string, filePath: string, registry: Regist
     if (record.roles !== undefined) config.roles = readRoles(record.roles, rooted, rootDir ? path.relative(rootDir, filePath).split(path.sep).join('/') : filePath, plain);
     if (record.exclude !== undefined) {
       if (Array.isArray(record.exclude) && record.exclude.every((g) => typeof g === 'string')) {
-        config.exclude = (record.exclude as string[]).map(rooted);
+        const usable = (record.exclude as string[]).filter((glob, i) => {
+          const problem = globProblem(glob);
+          if (problem) plain.push({ path: ['exclude', i], message: `This exclude glob ${problem}: it is not used. Write it as several simpler globs.` });
+          return !problem;
+        });
+        config.exclude = usable.map(rooted);
       } else {
         plain.push({ path: ['exclude'], message: '`exclude` must be a list of glob patterns.' });
       }
@@ -107,6 +132,11 @@ function readRoles(raw: unknown, rooted: (glob: string) => string, source: strin
   for (const [glob, role] of Object.entries(raw as Record<string, unknown>)) {
     if (!isFileRole(role)) {
       problems.push({ path: ['roles', glob], message: `Unknown role ${JSON.stringify(role)} for '${glob}': use one of ${FILE_ROLES.join(', ')}.` });
+      continue;
+    }
+    const problem = globProblem(glob);
+    if (problem) {
+      problems.push({ path: ['roles', glob], message: `This roles glob ${problem}: it is not used. Write it as several simpler globs.` });
       continue;
     }
     out.push({ glob: rooted(glob), role, source });
@@ -208,7 +238,9 @@ export class ConfigLoader {
     if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.file;
     let file: ConfigFile;
     try {
-      file = this.parse(fs.readFileSync(filePath, 'utf8'), filePath, rootDir);
+      const read = readRegularFile(filePath, FACT_FILE_MAX_BYTES);
+      if (!read.ok) throw new Error(read.reason);
+      file = this.parse(read.text, filePath, rootDir);
     } catch (error) {
       file = this.keepLastGood({
         path: filePath,

@@ -160,5 +160,69 @@ export function ruleOptions(rule: Rule, config: Config): Record<string, unknown>
 /** Whether a workspace-relative path matches one of the exclude globs. */
 export function isExcluded(relativePath: string, exclude: readonly string[]): boolean {
   if (exclude.length === 0) return false;
-  return picomatch.isMatch(relativePath, exclude as string[], { dot: true });
+  let matcher = matchers.get(exclude);
+  if (!matcher) {
+    matcher = compileGlobs(exclude);
+    matchers.set(exclude, matcher);
+  }
+  return matcher(relativePath);
+}
+
+/** Compiled once per list (a merged config is reused for every file of a folder, see check.ts). */
+const matchers = new WeakMap<readonly string[], (relativePath: string) => boolean>();
+
+/**
+ * One matcher for a list of globs. Each glob is compiled once, and filed under the first folder of
+ * its literal prefix (`legacy/**` under `legacy`), so a path is tested against the globs that can
+ * match it: 10,000 globs cost 7.5 ms per file tested one by one.
+ */
+export function compileGlobs(globs: readonly string[]): (relativePath: string) => boolean {
+  const byFirstSegment = new Map<string, Array<(p: string) => boolean>>();
+  const anywhere: Array<(p: string) => boolean> = [];
+  for (const glob of globs) {
+    if (globProblem(glob)) continue;
+    const test = picomatch(glob, { dot: true });
+    const scan = picomatch.scan(glob);
+    const first = scan.negated || !scan.base ? '' : scan.base.split('/')[0];
+    if (!first || first === '.' || first === '..') anywhere.push(test);
+    else {
+      const list = byFirstSegment.get(first) ?? [];
+      list.push(test);
+      byFirstSegment.set(first, list);
+    }
+  }
+  return (relativePath) => {
+    const slash = relativePath.indexOf('/');
+    const first = slash < 0 ? relativePath : relativePath.slice(0, slash);
+    const candidates = byFirstSegment.get(first);
+    return (candidates !== undefined && candidates.some((test) => test(relativePath))) || anywhere.some((test) => test(relativePath));
+  };
+}
+
+/**
+ * Why a glob is refused, if it is. Extglobs nested in one another, or a repeated group (`*(...)`,
+ * `+(...)`) holding a `*`, compile to regular expressions with nested quantifiers that backtrack
+ * exponentially: `@(+(a)|a*)+c` against a name of 28 `a`s ran for minutes.
+ */
+export function globProblem(glob: string): string | undefined {
+  if (glob.length > 1000) return 'is over 1,000 characters long';
+  const groups: string[] = [];
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if ('@*+?!'.includes(c) && glob[i + 1] === '(') {
+      if (groups.length > 0) return `nests an extglob in another (\`${c}(\` inside \`${groups[groups.length - 1]}(\`), which can take exponential time to match`;
+      groups.push(c);
+      i++;
+      continue;
+    }
+    if (c === ')' && groups.length > 0) groups.pop();
+    else if (c === '*' && groups.length > 0 && (groups[0] === '*' || groups[0] === '+')) {
+      return `repeats a group holding \`*\` (\`${groups[0]}(...*...)\`), which can take exponential time to match`;
+    }
+  }
+  return undefined;
 }

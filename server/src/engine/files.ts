@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { readFactFile } from './safe-read';
 
 export const NEVER_ENTER = new Set(['node_modules', '.git', '.hg', '.svn']);
 
@@ -14,8 +15,11 @@ export interface IgnoreScope {
   rules: Ignore;
 }
 
-/** Every regular file under `paths` (files named directly are always included), sorted. */
-export function collectFiles(paths: readonly string[], cwd: string): string[] {
+/**
+ * Every regular file under `paths` (files named directly are always included), sorted. Entries
+ * whose names are not UTF-8 cannot be named in a report or read back: each is passed to `skipped`.
+ */
+export function collectFiles(paths: readonly string[], cwd: string, skipped: (path: string, reason: string) => void = () => undefined): string[] {
   const out: string[] = [];
   for (const given of paths) {
     const abs = path.resolve(cwd, given);
@@ -26,7 +30,7 @@ export function collectFiles(paths: readonly string[], cwd: string): string[] {
       throw new MissingPathError(`${given}: no such file or directory`);
     }
     if (stat.isFile()) out.push(abs);
-    else if (stat.isDirectory()) walk(abs, inheritedIgnores(abs), out);
+    else if (stat.isDirectory()) walk(abs, inheritedIgnores(abs), out, skipped);
   }
   return [...new Set(out)].sort();
 }
@@ -45,13 +49,9 @@ export function inheritedIgnores(dir: string): IgnoreScope[] {
 }
 
 export function readIgnore(dir: string): IgnoreScope | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(path.join(dir, '.gitignore'), 'utf8');
-  } catch {
-    return undefined;
-  }
-  return { dir, rules: ignore().add(text) };
+  // A regular file of at most 1 MiB: a FIFO or `/dev/zero` behind the name is not a .gitignore.
+  const text = readFactFile(path.join(dir, '.gitignore'));
+  return text === undefined ? undefined : { dir, rules: ignore().add(text) };
 }
 
 export function isIgnored(abs: string, isDir: boolean, scopes: IgnoreScope[]): boolean {
@@ -63,20 +63,27 @@ export function isIgnored(abs: string, isDir: boolean, scopes: IgnoreScope[]): b
   return false;
 }
 
-function walk(dir: string, scopes: IgnoreScope[], out: string[]): void {
+function walk(dir: string, scopes: IgnoreScope[], out: string[], skipped: (path: string, reason: string) => void): void {
   const own = readIgnore(dir);
   const here = own ? [...scopes, own] : scopes;
-  let entries: fs.Dirent[];
+  let entries: Array<fs.Dirent<Buffer>>;
   try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
+    entries = fs.readdirSync(dir, { withFileTypes: true, encoding: 'buffer' });
   } catch {
     return; // unreadable folder: nothing to analyse there
   }
-  for (const entry of entries) {
-    if (NEVER_ENTER.has(entry.name)) continue;
-    const abs = path.join(dir, entry.name);
+  for (const raw of entries) {
+    const name = raw.name.toString('utf8');
+    if (!Buffer.from(name, 'utf8').equals(raw.name)) {
+      skipped(path.join(dir, raw.name.toString('latin1')), 'its name is not UTF-8');
+      continue;
+    }
+    if (NEVER_ENTER.has(name)) continue;
+    const abs = path.join(dir, name);
+    // Dirent types come from the folder listing: symlinks, FIFOs, sockets and devices are neither.
+    const entry = raw;
     if (entry.isDirectory()) {
-      if (!isIgnored(abs, true, here)) walk(abs, here, out);
+      if (!isIgnored(abs, true, here)) walk(abs, here, out, skipped);
     } else if (entry.isFile()) {
       if (!isIgnored(abs, false, here)) out.push(abs);
     }

@@ -12,11 +12,23 @@
 //   the template language caused.
 // Rules find out what came from a template through `templateActions` (offsets in the original).
 
-const ACTION = /\{\{[\s\S]*?\}\}/g;
+/**
+ * Every `{{ ... }}` action, each ending at the first `}}` after it opens, in one pass. (A lazy regex
+ * here took quadratic time on unclosed `{{`: once no `}}` follows, no later action can close.)
+ */
+export function templateActionSpans(text: string): Array<[number, number]> {
+  const actions: Array<[number, number]> = [];
+  for (let open = text.indexOf('{{'); open >= 0; ) {
+    const close = text.indexOf('}}', open + 2);
+    if (close < 0) break;
+    actions.push([open, close + 2]);
+    open = text.indexOf('{{', close + 2);
+  }
+  return actions;
+}
 
 export function maskTemplateActions(text: string): { text: string; actions: Array<[number, number]> } {
-  const actions: Array<[number, number]> = [];
-  for (const match of text.matchAll(ACTION)) actions.push([match.index!, match.index! + match[0].length]);
+  const actions = templateActionSpans(text);
   if (actions.length === 0) return { text, actions };
 
   const out = text.split('');
@@ -67,10 +79,12 @@ export function lineActions(text: string, actions: ReadonlyArray<[number, number
     for (let p = text.indexOf('\n', counted); p >= 0 && p < start; p = text.indexOf('\n', p + 1)) line++, (counted = p + 1);
     const lineStart = text.lastIndexOf('\n', start - 1) + 1;
     const before = text.slice(lineStart, start);
-    if (!/^[ \t]*(?:\{\{[\s\S]*?\}\}[ \t]*)*$/.test(before)) continue;
+    // An action's body cannot hold `}}` (it ends at the first one), which keeps these linear: a lazy
+    // `[\s\S]*?` there could also span `}}{{` and backtracked exponentially on `{{a}}` x 40 + `x{{b}}`.
+    if (!/^[ \t]*(?:\{\{(?:[^}]|\}(?!\}))*\}\}[ \t]*)*$/.test(before)) continue;
     const nextBreak = text.slice(end).search(/\r?\n/);
     const after = text.slice(end, nextBreak < 0 ? text.length : end + nextBreak);
-    if (!/^[ \t]*(?:\{\{[\s\S]*?\}\}[ \t]*)*(?:#.*)?$/.test(after)) continue;
+    if (!/^[ \t]*(?:\{\{(?:[^}]|\}(?!\}))*\}\}[ \t]*)*(?:#.*)?$/.test(after)) continue;
     const source = text.slice(start, end);
     const indent = /\bn?indent\s+(\d+)/.exec(source);
     out.push({

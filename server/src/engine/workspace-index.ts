@@ -11,6 +11,7 @@ import { classify, isComposeName, isDockerfileName } from './classify';
 import { composeBuilds, dockerfileStages, stageOf, type ComposeBuild, type DockerStageHealth } from './model/compose-links';
 import { ParsedDocument } from './document';
 import { DEFAULT_MAX_FILE_BYTES } from './source';
+import { readFactFile } from './safe-read';
 import { NEVER_ENTER, collectFiles, inheritedIgnores, isIgnored, readIgnore, type IgnoreScope } from './files';
 import type { Importer, PackageFacts, StaticFolder, WorkspaceFacts } from './workspace-facts';
 import { FULL_STACK_SERVER_PATHS } from './package-json';
@@ -493,7 +494,7 @@ export class WorkspaceIndex {
       files.map(async (file) => {
         try {
           const stat = await fs.promises.stat(file);
-          if (stat.size > this.maxFileBytes) return undefined;
+          if (!stat.isFile() || stat.size > this.maxFileBytes) return undefined; // a FIFO would block the read
           return await fs.promises.readFile(file, 'utf8');
         } catch {
           return undefined; // deleted meanwhile, or unreadable
@@ -774,12 +775,7 @@ export class WorkspaceIndex {
   }
 
   private readSync(file: string): string | undefined {
-    try {
-      if (fs.statSync(file).size > this.maxFileBytes) return undefined;
-      return fs.readFileSync(file, 'utf8');
-    } catch {
-      return undefined;
-    }
+    return readFactFile(file, this.maxFileBytes);
   }
 
   /** Whether .gitignore files between the file's root and the file ignore it. */
@@ -893,13 +889,8 @@ function yieldToEventLoop(): Promise<void> {
 
 /** Reads what a folder's package.json says (see WorkspaceFacts); undefined when it cannot be read. */
 function readPackageInfo(dir: string): PackageInfo | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(path.join(dir, 'package.json'), 'utf8');
-  } catch {
-    return undefined;
-  }
-  const info = parsePackageJson(text, dir);
+  const text = readFactFile(path.join(dir, 'package.json'));
+  const info = text === undefined ? undefined : parsePackageJson(text, dir);
   // A package with nothing of a library but `main`, built into an image by its own Dockerfile, runs as a
   // program. One shaped for publishing (`exports`, `types`, ...) stays a library even with a Dockerfile.
   if (info?.kind === 'library' && !info.shapedForPublishing && ['Dockerfile', 'Containerfile'].some((name) => fs.existsSync(path.join(dir, name)))) info.kind = 'application';

@@ -7,7 +7,7 @@ import { fixesFor, isEngineFinding } from '../engine/analyze';
 import type { CheckEnvironment, CheckInput, CheckResult } from '../engine/check';
 import type { ParsedDocument } from '../engine/document';
 import { minimalEdit } from '../engine/edits';
-import { fixAll } from '../engine/fix-all';
+import { fixAll, type FixAllResult } from '../engine/fix-all';
 import { ignoreFileEdit, ignoreLineEdit, supportsIgnoreComments } from '../engine/ignore-edits';
 import { fixAction, isOurDiagnostic, SOURCE, toWorkspaceEdit } from './convert';
 
@@ -23,6 +23,22 @@ export interface CodeActionContext {
   snippetEdits: boolean;
   /** The client has prodready's VS Code commands (the show-documentation command). */
   clientCommands: boolean;
+  /**
+   * Fix-all results already computed for this document version (by rule id, '' for every rule), so
+   * that each request does not fix the whole file again. Kept by the server with its analysis.
+   */
+  fixAllDone?: Map<string, FixAllResult>;
+}
+
+/** Fixes the whole file (one rule's safe fixes, or all of them), once per document version. */
+function fixAllOnce(ctx: CodeActionContext, ruleId: string | undefined): FixAllResult {
+  const key = ruleId ?? '';
+  let done = ctx.fixAllDone?.get(key);
+  if (!done) {
+    done = fixAll(ctx.input, ctx.env, ruleId === undefined ? undefined : (f) => f.ruleId === ruleId);
+    ctx.fixAllDone?.set(key, done);
+  }
+  return done;
 }
 
 const REASON_PLACEHOLDER = 'why this is fine';
@@ -54,7 +70,7 @@ export function codeActions(params: CodeActionParams, ctx: CodeActionContext): C
       // More than one fixable finding of this rule: offer to fix them all at once (safe fixes only).
       if (fixes.some((f) => f.safe) && !fixAllOffered.has(ruleId) && result.findings.filter((f) => f.ruleId === ruleId).length > 1) {
         fixAllOffered.add(ruleId);
-        const all = fixAll(ctx.input, env, (f) => f.ruleId === ruleId);
+        const all = fixAllOnce(ctx, ruleId);
         if (all.applied > 1) {
           actions.push({
             title: `Fix all ${ruleId} problems in this file (${all.applied})`,
@@ -83,7 +99,7 @@ export function codeActions(params: CodeActionParams, ctx: CodeActionContext): C
   }
 
   if (only && only.some((k) => k === FIX_ALL_KIND || k === CodeActionKind.SourceFixAll || k === CodeActionKind.Source)) {
-    const all = fixAll(ctx.input, env);
+    const all = fixAllOnce(ctx, undefined);
     if (all.applied > 0) {
       actions.push({
         title: `Fix all safe prodready problems (${all.applied})`,

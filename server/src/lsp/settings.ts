@@ -1,7 +1,7 @@
 // The `prodready.*` settings of one resource, as the client sends them, read defensively: a
 // client may send nothing (no configuration support), partial objects, or wrong types.
 
-import { readRules, type Config, type ConfigProblem } from '../engine/config';
+import { globProblem, readRules, type Config, type ConfigProblem } from '../engine/config';
 import { DEFAULT_MAX_FILE_BYTES } from '../engine/source';
 import type { Registry } from '../rules/registry';
 
@@ -38,7 +38,11 @@ export function readSettings(raw: unknown, registry: Registry): { settings: Sett
   const ruleProblems: ConfigProblem[] = [];
   const rules = readRules(r.rules, registry, ruleProblems);
   for (const p of ruleProblems) problems.push(`prodready.${p.path.join('.')}: ${p.message}`);
-  const exclude = pick<string[]>('exclude', (v) => Array.isArray(v) && v.every((g) => typeof g === 'string'), []);
+  const exclude = pick<string[]>('exclude', (v) => Array.isArray(v) && v.every((g) => typeof g === 'string'), []).filter((glob) => {
+    const problem = globProblem(glob);
+    if (problem) problems.push(`prodready.exclude: ${JSON.stringify(glob)} ${problem}; it is not used`);
+    return !problem;
+  });
   return {
     settings: {
       enable: pick('enable', (v) => typeof v === 'boolean', DEFAULT_SETTINGS.enable),

@@ -2,10 +2,13 @@
 // ones. The scan reads files in small batches and yields to the event loop between them, so an
 // open document's diagnostics never wait behind it.
 
-import * as fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import { collectFiles, toPosix } from '../engine/files';
+import { readRegularFile } from '../engine/safe-read';
+
+/** Above the largest prodready.maxFileSizeKb worth reading: larger files get their notice from the engine's own check. */
+const MAX_SCAN_BYTES = 64 * 1024 * 1024;
 import { classify } from '../engine/classify';
 
 export interface ScanHost {
@@ -52,13 +55,12 @@ export class WorkspaceScanner {
   async checkFile(folder: string, file: string): Promise<number> {
     const uri = pathToFileURL(file).href;
     if (this.host.isOpen(uri)) return -1;
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch {
+    const read = readRegularFile(file, MAX_SCAN_BYTES);
+    if (!read.ok) {
       this.forget(folder, uri);
       return -1;
     }
+    const text = read.text;
     if (!classify(file, text.slice(0, 65536))) return -1;
     const diagnostics = await this.host.diagnose(folder, toPosix(file), text);
     const seen = this.published.get(folder) ?? new Set<string>();

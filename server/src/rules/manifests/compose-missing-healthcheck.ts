@@ -16,7 +16,16 @@ interface Service {
   key: [number, number];
 }
 
+/** Once per document version: `fixes` asks for every finding. */
 function services(ctx: RuleContext<Options>): Service[] {
+  let out = servicesOf.get(ctx.doc);
+  if (!out) servicesOf.set(ctx.doc, (out = findServices(ctx)));
+  return out;
+}
+
+const servicesOf = new WeakMap<RuleContext['doc'], Service[]>();
+
+function findServices(ctx: RuleContext<Options>): Service[] {
   const out: Service[] = [];
   for (const document of ctx.doc.yaml.documents) {
     if (document.errors.length > 0) continue;

@@ -49,6 +49,15 @@ const BATCH_KINDS = new Set(['Job', 'CronJob']);
 /** Every container of every pod template in the file, each once (an aliased container counts once). */
 export function containers(doc: ParsedDocument): Container[] {
   if (doc.kind !== 'kubernetes') return [];
+  // Once per document version: every rule and every fix (`containerAt`) asks, once per container.
+  let out = containersOf.get(doc);
+  if (!out) containersOf.set(doc, (out = findContainers(doc)));
+  return out;
+}
+
+const containersOf = new WeakMap<ParsedDocument, Container[]>();
+
+function findContainers(doc: ParsedDocument): Container[] {
   const out: Container[] = [];
   const seen = new Set<YAMLMap>();
   for (const document of doc.yaml.documents) {

@@ -35,17 +35,22 @@ export function keyText(pair: Pair): string | undefined {
     : undefined;
 }
 
-/** The pair for `key`, looking through `<<` merge keys (the map's own keys win, as in YAML 1.1). */
-export function getPair(map: YAMLMap, key: string, scope: YamlScope, depth = 0): Pair | undefined {
+/**
+ * The pair for `key`, looking through `<<` merge keys (the map's own keys win, as in YAML 1.1). Each
+ * map is searched once per lookup (`seen`): merges that fan out (`{<<: [*a, *a, ...]}` six levels
+ * deep) would otherwise be searched a million times.
+ */
+export function getPair(map: YAMLMap, key: string, scope: YamlScope, depth = 0, seen = new Set<YAMLMap>()): Pair | undefined {
   const own = map.items.find((p) => keyText(p) === key);
-  if (own || depth > 10) return own;
+  if (own || depth > 10 || seen.has(map)) return own;
+  seen.add(map);
   for (const pair of map.items) {
     if (keyText(pair) !== '<<') continue;
     const value = resolve(pair.value, scope);
     const sources = isSeq(value) ? value.items : [value];
     for (const source of sources) {
       const merged = asMap(source, scope);
-      const found = merged && getPair(merged, key, scope, depth + 1);
+      const found = merged && getPair(merged, key, scope, depth + 1, seen);
       if (found) return found;
     }
   }

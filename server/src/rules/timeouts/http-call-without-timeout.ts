@@ -1313,7 +1313,26 @@ function seconds(ms: number): string {
   return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
 }
 
+/** One analysis per document version and options: `fixes` is asked once per finding, and must not redo the file each time. */
+const analyses = new WeakMap<RuleContext['doc'], { options: string; problems: Problem[]; byStart: Map<number, Problem[]> }>();
+
+function analysis(ctx: RuleContext<HttpTimeoutOptions>) {
+  const options = JSON.stringify(ctx.options);
+  const cached = analyses.get(ctx.doc);
+  if (cached?.options === options) return cached;
+  const problems = analyseOnce(ctx);
+  const byStart = new Map<number, Problem[]>();
+  for (const p of problems) byStart.set(p.start, [...(byStart.get(p.start) ?? []), p]);
+  const fresh = { options, problems, byStart };
+  analyses.set(ctx.doc, fresh);
+  return fresh;
+}
+
 function analyse(ctx: RuleContext<HttpTimeoutOptions>): Problem[] {
+  return analysis(ctx).problems;
+}
+
+function analyseOnce(ctx: RuleContext<HttpTimeoutOptions>): Problem[] {
   const defaultMs = Number.isFinite(ctx.options.defaultMs) && ctx.options.defaultMs > 0 ? ctx.options.defaultMs : 10000;
   const maxMs = Number.isFinite(ctx.options.maxMs) && ctx.options.maxMs > 0 ? ctx.options.maxMs : 30000;
   return new Analysis(ctx.doc, { defaultMs, maxMs }).run();
@@ -1400,7 +1419,7 @@ export const httpCallWithoutTimeout: Rule<HttpTimeoutOptions> = {
   },
 
   fixes(finding, ctx): Fix[] {
-    const problem = analyse(ctx).find((p) => p.start === finding.start && p.end === finding.end && p.message === finding.message);
+    const problem = analysis(ctx).byStart.get(finding.start)?.find((p) => p.end === finding.end && p.message === finding.message);
     const fix = problem?.fix?.();
     return fix ? [fix] : [];
   },
