@@ -1,16 +1,21 @@
 import { ts } from 'ts-morph';
 import type { Fix, Rule, RuleContext, RuleFinding } from '../../engine/types';
-import { factsFor, loggerInScope, type FileFacts, type LoggerKind } from './file-facts';
+import { factsFor, unwrap as unwrapExpr, type FileFacts } from './file-facts';
+import { loggerTargetAt, type TargetKind } from './logger-targets';
 import { addPinoLogger, preferredQuote } from './logger-edits';
 import { notServiceCode, SERVICE_CODE_OPTIONS, type ServiceCodeOptions } from './service-code';
-import { consoleParts, hasComment, renderArguments, structure } from './structured-call';
+import { consoleParts, hasComment, isErrorValue, renderArguments, renderTemplate, structure } from './structured-call';
 
 // TypeScript's namespace serves every member through getters (three deep via ts-morph): read
 // the ones the walks use once, not on every node.
 const { isObjectLiteralExpression, isPropertyAccessExpression, isPropertyAssignment, isShorthandPropertyAssignment } = ts;
 
-/** The logger level for a console method. winston's default levels have no `trace`: it gets `debug`. */
-export function levelFor(method: string, kind: LoggerKind): string {
+/**
+ * The logger level for a console method. winston's default levels have no `trace`: it gets `debug`.
+ * NestJS's Logger has `log` for info and `verbose` below debug.
+ */
+export function levelFor(method: string, kind: TargetKind): string {
+  if (kind === 'nest') return method === 'info' ? 'log' : method === 'trace' ? 'verbose' : method;
   if (method === 'log') return 'info';
   if (method === 'trace' && kind === 'winston') return 'debug';
   return method;
@@ -53,6 +58,12 @@ function importersOf(ctx: RuleContext<ConsoleLogOptions>) {
     relativePath: i.path.startsWith(root) ? i.path.slice(root.length) : i.path,
     commandLineTool: i.commandLineTool,
   }));
+}
+
+/** A value that reads as text inside a template (a property, a literal, a number), not a bare identifier or a call that may hold an object. */
+function mayJoinAsText(expr: ts.Expression): boolean {
+  const e = unwrapExpr(expr);
+  return isPropertyAccessExpression(e) || ts.isLiteralExpression(e) || ts.isTemplateExpression(e) || ts.isBinaryExpression(e);
 }
 
 function findCall(facts: FileFacts, finding: RuleFinding) {
@@ -171,7 +182,26 @@ export const consoleLog: Rule<ConsoleLogOptions> = {
     const argsStart = args[0].getStart(facts.sourceFile);
     const argsEnd = args[args.length - 1].end;
 
-    const target = loggerInScope(facts, call);
+    const target = loggerTargetAt(facts, call);
+    if (target?.kind === 'nest') {
+      // NestJS's Logger takes a message (and a context string): the text stays one message.
+      if (preset.length > 0 || parts.some((p) => 'expr' in p && isErrorValue(p.expr))) return [];
+      // In one text, a value that may be an object would print as `[object Object]`.
+      if (args.length > 1 && parts.some((p) => 'expr' in p && !mayJoinAsText(p.expr))) return [];
+      const level = levelFor(method, 'nest');
+      const single = args.length === 1 ? args[0] : undefined;
+      const text = single ? single.getText(facts.sourceFile) : renderTemplate(parts, facts, q);
+      return [
+        {
+          title: `Log with ${target.name}.${level} (NestJS Logger) instead`,
+          safe: true,
+          edits: [
+            { start: calleeStart, end: callee.end, newText: `${target.name}.${level}` },
+            { start: argsStart, end: argsEnd, newText: text },
+          ],
+        },
+      ];
+    }
     // `console.log('')` or a banner of `!!!!`: there is nothing to log.
     const structured = structure(parts, target?.kind ?? 'pino', facts, new Set(preset.map((f) => f.key)));
     const probe = { message: structured.message, fields: [...preset, ...structured.fields] };
@@ -216,9 +246,9 @@ function callbackFixes(ctx: RuleContext<ConsoleLogOptions>, facts: FileFacts, ca
   const isCatch = isPropertyAccessExpression(call.expression) && call.expression.name.text === 'catch' && call.arguments[0] === ref;
   if (!isCatch) return [];
   const start = ref.getStart(facts.sourceFile);
-  const target = loggerInScope(facts, call);
+  const target = loggerTargetAt(facts, call);
   if (target) {
-    if (target.kind === 'winston') return [];
+    if (target.kind === 'winston' || target.kind === 'nest') return [];
     const level = levelFor(method, target.kind);
     return [
       {

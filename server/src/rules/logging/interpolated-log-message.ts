@@ -2,6 +2,7 @@ import { ts } from 'ts-morph';
 import type { Fix, Rule, RuleFinding, TextEdit } from '../../engine/types';
 import { factsFor, unwrap, type FileFacts, type LoggerCall } from './file-facts';
 import { preferredQuote } from './logger-edits';
+import { frameworkLoggerKind } from './logger-targets';
 import { hasComment, interpolation, isCaughtError, partsOf, quote, renderArguments, renderField, renderFields, structure, type Structured } from './structured-call';
 
 // TypeScript's namespace serves every member through getters (three deep via ts-morph): read
@@ -40,7 +41,14 @@ function sites(facts: FileFacts): MessageSite[] {
     const site = messageSite(lc, facts);
     if (site) out.push(site);
   }
-  return out;
+  // `request.log.info(...)`, `fastify.log.warn(...)`: pino loggers that the framework hands over.
+  for (const { call, callee } of facts.dotLogCalls) {
+    if (!call.arguments.some((a) => interpolation(a, facts))) continue;
+    const kind = frameworkLoggerKind(callee.expression, facts);
+    const site = kind && messageSite({ call, callee, kind, method: callee.name.text }, facts);
+    if (site) out.push(site);
+  }
+  return out.sort((a, b) => a.lc.call.pos - b.lc.call.pos);
 }
 
 function isErrorLike(expr: ts.Expression): boolean {
