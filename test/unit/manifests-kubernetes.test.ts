@@ -103,7 +103,7 @@ describe('fixes', () => {
     assert.ok(fixed.startsWith(text.slice(0, text.indexOf('---'))), 'the first document is untouched');
     assert.ok(!/[^\r]\n/.test(fixed), 'CRLF everywhere');
     assert.equal(fix.safe, false);
-    assert.equal(fix.title, 'Add a readinessProbe (GET /ready on port 80)');
+    assert.equal(fix.title, 'Add readinessProbe: GET /ready on port 80');
   });
 
   test('the snippet expands to the same text, with the path and port as placeholders', () => {

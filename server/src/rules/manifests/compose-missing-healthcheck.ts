@@ -1,8 +1,9 @@
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import type { Fix, Rule, RuleContext, RuleFinding } from '../../engine/types';
+import { DEFAULT_HEALTH_PATH, describeHttp, httpCheck, portFromEnv, serviceCheckFor, type HealthFacts } from './health-checks';
 import { addToMap, asMap, getMap, getPair, getString, getValue, indentStep, keyText, resolve, templated, type YamlEntries, type YamlScope } from './yaml-tools';
 
-interface Service {
+export interface Service {
   scope: YamlScope;
   name: string;
   map: YAMLMap;
@@ -37,8 +38,8 @@ function lacksHealthcheck(service: Service): boolean {
   return getPair(map, 'healthcheck', scope) === undefined;
 }
 
-/** The container port a check should call: from `ports` (short or long syntax) or `expose`; 8080 when none. */
-function servicePort(service: Service): string {
+/** The container port the service shows: from `ports` (short or long syntax), `expose`, or `environment.PORT`. */
+function servicePort(service: Service): string | undefined {
   const { map, scope } = service;
   for (const key of ['ports', 'expose']) {
     const seq = resolve(getValue(map, key, scope), scope);
@@ -56,22 +57,46 @@ function servicePort(service: Service): string {
       }
     }
   }
-  return '8080';
+  return environmentPort(service);
 }
 
-/** A check that fits the image: the well-known databases have their own clients; anything else gets curl. */
-function healthTest(service: Service): { test: string; what: string } {
-  const image = (getString(service.map, 'image', service.scope) ?? '').toLowerCase();
-  const repo = image.replace(/^(?:docker\.io\/)?(?:library\/)?/, '').split(/[:@]/)[0];
-  if (repo === 'postgres' || repo.endsWith('/postgres') || repo === 'postgis/postgis') {
-    return { test: '["CMD-SHELL", "pg_isready -U $${POSTGRES_USER:-postgres}"]', what: 'pg_isready' };
+/** `environment: { PORT: 3000 }` or `environment: [PORT=3000]`. */
+function environmentPort(service: Service): string | undefined {
+  const { map, scope } = service;
+  const env = resolve(getValue(map, 'environment', scope), scope);
+  if (isMap(env)) return portFromEnv(getString(env, 'PORT', scope));
+  if (isSeq(env)) {
+    for (const item of env.items) {
+      const node = resolve(item, scope);
+      const m = isScalar(node) ? /^PORT=(.*)$/.exec(String(node.value ?? '')) : null;
+      if (m) return portFromEnv(m[1]);
+    }
   }
-  if (repo === 'redis' || repo === 'valkey/valkey') return { test: '["CMD", "redis-cli", "ping"]', what: 'redis-cli ping' };
-  if (repo === 'mysql') return { test: '["CMD-SHELL", "mysqladmin ping -h 127.0.0.1 --silent"]', what: 'mysqladmin ping' };
-  // MariaDB 11 images no longer ship mysqladmin; they ship this script for exactly this purpose.
-  if (repo === 'mariadb') return { test: '["CMD", "healthcheck.sh", "--connect", "--innodb_initialized"]', what: 'healthcheck.sh' };
-  const port = servicePort(service);
-  return { test: `["CMD-SHELL", "curl -f http://localhost:${port}/health || exit 1"]`, what: `curl http://localhost:${port}/health` };
+  return undefined;
+}
+
+const flow = (argv: readonly string[]) => `[${argv.map((a) => JSON.stringify(a)).join(', ')}]`;
+
+/**
+ * A check that fits the image (see health-checks.ts): the well-known databases, brokers and caches
+ * have their own clients; an HTTP service gets a GET with a program its image has. Undefined when
+ * nothing in the image can check it.
+ */
+export function healthTest(service: Service, facts: HealthFacts = {}): { test: string; what: string } | undefined {
+  const image = facts.image ?? getString(service.map, 'image', service.scope);
+  const known = serviceCheckFor(image);
+  if (known) {
+    const what = `${(known.exec ?? known.shell?.split(' ') ?? [])[0]} (${known.what})`;
+    if (known.shell) return { test: flow(['CMD-SHELL', known.shell]), what };
+    if (known.exec) return { test: flow(['CMD', ...known.exec]), what };
+    return undefined;
+  }
+  const port = String(facts.port ?? servicePort(service) ?? '8080');
+  const path = facts.healthPath ?? DEFAULT_HEALTH_PATH;
+  const check = httpCheck(`http://localhost:${port}${path}`, image);
+  if (!check) return undefined;
+  const test = check.tool === 'curl' || check.tool === 'wget' ? flow(['CMD-SHELL', check.shell]) : flow(['CMD', ...check.argv]);
+  return { test, what: describeHttp(path, port, check.tool) };
 }
 
 export const composeMissingHealthcheck: Rule = {
@@ -116,7 +141,9 @@ export const composeMissingHealthcheck: Rule = {
   fixes(finding, ctx): Fix[] {
     const service = services(ctx).find((s) => s.key[0] === finding.start);
     if (!service || !lacksHealthcheck(service)) return [];
-    const { test, what } = healthTest(service);
+    const check = healthTest(service);
+    if (!check) return [];
+    const { test, what } = check;
     const entries: YamlEntries = [
       [
         'healthcheck',
@@ -131,6 +158,6 @@ export const composeMissingHealthcheck: Rule = {
     ];
     const edits = addToMap(service.scope, service.map, entries, indentStep(service.scope));
     if (!edits) return [];
-    return [{ title: `Add a healthcheck (${what})`, safe: false, edits }];
+    return [{ title: `Add healthcheck: ${what}`, safe: false, edits }];
   },
 };

@@ -1,5 +1,6 @@
 import type { From, Instruction } from 'dockerfile-ast';
 import type { Fix, Rule, RuleContext, RuleFinding } from '../../engine/types';
+import { DEFAULT_HEALTH_PATH, describeHttp, httpCheck, serviceCheckFor, type HealthFacts } from './health-checks';
 
 /** The instructions of the final stage, and of the earlier stages it is built `FROM` (a health check is inherited). */
 interface FinalStage {
@@ -44,41 +45,47 @@ function finalStage(ctx: RuleContext): FinalStage | undefined {
 }
 
 /**
- * The check command for the final image. curl is not in every image: slim and Alpine variants of
- * node and python lack it, distroless and scratch images have no shell at all. The runtime the
- * image is built for can make the request itself; where nothing can, no fix is offered.
+ * The check command for the final image (see health-checks.ts): a database, broker or cache image's
+ * own client; otherwise an HTTP GET with what the image has: curl when the Dockerfile installs it
+ * or the image ships it, BusyBox wget on Alpine, the runtime itself on slim node and python images
+ * (and `/nodejs/bin/node` on distroless node). Undefined when nothing in the image can make the check.
  */
-export function healthCommand(image: string | undefined, port: string, instructions: Instruction[]): { command: string; what: string } | undefined {
-  const url = `http://localhost:${port}/health`;
-  const curl = { command: `CMD curl -f ${url} || exit 1`, what: `curl ${url}` };
+export function healthCommand(image: string | undefined, facts: { port: string; healthPath: string }, instructions: Instruction[]): { command: string; what: string } | undefined {
+  const known = serviceCheckFor(image);
+  if (known) {
+    const what = `${(known.exec ?? known.shell?.split(' ') ?? [])[0]} (${known.what})`;
+    if (known.exec) return { command: `CMD ${execForm(known.exec)}`, what };
+    if (known.shell) return { command: `CMD ${known.shell.replace(/\$\$/g, '$')}`, what };
+    return undefined;
+  }
+  const url = `http://localhost:${facts.port}${facts.healthPath}`;
   const installsCurl = instructions.some((ins) => ins.getKeyword() === 'RUN' && /\b(?:apt-get|apt|apk|yum|dnf|microdnf|zypper)\b[^\n]*\bcurl\b/.test(ins.getTextContent()));
-  if (!image || installsCurl) return curl;
-  const nodeCheck = `require('http').get('${url}', (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on('error', () => process.exit(1))`;
-  if (/(^|\/)distroless\/nodejs/.test(image)) {
-    return { command: `CMD ["/nodejs/bin/node", "-e", "${nodeCheck}"]`, what: `node GET ${url}` };
-  }
-  if (image === 'scratch' || image.includes('distroless') || image.startsWith('cgr.dev/chainguard/static')) return undefined;
-  const [name, tag = ''] = image.split(':');
-  const slim = /slim|alpine/.test(tag);
-  if (/(^|\/)node$/.test(name) && slim) return { command: `CMD node -e "${nodeCheck}"`, what: `node GET ${url}` };
-  if (/(^|\/)python$/.test(name) && slim) {
-    return {
-      command: `CMD python -c "import urllib.request; urllib.request.urlopen('${url}', timeout=4)"`,
-      what: `python GET ${url}`,
-    };
-  }
-  if (/alpine|busybox/.test(image)) return { command: `CMD wget -qO- ${url} > /dev/null || exit 1`, what: `wget ${url}` };
-  return curl;
+  const check = installsCurl ? httpCheck(url, undefined) : httpCheck(url, image);
+  if (!check) return undefined;
+  const command = check.tool === 'curl' || check.tool === 'wget' ? `CMD ${check.shell}` : `CMD ${execForm(check.argv)}`;
+  return { command, what: describeHttp(facts.healthPath, facts.port, check.tool) };
 }
 
-function exposedPort(instructions: Instruction[]): string {
+function execForm(argv: readonly string[]): string {
+  return `[${argv.map((a) => JSON.stringify(a)).join(', ')}]`;
+}
+
+/** The port the image's app listens on: the first `EXPOSE`d port, else `ENV PORT=5000`. */
+function imagePort(instructions: Instruction[]): string | undefined {
   for (const ins of instructions) {
     if (ins.getKeyword() !== 'EXPOSE') continue;
     const first = ins.getArguments()[0]?.getValue();
     const port = first?.match(/^(\d+)/)?.[1];
     if (port) return port;
   }
-  return '8080';
+  for (const ins of instructions) {
+    if (ins.getKeyword() !== 'ENV') continue;
+    // `ENV PORT=5000 NODE_ENV=production` or the legacy `ENV PORT 5000`.
+    const text = ins.getTextContent().replace(/^\s*ENV\s+/i, '');
+    const m = /(?:^|\s)PORT(?:=|\s+)["']?(\d{2,5})["']?(?:\s|$)/.exec(text);
+    if (m) return m[1];
+  }
+  return undefined;
 }
 
 export const dockerfileMissingHealthcheck: Rule = {
@@ -127,11 +134,21 @@ export const dockerfileMissingHealthcheck: Rule = {
   },
 
   fixes(_finding, ctx): Fix[] {
+    return healthcheckFixes(ctx);
+  },
+};
+
+/**
+ * The HEALTHCHECK fix, from what is known (`facts`: today the Dockerfile itself; the project model
+ * can pass the port the app's `listen()` uses and its health route).
+ */
+export function healthcheckFixes(ctx: RuleContext, facts: HealthFacts = {}): Fix[] {
     const stage = finalStage(ctx);
     if (!stage) return [];
     const { lines } = ctx.doc;
-    const port = exposedPort([...stage.inherited, ...stage.instructions]);
-    const check = healthCommand(stage.baseImage, port, [...stage.inherited, ...stage.instructions]);
+    const all = [...stage.inherited, ...stage.instructions];
+    const port = String(facts.port ?? imagePort(all) ?? '8080');
+    const check = healthCommand(facts.image ?? stage.baseImage, { port, healthPath: facts.healthPath ?? DEFAULT_HEALTH_PATH }, all);
     if (!check) return [];
     const run = stage.instructions.find((ins) => ins.getKeyword() === 'CMD' || ins.getKeyword() === 'ENTRYPOINT');
     const eol = lines.eol;
@@ -146,6 +163,5 @@ export const dockerfileMissingHealthcheck: Rule = {
       at = lines.lineEnd(lastLine);
       newText = eol + block;
     }
-    return [{ title: `Add a HEALTHCHECK (${check.what})`, safe: false, edits: [{ start: at, end: at, newText }] }];
-  },
-};
+    return [{ title: `Add HEALTHCHECK: ${check.what}`, safe: false, edits: [{ start: at, end: at, newText }] }];
+}

@@ -1,4 +1,5 @@
-import type { Fix, Rule, RuleFinding } from '../../engine/types';
+import type { Fix, Rule, RuleContext, RuleFinding } from '../../engine/types';
+import { DEFAULT_HEALTH_PATH, describeHttp, httpCheck, serviceCheckFor, type HealthFacts } from './health-checks';
 import { addMember, describeEcs, ecsContainerAt, ecsFinding, ecsPort, essentialContainers, member } from './ecs';
 
 export const ecsMissingHealthCheck: Rule = {
@@ -40,20 +41,43 @@ export const ecsMissingHealthCheck: Rule = {
       );
   },
 
-  fixes(finding, ctx): Fix[] {
-    const container = ecsContainerAt(ctx.doc, finding.start);
-    if (!container || member(container.object, container.keys.healthCheck)) return [];
-    const port = ecsPort(container);
-    const k = container.keys;
-    const command = JSON.stringify(['CMD-SHELL', `curl -f http://localhost:${port}/health || exit 1`]).replace('","', '", "');
-    const edit = addMember(ctx.doc, container, k.healthCheck, [
-      [k.command, command],
-      [k.interval, '30'],
-      [k.timeout, '5'],
-      [k.retries, '3'],
-      [k.startPeriod, '60'],
-    ]);
-    if (!edit) return [];
-    return [{ title: `Add a healthCheck (curl http://localhost:${port}/health)`, safe: false, edits: [edit] }];
-  },
+  fixes: (finding, ctx) => ecsHealthCheckFixes(finding, ctx),
 };
+
+/**
+ * The healthCheck fix, from what is known (`facts`: today the task definition itself; the project
+ * model can pass the app's port, its health route and the image behind it).
+ */
+export function ecsHealthCheckFixes(finding: RuleFinding, ctx: RuleContext, facts: HealthFacts = {}): Fix[] {
+  const container = ecsContainerAt(ctx.doc, finding.start);
+  if (!container || member(container.object, container.keys.healthCheck)) return [];
+  const k = container.keys;
+  const imageNode = member(container.object, k.name === 'Name' ? 'Image' : 'image');
+  const image = facts.image ?? (imageNode?.type === 'string' ? String(imageNode.value) : undefined);
+  const known = serviceCheckFor(image);
+  let argv: string[];
+  let what: string;
+  if (known) {
+    if (known.shell) argv = ['CMD-SHELL', known.shell.replace(/\$\$/g, '$')];
+    else if (known.exec) argv = ['CMD', ...known.exec];
+    else return [];
+    what = `${(known.exec ?? known.shell?.split(' ') ?? [])[0]} (${known.what})`;
+  } else {
+    const port = String(facts.port ?? ecsPort(container));
+    const path = facts.healthPath ?? DEFAULT_HEALTH_PATH;
+    const check = httpCheck(`http://localhost:${port}${path}`, image);
+    if (!check) return [];
+    argv = check.tool === 'curl' || check.tool === 'wget' ? ['CMD-SHELL', check.shell] : ['CMD', ...check.argv];
+    what = describeHttp(path, port, check.tool);
+  }
+  const command = `[${argv.map((a) => JSON.stringify(a)).join(', ')}]`;
+  const edit = addMember(ctx.doc, container, k.healthCheck, [
+    [k.command, command],
+    [k.interval, '30'],
+    [k.timeout, '5'],
+    [k.retries, '3'],
+    [k.startPeriod, '60'],
+  ]);
+  if (!edit) return [];
+  return [{ title: `Add healthCheck: ${what}`, safe: false, edits: [edit] }];
+}

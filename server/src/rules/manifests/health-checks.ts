@@ -1,0 +1,217 @@
+// What a health check can call in a container, decided by its image: the well-known databases,
+// brokers and caches speak their own protocol (a TCP or client check, never an HTTP GET), and an
+// HTTP check needs a program in the image that can make the request (curl, BusyBox wget, the
+// runtime itself). Knowledge as data, one row per image; the fix builders read it.
+//
+// Every builder takes what is known as optional inputs (`HealthFacts`): today the manifest's own
+// file fills them; the project model can pass what other files show (the port the app's
+// `listen()` uses, the Dockerfile behind an image, the health route the service serves).
+
+/** What is known about the service a check is for; undefined fields are unknown. */
+export interface HealthFacts {
+  /** The port the app listens on inside the container. */
+  port?: number | string;
+  /** The path of the service's health (liveness) route. */
+  healthPath?: string;
+  /** The path of the service's readiness route. */
+  readinessPath?: string;
+  /** The image the container runs (`postgres:16`, `node:20-alpine`), or the final base image a Dockerfile builds on. */
+  image?: string;
+}
+
+export const DEFAULT_HEALTH_PATH = '/health';
+
+/** A service that is not HTTP: its image's own check. */
+export interface ServiceCheck {
+  /** Image repositories (lower case, without registry `docker.io/` or `library/`). */
+  images: readonly string[];
+  what: string;
+  port: number;
+  /** The check as an argv (exec form); absent when the image has no client to check with: then a TCP check. */
+  exec?: readonly string[];
+  /** The same for a shell (Compose `CMD-SHELL`), when it needs the shell (`$$` expansion). */
+  shell?: string;
+  /** Where the check comes from. */
+  source: string;
+}
+
+/** One row per image family. */
+export const SERVICE_CHECKS: readonly ServiceCheck[] = [
+  {
+    images: ['postgres', 'postgis/postgis', 'bitnami/postgresql', 'timescale/timescaledb', 'pgvector/pgvector'],
+    what: 'PostgreSQL',
+    port: 5432,
+    exec: ['pg_isready', '-U', 'postgres'],
+    shell: 'pg_isready -U $${POSTGRES_USER:-postgres}',
+    source: 'https://www.postgresql.org/docs/current/app-pg-isready.html',
+  },
+  {
+    images: ['mysql', 'bitnami/mysql', 'percona', 'percona/percona-server'],
+    what: 'MySQL',
+    port: 3306,
+    exec: ['mysqladmin', 'ping', '-h', '127.0.0.1', '--silent'],
+    source: 'https://dev.mysql.com/doc/refman/8.0/en/mysqladmin.html',
+  },
+  {
+    // MariaDB 11 images no longer ship mysqladmin; they ship this script for exactly this purpose.
+    images: ['mariadb', 'bitnami/mariadb'],
+    what: 'MariaDB',
+    port: 3306,
+    exec: ['healthcheck.sh', '--connect', '--innodb_initialized'],
+    source: 'https://mariadb.com/kb/en/using-healthcheck-sh/',
+  },
+  {
+    images: ['redis', 'valkey/valkey', 'bitnami/redis', 'redis/redis-stack-server', 'eqalpha/keydb'],
+    what: 'Redis',
+    port: 6379,
+    exec: ['redis-cli', 'ping'],
+    source: 'https://redis.io/docs/latest/commands/ping/',
+  },
+  {
+    images: ['rabbitmq', 'bitnami/rabbitmq'],
+    what: 'RabbitMQ',
+    port: 5672,
+    exec: ['rabbitmq-diagnostics', '-q', 'ping'],
+    source: 'https://www.rabbitmq.com/docs/monitoring#health-checks',
+  },
+  {
+    images: ['mongo', 'bitnami/mongodb', 'mongodb/mongodb-community-server'],
+    what: 'MongoDB',
+    port: 27017,
+    exec: ['mongosh', '--quiet', '--eval', "db.adminCommand('ping')"],
+    source: 'https://www.mongodb.com/docs/manual/reference/command/ping/',
+  },
+  {
+    // cp-kafka names its tools without `.sh`.
+    images: ['confluentinc/cp-kafka', 'confluentinc/cp-server'],
+    what: 'Kafka',
+    port: 9092,
+    exec: ['kafka-broker-api-versions', '--bootstrap-server', 'localhost:9092'],
+    source: 'https://docs.confluent.io/platform/current/installation/docker/operations/monitoring.html',
+  },
+  {
+    images: ['apache/kafka', 'bitnami/kafka', 'wurstmeister/kafka'],
+    what: 'Kafka',
+    port: 9092,
+    exec: ['kafka-broker-api-versions.sh', '--bootstrap-server', 'localhost:9092'],
+    source: 'https://kafka.apache.org/documentation/#basic_ops',
+  },
+  {
+    images: ['zookeeper', 'bitnami/zookeeper'],
+    what: 'ZooKeeper',
+    port: 2181,
+    exec: ['zkServer.sh', 'status'],
+    source: 'https://zookeeper.apache.org/doc/current/zookeeperTools.html',
+  },
+  // No client in these images: a TCP check on the port is what they offer.
+  { images: ['confluentinc/cp-zookeeper'], what: 'ZooKeeper', port: 2181, source: 'https://docs.confluent.io/platform/current/installation/docker/config-reference.html' },
+  { images: ['memcached', 'bitnami/memcached'], what: 'Memcached', port: 11211, source: 'https://github.com/memcached/memcached/wiki/ConfiguringServer' },
+  {
+    // With security on (8.x), an unauthenticated request gets 401: any answer means it is up.
+    images: ['elasticsearch', 'docker.elastic.co/elasticsearch/elasticsearch', 'bitnami/elasticsearch', 'opensearchproject/opensearch'],
+    what: 'Elasticsearch',
+    port: 9200,
+    shell: 'curl -s http://localhost:9200 > /dev/null || exit 1',
+    source: 'https://www.elastic.co/guide/en/elasticsearch/reference/current/docker.html',
+  },
+  { images: ['nats'], what: 'NATS', port: 4222, source: 'https://docs.nats.io/running-a-nats-service/nats_docker' },
+  { images: ['eclipse-mosquitto'], what: 'Mosquitto', port: 1883, source: 'https://mosquitto.org/man/mosquitto-8.html' },
+];
+
+/** `docker.io/library/postgres:16-alpine@sha256:...` -> `{ repo: 'postgres', tag: '16-alpine' }`. */
+export function imageParts(image: string | undefined): { repo: string; tag: string } | undefined {
+  if (!image) return undefined;
+  const clean = image.trim().toLowerCase().split('@')[0];
+  if (clean === '' || /[{$]/.test(clean)) return undefined;
+  const slash = clean.lastIndexOf('/');
+  const colon = clean.indexOf(':', slash + 1);
+  const repo = (colon < 0 ? clean : clean.slice(0, colon)).replace(/^(?:docker\.io\/|index\.docker\.io\/|registry\.hub\.docker\.com\/)?(?:library\/)?/, '');
+  return { repo, tag: colon < 0 ? '' : clean.slice(colon + 1) };
+}
+
+/** The row for an image that is not an HTTP service, by its repository (or its last path segment for a mirror: `myregistry/library/postgres`). */
+export function serviceCheckFor(image: string | undefined): ServiceCheck | undefined {
+  const parts = imageParts(image);
+  if (!parts) return undefined;
+  const exact = SERVICE_CHECKS.find((row) => row.images.includes(parts.repo));
+  if (exact) return exact;
+  const last = parts.repo.split('/').pop() ?? '';
+  return SERVICE_CHECKS.find((row) => row.images.some((i) => !i.includes('/') && i === last) || row.images.includes(parts.repo.split('/').slice(-2).join('/')));
+}
+
+/** The program an HTTP check can use inside an image. */
+export type HttpTool = 'curl' | 'wget' | 'node' | 'python' | 'distroless-node';
+
+/**
+ * What an image has to make an HTTP request with, or `none` (scratch, distroless: nothing can),
+ * or undefined when the image is unknown (then curl, the usual guess, with the fix unsafe).
+ * - node and python `-slim`/`-alpine` images lack curl; their runtime can make the request.
+ *   The full (Debian) node and python images ship curl.
+ * - Alpine and BusyBox images have BusyBox `wget`, not curl.
+ * - distroless and scratch images have no shell and no client; distroless/nodejs has node.
+ */
+export function httpToolFor(image: string | undefined): HttpTool | 'none' | undefined {
+  const parts = imageParts(image);
+  if (!parts) return undefined;
+  const { repo, tag } = parts;
+  if (/(^|\/)distroless\/nodejs/.test(repo)) return 'distroless-node';
+  if (repo === 'scratch' || repo.includes('distroless') || repo.startsWith('cgr.dev/chainguard/static')) return 'none';
+  const slim = /slim|alpine/.test(tag);
+  if (/(^|\/)node$/.test(repo)) return slim ? 'node' : 'curl';
+  if (/(^|\/)python$/.test(repo)) return slim ? 'python' : 'curl';
+  if (/alpine|busybox/.test(repo) || /alpine/.test(tag)) return 'wget';
+  return 'curl';
+}
+
+/** Node's version from a node image tag (`20-alpine` -> 20), undefined when the tag does not say. */
+function nodeMajor(image: string | undefined): number | undefined {
+  const tag = imageParts(image)?.tag ?? '';
+  const m = /^(\d+)/.exec(tag);
+  return m ? Number(m[1]) : undefined;
+}
+
+export interface HttpCheck {
+  tool: HttpTool;
+  /** argv of the check (exec form). */
+  argv: string[];
+  /** The same as one shell command (`CMD-SHELL`, Dockerfile shell form). */
+  shell: string;
+}
+
+/** The HTTP check for a URL with the image's tool; undefined when the image has none. */
+export function httpCheck(url: string, image: string | undefined): HttpCheck | undefined {
+  const tool = httpToolFor(image) ?? 'curl';
+  switch (tool) {
+    case 'none':
+      return undefined;
+    case 'curl':
+      return { tool, argv: ['curl', '-f', url], shell: `curl -f ${url} || exit 1` };
+    case 'wget':
+      return { tool, argv: ['wget', '-q', '--spider', url], shell: `wget -q --spider ${url} || exit 1` };
+    case 'node':
+    case 'distroless-node': {
+      // Node 18 and later have fetch; older ones get http.get.
+      const major = nodeMajor(image);
+      const script = major !== undefined && major < 18
+        ? `require('http').get('${url}', (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on('error', () => process.exit(1))`
+        : `fetch('${url}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`;
+      const node = tool === 'distroless-node' ? '/nodejs/bin/node' : 'node';
+      return { tool, argv: [node, '-e', script], shell: `${node} -e "${script}"` };
+    }
+    case 'python': {
+      const script = `import urllib.request; urllib.request.urlopen('${url}', timeout=4)`;
+      return { tool, argv: ['python', '-c', script], shell: `python -c "${script}"` };
+    }
+  }
+}
+
+/** `GET /health on port 3000 with wget`: what a title says about an HTTP check. */
+export function describeHttp(path: string, port: string | number, tool?: HttpTool): string {
+  const by = tool === undefined ? '' : tool === 'distroless-node' ? ' with node' : ` with ${tool}`;
+  return `GET ${path} on port ${port}${by}`;
+}
+
+/** The port from an environment variable named PORT, when its value is a literal number. */
+export function portFromEnv(value: string | undefined): string | undefined {
+  return value !== undefined && /^\d{2,5}$/.test(value.trim()) ? value.trim() : undefined;
+}
