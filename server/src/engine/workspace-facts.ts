@@ -43,6 +43,21 @@ export interface WorkspaceFacts {
    * or does not make it plain (`export const logger = pino()`, `module.exports = winston.createLogger()`).
    */
   loggerExport(importer: string, specifier: string, name: string): 'pino' | 'winston' | 'bunyan' | undefined;
+
+  /**
+   * The project's own logger for `path`: a module of the same package that exports a structured
+   * logger (as `loggerExport` reads it) and that other files import, the most imported first.
+   * `module` is its path without extension (`/ws/src/config/logger`). Undefined when there is none
+   * or the workspace is not indexed.
+   */
+  projectLogger(path: string): ProjectLogger | undefined;
+}
+
+export interface ProjectLogger {
+  module: string;
+  /** The export: `default`, `module.exports` or a named export. */
+  name: string;
+  kind: 'pino' | 'winston' | 'bunyan';
 }
 
 export interface Importer {
@@ -57,6 +72,7 @@ export const NO_WORKSPACE_FACTS: WorkspaceFacts = {
   scriptRole: () => undefined,
   importersOf: () => undefined,
   loggerExport: () => undefined,
+  projectLogger: () => undefined,
 };
 
 /** An indexed workspace with nothing else in it (a lone file: docs examples, one-off checks). */
@@ -66,4 +82,5 @@ export const EMPTY_WORKSPACE_FACTS: WorkspaceFacts = {
   scriptRole: () => undefined,
   importersOf: () => undefined,
   loggerExport: () => undefined,
+  projectLogger: () => undefined,
 };

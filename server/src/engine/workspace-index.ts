@@ -11,7 +11,7 @@ import { classify } from './classify';
 import { ParsedDocument } from './document';
 import { DEFAULT_MAX_FILE_BYTES } from './source';
 import { NEVER_ENTER, collectFiles, inheritedIgnores, isIgnored, readIgnore, type IgnoreScope } from './files';
-import type { Importer, WorkspaceFacts } from './workspace-facts';
+import type { Importer, ProjectLogger, WorkspaceFacts } from './workspace-facts';
 import { parsePackageJson, type PackageInfo, type PackageKind, type ScriptRole } from './package-json';
 import { mayHandleSigterm, shutdownFacts, type ShutdownFacts } from '../rules/shutdown/shutdown-facts';
 import { TERMINAL_MODULES, exportedLoggers, type LoggerKind } from '../rules/logging/file-facts';
@@ -111,6 +111,7 @@ export class WorkspaceIndex {
       scriptRole: (p) => this.scriptRole(p),
       importersOf: (p) => this.importersOf(p),
       loggerExport: (importer, specifier, name) => this.loggerExport(importer, specifier, name),
+      projectLogger: (p) => this.projectLogger(p),
     };
   }
 
@@ -187,6 +188,32 @@ export class WorkspaceIndex {
     if (!exports) return undefined;
     // `import logger from './logger'` of a CommonJS module is its `module.exports`.
     return exports.get(name) ?? (name === 'default' ? exports.get('module.exports') : undefined);
+  }
+
+  /** The most imported logger module of `p`'s package (see WorkspaceFacts). */
+  projectLogger(p: string): ProjectLogger | undefined {
+    const file = normalizePath(p);
+    if (!this.built) return undefined;
+    const scope = this.packageOf(file);
+    const own = file.replace(SOURCE_EXTENSION, '');
+    let best: { logger: ProjectLogger; importers: number } | undefined;
+    let tied = false;
+    for (const [key, exports] of this.loggerExports) {
+      if (key === own || this.packageOf(`${key}.js`) !== scope) continue;
+      const module = baseNameOf(key) === 'index' ? dirnameOf(key) : key;
+      const importers = new Set([...(this.importersByKey.get(key) ?? []), ...(this.importersByKey.get(module) ?? [])]);
+      importers.delete(file);
+      if (importers.size === 0) continue;
+      const name = ['logger', 'default', 'module.exports', 'log'].find((n) => exports.has(n)) ?? [...exports.keys()][0];
+      const kind = exports.get(name)!;
+      if (best && importers.size === best.importers) tied = true;
+      if (!best || importers.size > best.importers) {
+        best = { logger: { module: key, name, kind }, importers: importers.size };
+        tied = false;
+      }
+    }
+    // Two logger modules imported as often: which one this file should use is not known.
+    return tied ? undefined : best?.logger;
   }
 
   private packageInfo(file: string): PackageInfo | undefined {

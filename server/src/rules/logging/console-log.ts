@@ -1,8 +1,8 @@
 import { ts } from 'ts-morph';
 import type { Fix, Rule, RuleContext, RuleFinding } from '../../engine/types';
-import { factsFor, unwrap as unwrapExpr, type FileFacts } from './file-facts';
+import { factsFor, insideFunction, unwrap as unwrapExpr, type FileFacts } from './file-facts';
 import { loggerTargetAt, type TargetKind } from './logger-targets';
-import { addPinoLogger, preferredQuote } from './logger-edits';
+import { addPinoLogger, importProjectLogger, preferredQuote } from './logger-edits';
 import { notServiceCode, SERVICE_CODE_OPTIONS, type ServiceCodeOptions } from './service-code';
 import { consoleParts, hasComment, isErrorValue, renderArguments, renderTemplate, structure } from './structured-call';
 
@@ -126,10 +126,11 @@ export const consoleLog: Rule<ConsoleLogOptions> = {
       ].join('\n'),
     },
     fixSafety: [
-      'When a structured logger is in scope (a variable or parameter holding pino, winston or bunyan as `interpolated-log-message` defines it: created in this file, imported from a project module that exports one, a `.child(...)` of one, or typed with the library\'s `Logger`; the innermost one is used, so a request\'s child logger wins over the module logger, and `logger` wins over `log` at the same level), the fix rewrites the call to it and is safe. A fields object already passed to console (`console.error({ err }, \'failed\')`) keeps its properties.',
+      'The fix uses the logger the code already has, nearest first, and is then safe: (1) the request\'s own logger: `request.log` (or `req.log`) in a Fastify route or hook (a file importing fastify or fastify-plugin, or a parameter typed `FastifyRequest`), `req.log` in an Express-style handler `(req, res[, next])` or error handler when the file installs pino-http or express-pino-logger, `ctx.log` in a Koa middleware when it installs koa-pino-logger; (2) the framework\'s: `fastify.log` in a Fastify plugin (its first parameter, in a function handed to `fastify-plugin` or `register`, exported from a Fastify file, or typed `FastifyInstance`/`FastifyPluginAsync`), `app.log` of an instance made here with `Fastify({ logger: ... })` (without `logger` it writes nothing, so it is not used), `this.logger` in a class holding a NestJS `Logger` (`private readonly logger = new Logger(X.name)` or injected through the constructor), and NestJS\'s static `Logger.log(...)` where no instance holds one; (3) a logger bound in the module (a variable or parameter holding pino, winston or bunyan as `interpolated-log-message` defines it: created in this file, imported from a project module that exports one, a `.child(...)` of one, or typed with the library\'s `Logger`; the innermost one is used, so a request\'s child logger wins over the module logger, and `logger` wins over `log` at the same level); (4) the project\'s logger module: the module of the same package that exports a structured logger and that most other files import (none when two are imported as often), imported under its export\'s name (`import { logger } from \'../logger\'`, `require` in CommonJS, a `.js` extension when the file\'s own relative imports have one); safe inside a function, unsafe for a top-level call, which runs while the module graph loads. A fields object already passed to console (`console.error({ err }, \'failed\')`) keeps its properties.',
+      'NestJS\'s Logger takes text, not fields: the level becomes `log`, `warn`, `error`, `debug` or `verbose` (for `trace`), one argument is kept as written and several become one template literal; no fix is offered when a value is an Error (Nest wants its stack as a separate string), a bare identifier or call (it could print as `[object Object]`), or a fields object.',
       'The level follows the method: `log` and `info` -> `info`, `warn` -> `warn`, `error` -> `error`, `debug` -> `debug`, `trace` -> `trace` (winston has no `trace` level by default: `debug`). Each value becomes a field named after it (`order.id` -> `orderId`; a number only when nothing better exists), the constant text becomes the message, `%s`-style format strings are read the way Node reads them.',
       'Argument order follows the logger: pino and bunyan take the fields first (`logger.info({ orderId }, \'order paid\')`), winston takes the message first (`logger.info(\'order paid\', { orderId })`). An Error value goes in `err` for pino and bunyan (their error serializer\'s field; bunyan serializes it only when `serializers: bunyan.stdSerializers` is set, which its README recommends) and in `error` for winston (winston\'s `format.errors()` only handles a top-level error; add a format that serializes nested errors if you use JSON output).',
-      'Debug and trace lines now obey the logger\'s level, which is the point of the change. When no structured logger is in scope the fix adds `import pino from \'pino\'` (or `require` in CommonJS) and a module-level `const logger = pino()` after the imports: this adds a dependency, so it is unsafe and never applied by fix-all. A console method handed to `.catch(...)` becomes `(err) => logger.error({ err })` (pino and bunyan; none for winston, where the message would have to be invented); handed to anything else, what it receives is unknown and no fix is offered. No fix is offered when the arguments hold a spread or a comment, when `logger` or `pino` is already taken by something else, or when there is nothing to log (`console.log()`, `console.log(\'\')`, a banner of `!!!!`).',
+      'Debug and trace lines now obey the logger\'s level, which is the point of the change. When no logger can be found the fix adds `import pino from \'pino\'` (or `require` in CommonJS) and a module-level `const logger = pino()` after the imports: this adds a dependency, so it is unsafe and never applied by fix-all. A console method handed to `.catch(...)` becomes `(err) => logger.error({ err })` (pino and bunyan; none for winston, where the message would have to be invented); handed to anything else, what it receives is unknown and no fix is offered. No fix is offered when the arguments hold a spread or a comment, when `logger` or `pino` is already taken by something else, or when there is nothing to log (`console.log()`, `console.log(\'\')`, a banner of `!!!!`).',
     ].join('\n\n'),
     references: [
       'https://getpino.io/#/docs/api?id=logging-method-parameters',
@@ -215,6 +216,26 @@ export const consoleLog: Rule<ConsoleLogOptions> = {
           safe: true,
           edits: [
             { start: calleeStart, end: callee.end, newText: `${target.name}.${level}` },
+            { start: argsStart, end: argsEnd, newText: text },
+          ],
+        },
+      ];
+    }
+    // The project's own logger module, which other files import.
+    const project = ctx.workspace.projectLogger?.(ctx.doc.path);
+    const imported = project && importProjectLogger(ctx.doc, facts, call, project);
+    if (project && imported) {
+      const shaped = structure(parts, project.kind, facts, new Set(preset.map((f) => f.key)));
+      const level = levelFor(method, project.kind);
+      const text = renderArguments({ message: shaped.message, fields: [...preset, ...shaped.fields] }, project.kind, q);
+      return [
+        {
+          title: `Import the project's logger and log with ${imported.name}.${level} (${project.kind})`,
+          // A top-level call runs while the module graph loads: an import cycle would leave it undefined.
+          safe: insideFunction(call),
+          edits: [
+            ...imported.edits,
+            { start: calleeStart, end: callee.end, newText: `${imported.name}.${level}` },
             { start: argsStart, end: argsEnd, newText: text },
           ],
         },

@@ -293,7 +293,7 @@ function cleanMessage(parts: Part[], units: Map<number, string>, words: Map<numb
       const word = /(?:^|\s)([A-Za-z][A-Za-z0-9]*)[\s:=#]*$/.exec(sinceValue);
       const named = nameOf(p.expr);
       const phrase = new RegExp(`\\s(?:${PREPOSITIONS})\\s+${word?.[1] ?? ''}[\\s:=#]*$`, 'i').exec(sinceValue);
-      if (word && phrase && (!named || named.toLowerCase() === word[1].toLowerCase()) && s.length > phrase[0].length && !STOP_WORDS.has(word[1].toLowerCase())) {
+      if (word && phrase && (!named || named.toLowerCase().startsWith(word[1].toLowerCase())) && s.length > phrase[0].length && !STOP_WORDS.has(word[1].toLowerCase())) {
         // `server on port ${port}` -> `server` + `{ port }`: the phrase only said what the value is, and the field says it now.
         s = s.slice(0, s.length - phrase[0].length) + ' ';
         if (!named) words.set(index, camel(word[1]));
