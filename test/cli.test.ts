@@ -79,7 +79,7 @@ describe('prodready check', () => {
         endColumn: 18,
         message:
           'The final stage has no HEALTHCHECK: Docker and Compose cannot tell a hung container from a healthy one. Add one, or `HEALTHCHECK NONE` to make the choice explicit.',
-        fixes: [{ title: 'Add HEALTHCHECK: GET /health on port 8080 with node', safe: false }],
+        fixes: [{ title: 'Add HEALTHCHECK: HTTP answers on port 8080 with node', safe: false }],
       },
     ]);
     assert.deepEqual(Object.keys(report.summary), ['files', 'findings', 'durationMs']);

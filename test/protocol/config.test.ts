@@ -259,7 +259,7 @@ describe('inline suppressions and their code actions', () => {
     assert.deepEqual(
       actions.map((a) => a.title),
       [
-        'Add HEALTHCHECK: GET /health on port 8080 with node (unsafe)',
+        'Add HEALTHCHECK: HTTP answers on port 8080 with node (unsafe)',
         `Ignore ${RULE} for this line`,
         `Ignore ${RULE} for this file`,
       ],

@@ -72,7 +72,7 @@ describe('language server over stdio', () => {
       fixed,
       // node:20-slim has no curl: the check is made with node itself.
       'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nEXPOSE 3000\nHEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \\\n' +
-        `  CMD ["node", "-e", "fetch('http://localhost:3000/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]\n` +
+        `  CMD ["node", "-e", "fetch('http://localhost:3000/').then(() => process.exit(0), () => process.exit(1))"]\n` +
         'CMD ["node", "server.js"]\n',
     );
     const seen = client.count(uri);

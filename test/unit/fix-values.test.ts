@@ -55,11 +55,11 @@ const DEPLOYMENT = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ap
 const PROBE: ProbeKind = { key: 'livenessProbe', path: '/health', initialDelaySeconds: 10, periodSeconds: 10, message: () => '' };
 
 describe('fix builders take the project model\'s facts', () => {
-  test('a Kubernetes probe: port and path from the model, or 8080 and /health with nothing known', () => {
+  test('a Kubernetes probe: port and path from the model, or TCP on 8080 with nothing known', () => {
     const { doc, findings } = run('deploy/api.yaml', DEPLOYMENT);
     const finding = findings.find((f) => f.ruleId === 'missing-liveness-probe')!;
     const ctx = { doc, options: {}, workspace: EMPTY_WORKSPACE_FACTS };
-    assert.equal(probeFixes(finding, ctx, PROBE, false)[0].title, 'Add livenessProbe: GET /health on port 8080');
+    assert.equal(probeFixes(finding, ctx, PROBE, false)[0].title, 'Add livenessProbe: TCP on port 8080');
     const modelled = probeFixes(finding, ctx, PROBE, false, { port: 3000, healthPath: '/healthz' })[0];
     assert.equal(modelled.title, 'Add livenessProbe: GET /healthz on port 3000');
     assert.match(applyEdits(doc.text, modelled.edits), /httpGet:\n {14}path: \/healthz\n {14}port: 3000\n/);
@@ -70,8 +70,17 @@ describe('fix builders take the project model\'s facts', () => {
   test('a Dockerfile HEALTHCHECK: the port the app listens on, from the model', () => {
     const { doc } = run('Dockerfile', 'FROM node:20\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n');
     const ctx = { doc, options: {}, workspace: EMPTY_WORKSPACE_FACTS };
-    assert.equal(healthcheckFixes(ctx)[0].title, 'Add HEALTHCHECK: GET /health on port 8080 with curl');
+    assert.equal(healthcheckFixes(ctx)[0].title, 'Add HEALTHCHECK: HTTP answers on port 8080 with curl');
     assert.equal(healthcheckFixes(ctx, { port: 3000, healthPath: '/livez' })[0].title, 'Add HEALTHCHECK: GET /livez on port 3000 with curl');
+  });
+
+  test('an Alpine image with BusyBox only: wget for a known route, nc for the port', () => {
+    const { doc } = run('Dockerfile', 'FROM alpine:3.20\nCOPY app /app\nEXPOSE 3000\nCMD ["/app"]\n');
+    const ctx = { doc, options: {}, workspace: EMPTY_WORKSPACE_FACTS };
+    const route = healthcheckFixes(ctx, { healthPath: '/health' })[0];
+    assert.equal(route.title, 'Add HEALTHCHECK: GET /health on port 3000 with wget');
+    assert.match(applyEdits(doc.text, route.edits), /CMD wget -q --spider http:\/\/localhost:3000\/health \|\| exit 1\n/);
+    assert.match(applyEdits(doc.text, healthcheckFixes(ctx)[0].edits), /CMD nc -z localhost 3000 \|\| exit 1\n/);
   });
 
   test('an ECS health check uses the container image\'s own check or tool', () => {
@@ -79,7 +88,7 @@ describe('fix builders take the project model\'s facts', () => {
     const db = run('ecs/task-definition.json', task('postgres:16')).fixes('ecs-missing-health-check')[0];
     assert.equal(db.title, 'Add healthCheck: pg_isready (PostgreSQL)');
     const node = run('ecs/task-definition.json', task('node:20-alpine')).fixes('ecs-missing-health-check')[0];
-    assert.equal(node.title, 'Add healthCheck: GET /health on port 3000 with node');
+    assert.equal(node.title, 'Add healthCheck: HTTP answers on port 3000 with node');
     assert.deepEqual(run('ecs/task-definition.json', task('gcr.io/distroless/static-debian12')).fixes('ecs-missing-health-check'), []);
   });
 });

@@ -47,7 +47,7 @@ describe('ECS task definitions', () => {
     }
     const parsed = JSON.parse(fixed);
     assert.deepEqual(parsed.containerDefinitions[0].healthCheck, {
-      command: ['CMD-SHELL', 'curl -f http://localhost:8000/health || exit 1'],
+      command: ['CMD-SHELL', 'curl -so /dev/null http://localhost:8000/ || exit 1'],
       interval: 30,
       timeout: 5,
       retries: 3,

@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import type { Fix, Rule, RuleContext, RuleFinding } from '../../engine/types';
-import { DEFAULT_HEALTH_PATH, describeHttp, httpCheck, portFromEnv, serviceCheckFor, type HealthFacts } from './health-checks';
+import { httpCheck, portCheck, portFromEnv, serviceCheckFor, type HealthFacts } from './health-checks';
 import { addToMap, asMap, getMap, getPair, getString, getValue, indentStep, keyText, resolve, templated, type YamlEntries, type YamlScope } from './yaml-tools';
 
 export interface Service {
@@ -92,11 +92,11 @@ export function healthTest(service: Service, facts: HealthFacts = {}): { test: s
     return undefined;
   }
   const port = String(facts.port ?? servicePort(service) ?? '8080');
-  const path = facts.healthPath ?? DEFAULT_HEALTH_PATH;
-  const check = httpCheck(`http://localhost:${port}${path}`, image);
+  const path = facts.healthPath;
+  const check = path === undefined ? portCheck(port, image) : httpCheck(port, path, image);
   if (!check) return undefined;
   const test = check.tool === 'curl' || check.tool === 'wget' ? flow(['CMD-SHELL', check.shell]) : flow(['CMD', ...check.argv]);
-  return { test, what: describeHttp(path, port, check.tool) };
+  return { test, what: check.what };
 }
 
 export const composeMissingHealthcheck: Rule = {
@@ -120,7 +120,7 @@ export const composeMissingHealthcheck: Rule = {
       code: 'services:\n  api:\n    build: .\n    ports:\n      - "8080:3000"\n    depends_on:\n      db:\n        condition: service_healthy\n    healthcheck:\n      test: ["CMD-SHELL", "curl -f http://localhost:3000/health || exit 1"]\n      interval: 30s\n      timeout: 5s\n      retries: 3\n      start_period: 60s\n  db:\n    image: postgres:16\n    healthcheck:\n      test: ["CMD-SHELL", "pg_isready -U postgres"]\n',
     },
     fixSafety:
-      'Unsafe: the fix inserts a `healthcheck` with the checklist\'s timings (interval 30s, timeout 5s, retries 3, start_period 60s). For an image known as a database, broker or cache (the table in `health-checks.ts`) the test is the image\'s own check: `pg_isready` for postgres, `redis-cli ping` for redis, `mysqladmin ping` for mysql, `healthcheck.sh` for mariadb, `rabbitmq-diagnostics -q ping` for rabbitmq, `mongosh` ping for mongo, the broker API check for kafka, `zkServer.sh status` for zookeeper; an image with no client to check with (memcached, nats) gets no fix, since Compose has no TCP check. Otherwise the test is a GET of `/health` on the service\'s container port (from `ports`/`expose`, else `environment.PORT`, else 8080) with what the image has: `curl -f` by default (and for a service that only has `build:`, whose image is not known here), BusyBox `wget` on Alpine images, `node -e` with `fetch` on slim and Alpine node images, `python -c` with urllib on slim and Alpine python images; for scratch and distroless images nothing can make the request and no fix is offered. The title says which (`Add healthcheck: GET /health on port 3000 with wget`). A service without a `/health` route turns unhealthy, and whatever waits on `service_healthy` never starts. Review it before applying; fix-all never applies it.',
+      'Unsafe: the fix inserts a `healthcheck` with the checklist\'s timings (interval 30s, timeout 5s, retries 3, start_period 60s). For an image known as a database, broker or cache (the table in `health-checks.ts`) the test is the image\'s own check: `pg_isready` for postgres, `redis-cli ping` for redis, `mysqladmin ping` for mysql, `healthcheck.sh` for mariadb, `rabbitmq-diagnostics -q ping` for rabbitmq, `mongosh` ping for mongo, the broker API check for kafka, `zkServer.sh status` for zookeeper; an image with no client to check with (memcached, nats) gets no fix, since Compose has no TCP check. Otherwise the check calls the service\'s container port (from `ports`/`expose`, else `environment.PORT`, else 8080) with what the image has; with no health route known (the project model can pass one; then it is a GET of that route with the same tools, `wget -q --spider` on Alpine), the check asks only that the app answers on its port: `curl -so /dev/null http://localhost:<port>/` (any HTTP answer, even a 404, counts) by default (and for a service that only has `build:`, whose image is not known here), BusyBox `nc -z` on Alpine images, `node -e` with `fetch` on slim and Alpine node images, a socket connect with `python -c` on slim and Alpine python images; for scratch and distroless images nothing can make the check and no fix is offered. The title says which (`Add healthcheck: HTTP answers on port 3000 with curl`). An image without the tool its name suggests, or an app that answers on another port, turns unhealthy, and whatever waits on `service_healthy` never starts. Review it before applying; fix-all never applies it.',
     references: [
       'https://docs.docker.com/reference/compose-file/services/#healthcheck',
       'https://docs.docker.com/compose/how-tos/startup-order/',

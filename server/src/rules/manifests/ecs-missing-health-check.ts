@@ -1,5 +1,5 @@
 import type { Fix, Rule, RuleContext, RuleFinding } from '../../engine/types';
-import { DEFAULT_HEALTH_PATH, describeHttp, httpCheck, serviceCheckFor, type HealthFacts } from './health-checks';
+import { httpCheck, portCheck, serviceCheckFor, type HealthFacts } from './health-checks';
 import { addMember, describeEcs, ecsContainerAt, ecsFinding, ecsPort, essentialContainers, member } from './ecs';
 
 export const ecsMissingHealthCheck: Rule = {
@@ -23,7 +23,7 @@ export const ecsMissingHealthCheck: Rule = {
       code: '{\n  "family": "api",\n  "containerDefinitions": [\n    {\n      "name": "api",\n      "image": "registry.example.com/api:1.4.2",\n      "essential": true,\n      "portMappings": [{ "containerPort": 3000 }],\n      "stopTimeout": 30,\n      "healthCheck": {\n        "command": ["CMD-SHELL", "curl -f http://localhost:3000/health || exit 1"],\n        "interval": 30,\n        "timeout": 5,\n        "retries": 3,\n        "startPeriod": 60\n      }\n    }\n  ]\n}\n',
     },
     fixSafety:
-      'Unsafe. The fix inserts the checklist\'s health check with interval 30, timeout 5, retries 3, startPeriod 60, indented like the file (keys capitalised in CloudFormation). For an image known as a database, broker or cache (the table in `health-checks.ts`) the command is its own client (`pg_isready`, `redis-cli ping`, ...); otherwise a GET of `/health` on the first `containerPort` of `portMappings` (8080 when none) with what the image has: `["CMD-SHELL", "curl -f http://localhost:<port>/health || exit 1"]` by default, BusyBox `wget` on Alpine, `node -e` / `python -c` on slim and Alpine node and python images, and no fix for scratch and distroless images. The command runs inside the container: an image whose tools are not what its name says, or a service without a `/health` route, makes every check fail, and ECS then stops and replaces the task over and over. Review it against the image before applying; fix-all never applies it.',
+      'Unsafe. The fix inserts the checklist\'s health check with interval 30, timeout 5, retries 3, startPeriod 60, indented like the file (keys capitalised in CloudFormation). For an image known as a database, broker or cache (the table in `health-checks.ts`) the command is its own client (`pg_isready`, `redis-cli ping`, ...); otherwise a check on the first `containerPort` of `portMappings` (8080 when none) with what the image has; with no health route known (the project model can pass one; then it is a GET of that route with the same tools, `wget -q --spider` on Alpine), the check asks only that the app answers on its port: `curl -so /dev/null http://localhost:<port>/` (any HTTP answer, even a 404, counts) by default, BusyBox `nc -z` on Alpine, `node -e` / `python -c` on slim and Alpine node and python images, and no fix for scratch and distroless images. The command runs inside the container: an image whose tools are not what its name says, or an app that answers on another port, makes every check fail, and ECS then stops and replaces the task over and over. Review it against the image before applying; fix-all never applies it.',
     references: [
       'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html',
       'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-healthcheck.html',
@@ -64,11 +64,11 @@ export function ecsHealthCheckFixes(finding: RuleFinding, ctx: RuleContext, fact
     what = `${(known.exec ?? known.shell?.split(' ') ?? [])[0]} (${known.what})`;
   } else {
     const port = String(facts.port ?? ecsPort(container));
-    const path = facts.healthPath ?? DEFAULT_HEALTH_PATH;
-    const check = httpCheck(`http://localhost:${port}${path}`, image);
+    const path = facts.healthPath;
+    const check = path === undefined ? portCheck(port, image) : httpCheck(port, path, image);
     if (!check) return [];
     argv = check.tool === 'curl' || check.tool === 'wget' ? ['CMD-SHELL', check.shell] : ['CMD', ...check.argv];
-    what = describeHttp(path, port, check.tool);
+    what = check.what;
   }
   const command = `[${argv.map((a) => JSON.stringify(a)).join(', ')}]`;
   const edit = addMember(ctx.doc, container, k.healthCheck, [

@@ -19,7 +19,6 @@ export interface HealthFacts {
   image?: string;
 }
 
-export const DEFAULT_HEALTH_PATH = '/health';
 
 /** A service that is not HTTP: its image's own check. */
 export interface ServiceCheck {
@@ -176,10 +175,17 @@ export interface HttpCheck {
   argv: string[];
   /** The same as one shell command (`CMD-SHELL`, Dockerfile shell form). */
   shell: string;
+  /** What a fix title says it does: `GET /health on port 3000 with wget`. */
+  what: string;
 }
 
-/** The HTTP check for a URL with the image's tool; undefined when the image has none. */
-export function httpCheck(url: string, image: string | undefined): HttpCheck | undefined {
+/** A GET of `path` on `port` with the image's tool; undefined when the image has none. */
+export function httpCheck(port: string | number, path: string, image: string | undefined): HttpCheck | undefined {
+  const check = httpCheckFor(`http://localhost:${port}${path}`, image);
+  return check && { ...check, what: describeHttp(path, port, check.tool) };
+}
+
+function httpCheckFor(url: string, image: string | undefined): Omit<HttpCheck, 'what'> | undefined {
   const tool = httpToolFor(image) ?? 'curl';
   switch (tool) {
     case 'none':
@@ -201,6 +207,39 @@ export function httpCheck(url: string, image: string | undefined): HttpCheck | u
     case 'python': {
       const script = `import urllib.request; urllib.request.urlopen('${url}', timeout=4)`;
       return { tool, argv: ['python', '-c', script], shell: `python -c "${script}"` };
+    }
+  }
+}
+
+/**
+ * A check that the app answers on its port, for when no health route is known: any HTTP answer
+ * counts with curl (no `-f`: a 404 from `/` is an answer) and node (`fetch` resolves on any status);
+ * BusyBox `nc -z` and Python's socket check that the port accepts connections. Undefined when the
+ * image has nothing to check with.
+ */
+export function portCheck(port: string | number, image: string | undefined): HttpCheck | undefined {
+  const tool = httpToolFor(image) ?? 'curl';
+  const url = `http://localhost:${port}/`;
+  switch (tool) {
+    case 'none':
+      return undefined;
+    case 'curl':
+      return { tool, argv: ['curl', '-so', '/dev/null', url], shell: `curl -so /dev/null ${url} || exit 1`, what: `HTTP answers on port ${port} with curl` };
+    case 'wget':
+      return { tool, argv: ['nc', '-z', 'localhost', String(port)], shell: `nc -z localhost ${port} || exit 1`, what: `port ${port} accepts connections (nc)` };
+    case 'node':
+    case 'distroless-node': {
+      const major = nodeMajor(image);
+      const script = major !== undefined && major < 18
+        ? `require('net').connect(${port}, 'localhost').on('connect', () => process.exit(0)).on('error', () => process.exit(1))`
+        : `fetch('${url}').then(() => process.exit(0), () => process.exit(1))`;
+      const node = tool === 'distroless-node' ? '/nodejs/bin/node' : 'node';
+      const what = major !== undefined && major < 18 ? `port ${port} accepts connections (node)` : `HTTP answers on port ${port} with node`;
+      return { tool, argv: [node, '-e', script], shell: `${node} -e "${script}"`, what };
+    }
+    case 'python': {
+      const script = `import socket; socket.create_connection(('localhost', ${port}), 4)`;
+      return { tool, argv: ['python', '-c', script], shell: `python -c "${script}"`, what: `port ${port} accepts connections (python)` };
     }
   }
 }

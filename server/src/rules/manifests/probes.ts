@@ -4,7 +4,7 @@ import type { Fix, RuleContext, RuleFinding, TextEdit } from '../../engine/types
 import { isSeq } from 'yaml';
 import { containerAt, containers, declaredProbePort, finding, type Container } from './k8s';
 import { describeHttp, portFromEnv, serviceCheckFor, type HealthFacts } from './health-checks';
-import { addToMap, asMap, getPair, getString, getValue, indentStep, resolve, type YamlEntries } from './yaml-tools';
+import { addToMap, asMap, getMap, getPair, getString, getValue, indentStep, resolve, type YamlEntries } from './yaml-tools';
 
 export interface ProbeKind {
   key: 'livenessProbe' | 'readinessProbe';
@@ -63,10 +63,25 @@ export function probeFixes(finding: RuleFinding, ctx: RuleContext, probe: ProbeK
     return [{ title: `Add ${probe.key}: ${what} (${service.what})`, safe, edits }];
   }
   const port = String(facts.port ?? declared ?? envPort(container) ?? '8080');
-  const path = (probe.key === 'livenessProbe' ? facts.healthPath : facts.readinessPath) ?? probe.path;
+  const path = (probe.key === 'livenessProbe' ? facts.healthPath : facts.readinessPath) ?? otherProbePath(container);
+  if (path === undefined) {
+    // No route is known to exist: a probe on one that does not would restart or starve the pod.
+    const edits = addToMap(container.scope, container.map, [[probe.key, [['tcpSocket', [['port', port]]], ...timing]]], step);
+    return edits ? [{ title: `Add ${probe.key}: TCP on port ${port}`, safe, edits }] : [];
+  }
   const edits = probeEdits(container, probe, path, port);
   if (!edits) return [];
   return [{ title: `Add ${probe.key}: ${describeHttp(path, port)}`, safe, edits }];
+}
+
+/** The path another HTTP probe of the container already calls: a route the app is known to serve. */
+function otherProbePath(container: Container): string | undefined {
+  const { scope, map } = container;
+  for (const key of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+    const path = getString(getMap(getMap(map, key, scope), 'httpGet', scope), 'path', scope);
+    if (path && /^\/[\w./-]*$/.test(path)) return path;
+  }
+  return undefined;
 }
 
 /** `env: [{ name: PORT, value: "3000" }]`: the port the app is told to listen on. */
