@@ -139,19 +139,19 @@ function styleProblem(before: string, fix: Fix, kind: ParsedDocument['kind']): s
   return true;
 }
 
-/** The lines a fix changes, as `-`/`+` lines. */
+/** The lines a fix changes, as `diff -U1` hunks. */
 function changedLines(before: string, after: string): string {
-  const a = before.split('\n');
-  const b = after.split('\n');
-  let start = 0;
-  while (start < a.length && start < b.length && a[start] === b[start]) start++;
-  let endA = a.length - 1;
-  let endB = b.length - 1;
-  while (endA >= start && endB >= start && a[endA] === b[endB]) {
-    endA--;
-    endB--;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-fix-diff-'));
+  fs.writeFileSync(path.join(dir, 'a'), before);
+  fs.writeFileSync(path.join(dir, 'b'), after);
+  let out = '';
+  try {
+    execFileSync('diff', ['-U1', path.join(dir, 'a'), path.join(dir, 'b')]);
+  } catch (error) {
+    out = String((error as { stdout?: Buffer }).stdout ?? '').split('\n').slice(2).join('\n');
   }
-  return [...a.slice(start, endA + 1).map((l) => `- ${l}`), ...b.slice(start, endB + 1).map((l) => `+ ${l}`)].join('\n');
+  fs.rmSync(dir, { recursive: true, force: true });
+  return out.trimEnd();
 }
 
 function trialRepo(repo: string, commit: string): Row[] {

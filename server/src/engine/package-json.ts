@@ -15,6 +15,8 @@ export interface PackageInfo {
    * starts the service (see `SERVICE_SCRIPT`), `one-off` for every other.
    */
   scriptFiles: Map<string, ScriptRole>;
+  /** What the package needs at run time: `dependencies`, `peerDependencies`, `optionalDependencies` (not dev). */
+  dependencies: Set<string>;
 }
 
 /**
@@ -41,7 +43,12 @@ export function parsePackageJson(text: string, dir: string): PackageInfo | undef
   if (typeof pkg !== 'object' || pkg === null || Array.isArray(pkg)) return undefined;
   const record = pkg as Record<string, unknown>;
   const scripts = (typeof record.scripts === 'object' && record.scripts !== null ? record.scripts : {}) as Record<string, unknown>;
-  return { kind: packageKind(record, scripts), scriptFiles: scriptFiles(scripts, dir) };
+  const dependencies = new Set<string>();
+  for (const key of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
+    const deps = record[key];
+    if (typeof deps === 'object' && deps !== null && !Array.isArray(deps)) for (const name of Object.keys(deps)) dependencies.add(name);
+  }
+  return { kind: packageKind(record, scripts), scriptFiles: scriptFiles(scripts, dir), dependencies };
 }
 
 function packageKind(pkg: Record<string, unknown>, scripts: Record<string, unknown>): PackageKind | undefined {

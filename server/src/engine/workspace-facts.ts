@@ -51,6 +51,12 @@ export interface WorkspaceFacts {
    * or the workspace is not indexed.
    */
   projectLogger(path: string): ProjectLogger | undefined;
+
+  /**
+   * Whether the package of `path` (nearest package.json) needs `name` at run time (`dependencies`,
+   * `peerDependencies`, `optionalDependencies`). Undefined when there is no readable package.json.
+   */
+  dependsOn(path: string, name: string): boolean | undefined;
 }
 
 export interface ProjectLogger {
@@ -73,6 +79,7 @@ export const NO_WORKSPACE_FACTS: WorkspaceFacts = {
   importersOf: () => undefined,
   loggerExport: () => undefined,
   projectLogger: () => undefined,
+  dependsOn: () => undefined,
 };
 
 /** An indexed workspace with nothing else in it (a lone file: docs examples, one-off checks). */
@@ -83,4 +90,5 @@ export const EMPTY_WORKSPACE_FACTS: WorkspaceFacts = {
   importersOf: () => undefined,
   loggerExport: () => undefined,
   projectLogger: () => undefined,
+  dependsOn: () => undefined,
 };

@@ -112,6 +112,7 @@ export class WorkspaceIndex {
       importersOf: (p) => this.importersOf(p),
       loggerExport: (importer, specifier, name) => this.loggerExport(importer, specifier, name),
       projectLogger: (p) => this.projectLogger(p),
+      dependsOn: (p, name) => this.packageInfo(normalizePath(p))?.dependencies.has(name),
     };
   }
 

@@ -1,8 +1,8 @@
 import { ts } from 'ts-morph';
-import type { Fix, Rule, RuleContext, RuleFinding } from '../../engine/types';
+import type { Fix, Rule, RuleContext, RuleFinding, TextEdit } from '../../engine/types';
 import { factsFor, insideFunction, unwrap as unwrapExpr, type FileFacts } from './file-facts';
 import { loggerTargetAt, type TargetKind } from './logger-targets';
-import { addPinoLogger, importProjectLogger, preferredQuote } from './logger-edits';
+import { addPinoLogger, importNestLogger, importProjectLogger, preferredQuote } from './logger-edits';
 import { notServiceCode, SERVICE_CODE_OPTIONS, type ServiceCodeOptions } from './service-code';
 import { consoleParts, hasComment, isErrorValue, renderArguments, renderTemplate, structure } from './structured-call';
 
@@ -126,11 +126,11 @@ export const consoleLog: Rule<ConsoleLogOptions> = {
       ].join('\n'),
     },
     fixSafety: [
-      'The fix uses the logger the code already has, nearest first, and is then safe: (1) the request\'s own logger: `request.log` (or `req.log`) in a Fastify route or hook (a file importing fastify or fastify-plugin, or a parameter typed `FastifyRequest`), `req.log` in an Express-style handler `(req, res[, next])` or error handler when the file installs pino-http or express-pino-logger, `ctx.log` in a Koa middleware when it installs koa-pino-logger; (2) the framework\'s: `fastify.log` in a Fastify plugin (its first parameter, in a function handed to `fastify-plugin` or `register`, exported from a Fastify file, or typed `FastifyInstance`/`FastifyPluginAsync`), `app.log` of an instance made here with `Fastify({ logger: ... })` (without `logger` it writes nothing, so it is not used), `this.logger` in a class holding a NestJS `Logger` (`private readonly logger = new Logger(X.name)` or injected through the constructor), and NestJS\'s static `Logger.log(...)` where no instance holds one; (3) a logger bound in the module (a variable or parameter holding pino, winston or bunyan as `interpolated-log-message` defines it: created in this file, imported from a project module that exports one, a `.child(...)` of one, or typed with the library\'s `Logger`; the innermost one is used, so a request\'s child logger wins over the module logger, and `logger` wins over `log` at the same level); (4) the project\'s logger module: the module of the same package that exports a structured logger and that most other files import (none when two are imported as often), imported under its export\'s name (`import { logger } from \'../logger\'`, `require` in CommonJS, a `.js` extension when the file\'s own relative imports have one); safe inside a function, unsafe for a top-level call, which runs while the module graph loads. A fields object already passed to console (`console.error({ err }, \'failed\')`) keeps its properties.',
+      'The fix uses the logger the code already has, nearest first, and is then safe: (1) the request\'s own logger: `request.log` (or `req.log`) in a Fastify route or hook (a file importing fastify or fastify-plugin, or a parameter typed `FastifyRequest`), `req.log` in an Express-style handler `(req, res[, next])` or error handler when the file installs pino-http or express-pino-logger, `ctx.log` in a Koa middleware when it installs koa-pino-logger; (2) the framework\'s: `fastify.log` in a Fastify plugin (its first parameter, in a function handed to `fastify-plugin` or `register`, exported from a Fastify file, or typed `FastifyInstance`/`FastifyPluginAsync`), `app.log` of an instance made here with `Fastify({ logger: ... })` (without `logger` it writes nothing, so it is not used), `this.logger` in a class holding a NestJS `Logger` (`private readonly logger = new Logger(X.name)` or injected through the constructor), and NestJS\'s static `Logger.log(...)` where no instance holds one; (3) a logger bound in the module (a variable or parameter holding pino, winston or bunyan as `interpolated-log-message` defines it: created in this file, imported from a project module that exports one, a `.child(...)` of one, or typed with the library\'s `Logger`; the innermost one is used, so a request\'s child logger wins over the module logger, and `logger` wins over `log` at the same level); (4) the project\'s logger module: the module of the same package that exports a structured logger and that most other files import (none when two are imported as often), imported under its export\'s name (`import { logger } from \'../logger\'`, `require` in CommonJS, a `.js` extension when the file\'s own relative imports have one); safe inside a function, unsafe for a top-level call, which runs while the module graph loads. (5) in a NestJS application (its package.json depends on `@nestjs/common`), Nest\'s own `Logger`, imported (or added to the file\'s import from `@nestjs/common`) for its static methods. A fields object already passed to console (`console.error({ err }, \'failed\')`) keeps its properties.',
       'NestJS\'s Logger takes text, not fields: the level becomes `log`, `warn`, `error`, `debug` or `verbose` (for `trace`), one argument is kept as written and several become one template literal; no fix is offered when a value is an Error (Nest wants its stack as a separate string), a bare identifier or call (it could print as `[object Object]`), or a fields object.',
       'The level follows the method: `log` and `info` -> `info`, `warn` -> `warn`, `error` -> `error`, `debug` -> `debug`, `trace` -> `trace` (winston has no `trace` level by default: `debug`). Each value becomes a field named after it (`order.id` -> `orderId`; a number only when nothing better exists), the constant text becomes the message, `%s`-style format strings are read the way Node reads them.',
       'Argument order follows the logger: pino and bunyan take the fields first (`logger.info({ orderId }, \'order paid\')`), winston takes the message first (`logger.info(\'order paid\', { orderId })`). An Error value goes in `err` for pino and bunyan (their error serializer\'s field; bunyan serializes it only when `serializers: bunyan.stdSerializers` is set, which its README recommends) and in `error` for winston (winston\'s `format.errors()` only handles a top-level error; add a format that serializes nested errors if you use JSON output).',
-      'Debug and trace lines now obey the logger\'s level, which is the point of the change. When no logger can be found the fix adds `import pino from \'pino\'` (or `require` in CommonJS) and a module-level `const logger = pino()` after the imports: this adds a dependency, so it is unsafe and never applied by fix-all. A console method handed to `.catch(...)` becomes `(err) => logger.error({ err })` (pino and bunyan; none for winston, where the message would have to be invented); handed to anything else, what it receives is unknown and no fix is offered. No fix is offered when the arguments hold a spread or a comment, when `logger` or `pino` is already taken by something else, or when there is nothing to log (`console.log()`, `console.log(\'\')`, a banner of `!!!!`).',
+      'Debug and trace lines now obey the logger\'s level, which is the point of the change. When no logger can be found the fix adds (its title says when package.json does not list pino yet) `import pino from \'pino\'` (or `require` in CommonJS) and a module-level `const logger = pino()` after the imports: this adds a dependency, so it is unsafe and never applied by fix-all. A console method handed to `.catch(...)` becomes `(err) => logger.error({ err })` (pino and bunyan; none for winston, where the message would have to be invented); handed to anything else, what it receives is unknown and no fix is offered. No fix is offered when the arguments hold a spread or a comment, when `logger` or `pino` is already taken by something else, or when there is nothing to log (`console.log()`, `console.log(\'\')`, a banner of `!!!!`).',
     ].join('\n\n'),
     references: [
       'https://getpino.io/#/docs/api?id=logging-method-parameters',
@@ -184,24 +184,21 @@ export const consoleLog: Rule<ConsoleLogOptions> = {
     const argsEnd = args[args.length - 1].end;
 
     const target = loggerTargetAt(facts, call);
-    if (target?.kind === 'nest') {
+    const nestCall = (name: string): TextEdit[] | undefined => {
       // NestJS's Logger takes a message (and a context string): the text stays one message.
-      if (preset.length > 0 || parts.some((p) => 'expr' in p && isErrorValue(p.expr))) return [];
+      if (preset.length > 0 || parts.some((p) => 'expr' in p && isErrorValue(p.expr))) return undefined;
       // In one text, a value that may be an object would print as `[object Object]`.
-      if (args.length > 1 && parts.some((p) => 'expr' in p && !mayJoinAsText(p.expr))) return [];
-      const level = levelFor(method, 'nest');
+      if (args.length > 1 && parts.some((p) => 'expr' in p && !mayJoinAsText(p.expr))) return undefined;
       const single = args.length === 1 ? args[0] : undefined;
       const text = single ? single.getText(facts.sourceFile) : renderTemplate(parts, facts, q);
       return [
-        {
-          title: `Log with ${target.name}.${level} (NestJS Logger) instead`,
-          safe: true,
-          edits: [
-            { start: calleeStart, end: callee.end, newText: `${target.name}.${level}` },
-            { start: argsStart, end: argsEnd, newText: text },
-          ],
-        },
+        { start: calleeStart, end: callee.end, newText: `${name}.${levelFor(method, 'nest')}` },
+        { start: argsStart, end: argsEnd, newText: text },
       ];
+    };
+    if (target?.kind === 'nest') {
+      const edits = nestCall(target.name);
+      return edits ? [{ title: `Log with ${target.name}.${levelFor(method, 'nest')} (NestJS Logger) instead`, safe: true, edits }] : [];
     }
     // `console.log('')` or a banner of `!!!!`: there is nothing to log.
     const structured = structure(parts, target?.kind ?? 'pino', facts, new Set(preset.map((f) => f.key)));
@@ -241,13 +238,20 @@ export const consoleLog: Rule<ConsoleLogOptions> = {
         },
       ];
     }
+    // A NestJS application: its Logger is the project's logger (static methods need no instance).
+    if (ctx.workspace.dependsOn?.(ctx.doc.path, '@nestjs/common')) {
+      const nest = importNestLogger(ctx.doc, facts);
+      const edits = nest && nestCall(nest.name);
+      if (!nest || !edits) return [];
+      return [{ title: `Log with NestJS's Logger.${levelFor(method, 'nest')} instead`, safe: true, edits: [...nest.edits, ...edits] }];
+    }
     const added = addPinoLogger(ctx.doc, facts, call);
     if (!added) return [];
     const level = levelFor(method, 'pino');
     const text = renderArguments(probe, 'pino', q);
     return [
       {
-        title: `Add a pino logger and log with logger.${level}`,
+        title: `Add a pino logger${ctx.workspace.dependsOn?.(ctx.doc.path, 'pino') === false ? ' (a new dependency)' : ''} and log with logger.${level}`,
         safe: false,
         edits: [
           ...added.edits,

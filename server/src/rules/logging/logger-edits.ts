@@ -143,3 +143,32 @@ function relativeSpecifier(dir: string, target: string): string | undefined {
   const rest = b.slice(i).join('/');
   return up === 0 ? `./${rest}` : `${'../'.repeat(up)}${rest}`;
 }
+
+/**
+ * Edits that give the file NestJS's `Logger` (`import { Logger } from '@nestjs/common'`, or the
+ * name added to an import from there that the file already has), for its static methods.
+ */
+export function importNestLogger(doc: ParsedDocument, facts: FileFacts): AddedLogger | undefined {
+  if (facts.declared.has('Logger') || !wantsEsm(facts, doc.path)) return undefined;
+  const sf = facts.sourceFile;
+  const existing = sf.statements.find(
+    (s): s is ts.ImportDeclaration =>
+      isImportDeclaration(s) && isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text === '@nestjs/common' &&
+      !!s.importClause && !s.importClause.isTypeOnly && !!s.importClause.namedBindings && ts.isNamedImports(s.importClause.namedBindings),
+  );
+  if (existing) {
+    const named = existing.importClause!.namedBindings as ts.NamedImports;
+    const last = named.elements[named.elements.length - 1];
+    if (!last) return undefined;
+    return { name: 'Logger', edits: [{ start: last.end, end: last.end, newText: ', Logger' }] };
+  }
+  const semi = usesSemicolons(facts) ? ';' : '';
+  const q = preferredQuote(facts);
+  const line = `import { Logger } from ${q}@nestjs/common${q}${semi}`;
+  const eol = doc.lines.eol;
+  if (facts.lastImport) return { name: 'Logger', edits: [{ start: facts.lastImport.end, end: facts.lastImport.end, newText: eol + line }] };
+  const first = sf.statements.find((s) => !(isExpressionStatement(s) && isStringLiteral(s.expression)));
+  if (!first) return undefined;
+  const at = first.getStart(sf);
+  return { name: 'Logger', edits: [{ start: at, end: at, newText: line + eol + eol }] };
+}
