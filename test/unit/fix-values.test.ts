@@ -35,6 +35,9 @@ describe('images', () => {
     assert.equal(serviceCheckFor('registry.example.com/api:1.4.2'), undefined);
     assert.equal(serviceCheckFor('{{ .Values.image.repository }}:{{ .Values.image.tag }}'), undefined);
     assert.equal(serviceCheckFor(undefined), undefined);
+    // mongosh ships from 6.0; older images have the `mongo` shell.
+    assert.equal(serviceCheckFor('mongo:4.2.1-bionic')?.exec?.[0], 'mongo');
+    assert.equal(serviceCheckFor('mongo:7')?.exec?.[0], 'mongosh');
   });
 
   test('the HTTP tool follows the image: curl, BusyBox wget, the runtime, or nothing', () => {
@@ -47,7 +50,13 @@ describe('images', () => {
     assert.equal(httpToolFor('gcr.io/distroless/nodejs20-debian12'), 'distroless-node');
     assert.equal(httpToolFor('gcr.io/distroless/static-debian12'), 'none');
     assert.equal(httpToolFor('scratch'), 'none');
+    assert.equal(httpToolFor('ubuntu:14.04'), 'bash');
     assert.equal(httpToolFor(undefined), undefined);
+  });
+
+  test('EXPOSE with a variable takes its default', () => {
+    const { doc } = run('Dockerfile', 'FROM node:22-slim\nEXPOSE ${PORT:-3333}\nCMD ["node", "main.js"]\n');
+    assert.equal(healthcheckFixes({ doc, options: {}, workspace: EMPTY_WORKSPACE_FACTS })[0].title, 'Add HEALTHCHECK: HTTP answers on port 3333 with node');
   });
 });
 

@@ -187,7 +187,8 @@ function lastName(e: ts.Expression): string | undefined {
 /** A field name for a value, or undefined when nothing better than a number exists. */
 export function nameOf(expr: ts.Expression): string | undefined {
   const e = unwrap(expr);
-  if (isIdentifier(e)) return e.text;
+  // `PORT` -> `port`: a constant's name in capitals is not how a field is named.
+  if (isIdentifier(e)) return /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/.test(e.text) && e.text.length > 1 ? camel(e.text) : e.text;
   if (isPropertyAccessExpression(e)) {
     const prop = e.name.text.replace('#', '');
     const obj = unwrap(e.expression);

@@ -32,6 +32,8 @@ export interface ServiceCheck {
   shell?: string;
   /** Where the check comes from. */
   source: string;
+  /** Images before this major version (from the tag) use `legacyExec` instead. */
+  legacy?: { before: number; exec: readonly string[] };
 }
 
 /** One row per image family. */
@@ -78,6 +80,8 @@ export const SERVICE_CHECKS: readonly ServiceCheck[] = [
     what: 'MongoDB',
     port: 27017,
     exec: ['mongosh', '--quiet', '--eval', "db.adminCommand('ping')"],
+    // mongosh ships in the images from 6.0; before that the shell was `mongo`.
+    legacy: { before: 6, exec: ['mongo', '--quiet', '--eval', "db.adminCommand('ping')"] },
     source: 'https://www.mongodb.com/docs/manual/reference/command/ping/',
   },
   {
@@ -128,8 +132,17 @@ export function imageParts(image: string | undefined): { repo: string; tag: stri
   return { repo, tag: colon < 0 ? '' : clean.slice(colon + 1) };
 }
 
-/** The row for an image that is not an HTTP service, by its repository (or its last path segment for a mirror: `myregistry/library/postgres`). */
+/**
+ * The row for an image that is not an HTTP service, by its repository (or its last path segment
+ * for a mirror: `myregistry/library/postgres`), with the exec its version has.
+ */
 export function serviceCheckFor(image: string | undefined): ServiceCheck | undefined {
+  const row = serviceRowFor(image);
+  const major = Number(/^(\d+)/.exec(imageParts(image)?.tag ?? '')?.[1]);
+  return row?.legacy && Number.isFinite(major) && major < row.legacy.before ? { ...row, exec: row.legacy.exec } : row;
+}
+
+function serviceRowFor(image: string | undefined): ServiceCheck | undefined {
   const parts = imageParts(image);
   if (!parts) return undefined;
   const exact = SERVICE_CHECKS.find((row) => row.images.includes(parts.repo));
@@ -139,7 +152,7 @@ export function serviceCheckFor(image: string | undefined): ServiceCheck | undef
 }
 
 /** The program an HTTP check can use inside an image. */
-export type HttpTool = 'curl' | 'wget' | 'node' | 'python' | 'distroless-node';
+export type HttpTool = 'curl' | 'wget' | 'node' | 'python' | 'distroless-node' | 'bash';
 
 /**
  * What an image has to make an HTTP request with, or `none` (scratch, distroless: nothing can),
@@ -159,6 +172,8 @@ export function httpToolFor(image: string | undefined): HttpTool | 'none' | unde
   if (/(^|\/)node$/.test(repo)) return slim ? 'node' : 'curl';
   if (/(^|\/)python$/.test(repo)) return slim ? 'python' : 'curl';
   if (/alpine|busybox/.test(repo) || /alpine/.test(tag)) return 'wget';
+  // The bare Debian and Ubuntu images have no curl or wget, but bash can open a TCP connection.
+  if (repo === 'debian' || repo === 'ubuntu') return 'bash';
   return 'curl';
 }
 
@@ -204,6 +219,8 @@ function httpCheckFor(url: string, image: string | undefined): Omit<HttpCheck, '
       const node = tool === 'distroless-node' ? '/nodejs/bin/node' : 'node';
       return { tool, argv: [node, '-e', script], shell: `${node} -e "${script}"` };
     }
+    case 'bash':
+      return undefined;
     case 'python': {
       const script = `import urllib.request; urllib.request.urlopen('${url}', timeout=4)`;
       return { tool, argv: ['python', '-c', script], shell: `python -c "${script}"` };
@@ -237,6 +254,8 @@ export function portCheck(port: string | number, image: string | undefined): Htt
       const what = major !== undefined && major < 18 ? `port ${port} accepts connections (node)` : `HTTP answers on port ${port} with node`;
       return { tool, argv: [node, '-e', script], shell: `${node} -e "${script}"`, what };
     }
+    case 'bash':
+      return { tool, argv: ['bash', '-c', `</dev/tcp/localhost/${port}`], shell: `bash -c '</dev/tcp/localhost/${port}' || exit 1`, what: `port ${port} accepts connections (bash)` };
     case 'python': {
       const script = `import socket; socket.create_connection(('localhost', ${port}), 4)`;
       return { tool, argv: ['python', '-c', script], shell: `python -c "${script}"`, what: `port ${port} accepts connections (python)` };
