@@ -54,6 +54,13 @@ describe('images', () => {
     assert.equal(httpToolFor(undefined), undefined);
   });
 
+  test('an HTTP base image says its port and tools: php apache on 80 with curl, ASP.NET 5 on 80 with bash', () => {
+    const php = run('Dockerfile', 'FROM php:8.0.9-apache\nCOPY . /var/www/html/\n');
+    assert.equal(healthcheckFixes({ doc: php.doc, options: {}, workspace: EMPTY_WORKSPACE_FACTS })[0].title, 'Add HEALTHCHECK: HTTP answers on port 80 with curl');
+    const dotnet = run('Dockerfile', 'FROM mcr.microsoft.com/dotnet/aspnet:5.0\nCOPY app /app\nENTRYPOINT ["dotnet", "app.dll"]\n');
+    assert.equal(healthcheckFixes({ doc: dotnet.doc, options: {}, workspace: EMPTY_WORKSPACE_FACTS })[0].title, 'Add HEALTHCHECK: port 80 accepts connections (bash)');
+  });
+
   test('EXPOSE with a variable takes its default', () => {
     const { doc } = run('Dockerfile', 'FROM node:22-slim\nEXPOSE ${PORT:-3333}\nCMD ["node", "main.js"]\n');
     assert.equal(healthcheckFixes({ doc, options: {}, workspace: EMPTY_WORKSPACE_FACTS })[0].title, 'Add HEALTHCHECK: HTTP answers on port 3333 with node');

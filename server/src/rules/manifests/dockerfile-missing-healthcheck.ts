@@ -1,6 +1,6 @@
 import type { From, Instruction } from 'dockerfile-ast';
 import type { Fix, Rule, RuleContext, RuleFinding } from '../../engine/types';
-import { httpCheck, portCheck, serviceCheckFor, type HealthFacts } from './health-checks';
+import { httpCheck, imageDefaultPort, portCheck, serviceCheckFor, type HealthFacts } from './health-checks';
 
 /** The instructions of the final stage, and of the earlier stages it is built `FROM` (a health check is inherited). */
 interface FinalStage {
@@ -112,7 +112,7 @@ export const dockerfileMissingHealthcheck: Rule = {
         'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nEXPOSE 3000\nHEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \\\n  CMD curl -f http://localhost:3000/health || exit 1\nCMD ["node", "server.js"]\n',
     },
     fixSafety:
-      'Unsafe: the inserted check has the checklist\'s timings (interval 30s, timeout 5s, start period 60s, 3 retries). A final image known as a database, broker or cache (the table in `health-checks.ts`: postgres, mysql, redis, rabbitmq, mongo, ...) is checked with its own client in exec form (`CMD ["pg_isready", "-U", "postgres"]`); one with no client gets no fix. Anything else is checked on the first `EXPOSE`d port (the default of `EXPOSE ${PORT:-3333}`), else the `PORT` an `ENV` sets, else 8080, with what the final image has; with no health route known (the project model can pass one; then it is a GET of that route with the same tools, `wget -q --spider` on Alpine), the check asks only that the app answers on its port: `curl -so /dev/null http://localhost:<port>/` (any HTTP answer, even a 404, counts) by default when the Dockerfile installs curl or the image is a full Debian one, `node -e` with `fetch` for slim and Alpine node images (a socket connect before Node 18) and `/nodejs/bin/node` for distroless node images, a socket connect with `python -c` for slim and Alpine python images, BusyBox `nc -z` for other Alpine images, bash\'s `/dev/tcp` for bare Debian and Ubuntu images (no GET there); for `scratch` and other distroless images nothing can make the check and no fix is offered. The title says which (`Add HEALTHCHECK: HTTP answers on port 5000 with curl`). If the service has no `/health` route, the container is marked unhealthy, and Compose or Swarm act on that. The fix is inserted before the final stage\'s `CMD`/`ENTRYPOINT` (or at its end) and is never applied by fix-all.',
+      'Unsafe: the inserted check has the checklist\'s timings (interval 30s, timeout 5s, start period 60s, 3 retries). A final image known as a database, broker or cache (the table in `health-checks.ts`: postgres, mysql, redis, rabbitmq, mongo, ...) is checked with its own client in exec form (`CMD ["pg_isready", "-U", "postgres"]`); one with no client gets no fix. Anything else is checked on the first `EXPOSE`d port (the default of `EXPOSE ${PORT:-3333}`), else the `PORT` an `ENV` sets, else the port a known HTTP base image serves on (nginx and php-apache 80, ASP.NET 80 before .NET 8 and 8080 from it, ...: a table in `health-checks.ts`), else 8080, with what the final image has; with no health route known (the project model can pass one; then it is a GET of that route with the same tools, `wget -q --spider` on Alpine), the check asks only that the app answers on its port: `curl -so /dev/null http://localhost:<port>/` (any HTTP answer, even a 404, counts) by default when the Dockerfile installs curl or the image is a full Debian one, `node -e` with `fetch` for slim and Alpine node images (a socket connect before Node 18) and `/nodejs/bin/node` for distroless node images, a socket connect with `python -c` for slim and Alpine python images, BusyBox `nc -z` for other Alpine images, bash\'s `/dev/tcp` for bare Debian and Ubuntu images (no GET there); for `scratch` and other distroless images nothing can make the check and no fix is offered. The title says which (`Add HEALTHCHECK: HTTP answers on port 5000 with curl`). If the service has no `/health` route, the container is marked unhealthy, and Compose or Swarm act on that. The fix is inserted before the final stage\'s `CMD`/`ENTRYPOINT` (or at its end) and is never applied by fix-all.',
     references: [
       'https://docs.docker.com/reference/dockerfile/#healthcheck',
       'https://docs.docker.com/compose/how-tos/startup-order/',
@@ -149,7 +149,7 @@ export function healthcheckFixes(ctx: RuleContext, facts: HealthFacts = {}): Fix
     if (!stage) return [];
     const { lines } = ctx.doc;
     const all = [...stage.inherited, ...stage.instructions];
-    const port = String(facts.port ?? imagePort(all) ?? '8080');
+    const port = String(facts.port ?? imagePort(all) ?? imageDefaultPort(facts.image ?? stage.baseImage) ?? '8080');
     const check = healthCommand(facts.image ?? stage.baseImage, { port, healthPath: facts.healthPath }, all);
     if (!check) return [];
     const run = stage.instructions.find((ins) => ins.getKeyword() === 'CMD' || ins.getKeyword() === 'ENTRYPOINT');

@@ -151,6 +151,43 @@ function serviceRowFor(image: string | undefined): ServiceCheck | undefined {
   return SERVICE_CHECKS.find((row) => row.images.some((i) => !i.includes('/') && i === last) || row.images.includes(parts.repo.split('/').slice(-2).join('/')));
 }
 
+/**
+ * HTTP images whose own Dockerfile sets the port (`EXPOSE` in the base image, invisible in the
+ * file built on it) and, where it differs from the default guess, the tool they have to check with.
+ */
+export interface HttpImage {
+  match: (repo: string, tag: string) => boolean;
+  port: (tag: string) => number;
+  tool?: HttpTool;
+  source: string;
+}
+
+const major = (tag: string) => Number(/^(\d+)/.exec(tag)?.[1] ?? NaN);
+
+export const HTTP_IMAGES: readonly HttpImage[] = [
+  { match: (r) => r === 'nginx', port: () => 80, source: 'https://hub.docker.com/_/nginx' },
+  { match: (r) => r === 'nginxinc/nginx-unprivileged', port: () => 8080, source: 'https://hub.docker.com/r/nginxinc/nginx-unprivileged' },
+  { match: (r) => r === 'httpd', port: () => 80, source: 'https://hub.docker.com/_/httpd' },
+  // The php images install curl; the apache variants serve on 80.
+  { match: (r, t) => r === 'php' && t.includes('apache'), port: () => 80, tool: 'curl', source: 'https://hub.docker.com/_/php' },
+  // Built on python slim: no curl, python itself.
+  { match: (r) => r.startsWith('tiangolo/'), port: () => 80, tool: 'python', source: 'https://github.com/tiangolo/uvicorn-gunicorn-fastapi-docker' },
+  // ASP.NET Core listens on 80 before .NET 8 and on 8080 from it; the images have neither curl nor wget.
+  { match: (r) => /^(?:mcr\.microsoft\.com\/)?dotnet\/(?:aspnet|runtime)$/.test(r), port: (t) => (major(t) >= 8 ? 8080 : 80), tool: 'bash', source: 'https://learn.microsoft.com/en-us/dotnet/core/compatibility/containers/8.0/aspnet-port' },
+];
+
+function httpImageFor(image: string | undefined): { row: HttpImage; tag: string } | undefined {
+  const parts = imageParts(image);
+  const row = parts && HTTP_IMAGES.find((r) => r.match(parts.repo, parts.tag));
+  return row && parts ? { row, tag: parts.tag } : undefined;
+}
+
+/** The port an HTTP image listens on by its own Dockerfile, when the table knows it. */
+export function imageDefaultPort(image: string | undefined): number | undefined {
+  const found = httpImageFor(image);
+  return found?.row.port(found.tag);
+}
+
 /** The program an HTTP check can use inside an image. */
 export type HttpTool = 'curl' | 'wget' | 'node' | 'python' | 'distroless-node' | 'bash';
 
@@ -166,6 +203,8 @@ export function httpToolFor(image: string | undefined): HttpTool | 'none' | unde
   const parts = imageParts(image);
   if (!parts) return undefined;
   const { repo, tag } = parts;
+  const known = httpImageFor(image)?.row.tool;
+  if (known) return known;
   if (/(^|\/)distroless\/nodejs/.test(repo)) return 'distroless-node';
   if (repo === 'scratch' || repo.includes('distroless') || repo.startsWith('cgr.dev/chainguard/static')) return 'none';
   const slim = /slim|alpine/.test(tag);
