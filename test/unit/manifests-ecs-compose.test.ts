@@ -37,7 +37,7 @@ describe('ECS task definitions', () => {
   });
 
   test('the health check uses the container port, and both fixes together still parse', () => {
-    const text = '{"containerDefinitions": [{"name": "web", "image": "web:2", "portMappings": [{"containerPort": 8000}]}]}\n';
+    const text = '{"containerDefinitions": [{"name": "web", "image": "python:3.12", "portMappings": [{"containerPort": 8000}]}]}\n';
     const { findings } = run('task.json', text);
     let fixed = text;
     for (const f of findings) {

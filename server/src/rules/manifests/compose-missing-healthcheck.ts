@@ -91,7 +91,10 @@ export function healthTest(service: Service, facts: HealthFacts = {}): { test: s
     if (known.exec) return { test: flow(['CMD', ...known.exec]), what };
     return undefined;
   }
-  const port = String(facts.port ?? servicePort(service) ?? '8080');
+  const shown = facts.port ?? servicePort(service);
+  // A check on a guessed port fails as surely as none: no fix until the port is known.
+  if (shown === undefined) return undefined;
+  const port = String(shown);
   const path = facts.healthPath;
   const check = path === undefined ? portCheck(port, image) : httpCheck(port, path, image);
   if (!check) return undefined;

@@ -59,7 +59,8 @@ export function healthCommand(image: string | undefined, facts: { port: string; 
     return undefined;
   }
   const installsCurl = instructions.some((ins) => ins.getKeyword() === 'RUN' && /\b(?:apt-get|apt|apk|yum|dnf|microdnf|zypper)\b[^\n]*\bcurl\b/.test(ins.getTextContent()));
-  const tooled = installsCurl ? undefined : image;
+  // An image the Dockerfile installs curl into has it, whatever it is built on.
+  const tooled = installsCurl ? 'buildpack-deps' : image;
   const path = facts.healthPath;
   const check = path === undefined ? portCheck(facts.port, tooled) : httpCheck(facts.port, path, tooled);
   if (!check) return undefined;
@@ -149,7 +150,11 @@ export function healthcheckFixes(ctx: RuleContext, facts: HealthFacts = {}): Fix
     if (!stage) return [];
     const { lines } = ctx.doc;
     const all = [...stage.inherited, ...stage.instructions];
-    const port = String(facts.port ?? imagePort(all) ?? imageDefaultPort(facts.image ?? stage.baseImage) ?? '8080');
+    const known = facts.port ?? imagePort(all) ?? imageDefaultPort(facts.image ?? stage.baseImage);
+    const service = serviceCheckFor(facts.image ?? stage.baseImage);
+    // A check on a guessed port fails as surely as no check at all: none until the port is known.
+    if (known === undefined && !service) return [];
+    const port = String(known ?? service?.port);
     const check = healthCommand(facts.image ?? stage.baseImage, { port, healthPath: facts.healthPath }, all);
     if (!check) return [];
     const run = stage.instructions.find((ins) => ins.getKeyword() === 'CMD' || ins.getKeyword() === 'ENTRYPOINT');

@@ -63,6 +63,9 @@ export function ecsHealthCheckFixes(finding: RuleFinding, ctx: RuleContext, fact
     else return [];
     what = `${(known.exec ?? known.shell?.split(' ') ?? [])[0]} (${known.what})`;
   } else {
+    const mapped = member(container.object, k.portMappings);
+    // A check on a guessed port fails as surely as none: no fix until the port is known.
+    if (facts.port === undefined && !(mapped?.type === 'array' && mapped.children?.length)) return [];
     const port = String(facts.port ?? ecsPort(container));
     const path = facts.healthPath;
     const check = path === undefined ? portCheck(port, image) : httpCheck(port, path, image);

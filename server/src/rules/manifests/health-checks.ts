@@ -117,6 +117,14 @@ export const SERVICE_CHECKS: readonly ServiceCheck[] = [
     shell: 'curl -s http://localhost:9200 > /dev/null || exit 1',
     source: 'https://www.elastic.co/guide/en/elasticsearch/reference/current/docker.html',
   },
+  {
+    // Its monitoring API answers on 9600; the ports it publishes are inputs, not HTTP.
+    images: ['logstash', 'docker.elastic.co/logstash/logstash'],
+    what: 'Logstash',
+    port: 9600,
+    shell: 'curl -s http://localhost:9600 > /dev/null || exit 1',
+    source: 'https://www.elastic.co/guide/en/logstash/current/monitoring-logstash.html',
+  },
   { images: ['nats'], what: 'NATS', port: 4222, source: 'https://docs.nats.io/running-a-nats-service/nats_docker' },
   { images: ['eclipse-mosquitto'], what: 'Mosquitto', port: 1883, source: 'https://mosquitto.org/man/mosquitto-8.html' },
 ];
@@ -165,8 +173,11 @@ export interface HttpImage {
 const major = (tag: string) => Number(/^(\d+)/.exec(tag)?.[1] ?? NaN);
 
 export const HTTP_IMAGES: readonly HttpImage[] = [
+  // Debian-based: bash is there, curl is not promised; the alpine variants have BusyBox.
+  { match: (r, t) => r === 'nginx' && !t.includes('alpine'), port: () => 80, tool: 'bash', source: 'https://hub.docker.com/_/nginx' },
   { match: (r) => r === 'nginx', port: () => 80, source: 'https://hub.docker.com/_/nginx' },
   { match: (r) => r === 'nginxinc/nginx-unprivileged', port: () => 8080, source: 'https://hub.docker.com/r/nginxinc/nginx-unprivileged' },
+  { match: (r, t) => r === 'httpd' && !t.includes('alpine'), port: () => 80, tool: 'bash', source: 'https://hub.docker.com/_/httpd' },
   { match: (r) => r === 'httpd', port: () => 80, source: 'https://hub.docker.com/_/httpd' },
   // The php images install curl; the apache variants serve on 80.
   { match: (r, t) => r === 'php' && t.includes('apache'), port: () => 80, tool: 'curl', source: 'https://hub.docker.com/_/php' },
@@ -193,7 +204,8 @@ export type HttpTool = 'curl' | 'wget' | 'node' | 'python' | 'distroless-node' |
 
 /**
  * What an image has to make an HTTP request with, or `none` (scratch, distroless: nothing can),
- * or undefined when the image is unknown (then curl, the usual guess, with the fix unsafe).
+ * or undefined when the image is unknown (no check is offered: a guessed curl fails in every
+ * slim, Alpine and vendor image without it).
  * - node and python `-slim`/`-alpine` images lack curl; their runtime can make the request.
  *   The full (Debian) node and python images ship curl.
  * - Alpine and BusyBox images have BusyBox `wget`, not curl.
@@ -213,8 +225,14 @@ export function httpToolFor(image: string | undefined): HttpTool | 'none' | unde
   if (/alpine|busybox/.test(repo) || /alpine/.test(tag)) return 'wget';
   // The bare Debian and Ubuntu images have no curl or wget, but bash can open a TCP connection.
   if (repo === 'debian' || repo === 'ubuntu') return 'bash';
-  return 'curl';
+  // The full (buildpack-deps based) language images ship curl; their slim variants do not.
+  if (CURL_IMAGES.has(repo.split('/').pop() ?? '') && !/slim/.test(tag)) return 'curl';
+  // Anything else: what it has is not known here.
+  return undefined;
 }
+
+/** Official language images built on buildpack-deps, which installs curl (https://hub.docker.com/_/buildpack-deps). */
+const CURL_IMAGES = new Set(['buildpack-deps', 'golang', 'ruby', 'perl', 'rust', 'elixir', 'erlang', 'haskell', 'gcc', 'php']);
 
 /** Node's version from a node image tag (`20-alpine` -> 20), undefined when the tag does not say. */
 function nodeMajor(image: string | undefined): number | undefined {
@@ -240,7 +258,8 @@ export function httpCheck(port: string | number, path: string, image: string | u
 }
 
 function httpCheckFor(url: string, image: string | undefined): Omit<HttpCheck, 'what'> | undefined {
-  const tool = httpToolFor(image) ?? 'curl';
+  const tool = httpToolFor(image);
+  if (tool === undefined) return undefined;
   switch (tool) {
     case 'none':
       return undefined;
@@ -274,7 +293,8 @@ function httpCheckFor(url: string, image: string | undefined): Omit<HttpCheck, '
  * image has nothing to check with.
  */
 export function portCheck(port: string | number, image: string | undefined): HttpCheck | undefined {
-  const tool = httpToolFor(image) ?? 'curl';
+  const tool = httpToolFor(image);
+  if (tool === undefined) return undefined;
   const url = `http://localhost:${port}/`;
   switch (tool) {
     case 'none':

@@ -62,7 +62,10 @@ export function probeFixes(finding: RuleFinding, ctx: RuleContext, probe: ProbeK
     const what = service.exec ? `exec ${service.exec.join(' ')}` : `TCP on port ${facts.port ?? declared ?? service.port}`;
     return [{ title: `Add ${probe.key}: ${what} (${service.what})`, safe, edits }];
   }
-  const port = String(facts.port ?? declared ?? envPort(container) ?? '8080');
+  const known = facts.port ?? declared ?? envPort(container);
+  // A probe on a guessed port restarts or starves the pod: no fix until the port is known.
+  if (known === undefined) return [];
+  const port = String(known);
   const path = (probe.key === 'livenessProbe' ? facts.healthPath : facts.readinessPath) ?? otherProbePath(container);
   if (path === undefined) {
     // No route is known to exist: a probe on one that does not would restart or starve the pod.
