@@ -31,7 +31,7 @@ interface SarifLog {
   }>;
 }
 
-const UNHEALTHY = 'FROM node:20-slim\nCMD ["node", "server.js"]\n';
+const UNHEALTHY = 'FROM node:20-slim\nEXPOSE 3000\nCMD ["node", "server.js"]\n';
 const HEALTHY = 'FROM node:20-slim\nHEALTHCHECK NONE\nCMD ["node", "worker.js"]\n';
 
 describe('prodready check', () => {
@@ -79,7 +79,7 @@ describe('prodready check', () => {
         endColumn: 18,
         message:
           'The final stage has no HEALTHCHECK: Docker and Compose cannot tell a hung container from a healthy one. Add one, or `HEALTHCHECK NONE` to make the choice explicit.',
-        fixes: [{ title: 'Add a HEALTHCHECK (node GET http://localhost:8080/health)', safe: false }],
+        fixes: [{ title: 'Add HEALTHCHECK: HTTP answers on port 3000 with node', safe: false }],
       },
     ]);
     assert.deepEqual(Object.keys(report.summary), ['files', 'findings', 'durationMs']);

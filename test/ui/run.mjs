@@ -26,7 +26,7 @@ const FILES = [
   'service/src/inventory.js',
 ];
 /** The finding whose quick-fix menu is opened, and the fix that must be in it. */
-const QUICK_FIX = { file: 'service/Dockerfile', rule: 'dockerfile-missing-healthcheck', title: /Add a HEALTHCHECK/ };
+const QUICK_FIX = { file: 'service/Dockerfile', rule: 'dockerfile-missing-healthcheck', title: /Add HEALTHCHECK/ };
 const UI_TIMEOUT = 60_000;
 
 let tools;

@@ -133,10 +133,17 @@ for (const ws of fixtureWorkspaces()) {
         const newSf = ts.createSourceFile(file, after, ts.ScriptTarget.Latest, true);
         const newCall = callAt(newSf, shifted(call.getStart(sf), fix.edits));
         assert.ok(newCall, 'the rewritten call is where the old one was');
+        if (fix.title.includes('NestJS')) {
+          // NestJS's Logger takes text: each value stays in the one message, where it was.
+          for (const value of original) assert.ok(newCall.getText(newSf).includes(value), `value \`${value}\` is missing from \`${newCall.getText(newSf)}\``);
+          return;
+        }
         const fields = fieldValues(newCall, newSf);
         for (const value of original) {
+          // `JSON.stringify(payload)` is logged as the object itself.
+          const stringified = /^(?:JSON\.stringify|util\.inspect)\(([\w$.]+)\)$/.exec(value)?.[1];
           assert.ok(
-            fields.some((f) => f.includes(value)),
+            fields.some((f) => f.includes(value) || (stringified !== undefined && f === stringified)),
             `value \`${value}\` is missing from the fields of \`${newCall.getText(newSf)}\``,
           );
         }

@@ -37,7 +37,7 @@ describe('ECS task definitions', () => {
   });
 
   test('the health check uses the container port, and both fixes together still parse', () => {
-    const text = '{"containerDefinitions": [{"name": "web", "image": "web:2", "portMappings": [{"containerPort": 8000}]}]}\n';
+    const text = '{"containerDefinitions": [{"name": "web", "image": "python:3.12", "portMappings": [{"containerPort": 8000}]}]}\n';
     const { findings } = run('task.json', text);
     let fixed = text;
     for (const f of findings) {
@@ -47,7 +47,7 @@ describe('ECS task definitions', () => {
     }
     const parsed = JSON.parse(fixed);
     assert.deepEqual(parsed.containerDefinitions[0].healthCheck, {
-      command: ['CMD-SHELL', 'curl -f http://localhost:8000/health || exit 1'],
+      command: ['CMD-SHELL', 'curl -so /dev/null http://localhost:8000/ || exit 1'],
       interval: 30,
       timeout: 5,
       retries: 3,
@@ -81,16 +81,15 @@ describe('ECS task definitions', () => {
     const { doc, findings } = run('infra/api.yaml', text);
     assert.deepEqual(doc.yaml.documents.flatMap((d) => [...d.errors, ...d.warnings]), []);
     assert.deepEqual(findings.map((f) => `${f.ruleId} ${text.slice(f.start, f.end)}`), ['ecs-missing-health-check Name: api', 'ecs-missing-stop-timeout Name: api']);
-    let fixed = text;
-    for (const f of findings) {
-      const again = run('infra/api.yaml', fixed);
-      const same = again.findings.find((x) => x.ruleId === f.ruleId)!;
-      fixed = applyEdits(fixed, fixesFor(same, again.doc, { registry, config: EMPTY_CONFIG })[0].edits);
-    }
+    // The image comes from SSM at deploy time: what its health check should run is unknown, so no fix.
+    const health = findings.find((f) => f.ruleId === 'ecs-missing-health-check')!;
+    assert.deepEqual(fixesFor(health, doc, { registry, config: EMPTY_CONFIG }), []);
+    const stop = findings.find((f) => f.ruleId === 'ecs-missing-stop-timeout')!;
+    const fixed = applyEdits(text, fixesFor(stop, doc, { registry, config: EMPTY_CONFIG })[0].edits);
     const after = run('infra/api.yaml', fixed);
-    assert.deepEqual(after.findings, []);
+    assert.deepEqual(after.findings.map((f) => f.ruleId), ['ecs-missing-health-check']);
+    assert.deepEqual(after.doc.yaml.documents.flatMap((d) => [...d.errors, ...d.warnings]), []);
     const container = after.doc.yaml.documents[0].toJS().Resources.Task.Properties.ContainerDefinitions[0];
-    assert.deepEqual(container.HealthCheck.Command, ['CMD-SHELL', 'curl -f http://localhost:8000/health || exit 1']);
     assert.equal(container.StopTimeout, 30);
   });
 

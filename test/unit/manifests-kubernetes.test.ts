@@ -103,15 +103,16 @@ describe('fixes', () => {
     assert.ok(fixed.startsWith(text.slice(0, text.indexOf('---'))), 'the first document is untouched');
     assert.ok(!/[^\r]\n/.test(fixed), 'CRLF everywhere');
     assert.equal(fix.safe, false);
-    assert.equal(fix.title, 'Add a readinessProbe (GET /ready on port 80)');
+    assert.equal(fix.title, 'Add readinessProbe: TCP on port 80');
   });
 
   test('the snippet expands to the same text, with the path and port as placeholders', () => {
-    const text = POD('api', '\n      ports:\n        - name: http\n          containerPort: 3000');
+    // The readiness probe's path is a route the app is known to serve: the liveness probe GETs it too.
+    const text = POD('api', '\n      ports:\n        - name: http\n          containerPort: 3000\n      readinessProbe:\n        httpGet: {path: /healthz, port: http}');
     const { findings, fixes } = run('pod.yaml', text);
     const edit = fixes(findings.find((f) => f.ruleId === 'missing-liveness-probe')!)[0].edits[0];
     assert.ok(edit.snippet);
-    assert.match(edit.snippet!, /path: \$\{1:\/health\}/);
+    assert.match(edit.snippet!, /path: \$\{1:\/healthz\}/);
     assert.match(edit.snippet!, /port: \$\{2:http\}/);
     assert.equal(edit.snippet!.replace(/\$\{\d+:([^}]*)\}/g, '$1'), edit.newText);
   });

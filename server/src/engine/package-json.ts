@@ -21,6 +21,8 @@ export interface PackageInfo {
    * starts the service (see `SERVICE_SCRIPT`), `one-off` for every other.
    */
   scriptFiles: Map<string, ScriptRole>;
+  /** What the package needs at run time: `dependencies`, `peerDependencies`, `optionalDependencies` (not dev). */
+  dependencies: Set<string>;
 }
 
 /**
@@ -98,7 +100,12 @@ export function parsePackageJson(text: string, dir: string): PackageInfo | undef
   const prisma = record.prisma as Record<string, unknown> | undefined;
   if (prisma && typeof prisma.seed === 'string') for (const file of filesRunBy(prisma.seed, dir)) if (!files.has(file)) files.set(file, 'one-off');
   const { reason, fullStack } = frontEndReason(record);
-  return { kind: packageKind(record, scripts), frontEnd: reason, fullStack, shapedForPublishing: PUBLISHING_KEYS.some((key) => record[key] !== undefined), scriptFiles: files };
+  const dependencies = new Set<string>();
+  for (const key of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
+    const deps = record[key];
+    if (typeof deps === 'object' && deps !== null && !Array.isArray(deps)) for (const name of Object.keys(deps)) dependencies.add(name);
+  }
+  return { kind: packageKind(record, scripts), frontEnd: reason, fullStack, shapedForPublishing: PUBLISHING_KEYS.some((key) => record[key] !== undefined), scriptFiles: files, dependencies };
 }
 
 const PUBLISHING_KEYS = ['exports', 'module', 'types', 'typings', 'bin', 'files', 'publishConfig'];

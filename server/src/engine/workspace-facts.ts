@@ -70,6 +70,20 @@ export interface WorkspaceFacts {
    * file of its own without being a package: third-party code copied in. Undefined when there is none.
    */
   vendoredIn(path: string): string | undefined;
+
+  /**
+   * The project's own logger for `path`: a module of the same package that exports a structured
+   * logger (as `loggerExport` reads it) and that other files import, the most imported first.
+   * `module` is its path without extension (`/ws/src/config/logger`). Undefined when there is none
+   * or the workspace is not indexed.
+   */
+  projectLogger(path: string): ProjectLogger | undefined;
+
+  /**
+   * Whether the package of `path` (nearest package.json) needs `name` at run time (`dependencies`,
+   * `peerDependencies`, `optionalDependencies`). Undefined when there is no readable package.json.
+   */
+  dependsOn(path: string, name: string): boolean | undefined;
 }
 
 export type { ComposeBuild } from './model/compose-links';
@@ -100,6 +114,13 @@ export interface StaticFolder {
   line: number;
 }
 
+export interface ProjectLogger {
+  module: string;
+  /** The export: `default`, `module.exports` or a named export. */
+  name: string;
+  kind: 'pino' | 'winston' | 'bunyan';
+}
+
 export interface Importer {
   path: string;
   commandLineTool: boolean;
@@ -118,6 +139,8 @@ export const NO_WORKSPACE_FACTS: WorkspaceFacts = {
   composeServicesBuilding: () => [],
   dockerfileStage: () => undefined,
   vendoredIn: () => undefined,
+  projectLogger: () => undefined,
+  dependsOn: () => undefined,
 };
 
 /** An indexed workspace with nothing else in it (a lone file: docs examples, one-off checks). */

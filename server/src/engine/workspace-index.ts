@@ -13,7 +13,7 @@ import { ParsedDocument } from './document';
 import { DEFAULT_MAX_FILE_BYTES } from './source';
 import { readFactFile } from './safe-read';
 import { NEVER_ENTER, collectFiles, inheritedIgnores, isIgnored, readIgnore, type IgnoreScope } from './files';
-import type { Importer, PackageFacts, StaticFolder, WorkspaceFacts } from './workspace-facts';
+import type { Importer, PackageFacts, ProjectLogger, StaticFolder, WorkspaceFacts } from './workspace-facts';
 import { FULL_STACK_SERVER_PATHS } from './package-json';
 import { servedFolders, type ServedFolder } from './model/static-folders';
 import picomatch from 'picomatch';
@@ -141,6 +141,8 @@ export class WorkspaceIndex {
       composeServicesBuilding: (p) => this.composeServicesBuilding(p),
       dockerfileStage: (p, target) => this.dockerfileStage(p, target),
       vendoredIn: (p) => this.vendoredIn(p),
+      projectLogger: (p) => this.projectLogger(p),
+      dependsOn: (p, name) => this.packageInfo(normalizePath(p))?.dependencies.has(name),
     };
   }
 
@@ -290,6 +292,32 @@ export class WorkspaceIndex {
     if (!exports) return undefined;
     // `import logger from './logger'` of a CommonJS module is its `module.exports`.
     return exports.get(name) ?? (name === 'default' ? exports.get('module.exports') : undefined);
+  }
+
+  /** The most imported logger module of `p`'s package (see WorkspaceFacts). */
+  projectLogger(p: string): ProjectLogger | undefined {
+    const file = normalizePath(p);
+    if (!this.built) return undefined;
+    const scope = this.packageOf(file);
+    const own = file.replace(SOURCE_EXTENSION, '');
+    let best: { logger: ProjectLogger; importers: number } | undefined;
+    let tied = false;
+    for (const [key, exports] of this.loggerExports) {
+      if (key === own || this.packageOf(`${key}.js`) !== scope) continue;
+      const module = baseNameOf(key) === 'index' ? dirnameOf(key) : key;
+      const importers = new Set([...(this.importersByKey.get(key) ?? []), ...(this.importersByKey.get(module) ?? [])]);
+      importers.delete(file);
+      if (importers.size === 0) continue;
+      const name = ['logger', 'default', 'module.exports', 'log'].find((n) => exports.has(n)) ?? [...exports.keys()][0];
+      const kind = exports.get(name)!;
+      if (best && importers.size === best.importers) tied = true;
+      if (!best || importers.size > best.importers) {
+        best = { logger: { module: key, name, kind }, importers: importers.size };
+        tied = false;
+      }
+    }
+    // Two logger modules imported as often: which one this file should use is not known.
+    return tied ? undefined : best?.logger;
   }
 
   private packageInfo(file: string): PackageInfo | undefined {

@@ -110,19 +110,19 @@ export const QUICK_FIX_CASES: QuickFixCase[] = [
     file: 'Dockerfile',
     rule: 'dockerfile-missing-healthcheck',
     line: 9,
-    title: 'Add a HEALTHCHECK',
+    title: 'Add HEALTHCHECK',
     // Before the final stage's CMD, on the EXPOSEd port; node:*-slim has no curl, so node makes the request.
     insert:
       'HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \\\n' +
-      `  CMD node -e "require('http').get('http://localhost:8080/health', (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on('error', () => process.exit(1))"\n`,
+      `  CMD ["node", "-e", "fetch('http://localhost:8080/').then(() => process.exit(0), () => process.exit(1))"]\n`,
     before: 'CMD ["node", "dist/server.js"]',
   },
   {
     file: 'deploy/k8s/orders.yaml',
     rule: 'missing-liveness-probe',
     line: 29,
-    title: 'Add a livenessProbe',
-    // At the end of the container, at its indentation, on its named port.
+    title: 'Add livenessProbe',
+    // At the end of the container, at its indentation, on its named port and the path its readiness probe calls.
     insert:
       '\n          livenessProbe:\n            httpGet:\n              path: /health\n              port: http\n            initialDelaySeconds: 10\n            periodSeconds: 10',
     before: '\n---\napiVersion: batch/v1',

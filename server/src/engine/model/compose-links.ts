@@ -106,6 +106,8 @@ export interface DockerStageHealth {
   command: string | undefined;
   /** The image it is built FROM, lower case with its tag. */
   base: string | undefined;
+  /** The ports its EXPOSE instructions name (numbers as written; `${PORT:-3000}` gives 3000). */
+  exposed: string[];
 }
 
 /** A Dockerfile's stages and their HEALTHCHECKs, from its text (instruction lines only; no parse). */
@@ -116,10 +118,17 @@ export function dockerfileStages(text: string): DockerStageHealth[] {
   for (let i = 0; i < lines.length; i++) {
     const from = /^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?/i.exec(lines[i]);
     if (from) {
-      stages.push({ name: from[2]?.toLowerCase(), healthcheckLine: undefined, command: undefined, base: from[1].toLowerCase() });
+      stages.push({ name: from[2]?.toLowerCase(), healthcheckLine: undefined, command: undefined, base: from[1].toLowerCase(), exposed: [] });
       continue;
     }
     const stage = stages[stages.length - 1];
+    const expose = /^\s*EXPOSE\s+(.*)$/i.exec(lines[i]);
+    if (stage && expose) {
+      for (const word of expose[1].trim().split(/\s+/)) {
+        const port = /^(\d+)(?:\/tcp)?$/.exec(word)?.[1] ?? /^\$\{\w+:-(\d+)\}$/.exec(word)?.[1];
+        if (port) stage.exposed.push(port);
+      }
+    }
     const command = /^\s*(CMD|ENTRYPOINT)\s+(.*)$/i.exec(lines[i]);
     if (stage && command) {
       const words = execWords(command[2]);

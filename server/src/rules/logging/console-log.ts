@@ -1,16 +1,21 @@
 import { ts } from 'ts-morph';
-import type { Fix, Rule, RuleContext, RuleFinding } from '../../engine/types';
-import { factsFor, loggerInScope, type FileFacts, type LoggerKind } from './file-facts';
-import { addPinoLogger, preferredQuote } from './logger-edits';
+import type { Fix, Rule, RuleContext, RuleFinding, TextEdit } from '../../engine/types';
+import { factsFor, insideFunction, unwrap as unwrapExpr, type FileFacts } from './file-facts';
+import { loggerTargetAt, type TargetKind } from './logger-targets';
+import { addPinoLogger, importNestLogger, importProjectLogger, preferredQuote } from './logger-edits';
 import { optedOutElsewhere } from '../../engine/opt-outs';
-import { consoleParts, hasComment, renderArguments, structure } from './structured-call';
+import { consoleParts, hasComment, isErrorValue, renderArguments, renderTemplate, structure } from './structured-call';
 
 // TypeScript's namespace serves every member through getters (three deep via ts-morph): read
 // the ones the walks use once, not on every node.
 const { isObjectLiteralExpression, isPropertyAccessExpression, isPropertyAssignment, isShorthandPropertyAssignment } = ts;
 
-/** The logger level for a console method. winston's default levels have no `trace`: it gets `debug`. */
-export function levelFor(method: string, kind: LoggerKind): string {
+/**
+ * The logger level for a console method. winston's default levels have no `trace`: it gets `debug`.
+ * NestJS's Logger has `log` for info and `verbose` below debug.
+ */
+export function levelFor(method: string, kind: TargetKind): string {
+  if (kind === 'nest') return method === 'info' ? 'log' : method === 'trace' ? 'verbose' : method;
   if (method === 'log') return 'info';
   if (method === 'trace' && kind === 'winston') return 'debug';
   return method;
@@ -19,6 +24,12 @@ export function levelFor(method: string, kind: LoggerKind): string {
 export interface ConsoleLogOptions {
   respectEslintDisable: boolean;
   ignoreLibraries: boolean;
+}
+
+/** A value that reads as text inside a template (a property, a literal, a number), not a bare identifier or a call that may hold an object. */
+function mayJoinAsText(expr: ts.Expression): boolean {
+  const e = unwrapExpr(expr);
+  return isPropertyAccessExpression(e) || ts.isLiteralExpression(e) || ts.isTemplateExpression(e) || ts.isBinaryExpression(e);
 }
 
 function findCall(facts: FileFacts, finding: RuleFinding) {
@@ -81,10 +92,11 @@ export const consoleLog: Rule<ConsoleLogOptions> = {
       ].join('\n'),
     },
     fixSafety: [
-      'When a structured logger is in scope (a variable or parameter holding pino, winston or bunyan as `interpolated-log-message` defines it: created in this file, imported from a project module that exports one, a `.child(...)` of one, or typed with the library\'s `Logger`; the innermost one is used, so a request\'s child logger wins over the module logger, and `logger` wins over `log` at the same level), the fix rewrites the call to it and is safe. A fields object already passed to console (`console.error({ err }, \'failed\')`) keeps its properties.',
+      'The fix uses the logger the code already has, nearest first, and is then safe: (1) the request\'s own logger: `request.log` (or `req.log`) in a Fastify route or hook (a file importing fastify or fastify-plugin, or a parameter typed `FastifyRequest`), `req.log` in an Express-style handler `(req, res[, next])` or error handler when the file installs pino-http or express-pino-logger, `ctx.log` in a Koa middleware when it installs koa-pino-logger; (2) the framework\'s: `fastify.log` in a Fastify plugin (its first parameter, in a function handed to `fastify-plugin` or `register`, exported from a Fastify file, or typed `FastifyInstance`/`FastifyPluginAsync`), `app.log` of an instance made here with `Fastify({ logger: ... })` (without `logger` it writes nothing, so it is not used), `this.logger` in a class holding a NestJS `Logger` (`private readonly logger = new Logger(X.name)` or injected through the constructor), and NestJS\'s static `Logger.log(...)` where no instance holds one; (3) a logger bound in the module (a variable or parameter holding pino, winston or bunyan as `interpolated-log-message` defines it: created in this file, imported from a project module that exports one, a `.child(...)` of one, or typed with the library\'s `Logger`; the innermost one is used, so a request\'s child logger wins over the module logger, and `logger` wins over `log` at the same level); (4) the project\'s logger module: the module of the same package that exports a structured logger and that most other files import (none when two are imported as often), imported under its export\'s name (`import { logger } from \'../logger\'`, `require` in CommonJS, a `.js` extension when the file\'s own relative imports have one); safe inside a function, unsafe for a top-level call, which runs while the module graph loads. (5) in a NestJS application (its package.json depends on `@nestjs/common`), Nest\'s own `Logger`, imported (or added to the file\'s import from `@nestjs/common`) for its static methods. A fields object already passed to console (`console.error({ err }, \'failed\')`) keeps its properties.',
+      'NestJS\'s Logger takes text, not fields: the level becomes `log`, `warn`, `error`, `debug` or `verbose` (for `trace`), one argument is kept as written and several become one template literal; no fix is offered when a value is an Error (Nest wants its stack as a separate string), a bare identifier or call (it could print as `[object Object]`), or a fields object.',
       'The level follows the method: `log` and `info` -> `info`, `warn` -> `warn`, `error` -> `error`, `debug` -> `debug`, `trace` -> `trace` (winston has no `trace` level by default: `debug`). Each value becomes a field named after it (`order.id` -> `orderId`; a number only when nothing better exists), the constant text becomes the message, `%s`-style format strings are read the way Node reads them.',
       'Argument order follows the logger: pino and bunyan take the fields first (`logger.info({ orderId }, \'order paid\')`), winston takes the message first (`logger.info(\'order paid\', { orderId })`). An Error value goes in `err` for pino and bunyan (their error serializer\'s field; bunyan serializes it only when `serializers: bunyan.stdSerializers` is set, which its README recommends) and in `error` for winston (winston\'s `format.errors()` only handles a top-level error; add a format that serializes nested errors if you use JSON output).',
-      'Debug and trace lines now obey the logger\'s level, which is the point of the change. When no structured logger is in scope the fix adds `import pino from \'pino\'` (or `require` in CommonJS) and a module-level `const logger = pino()` after the imports: this adds a dependency, so it is unsafe and never applied by fix-all. A console method handed to `.catch(...)` becomes `(err) => logger.error({ err })` (pino and bunyan; none for winston, where the message would have to be invented); handed to anything else, what it receives is unknown and no fix is offered. No fix is offered when the arguments hold a spread or a comment, when `logger` or `pino` is already taken by something else, or when there is nothing to log (`console.log()`, `console.log(\'\')`, a banner of `!!!!`).',
+      'Debug and trace lines now obey the logger\'s level, which is the point of the change. When no logger can be found the fix adds (its title says when package.json does not list pino yet) `import pino from \'pino\'` (or `require` in CommonJS) and a module-level `const logger = pino()` after the imports: this adds a dependency, so it is unsafe and never applied by fix-all. A console method handed to `.catch(...)` becomes `(err) => logger.error({ err })` (pino and bunyan; none for winston, where the message would have to be invented); handed to anything else, what it receives is unknown and no fix is offered. No fix is offered when the arguments hold a spread or a comment, when `logger` or `pino` is already taken by something else, or when there is nothing to log (`console.log()`, `console.log(\'\')`, a banner of `!!!!`).',
       'No fix is offered for `console[level](...)`: the logger method it should become is only known at run time (a rewrite such as `logger[level](...)` would need the two libraries\' level names to match).',
     ].join('\n\n'),
     references: [
@@ -136,7 +148,23 @@ export const consoleLog: Rule<ConsoleLogOptions> = {
     const argsStart = args[0].getStart(facts.sourceFile);
     const argsEnd = args[args.length - 1].end;
 
-    const target = loggerInScope(facts, call);
+    const target = loggerTargetAt(facts, call);
+    const nestCall = (name: string): TextEdit[] | undefined => {
+      // NestJS's Logger takes a message (and a context string): the text stays one message.
+      if (preset.length > 0 || parts.some((p) => 'expr' in p && isErrorValue(p.expr))) return undefined;
+      // In one text, a value that may be an object would print as `[object Object]`.
+      if (args.length > 1 && parts.some((p) => 'expr' in p && !mayJoinAsText(p.expr))) return undefined;
+      const single = args.length === 1 ? args[0] : undefined;
+      const text = single ? single.getText(facts.sourceFile) : renderTemplate(parts, facts, q);
+      return [
+        { start: calleeStart, end: callee.end, newText: `${name}.${levelFor(method, 'nest')}` },
+        { start: argsStart, end: argsEnd, newText: text },
+      ];
+    };
+    if (target?.kind === 'nest') {
+      const edits = nestCall(target.name);
+      return edits ? [{ title: `Log with ${target.name}.${levelFor(method, 'nest')} (NestJS Logger) instead`, safe: true, edits }] : [];
+    }
     // `console.log('')` or a banner of `!!!!`: there is nothing to log.
     const structured = structure(parts, target?.kind ?? 'pino', facts, new Set(preset.map((f) => f.key)));
     const probe = { message: structured.message, fields: [...preset, ...structured.fields] };
@@ -155,13 +183,40 @@ export const consoleLog: Rule<ConsoleLogOptions> = {
         },
       ];
     }
+    // The project's own logger module, which other files import.
+    const project = ctx.workspace.projectLogger?.(ctx.doc.path);
+    const imported = project && importProjectLogger(ctx.doc, facts, call, project);
+    if (project && imported) {
+      const shaped = structure(parts, project.kind, facts, new Set(preset.map((f) => f.key)));
+      const level = levelFor(method, project.kind);
+      const text = renderArguments({ message: shaped.message, fields: [...preset, ...shaped.fields] }, project.kind, q);
+      return [
+        {
+          title: `Import the project's logger and log with ${imported.name}.${level} (${project.kind})`,
+          // A top-level call runs while the module graph loads: an import cycle would leave it undefined.
+          safe: insideFunction(call),
+          edits: [
+            ...imported.edits,
+            { start: calleeStart, end: callee.end, newText: `${imported.name}.${level}` },
+            { start: argsStart, end: argsEnd, newText: text },
+          ],
+        },
+      ];
+    }
+    // A NestJS application: its Logger is the project's logger (static methods need no instance).
+    if (ctx.workspace.dependsOn?.(ctx.doc.path, '@nestjs/common')) {
+      const nest = importNestLogger(ctx.doc, facts);
+      const edits = nest && nestCall(nest.name);
+      if (!nest || !edits) return [];
+      return [{ title: `Log with NestJS's Logger.${levelFor(method, 'nest')} instead`, safe: true, edits: [...nest.edits, ...edits] }];
+    }
     const added = addPinoLogger(ctx.doc, facts, call);
     if (!added) return [];
     const level = levelFor(method, 'pino');
     const text = renderArguments(probe, 'pino', q);
     return [
       {
-        title: `Add a pino logger and log with logger.${level}`,
+        title: `Add a pino logger${ctx.workspace.dependsOn?.(ctx.doc.path, 'pino') === false ? ' (a new dependency)' : ''} and log with logger.${level}`,
         safe: false,
         edits: [
           ...added.edits,
@@ -181,9 +236,9 @@ function callbackFixes(ctx: RuleContext<ConsoleLogOptions>, facts: FileFacts, ca
   const isCatch = isPropertyAccessExpression(call.expression) && call.expression.name.text === 'catch' && call.arguments[0] === ref;
   if (!isCatch) return [];
   const start = ref.getStart(facts.sourceFile);
-  const target = loggerInScope(facts, call);
+  const target = loggerTargetAt(facts, call);
   if (target) {
-    if (target.kind === 'winston') return [];
+    if (target.kind === 'winston' || target.kind === 'nest') return [];
     const level = levelFor(method, target.kind);
     return [
       {

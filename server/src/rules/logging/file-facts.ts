@@ -117,6 +117,11 @@ export interface FileFacts {
    */
   consoleCalls: ConsoleCall[];
   loggerCalls: LoggerCall[];
+  /**
+   * `<name>.log.<method>(...)` calls on something the walk cannot type (`request.log`, `fastify.log`):
+   * logger-targets.ts decides whether the receiver is a request's or a framework's logger.
+   */
+  dotLogCalls: Array<{ call: ts.CallExpression; callee: ts.PropertyAccessExpression }>;
   loggers: LoggerBinding[];
   modules: ModuleNames;
   /** Every name declared anywhere in the file. */
@@ -595,12 +600,16 @@ function gather(sourceFile: ts.SourceFile, importedLogger: ImportedLoggers): Fil
   }
 
   const loggerCalls: LoggerCall[] = [];
+  const dotLogCalls: FileFacts['dotLogCalls'] = [];
   for (const { call, callee } of memberCalls) {
     const method = callee.name.text;
     const target = unwrap(callee.expression);
     // winston's default logger: `winston.info(...)`.
     const kind = loggerKindOf(target) ?? (isModuleName(modules.winston, target) ? 'winston' : undefined);
     if (kind && LOGGER_METHODS[kind].has(method)) loggerCalls.push({ call, callee, kind, method });
+    else if (!kind && LOGGER_METHODS.pino.has(method) && isPropertyAccessExpression(target) && target.name.text === 'log' && isIdentifier(target.expression)) {
+      dotLogCalls.push({ call, callee });
+    }
   }
 
   const loggers: LoggerBinding[] = [];
@@ -630,6 +639,7 @@ function gather(sourceFile: ts.SourceFile, importedLogger: ImportedLoggers): Fil
     sourceFile,
     consoleCalls,
     loggerCalls,
+    dotLogCalls,
     loggers,
     modules,
     declared: new Set(decls.keys()),

@@ -2,6 +2,7 @@ import { ts } from 'ts-morph';
 import type { Fix, Rule, RuleFinding, TextEdit } from '../../engine/types';
 import { factsFor, unwrap, type FileFacts, type LoggerCall } from './file-facts';
 import { preferredQuote } from './logger-edits';
+import { frameworkLoggerKind } from './logger-targets';
 import { hasComment, interpolation, isCaughtError, partsOf, quote, renderArguments, renderField, renderFields, structure, type Structured } from './structured-call';
 
 // TypeScript's namespace serves every member through getters (three deep via ts-morph): read
@@ -40,7 +41,14 @@ function sites(facts: FileFacts): MessageSite[] {
     const site = messageSite(lc, facts);
     if (site) out.push(site);
   }
-  return out;
+  // `request.log.info(...)`, `fastify.log.warn(...)`: pino loggers that the framework hands over.
+  for (const { call, callee } of facts.dotLogCalls) {
+    if (!call.arguments.some((a) => interpolation(a, facts))) continue;
+    const kind = frameworkLoggerKind(callee.expression, facts);
+    const site = kind && messageSite({ call, callee, kind, method: callee.name.text }, facts);
+    if (site) out.push(site);
+  }
+  return out.sort((a, b) => a.lc.call.pos - b.lc.call.pos);
 }
 
 function isErrorLike(expr: ts.Expression): boolean {
@@ -82,7 +90,7 @@ export const interpolatedLogMessage: Rule = {
   docs: {
     whatItDoes: [
       'Flags a call on a structured logger whose message is built by a template literal with `${...}`, a `+` concatenation of strings and values, or `util.format(...)`.',
-      'A structured logger is one the file makes plain: created in it with pino (`pino()`, `require(\'pino\')()`), winston (`winston.createLogger()`, or winston\'s default logger `winston.info(...)`) or bunyan (`bunyan.createLogger()`, `new Logger()`), an alias of one, a `.child(...)` of one, a variable or parameter typed with the library\'s logger type (`logger: Logger` with `Logger` imported from pino or winston, `pino.Logger`, bunyan\'s class), or a class member `this.logger` that the file\'s classes only ever declare or assign as one of those.',
+      'A structured logger is one the file makes plain: created in it with pino (`pino()`, `require(\'pino\')()`), winston (`winston.createLogger()`, or winston\'s default logger `winston.info(...)`) or bunyan (`bunyan.createLogger()`, `new Logger()`), an alias of one, a `.child(...)` of one, a variable or parameter typed with the library\'s logger type (`logger: Logger` with `Logger` imported from pino or winston, `pino.Logger`, bunyan\'s class), or a class member `this.logger` that the file\'s classes only ever declare or assign as one of those. The loggers a framework hands over count too (pino): `request.log` in a Fastify route or hook, `fastify.log` in a Fastify plugin, `app.log` of `Fastify({ logger: ... })`, `req.log` in an Express handler when the file installs pino-http, `ctx.log` under koa-pino-logger (see `console-log`).',
       'A logger can also come from a module of the project: `import { logger } from \'./logger\'`, `import log from \'./log\'`, `const log = require(\'./log\')` or `const { log } = require(\'./logging\')`, when that module makes it plain in the same way (`export const logger = pino()`, `export default logger`, `export { logger as log }`, `module.exports = winston.createLogger()`, `module.exports = { log }`, `exports.log = ...`). The workspace index reads those modules, including ones nobody opened, and the editor checks the importers again when one of them changes. A logger re-exported from a third module, a factory call (`getLogger(\'orders\')`), an untyped parameter, or a name declared more than once in the file with different meanings is unknown and not checked: precision first. The finding sits on the message argument.',
     ].join('\n\n'),
     whyItMatters: [
@@ -116,7 +124,7 @@ export const interpolatedLogMessage: Rule = {
       ].join('\n'),
     },
     fixSafety: [
-      'Safe: the log line keeps every value, as a field named after it: an identifier keeps its name, a property gets its owner\'s name (`order.id` -> `orderId`) unless the owner is a generic container or the property already says enough (`req.params.id` -> `id`, `req.body.customerId` -> `customerId`), `process.env.PORT` -> `port`; a unit glued to the value moves into the name (`${elapsed}ms` -> `elapsedMs`); a value with no name of its own takes the word in front of it (`cache ${hit ? \'hit\' : \'miss\'}` -> `cache`), and only then a number (`value1`). The constant text becomes the message, without the quotes, brackets, `=`, `:` and prepositions that only framed a value (`connected to ${host}` -> `connected`). Fields are added to an existing fields object (pino/bunyan: the first argument; winston: the meta argument) when it is an object literal, renamed with a number if a name is taken; an Error passed first to pino or bunyan (`logger.error(err, ...)`) moves into `err`, where pino and bunyan put it anyway.',
+      'Safe: the log line keeps every value, as a field named after it: an identifier keeps its name, a property its last name (`card.last4` -> `last4`, `req.body.customerId` -> `customerId`), with its owner\'s name only when the property says nothing alone (`order.id` -> `orderId`, `job.name` -> `jobName`; not under a generic container: `req.params.id` -> `id`), `process.env.PORT` -> `port`, a constant `PORT` -> `port: PORT`; a name made up here is snake_case when the file\'s own object keys mostly are (`order_id`); `JSON.stringify(x)` and `util.inspect(x)` are logged as `x` itself, which the logger serializes (a `JSON.stringify` with a replacer stays as written); a unit glued to the value moves into the name (`${elapsed}ms` -> `elapsedMs`); a value with no name of its own takes the word in front of it (`cache ${hit ? \'hit\' : \'miss\'}` -> `cache`), and only then a number (`value1`). The constant text becomes the message, without the quotes, brackets, `=`, `:` and prepositions that only framed a value (`connected to ${host}` -> `connected`), and a phrase that only named the value that is now a field (`Starting gRPC server on port ${port}` -> `Starting gRPC server` with `{ port }`). Fields are added to an existing fields object (pino/bunyan: the first argument; winston: the meta argument) when it is an object literal, renamed with a number if a name is taken; an Error passed first to pino or bunyan (`logger.error(err, ...)`) moves into `err`, where pino and bunyan put it anyway.',
       'An Error value goes in `err` for pino and bunyan and `error` for winston. Names that would clobber a logger\'s own keys (`msg`, `level`, `time`, bunyan\'s `name`, winston\'s `message`) get a `Value` suffix.',
       'No fix is offered when the existing fields argument is not an object literal (a variable could be anything), when more arguments follow the message (printf-style arguments), or when a comment sits inside the arguments.',
     ].join('\n\n'),

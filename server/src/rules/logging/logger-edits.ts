@@ -4,6 +4,7 @@
 import { ts } from 'ts-morph';
 import type { ParsedDocument } from '../../engine/document';
 import type { TextEdit } from '../../engine/types';
+import type { ProjectLogger } from '../../engine/workspace-facts';
 import { insideFunction, type FileFacts } from './file-facts';
 
 // TypeScript's namespace serves every member through getters (three deep via ts-morph): read
@@ -92,4 +93,82 @@ export function addPinoLogger(doc: ParsedDocument, facts: FileFacts, forNode: ts
   // A top-level call above the new declaration would run before `logger` exists.
   if (forNode.getStart(facts.sourceFile) < at && !insideFunction(forNode)) return undefined;
   return { name: 'logger', edits: [{ start: at, end: at, newText }] };
+}
+
+/**
+ * Edits that import the project's own logger module (`import { logger } from './config/logger'`,
+ * or `require` in CommonJS) under the name it is exported as, or undefined when that name is taken
+ * or the module is the document itself.
+ */
+export function importProjectLogger(doc: ParsedDocument, facts: FileFacts, forNode: ts.Node, project: ProjectLogger): AddedLogger | undefined {
+  const named = project.name !== 'default' && project.name !== 'module.exports';
+  const local = named ? project.name : 'logger';
+  if (!/^[A-Za-z_$][\w$]*$/.test(local) || facts.declared.has(local)) return undefined;
+  const from = doc.path.replace(/\\/g, '/');
+  const dir = from.slice(0, from.lastIndexOf('/'));
+  let specifier = relativeSpecifier(dir, project.module);
+  if (specifier === undefined) return undefined;
+  // Node's ESM resolution wants the extension: follow the file's own relative imports.
+  if (facts.relativeImports.length > 0 && facts.relativeImports.every((s) => /\.(?:m?js|cjs)$/.test(s))) specifier += '.js';
+  const eol = doc.lines.eol;
+  const semi = usesSemicolons(facts) ? ';' : '';
+  const q = preferredQuote(facts);
+  const esm = wantsEsm(facts, doc.path);
+  const line = esm
+    ? named ? `import { ${local} } from ${q}${specifier}${q}${semi}` : `import ${local} from ${q}${specifier}${q}${semi}`
+    : named ? `const { ${local} } = require(${q}${specifier}${q})${semi}` : `const ${local} = require(${q}${specifier}${q})${semi}`;
+  let at: number;
+  let newText: string;
+  if (facts.lastImport) {
+    at = facts.lastImport.end;
+    newText = eol + line;
+  } else {
+    const first = facts.sourceFile.statements.find((s) => !(isExpressionStatement(s) && isStringLiteral(s.expression)));
+    if (!first) return undefined;
+    at = first.getStart(facts.sourceFile);
+    newText = line + eol + eol;
+  }
+  if (forNode.getStart(facts.sourceFile) < at && !insideFunction(forNode)) return undefined;
+  return { name: local, edits: [{ start: at, end: at, newText }] };
+}
+
+/** `./config/logger` from `dir` to the module path `target` (both absolute, forward slashes). */
+function relativeSpecifier(dir: string, target: string): string | undefined {
+  const a = dir.split('/').filter(Boolean);
+  const b = target.split('/').filter(Boolean);
+  if (a.length === 0 || b.length === 0 || a[0] !== b[0]) return undefined;
+  let i = 0;
+  while (i < a.length && i < b.length - 1 && a[i] === b[i]) i++;
+  const up = a.length - i;
+  const rest = b.slice(i).join('/');
+  return up === 0 ? `./${rest}` : `${'../'.repeat(up)}${rest}`;
+}
+
+/**
+ * Edits that give the file NestJS's `Logger` (`import { Logger } from '@nestjs/common'`, or the
+ * name added to an import from there that the file already has), for its static methods.
+ */
+export function importNestLogger(doc: ParsedDocument, facts: FileFacts): AddedLogger | undefined {
+  if (facts.declared.has('Logger') || !wantsEsm(facts, doc.path)) return undefined;
+  const sf = facts.sourceFile;
+  const existing = sf.statements.find(
+    (s): s is ts.ImportDeclaration =>
+      isImportDeclaration(s) && isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text === '@nestjs/common' &&
+      !!s.importClause && !s.importClause.isTypeOnly && !!s.importClause.namedBindings && ts.isNamedImports(s.importClause.namedBindings),
+  );
+  if (existing) {
+    const named = existing.importClause!.namedBindings as ts.NamedImports;
+    const last = named.elements[named.elements.length - 1];
+    if (!last) return undefined;
+    return { name: 'Logger', edits: [{ start: last.end, end: last.end, newText: ', Logger' }] };
+  }
+  const semi = usesSemicolons(facts) ? ';' : '';
+  const q = preferredQuote(facts);
+  const line = `import { Logger } from ${q}@nestjs/common${q}${semi}`;
+  const eol = doc.lines.eol;
+  if (facts.lastImport) return { name: 'Logger', edits: [{ start: facts.lastImport.end, end: facts.lastImport.end, newText: eol + line }] };
+  const first = sf.statements.find((s) => !(isExpressionStatement(s) && isStringLiteral(s.expression)));
+  if (!first) return undefined;
+  const at = first.getStart(sf);
+  return { name: 'Logger', edits: [{ start: at, end: at, newText: line + eol + eol }] };
 }

@@ -141,6 +141,10 @@ const PASS_THROUGH_METHODS = new Set([
   'replace', 'replaceAll', 'slice', 'substring', 'substr', 'padStart', 'padEnd', 'split', 'map', 'filter', 'concat',
 ]);
 const CONTAINERS = new Set(['body', 'params', 'query', 'headers', 'config', 'options', 'opts', 'settings', 'args', 'data', 'payload', 'props', 'ctx', 'context', 'env', 'req', 'request', 'res', 'response']);
+const PREPOSITIONS = 'for|of|to|at|in|on|from|with|by|as|via|into|using|after|before|until|over|per';
+
+/** Property names that say nothing on their own: `order.id` -> `orderId`, but `card.last4` -> `last4`. */
+const GENERIC_PROPERTIES = new Set(['id', 'name', 'type', 'status', 'code', 'count', 'length', 'size', 'key', 'value', 'state', 'kind', 'version', 'total', 'url', 'path', 'message', 'time', 'date', 'number', 'amount', 'host', 'title', 'label', 'result', 'error', 'stack']);
 const STOP_WORDS = new Set(['for', 'of', 'to', 'at', 'in', 'on', 'from', 'with', 'by', 'as', 'is', 'was', 'and', 'or', 'the', 'a', 'an', 'after', 'before', 'than', 'took']);
 const UNITS: Record<string, string> = { ms: 'Ms', s: 'S', sec: 'S', secs: 'S', seconds: 'S', bytes: 'Bytes', kb: 'Kb', mb: 'Mb', gb: 'Gb' };
 
@@ -183,7 +187,8 @@ function lastName(e: ts.Expression): string | undefined {
 /** A field name for a value, or undefined when nothing better than a number exists. */
 export function nameOf(expr: ts.Expression): string | undefined {
   const e = unwrap(expr);
-  if (isIdentifier(e)) return e.text;
+  // `PORT` -> `port`: a constant's name in capitals is not how a field is named.
+  if (isIdentifier(e)) return /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/.test(e.text) && e.text.length > 1 ? camel(e.text) : e.text;
   if (isPropertyAccessExpression(e)) {
     const prop = e.name.text.replace('#', '');
     const obj = unwrap(e.expression);
@@ -192,8 +197,9 @@ export function nameOf(expr: ts.Expression): string | undefined {
       return camel(prop) || undefined;
     }
     const owner = lastName(obj);
-    // `req.body.customerId` -> `customerId`: a compound name, or a generic container, says enough.
-    if (!owner || CONTAINERS.has(owner) || /^[a-z]+[A-Z]/.test(prop)) return prop;
+    // `req.body.customerId` -> `customerId`, `card.last4` -> `last4`: the last property name says
+    // what the value is; only a word that means nothing alone (`id`, `name`) takes its owner's name.
+    if (!owner || CONTAINERS.has(owner) || !GENERIC_PROPERTIES.has(prop)) return prop;
     return camel(owner) + capitalize(prop);
   }
   if (isElementAccessExpression(e)) {
@@ -261,7 +267,7 @@ export function isCaughtError(id: ts.Identifier): boolean {
   return ERROR_NAME.test(name);
 }
 
-function isErrorValue(expr: ts.Expression, _facts: FileFacts): boolean {
+export function isErrorValue(expr: ts.Expression): boolean {
   const e = unwrap(expr);
   if (isIdentifier(e)) return isCaughtError(e);
   if (isNewExpression(e)) return isIdentifier(e.expression) && /Error$/.test(e.expression.text);
@@ -286,11 +292,18 @@ function cleanMessage(parts: Part[], units: Map<number, string>, words: Map<numb
     } else {
       // The word just before a value names it when the value itself has no name (`cache ${hit ? 'hit' : 'miss'}`).
       const word = /(?:^|\s)([A-Za-z][A-Za-z0-9]*)[\s:=#]*$/.exec(sinceValue);
-      if (word && !STOP_WORDS.has(word[1].toLowerCase())) words.set(index, camel(word[1]));
+      const named = nameOf(p.expr);
+      const phrase = new RegExp(`\\s(?:${PREPOSITIONS})\\s+${word?.[1] ?? ''}[\\s:=#]*$`, 'i').exec(sinceValue);
+      if (word && phrase && (!named || named.toLowerCase().startsWith(word[1].toLowerCase())) && s.length > phrase[0].length && !STOP_WORDS.has(word[1].toLowerCase())) {
+        // `server on port ${port}` -> `server` + `{ port }`: the phrase only said what the value is, and the field says it now.
+        s = s.slice(0, s.length - phrase[0].length) + ' ';
+        if (!named) words.set(index, camel(word[1]));
+      } else if (word && !STOP_WORDS.has(word[1].toLowerCase())) words.set(index, camel(word[1]));
       s += `${MARK}${index++}${MARK}`;
       sinceValue = '';
     }
   }
+  const endsWithValue = new RegExp(`${MARK}\\d+${MARK}[\\s:,;.!)\\]'"\`]*$`).test(s);
   // A unit glued to a value (`${ms}ms`) moves into the field's name.
   s = s.replace(new RegExp(`${MARK}(\\d+)${MARK}(ms|s|secs?|seconds|bytes|kb|mb|gb)\\b`, 'gi'), (_m, i: string, unit: string) => {
     units.set(Number(i), UNITS[unit.toLowerCase()]);
@@ -311,8 +324,45 @@ function cleanMessage(parts: Part[], units: Map<number, string>, words: Map<numb
     .replace(/\(\)|\[\]|\{\}|<>|''|""/g, '')
     .replace(/\s+/g, ' ')
     .replace(/(?:\s+[:=,;|\-–>]+)+(?=\s|$)/g, '')
-    .replace(/^[\s:,;|\-–>]+|[\s:,;=|\-–>]+$/g, '');
+    .replace(/^[\s:,;|\-–>]+|[\s:,;=|\-–>]+$/g, '')
+    // A preposition left at the end led to a value that is a field now: `listening on` -> `listening`.
+    .replace(endsWithValue ? /\s+(?:for|of|to|at|in|on|from|with|by|as|via|into|using|after|before|until)$/i : /$^/, '');
   return s;
+}
+
+/** `JSON.stringify(x)`, `util.inspect(x)`: a string made of an object, which a structured logger takes as itself. */
+function stringifiedObject(expr: ts.Expression, facts: FileFacts): ts.Expression | undefined {
+  const e = unwrap(expr);
+  if (!isCallExpression(e) || e.arguments.length === 0 || e.arguments.some(ts.isSpreadElement)) return undefined;
+  const callee = unwrap(e.expression);
+  if (!isPropertyAccessExpression(callee) || !isIdentifier(callee.expression)) return undefined;
+  const owner = callee.expression.text;
+  const method = callee.name.text;
+  const json = owner === 'JSON' && method === 'stringify' && facts.declarationsOf('JSON').length === 0;
+  // A replacer changes what is logged: only `JSON.stringify(x)` and `JSON.stringify(x, null, 2)`.
+  if (json && (e.arguments.length === 1 || unwrap(e.arguments[1]).kind === SyntaxKind.NullKeyword)) return e.arguments[0];
+  const inspect = method === 'inspect' && facts.modules.util.has(owner) && facts.declarationsOf(owner).length === 1;
+  return inspect && e.arguments.length === 1 ? e.arguments[0] : undefined;
+}
+
+/** Whether the file names its object keys in snake_case (`user_id`) rather than camelCase. */
+export function usesSnakeCase(facts: FileFacts): boolean {
+  let snake = 0;
+  let camelCase = 0;
+  const visit = (node: ts.Node): void => {
+    if ((ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node)) && isIdentifier(node.name)) {
+      const name = node.name.text;
+      if (/^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$/.test(name)) snake++;
+      else if (/^[a-z][a-z0-9]*[A-Z]/.test(name)) camelCase++;
+    }
+    forEachChild(node, visit);
+  };
+  visit(facts.sourceFile);
+  return snake > camelCase;
+}
+
+function snakeCase(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
 /** Turns the parts of a message into a constant message and named fields. */
@@ -328,12 +378,14 @@ export function structure(parts: Part[], kind: LoggerKind, facts: FileFacts, tak
   let errorPlaced = false;
   let numbered = 0;
   const reserved = RESERVED[kind];
-  values.forEach((expr, i) => {
+  let snake: boolean | undefined;
+  values.forEach((original, i) => {
+    const expr = stringifiedObject(original, facts) ?? original;
     const text = expr.getText(sf);
     const simple = /^[\w$.]+$/.test(text);
     if (simple && seen.has(text)) return;
     let key: string | undefined;
-    if (!errorPlaced && isErrorValue(expr, facts) && !used.has(ERROR_FIELD[kind])) {
+    if (!errorPlaced && isErrorValue(expr) && !used.has(ERROR_FIELD[kind])) {
       key = ERROR_FIELD[kind];
       errorPlaced = true;
     } else {
@@ -348,6 +400,8 @@ export function structure(parts: Part[], kind: LoggerKind, facts: FileFacts, tak
         key += unit;
       }
       if (reserved.has(key)) key += 'Value';
+      // A name made up here follows the file's own keys; a value's own identifier stays as it is.
+      if (key !== text && (snake ??= usesSnakeCase(facts))) key = snakeCase(key);
     }
     let unique = key;
     for (let n = 2; used.has(unique); n++) unique = `${key}${n}`;
@@ -409,4 +463,18 @@ export function hasComment(text: string, nodes: readonly ts.Node[]): boolean {
     commentAt(node.end) ||
     (forEachChild(node, (child) => (check(child) ? true : undefined)) ?? false);
   return nodes.some(check);
+}
+
+/**
+ * The parts as one message for a logger that takes text (NestJS's Logger): a string literal when
+ * they are all text, else a template literal holding each value where it was.
+ */
+export function renderTemplate(parts: Part[], facts: FileFacts, q: string): string {
+  if (parts.every((p) => 'text' in p)) return quote(parts.map((p) => (p as { text: string }).text).join(''), q);
+  let out = '`';
+  for (const p of parts) {
+    if ('text' in p) out += p.text.replace(/[\\`]|\$\{/g, (c) => `\\${c}`).replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+    else out += `\${${p.expr.getText(facts.sourceFile)}}`;
+  }
+  return `${out}\``;
 }

@@ -3,13 +3,14 @@ import * as path from 'node:path';
 import type { Fix, Rule, RuleContext, RuleFinding } from '../../engine/types';
 import { composeOneShot, isStockImage } from '../../engine/model/manifest-roles';
 import { builtDockerfile } from '../../engine/model/compose-links';
+import { httpCheck, portCheck, portFromEnv, serviceCheckFor, type HealthFacts } from './health-checks';
 import { addToMap, asMap, getMap, getPair, getString, getValue, indentStep, keyText, resolve, templated, type YamlEntries, type YamlScope } from './yaml-tools';
 
 interface Options {
   includeStockImages: boolean;
 }
 
-interface Service {
+export interface Service {
   scope: YamlScope;
   name: string;
   map: YAMLMap;
@@ -53,6 +54,13 @@ function lacksHealthcheck(service: Service): boolean {
   return getPair(map, 'healthcheck', scope) === undefined;
 }
 
+/** The stage of the workspace's Dockerfile that the service builds (the project model's link), when it builds one. */
+function builtImage(ctx: RuleContext<Options>, service: Service) {
+  const build = getValue(service.map, 'build', service.scope);
+  const built = build !== undefined ? builtDockerfile(path.posix.dirname(ctx.doc.path), resolve(build, service.scope) as Node | undefined) : undefined;
+  return built && ctx.workspace.dockerfileStage(built.dockerfile, built.target);
+}
+
 /**
  * Whether the project model says the service needs a healthcheck of its own: it runs for as long as
  * the stack does, it is the project's (built here, or not a stock dependency or tool), and the image
@@ -60,8 +68,7 @@ function lacksHealthcheck(service: Service): boolean {
  */
 function needsHealthcheck(ctx: RuleContext<Options>, service: Service, all: readonly Service[]): boolean {
   const build = getValue(service.map, 'build', service.scope);
-  const built = build !== undefined ? builtDockerfile(path.posix.dirname(ctx.doc.path), resolve(build, service.scope) as Node | undefined) : undefined;
-  const image = built && ctx.workspace.dockerfileStage(built.dockerfile, built.target);
+  const image = builtImage(ctx, service);
   if (composeOneShot(service, all, image?.command)) return false;
   if (ctx.options.includeStockImages !== true) {
     // A stock image as published, or rebuilt with a few files and no command of its own (an nginx with its config).
@@ -72,8 +79,8 @@ function needsHealthcheck(ctx: RuleContext<Options>, service: Service, all: read
   return true;
 }
 
-/** The container port a check should call: from `ports` (short or long syntax) or `expose`; 8080 when none. */
-function servicePort(service: Service): string {
+/** The container port the service shows: from `ports` (short or long syntax), `expose`, or `environment.PORT`. */
+function servicePort(service: Service): string | undefined {
   const { map, scope } = service;
   for (const key of ['ports', 'expose']) {
     const seq = resolve(getValue(map, key, scope), scope);
@@ -91,22 +98,49 @@ function servicePort(service: Service): string {
       }
     }
   }
-  return '8080';
+  return environmentPort(service);
 }
 
-/** A check that fits the image: the well-known databases have their own clients; anything else gets curl. */
-function healthTest(service: Service): { test: string; what: string } {
-  const image = (getString(service.map, 'image', service.scope) ?? '').toLowerCase();
-  const repo = image.replace(/^(?:docker\.io\/)?(?:library\/)?/, '').split(/[:@]/)[0];
-  if (repo === 'postgres' || repo.endsWith('/postgres') || repo === 'postgis/postgis') {
-    return { test: '["CMD-SHELL", "pg_isready -U $${POSTGRES_USER:-postgres}"]', what: 'pg_isready' };
+/** `environment: { PORT: 3000 }` or `environment: [PORT=3000]`. */
+function environmentPort(service: Service): string | undefined {
+  const { map, scope } = service;
+  const env = resolve(getValue(map, 'environment', scope), scope);
+  if (isMap(env)) return portFromEnv(getString(env, 'PORT', scope));
+  if (isSeq(env)) {
+    for (const item of env.items) {
+      const node = resolve(item, scope);
+      const m = isScalar(node) ? /^PORT=(.*)$/.exec(String(node.value ?? '')) : null;
+      if (m) return portFromEnv(m[1]);
+    }
   }
-  if (repo === 'redis' || repo === 'valkey/valkey') return { test: '["CMD", "redis-cli", "ping"]', what: 'redis-cli ping' };
-  if (repo === 'mysql') return { test: '["CMD-SHELL", "mysqladmin ping -h 127.0.0.1 --silent"]', what: 'mysqladmin ping' };
-  // MariaDB 11 images no longer ship mysqladmin; they ship this script for exactly this purpose.
-  if (repo === 'mariadb') return { test: '["CMD", "healthcheck.sh", "--connect", "--innodb_initialized"]', what: 'healthcheck.sh' };
-  const port = servicePort(service);
-  return { test: `["CMD-SHELL", "curl -f http://localhost:${port}/health || exit 1"]`, what: `curl http://localhost:${port}/health` };
+  return undefined;
+}
+
+const flow = (argv: readonly string[]) => `[${argv.map((a) => JSON.stringify(a)).join(', ')}]`;
+
+/**
+ * A check that fits the image (see health-checks.ts): the well-known databases, brokers and caches
+ * have their own clients; an HTTP service gets a GET with a program its image has. Undefined when
+ * nothing in the image can check it.
+ */
+export function healthTest(service: Service, facts: HealthFacts = {}): { test: string; what: string } | undefined {
+  const image = facts.image ?? getString(service.map, 'image', service.scope);
+  const known = serviceCheckFor(image);
+  if (known) {
+    const what = `${(known.exec ?? known.shell?.split(' ') ?? [])[0]} (${known.what})`;
+    if (known.shell) return { test: flow(['CMD-SHELL', known.shell]), what };
+    if (known.exec) return { test: flow(['CMD', ...known.exec]), what };
+    return undefined;
+  }
+  const shown = facts.port ?? servicePort(service);
+  // A check on a guessed port fails as surely as none: no fix until the port is known.
+  if (shown === undefined) return undefined;
+  const port = String(shown);
+  const path = facts.healthPath;
+  const check = path === undefined ? portCheck(port, image) : httpCheck(port, path, image);
+  if (!check) return undefined;
+  const test = check.tool === 'curl' || check.tool === 'wget' ? flow(['CMD-SHELL', check.shell]) : flow(['CMD', ...check.argv]);
+  return { test, what: check.what };
 }
 
 export const composeMissingHealthcheck: Rule<Options> = {
@@ -139,7 +173,7 @@ export const composeMissingHealthcheck: Rule<Options> = {
       code: 'services:\n  api:\n    build: .\n    ports:\n      - "8080:3000"\n    depends_on:\n      db:\n        condition: service_healthy\n    healthcheck:\n      test: ["CMD-SHELL", "curl -f http://localhost:3000/health || exit 1"]\n      interval: 30s\n      timeout: 5s\n      retries: 3\n      start_period: 60s\n  db:\n    image: postgres:16\n    healthcheck:\n      test: ["CMD-SHELL", "pg_isready -U postgres"]\n',
     },
     fixSafety:
-      'Unsafe: the fix inserts a `healthcheck` with the checklist\'s timings (interval 30s, timeout 5s, retries 3, start_period 60s). Its test is `pg_isready` for postgres images, `redis-cli ping` for redis, `mysqladmin ping` for mysql, the image\'s `healthcheck.sh` for mariadb, and otherwise `curl -f http://localhost:<port>/health || exit 1` on the service\'s container port (from `ports`/`expose`, 8080 when none). An image without `curl` or a service without a `/health` route turns unhealthy, and whatever waits on `service_healthy` never starts. Review it before applying; fix-all never applies it.',
+      'Unsafe: the fix inserts a `healthcheck` with the checklist\'s timings (interval 30s, timeout 5s, retries 3, start_period 60s). For an image known as a database, broker or cache (the table in `health-checks.ts`) the test is the image\'s own check: `pg_isready` for postgres, `redis-cli ping` for redis, `mysqladmin ping` for mysql, `healthcheck.sh` for mariadb, `rabbitmq-diagnostics -q ping` for rabbitmq, `mongosh` ping for mongo (`mongo` before 6.0), the broker API check for kafka, `zkServer.sh status` for zookeeper; an image with no client to check with (memcached, nats) gets no fix, since Compose has no TCP check. Otherwise the check calls the service\'s container port (from `ports`/`expose`, else `environment.PORT`, else 8080) with what the image has; with no health route known (the project model can pass one; then it is a GET of that route with the same tools, `wget -q --spider` on Alpine), the check asks only that the app answers on its port: `curl -so /dev/null http://localhost:<port>/` (any HTTP answer, even a 404, counts) by default (and for a service that only has `build:`, whose image is not known here), BusyBox `nc -z` on Alpine images, bash\'s `/dev/tcp` on bare Debian and Ubuntu images, `node -e` with `fetch` on slim and Alpine node images, a socket connect with `python -c` on slim and Alpine python images; for scratch and distroless images nothing can make the check and no fix is offered. The title says which (`Add healthcheck: HTTP answers on port 3000 with curl`). An image without the tool its name suggests, or an app that answers on another port, turns unhealthy, and whatever waits on `service_healthy` never starts. Review it before applying; fix-all never applies it.',
     references: [
       'https://docs.docker.com/reference/compose-file/services/#healthcheck',
       'https://docs.docker.com/compose/how-tos/startup-order/',
@@ -162,7 +196,11 @@ export const composeMissingHealthcheck: Rule<Options> = {
     const all = services(ctx);
     const service = all.find((s) => s.key[0] === finding.start);
     if (!service || !lacksHealthcheck(service) || !needsHealthcheck(ctx, service, all)) return [];
-    const { test, what } = healthTest(service);
+    // What the file does not show, the image it builds may: its EXPOSEd port and its base image (for the tool it has).
+    const image = builtImage(ctx, service);
+    const check = healthTest(service, image ? { port: image.exposed[0], image: image.base } : {});
+    if (!check) return [];
+    const { test, what } = check;
     const entries: YamlEntries = [
       [
         'healthcheck',
@@ -177,6 +215,6 @@ export const composeMissingHealthcheck: Rule<Options> = {
     ];
     const edits = addToMap(service.scope, service.map, entries, indentStep(service.scope));
     if (!edits) return [];
-    return [{ title: `Add a healthcheck (${what})`, safe: false, edits }];
+    return [{ title: `Add healthcheck: ${what}`, safe: false, edits }];
   },
 };

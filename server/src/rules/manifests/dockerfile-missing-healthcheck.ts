@@ -1,6 +1,7 @@
 import type { From, Instruction } from 'dockerfile-ast';
 import type { Fix, Rule, RuleContext, RuleFinding } from '../../engine/types';
 import { isStockImage } from '../../engine/model/manifest-roles';
+import { httpCheck, imageDefaultPort, portCheck, serviceCheckFor, type HealthFacts } from './health-checks';
 
 /** The instructions of the final stage, and of the earlier stages it is built `FROM` (a health check is inherited). */
 interface FinalStage {
@@ -45,41 +46,50 @@ function finalStage(ctx: RuleContext): FinalStage | undefined {
 }
 
 /**
- * The check command for the final image. curl is not in every image: slim and Alpine variants of
- * node and python lack it, distroless and scratch images have no shell at all. The runtime the
- * image is built for can make the request itself; where nothing can, no fix is offered.
+ * The check command for the final image (see health-checks.ts): a database, broker or cache image's
+ * own client; otherwise an HTTP GET with what the image has: curl when the Dockerfile installs it
+ * or the image ships it, BusyBox wget on Alpine, the runtime itself on slim node and python images
+ * (and `/nodejs/bin/node` on distroless node). Undefined when nothing in the image can make the check.
  */
-export function healthCommand(image: string | undefined, port: string, instructions: Instruction[]): { command: string; what: string } | undefined {
-  const url = `http://localhost:${port}/health`;
-  const curl = { command: `CMD curl -f ${url} || exit 1`, what: `curl ${url}` };
+export function healthCommand(image: string | undefined, facts: { port: string; healthPath?: string }, instructions: Instruction[]): { command: string; what: string } | undefined {
+  const known = serviceCheckFor(image);
+  if (known) {
+    const what = `${(known.exec ?? known.shell?.split(' ') ?? [])[0]} (${known.what})`;
+    if (known.exec) return { command: `CMD ${execForm(known.exec)}`, what };
+    if (known.shell) return { command: `CMD ${known.shell.replace(/\$\$/g, '$')}`, what };
+    return undefined;
+  }
   const installsCurl = instructions.some((ins) => ins.getKeyword() === 'RUN' && /\b(?:apt-get|apt|apk|yum|dnf|microdnf|zypper)\b[^\n]*\bcurl\b/.test(ins.getTextContent()));
-  if (!image || installsCurl) return curl;
-  const nodeCheck = `require('http').get('${url}', (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on('error', () => process.exit(1))`;
-  if (/(^|\/)distroless\/nodejs/.test(image)) {
-    return { command: `CMD ["/nodejs/bin/node", "-e", "${nodeCheck}"]`, what: `node GET ${url}` };
-  }
-  if (image === 'scratch' || image.includes('distroless') || image.startsWith('cgr.dev/chainguard/static')) return undefined;
-  const [name, tag = ''] = image.split(':');
-  const slim = /slim|alpine/.test(tag);
-  if (/(^|\/)node$/.test(name) && slim) return { command: `CMD node -e "${nodeCheck}"`, what: `node GET ${url}` };
-  if (/(^|\/)python$/.test(name) && slim) {
-    return {
-      command: `CMD python -c "import urllib.request; urllib.request.urlopen('${url}', timeout=4)"`,
-      what: `python GET ${url}`,
-    };
-  }
-  if (/alpine|busybox/.test(image)) return { command: `CMD wget -qO- ${url} > /dev/null || exit 1`, what: `wget ${url}` };
-  return curl;
+  // An image the Dockerfile installs curl into has it, whatever it is built on.
+  const tooled = installsCurl ? 'buildpack-deps' : image;
+  const path = facts.healthPath;
+  const check = path === undefined ? portCheck(facts.port, tooled) : httpCheck(facts.port, path, tooled);
+  if (!check) return undefined;
+  const command = check.tool === 'curl' || check.tool === 'wget' ? `CMD ${check.shell}` : `CMD ${execForm(check.argv)}`;
+  return { command, what: check.what };
 }
 
-function exposedPort(instructions: Instruction[]): string {
+function execForm(argv: readonly string[]): string {
+  return `[${argv.map((a) => JSON.stringify(a)).join(', ')}]`;
+}
+
+/** The port the image's app listens on: the first `EXPOSE`d port, else `ENV PORT=5000`. */
+function imagePort(instructions: Instruction[]): string | undefined {
   for (const ins of instructions) {
     if (ins.getKeyword() !== 'EXPOSE') continue;
     const first = ins.getArguments()[0]?.getValue();
-    const port = first?.match(/^(\d+)/)?.[1];
+    // `EXPOSE 3000/tcp`, or `EXPOSE ${PORT:-3333}`: the default is what runs unless told otherwise.
+    const port = first?.match(/^(\d+)/)?.[1] ?? first?.match(/^\$\{\w+:-(\d+)\}/)?.[1];
     if (port) return port;
   }
-  return '8080';
+  for (const ins of instructions) {
+    if (ins.getKeyword() !== 'ENV') continue;
+    // `ENV PORT=5000 NODE_ENV=production` or the legacy `ENV PORT 5000`.
+    const text = ins.getTextContent().replace(/^\s*ENV\s+/i, '');
+    const m = /(?:^|\s)PORT(?:=|\s+)["']?(\d{2,5})["']?(?:\s|$)/.exec(text);
+    if (m) return m[1];
+  }
+  return undefined;
 }
 
 /**
@@ -123,7 +133,7 @@ export const dockerfileMissingHealthcheck: Rule = {
         'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nEXPOSE 3000\nHEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \\\n  CMD curl -f http://localhost:3000/health || exit 1\nCMD ["node", "server.js"]\n',
     },
     fixSafety:
-      'Unsafe: the inserted check requests `/health` on the first `EXPOSE`d port (8080 when none), with the checklist\'s timings (interval 30s, timeout 5s, start period 60s, 3 retries). It uses what the final image has: `curl` by default, `node -e` for slim and Alpine node images and `/nodejs/bin/node` for distroless node images (no curl there), `python -c` for slim and Alpine python images, BusyBox `wget` for other Alpine images; for `scratch` and other distroless images nothing can make the request and no fix is offered. If the service has no `/health` route, the container is marked unhealthy, and Compose or Swarm act on that. The fix is inserted before the final stage\'s `CMD`/`ENTRYPOINT` (or at its end) and is never applied by fix-all.',
+      'Unsafe: the inserted check has the checklist\'s timings (interval 30s, timeout 5s, start period 60s, 3 retries). A final image known as a database, broker or cache (the table in `health-checks.ts`: postgres, mysql, redis, rabbitmq, mongo, ...) is checked with its own client in exec form (`CMD ["pg_isready", "-U", "postgres"]`); one with no client gets no fix. Anything else is checked on the first `EXPOSE`d port (the default of `EXPOSE ${PORT:-3333}`), else the `PORT` an `ENV` sets, else the port a known HTTP base image serves on (nginx and php-apache 80, ASP.NET 80 before .NET 8 and 8080 from it, ...: a table in `health-checks.ts`), else 8080, with what the final image has; with no health route known (the project model can pass one; then it is a GET of that route with the same tools, `wget -q --spider` on Alpine), the check asks only that the app answers on its port: `curl -so /dev/null http://localhost:<port>/` (any HTTP answer, even a 404, counts) by default when the Dockerfile installs curl or the image is a full Debian one, `node -e` with `fetch` for slim and Alpine node images (a socket connect before Node 18) and `/nodejs/bin/node` for distroless node images, a socket connect with `python -c` for slim and Alpine python images, BusyBox `nc -z` for other Alpine images, bash\'s `/dev/tcp` for bare Debian and Ubuntu images (no GET there); for `scratch` and other distroless images nothing can make the check and no fix is offered. The title says which (`Add HEALTHCHECK: HTTP answers on port 5000 with curl`). If the service has no `/health` route, the container is marked unhealthy, and Compose or Swarm act on that. The fix is inserted before the final stage\'s `CMD`/`ENTRYPOINT` (or at its end) and is never applied by fix-all.',
     references: [
       'https://docs.docker.com/reference/dockerfile/#healthcheck',
       'https://docs.docker.com/compose/how-tos/startup-order/',
@@ -147,11 +157,25 @@ export const dockerfileMissingHealthcheck: Rule = {
   },
 
   fixes(_finding, ctx): Fix[] {
+    return healthcheckFixes(ctx);
+  },
+};
+
+/**
+ * The HEALTHCHECK fix, from what is known (`facts`: today the Dockerfile itself; the project model
+ * can pass the port the app's `listen()` uses and its health route).
+ */
+export function healthcheckFixes(ctx: RuleContext, facts: HealthFacts = {}): Fix[] {
     const stage = finalStage(ctx);
     if (!stage) return [];
     const { lines } = ctx.doc;
-    const port = exposedPort([...stage.inherited, ...stage.instructions]);
-    const check = healthCommand(stage.baseImage, port, [...stage.inherited, ...stage.instructions]);
+    const all = [...stage.inherited, ...stage.instructions];
+    const known = facts.port ?? imagePort(all) ?? imageDefaultPort(facts.image ?? stage.baseImage);
+    const service = serviceCheckFor(facts.image ?? stage.baseImage);
+    // A check on a guessed port fails as surely as no check at all: none until the port is known.
+    if (known === undefined && !service) return [];
+    const port = String(known ?? service?.port);
+    const check = healthCommand(facts.image ?? stage.baseImage, { port, healthPath: facts.healthPath }, all);
     if (!check) return [];
     const run = stage.instructions.find((ins) => ins.getKeyword() === 'CMD' || ins.getKeyword() === 'ENTRYPOINT');
     const eol = lines.eol;
@@ -166,6 +190,5 @@ export const dockerfileMissingHealthcheck: Rule = {
       at = lines.lineEnd(lastLine);
       newText = eol + block;
     }
-    return [{ title: `Add a HEALTHCHECK (${check.what})`, safe: false, edits: [{ start: at, end: at, newText }] }];
-  },
-};
+    return [{ title: `Add HEALTHCHECK: ${check.what}`, safe: false, edits: [{ start: at, end: at, newText }] }];
+}

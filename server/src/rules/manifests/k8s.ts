@@ -186,9 +186,14 @@ export function containerAt(doc: ParsedDocument, start: number): Container | und
  * number (a template action's text when the number comes from one); 8080 when none is declared.
  */
 export function probePort(container: Container): string {
+  return declaredProbePort(container) ?? '8080';
+}
+
+/** The port the container shows (see `probePort`), or undefined when it declares none. */
+export function declaredProbePort(container: Container): string | undefined {
   const { scope } = container;
   const ports = resolve(getValue(container.map, 'ports', scope), scope);
-  if (!isSeq(ports)) return otherProbePort(container) ?? '8080';
+  if (!isSeq(ports)) return otherProbePort(container);
   for (const item of ports.items) {
     const port = asMap(item, scope);
     if (!port) continue;
@@ -201,9 +206,9 @@ export function probePort(container: Container): string {
     const pair = getPair(port, 'containerPort', scope);
     const fromTemplate = pair && valueAction(scope, pair);
     if (fromTemplate) return fromTemplate;
-    return '8080';
+    return undefined;
   }
-  return otherProbePort(container) ?? '8080';
+  return otherProbePort(container);
 }
 
 /** With no declared port, the port another probe of the container already calls is the best guess. */

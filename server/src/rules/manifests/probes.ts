@@ -1,8 +1,10 @@
 // What `missing-liveness-probe` and `missing-readiness-probe` share: the check and the inserted probe.
 
 import type { Fix, RuleContext, RuleFinding, TextEdit } from '../../engine/types';
-import { containerAt, containers, finding, probePort, type Container } from './k8s';
-import { addToMap, getPair, indentStep, type YamlEntries } from './yaml-tools';
+import { isSeq } from 'yaml';
+import { containerAt, containers, declaredProbePort, finding, type Container } from './k8s';
+import { describeHttp, portFromEnv, serviceCheckFor, type HealthFacts } from './health-checks';
+import { addToMap, asMap, getMap, getPair, getString, getValue, indentStep, resolve, type YamlEntries } from './yaml-tools';
 
 export interface ProbeKind {
   key: 'livenessProbe' | 'readinessProbe';
@@ -32,13 +34,69 @@ function servesTraffic(container: Container): boolean {
   return getPair(container.map, 'ports', container.scope) !== undefined;
 }
 
-export function probeFixes(finding: RuleFinding, ctx: RuleContext, probe: ProbeKind, safe: boolean): Fix[] {
+/**
+ * The probe for a container, from what is known (`facts`: today the manifest's own file fills them;
+ * the project model can pass the app's port, its health route and the image behind it): a
+ * database, broker or cache gets its image's own check (exec) or a TCP check on its port, never an
+ * HTTP GET; anything else an `httpGet` on the health path at the port the container shows.
+ */
+export function probeFixes(finding: RuleFinding, ctx: RuleContext, probe: ProbeKind, safe: boolean, facts: HealthFacts = {}): Fix[] {
   const container = containerAt(ctx.doc, finding.start);
   if (!container || getPair(container.map, probe.key, container.scope)) return [];
-  const port = probePort(container);
-  const edits = probeEdits(container, probe, port);
+  const image = facts.image ?? getString(container.map, 'image', container.scope);
+  const declared = declaredProbePort(container);
+  const service = serviceCheckFor(image);
+  const timing: YamlEntries = [
+    ['initialDelaySeconds', String(probe.initialDelaySeconds)],
+    ['periodSeconds', String(probe.periodSeconds)],
+  ];
+  const step = indentStep(container.scope);
+  if (service) {
+    const action: YamlEntries = service.exec
+      ? [['exec', [['command', `[${service.exec.map((a) => JSON.stringify(a)).join(', ')}]`]]]]
+      : [['tcpSocket', [['port', String(facts.port ?? declared ?? service.port)]]]];
+    // A client starting up inside the container takes longer than the kubelet's 1 s default timeout.
+    const timeout: YamlEntries = service.exec ? [['timeoutSeconds', '5']] : [];
+    const edits = addToMap(container.scope, container.map, [[probe.key, [...action, ...timing, ...timeout]]], step);
+    if (!edits) return [];
+    const what = service.exec ? `exec ${service.exec.join(' ')}` : `TCP on port ${facts.port ?? declared ?? service.port}`;
+    return [{ title: `Add ${probe.key}: ${what} (${service.what})`, safe, edits }];
+  }
+  const known = facts.port ?? declared ?? envPort(container);
+  // A probe on a guessed port restarts or starves the pod: no fix until the port is known.
+  if (known === undefined) return [];
+  const port = String(known);
+  const path = (probe.key === 'livenessProbe' ? facts.healthPath : facts.readinessPath) ?? otherProbePath(container);
+  if (path === undefined) {
+    // No route is known to exist: a probe on one that does not would restart or starve the pod.
+    const edits = addToMap(container.scope, container.map, [[probe.key, [['tcpSocket', [['port', port]]], ...timing]]], step);
+    return edits ? [{ title: `Add ${probe.key}: TCP on port ${port}`, safe, edits }] : [];
+  }
+  const edits = probeEdits(container, probe, path, port);
   if (!edits) return [];
-  return [{ title: `Add a ${probe.key} (GET ${probe.path} on port ${port})`, safe, edits }];
+  return [{ title: `Add ${probe.key}: ${describeHttp(path, port)}`, safe, edits }];
+}
+
+/** The path another HTTP probe of the container already calls: a route the app is known to serve. */
+function otherProbePath(container: Container): string | undefined {
+  const { scope, map } = container;
+  for (const key of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+    const path = getString(getMap(getMap(map, key, scope), 'httpGet', scope), 'path', scope);
+    if (path && /^\/[\w./-]*$/.test(path)) return path;
+  }
+  return undefined;
+}
+
+/** `env: [{ name: PORT, value: "3000" }]`: the port the app is told to listen on. */
+function envPort(container: Container): string | undefined {
+  const { scope } = container;
+  const env = resolve(getValue(container.map, 'env', scope), scope);
+  if (!isSeq(env)) return undefined;
+  for (const item of env.items) {
+    const entry = asMap(item, scope);
+    if (entry && getString(entry, 'name', scope) === 'PORT') return portFromEnv(getString(entry, 'value', scope));
+  }
+  return undefined;
 }
 
 const PATH_MARK = '\u0001';
@@ -57,14 +115,14 @@ function probeEntries(probe: ProbeKind, path: string, port: string): YamlEntries
   ];
 }
 
-function probeEdits(container: Container, probe: ProbeKind, port: string): TextEdit[] | undefined {
+function probeEdits(container: Container, probe: ProbeKind, path: string, port: string): TextEdit[] | undefined {
   const step = indentStep(container.scope);
-  const plain = addToMap(container.scope, container.map, probeEntries(probe, probe.path, port), step);
+  const plain = addToMap(container.scope, container.map, probeEntries(probe, path, port), step);
   const marked = addToMap(container.scope, container.map, probeEntries(probe, PATH_MARK, PORT_MARK), step);
   if (!plain || !marked || plain.length !== 1 || marked.length !== 1) return plain;
   const escape = (s: string) => s.replace(/[\\$}]/g, (c) => `\\${c}`);
   const snippet = escape(marked[0].newText)
-    .replace(PATH_MARK, `\${1:${escape(probe.path)}}`)
+    .replace(PATH_MARK, `\${1:${escape(path)}}`)
     .replace(PORT_MARK, `\${2:${escape(port)}}`);
   return [{ ...plain[0], snippet }];
 }
