@@ -1,7 +1,8 @@
 // The catalog holds together: every rule has docs whose example triggers it and whose
 // "use instead" does not, fixtures, a golden file where it has fixes, and generated files in sync.
 
-import { test, describe } from 'node:test';
+import { before, test, describe } from 'node:test';
+import { initPython } from '../server/src/engine/python';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -15,6 +16,12 @@ import { EMPTY_WORKSPACE_FACTS } from '../server/src/engine/workspace-facts';
 import { fixtureWorkspaces, goldenPathFor, isGolden, readExpectations } from './support/fixtures';
 import { generatedFiles, staleRuleDocs } from '../scripts/generate';
 
+
+
+// The Python parser loads asynchronously, once, before any test reads a tree.
+before(async () => {
+  assert.ok(await initPython(), 'the Python parser must load');
+});
 
 function findingsOf(rule: Rule, example: { path: string; code: string }) {
   const prepared = prepare({ path: `/example/${example.path}`, relativePath: example.path, text: example.code });

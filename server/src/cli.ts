@@ -17,6 +17,7 @@ import { classify, mayClassify } from './engine/classify';
 import { SEVERITIES, type Severity } from './engine/types';
 import { jsonReport, sarifReport, textReport, type Report, type ReportFinding } from './cli/reports';
 import { version } from '../../package.json';
+import { initPython } from './engine/python';
 
 class UsageError extends Error {}
 
@@ -189,6 +190,7 @@ function runCheck(argv: string[]): number {
         fixes: fixes.map((f) => ({ title: f.title, safe: f.safe })),
       });
     }
+    result.doc?.dispose(); // the Python tree lives in the WebAssembly heap, which is not collected
   }
 
   const report: Report = { findings, files: analysed, durationMs: Math.round(performance.now() - started), fixed };
@@ -228,6 +230,12 @@ function runRules(argv: string[]): number {
     process.stdout.write(`${r.id.padEnd(width)}  ${r.family.padEnd(familyWidth)}  ${r.defaultSeverity.padEnd(11)}  ${r.summary}\n`);
   }
   return 0;
+}
+
+/** What dist/cli.js runs: `main`, once the Python parser has loaded. */
+export async function runCli(argv: string[]): Promise<number> {
+  if (argv[0] === 'check') await initPython();
+  return main(argv);
 }
 
 export function main(argv: string[]): number {

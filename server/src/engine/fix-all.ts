@@ -37,6 +37,7 @@ export function fixAll(
         break;
       }
     }
+    result.doc.dispose();
     if (next === undefined) break;
     text = next;
     applied++;

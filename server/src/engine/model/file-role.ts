@@ -11,6 +11,7 @@ import type { ParsedDocument } from '../document';
 import type { WorkspaceFacts } from '../workspace-facts';
 import { jsSignals } from './js-signals';
 import { dockerfileRole } from './manifest-roles';
+import { pythonRole } from './python-role';
 import { ROLE_PATHS, type FileRole, type RoleAnswer } from './roles';
 
 /** A user's `roles:` entry: a glob relative to the workspace root (already prefixed), and the role. */
@@ -85,6 +86,7 @@ function computeRole(doc: ParsedDocument, workspace: WorkspaceFacts): RoleAnswer
   const scriptRole = workspace.scriptRole(doc.path);
   const runByStart = scriptRole === 'service';
   const byPath = roleByPath(relative);
+  if (doc.kind === 'python') return (byPath && pathAnswer(byPath)) || (pythonRole(doc) ?? SERVICE);
   if (doc.kind !== 'js') {
     if (byPath && byPath.role !== 'script' && byPath.role !== 'config' && byPath.role !== 'browser') return pathAnswer(byPath);
     if (doc.kind === 'dockerfile') return dockerfileRole(doc) ?? SERVICE;

@@ -11,6 +11,7 @@ import type { ParsedDocument } from '../../engine/document';
 import type { Fix, Rule, RuleContext, RuleFinding, TextEdit } from '../../engine/types';
 import { Scopes, WHOLE_MODULE, functionOf, requiredModule, unwrap, type Binding } from './bindings';
 import { addArgumentEdits, addPropertyEdits, formatMs, insertionEdit, type Insertion } from './edits';
+import { analysePython } from './python-http';
 
 // TypeScript's namespace serves every member through getters (three deep via ts-morph): read
 // the ones the walks use once, not on every node.
@@ -1171,7 +1172,7 @@ function analyse(ctx: RuleContext<HttpTimeoutOptions>): Problem[] {
 export const httpCallWithoutTimeout: Rule<HttpTimeoutOptions> = {
   id: 'http-call-without-timeout',
   family: 'timeouts',
-  kinds: ['js'],
+  kinds: ['js', 'python'],
   roles: (options) => (options.includeTests === true ? ['service', 'test'] : ['service']),
   defaultSeverity: 'warning',
   fix: 'safe',
@@ -1242,12 +1243,17 @@ export const httpCallWithoutTimeout: Rule<HttpTimeoutOptions> = {
   },
 
   check(ctx): RuleFinding[] {
-    return analyse(ctx).map(({ start, end, message }) => ({ start, end, message }));
+    return problemsOf(ctx).map(({ start, end, message }) => ({ start, end, message }));
   },
 
   fixes(finding, ctx): Fix[] {
-    const problem = analyse(ctx).find((p) => p.start === finding.start && p.end === finding.end && p.message === finding.message);
+    const problem = problemsOf(ctx).find((p) => p.start === finding.start && p.end === finding.end && p.message === finding.message);
     const fix = problem?.fix?.();
     return fix ? [fix] : [];
   },
 };
+
+/** The document's problems: the TypeScript walk for JS/TS, the client table walk for Python. */
+function problemsOf(ctx: RuleContext<HttpTimeoutOptions>): Array<{ start: number; end: number; message: string; fix?: () => Fix | undefined }> {
+  return ctx.doc.kind === 'python' ? analysePython(ctx) : analyse(ctx);
+}
