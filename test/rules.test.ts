@@ -44,6 +44,10 @@ describe('every rule', () => {
       assert.ok(rule.summary.length > 10 && rule.summary.length < 120, 'summary is one line');
       assert.ok(findingsOf(rule, rule.docs.example).length > 0, 'the Example does not trigger the rule');
       assert.deepEqual(findingsOf(rule, rule.docs.useInstead), [], 'the Use-instead triggers the rule');
+      for (const more of rule.docs.moreExamples ?? []) {
+        assert.ok(findingsOf(rule, more.example).length > 0, `the Example ${more.example.path} does not trigger the rule`);
+        assert.deepEqual(findingsOf(rule, more.useInstead), [], `the Use-instead ${more.useInstead.path} triggers the rule`);
+      }
     });
 
     test(`${rule.id}: fixtures, and a golden file when it has fixes`, () => {

@@ -81,6 +81,8 @@ export interface RuleDocs {
   whyItMatters: string;
   example: RuleExample;
   useInstead: RuleExample;
+  /** The same concern in the other languages the rule reads (Python beside JavaScript), each checked like the first. */
+  moreExamples?: Array<{ example: RuleExample; useInstead: RuleExample }>;
   fixSafety: string;
   references: string[];
 }

@@ -2,6 +2,7 @@ import { ts } from 'ts-morph';
 import type { Fix, Rule, RuleFinding, TextEdit } from '../../engine/types';
 import { factsFor, unwrap, type FileFacts, type LoggerCall } from './file-facts';
 import { preferredQuote } from './logger-edits';
+import { checkPython, fixesPython } from './python-log-message';
 import { hasComment, interpolation, isCaughtError, partsOf, quote, renderArguments, renderField, renderFields, structure, type Structured } from './structured-call';
 
 // TypeScript's namespace serves every member through getters (three deep via ts-morph): read
@@ -74,7 +75,7 @@ function propertyNames(obj: ts.ObjectLiteralExpression): Set<string> {
 export const interpolatedLogMessage: Rule = {
   id: 'interpolated-log-message',
   family: 'logging',
-  kinds: ['js'],
+  kinds: ['js', 'python'],
   roles: ['service'],
   defaultSeverity: 'warning',
   fix: 'safe',
@@ -84,6 +85,7 @@ export const interpolatedLogMessage: Rule = {
       'Flags a call on a structured logger whose message is built by a template literal with `${...}`, a `+` concatenation of strings and values, or `util.format(...)`.',
       'A structured logger is one the file makes plain: created in it with pino (`pino()`, `require(\'pino\')()`), winston (`winston.createLogger()`, or winston\'s default logger `winston.info(...)`) or bunyan (`bunyan.createLogger()`, `new Logger()`), an alias of one, a `.child(...)` of one, a variable or parameter typed with the library\'s logger type (`logger: Logger` with `Logger` imported from pino or winston, `pino.Logger`, bunyan\'s class), or a class member `this.logger` that the file\'s classes only ever declare or assign as one of those.',
       'A logger can also come from a module of the project: `import { logger } from \'./logger\'`, `import log from \'./log\'`, `const log = require(\'./log\')` or `const { log } = require(\'./logging\')`, when that module makes it plain in the same way (`export const logger = pino()`, `export default logger`, `export { logger as log }`, `module.exports = winston.createLogger()`, `module.exports = { log }`, `exports.log = ...`). The workspace index reads those modules, including ones nobody opened, and the editor checks the importers again when one of them changes. A logger re-exported from a third module, a factory call (`getLogger(\'orders\')`), an untyped parameter, or a name declared more than once in the file with different meanings is unknown and not checked: precision first. The finding sits on the message argument.',
+      '**Python**: a call on a stdlib `logging` logger (`logging.getLogger(...)`, the `logging` module\'s own `logging.info(...)`), a structlog logger (`structlog.get_logger()`, `.bind(...)`) or loguru\'s `logger` whose message is an f-string, `%` formatting (`"x %s" % x`), `"...".format(...)` or a `+` of a string and a value. Lazy arguments (`logger.info("order %s paid", order_id)`) are fine: the message stays constant. `# noqa: G004` (and G001-G003, Ruff / flake8-logging-format) on the line counts as the author\'s choice.',
     ].join('\n\n'),
     whyItMatters: [
       'Checklist: "Structured logging: JSON format with correlation IDs". A structured logger only helps when the values are fields: `{"orderId":"42","msg":"order paid"}` can be searched (`orderId:42`), grouped and alerted on, and every "order paid" event has the same message. `"msg":"order 42 paid"` is a new string for every order: the value cannot be queried, dashboards cannot count the event, and a correlation id in the text is invisible to the log backend.',
@@ -115,20 +117,38 @@ export const interpolatedLogMessage: Rule = {
         '',
       ].join('\n'),
     },
+    moreExamples: [
+      {
+        example: {
+          path: 'app/orders.py',
+          code: ['import logging', '', 'logger = logging.getLogger(__name__)', '', '', 'def paid(order):', '    logger.info(f"order {order.id} paid")', ''].join('\n'),
+        },
+        useInstead: {
+          path: 'app/orders.py',
+          code: ['import logging', '', 'logger = logging.getLogger(__name__)', '', '', 'def paid(order):', '    logger.info("order %s paid", order.id)', ''].join('\n'),
+        },
+      },
+    ],
     fixSafety: [
       'Safe: the log line keeps every value, as a field named after it: an identifier keeps its name, a property gets its owner\'s name (`order.id` -> `orderId`) unless the owner is a generic container or the property already says enough (`req.params.id` -> `id`, `req.body.customerId` -> `customerId`), `process.env.PORT` -> `port`; a unit glued to the value moves into the name (`${elapsed}ms` -> `elapsedMs`); a value with no name of its own takes the word in front of it (`cache ${hit ? \'hit\' : \'miss\'}` -> `cache`), and only then a number (`value1`). The constant text becomes the message, without the quotes, brackets, `=`, `:` and prepositions that only framed a value (`connected to ${host}` -> `connected`). Fields are added to an existing fields object (pino/bunyan: the first argument; winston: the meta argument) when it is an object literal, renamed with a number if a name is taken; an Error passed first to pino or bunyan (`logger.error(err, ...)`) moves into `err`, where pino and bunyan put it anyway.',
       'An Error value goes in `err` for pino and bunyan and `error` for winston. Names that would clobber a logger\'s own keys (`msg`, `level`, `time`, bunyan\'s `name`, winston\'s `message`) get a `Value` suffix.',
       'No fix is offered when the existing fields argument is not an object literal (a variable could be anything), when more arguments follow the message (printf-style arguments), or when a comment sits inside the arguments.',
+      'Python (f-strings only): stdlib logging gets lazy `%s` arguments (`logger.info("order %s paid", order.id)`, literal `%` doubled); structlog keyword fields (`log.info("order shipped", order_id=order_id)`); loguru `logger.bind(order_id=order_id).info("order shipped")`. Field names come from the values (`order.id` -> `order_id`); no fix when a value is not a name or an attribute (structlog, loguru), when the f-string has a conversion or format spec (`{x!r}`, `{x:>3}`), is triple-quoted, or when other arguments follow. `%`, `.format()` and `+` messages are reported without a fix.',
     ].join('\n\n'),
     references: [
       'https://getpino.io/#/docs/api?id=logging-method-parameters',
       'https://getpino.io/#/docs/child-loggers',
       'https://github.com/winstonjs/winston#logging',
       'https://github.com/trentm/node-bunyan#log-method-api',
+      'https://docs.python.org/3/howto/logging.html#optimization',
+      'https://www.structlog.org/en/stable/getting-started.html',
+      'https://loguru.readthedocs.io/en/stable/overview.html#structured-logging-as-needed',
+      'https://docs.astral.sh/ruff/rules/logging-f-string/',
     ],
   },
 
   check(ctx): RuleFinding[] {
+    if (ctx.doc.kind === 'python') return checkPython(ctx);
     const facts = factsFor(ctx);
     return sites(facts).map((site) => {
       const arg = site.lc.call.arguments[site.index];
@@ -141,6 +161,7 @@ export const interpolatedLogMessage: Rule = {
   },
 
   fixes(finding, ctx): Fix[] {
+    if (ctx.doc.kind === 'python') return fixesPython(finding, ctx);
     const facts = factsFor(ctx);
     const sf = facts.sourceFile;
     const site = sites(facts).find((s) => {
