@@ -11,6 +11,9 @@ import { EMPTY_CONFIG } from '../../server/src/engine/config';
 import { EMPTY_WORKSPACE_FACTS } from '../../server/src/engine/workspace-facts';
 import { initPython, pythonParser } from '../../server/src/engine/python';
 import { registry } from '../../server/src/rules';
+import { ignoreFileEdit } from '../../server/src/engine/ignore-edits';
+import { applyEdits } from '../../server/src/engine/edits';
+import { applySuppressions } from '../../server/src/engine/suppressions';
 
 const SOURCE = 'import requests\n\n\ndef get_user(user_id):\n    return requests.get(f"https://users.internal/{user_id}")\n';
 
@@ -65,5 +68,17 @@ describe('python documents', () => {
     await initPython();
     const broken = doc('import requests\n\ndef f(:\n    pass\n\nrequests.get(u)\n', 1);
     assert.deepEqual(findings(broken), ['6 http-call-without-timeout']);
+  });
+
+  test('ignore comments are `#` comments, below a shebang and an encoding declaration, and they work', async () => {
+    await initPython();
+    const text = '#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\nimport requests\nrequests.get(u)\n';
+    const d = doc(text, 1);
+    const fileWide = applyEdits(text, [ignoreFileEdit(d, 'http-call-without-timeout')]);
+    assert.equal(fileWide, '#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\n# prodready-ignore-file http-call-without-timeout\nimport requests\nrequests.get(u)\n');
+    const after = doc(fileWide, 2);
+    const result = applySuppressions(after, analyze(after, { registry, config: EMPTY_CONFIG, workspace: EMPTY_WORKSPACE_FACTS }).findings, EMPTY_CONFIG, registry);
+    assert.deepEqual(result.findings.map((f) => f.ruleId), []);
+    assert.deepEqual(result.suppressed.map((s) => s.finding.ruleId), ['http-call-without-timeout']);
   });
 });
