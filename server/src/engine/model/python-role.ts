@@ -1,7 +1,7 @@
 // What a Python file's own text says it is for, after the path conventions (`test_*.py`, `tests/`,
 // `conftest.py`, `migrations/`, `scripts/`, ... in roles.ts) have had their say: the modules it
-// imports (a test framework, alembic) and whether it is a command line program (`if __name__ ==
-// "__main__":` with argparse, click or typer, and no server started). Read from the same module
+// imports (a test framework, alembic, Django's management commands) and whether it is a command line
+// program (a `#!` line, `if __name__ == "__main__":` with argparse, click or typer, and no server started). Read from the same module
 // facts the Python rules use; undefined means nothing says otherwise (service code).
 
 import type { ParsedDocument } from '../document';
@@ -31,8 +31,16 @@ export function pythonRole(doc: ParsedDocument): RoleAnswer | undefined {
   const test = find(TEST_MODULES);
   if (test) return { role: 'test', reason: `imports the test library \`${test}\``, source: 'content' };
   if (modules.has('alembic')) return { role: 'script', reason: 'imports `alembic`: a database migration', source: 'content' };
+  // Django runs these through `manage.py <command>`: one-off commands (Django docs, "How to create custom django-admin commands").
+  if ([...facts.imports.values()].some((q) => q.startsWith('django.core.management'))) {
+    return { role: 'script', reason: 'imports `django.core.management`: a Django management command', source: 'content' };
+  }
 
   if (STARTS_SERVER.test(doc.text)) return undefined;
+  // A `#!` program that loops at its top level (a bot, a worker) is the service itself; one that runs through is a tool.
+  if (doc.text.startsWith('#!') && !loopsAtTopLevel(doc)) {
+    return { role: 'script', reason: 'starts with a `#!` line and runs through (no top-level loop, no server): a program run on its own', source: 'content' };
+  }
   const cli = find(CLI_MODULES);
   if (cli && facts.mainGuard) {
     const line = doc.lines.positionAt(facts.mainGuard.startIndex).line + 1;
@@ -45,4 +53,15 @@ export function pythonRole(doc: ParsedDocument): RoleAnswer | undefined {
     return { role: 'script', reason: 'reads `sys.argv` under `if __name__ == "__main__":`: a command line tool', source: 'content' };
   }
   return undefined;
+}
+
+/** A `while` statement at module level or directly under `if __name__ == "__main__":`. */
+function loopsAtTopLevel(doc: ParsedDocument): boolean {
+  const root = doc.pythonTree?.rootNode;
+  if (!root) return true;
+  const loops = (statements: ReadonlyArray<{ type: string } | null>) => statements.some((s) => s?.type === 'while_statement');
+  if (loops(root.namedChildren)) return true;
+  const guard = moduleFacts(doc)?.mainGuard;
+  const body = guard?.childForFieldName('consequence');
+  return body ? loops(body.namedChildren) : false;
 }
