@@ -46,10 +46,17 @@ export const LOGGER_LIBRARIES: readonly LoggerLibrary[] = [
   },
 ];
 
+/**
+ * Objects whose `.logger` attribute is a stdlib logger: a Flask/Quart app (Flask docs, "Logging":
+ * `app.logger` is a standard `logging.Logger`), and Flask's `current_app` proxy.
+ */
+const LOGGER_ATTRIBUTE_OWNERS = { factories: ['flask.Flask', 'quart.Quart'], objects: ['flask.current_app', 'quart.current_app'] };
+
 /** The logging library an expression is a logger of, when the module makes it plain. */
 export function loggerKind(facts: ModuleFacts, expr: PyNode | null | undefined, depth = 0): LoggerKind | undefined {
   if (!expr || depth > 4) return undefined;
   const e = unparen(expr);
+  if (e.type === 'attribute' && e.childForFieldName('attribute')?.text === 'logger' && ownsStdlibLogger(facts, e.childForFieldName('object'))) return 'logging';
   const name = qualifiedName(facts, e);
   if (name) return LOGGER_LIBRARIES.find((l) => l.objects.includes(name))?.kind;
   if (e.type === 'identifier' || e.type === 'attribute') {
@@ -67,6 +74,21 @@ export function loggerKind(facts: ModuleFacts, expr: PyNode | null | undefined, 
     }
   }
   return undefined;
+}
+
+function ownsStdlibLogger(facts: ModuleFacts, owner: PyNode | null): boolean {
+  if (!owner) return false;
+  let o = unparen(owner);
+  const name = qualifiedName(facts, o);
+  if (name) return LOGGER_ATTRIBUTE_OWNERS.objects.includes(name);
+  if (o.type === 'identifier' || o.type === 'attribute') {
+    const value = valueOf(facts, o);
+    if (!value) return false;
+    o = unparen(value);
+  }
+  if (o.type !== 'call') return false;
+  const factory = qualifiedName(facts, o.childForFieldName('function'));
+  return factory !== undefined && LOGGER_ATTRIBUTE_OWNERS.factories.includes(factory);
 }
 
 export interface LogCall {

@@ -1216,6 +1216,7 @@ export const httpCallWithoutTimeout: Rule<HttpTimeoutOptions> = {
       '- **httpx**: 5 s by default (httpx docs, "Timeouts"), so only an explicit `None` is flagged: `timeout=None` on a call or on `httpx.Client` / `httpx.AsyncClient`, and `httpx.Timeout(None)` or a `Timeout` with a field set to `None` (`httpx.Timeout(5, read=None)`).',
       '- **aiohttp**: a `ClientSession` is bounded by default (total 300 s); a `ClientTimeout(...)` with no `total`, `sock_read` or `sock_connect` limit (`ClientTimeout(total=None)`, `ClientTimeout()`) is flagged.',
       '- **urllib.request.urlopen** without `timeout` (keyword or third argument), or with `timeout=None`: it uses the socket default, no timeout, unless the module calls `socket.setdefaulttimeout(...)`.',
+      '- **urllib3**: `PoolManager()` (and `ProxyManager`, `HTTPConnectionPool`, `HTTPSConnectionPool`, `connection_from_url`) without `timeout=` is flagged on the constructor, since every request made with it waits on the socket default (no timeout); `urllib3.request(...)` without `timeout=`; `timeout=None` anywhere. Not flagged when the module calls `socket.setdefaulttimeout(...)`.',
       '',
       'A call with `**kwargs` (or `*args`) is unknown: the timeout may be in them. A session from a parameter or another module is not followed. `# noqa: S113` (Ruff / flake8-bandit) and `# nosec B113` (Bandit) on the line count as the author\'s choice.',
       '',

@@ -27,6 +27,11 @@ interface PyClient {
   attributeIgnored?: boolean;
   /** Timeout value types of the library (`httpx.Timeout`), whose arguments decide. */
   timeoutTypes?: readonly string[];
+  /**
+   * A client made without `timeout` waits forever on every request (urllib3's pools): the finding
+   * goes on the constructor, and requests through a client made in the file are not flagged again.
+   */
+  constructorWaitsForever?: boolean;
 }
 
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request'];
@@ -66,6 +71,18 @@ export const PY_CLIENTS: readonly PyClient[] = [
     missingWaitsForever: true,
     timeoutPosition: 2,
     defaultText: "urlopen uses the socket default, which is no timeout unless `socket.setdefaulttimeout` sets one",
+  },
+  {
+    // urllib3 docs, "Timeouts": the default `Timeout.DEFAULT_TIMEOUT` is the socket default (no timeout
+    // unless `socket.setdefaulttimeout`); a PoolManager's `timeout=` bounds every request made with it.
+    library: 'urllib3',
+    functions: ['urllib3.request'],
+    constructors: ['urllib3.PoolManager', 'urllib3.ProxyManager', 'urllib3.HTTPConnectionPool', 'urllib3.HTTPSConnectionPool', 'urllib3.connection_from_url', 'urllib3.proxy_from_url'],
+    methods: [],
+    missingWaitsForever: true,
+    constructorWaitsForever: true,
+    defaultText: "urllib3's default is the socket default, which is no timeout unless `socket.setdefaulttimeout` sets one",
+    timeoutTypes: ['urllib3.Timeout', 'urllib3.util.Timeout', 'urllib3.util.timeout.Timeout'],
   },
 ];
 
@@ -214,9 +231,10 @@ export function analysePython(ctx: RuleContext<HttpTimeoutOptions>): Problem[] {
       if (off) report(timeout, `${off}: this ${client.library} ${constructor ? 'client' : 'request'} can wait forever on a server that stops answering.`, replaceValue(timeout, 'Set the timeout to'));
       continue;
     }
-    if (constructor || args.splat || !client.missingWaitsForever) continue;
-    if (client.library === 'urllib' && globalDefault) continue;
-    report(callee, `${described} without a timeout: ${client.defaultText}, so a server that stops answering holds this request (and whatever waits on it). Pass \`timeout=\`.`, addTimeout(call));
+    if (args.splat || (constructor ? !client.constructorWaitsForever : !client.missingWaitsForever)) continue;
+    if ((client.library === 'urllib' || client.library === 'urllib3') && globalDefault) continue;
+    const what = constructor ? 'every request made with it' : 'this request (and whatever waits on it)';
+    report(callee, `${described} without a timeout: ${client.defaultText}, so a server that stops answering holds ${what}. Pass \`timeout=\`.`, addTimeout(call));
   }
 
   // `session.timeout = 5`: requests never reads it.
