@@ -72,10 +72,11 @@ describe('python documents', () => {
 
   test('ignore comments are `#` comments, below a shebang and an encoding declaration, and they work', async () => {
     await initPython();
-    const text = '#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\nimport requests\nrequests.get(u)\n';
+    // A `#!` program that loops at its top level is a service (a bot, a worker), so the rule runs.
+    const text = '#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\nimport requests\nwhile True:\n    requests.get(u)\n';
     const d = doc(text, 1);
     const fileWide = applyEdits(text, [ignoreFileEdit(d, 'http-call-without-timeout')]);
-    assert.equal(fileWide, '#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\n# prodready-ignore-file http-call-without-timeout\nimport requests\nrequests.get(u)\n');
+    assert.equal(fileWide, '#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\n# prodready-ignore-file http-call-without-timeout\nimport requests\nwhile True:\n    requests.get(u)\n');
     const after = doc(fileWide, 2);
     const result = applySuppressions(after, analyze(after, { registry, config: EMPTY_CONFIG, workspace: EMPTY_WORKSPACE_FACTS }).findings, EMPTY_CONFIG, registry);
     assert.deepEqual(result.findings.map((f) => f.ruleId), []);
