@@ -5,7 +5,7 @@
 // and never match source text themselves. What the module does not make plain is undefined.
 
 import type { ParsedDocument } from '../../engine/document';
-import type { PyNode } from '../../engine/python';
+import { pythonQuery, type PyNode } from '../../engine/python';
 
 export interface ModuleFacts {
   /** Local name -> qualified name, from `import a.b`, `import a as b`, `from a import b as c` (module level and inside functions). */
@@ -24,6 +24,20 @@ export interface ModuleFacts {
 
 const cache = new WeakMap<ParsedDocument, ModuleFacts | null>();
 
+/** A function (or lambda) or class body, by its range: where a name's assignments are kept. */
+interface Scope {
+  id: number;
+  start: number;
+  end: number;
+  /** Parameter names (functions only). */
+  parameters?: Set<string>;
+}
+
+interface ScopedFacts extends ModuleFacts {
+  functions: Scope[];
+  classes: Scope[];
+}
+
 /** The facts of a Python document, or undefined when it has no tree (the parser is not loaded). */
 export function moduleFacts(doc: ParsedDocument): ModuleFacts | undefined {
   let facts = cache.get(doc);
@@ -35,38 +49,67 @@ export function moduleFacts(doc: ParsedDocument): ModuleFacts | undefined {
   return facts ?? undefined;
 }
 
-function gather(root: PyNode): ModuleFacts {
-  const facts: ModuleFacts = {
+/** The nodes the facts are made of, found by one query (matched inside the WebAssembly module). */
+const FACTS_QUERY = [
+  '(call) @node',
+  '(import_statement) @node',
+  '(import_from_statement) @node',
+  '(assignment) @node',
+  '(with_item) @node',
+  '(function_definition) @node',
+  '(lambda) @node',
+  '(class_definition) @node',
+  '(module (if_statement) @main)',
+].join('\n');
+
+function gather(root: PyNode): ScopedFacts {
+  const facts: ScopedFacts = {
     imports: new Map(),
     calls: [],
     calledNames: new Set(),
     assignments: new Map(),
     attributeAssignments: [],
     mainGuard: undefined,
+    functions: [],
+    classes: [],
   };
-  const cursor = root.walk();
-  // Depth-first over every node, with the cursor (cheaper than materialising children arrays).
-  let done = false;
-  while (!done) {
-    const node = cursor.currentNode;
-    visit(node, facts);
-    if (cursor.gotoFirstChild()) continue;
-    while (!cursor.gotoNextSibling()) {
-      if (!cursor.gotoParent()) {
-        done = true;
-        break;
-      }
+  const query = pythonQuery(FACTS_QUERY);
+  if (!query) return facts;
+  // Captures come in document order, so a function or class is known before the nodes inside it.
+  for (const { name, node } of query.captures(root)) {
+    if (name === 'main') {
+      if (!facts.mainGuard && isMainTest(node.childForFieldName('condition'))) facts.mainGuard = node;
+      continue;
+    }
+    const fn = innermost(facts.functions, node.startIndex);
+    const cls = innermost(facts.classes, node.startIndex);
+    visit(node, facts, fn, cls);
+    if (node.type === 'function_definition' || node.type === 'lambda') {
+      facts.functions.push({ id: node.id, start: node.startIndex, end: node.endIndex, parameters: parameterNames(node) });
+    } else if (node.type === 'class_definition') {
+      facts.classes.push({ id: node.id, start: node.startIndex, end: node.endIndex });
     }
   }
-  cursor.delete();
   for (const call of facts.calls) {
-    const name = qualifiedName(facts, call.childForFieldName('function'));
-    if (name) facts.calledNames.add(name);
+    const called = qualifiedName(facts, call.childForFieldName('function'));
+    if (called) facts.calledNames.add(called);
   }
   return facts;
 }
 
-function visit(node: PyNode, facts: ModuleFacts): void {
+function parameterNames(fn: PyNode): Set<string> {
+  const names = new Set<string>();
+  const params = fn.childForFieldName('parameters');
+  if (!params) return names;
+  for (const p of params.namedChildren) {
+    if (!p) continue;
+    const id = p.type === 'identifier' ? p : (p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier'));
+    if (id?.type === 'identifier') names.add(id.text);
+  }
+  return names;
+}
+
+function visit(node: PyNode, facts: ScopedFacts, fn: Scope | undefined, cls: Scope | undefined): void {
   switch (node.type) {
     case 'call':
       facts.calls.push(node);
@@ -104,7 +147,7 @@ function visit(node: PyNode, facts: ModuleFacts): void {
       const right = node.childForFieldName('right');
       if (!left) break;
       if (left.type === 'attribute') facts.attributeAssignments.push(node);
-      if (right && (left.type === 'identifier' || left.type === 'attribute')) addAssignment(facts, left, right);
+      if (right && (left.type === 'identifier' || left.type === 'attribute')) addAssignment(facts, left, right, fn, cls);
       break;
     }
     case 'with_item': {
@@ -113,13 +156,10 @@ function visit(node: PyNode, facts: ModuleFacts): void {
       if (value?.type === 'as_pattern') {
         const target = value.childForFieldName('alias')?.namedChildren[0] ?? value.namedChildren[1];
         const expr = value.namedChildren[0];
-        if (target && expr && (target.type === 'identifier' || target.type === 'attribute')) addAssignment(facts, target, expr);
+        if (target && expr && (target.type === 'identifier' || target.type === 'attribute')) addAssignment(facts, target, expr, fn, cls);
       }
       break;
     }
-    case 'if_statement':
-      if (!facts.mainGuard && node.parent?.type === 'module' && isMainTest(node.childForFieldName('condition'))) facts.mainGuard = node;
-      break;
     default:
       break;
   }
@@ -132,53 +172,34 @@ function isMainTest(condition: PyNode | null): boolean {
   return texts.includes('__name__') && texts.some((t) => t === '"__main__"' || t === "'__main__'");
 }
 
-function addAssignment(facts: ModuleFacts, target: PyNode, value: PyNode): void {
-  const key = scopeKey(target);
+function addAssignment(facts: ModuleFacts, target: PyNode, value: PyNode, fn: Scope | undefined, cls: Scope | undefined): void {
+  const key = scopeKey(target, fn, cls);
   if (!key) return;
   const list = facts.assignments.get(key);
   if (list) list.push(value);
   else facts.assignments.set(key, [value]);
 }
 
-const FUNCTION_TYPES = new Set(['function_definition', 'lambda']);
-
-/** The nearest enclosing node of one of `types`, or the module. */
-function enclosing(node: PyNode, types: ReadonlySet<string>): PyNode | undefined {
-  for (let p = node.parent; p; p = p.parent) if (types.has(p.type)) return p;
-  return undefined;
+/** The innermost scope of `scopes` holding `offset`. */
+function innermost(scopes: readonly Scope[], offset: number): Scope | undefined {
+  let best: Scope | undefined;
+  for (const s of scopes) if (s.start <= offset && offset < s.end && (!best || s.start >= best.start)) best = s;
+  return best;
 }
 
 /**
  * Where a target's assignments are kept: a name by its function (or the module), `self.attr` by
  * its class. Other targets (`a.b.c`, `obj.attr` on anything but `self`) are not followed.
  */
-function scopeKey(target: PyNode, scope?: PyNode): string | undefined {
-  if (target.type === 'identifier') {
-    const fn = scope ?? enclosing(target, FUNCTION_TYPES);
-    return `${fn ? fn.id : 'module'}:${target.text}`;
-  }
+function scopeKey(target: PyNode, fn: Scope | undefined, cls: Scope | undefined): string | undefined {
+  if (target.type === 'identifier') return `${fn ? fn.id : 'module'}:${target.text}`;
   if (target.type === 'attribute') {
     const object = target.childForFieldName('object');
     const attr = target.childForFieldName('attribute');
     if (object?.type !== 'identifier' || object.text !== 'self' || !attr) return undefined;
-    const cls = enclosing(target, CLASS_TYPES);
     return cls ? `class ${cls.id}:self.${attr.text}` : undefined;
   }
   return undefined;
-}
-
-const CLASS_TYPES = new Set(['class_definition']);
-
-/** Whether `name` is a parameter of `fn`. */
-function isParameter(fn: PyNode, name: string): boolean {
-  const params = fn.childForFieldName('parameters');
-  if (!params) return false;
-  for (const p of params.namedChildren) {
-    if (!p) continue;
-    const id = p.type === 'identifier' ? p : (p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier'));
-    if (id?.text === name) return true;
-  }
-  return false;
 }
 
 /**
@@ -187,16 +208,17 @@ function isParameter(fn: PyNode, name: string): boolean {
  * Undefined when there are none, or several that are not the same text (reassigned).
  */
 export function valueOf(facts: ModuleFacts, node: PyNode): PyNode | undefined {
+  const scoped = facts as ScopedFacts;
   let values: PyNode[] | undefined;
+  const fn = innermost(scoped.functions, node.startIndex);
   if (node.type === 'identifier') {
-    const fn = enclosing(node, FUNCTION_TYPES);
-    values = facts.assignments.get(scopeKey(node, fn)!);
+    values = facts.assignments.get(scopeKey(node, fn, undefined)!);
     if (!values && fn) {
-      if (isParameter(fn, node.text)) return undefined;
+      if (fn.parameters?.has(node.text)) return undefined;
       values = facts.assignments.get(`module:${node.text}`);
     }
   } else if (node.type === 'attribute') {
-    const key = scopeKey(node);
+    const key = scopeKey(node, fn, innermost(scoped.classes, node.startIndex));
     values = key ? facts.assignments.get(key) : undefined;
   }
   if (!values || values.length === 0) return undefined;
