@@ -1,7 +1,8 @@
 // Bundles the extension client, the language server and the CLI into dist/.
 // `--production` minifies and drops source maps (what the .vsix ships).
 import * as esbuild from 'esbuild';
-import { chmodSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 const production = process.argv.includes('--production');
 const common = {
@@ -20,8 +21,22 @@ const common = {
 rmSync('dist', { recursive: true, force: true });
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
-  esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
+  esbuild.build({
+    ...common,
+    entryPoints: ['server/src/server.ts'],
+    outfile: 'dist/server.js',
+    // Only looked up when running from source; the bundle finds the copies below next to itself.
+    external: ['web-tree-sitter/tree-sitter.wasm', 'tree-sitter-python/tree-sitter-python.wasm'],
+  }),
 ]);
+// The Python parser's WebAssembly (web-tree-sitter's runtime and the tree-sitter-python grammar)
+// sits next to the bundle, where server/src/engine/python.ts looks for it.
+const require = createRequire(import.meta.url);
+copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), 'dist/tree-sitter.wasm');
+copyFileSync(require.resolve('tree-sitter-python/tree-sitter-python.wasm'), 'dist/tree-sitter-python.wasm');
 // The CLI is the server bundle's `runCli`: one engine for the editor and CI.
-writeFileSync('dist/cli.js', "#!/usr/bin/env node\n'use strict';\nprocess.exitCode = require('./server.js').runCli(process.argv.slice(2));\n");
+writeFileSync(
+  'dist/cli.js',
+  "#!/usr/bin/env node\n'use strict';\nrequire('./server.js').runCli(process.argv.slice(2)).then((code) => { process.exitCode = code; });\n",
+);
 chmodSync('dist/cli.js', 0o755);

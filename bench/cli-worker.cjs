@@ -15,9 +15,10 @@ process.stdout.write = (chunk) => {
   report += chunk;
   return true;
 };
+(async () => {
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
-const code = runCli(argv);
+const code = await runCli(argv);
 const ms = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
 process.stdout.write = write;
@@ -34,3 +35,4 @@ fs.writeFileSync(
     maxRssKb: process.resourceUsage().maxRSS,
   }),
 );
+})();

@@ -13,6 +13,7 @@ const ROOT = path.resolve(__dirname, '..');
 
 const KIND_NAMES: Record<string, string> = {
   js: 'JavaScript / TypeScript',
+  python: 'Python',
   kubernetes: 'Kubernetes manifests (incl. Helm templates)',
   compose: 'Docker Compose files',
   ecs: 'ECS task definitions (JSON, or CloudFormation in JSON or YAML)',
@@ -28,7 +29,9 @@ function fence(example: { path: string; code: string }): string {
         ? 'json'
         : /\.[cm]?tsx?$/.test(example.path)
           ? 'ts'
-          : 'js';
+          : /\.py$/.test(example.path)
+            ? 'python'
+            : 'js';
   return `\`${example.path}\`:\n\n\`\`\`${lang}\n${example.code.replace(/\n$/, '')}\n\`\`\``;
 }
 
@@ -75,11 +78,11 @@ export function ruleDoc(rule: Rule): string {
     '',
     '## Example',
     '',
-    fence(d.example),
+    [d.example, ...(d.moreExamples ?? []).map((m) => m.example)].map(fence).join('\n\n'),
     '',
     '## Use instead',
     '',
-    fence(d.useInstead),
+    [d.useInstead, ...(d.moreExamples ?? []).map((m) => m.useInstead)].map(fence).join('\n\n'),
     '',
     '## Fix safety',
     '',

@@ -13,6 +13,7 @@ const FILES: ReadonlyArray<{ file: string; languages: string }> = [
   { file: 'yaml.code-snippets', languages: 'YAML, Docker Compose' },
   { file: 'json.code-snippets', languages: 'JSON, JSONC' },
   { file: 'dockerfile.code-snippets', languages: 'Dockerfile' },
+  { file: 'python.code-snippets', languages: 'Python' },
 ];
 
 interface Snippet {

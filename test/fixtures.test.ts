@@ -1,7 +1,8 @@
 // Layer 1: rule fixtures. Every finding must be expected, every expectation met, and every fix
 // must match its golden file, still parse, and leave no fixable finding behind.
 
-import { test, describe } from 'node:test';
+import { before, test, describe } from 'node:test';
+import { initPython } from '../server/src/engine/python';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -15,6 +16,12 @@ import {
   syntaxErrors,
 } from './support/fixtures';
 import { workspaceFactsForFixture } from './support/workspace';
+
+
+// The Python parser loads asynchronously, once, before any test reads a tree.
+before(async () => {
+  assert.ok(await initPython(), 'the Python parser must load');
+});
 
 for (const ws of fixtureWorkspaces()) {
   describe(`fixtures ${path.relative(path.resolve(__dirname, 'fixtures'), ws.root)}`, () => {

@@ -1,7 +1,8 @@
 // The catalog holds together: every rule has docs whose example triggers it and whose
 // "use instead" does not, fixtures, a golden file where it has fixes, and generated files in sync.
 
-import { test, describe } from 'node:test';
+import { before, test, describe } from 'node:test';
+import { initPython } from '../server/src/engine/python';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -15,6 +16,12 @@ import { EMPTY_WORKSPACE_FACTS } from '../server/src/engine/workspace-facts';
 import { fixtureWorkspaces, goldenPathFor, isGolden, readExpectations } from './support/fixtures';
 import { generatedFiles, staleRuleDocs } from '../scripts/generate';
 
+
+
+// The Python parser loads asynchronously, once, before any test reads a tree.
+before(async () => {
+  assert.ok(await initPython(), 'the Python parser must load');
+});
 
 function findingsOf(rule: Rule, example: { path: string; code: string }) {
   const prepared = prepare({ path: `/example/${example.path}`, relativePath: example.path, text: example.code });
@@ -37,6 +44,10 @@ describe('every rule', () => {
       assert.ok(rule.summary.length > 10 && rule.summary.length < 120, 'summary is one line');
       assert.ok(findingsOf(rule, rule.docs.example).length > 0, 'the Example does not trigger the rule');
       assert.deepEqual(findingsOf(rule, rule.docs.useInstead), [], 'the Use-instead triggers the rule');
+      for (const more of rule.docs.moreExamples ?? []) {
+        assert.ok(findingsOf(rule, more.example).length > 0, `the Example ${more.example.path} does not trigger the rule`);
+        assert.deepEqual(findingsOf(rule, more.useInstead), [], `the Use-instead ${more.useInstead.path} triggers the rule`);
+      }
     });
 
     test(`${rule.id}: fixtures, and a golden file when it has fixes`, () => {

@@ -2,7 +2,8 @@
 // a realistic file: the result must parse in its language, and prodready must report nothing
 // about it. A snippet that our own rules would flag fails the build.
 
-import { test, describe } from 'node:test';
+import { before, test, describe } from 'node:test';
+import { initPython, pythonParser } from '../server/src/engine/python';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -42,7 +43,9 @@ const CATALOG: Record<string, RuleFamily> = {
   'http-call-without-timeout': 'timeouts',
   'console-log': 'logging',
   'interpolated-log-message': 'logging',
+  'print-call': 'logging',
   'missing-sigterm-handler': 'shutdown',
+  'sigterm-handler-overrides-server': 'shutdown',
   'missing-liveness-probe': 'manifests',
   'missing-readiness-probe': 'manifests',
   'missing-resource-limits': 'manifests',
@@ -373,6 +376,66 @@ const CASES: SnippetCase[] = [
     indent: '  ',
     guards: ['dockerfile-missing-healthcheck'],
   },
+  // --- Python hosts ---------------------------------------------------------------------------
+  {
+    prefix: 'pr-health-fastapi',
+    path: 'app/main.py',
+    host: `"""The orders API."""\n${MARKER}\n`,
+    indent: '    ',
+    guards: ['http-call-without-timeout', 'missing-sigterm-handler', 'sigterm-handler-overrides-server'],
+  },
+  {
+    prefix: 'pr-httpx-client',
+    path: 'app/clients/users.py',
+    host: `${MARKER}\n`,
+    indent: '    ',
+    guards: ['http-call-without-timeout'],
+    control: { text: 'import requests\n\n\ndef get_user(user_id):\n    return requests.get(f"http://users.internal/users/{user_id}").json()\n', fires: ['http-call-without-timeout'] },
+  },
+  {
+    prefix: 'pr-requests-session',
+    path: 'app/clients/http.py',
+    host: `${MARKER}\n\n\ndef get_user(user_id):\n    return session.get(f"https://users.internal/users/{user_id}", timeout=(3.05, 10)).json()\n`,
+    indent: '    ',
+    guards: ['http-call-without-timeout'],
+    control: { text: 'import requests\n\nsession = requests.Session()\nsession.timeout = 10\n', fires: ['http-call-without-timeout'] },
+  },
+  {
+    prefix: 'pr-structlog',
+    path: 'app/logging_setup.py',
+    host: `${MARKER}\n\n\ndef order_paid(order_id: str) -> None:\n    log.info("order paid", order_id=order_id)\n`,
+    indent: '    ',
+    guards: ['print-call', 'interpolated-log-message'],
+    control: {
+      text: 'import structlog\n\nlog = structlog.get_logger()\n\n\ndef order_paid(order_id):\n    print("paid")\n    log.info(f"order {order_id} paid")\n',
+      fires: ['print-call', 'interpolated-log-message'],
+    },
+  },
+  {
+    prefix: 'pr-shutdown-fastapi',
+    path: 'app/main.py',
+    host: `${MARKER}\n\n\n@app.get("/health")\nasync def health() -> dict:\n    return {"status": "ok"}\n`,
+    indent: '    ',
+    guards: ['sigterm-handler-overrides-server', 'missing-sigterm-handler'],
+    control: {
+      text: 'import signal\nimport sys\n\nfrom fastapi import FastAPI\n\napp = FastAPI()\nsignal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))\n',
+      fires: ['sigterm-handler-overrides-server'],
+    },
+  },
+  {
+    prefix: 'pr-retry-tenacity',
+    path: 'app/clients/rates.py',
+    host: `${MARKER}\n`,
+    indent: '    ',
+    guards: ['http-call-without-timeout'],
+  },
+  {
+    prefix: 'pr-shutdown-asyncio',
+    path: 'app/worker.py',
+    host: `"""The jobs worker."""\n${MARKER}\n`,
+    indent: '    ',
+    guards: ['missing-sigterm-handler', 'print-call', 'interpolated-log-message'],
+  },
 ];
 
 /** The single-container snippets, each inserted into a Deployment container that lacks exactly that part. */
@@ -493,6 +556,29 @@ function build(c: SnippetCase): { text: string; start: number; end: number } {
 
 /** The workspace is this one file: no other file handles SIGTERM. */
 const SINGLE_FILE_WORKSPACE: WorkspaceFacts = EMPTY_WORKSPACE_FACTS;
+
+/** Where tree-sitter found a syntax error (ERROR or MISSING nodes), as line:column. */
+function pythonErrors(text: string): string[] {
+  const tree = pythonParser()!.parse(text)!;
+  try {
+    if (!tree.rootNode.hasError) return [];
+    const out: string[] = [];
+    const walk = (node: NonNullable<ReturnType<typeof tree.rootNode.child>>) => {
+      if (node.type === 'ERROR' || node.isMissing) out.push(`${node.startPosition.row + 1}:${node.startPosition.column + 1} ${node.isMissing ? 'missing' : 'error'} ${node.type}`);
+      for (const child of node.children) if (child && child.hasError) walk(child);
+      if (node.isMissing) return;
+    };
+    walk(tree.rootNode);
+    return out.length > 0 ? out : ['syntax error'];
+  } finally {
+    tree.delete();
+  }
+}
+
+// Python snippets are parsed and analysed with tree-sitter, which loads asynchronously.
+before(async () => {
+  assert.ok(await initPython(), 'the Python parser must load');
+});
 
 function findings(filePath: string, text: string): Finding[] {
   const prepared = prepare({ path: `/workspace/${filePath}`, relativePath: filePath, text });
@@ -643,7 +729,7 @@ describe('snippet files', () => {
       assert.ok(s.isFileTemplate === undefined || s.isFileTemplate === true, `${name}: isFileTemplate is true or absent`);
       assert.equal(s.body.join('\n').includes('$0'), true, `${name}: sets the final cursor ($0)`);
       for (const line of s.body) {
-        if (s.language === 'javascript' || s.language === 'json') {
+        if (s.language === 'javascript' || s.language === 'json' || s.language === 'python') {
           // Tabs, so that VS Code converts them to the user's indentation.
           assert.match(line, /^\t*(?: \*|(?![ \t]))/, `${name}: indent with tabs: '${line}'`);
         } else {
@@ -710,6 +796,9 @@ describe('each snippet, expanded at its defaults in a realistic file', () => {
           }
           case 'dockerfile':
             checkDockerfile(text);
+            break;
+          case 'python':
+            assert.deepEqual(pythonErrors(text), [], `Python parse errors in:\n${text}`);
             break;
         }
       });

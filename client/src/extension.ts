@@ -5,7 +5,7 @@ import { commands, window, workspace, Uri, type ExtensionContext } from 'vscode'
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
 // VS Code gives compose files their own language id, `dockercompose`.
-const LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'yaml', 'dockercompose', 'json', 'jsonc', 'dockerfile'];
+const LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'yaml', 'dockercompose', 'json', 'jsonc', 'dockerfile', 'python'];
 
 let client: LanguageClient | undefined;
 

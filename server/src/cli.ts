@@ -19,6 +19,7 @@ import { SEVERITIES, type Severity } from './engine/types';
 import { explain, explanationText, type Explanation } from './engine/model/explain';
 import { jsonReport, sarifReport, textReport, type Report, type ReportFinding } from './cli/reports';
 import { version } from '../../package.json';
+import { initPython } from './engine/python';
 
 class UsageError extends Error {}
 
@@ -215,6 +216,7 @@ function runCheck(argv: string[]): number {
         fixes: fixes.map((f) => ({ title: f.title, safe: f.safe })),
       });
     }
+    result.doc?.dispose(); // the Python tree lives in the WebAssembly heap, which is not collected
     // Added only once the whole file went through: a file that fails half-way adds nothing.
     findings.push(...entries);
     return 1;
@@ -380,6 +382,12 @@ function runRules(argv: string[]): number {
     process.stdout.write(`${r.id.padEnd(width)}  ${r.family.padEnd(familyWidth)}  ${r.defaultSeverity.padEnd(11)}  ${r.summary}\n`);
   }
   return 0;
+}
+
+/** What dist/cli.js runs: `main`, once the Python parser has loaded. */
+export async function runCli(argv: string[]): Promise<number> {
+  if (argv[0] === 'check') await initPython();
+  return main(argv);
 }
 
 export function main(argv: string[]): number {

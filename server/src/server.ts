@@ -41,6 +41,7 @@ import { readSettings, type Settings } from './lsp/settings';
 import { WorkspaceScanner } from './lsp/workspace-scan';
 import { WorkspaceIndexSync } from './lsp/workspace-index-sync';
 import { explain, explanationText } from './engine/model/explain';
+import { initPython, pythonInitFailure } from './engine/python';
 
 /** Commands the server executes (`workspace/executeCommand`). */
 export const COMMANDS = {
@@ -50,7 +51,7 @@ export const COMMANDS = {
 } as const;
 
 /** Files the server watches: config files, and what scope "workspace" shows the findings of. */
-const WATCHED = [`**/${CONFIG_FILE_NAME}`, '**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts,yaml,yml,json}', '**/{Dockerfile,Containerfile}*', '**/*.{dockerfile,containerfile}', '**/.gitignore'];
+const WATCHED = [`**/${CONFIG_FILE_NAME}`, '**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts,py,yaml,yml,json}', '**/{Dockerfile,Containerfile}*', '**/*.{dockerfile,containerfile}', '**/.gitignore'];
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -77,6 +78,10 @@ export function startServer(connection: Connection): void {
   const log = (message: string) => connection.console.log(`[prodready] ${message}`);
   const logError = (message: string, error: unknown) =>
     connection.console.error(`[prodready] ${message}: ${(error as Error)?.stack ?? String(error)}`);
+  // The Python parser loads asynchronously; every analysis waits for it (a few milliseconds, once).
+  const pythonReady = initPython().then((ok) => {
+    if (!ok) connection.console.error(`[prodready] Python files are not analysed: ${pythonInitFailure()}`);
+  });
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const caps = params.capabilities;
@@ -148,13 +153,16 @@ export function startServer(connection: Connection): void {
       // One settings request per folder, not one per file of a large workspace.
       const settings = await settingsFor(pathToFileURL(folder).href);
       if (!settings.enable) return [];
+      await pythonReady;
       const rootDir = rootFor(file);
       const result = checkText(
         { path: file, relativePath: path.posix.relative(rootDir, file), rootDir, text },
         environment(settings),
       );
       const lines = result.doc?.lines ?? new LineIndex(text);
-      return result.findings.map((f) => toDiagnostic(lines, f));
+      const diagnostics = result.findings.map((f) => toDiagnostic(lines, f));
+      result.doc?.dispose();
+      return diagnostics;
     },
     publish: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
     isOpen: (uri) => documents.get(uri) !== undefined,
@@ -240,6 +248,7 @@ export function startServer(connection: Connection): void {
     const previous = parsed.get(document.uri);
     const result = checkText(input, environment(settings), previous);
     showConfigProblems(result.configFiles);
+    if (previous && previous !== result.doc) previous.dispose();
     if (result.doc) parsed.set(document.uri, result.doc);
     else parsed.delete(document.uri);
     indexSync.documentAnalysed(document.uri, input.path, input.text, result.doc);
@@ -253,6 +262,7 @@ export function startServer(connection: Connection): void {
     if (!document || shuttingDown) return;
     try {
       const settings = await settingsFor(uri);
+      await pythonReady;
       const current = documents.get(uri);
       if (!current || current.version !== document.version) return; // a newer version is on its way
       let diagnostics: Diagnostic[] = [];
@@ -332,6 +342,7 @@ export function startServer(connection: Connection): void {
     clearTimeout(timers.get(event.document.uri));
     timers.delete(event.document.uri);
     justOpened.delete(event.document.uri);
+    parsed.get(event.document.uri)?.dispose();
     parsed.delete(event.document.uri);
     analyses.delete(event.document.uri);
     settingsCache.delete(event.document.uri);
@@ -479,6 +490,7 @@ export function startServer(connection: Connection): void {
     shuttingDown = true;
     for (const timer of timers.values()) clearTimeout(timer);
     timers.clear();
+    for (const doc of parsed.values()) doc.dispose();
     parsed.clear();
     analyses.clear();
   });
@@ -489,7 +501,7 @@ export function startServer(connection: Connection): void {
 
 // The CLI ships inside this bundle (dist/cli.js is a two-line shim), so the package carries one
 // copy of the engine and of TypeScript's parser, not two.
-export { main as runCli } from './cli';
+export { runCli } from './cli';
 
 /**
  * Over stdio the server reads the framing itself, to notice when it breaks: after a header without a

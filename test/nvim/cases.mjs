@@ -1,5 +1,5 @@
 // What Neovim must receive from the server for the e2e workspace (lines 1-based): a Dockerfile, a
-// Kubernetes manifest and TypeScript service code. For the rules a row lists, the file must show exactly these findings;
+// Kubernetes manifest, TypeScript service code and a Python module. For the rules a row lists, the file must show exactly these findings;
 // other rules' findings on the same file are not this row's business.
 export const NVIM_CASES = [
   {
@@ -25,6 +25,15 @@ export const NVIM_CASES = [
     file: 'src/clients/inventory.ts',
     rules: ['http-call-without-timeout'],
     expect: [{ rule: 'http-call-without-timeout', line: 4, severity: 'warning' }],
+  },
+  {
+    // Python: parsed by tree-sitter in the server, so the first publish must already carry these.
+    file: 'workers/notify.py',
+    rules: ['http-call-without-timeout', 'interpolated-log-message'],
+    expect: [
+      { rule: 'http-call-without-timeout', line: 11, severity: 'warning' },
+      { rule: 'interpolated-log-message', line: 12, severity: 'warning' },
+    ],
   },
 ];
 

@@ -186,6 +186,15 @@ export function syntaxErrors(doc: ParsedDocument): string[] {
       return doc.json.errors.map((e) => `JSON error ${e.error} at ${e.offset}`);
     case 'dockerfile':
       return [];
+    case 'python': {
+      const tree = doc.pythonTree;
+      if (!tree) return ['the Python parser is not loaded'];
+      if (!tree.rootNode.hasError) return [];
+      return tree.rootNode
+        .descendantsOfType(['ERROR'])
+        .map((n) => `syntax error at ${n!.startPosition.row + 1}:${n!.startPosition.column + 1}`)
+        .concat(tree.rootNode.hasError ? ['syntax error'] : []);
+    }
   }
 }
 

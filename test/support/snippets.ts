@@ -456,7 +456,7 @@ export interface SnippetFile {
   snippets: SnippetDefinition[];
 }
 
-export type SnippetLanguage = 'javascript' | 'yaml' | 'json' | 'dockerfile';
+export type SnippetLanguage = 'javascript' | 'python' | 'yaml' | 'json' | 'dockerfile';
 
 export const SNIPPETS_DIR = path.resolve(__dirname, '..', '..', 'snippets');
 
@@ -468,6 +468,7 @@ export const SNIPPET_FILES: ReadonlyArray<{ file: string; language: SnippetLangu
   { file: 'yaml.code-snippets', language: 'yaml', languages: ['yaml', 'dockercompose'] },
   { file: 'json.code-snippets', language: 'json', languages: ['json', 'jsonc'] },
   { file: 'dockerfile.code-snippets', language: 'dockerfile', languages: ['dockerfile'] },
+  { file: 'python.code-snippets', language: 'python', languages: ['python'] },
 ];
 
 /** Reads a snippet file strictly (JSON.parse: no comments, no trailing commas). */

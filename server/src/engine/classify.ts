@@ -7,6 +7,8 @@ import { isMinified } from './minified';
 const JS_EXTENSIONS = /\.(?:[cm]?[jt]s|[jt]sx)$/i;
 const DECLARATION = /\.d\.[cm]?ts$/i;
 const MINIFIED = /[.-]min\.[cm]?js$/i;
+/** Python sources; stubs (`.pyi`) hold no code that runs, as `.d.ts` files do not. */
+const PYTHON_EXTENSION = /\.py$/i;
 const YAML_EXTENSION = /\.ya?ml$/i;
 const JSON_EXTENSION = /\.json$/i;
 
@@ -59,6 +61,7 @@ export function mayClassify(path: string): boolean {
   const name = baseName(path);
   if (isDockerfileName(name)) return true;
   if (JS_EXTENSIONS.test(name)) return !DECLARATION.test(name) && !MINIFIED.test(name);
+  if (PYTHON_EXTENSION.test(name)) return true;
   return YAML_EXTENSION.test(name) || JSON_EXTENSION.test(name);
 }
 
@@ -74,6 +77,8 @@ export function classify(path: string, text: string, languageId?: string): Docum
     if (DECLARATION.test(name) || MINIFIED.test(name) || isMinified(text)) return undefined;
     return 'js';
   }
+
+  if (languageId === 'python' || PYTHON_EXTENSION.test(name)) return 'python';
 
   if (languageId === 'dockercompose') return 'compose';
   if (languageId === 'yaml' || YAML_EXTENSION.test(name)) {

@@ -12,6 +12,7 @@ import { isHelmTemplate, isYamlPath } from './classify';
 import { CLOUDFORMATION_TAGS } from './cloudformation';
 import { maskTemplateActions } from './helm';
 import { minimalEdit } from './edits';
+import { parsePython, PyTreeHolder, type PyTree } from './python';
 
 /** Stream-level YAML error tokens composed per file (see `yaml`). */
 const MAX_YAML_ERROR_TOKENS = 200;
@@ -59,6 +60,7 @@ export class ParsedDocument {
   private yamlCache: YamlParse | undefined;
   private jsonCache: JsonParse | undefined;
   private dockerfileCache: Dockerfile | undefined;
+  private pythonTreeHolder: PyTreeHolder | undefined;
   private previous: ParsedDocument | undefined;
 
   constructor(input: DocumentInput, previous?: ParsedDocument) {
@@ -68,7 +70,9 @@ export class ParsedDocument {
     this.kind = input.kind;
     this.version = input.version ?? 0;
     this.lines = new LineIndex(input.text);
-    if (previous && previous.kind === 'js' && previous.path === input.path) this.previous = previous;
+    if (previous && (previous.kind === 'js' || previous.kind === 'python') && previous.kind === input.kind && previous.path === input.path) {
+      this.previous = previous;
+    }
   }
 
   /** The TypeScript syntax tree (parents set), for `js` documents. */
@@ -91,6 +95,33 @@ export class ParsedDocument {
     const tree = this.sourceFileCache;
     this.sourceFileCache = undefined;
     return tree;
+  }
+
+  /**
+   * The tree-sitter tree, for `python` documents; undefined until `initPython()` has finished (the
+   * rules then find nothing). Re-parsed incrementally from the previous version's tree, which
+   * this version takes over and frees.
+   */
+  get pythonTree(): PyTree | undefined {
+    if (this.pythonTreeHolder?.tree) return this.pythonTreeHolder.tree;
+    const previous = this.previous;
+    const oldTree = previous?.pythonTreeHolder?.tree ? previous.pythonTreeHolder.take() : undefined;
+    const tree = parsePython(
+      this.text,
+      oldTree && previous ? { tree: oldTree, text: previous.text, edit: minimalEdit(previous.text, this.text) } : undefined,
+    );
+    if (!tree) return undefined;
+    this.previous = undefined;
+    this.pythonTreeHolder ??= new PyTreeHolder(this);
+    this.pythonTreeHolder.set(tree);
+    return tree;
+  }
+
+  /** Frees what the WebAssembly heap holds for this version (its Python tree). Safe to call twice. */
+  dispose(): void {
+    this.pythonTreeHolder?.dispose();
+    this.pythonTreeHolder = undefined;
+    this.previous = undefined;
   }
 
   get yaml(): YamlParse {

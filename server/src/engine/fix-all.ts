@@ -78,13 +78,17 @@ export function fixAll(
       }
       if (next === text) return 'it changes nothing';
       const after = checkText({ ...input, text: next }, env);
-      return verdict(before, after, chosen) ?? { text: next, result: after };
+      const refused = verdict(before, after, chosen);
+      // The Python tree lives in the WebAssembly heap, which is not collected: free what is not kept.
+      if (refused !== undefined) after.doc?.dispose();
+      return refused ?? { text: next, result: after };
     };
 
     // All the fixes that do not touch one another, in one go; when that does not check out, one at a time.
     const batch = nonOverlapping(candidates);
     const together = batch.length > 1 ? attempt(batch) : undefined;
     if (together !== undefined && typeof together !== 'string') {
+      before.doc?.dispose();
       ({ text, result } = together);
       applied += batch.length;
       continue;
@@ -96,6 +100,7 @@ export function fixAll(
         refuse(doc, c, alone);
         continue;
       }
+      before.doc?.dispose();
       ({ text, result } = alone);
       applied++;
       progressed = true;
@@ -103,6 +108,7 @@ export function fixAll(
     }
     if (!progressed) break;
   }
+  result.doc?.dispose();
   return { text, applied, rolledBack };
 }
 

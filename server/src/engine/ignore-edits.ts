@@ -55,14 +55,16 @@ export function ignoreFileEdit(doc: ParsedDocument, ruleId: string, reason?: str
   const { lines } = doc;
   const existing = readDirectives(doc).find((d) => d.form === 'file');
   if (existing) return mergeInto(existing, ruleId);
-  // The first lines that must stay first: a shebang, Dockerfile parser directives, 'use strict'.
+  // The first lines that must stay first: a shebang, Dockerfile parser directives, 'use strict', a
+  // Python encoding declaration (PEP 263: only read on the first two lines).
   let line = 0;
   while (line < lines.lineCount) {
     const text = lines.lineText(line);
     const keepFirst =
       (line === 0 && text.startsWith('#!')) ||
       (doc.kind === 'dockerfile' && /^#\s*(syntax|escape|check)\s*=/i.test(text)) ||
-      (doc.kind === 'js' && /^\s*['"]use (strict|client|server)['"];?\s*$/.test(text));
+      (doc.kind === 'js' && /^\s*['"]use (strict|client|server)['"];?\s*$/.test(text)) ||
+      (doc.kind === 'python' && line < 2 && /^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+/.test(text));
     if (!keepFirst) break;
     line++;
   }

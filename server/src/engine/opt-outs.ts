@@ -28,6 +28,11 @@ const DIRECTIVES: readonly Directive[] = [
   // Deno: `// deno-lint-ignore no-console` (next line), `// deno-lint-ignore-file no-console`.
   { tool: 'deno', scope: 'next-line', pattern: /deno-lint-ignore(?![-\w])([^\n]*)$/ },
   { tool: 'deno', scope: 'file', pattern: /deno-lint-ignore-file(?![-\w])([^\n]*)$/m },
+  // Ruff and flake8: `# noqa` (every rule) or `# noqa: T201, S113` on the line; Ruff's file-wide `# ruff: noqa: T201`.
+  { tool: 'ruff', scope: 'line', pattern: /#\s*noqa\b(?!-)(?:\s*:)?([ \t\w,]*)/i },
+  { tool: 'ruff', scope: 'file', pattern: /^#\s*(?:ruff|flake8)\s*:\s*noqa\b(?:\s*:)?([ \t\w,]*)/im },
+  // Bandit: `# nosec` (every test) or `# nosec B113` on the line.
+  { tool: 'bandit', scope: 'line', pattern: /#\s*nosec\b(?!-)[:\s]*((?:[A-Z]\d+[\s,]*)*)/i },
 ];
 
 /** The other tools' names for a prodready rule's concern, per tool. A row per rule. */
@@ -38,16 +43,23 @@ export const EQUIVALENT_RULES: Record<string, Record<string, readonly string[]>>
     biome: ['lint/suspicious/noConsole', 'lint/suspicious/noConsoleLog', 'lint/suspicious', 'lint'],
     deno: ['no-console'],
   },
+  // Ruff / flake8-print T201 (`print`), T203 (`pprint`).
+  'print-call': { ruff: ['T201', 'T203', 'T20'] },
+  // Ruff / flake8-bandit S113 and Bandit B113: a request without a timeout.
+  'http-call-without-timeout': { ruff: ['S113'], bandit: ['B113'] },
+  // Ruff / flake8-logging-format: G001 `.format`, G002 `%`, G003 `+`, G004 f-string in a logging call.
+  'interpolated-log-message': { ruff: ['G001', 'G002', 'G003', 'G004', 'G'] },
 };
 
-const MARKER = /eslint-disable|oxlint-disable|biome-ignore|deno-lint-ignore/;
+const MARKER = /eslint-disable|oxlint-disable|biome-ignore|deno-lint-ignore|noqa|nosec/i;
 
 function covers(list: string | undefined, names: readonly string[], directive: Directive): boolean {
   if (list === undefined) return false;
   const rules = (directive.reasonSeparator ? list.split(directive.reasonSeparator)[0] : list).replace(/\*\/.*$/, '').trim();
-  // ESLint, oxlint and Deno: no list means every rule. Biome always names its rule.
+  // ESLint, oxlint, Deno, Ruff and Bandit: no list means every rule. Biome always names its rule.
   if (rules === '') return directive.tool !== 'biome';
-  return rules.split(/[\s,]+/).some((r) => names.includes(r));
+  // Ruff's codes are case-insensitive in practice (`# noqa: t201` is honoured).
+  return rules.split(/[\s,]+/).some((r) => names.includes(directive.tool === 'ruff' || directive.tool === 'bandit' ? r.toUpperCase() : r));
 }
 
 /**

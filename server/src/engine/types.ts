@@ -13,8 +13,8 @@ export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'information
 export type RuleLevel = Severity | 'off';
 
 /** Which analyser a file gets. */
-export type DocumentKind = 'js' | 'kubernetes' | 'compose' | 'ecs' | 'dockerfile';
-export const DOCUMENT_KINDS: readonly DocumentKind[] = ['js', 'kubernetes', 'compose', 'ecs', 'dockerfile'];
+export type DocumentKind = 'js' | 'python' | 'kubernetes' | 'compose' | 'ecs' | 'dockerfile';
+export const DOCUMENT_KINDS: readonly DocumentKind[] = ['js', 'python', 'kubernetes', 'compose', 'ecs', 'dockerfile'];
 
 export type RuleFamily = 'timeouts' | 'logging' | 'shutdown' | 'manifests';
 
@@ -81,6 +81,8 @@ export interface RuleDocs {
   whyItMatters: string;
   example: RuleExample;
   useInstead: RuleExample;
+  /** The same concern in the other languages the rule reads (Python beside JavaScript), each checked like the first. */
+  moreExamples?: Array<{ example: RuleExample; useInstead: RuleExample }>;
   fixSafety: string;
   references: string[];
 }

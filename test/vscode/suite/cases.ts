@@ -86,6 +86,17 @@ export const DIAGNOSTIC_CASES: DiagnosticCase[] = [
     ],
   },
   {
+    family: 'Python',
+    file: 'workers/notify.py',
+    languageId: 'python',
+    rules: ['http-call-without-timeout', 'interpolated-log-message', 'print-call'],
+    // The bounce call passes a timeout; the log call's message is the f-string.
+    expect: [
+      { rule: 'http-call-without-timeout', line: 11, text: 'requests.post', severity: 'warning' },
+      { rule: 'interpolated-log-message', line: 12, text: 'f"order {order_id} notified"', severity: 'warning' },
+    ],
+  },
+  {
     family: 'shutdown (workspace rule)',
     file: 'src/server.ts',
     languageId: 'typescript',

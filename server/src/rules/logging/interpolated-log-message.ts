@@ -3,6 +3,7 @@ import type { Fix, Rule, RuleFinding, TextEdit } from '../../engine/types';
 import { factsFor, unwrap, type FileFacts, type LoggerCall } from './file-facts';
 import { preferredQuote } from './logger-edits';
 import { frameworkLoggerKind } from './logger-targets';
+import { checkPython, fixesPython } from './python-log-message';
 import { hasComment, interpolation, isCaughtError, partsOf, quote, renderArguments, renderField, renderFields, structure, type Structured } from './structured-call';
 
 // TypeScript's namespace serves every member through getters (three deep via ts-morph): read
@@ -82,7 +83,7 @@ function propertyNames(obj: ts.ObjectLiteralExpression): Set<string> {
 export const interpolatedLogMessage: Rule = {
   id: 'interpolated-log-message',
   family: 'logging',
-  kinds: ['js'],
+  kinds: ['js', 'python'],
   roles: ['service'],
   defaultSeverity: 'warning',
   fix: 'safe',
@@ -92,6 +93,7 @@ export const interpolatedLogMessage: Rule = {
       'Flags a call on a structured logger whose message is built by a template literal with `${...}`, a `+` concatenation of strings and values, or `util.format(...)`.',
       'A structured logger is one the file makes plain: created in it with pino (`pino()`, `require(\'pino\')()`), winston (`winston.createLogger()`, or winston\'s default logger `winston.info(...)`) or bunyan (`bunyan.createLogger()`, `new Logger()`), an alias of one, a `.child(...)` of one, a variable or parameter typed with the library\'s logger type (`logger: Logger` with `Logger` imported from pino or winston, `pino.Logger`, bunyan\'s class), or a class member `this.logger` that the file\'s classes only ever declare or assign as one of those. The loggers a framework hands over count too (pino): `request.log` in a Fastify route or hook, `fastify.log` in a Fastify plugin, `app.log` of `Fastify({ logger: ... })`, `req.log` in an Express handler when the file installs pino-http, `ctx.log` under koa-pino-logger (see `console-log`).',
       'A logger can also come from a module of the project: `import { logger } from \'./logger\'`, `import log from \'./log\'`, `const log = require(\'./log\')` or `const { log } = require(\'./logging\')`, when that module makes it plain in the same way (`export const logger = pino()`, `export default logger`, `export { logger as log }`, `module.exports = winston.createLogger()`, `module.exports = { log }`, `exports.log = ...`). The workspace index reads those modules, including ones nobody opened, and the editor checks the importers again when one of them changes. A logger re-exported from a third module, a factory call (`getLogger(\'orders\')`), an untyped parameter, or a name declared more than once in the file with different meanings is unknown and not checked: precision first. The finding sits on the message argument.',
+      '**Python**: a call on a stdlib `logging` logger (`logging.getLogger(...)`, the `logging` module\'s own `logging.info(...)`, a Flask app\'s `app.logger` and `current_app.logger`), a structlog logger (`structlog.get_logger()`, `.bind(...)`) or loguru\'s `logger` whose message is an f-string, `%` formatting (`"x %s" % x`), `"...".format(...)` or a `+` of a string and a value. Lazy arguments (`logger.info("order %s paid", order_id)`) are fine: the message stays constant. `# noqa: G004` (and G001-G003, Ruff / flake8-logging-format) on the line counts as the author\'s choice.',
     ].join('\n\n'),
     whyItMatters: [
       'Checklist: "Structured logging: JSON format with correlation IDs". A structured logger only helps when the values are fields: `{"orderId":"42","msg":"order paid"}` can be searched (`orderId:42`), grouped and alerted on, and every "order paid" event has the same message. `"msg":"order 42 paid"` is a new string for every order: the value cannot be queried, dashboards cannot count the event, and a correlation id in the text is invisible to the log backend.',
@@ -123,20 +125,38 @@ export const interpolatedLogMessage: Rule = {
         '',
       ].join('\n'),
     },
+    moreExamples: [
+      {
+        example: {
+          path: 'app/orders.py',
+          code: ['import logging', '', 'logger = logging.getLogger(__name__)', '', '', 'def paid(order):', '    logger.info(f"order {order.id} paid")', ''].join('\n'),
+        },
+        useInstead: {
+          path: 'app/orders.py',
+          code: ['import logging', '', 'logger = logging.getLogger(__name__)', '', '', 'def paid(order):', '    logger.info("order %s paid", order.id)', ''].join('\n'),
+        },
+      },
+    ],
     fixSafety: [
       'Safe: the log line keeps every value, as a field named after it: an identifier keeps its name, a property its last name (`card.last4` -> `last4`, `req.body.customerId` -> `customerId`), with its owner\'s name only when the property says nothing alone (`order.id` -> `orderId`, `job.name` -> `jobName`; not under a generic container: `req.params.id` -> `id`), `process.env.PORT` -> `port`, a constant `PORT` -> `port: PORT`; a name made up here is snake_case when the file\'s own object keys mostly are (`order_id`); `JSON.stringify(x)` and `util.inspect(x)` are logged as `x` itself, which the logger serializes (a `JSON.stringify` with a replacer stays as written); a unit glued to the value moves into the name (`${elapsed}ms` -> `elapsedMs`); a value with no name of its own takes the word in front of it (`cache ${hit ? \'hit\' : \'miss\'}` -> `cache`), and only then a number (`value1`). The constant text becomes the message, without the quotes, brackets, `=`, `:` and prepositions that only framed a value (`connected to ${host}` -> `connected`), and a phrase that only named the value that is now a field (`Starting gRPC server on port ${port}` -> `Starting gRPC server` with `{ port }`). Fields are added to an existing fields object (pino/bunyan: the first argument; winston: the meta argument) when it is an object literal, renamed with a number if a name is taken; an Error passed first to pino or bunyan (`logger.error(err, ...)`) moves into `err`, where pino and bunyan put it anyway.',
       'An Error value goes in `err` for pino and bunyan and `error` for winston. Names that would clobber a logger\'s own keys (`msg`, `level`, `time`, bunyan\'s `name`, winston\'s `message`) get a `Value` suffix.',
       'No fix is offered when the existing fields argument is not an object literal (a variable could be anything), when more arguments follow the message (printf-style arguments), or when a comment sits inside the arguments.',
+      'Python (f-strings only): stdlib logging gets lazy `%s` arguments (`logger.info("order %s paid", order.id)`, literal `%` doubled); structlog keyword fields (`log.info("order shipped", order_id=order_id)`); loguru `logger.bind(order_id=order_id).info("order shipped")`. Field names come from the values (`order.id` -> `order_id`); no fix when a value is not a name or an attribute (structlog, loguru), when the f-string has a conversion or format spec (`{x!r}`, `{x:>3}`), is triple-quoted, or when other arguments follow. `%`, `.format()` and `+` messages are reported without a fix.',
     ].join('\n\n'),
     references: [
       'https://getpino.io/#/docs/api?id=logging-method-parameters',
       'https://getpino.io/#/docs/child-loggers',
       'https://github.com/winstonjs/winston#logging',
       'https://github.com/trentm/node-bunyan#log-method-api',
+      'https://docs.python.org/3/howto/logging.html#optimization',
+      'https://www.structlog.org/en/stable/getting-started.html',
+      'https://loguru.readthedocs.io/en/stable/overview.html#structured-logging-as-needed',
+      'https://docs.astral.sh/ruff/rules/logging-f-string/',
     ],
   },
 
   check(ctx): RuleFinding[] {
+    if (ctx.doc.kind === 'python') return checkPython(ctx);
     const facts = factsFor(ctx);
     return sites(facts).map((site) => {
       const arg = site.lc.call.arguments[site.index];
@@ -149,6 +169,7 @@ export const interpolatedLogMessage: Rule = {
   },
 
   fixes(finding, ctx): Fix[] {
+    if (ctx.doc.kind === 'python') return fixesPython(finding, ctx);
     const facts = factsFor(ctx);
     const sf = facts.sourceFile;
     const site = sites(facts).find((s) => {

@@ -1,4 +1,5 @@
 import type { Rule } from '../../engine/types';
 import { missingSigtermHandler } from './missing-sigterm-handler';
+import { sigtermHandlerOverridesServer } from './sigterm-handler-overrides-server';
 
-export const shutdownRules: Rule[] = [missingSigtermHandler];
+export const shutdownRules: Rule[] = [missingSigtermHandler, sigtermHandlerOverridesServer];

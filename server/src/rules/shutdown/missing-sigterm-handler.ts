@@ -4,6 +4,7 @@ import type { Fix, Rule, RuleContext, RuleFinding, TextEdit } from '../../engine
 import { codeStyle, fileLogger, quoted, type CodeStyle } from './fix-style';
 import { ServerReader, mayStartServer, type Framework, type ServerStart } from './servers';
 import { shutdownFacts } from './shutdown-facts';
+import { pythonFacts, serveCalls, sigtermHandlers } from './python-shutdown';
 import { stripExpression } from './syntax';
 
 // TypeScript's namespace serves every member through getters (three deep via ts-morph): read
@@ -57,7 +58,7 @@ function message(framework: Framework, text: string): string {
 export const missingSigtermHandler: Rule<Options> = {
   id: 'missing-sigterm-handler',
   family: 'shutdown',
-  kinds: ['js'],
+  kinds: ['js', 'python'],
   roles: ['service'],
   defaultSeverity: 'warning',
   fix: 'safe',
@@ -73,7 +74,8 @@ export const missingSigtermHandler: Rule<Options> = {
   },
   docs: {
     whatItDoes:
-      "Flags the call that starts a long-running HTTP server — `.listen(...)` on a node `http`/`https` server or on an express, koa, fastify or NestJS app, hapi's `server.start()`, hono's `serve(...)` from `@hono/node-server`, and a NestJS microservice's `listen()` / `listenAsync()` (a long-running consumer of TCP, Redis, NATS, Kafka or RabbitMQ messages, shut down like a Nest app) — when no file of the same package (nearest `package.json`) handles SIGTERM. Handling means `process.on|once|addListener|prependListener('SIGTERM', ...)` (also through a list of signals that includes `'SIGTERM'`), using a graceful-shutdown library (`@godaddy/terminus`, `http-terminator`, `stoppable`, `close-with-grace`, `lightship`, and `http-graceful-shutdown`, `fastify-graceful-shutdown`, `exit-hook`, `async-exit-hook`), or NestJS's `app.enableShutdownHooks()`. The handler may live in any file of the package: the editor indexes the workspace in the background and updates when files are created, changed or deleted; until the first index is built this rule says nothing. With no folder open, the editor indexes the package of the opened file when a git repository holds it (otherwise the rule stays silent there). A handler in another package of a monorepo does not count: it runs in another process. Only what the file makes plain is flagged: the framework is imported or required in this file and the app or server is created from it here (`const app = express()`, `http.createServer(app)`, `http.Server(app)` or `require('http').Server(app)` with or without `new`, `Fastify()`, `new Koa()` or koa 1's factory `koa()` / `require('koa')()`, `await NestFactory.create(AppModule)`, `await NestFactory.createMicroservice(AppModule, options)`, `Hapi.server()`; `NestFactory.createApplicationContext` starts nothing); an `app` imported from another module is not followed, only service code is read (the project model leaves out tests, scripts and command line tools; `prodready explain <file>` says why, `roles:` overrides it), and a file with syntax errors is not flagged (half-typed code says little about the finished file).\n\nWhat is flagged, per framework (the finding sits on the callee name):\n\n```ts\napp.listen(3000);                        // express: const app = express()\napp.listen(3000);                        // koa: const app = new Koa(), or koa 1's koa()\nawait app.listen({ port: 3000 });        // fastify: const app = Fastify({ logger: true })\nserver.listen(8080);                     // node: const server = http.createServer(handler), http.Server(app)\nhttp.createServer(app).listen(port);     // node, express-generator's bin/www\nawait app.listen(3000);                  // NestJS: const app = await NestFactory.create(AppModule)\nawait app.listen();                      // NestJS: await NestFactory.createMicroservice(AppModule, {...})\nawait server.start();                    // hapi: const server = Hapi.server({ port: 3000 })\nserve({ fetch: app.fetch, port: 8787 }); // hono: import { serve } from '@hono/node-server'\n```",
+      "Flags the call that starts a long-running HTTP server — `.listen(...)` on a node `http`/`https` server or on an express, koa, fastify or NestJS app, hapi's `server.start()`, hono's `serve(...)` from `@hono/node-server`, and a NestJS microservice's `listen()` / `listenAsync()` (a long-running consumer of TCP, Redis, NATS, Kafka or RabbitMQ messages, shut down like a Nest app) — when no file of the same package (nearest `package.json`) handles SIGTERM. Handling means `process.on|once|addListener|prependListener('SIGTERM', ...)` (also through a list of signals that includes `'SIGTERM'`), using a graceful-shutdown library (`@godaddy/terminus`, `http-terminator`, `stoppable`, `close-with-grace`, `lightship`, and `http-graceful-shutdown`, `fastify-graceful-shutdown`, `exit-hook`, `async-exit-hook`), or NestJS's `app.enableShutdownHooks()`. The handler may live in any file of the package: the editor indexes the workspace in the background and updates when files are created, changed or deleted; until the first index is built this rule says nothing. With no folder open, the editor indexes the package of the opened file when a git repository holds it (otherwise the rule stays silent there). A handler in another package of a monorepo does not count: it runs in another process. Only what the file makes plain is flagged: the framework is imported or required in this file and the app or server is created from it here (`const app = express()`, `http.createServer(app)`, `http.Server(app)` or `require('http').Server(app)` with or without `new`, `Fastify()`, `new Koa()` or koa 1's factory `koa()` / `require('koa')()`, `await NestFactory.create(AppModule)`, `await NestFactory.createMicroservice(AppModule, options)`, `Hapi.server()`; `NestFactory.createApplicationContext` starts nothing); an `app` imported from another module is not followed, only service code is read (the project model leaves out tests, scripts and command line tools; `prodready explain <file>` says why, `roles:` overrides it), and a file with syntax errors is not flagged (half-typed code says little about the finished file).\n\nWhat is flagged, per framework (the finding sits on the callee name):\n\n```ts\napp.listen(3000);                        // express: const app = express()\napp.listen(3000);                        // koa: const app = new Koa(), or koa 1's koa()\nawait app.listen({ port: 3000 });        // fastify: const app = Fastify({ logger: true })\nserver.listen(8080);                     // node: const server = http.createServer(handler), http.Server(app)\nhttp.createServer(app).listen(port);     // node, express-generator's bin/www\nawait app.listen(3000);                  // NestJS: const app = await NestFactory.create(AppModule)\nawait app.listen();                      // NestJS: await NestFactory.createMicroservice(AppModule, {...})\nawait server.start();                    // hapi: const server = Hapi.server({ port: 3000 })\nserve({ fetch: app.fetch, port: 8787 }); // hono: import { serve } from '@hono/node-server'\n```" +
+      '\n\n**Python**: a server the module runs and blocks on itself — `serve_forever()` on a `socketserver` / `http.server` / `wsgiref` server it made (including `with socketserver.TCPServer(...) as httpd:`), grpc\'s `server.wait_for_termination()` — in a module that installs no SIGTERM handler (`signal.signal(signal.SIGTERM, ...)`, `loop.add_signal_handler(signal.SIGTERM, ...)`). Python\'s default for SIGTERM is to die at once. Apps run by uvicorn, gunicorn or hypercorn (FastAPI, Flask, Django, ...) are never flagged: those servers handle SIGTERM (see `sigterm-handler-overrides-server`). Handlers installed in another module are not seen yet. Python findings have no fix yet.',
     whyItMatters:
       'Checklist: "Graceful shutdown: handles SIGTERM, drains connections". Kubernetes, ECS, Nomad, systemd and `docker stop` send SIGTERM on every deploy, scale-in and node drain. Node\'s default for SIGTERM is to exit at once: every request in flight gets a reset connection, half-done work is cut off, and clients see 502s on each rollout. A handler that stops accepting connections, lets the requests in flight finish, and exits within the orchestrator\'s grace period makes deploys invisible to users. The grace period must end before the orchestrator gives up and sends SIGKILL: below `terminationGracePeriodSeconds` (30 s by default) in Kubernetes, below the container `stopTimeout` (30 s by default) in ECS, below the 10 s of `docker stop` unless `--time`/`stop_grace_period` says otherwise.',
     example: {
@@ -86,6 +88,28 @@ export const missingSigtermHandler: Rule<Options> = {
       code:
         "import express from 'express';\n\nconst app = express();\napp.get('/health', (_req, res) => res.send('ok'));\n\nconst server = app.listen(3000);\n\nprocess.on('SIGTERM', () => {\n  process.stderr.write('SIGTERM received: closing the HTTP server\\n');\n  server.close(() => {\n    process.stderr.write('HTTP server closed: exiting\\n');\n    process.exit(0);\n  });\n  setTimeout(() => {\n    process.stderr.write('Shutdown grace period over: exiting with requests still in flight\\n');\n    process.exit(1);\n  }, 10_000).unref();\n});\n",
     },
+    moreExamples: [
+      {
+        example: {
+          path: 'app/serve.py',
+          code: ['import http.server', 'import socketserver', '', 'with socketserver.TCPServer(("", 8080), http.server.SimpleHTTPRequestHandler) as httpd:', '    httpd.serve_forever()', ''].join('\n'),
+        },
+        useInstead: {
+          path: 'app/serve.py',
+          code: [
+            'import http.server',
+            'import signal',
+            'import socketserver',
+            'import threading',
+            '',
+            'with socketserver.TCPServer(("", 8080), http.server.SimpleHTTPRequestHandler) as httpd:',
+            '    signal.signal(signal.SIGTERM, lambda signum, frame: threading.Thread(target=httpd.shutdown).start())',
+            '    httpd.serve_forever()',
+            '',
+          ].join('\n'),
+        },
+      },
+    ],
     fixSafety:
       "Safe when the server is in reach (a variable, `this.<name>`, or a listen call that is a statement of its own): the fix inserts a SIGTERM handler right after the statement that starts the server, and keeps the listen result in a new `const server` (a free name) when it was not kept. The handler logs that it received SIGTERM, stops accepting connections and waits for the requests in flight (`server.close(...)` for node, express, koa and hono servers — Node 19 and later also close idle keep-alive connections there —, `app.close(...)` for fastify, `server.stop({ timeout })` for hapi), exits 0 once drained, and exits 1 when the grace period (option `gracePeriodMs`, default 10 s) runs out, on a timer that is `unref()`'d so it never keeps the process alive by itself. Before the fix, SIGTERM killed the process at once; after it, the process exits a little later and cleanly, which is the intent. It logs through the file's own structured logger when one is plain (a `pino()`, `winston.createLogger()` or `bunyan.createLogger()` value, a `logger` imported from the project's own modules, fastify's `app.log` when the app was created with a `logger` option), and otherwise writes one line to `process.stderr`, never to `console` (which `console-log` would flag in service code). NestJS: the fix calls `app.enableShutdownHooks()` before `app.listen` (or a microservice's `listenAsync`), so Nest runs its shutdown hooks and closes the HTTP server (or the microservice's transport) on SIGTERM. No fix is offered when the listen result cannot be kept without restructuring the code (`module.exports = app.listen(...)`, a listen call inside a larger expression, a body without braces).\n\nWhat the fix inserts, per framework (its log lines left out here):\n\n```ts\n// express, koa, node http, hono: the listen/serve result, kept in `server`\nconst server = app.listen(3000);\nprocess.on('SIGTERM', () => {\n  server.close(() => process.exit(0));\n  setTimeout(() => process.exit(1), 10_000).unref();\n});\n\n// fastify (after `await app.listen(...)`)\nprocess.on('SIGTERM', () => {\n  app.close(() => process.exit(0));\n  setTimeout(() => process.exit(1), 10_000).unref();\n});\n\n// hapi (after `await server.start()`)\nprocess.on('SIGTERM', () => {\n  server.stop({ timeout: 10_000 }).then(() => process.exit(0));\n  setTimeout(() => process.exit(1), 10_000).unref();\n});\n\n// NestJS (before `await app.listen(...)`)\napp.enableShutdownHooks();\n```",
     references: [
@@ -96,10 +120,13 @@ export const missingSigtermHandler: Rule<Options> = {
       'https://nodejs.org/api/http.html#serverclosecallback',
       'https://docs.nestjs.com/fundamentals/lifecycle-events#application-shutdown',
       'https://github.com/godaddy/terminus',
+      'https://docs.python.org/3/library/socketserver.html#socketserver.BaseServer.shutdown',
+      'https://grpc.github.io/grpc/python/grpc.html#grpc.Server.stop',
     ],
   },
 
   check(ctx): RuleFinding[] {
+    if (ctx.doc.kind === 'python') return checkPython(ctx);
     if (!isFlaggable(ctx)) return [];
     const sf = ctx.doc.sourceFile;
     // Half-typed code says little about the finished file (the handler may be what is being typed).
@@ -113,6 +140,7 @@ export const missingSigtermHandler: Rule<Options> = {
   },
 
   fixes(finding, ctx): Fix[] {
+    if (ctx.doc.kind === 'python') return [];
     const sf = ctx.doc.sourceFile;
     const start = startsOf(ctx.doc).find((s) => s.name.getStart(sf) === finding.start);
     if (!start) return [];
@@ -319,4 +347,23 @@ function freeName(sf: ts.SourceFile, preferred: string[]): string {
   visit(sf);
   for (const name of preferred) if (!used.has(name)) return name;
   for (let i = 2; ; i++) if (!used.has(`${preferred[0]}${i}`)) return `${preferred[0]}${i}`;
+}
+
+/**
+ * Python: a server the module runs and blocks on itself (`serve_forever()`, grpc's
+ * `wait_for_termination()`), in a module that installs no SIGTERM handler. Apps that uvicorn,
+ * gunicorn or hypercorn run are never flagged: those servers handle SIGTERM for them.
+ */
+function checkPython(ctx: RuleContext<Options>): RuleFinding[] {
+  const facts = pythonFacts(ctx.doc);
+  if (!facts || ctx.doc.pythonTree?.rootNode.hasError) return [];
+  if (sigtermHandlers(facts).length > 0) return [];
+  return serveCalls(facts).map((serve) => ({
+    start: serve.name.startIndex,
+    end: serve.name.endIndex,
+    message:
+      serve.name.text === 'wait_for_termination'
+        ? `This runs ${serve.label}, but nothing in this module handles SIGTERM: on every deploy the orchestrator sends SIGTERM and Python exits at once, dropping in-flight calls. On SIGTERM call \`server.stop(grace)\` and wait for it.`
+        : `This runs ${serve.label}, but nothing in this module handles SIGTERM: on every deploy the orchestrator sends SIGTERM and Python exits at once, dropping in-flight requests. On SIGTERM call \`server.shutdown()\` from another thread so \`serve_forever()\` returns, then close the server.`,
+  }));
 }

@@ -11,6 +11,7 @@ import type { ParsedDocument } from '../../engine/document';
 import type { Fix, Rule, RuleContext, RuleFinding, TextEdit } from '../../engine/types';
 import { Scopes, WHOLE_MODULE, functionOf, requiredModule, unwrap, type Binding } from './bindings';
 import { addArgumentEdits, addPropertyEdits, formatMs, insertionEdit, type Insertion } from './edits';
+import { analysePython } from './python-http';
 
 // TypeScript's namespace serves every member through getters (three deep via ts-morph): read
 // the ones the walks use once, not on every node.
@@ -1341,7 +1342,7 @@ function analyseOnce(ctx: RuleContext<HttpTimeoutOptions>): Problem[] {
 export const httpCallWithoutTimeout: Rule<HttpTimeoutOptions> = {
   id: 'http-call-without-timeout',
   family: 'timeouts',
-  kinds: ['js'],
+  kinds: ['js', 'python'],
   roles: (options) => (options.includeTests === true ? ['service', 'test'] : ['service']),
   defaultSeverity: 'warning',
   fix: 'safe',
@@ -1367,7 +1368,7 @@ export const httpCallWithoutTimeout: Rule<HttpTimeoutOptions> = {
   },
   docs: {
     whatItDoes: [
-      'Flags an outbound HTTP request in JavaScript or TypeScript (ES modules and CommonJS) that can wait forever: no timeout, a timeout turned off (`0`, `Infinity`, `null`, `undefined`, `false` where the library reads them so), or a literal timeout above the `maxMs` option (30 s by default, its own message).',
+      'Flags an outbound HTTP request in JavaScript or TypeScript (ES modules and CommonJS) or Python that can wait forever: no timeout, a timeout turned off (`0`, `Infinity`, `null`, `undefined`, `false` where the library reads them so), or a literal timeout above the `maxMs` option (30 s by default, its own message).',
       '',
       'Clients, how each one is called, and its default:',
       '',
@@ -1379,6 +1380,16 @@ export const httpCallWithoutTimeout: Rule<HttpTimeoutOptions> = {
       '- **request** (`request`, `request-promise`, `request-promise-native`, `request-promise-any`, `postman-request`, `@cypress/request`): `request(uri[, options][, callback])`, `request(options[, callback])`, `request.get|post|put|patch|del|delete|head|options(...)`: no timeout by default (request README, "Timeouts"). `request.defaults(options)` without `timeout` is flagged on `defaults`, not on each use (unless requests made with it in the same file pass their own `timeout`); calls on a client made with `defaults` inherit its options. `timeout: 0`, `null`, `undefined` and `Infinity` set none.',
       '- **ky**: 10 s by default (ky README, `timeout`), so only `timeout: false` (or a long literal) is flagged, on calls and on `ky.create`/`ky.extend`.',
       '- **undici `request`**: `headersTimeout` and `bodyTimeout` default to 300 s (undici docs, Client options); only `0` (off) or a long literal is flagged.',
+      '',
+      '**Python** clients (one row each in `python-http.ts`):',
+      '',
+      '- **requests** (`requests.get|post|put|patch|delete|head|options|request`, and the same methods on a `requests.Session()` made in the function, the module, `self.<attr>` in `__init__`, or a `with requests.Session() as s:`): requests does not time out unless a timeout is set (requests docs, "Timeouts"). Flagged without `timeout=`, with `timeout=None`, and with a tuple holding `None` (`timeout=(3, None)` leaves the read timeout off). `session.timeout = 5` gets its own message: requests never reads that attribute.',
+      '- **httpx**: 5 s by default (httpx docs, "Timeouts"), so only an explicit `None` is flagged: `timeout=None` on a call or on `httpx.Client` / `httpx.AsyncClient`, and `httpx.Timeout(None)` or a `Timeout` with a field set to `None` (`httpx.Timeout(5, read=None)`).',
+      '- **aiohttp**: a `ClientSession` is bounded by default (total 300 s); a `ClientTimeout(...)` with no `total`, `sock_read` or `sock_connect` limit (`ClientTimeout(total=None)`, `ClientTimeout()`) is flagged.',
+      '- **urllib.request.urlopen** without `timeout` (keyword or third argument), or with `timeout=None`: it uses the socket default, no timeout, unless the module calls `socket.setdefaulttimeout(...)`.',
+      '- **urllib3**: `PoolManager()` (and `ProxyManager`, `HTTPConnectionPool`, `HTTPSConnectionPool`, `connection_from_url`) without `timeout=` is flagged on the constructor, since every request made with it waits on the socket default (no timeout); `urllib3.request(...)` without `timeout=`; `timeout=None` anywhere. Not flagged when the module calls `socket.setdefaulttimeout(...)`.',
+      '',
+      'A call with `**kwargs` (or `*args`) is unknown: the timeout may be in them. A session from a parameter or another module is not followed. `# noqa: S113` (Ruff / flake8-bandit) and `# nosec B113` (Bandit) on the line count as the author\'s choice.',
       '',
       'The rule follows what the file makes plain: an options object in a `const` in scope (and which keys the file sets on it afterwards), spreads of such objects, an instance created in the same file, `import`/`require`/`import()` bindings and the interop helpers of compiled CommonJS. Options from a parameter, a function call, another module or an unresolved spread are unknown: no finding. Test files (`*.test.*`, `*.spec.*`, `__tests__/`, `test/`, `tests/`) are skipped unless `includeTests` is on: the test runner\'s own timeout bounds them.',
     ].join('\n'),
@@ -1392,7 +1403,21 @@ export const httpCallWithoutTimeout: Rule<HttpTimeoutOptions> = {
       path: 'src/users.ts',
       code: "import axios from 'axios';\n\nexport async function getUser(id: string) {\n  const res = await axios.get(`https://users.internal/users/${id}`, { timeout: 10_000 });\n  return res.data;\n}\n\nexport async function getAvatar(id: string) {\n  return fetch(`https://avatars.internal/${id}`, { signal: AbortSignal.timeout(10_000) });\n}\n",
     },
+    moreExamples: [
+      {
+        example: {
+          path: 'app/users.py',
+          code: ['import requests', '', '', 'def get_user(user_id):', '    return requests.get(f"https://users.internal/users/{user_id}").json()', ''].join('\n'),
+        },
+        useInstead: {
+          path: 'app/users.py',
+          code: ['import requests', '', '', 'def get_user(user_id):', '    return requests.get(f"https://users.internal/users/{user_id}", timeout=10).json()', ''].join('\n'),
+        },
+      },
+    ],
     fixSafety: [
+      'Python: adding `timeout=10` (the `defaultMs` option in seconds) as the call\'s last argument, in the layout of its arguments (a new line with a trailing comma when they are one per line), is safe; aiohttp\'s `ClientTimeout()` gets `total=10`. Replacing a `None` or a tuple the author wrote is unsafe, as below.',
+      '',
       'Adding a timeout where there is none is safe: it is what the rule asks for, in each library\'s own way, with the `defaultMs` option (10 s) as the value (a placeholder in editors that take snippet edits). fetch and node http get `signal: AbortSignal.timeout(10_000)` (Node 17.3+), axios `timeout: 10_000`, got `timeout: { request: 10_000 }` (got 12+ takes only the object form; got 11 takes both), superagent `.timeout(10_000)`, request `timeout: 10_000` (a URL given as a string gets an options argument after it: `request(url, { timeout: 10_000 }, cb)`, which the library merges with the URL). The option goes into the options object written at the call (keeping its layout, quotes, trailing comma and comments), or a new options argument is added; an options object held in a variable becomes `{ ...options, timeout: ... }` at the call, so a shared object (and a signal made once) is never changed for other callers. Numbers are written with separators (`10_000`) in TypeScript and in JavaScript that already uses ES2015+ syntax, plain (`10000`) in an ES5-style script.',
       '',
       'These timeouts bound the whole request, including the body: a download or a stream that legitimately takes longer than the value will now fail. That is why the fix on `got.stream(...)`, and the `signal` fix on a node http request that a stream is piped into (an upload, a proxied request), are marked unsafe. request\'s `timeout` is different: it bounds the wait for the response headers and any silence on the socket (request README, `timeout`), not the whole transfer, so it stays safe on a piped download.',
@@ -1411,16 +1436,28 @@ export const httpCallWithoutTimeout: Rule<HttpTimeoutOptions> = {
       'https://github.com/request/request#timeouts',
       'https://github.com/request/request#requestdefaultsoptions',
       'https://developer.mozilla.org/en-US/docs/Web/API/AbortSignal/timeout_static',
+      'https://requests.readthedocs.io/en/latest/user/advanced/#timeouts',
+      'https://www.python-httpx.org/advanced/timeouts/',
+      'https://docs.aiohttp.org/en/stable/client_quickstart.html#timeouts',
+      'https://docs.python.org/3/library/urllib.request.html#urllib.request.urlopen',
+      'https://docs.astral.sh/ruff/rules/request-without-timeout/',
     ],
   },
 
   check(ctx): RuleFinding[] {
-    return analyse(ctx).map(({ start, end, message }) => ({ start, end, message }));
+    return problemsOf(ctx).map(({ start, end, message }) => ({ start, end, message }));
   },
 
   fixes(finding, ctx): Fix[] {
-    const problem = analysis(ctx).byStart.get(finding.start)?.find((p) => p.end === finding.end && p.message === finding.message);
+    const problem = ctx.doc.kind === 'python'
+      ? problemsOf(ctx).find((p) => p.start === finding.start && p.end === finding.end && p.message === finding.message)
+      : analysis(ctx).byStart.get(finding.start)?.find((p) => p.end === finding.end && p.message === finding.message);
     const fix = problem?.fix?.();
     return fix ? [fix] : [];
   },
 };
+
+/** The document's problems: the TypeScript walk for JS/TS, the client table walk for Python. */
+function problemsOf(ctx: RuleContext<HttpTimeoutOptions>): Array<{ start: number; end: number; message: string; fix?: () => Fix | undefined }> {
+  return ctx.doc.kind === 'python' ? analysePython(ctx) : analyse(ctx);
+}

@@ -1,0 +1,154 @@
+// The Python parser: web-tree-sitter with the tree-sitter-python grammar, both WebAssembly files
+// copied next to the bundles by esbuild.mjs. Loading WebAssembly is asynchronous, so the edges
+// (server, CLI, tests) await `initPython()` once before analysing; until it has finished (or if
+// it failed) a Python document has no tree and the rules find nothing in it, as for any file
+// prodready cannot read.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type * as TreeSitter from 'web-tree-sitter';
+
+export type PyTree = TreeSitter.Tree;
+export type PyNode = TreeSitter.Node;
+
+// Through `require`, so that esbuild takes the package's CommonJS build: its ES module build calls
+// `createRequire(import.meta.url)`, and `import.meta.url` is undefined in a CommonJS bundle.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loadTreeSitter = (): typeof TreeSitter => require('web-tree-sitter');
+
+let parser: TreeSitter.Parser | undefined;
+let language: TreeSitter.Language | undefined;
+const queries = new Map<string, TreeSitter.Query>();
+let ready: Promise<boolean> | undefined;
+let failure: string | undefined;
+
+/** Where a WebAssembly file is: next to the bundle (dist/), else in its package (running from source). */
+function wasmPath(file: string, fromPackage: () => string): string {
+  const beside = path.join(__dirname, file);
+  if (fs.existsSync(beside)) return beside;
+  return fromPackage();
+}
+
+/**
+ * Loads the parser and the grammar, once; later calls return the same promise. Resolves to
+ * whether Python can be parsed (never rejects: a missing grammar costs Python findings, not the
+ * server).
+ */
+export function initPython(): Promise<boolean> {
+  ready ??= (async () => {
+    try {
+      const { Parser, Language } = loadTreeSitter();
+      const runtime = wasmPath('tree-sitter.wasm', () => require.resolve('web-tree-sitter/tree-sitter.wasm'));
+      await Parser.init({ locateFile: () => runtime });
+      const grammar = wasmPath('tree-sitter-python.wasm', () => require.resolve('tree-sitter-python/tree-sitter-python.wasm'));
+      language = await Language.load(grammar);
+      const made = new Parser();
+      made.setLanguage(language);
+      parser = made;
+      return true;
+    } catch (error) {
+      failure = (error as Error)?.message ?? String(error);
+      return false;
+    }
+  })();
+  return ready;
+}
+
+/** The parser, once `initPython()` has finished; undefined before (or when loading failed). */
+export function pythonParser(): TreeSitter.Parser | undefined {
+  return parser;
+}
+
+/**
+ * A compiled tree-sitter query (compiled once, kept for the process): matching runs inside the
+ * WebAssembly module, far cheaper than visiting every node from JavaScript.
+ */
+export function pythonQuery(source: string): TreeSitter.Query | undefined {
+  if (!language) return undefined;
+  let query = queries.get(source);
+  if (!query) {
+    const { Query } = loadTreeSitter();
+    query = new Query(language, source);
+    queries.set(source, query);
+  }
+  return query;
+}
+
+/** Why Python cannot be parsed, when loading failed. */
+export function pythonInitFailure(): string | undefined {
+  return failure;
+}
+
+/** Trees not freed explicitly (a document dropped without `dispose()`) are freed when collected. */
+const orphans = new FinalizationRegistry<{ tree?: PyTree }>((box) => box.tree?.delete());
+
+/**
+ * Owns one document version's tree: `take()` hands it to the next version (which edits and
+ * re-parses it), `dispose()` frees it. The WebAssembly heap is not garbage collected, so every
+ * tree is freed exactly once, by whoever holds it last.
+ */
+export class PyTreeHolder {
+  private readonly box: { tree?: PyTree } = {};
+
+  constructor(owner: object) {
+    orphans.register(owner, this.box, this);
+  }
+
+  get tree(): PyTree | undefined {
+    return this.box.tree;
+  }
+
+  set(tree: PyTree): void {
+    this.box.tree = tree;
+  }
+
+  take(): PyTree | undefined {
+    const tree = this.box.tree;
+    this.box.tree = undefined;
+    return tree;
+  }
+
+  dispose(): void {
+    this.box.tree?.delete();
+    this.box.tree = undefined;
+    orphans.unregister(this);
+  }
+}
+
+/** A row/column point in the convention web-tree-sitter uses for JavaScript strings (UTF-16 units). */
+function pointAt(text: string, offset: number): TreeSitter.Point {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: offset - lineStart };
+}
+
+/**
+ * Parses `text`, incrementally from `old` (the previous version's tree, whose text was `oldText`)
+ * when there is one. `old` is freed: the new tree replaces it.
+ */
+export function parsePython(
+  text: string,
+  previous?: { tree: PyTree; text: string; edit: { start: number; end: number; newText: string } },
+): PyTree | undefined {
+  if (!parser) return undefined;
+  if (!previous) return parser.parse(text) ?? undefined;
+  const { tree: old, text: oldText, edit } = previous;
+  try {
+    const newEnd = edit.start + edit.newText.length;
+    old.edit({
+      startIndex: edit.start,
+      oldEndIndex: edit.end,
+      newEndIndex: newEnd,
+      startPosition: pointAt(oldText, edit.start),
+      oldEndPosition: pointAt(oldText, edit.end),
+      newEndPosition: pointAt(text, newEnd),
+    });
+    return parser.parse(text, old) ?? undefined;
+  } finally {
+    old.delete();
+  }
+}
