@@ -1,7 +1,8 @@
 import type { Rule, RuleContext, RuleFinding } from '../../engine/types';
 import { containers, describe, finding } from './k8s';
-import { getMap, getPair } from './yaml-tools';
+import { getMap, getPair, getString } from './yaml-tools';
 import { knownWorkloads, servicesFor } from './rollout-links';
+import { isStockImage } from '../../engine/model/manifest-roles';
 
 function check(ctx: RuleContext): RuleFinding[] {
   const out: RuleFinding[] = [];
@@ -22,6 +23,8 @@ function check(ctx: RuleContext): RuleFinding[] {
       behind = w !== undefined && siblings.length === 1 && (servicesFor(ctx, w)?.length ?? 0) > 0;
     }
     if (!behind) continue;
+    // Databases, caches and brokers as published: their clients reconnect, and their shutdown is their publisher's design.
+    if (isStockImage(getString(c.map, 'image', c.scope))) continue;
     out.push(finding(c, `${describe(c)} has no preStop hook: when the pod is deleted, SIGTERM arrives while the endpoint is still being removed from Services and load balancers, so requests keep arriving at a process that has begun to shut down.`));
   }
   return out;
@@ -37,7 +40,7 @@ export const missingPrestopHook: Rule = {
   summary: 'A container behind a Service has no preStop hook to wait out endpoint removal.',
   docs: {
     whatItDoes:
-      'Flags each long-running container that serves traffic (it declares `ports`, or it is the only container of a pod that a Service in the workspace selects) and has no `lifecycle.preStop`. Workers with no ports and no Service in front of them, Jobs and CronJobs, native sidecars, Knative Services, containers whose command only idles and containers whose keys (or whose `lifecycle`) come from a template action are not flagged. The finding sits on the container\'s `name` entry.',
+      'Flags each long-running container that serves traffic (it declares `ports`, or it is the only container of a pod that a Service in the workspace selects) and has no `lifecycle.preStop`. Workers with no ports and no Service in front of them, Jobs and CronJobs, native sidecars, Knative Services, containers whose command only idles, third-party images as published (databases, caches, brokers: \`isStockImage\`) and containers whose keys (or whose `lifecycle`) come from a template action are not flagged. The finding sits on the container\'s `name` entry.',
     whyItMatters:
       'Checklist: "Zero-downtime deployments", "Graceful shutdown". The kubelet sends SIGTERM and the endpoints controller removes the pod from Services at the same moment; kube-proxy, ingress controllers and cloud load balancers learn about it seconds later. An app that stops accepting connections on SIGTERM refuses the requests that still arrive meanwhile. A short `preStop` sleep keeps the process serving until the endpoint is gone everywhere.',
     example: {

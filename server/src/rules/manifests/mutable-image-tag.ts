@@ -1,28 +1,29 @@
 import { isScalar, type Node, type YAMLMap } from 'yaml';
 import type { Rule, RuleContext, RuleFinding } from '../../engine/types';
 import { containers } from './k8s';
+import { isStockImage } from '../../engine/model/manifest-roles';
 import { asMap, getMap, getPair, getString, templated, type YamlScope } from './yaml-tools';
 
 /** Why an image reference names no fixed version (`latest`, no tag), or undefined when it does or cannot be known. */
-export function mutableTag(image: string): string | undefined {
+export function mutableTag(image: string, untaggedIsUnknown = false): string | undefined {
   const ref = image.trim();
   // Variables and template output are filled in elsewhere: unknown.
   if (ref === '' || /[${}<>]|__/.test(ref) || /\s/.test(ref)) return undefined;
   if (ref.includes('@')) return undefined; // a digest pins it
   const lastSegment = ref.slice(ref.lastIndexOf('/') + 1);
   const colon = lastSegment.lastIndexOf(':');
-  if (colon < 0) return 'has no tag (so `latest`)';
+  if (colon < 0) return untaggedIsUnknown ? undefined : 'has no tag (so `latest`)';
   const tag = lastSegment.slice(colon + 1);
   if (tag.toLowerCase() === 'latest') return 'is tagged `latest`';
   return undefined;
 }
 
-function imageFinding(scope: YamlScope, map: YAMLMap, where: string): RuleFinding | undefined {
+function imageFinding(scope: YamlScope, map: YAMLMap, where: string, untaggedIsUnknown = false): RuleFinding | undefined {
   const pair = getPair(map, 'image', scope);
   const value = pair?.value as Node | null | undefined;
   const image = getString(map, 'image', scope);
   if (!image || !isScalar(value) || !value.range) return undefined;
-  const why = mutableTag(image);
+  const why = mutableTag(image, untaggedIsUnknown);
   if (!why) return undefined;
   return {
     start: value.range[0],
@@ -36,8 +37,10 @@ function check(ctx: RuleContext): RuleFinding[] {
   const out: RuleFinding[] = [];
   if (ctx.doc.kind === 'kubernetes') {
     for (const c of containers(ctx.doc)) {
-      if (c.unknown) continue;
-      const f = imageFinding(c.scope, c.map, c.name ? `Container '${c.name}':` : 'This container\'s');
+      // Jobs, CronJobs and release hooks run once: there is no running version to roll back to.
+      if (c.unknown || c.workload.batch) continue;
+      // An untagged Kubernetes image is how Kustomize bases leave the tag to `images:` / `replacements:` and CD tools to set: unknown.
+      const f = imageFinding(c.scope, c.map, c.name ? `Container '${c.name}':` : 'This container\'s', true);
       if (f) out.push(f);
     }
     return out;
@@ -50,7 +53,8 @@ function check(ctx: RuleContext): RuleFinding[] {
     for (const pair of services?.items ?? []) {
       const service = asMap(pair.value, scope);
       // With `build:`, `image:` names the image compose builds and tags: nothing is pulled.
-      if (!service || getPair(service, 'build', scope)) continue;
+      // Published third-party images (databases, dev tools) are the stack's local dependencies, not what it deploys.
+      if (!service || getPair(service, 'build', scope) || isStockImage(getString(service, 'image', scope))) continue;
       const name = isScalar(pair.key) ? String(pair.key.value) : undefined;
       // A service whose name comes from a template is no service of this file's own.
       const keyRange = isScalar(pair.key) ? pair.key.range : undefined;
@@ -72,7 +76,7 @@ export const mutableImageTag: Rule = {
   summary: 'A deployed image has no tag or the tag `latest`.',
   docs: {
     whatItDoes:
-      'Flags the `image` of each Kubernetes container (pod templates of every workload kind, native sidecars) and of each compose service that pulls its image (no `build:`) when the reference has no tag or the tag `latest`, and no digest (`@sha256:...`). References written by a template action (`{{ .Values.image.tag }}`), or holding a variable (`${TAG}`), are unknown and not flagged. The finding sits on the image value.',
+      'Flags the `image` of each long-running Kubernetes container (pod templates of Deployments, StatefulSets, DaemonSets and the like, native sidecars; not Jobs, CronJobs or Helm hooks, which run once) and of each compose service that pulls its image (no `build:`; published third-party images such as postgres or grafana, the local dependencies of a stack, are left out) when the reference has the tag `latest` (compose: also no tag at all) and no digest (`@sha256:...`). An untagged Kubernetes image is not flagged: a Kustomize base leaves the tag to `images:` or `replacements:` in a kustomization, and CD tools (Argo CD Image Updater, Flux) set it, none of which the file shows. References written by a template action (`{{ .Values.image.tag }}`), or holding a variable (`${TAG}`), are unknown and not flagged. The finding sits on the image value.',
     whyItMatters:
       'Checklist: "Rollback plan documented and tested", "Immutable artifacts". A moving tag means a node that pulls the image again (a restart, a new node) may run different code than its neighbours, and rolling back to "the previous version" re-deploys the same tag, which now points at the new code.',
     example: {

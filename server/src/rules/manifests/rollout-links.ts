@@ -48,7 +48,7 @@ export function budgetsFor(ctx: RuleContext, w: K8sObject): K8sObject[] | undefi
 
 /** Single-primary databases: one replica is how they run unless they are set up as a cluster. */
 export function isSinglePrimaryDatabase(w: K8sObject): boolean {
-  return (w.containers ?? []).some((c) => typeof c.image === 'string' && isStockImage(c.image) && /(?:^|\/)(?:postgres|postgis|timescaledb[\w-]*|pgvector|mysql|mariadb|percona[\w/-]*|mongo|mongodb[\w/-]*|redis|redis-stack[\w-]*|valkey|keydb)(?::|@|$)/.test(c.image.toLowerCase()));
+  return (w.containers ?? []).some((c) => typeof c.image === 'string' && isStockImage(c.image) && /(?:^|\/)(?:postgres|postgis|timescaledb[\w-]*|pgvector|mysql|mariadb|percona[\w/-]*|mongo|mongodb[\w/-]*|redis|redis-stack[\w-]*|valkey|keydb|rabbitmq)(?::|@|$)/.test(c.image.toLowerCase()));
 }
 
 export function where(w: K8sObject): string {

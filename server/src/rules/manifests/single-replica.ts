@@ -8,7 +8,7 @@ function check(ctx: RuleContext): RuleFinding[] {
   const out: RuleFinding[] = [];
   for (const w of knownWorkloads(ctx.doc)) {
     if (!KINDS.has(w.kind) || (w.replicas !== undefined && w.replicas !== 1)) continue;
-    if (w.kind === 'StatefulSet' && isSinglePrimaryDatabase(w)) continue;
+    if (isSinglePrimaryDatabase(w)) continue;
     const services = servicesFor(ctx, w);
     const autoscalers = autoscalersFor(ctx, w);
     // Unknown (not indexed) is silent; a templated replica count or target is unknown too.
@@ -43,7 +43,7 @@ export const singleReplica: Rule = {
   summary: 'A workload behind a Service runs one replica and nothing scales it.',
   docs: {
     whatItDoes:
-      'Flags a Deployment, StatefulSet, Argo Rollout or DeploymentConfig with `replicas: 1` or no `replicas` when a Service in the workspace selects its pods (the Service\'s `selector` is a subset of the pod template\'s labels, same namespace) and no HorizontalPodAutoscaler or KEDA ScaledObject targets it. A StatefulSet running a single-primary database image (postgres, mysql, mariadb, mongo, redis) is left alone: one replica is how it runs. A replica count, a selector or labels written by a template action are unknown and not flagged; so is an autoscaler whose target comes from one (it may target this workload). Before the workspace is indexed nothing is flagged. The finding sits on `replicas`, or on `metadata.name` when it is unset.',
+      'Flags a Deployment, StatefulSet, Argo Rollout or DeploymentConfig with `replicas: 1` or no `replicas` when a Service in the workspace selects its pods (the Service\'s `selector` is a subset of the pod template\'s labels, same namespace) and no HorizontalPodAutoscaler or KEDA ScaledObject targets it. A workload running a single-primary database or broker image (postgres, mysql, mariadb, mongo, redis, rabbitmq) is left alone: one replica is how it runs, and a second one is not a replica but a split brain. A replica count, a selector or labels written by a template action are unknown and not flagged; so is an autoscaler whose target comes from one (it may target this workload). Before the workspace is indexed nothing is flagged. The finding sits on `replicas`, or on `metadata.name` when it is unset.',
     whyItMatters:
       'Checklist: "Multiple replicas, no single point of failure". With one pod, every node drain (a cluster upgrade), eviction, OOM kill or crash takes the whole service down until a new pod is scheduled, started and ready; PodDisruptionBudgets cannot help, and a rolling update has no second pod to keep serving.',
     example: {
