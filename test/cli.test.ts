@@ -126,7 +126,7 @@ describe('prodready check', () => {
     const all = JSON.parse(run(['check', 'deploy', '--format', 'json', '--ignore-suppressions'], parity).stdout);
     assert.deepEqual(
       all.findings.map((f: { ruleId: string; line: number }) => `${f.line} ${f.ruleId}`),
-      ['17 missing-liveness-probe', '17 missing-readiness-probe', '17 missing-resource-limits', '35 missing-resource-limits'],
+      ['17 missing-liveness-probe', '17 missing-prestop-hook', '17 missing-readiness-probe', '17 missing-resource-limits', '35 missing-resource-limits'],
     );
   });
 

@@ -31,6 +31,7 @@ test('CLI and server report the same findings on the same tree with the same con
   const brief = fromCli.map((f) => f.replace(/-\S+ (\w+) (\S+) .*/, ' $1 $2'));
   assert.deepEqual(brief, [
     'deploy/app.yaml:14:9 hint misplaced-ignore', // an ignore-check annotation on the pod template
+    'deploy/app.yaml:17:11 information missing-prestop-hook', // it declares a port: traffic reaches it
     'deploy/app.yaml:17:11 warning missing-liveness-probe', // readiness: suppressed by the object's annotation
     'deploy/app.yaml:17:11 warning missing-resource-limits', // vendor-chart: ignored in .prodready.yaml
     'legacy/report.js:6:10 warning http-call-without-timeout', // console-log: off in legacy/.prodready.yaml

@@ -154,8 +154,8 @@ spec:
     const { findings: found } = findings('charts/app/templates/deployment.yaml', text);
     assert.deepEqual(
       found.map((f) => `${lineOf(text, f.start)} ${f.ruleId}`),
-      ['9 missing-liveness-probe', '9 missing-readiness-probe', '9 missing-resource-limits'],
+      ['9 missing-liveness-probe', '9 missing-prestop-hook', '9 missing-readiness-probe', '9 missing-resource-limits'],
     );
-    assert.match(found[2].message, /no CPU limit and memory limit/);
+    assert.match(found[3].message, /no CPU limit and memory limit/);
   });
 });

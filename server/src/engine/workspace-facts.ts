@@ -2,6 +2,7 @@
 // Rules read them; the server and the CLI keep them current.
 
 import type { ComposeBuild, DockerStageHealth } from './model/compose-links';
+import type { K8sObject, Labels } from './model/k8s-objects';
 
 export interface WorkspaceFacts {
   /**
@@ -84,6 +85,19 @@ export interface WorkspaceFacts {
    * `peerDependencies`, `optionalDependencies`). Undefined when there is no readable package.json.
    */
   dependsOn(path: string, name: string): boolean | undefined;
+
+  // Kubernetes links (model/k8s-objects.ts). Each answer is the objects themselves, with the file and
+  // line they come from; undefined before the workspace is indexed. A rule reading its own document
+  // leaves out the answers from that document's path (its text may be newer) and reads its own.
+
+  /** The Services whose selector (known, not empty) picks pods with `podLabels` in that namespace. */
+  servicesSelecting(podLabels: Labels, namespace: string | undefined | null): readonly K8sObject[] | undefined;
+
+  /** The HorizontalPodAutoscalers and KEDA ScaledObjects that target (or, their target being templated, may target) the workload. */
+  autoscalersFor(kind: string, name: string, namespace: string | undefined | null): readonly K8sObject[] | undefined;
+
+  /** The PodDisruptionBudgets that select (or, their selector being templated, may select) pods with `podLabels`. */
+  disruptionBudgetsFor(podLabels: Labels, namespace: string | undefined | null): readonly K8sObject[] | undefined;
 }
 
 export type { ComposeBuild } from './model/compose-links';
@@ -141,10 +155,16 @@ export const NO_WORKSPACE_FACTS: WorkspaceFacts = {
   vendoredIn: () => undefined,
   projectLogger: () => undefined,
   dependsOn: () => undefined,
+  servicesSelecting: () => undefined,
+  autoscalersFor: () => undefined,
+  disruptionBudgetsFor: () => undefined,
 };
 
 /** An indexed workspace with nothing else in it (a lone file: docs examples, one-off checks). */
 export const EMPTY_WORKSPACE_FACTS: WorkspaceFacts = {
   ...NO_WORKSPACE_FACTS,
   handlesSigterm: () => false,
+  servicesSelecting: () => [],
+  autoscalersFor: () => [],
+  disruptionBudgetsFor: () => [],
 };

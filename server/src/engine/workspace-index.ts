@@ -20,6 +20,7 @@ import picomatch from 'picomatch';
 import { parsePackageJson, type PackageInfo, type PackageKind, type ScriptRole } from './package-json';
 import { mayHandleSigterm, shutdownFacts, type ShutdownFacts } from '../rules/shutdown/shutdown-facts';
 import { TERMINAL_MODULES, exportedLoggers, type LoggerKind } from '../rules/logging/file-facts';
+import { K8S_OBJECT_PREFILTER, k8sObjects, sameNamespace, selects, type K8sObject } from './model/k8s-objects';
 
 export interface WorkspaceIndexOptions {
   /** Files larger than this are not read (they are not analysed either). */
@@ -67,10 +68,10 @@ function isSourcePath(p: string): boolean {
   return classify(p, '') === 'js';
 }
 
-/** A compose file or a Dockerfile: the manifests whose links the project model follows. */
+/** A compose file, a Dockerfile or a YAML file (Kubernetes): the manifests whose links the project model follows. */
 function isManifestPath(p: string): boolean {
   const name = baseNameOf(p);
-  return isComposeName(name) || isDockerfileName(name);
+  return isComposeName(name) || isDockerfileName(name) || isKubernetesCandidatePath(name);
 }
 
 /** Whether the index reads the file at all. */
@@ -143,6 +144,10 @@ export class WorkspaceIndex {
       vendoredIn: (p) => this.vendoredIn(p),
       projectLogger: (p) => this.projectLogger(p),
       dependsOn: (p, name) => this.packageInfo(normalizePath(p))?.dependencies.has(name),
+      servicesSelecting: (labels, namespace) => this.k8sQuery((o) => o.kind === 'Service' && selects(o.selector, labels, false) && sameNamespace(o.namespace, namespace, false)),
+      autoscalersFor: (kind, name, namespace) =>
+        this.k8sQuery((o) => o.target !== undefined && (o.target.kind === null || o.target.kind === kind) && (o.target.name === null || o.target.name === name) && sameNamespace(o.namespace, namespace, true)),
+      disruptionBudgetsFor: (labels, namespace) => this.k8sQuery((o) => o.kind === 'PodDisruptionBudget' && selects(o.selector, labels, true) && sameNamespace(o.namespace, namespace, true)),
     };
   }
 
@@ -157,6 +162,33 @@ export class WorkspaceIndex {
       if (this.licenseDirs.has(dir)) return this.relativePath(dir);
     }
     return undefined;
+  }
+
+  // ---- Kubernetes objects (project model: manifest links) ----------------------------------
+
+  /** Manifest -> the Kubernetes objects in it that link to others (model/k8s-objects.ts). */
+  private readonly k8s = new Map<string, K8sObject[]>();
+  /** Bumped whenever any file's objects change: open manifests compare it to re-publish. */
+  private k8sRevision = 0;
+
+  private setK8sObjects(file: string, objects: K8sObject[]): void {
+    const before = this.k8s.get(file) ?? [];
+    if (JSON.stringify(before) === JSON.stringify(objects)) return;
+    if (objects.length > 0) this.k8s.set(file, objects);
+    else this.k8s.delete(file);
+    this.k8sRevision++;
+  }
+
+  private k8sQuery(test: (o: K8sObject) => boolean): K8sObject[] | undefined {
+    if (!this.built || this.pending.size > 0) return undefined;
+    const out: K8sObject[] = [];
+    for (const objects of this.k8s.values()) for (const o of objects) if (test(o)) out.push(o);
+    return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
+  }
+
+  /** What a Kubernetes manifest's rules read from other manifests: any change to them re-publishes it. */
+  private k8sAnswers(p: string): string {
+    return isKubernetesCandidatePath(baseNameOf(p)) && !isComposeName(baseNameOf(p)) ? `k8s#${this.k8sRevision}` : '';
   }
 
   composeServicesBuilding(p: string): ComposeBuild[] {
@@ -175,6 +207,7 @@ export class WorkspaceIndex {
   private recordManifest(file: string, text: string): void {
     const name = baseNameOf(file);
     if (isDockerfileName(name)) this.dockerStages.set(file, dockerfileStages(text));
+    else if (!isComposeName(name)) this.setK8sObjects(file, kubernetesObjectsOf(file, text));
     else {
       const builds = composeBuilds(file, text, this.relativePath(file));
       if (builds.length > 0) this.composeLinks.set(file, builds);
@@ -588,6 +621,7 @@ export class WorkspaceIndex {
     const p = normalizePath(doc.path);
     if (isManifestPath(p)) {
       if (isDockerfileName(baseNameOf(p))) return JSON.stringify(dockerfileStages(doc.text)) !== JSON.stringify(this.dockerStages.get(p));
+      if (!isComposeName(baseNameOf(p))) return JSON.stringify(kubernetesObjectsOf(p, doc.text, doc)) !== JSON.stringify(this.k8s.get(p) ?? []);
       return JSON.stringify(composeBuilds(p, doc.text, this.relativePath(p))) !== JSON.stringify(this.composeLinks.get(p) ?? []);
     }
     const handles = doc.kind === 'js' && shutdownFacts(doc).handlesSigterm;
@@ -689,7 +723,7 @@ export class WorkspaceIndex {
   private answers(p: string): string {
     const pkg = this.packageFacts(p);
     const links = `${JSON.stringify(this.composeServicesBuilding(p))} ${JSON.stringify((this.composeLinks.get(normalizePath(p)) ?? []).map((b) => this.dockerfileStage(b.dockerfile, b.target)))}`;
-    return `${links} ${this.handlesSigterm(p)} ${this.packageKind(p)} ${this.scriptRole(p)} ${JSON.stringify(this.importersOf(p))} ${this.importedLoggerExports(p)} ${JSON.stringify(this.servedStatically(p))} ${pkg?.frontEnd}`;
+    return `${links} ${this.k8sAnswers(p)} ${this.handlesSigterm(p)} ${this.packageKind(p)} ${this.scriptRole(p)} ${JSON.stringify(this.importersOf(p))} ${this.importedLoggerExports(p)} ${JSON.stringify(this.servedStatically(p))} ${pkg?.frontEnd}`;
   }
 
   /** The paths of a snapshot whose answer is different now: the documents to analyse again. */
@@ -778,6 +812,7 @@ export class WorkspaceIndex {
   }
 
   private forgetFile(file: string): void {
+    this.setK8sObjects(file, []);
     this.composeLinks.delete(file);
     this.dockerStages.delete(file);
     this.handlers.delete(file);
@@ -794,7 +829,7 @@ export class WorkspaceIndex {
     for (const key of [...this.loggerExports.keys()]) {
       if ((isUnder(key, p) || key === bare) && !open.has(key)) this.loggerExports.delete(key);
     }
-    for (const file of [...this.handlers.keys(), ...this.candidates, ...this.importsOf.keys(), ...this.commandLineTools, ...this.staticFolders.keys(), ...this.composeLinks.keys(), ...this.dockerStages.keys()]) {
+    for (const file of [...this.handlers.keys(), ...this.candidates, ...this.importsOf.keys(), ...this.commandLineTools, ...this.staticFolders.keys(), ...this.composeLinks.keys(), ...this.dockerStages.keys(), ...this.k8s.keys()]) {
       if (isUnder(file, p) && !this.overlays.has(file)) this.forgetFile(file);
     }
     for (const dir of [...this.packageJson.keys()]) if (isUnder(dir, p)) this.packageJson.delete(dir);
@@ -924,3 +959,21 @@ function readPackageInfo(dir: string): PackageInfo | undefined {
   if (info?.kind === 'library' && !info.shapedForPublishing && ['Dockerfile', 'Containerfile'].some((name) => fs.existsSync(path.join(dir, name)))) info.kind = 'application';
   return info;
 }
+
+// ---- Kubernetes objects -------------------------------------------------------------------
+
+function isKubernetesCandidatePath(name: string): boolean {
+  return /\.ya?ml$/i.test(name) && name !== '.prodready.yaml';
+}
+
+/** The linking objects of a YAML file, when its text looks like it holds some (a cheap prefilter first). */
+function kubernetesObjectsOf(file: string, text: string, open?: ParsedDocument): K8sObject[] {
+  if (!K8S_OBJECT_PREFILTER.test(text) || classify(file, text) !== 'kubernetes') return [];
+  try {
+    const doc = open?.kind === 'kubernetes' ? open : new ParsedDocument({ path: file, relativePath: baseNameOf(file), text, kind: 'kubernetes' });
+    return k8sObjects(doc);
+  } catch {
+    return [];
+  }
+}
+

@@ -5,6 +5,7 @@ import { isSeq } from 'yaml';
 import { containerAt, containers, declaredProbePort, finding, type Container } from './k8s';
 import { describeHttp, portFromEnv, serviceCheckFor, type HealthFacts } from './health-checks';
 import { addToMap, asMap, getMap, getPair, getString, getValue, indentStep, resolve, type YamlEntries } from './yaml-tools';
+import { knownWorkloads, servicesFor } from './rollout-links';
 
 export interface ProbeKind {
   key: 'livenessProbe' | 'readinessProbe';
@@ -16,9 +17,10 @@ export interface ProbeKind {
 
 export function checkProbe(ctx: RuleContext, probe: ProbeKind): RuleFinding[] {
   const out: RuleFinding[] = [];
-  for (const container of containers(ctx.doc)) {
+  const all = containers(ctx.doc);
+  for (const container of all) {
     if (container.unknown || container.workload.batch || container.notService) continue;
-    if (probe.key === 'readinessProbe' && (container.workload.knative || !servesTraffic(container))) continue;
+    if (probe.key === 'readinessProbe' && (container.workload.knative || !servesTraffic(ctx, container, all))) continue;
     if (getPair(container.map, probe.key, container.scope)) continue;
     out.push(finding(container, probe.message(container)));
   }
@@ -27,11 +29,20 @@ export function checkProbe(ctx: RuleContext, probe: ProbeKind): RuleFinding[] {
 
 /**
  * Readiness only decides whether traffic reaches a container. One that declares no ports is taken
- * for a worker (a queue consumer, a loop): nothing routes to it. (An existing probe is no sign: the
- * liveness fix itself adds an HTTP probe, and must not make a readiness finding appear.)
+ * for a worker (a queue consumer, a loop): nothing routes to it, unless its liveness probe names a
+ * port by name (the liveness fix only ever adds a numeric one, and must not make a readiness finding
+ * appear) or a Service of the workspace selects its pod and it is the pod's one container.
  */
-function servesTraffic(container: Container): boolean {
-  return getPair(container.map, 'ports', container.scope) !== undefined;
+function servesTraffic(ctx: RuleContext, container: Container, all: readonly Container[]): boolean {
+  const { map, scope, workload } = container;
+  if (getPair(map, 'ports', scope) !== undefined) return true;
+  const liveness = getMap(map, 'livenessProbe', scope);
+  const port = getString(getMap(liveness, 'httpGet', scope) ?? getMap(liveness, 'tcpSocket', scope) ?? getMap(liveness, 'grpc', scope), 'port', scope);
+  if (port !== undefined && /^[a-z][a-z0-9-]*$/.test(port)) return true;
+  const siblings = all.filter((c) => c.workload.kind === workload.kind && c.workload.name === workload.name && !c.sidecar);
+  if (siblings.length !== 1 || workload.name === undefined) return false;
+  const w = knownWorkloads(ctx.doc).find((o) => o.kind === workload.kind && o.name === workload.name);
+  return w !== undefined && (servicesFor(ctx, w)?.length ?? 0) > 0;
 }
 
 /**
