@@ -157,7 +157,7 @@ export const CLIENTS: readonly ClientRow[] = [
       {
         rule: 'aws-sdk-client-without-timeout',
         kind: 'bound',
-        keys: ['requestHandler.requestTimeout', 'requestHandler.connectionTimeout'],
+        keys: ['requestHandler.requestTimeout', 'requestHandler.connectionTimeout', 'requestHandler.socketTimeout'],
         disabling: OFF,
         message: 'AWS SDK client without request timeouts: the default Node handler sets no `requestTimeout` or `connectionTimeout`, so a request to an endpoint that stops answering waits for the OS to give up. Set `requestHandler` timeouts with `throwOnRequestTimeout: true`.',
         disabledMessage: 'AWS SDK client with its request timeouts turned off (0 is no timeout).',
@@ -166,7 +166,7 @@ export const CLIENTS: readonly ClientRow[] = [
       {
         rule: 'aws-sdk-client-without-timeout',
         kind: 'bound',
-        keys: ['requestHandler.throwOnRequestTimeout'],
+        keys: ['requestHandler.throwOnRequestTimeout', 'requestHandler.socketTimeout'],
         disabling: ['false', 'null', 'undefined', '0'],
         when: 'requestHandler.requestTimeout',
         message: 'AWS SDK `requestTimeout` without `throwOnRequestTimeout: true`: in the @smithy/node-http-handler versions that have that option, an elapsed `requestTimeout` only logs a warning and the request keeps waiting. Add `throwOnRequestTimeout: true`.',
@@ -174,7 +174,7 @@ export const CLIENTS: readonly ClientRow[] = [
         fix: { title: 'Add throwOnRequestTimeout: true', add: [{ path: 'requestHandler.throwOnRequestTimeout', value: 'true' }], safe: false },
       },
     ],
-    default: '`NodeHttpHandler` `requestTimeout` and `connectionTimeout` default to 0, no timeout (@smithy/node-http-handler, `NodeHttpHandlerOptions`); in the versions that have `throwOnRequestTimeout`, an elapsed `requestTimeout` logs a warning unless it is true. `maxAttempts` (3) retries only what fails.',
+    default: '`NodeHttpHandler` `requestTimeout`, `connectionTimeout` and `socketTimeout` (an idle-socket timeout, in recent versions) default to 0, no timeout (@smithy/node-http-handler, `NodeHttpHandlerOptions`); in the versions that have `throwOnRequestTimeout`, an elapsed `requestTimeout` logs a warning unless it is true. `maxAttempts` (3) retries only what fails.',
     source: 'https://github.com/smithy-lang/smithy-typescript/blob/main/packages/node-http-handler/src/node-http-handler.ts',
   },
   {

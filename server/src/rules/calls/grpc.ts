@@ -122,6 +122,8 @@ class GrpcWalk {
       if (binding?.kind === 'variable' && binding.declaration.initializer) return this.credentialsLibrary(binding.declaration.initializer, depth + 1);
       return undefined;
     }
+    // `secure ? credentials.createSsl() : credentials.createInsecure()`
+    if (ts.isConditionalExpression(e)) return this.credentialsLibrary(e.whenTrue, depth) ?? this.credentialsLibrary(e.whenFalse, depth);
     if (!isCallExpression(e)) return undefined;
     // `credentials.createSsl()`, `grpc.credentials.combineChannelCredentials(...)`
     const callee = unwrap(e.expression);

@@ -124,6 +124,13 @@ function retryLoop(loop: ts.ForStatement | ts.WhileStatement | ts.DoStatement, r
   const counter = counterOf(loop);
   if (counter && usesAsIndex(attempt.tryBlock, counter)) return undefined;
   if (counter && /\.length\b/.test(loop.kind === SyntaxKind.ForStatement && (loop as ts.ForStatement).condition ? (loop as ts.ForStatement).condition!.getText(sf) : '')) return undefined;
+  // A retry loop counts attempts or runs until success: `i < 5`, `retries-- > 0`, `true`. Anything else
+  // (`while ((flow = pending.get(key)))`, a condition on the clock, which is a poll until ready) is not one.
+  const condition = isForStatement(loop) ? loop.condition : loop.expression;
+  if (condition && !isTrue(condition) && !isAttemptCondition(condition)) return undefined;
+  if (condition && /\b(?:Date|performance)\b|deadline/i.test(condition.getText(sf))) return undefined;
+  // Failover: the target is picked in the loop (`const client = pick(remaining)`), so the next attempt goes elsewhere.
+  if (picksTargetInLoop(body, attempt)) return undefined;
   const keywordStart = loop.getStart(sf);
   const keywordText = loop.kind === SyntaxKind.ForStatement ? 'for' : loop.kind === SyntaxKind.WhileStatement ? 'while' : 'do';
   return {
@@ -133,6 +140,43 @@ function retryLoop(loop: ts.ForStatement | ts.WhileStatement | ts.DoStatement, r
     delay: delayOf(body, attempt, reader),
     unbounded: isForever(loop) && !outsideTryExits(body, attempt),
   };
+}
+
+const COMPARISONS = new Set<number>([SyntaxKind.LessThanToken, SyntaxKind.LessThanEqualsToken, SyntaxKind.GreaterThanToken, SyntaxKind.GreaterThanEqualsToken, SyntaxKind.ExclamationEqualsEqualsToken, SyntaxKind.ExclamationEqualsToken]);
+
+function isOperand(e: ts.Expression): boolean {
+  const u = unwrap(e);
+  return isIdentifier(u) || isPropertyAccessExpression(u) || isNumericLiteral(u) || ts.isPrefixUnaryExpression(u) || ts.isPostfixUnaryExpression(u);
+}
+
+/** `attempt < MAX`, `retries > 0`, `retries--`, `--left > 0`, `i <= this.maxRetries`. */
+function isAttemptCondition(e: ts.Expression): boolean {
+  const u = unwrap(e);
+  if (ts.isBinaryExpression(u)) return COMPARISONS.has(u.operatorToken.kind) && isOperand(u.left) && isOperand(u.right);
+  if (ts.isPostfixUnaryExpression(u) || ts.isPrefixUnaryExpression(u)) return isIdentifier(unwrap(u.operand));
+  return false;
+}
+
+/** Whether an awaited call in the attempt goes through, or is given, a name declared in the loop body outside the `try`. */
+function picksTargetInLoop(body: ts.Block, attempt: ts.TryStatement): boolean {
+  const declared = new Set<string>();
+  for (const s of body.statements) {
+    if (s === attempt || !ts.isVariableStatement(s)) continue;
+    for (const d of s.declarationList.declarations) if (isIdentifier(d.name)) declared.add(d.name.text);
+  }
+  if (declared.size === 0) return false;
+  let picks = false;
+  walk(attempt.tryBlock, (n) => {
+    if (!isAwaitExpression(n)) return;
+    const call = unwrap(n.expression);
+    if (!isCallExpression(call)) return;
+    // The callee's root or an argument: `client.call(...)`, `fetch(host, ...)`.
+    let root: ts.Expression = unwrap(call.expression);
+    while (isPropertyAccessExpression(root) || isElementAccessExpression(root)) root = unwrap(root.expression);
+    const names = [root, ...call.arguments.map((a) => unwrap(a))];
+    if (names.some((e) => isIdentifier(e) && declared.has(e.text))) picks = true;
+  });
+  return picks;
 }
 
 function counterOf(loop: ts.IterationStatement): string | undefined {

@@ -6,7 +6,7 @@
 import { ts } from 'ts-morph';
 import { Scopes, WHOLE_MODULE, requiredModule, unwrap } from '../timeouts/bindings';
 
-const { SyntaxKind, isBinaryExpression, isCallExpression, isComputedPropertyName, isIdentifier, isNewExpression, isNumericLiteral, isObjectLiteralExpression, isPrefixUnaryExpression, isPropertyAccessExpression, isPropertyAssignment, isShorthandPropertyAssignment, isSpreadAssignment, isStringLiteralLike } = ts;
+const { SyntaxKind, isBinaryExpression, isCallExpression, isConditionalExpression, isComputedPropertyName, isIdentifier, isNewExpression, isNumericLiteral, isObjectLiteralExpression, isPrefixUnaryExpression, isPropertyAccessExpression, isPropertyAssignment, isShorthandPropertyAssignment, isSpreadAssignment, isStringLiteralLike } = ts;
 
 export type Lookup =
   | { kind: 'absent'; /** the deepest object literal on the path, where a fix would add the rest */ object?: ts.ObjectLiteralExpression; missing: string[] }
@@ -95,7 +95,9 @@ export class Reader {
       if (isSpreadAssignment(element)) {
         const inner = depth < 3 ? this.objectOf(element.expression) : undefined;
         if (!inner) {
-          result = { kind: 'unknown' };
+          // `...(cond && { a })`, `...(cond ? { a } : {})`: absent when no branch has the key.
+          const branches = depth < 3 ? this.spreadBranches(element.expression) : undefined;
+          if (!branches || branches.some((b) => this.lookupKey(b, key, depth + 1).kind !== 'absent')) result = { kind: 'unknown' };
           continue;
         }
         const found = this.lookupKey(inner, key, depth + 1);
@@ -113,6 +115,21 @@ export class Reader {
       else result = { kind: 'unknown' };
     }
     return result;
+  }
+
+  /** The object literals a conditional spread may add; undefined when one branch may be anything else. */
+  private spreadBranches(expr: ts.Expression): ts.ObjectLiteralExpression[] | undefined {
+    const e = unwrap(expr);
+    if (isBinaryExpression(e) && e.operatorToken.kind === SyntaxKind.AmpersandAmpersandToken) {
+      // A falsy left side spreads nothing.
+      const right = this.objectOf(e.right);
+      return right ? [right] : undefined;
+    }
+    if (isConditionalExpression(e)) {
+      const branches = [e.whenTrue, e.whenFalse].map((b) => this.objectOf(b));
+      return branches.every((b) => b !== undefined) ? (branches as ts.ObjectLiteralExpression[]) : undefined;
+    }
+    return undefined;
   }
 
   /** A value reduced to a literal the tables can compare, following `const`s. */
