@@ -90,6 +90,9 @@ export const CLIENTS: readonly ClientRow[] = [
     exports: ['default', '*', 'Redis'],
     construct: 'new',
     options: 'last',
+    // `maxRetriesPerRequest: null` is what BullMQ requires of its connections, whose blocking
+    // commands (BRPOPLPUSH, BZPOPMIN) wait on purpose: a commandTimeout would break them.
+    skipWhen: [{ key: 'maxRetriesPerRequest', values: ['null'] }],
     checks: [
       {
         rule: 'datastore-client-without-timeout',
@@ -102,7 +105,7 @@ export const CLIENTS: readonly ClientRow[] = [
         fix: { title: 'Add commandTimeout', add: [{ path: 'commandTimeout', value: 5000 }], safe: true },
       },
     ],
-    default: '`commandTimeout` unset: no limit on a command (ioredis API docs, `RedisOptions.commandTimeout`); `connectTimeout` 10 s bounds connecting only; `maxRetriesPerRequest` 20 fails commands only while disconnected.',
+    default: '`commandTimeout` unset: no limit on a command (ioredis API docs, `RedisOptions.commandTimeout`); `connectTimeout` 10 s bounds connecting only; `maxRetriesPerRequest` 20 fails commands only while disconnected. A connection with `maxRetriesPerRequest: null` (what BullMQ requires) is left alone: its blocking commands wait on purpose.',
     source: 'https://redis.github.io/ioredis/interfaces/CommonRedisOptions.html#commandTimeout',
   },
   {
