@@ -53,6 +53,8 @@ const CATALOG: Record<string, RuleFamily> = {
   'ecs-missing-stop-timeout': 'manifests',
   'compose-missing-healthcheck': 'manifests',
   'dockerfile-missing-healthcheck': 'manifests',
+  'retry-without-backoff': 'calls',
+  'retry-without-limit': 'calls',
 };
 const K8S_RULES = ['missing-liveness-probe', 'missing-readiness-probe', 'missing-resource-limits'];
 const LOGGING_RULES = ['console-log', 'interpolated-log-message'];
@@ -247,7 +249,7 @@ const CASES: SnippetCase[] = [
     path: 'src/rates-client.ts',
     host: `${MARKER}\n\nexport function getRates(currency) {\n\treturn retry(() => fetch(\`https://rates.internal/\${currency}\`, { signal: AbortSignal.timeout(5000) }));\n}\n`,
     indent: '  ',
-    guards: ['http-call-without-timeout', ...LOGGING_RULES],
+    guards: ['http-call-without-timeout', 'retry-without-backoff', 'retry-without-limit', ...LOGGING_RULES],
   },
   {
     prefix: 'pr-circuit-breaker',
@@ -750,7 +752,7 @@ describe('snippet files', () => {
     const guarded = new Set(CASES.flatMap((c) => c.guards));
     for (const id of guarded) assert.ok(id in CATALOG, `${id} is not a catalog rule id`);
     const families = new Set([...guarded].map((id) => CATALOG[id]));
-    assert.deepEqual([...families].sort(), ['logging', 'manifests', 'shutdown', 'timeouts']);
+    assert.deepEqual([...families].sort(), ['calls', 'logging', 'manifests', 'shutdown', 'timeouts']);
     assert.deepEqual(Object.keys(CATALOG).filter((id) => !guarded.has(id)), [], 'catalog rules no snippet guards');
     for (const rule of registry.all) {
       assert.ok(guarded.has(rule.id) || families.has(rule.family), `registered rule ${rule.id} (${rule.family}) has no snippet`);

@@ -57,7 +57,7 @@ export function explain(doc: ParsedDocument, options: { registry: Registry; conf
   return {
     file: doc.relativePath,
     kind: doc.kind,
-    role: { ...role, description: ROLE_DESCRIPTIONS[role.role] },
+    role: { ...role, ...(role.evidence ? { evidence: { ...role.evidence, path: options.workspace.relativePath(role.evidence.path) } } : {}), description: ROLE_DESCRIPTIONS[role.role] },
     ...(pkg ? { package: { dir: relativeDir(doc, pkg.dir), kind: pkg.kind, frontEnd: pkg.frontEnd } } : {}),
     facts,
     rules: { apply, skip },

@@ -1,0 +1,47 @@
+// aws-sdk-client-without-timeout: an AWS SDK v3 client whose requests can wait forever. The
+// client is a row of the CLIENTS table (clients.ts).
+
+import type { Rule } from '../../engine/types';
+import { defaultsFor } from './clients';
+import { findingsOf, fixesOf, tableProblems } from './constructions';
+
+const ID = 'aws-sdk-client-without-timeout';
+
+export const awsSdkClientWithoutTimeout: Rule = {
+  id: ID,
+  family: 'calls',
+  kinds: ['js'],
+  roles: ['service'],
+  defaultSeverity: 'warning',
+  fix: 'unsafe',
+  summary: 'An AWS SDK v3 client with no request timeouts, or a `requestTimeout` that only logs a warning.',
+  docs: {
+    whatItDoes: [
+      'Flags `new XClient({...})` for any client of an `@aws-sdk/client-*` package (S3, DynamoDB, SQS, Lambda, ...) when its `requestHandler` sets neither `requestTimeout` nor `connectionTimeout` (no `requestHandler`, a `new NodeHttpHandler({...})` or a plain options object without them), and when it sets `requestTimeout` without `throwOnRequestTimeout: true`.',
+      '',
+      defaultsFor(ID),
+      '',
+      'How long "forever" is: with no timeouts the handler waits on the socket until the OS gives up, about 15 minutes of TCP retransmissions on Linux for data not acknowledged, and indefinitely for a response that never comes on a healthy connection; the SDK\'s retries (`maxAttempts`) start only after an attempt fails, so they do not help.',
+      '',
+      'A `requestHandler` from a variable, a parameter or a function call is unknown: no finding. Clients created in another file are not followed.',
+    ].join('\n'),
+    whyItMatters:
+      'Checklist: "Timeouts: all external calls have explicit timeouts". S3, DynamoDB and SQS have bad minutes like any dependency (throttling, a regional event, a stalled connection through a NAT gateway); a client with no timeout holds every request that was waiting on them, and the service that called them stops answering too.',
+    example: {
+      path: 'src/storage.ts',
+      code: "import { S3Client } from '@aws-sdk/client-s3';\n\nexport const s3 = new S3Client({ region: process.env.AWS_REGION });\n",
+    },
+    useInstead: {
+      path: 'src/storage.ts',
+      code: "import { S3Client } from '@aws-sdk/client-s3';\n\nexport const s3 = new S3Client({\n  region: process.env.AWS_REGION,\n  requestHandler: { requestTimeout: 10_000, connectionTimeout: 3_000, throwOnRequestTimeout: true },\n});\n",
+    },
+    fixSafety: 'The fix adds `requestHandler: { requestTimeout: 10_000, connectionTimeout: 3_000, throwOnRequestTimeout: true }` (or the missing keys to a handler written at the call). It is marked unsafe because a rule cannot read the lockfile: the plain-object form of `requestHandler` needs a recent SDK (older ones expect a handler instance and fail at the first request), and `throwOnRequestTimeout` exists only in recent @smithy/node-http-handler versions (older ones ignore it, and there `requestTimeout` already throws). Check the installed versions before applying it. A 10 s request timeout also fails large uploads and downloads that take longer: give those their own client.',
+    references: [
+      'https://docs.aws.amazon.com/sdk-for-javascript/v3/developer-guide/node-configuring-maxsockets.html',
+      'https://github.com/smithy-lang/smithy-typescript/tree/main/packages/node-http-handler',
+      'https://github.com/aws/aws-sdk-js-v3/blob/main/supplemental-docs/CLIENTS.md#request-handler-requesthandler',
+    ],
+  },
+  check: (ctx) => findingsOf(tableProblems(ctx.doc), ID),
+  fixes: (finding, ctx) => fixesOf(tableProblems(ctx.doc), ID, finding),
+};

@@ -1,0 +1,71 @@
+// retry-without-backoff: retries that come back at once or at a constant pace. Retry libraries are
+// rows of the CLIENTS table (clients.ts); hand-written loops are read by retry-loops.ts.
+
+import type { Rule, RuleContext, RuleFinding } from '../../engine/types';
+import { defaultsFor } from './clients';
+import { findingsOf, fixesOf, tableProblems } from './constructions';
+import { retryLoops } from './retry-loops';
+
+const ID = 'retry-without-backoff';
+
+function loopFindings(ctx: RuleContext): RuleFinding[] {
+  const sf = ctx.doc.sourceFile;
+  const out: RuleFinding[] = [];
+  for (const loop of retryLoops(ctx.doc)) {
+    if (loop.delay.kind === 'none') {
+      const start = loop.catchClause.getStart(sf);
+      out.push({
+        start,
+        end: start + 'catch'.length,
+        message: 'Retry loop with no delay: the next attempt follows the failure at once, so a struggling dependency is hit again within milliseconds (by every caller at the same moment). Wait with exponential backoff and jitter before retrying, e.g. `await sleep(2 ** attempt * 100 + Math.random() * 100)`.',
+      });
+    } else if (loop.delay.kind === 'constant') {
+      const at = loop.delay.at;
+      out.push({
+        start: at.getStart(sf),
+        end: at.end,
+        message: `Retry loop waiting a constant ${loop.delay.text} ms between attempts: callers that failed together retry together, at the same pace however long the dependency stays down. Grow the wait with each attempt and add jitter, e.g. \`2 ** attempt * 100 + Math.random() * 100\`.`,
+      });
+    }
+  }
+  return out;
+}
+
+export const retryWithoutBackoff: Rule = {
+  id: ID,
+  family: 'calls',
+  kinds: ['js'],
+  roles: ['service'],
+  defaultSeverity: 'warning',
+  fix: 'sometimes-safe',
+  summary: 'Retries with no delay or a constant one (axios-retry without `retryDelay`, `factor: 1`, hand-written retry loops).',
+  docs: {
+    whatItDoes: [
+      'Flags retries that do not back off:',
+      '',
+      defaultsFor(ID),
+      '- **Hand-written retry loops**: a `for`/`while`/`do` loop whose `try` awaits a call and leaves the loop when it succeeds (`return`/`break`), and whose `catch` goes round again, with no wait before the next attempt (flagged on `catch`) or a constant one (`await sleep(1000)`, `await new Promise((r) => setTimeout(r, 1000))`, `await setTimeout(1000)` from `timers/promises`; flagged on the value). A wait that depends on anything else (`2 ** attempt * 100`, a `let` that doubles, a `backoff(attempt)` helper, a constant from another module) counts as backoff. A `catch` that awaits something else (a reconnect, a helper) is unknown: no finding. Not retries, so not flagged: a loop over a list (`for...of`, `items[i]`, `i < items.length`); a loop whose condition is neither an attempt count (`attempt < 5`, `retries-- > 0`) nor `true` (`while ((flow = pending.get(key)))`); a poll bounded by the clock (`while (Date.now() - started < timeout)`), where a fixed interval is how polling works; failover, where each attempt calls a target picked inside the loop (`const host = pick(remaining)`), so the next attempt goes elsewhere.',
+      '',
+      'got (2 retries for idempotent methods, exponential backoff with jitter) and p-retry\'s and async-retry\'s defaults (`factor` 2) back off already: no finding.',
+    ].join('\n'),
+    whyItMatters:
+      'Checklist: "Retries with exponential backoff". A dependency that fails under load fails harder when every caller retries at once: immediate retries multiply its load by the retry count exactly when it can least take it, and retries at a constant pace keep the callers synchronised, so the dependency sees waves instead of a trickle. Exponential backoff with jitter spreads them out and gives it time to recover.',
+    example: {
+      path: 'src/client.ts',
+      code: "import axios from 'axios';\nimport axiosRetry from 'axios-retry';\n\nexport const api = axios.create({ baseURL: process.env.API_URL, timeout: 5_000 });\naxiosRetry(api, { retries: 3 });\n",
+    },
+    useInstead: {
+      path: 'src/client.ts',
+      code: "import axios from 'axios';\nimport axiosRetry from 'axios-retry';\n\nexport const api = axios.create({ baseURL: process.env.API_URL, timeout: 5_000 });\naxiosRetry(api, { retries: 3, retryDelay: axiosRetry.exponentialDelay });\n",
+    },
+    fixSafety: 'For axios-retry, adding `retryDelay: axiosRetry.exponentialDelay` (the library\'s own exponential backoff with jitter, using the name the file imports it under) is safe: retries still happen, only later. Hand-written loops and `factor: 1` have no automatic fix: how long to wait and how to name the attempt counter is the author\'s call.',
+    references: [
+      'https://github.com/softonic/axios-retry#options',
+      'https://github.com/sindresorhus/p-retry#options',
+      'https://github.com/vercel/async-retry#api',
+      'https://aws.amazon.com/builders-library/timeouts-retries-and-backoff-with-jitter/',
+    ],
+  },
+  check: (ctx) => [...findingsOf(tableProblems(ctx.doc), ID), ...loopFindings(ctx)],
+  fixes: (finding, ctx) => fixesOf(tableProblems(ctx.doc), ID, finding),
+};
