@@ -16,7 +16,7 @@ export type RuleLevel = Severity | 'off';
 export type DocumentKind = 'js' | 'kubernetes' | 'compose' | 'ecs' | 'dockerfile';
 export const DOCUMENT_KINDS: readonly DocumentKind[] = ['js', 'kubernetes', 'compose', 'ecs', 'dockerfile'];
 
-export type RuleFamily = 'timeouts' | 'logging' | 'shutdown' | 'manifests';
+export type RuleFamily = 'timeouts' | 'logging' | 'shutdown' | 'manifests' | 'config';
 
 /** A replacement of `text.slice(start, end)` by `newText`. */
 export interface TextEdit {

@@ -4,5 +4,6 @@ import { timeoutsRules } from './timeouts';
 import { loggingRules } from './logging';
 import { shutdownRules } from './shutdown';
 import { manifestsRules } from './manifests';
+import { configRules } from './config';
 
-export const registry = createRegistry([...timeoutsRules, ...loggingRules, ...shutdownRules, ...manifestsRules]);
+export const registry = createRegistry([...timeoutsRules, ...loggingRules, ...shutdownRules, ...manifestsRules, ...configRules]);
