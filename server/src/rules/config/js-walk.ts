@@ -17,6 +17,7 @@ import {
   internalHost,
   isNotCredentialValue,
   isPlaceholder,
+  isSecretName,
   normaliseOption,
   urlPassword,
   vendorToken,
@@ -83,6 +84,7 @@ class Walk {
       if (isImportDeclaration(node) || isExportDeclaration(node) || isExternalModuleReference(node) || isLiteralTypeNode(node)) return;
       if (isStringLiteral(node) || isNoSubstitutionTemplateLiteral(node)) this.shapes(node);
       else if (isCallExpression(node) || isNewExpression(node)) this.call(node);
+      else if (isBinaryExpression(node)) this.envFallback(node);
       forEachChild(node, visit);
     };
     visit(this.sf);
@@ -164,6 +166,32 @@ class Walk {
       return { start: parent.left.end, end: node.end, newText: '' };
     }
     return { start: literal.getStart(this.sf), end: literal.end, newText: envRead(env) };
+  }
+
+  /**
+   * `process.env.DB_PASSWORD || 'hunter2'`: when the variable is missing (a typo in the manifest, a
+   * new environment) the service runs with a credential everyone who read the code knows. Reported
+   * when the variable's name says secret and the fallback is not a placeholder (`''`, `'dev-secret'`).
+   */
+  private envFallback(node: ts.BinaryExpression): void {
+    const op = node.operatorToken.kind;
+    if (op !== SyntaxKind.BarBarToken && op !== SyntaxKind.QuestionQuestionToken) return;
+    const name = envName(node.left);
+    const right = unwrap(node.right);
+    if (!name || !isSecretName(name) || !(isStringLiteral(right) || isNoSubstitutionTemplateLiteral(right))) return;
+    if (this.reported.has(right) || vendorToken(right.text)) return;
+    const secret = right.text;
+    if (secret.length < 3 || isPlaceholder(secret) || isNotCredentialValue(secret)) return;
+    this.reported.add(right);
+    this.push({
+      rule: 'hardcoded-credential',
+      start: right.getStart(this.sf),
+      end: right.end,
+      secret,
+      what: `the fallback for \`${name}\`, used whenever the variable is not set`,
+      env: name,
+      replace: { start: node.left.end, end: node.end, newText: '' },
+    });
   }
 
   // ---- Calls of known clients ---------------------------------------------------------------
@@ -341,6 +369,23 @@ class Walk {
       replace,
     });
   }
+}
+
+/** `process.env.NAME`, `process.env['NAME']` -> NAME. */
+function envName(expression: ts.Expression): string | undefined {
+  const e = unwrap(expression);
+  let object: ts.Expression;
+  let name: string;
+  if (isPropertyAccessExpression(e)) {
+    object = unwrap(e.expression);
+    name = e.name.text;
+  } else if (ts.isElementAccessExpression(e) && isStringLiteral(e.argumentExpression)) {
+    object = unwrap(e.expression);
+    name = e.argumentExpression.text;
+  } else {
+    return undefined;
+  }
+  return isPropertyAccessExpression(object) && object.name.text === 'env' && isIdentifier(object.expression) && object.expression.text === 'process' ? name : undefined;
 }
 
 function envRead(name: string): string {
