@@ -85,6 +85,7 @@ class Walk {
       if (isStringLiteral(node) || isNoSubstitutionTemplateLiteral(node)) this.shapes(node);
       else if (isCallExpression(node) || isNewExpression(node)) this.call(node);
       else if (isBinaryExpression(node)) this.envFallback(node);
+      else this.typedObject(node);
       forEachChild(node, visit);
     };
     visit(this.sf);
@@ -192,6 +193,40 @@ class Walk {
       env: name,
       replace: { start: node.left.end, end: node.end, newText: '' },
     });
+  }
+
+  /**
+   * An object literal typed as a client's options: `const config: PoolConfig = {...}`, a method
+   * returning `JwtModuleOptions` (Nest's `createJwtOptions()`), `{...} satisfies RedisOptions`.
+   */
+  private typedObject(node: ts.Node): void {
+    if (ts.isVariableDeclaration(node) && node.type && node.initializer) {
+      this.typedOptions(node.type, node.initializer);
+    } else if (ts.isReturnStatement(node) && node.expression) {
+      let fn: ts.Node | undefined = node.parent;
+      while (fn && !ts.isFunctionLike(fn)) fn = fn.parent;
+      const type = fn && (fn as ts.SignatureDeclaration).type;
+      if (type) this.typedOptions(type, node.expression);
+    } else if (ts.isArrowFunction(node) && node.type && !ts.isBlock(node.body)) {
+      this.typedOptions(node.type, node.body);
+    } else if ((ts.isSatisfiesExpression(node) || ts.isAsExpression(node)) && isObjectLiteralExpression(unwrap(node.expression))) {
+      this.typedOptions(node.type, node.expression);
+    }
+  }
+
+  private typedOptions(type: ts.TypeNode, value: ts.Expression, depth = 0): void {
+    const object = unwrap(value);
+    if (!isObjectLiteralExpression(object) || depth > 2 || !ts.isTypeReferenceNode(type)) return;
+    let name: ts.EntityName = type.typeName;
+    while (ts.isQualifiedName(name)) name = name.left;
+    if (name.text === 'Promise' && type.typeArguments?.length === 1) {
+      this.typedOptions(type.typeArguments[0], value, depth + 1);
+      return;
+    }
+    const binding = this.scopes.resolve(type, name.text);
+    if (binding?.kind !== 'module') return;
+    const row = clientFor(binding.module);
+    if (row && row.kind !== 'http') this.options(object, row, binding.module, 0);
   }
 
   // ---- Calls of known clients ---------------------------------------------------------------

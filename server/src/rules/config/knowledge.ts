@@ -161,6 +161,8 @@ export const CLIENTS: readonly ClientRow[] = [
   { modules: ['knex', 'sequelize', 'typeorm', '@mikro-orm/core', 'tedious', 'mssql', 'oracledb'], kind: 'sql', secretEnv: 'DB_PASSWORD', urlEnv: 'DATABASE_URL', hostEnv: 'DB_HOST', urlArgs: { '': 0, default: 0, Sequelize: 0, connect: 0 }, source: 'https://knexjs.org/guide/#configuration-options' },
   { modules: ['nodemailer'], kind: 'mail', secretEnv: 'SMTP_PASSWORD', urlEnv: 'SMTP_URL', hostEnv: 'SMTP_HOST', urlArgs: { createTransport: 0 }, source: 'https://nodemailer.com/smtp/' },
   { modules: ['jsonwebtoken', 'jose'], kind: 'jwt', secretEnv: 'JWT_SECRET', urlEnv: 'JWT_ISSUER_URL', hostEnv: 'JWT_ISSUER_URL', secretArgs: { sign: 1, verify: 1 }, source: 'https://github.com/auth0/node-jsonwebtoken#usage' },
+  { modules: ['@nestjs/typeorm', '@nestjs/sequelize', '@mikro-orm/nestjs', '@nestjs/mongoose'], kind: 'sql', secretEnv: 'DB_PASSWORD', urlEnv: 'DATABASE_URL', hostEnv: 'DB_HOST', source: 'https://docs.nestjs.com/techniques/database' },
+  { modules: ['@nestjs/microservices'], kind: 'amqp', secretEnv: 'BROKER_PASSWORD', urlEnv: 'BROKER_URL', hostEnv: 'BROKER_HOST', source: 'https://docs.nestjs.com/microservices/basics' },
   { modules: ['@nestjs/jwt', 'passport-jwt', 'express-jwt', '@fastify/jwt', 'koa-jwt'], kind: 'jwt', secretEnv: 'JWT_SECRET', urlEnv: 'JWT_ISSUER_URL', hostEnv: 'JWT_ISSUER_URL', source: 'https://github.com/mikenicholson/passport-jwt#configure-strategy' },
   { modules: ['express-session', 'cookie-session', '@fastify/session', '@fastify/secure-session', 'koa-session', 'iron-session'], kind: 'session', secretEnv: 'SESSION_SECRET', urlEnv: 'SESSION_STORE_URL', hostEnv: 'SESSION_STORE_HOST', source: 'https://github.com/expressjs/session#secret' },
   { modules: ['cookie-parser', '@fastify/cookie'], kind: 'session', secretEnv: 'COOKIE_SECRET', urlEnv: 'COOKIE_SECRET', hostEnv: 'COOKIE_SECRET', secretArgs: { '': 0, default: 0 }, source: 'https://github.com/expressjs/cookie-parser#cookieparsersecret-options' },
@@ -192,7 +194,7 @@ export const CREDENTIAL_OPTIONS = new Set([
 ]);
 
 /** Option names that hold an address in a client's options. */
-export const URL_OPTIONS = new Set(['url', 'uri', 'baseurl', 'prefixurl', 'connectionstring', 'connectionuri', 'endpoint', 'node', 'nodes', 'servers']);
+export const URL_OPTIONS = new Set(['url', 'urls', 'uri', 'baseurl', 'prefixurl', 'connectionstring', 'connectionuri', 'endpoint', 'node', 'nodes', 'servers']);
 export const HOST_OPTIONS = new Set(['host', 'hostname', 'server', 'brokers']);
 
 export function normaliseOption(name: string): string {
