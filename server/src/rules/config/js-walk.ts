@@ -308,7 +308,7 @@ class Walk {
         continue;
       }
       if (URL_OPTIONS.has(key)) this.urlValue(property.initializer, row, label, true, row.urlEnv);
-      else if (HOST_OPTIONS.has(key) && row.kind !== 'http') this.urlValue(property.initializer, row, label, false, row.hostEnv);
+      else if (HOST_OPTIONS.has(key) && row.kind !== 'http' && !row.hostMayBeBind) this.urlValue(property.initializer, row, label, false, row.hostEnv);
     }
   }
 

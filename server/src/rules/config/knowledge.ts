@@ -143,6 +143,8 @@ export interface ClientRow {
   /** The variable holding its address (a URL, or a host for `host:` options). */
   urlEnv: string;
   hostEnv: string;
+  /** `host` in its options may be a server's own bind address (Nest's TCP transport), not a dependency's. */
+  hostMayBeBind?: boolean;
   /** Positional arguments that are a credential: `jwt.sign(payload, secret)`. Keyed by the called member. */
   secretArgs?: Readonly<Record<string, number>>;
   /** Positional arguments that are an address: `mongoose.connect(uri)`, `new Redis(url)`. Keyed by member (`''` for the module itself). */
@@ -162,7 +164,7 @@ export const CLIENTS: readonly ClientRow[] = [
   { modules: ['nodemailer'], kind: 'mail', secretEnv: 'SMTP_PASSWORD', urlEnv: 'SMTP_URL', hostEnv: 'SMTP_HOST', urlArgs: { createTransport: 0 }, source: 'https://nodemailer.com/smtp/' },
   { modules: ['jsonwebtoken', 'jose'], kind: 'jwt', secretEnv: 'JWT_SECRET', urlEnv: 'JWT_ISSUER_URL', hostEnv: 'JWT_ISSUER_URL', secretArgs: { sign: 1, verify: 1 }, source: 'https://github.com/auth0/node-jsonwebtoken#usage' },
   { modules: ['@nestjs/typeorm', '@nestjs/sequelize', '@mikro-orm/nestjs', '@nestjs/mongoose'], kind: 'sql', secretEnv: 'DB_PASSWORD', urlEnv: 'DATABASE_URL', hostEnv: 'DB_HOST', source: 'https://docs.nestjs.com/techniques/database' },
-  { modules: ['@nestjs/microservices'], kind: 'amqp', secretEnv: 'BROKER_PASSWORD', urlEnv: 'BROKER_URL', hostEnv: 'BROKER_HOST', source: 'https://docs.nestjs.com/microservices/basics' },
+  { modules: ['@nestjs/microservices'], kind: 'amqp', secretEnv: 'BROKER_PASSWORD', urlEnv: 'BROKER_URL', hostEnv: 'BROKER_HOST', hostMayBeBind: true, source: 'https://docs.nestjs.com/microservices/basics' },
   { modules: ['@nestjs/jwt', 'passport-jwt', 'express-jwt', '@fastify/jwt', 'koa-jwt'], kind: 'jwt', secretEnv: 'JWT_SECRET', urlEnv: 'JWT_ISSUER_URL', hostEnv: 'JWT_ISSUER_URL', source: 'https://github.com/mikenicholson/passport-jwt#configure-strategy' },
   { modules: ['express-session', 'cookie-session', '@fastify/session', '@fastify/secure-session', 'koa-session', 'iron-session'], kind: 'session', secretEnv: 'SESSION_SECRET', urlEnv: 'SESSION_STORE_URL', hostEnv: 'SESSION_STORE_HOST', source: 'https://github.com/expressjs/session#secret' },
   { modules: ['cookie-parser', '@fastify/cookie'], kind: 'session', secretEnv: 'COOKIE_SECRET', urlEnv: 'COOKIE_SECRET', hostEnv: 'COOKIE_SECRET', secretArgs: { '': 0, default: 0 }, source: 'https://github.com/expressjs/cookie-parser#cookieparsersecret-options' },
@@ -207,7 +209,8 @@ export function normaliseOption(name: string): string {
 export function internalHost(host: string): string | undefined {
   const h = host.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
   if (h === 'localhost' || h.endsWith('.localhost')) return 'this machine';
-  if (/^127\.\d+\.\d+\.\d+$/.test(h) || h === '::1' || h === '0.0.0.0') return 'this machine';
+  // `0.0.0.0` and `::` are where a server listens, not an address anything connects to.
+  if (/^127\.\d+\.\d+\.\d+$/.test(h) || h === '::1') return 'this machine';
   if (/^10\.\d+\.\d+\.\d+$/.test(h) || /^192\.168\.\d+\.\d+$/.test(h) || /^172\.(?:1[6-9]|2\d|3[01])\.\d+\.\d+$/.test(h)) return 'a private network address';
   if (/\.svc(?:\.cluster\.local)?$/.test(h) || h.endsWith('.cluster.local')) return 'a Kubernetes service name';
   if (h.endsWith('.internal')) return 'an internal DNS name';
