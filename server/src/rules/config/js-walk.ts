@@ -245,6 +245,8 @@ class Walk {
     if (urlIndex !== undefined && urlIndex >= 0 && args[urlIndex]) {
       this.urlValue(args[urlIndex], row, label, true, row.urlEnv);
     }
+    // `new mongoose.Schema({ password: 'String' })`, `sequelize.define(...)`: a data model, not options.
+    if (row.dataMembers?.includes(member)) return;
     for (const arg of args) {
       const object = this.objectOf(arg);
       if (object) this.options(object, row, label, 0);
@@ -372,7 +374,8 @@ class Walk {
     if (host.hasScheme) {
       const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(text)![1].toLowerCase();
       if (!SERVICE_SCHEMES.has(scheme)) return;
-    } else if (url && row.kind === 'http') {
+    } else if (url) {
+      // A URL position holding a bare word is something else: `knex('users')` names a table.
       return;
     }
     // In a template the host must end inside the literal head (`http://${host}`, `http://api-${env}` are unknown).

@@ -143,6 +143,8 @@ export interface ClientRow {
   /** The variable holding its address (a URL, or a host for `host:` options). */
   urlEnv: string;
   hostEnv: string;
+  /** Members whose object arguments describe data (schemas, models), not the client's options. */
+  dataMembers?: readonly string[];
   /** `host` in its options may be a server's own bind address (Nest's TCP transport), not a dependency's. */
   hostMayBeBind?: boolean;
   /** Positional arguments that are a credential: `jwt.sign(payload, secret)`. Keyed by the called member. */
@@ -155,12 +157,12 @@ export interface ClientRow {
 export const CLIENTS: readonly ClientRow[] = [
   { modules: ['pg', 'pg-pool', 'postgres', 'pg-promise'], kind: 'postgres', secretEnv: 'PGPASSWORD', urlEnv: 'DATABASE_URL', hostEnv: 'PGHOST', urlArgs: { '': 0, Client: 0, Pool: 0 }, source: 'https://node-postgres.com/features/connecting' },
   { modules: ['mysql', 'mysql2', 'mysql2/promise', 'mariadb'], kind: 'mysql', secretEnv: 'MYSQL_PASSWORD', urlEnv: 'DATABASE_URL', hostEnv: 'MYSQL_HOST', urlArgs: { createConnection: 0, createPool: 0 }, source: 'https://sidorares.github.io/node-mysql2/docs' },
-  { modules: ['mongoose'], kind: 'mongodb', secretEnv: 'MONGODB_PASSWORD', urlEnv: 'MONGODB_URI', hostEnv: 'MONGODB_HOST', urlArgs: { connect: 0, createConnection: 0 }, source: 'https://mongoosejs.com/docs/connections.html' },
+  { modules: ['mongoose'], kind: 'mongodb', secretEnv: 'MONGODB_PASSWORD', urlEnv: 'MONGODB_URI', hostEnv: 'MONGODB_HOST', dataMembers: ['Schema', 'model', 'Model', 'Types', 'Document'], urlArgs: { connect: 0, createConnection: 0 }, source: 'https://mongoosejs.com/docs/connections.html' },
   { modules: ['mongodb'], kind: 'mongodb', secretEnv: 'MONGODB_PASSWORD', urlEnv: 'MONGODB_URI', hostEnv: 'MONGODB_HOST', urlArgs: { MongoClient: 0, connect: 0 }, source: 'https://www.mongodb.com/docs/drivers/node/current/fundamentals/connection/connect/' },
   { modules: ['ioredis', 'redis', '@redis/client'], kind: 'redis', secretEnv: 'REDIS_PASSWORD', urlEnv: 'REDIS_URL', hostEnv: 'REDIS_HOST', urlArgs: { '': 0, default: 0, Redis: 0, Cluster: 0 }, source: 'https://github.com/redis/ioredis#connect-to-redis' },
   { modules: ['amqplib', 'amqplib/callback_api', 'amqp-connection-manager'], kind: 'amqp', secretEnv: 'AMQP_PASSWORD', urlEnv: 'AMQP_URL', hostEnv: 'AMQP_HOST', urlArgs: { connect: 0 }, source: 'https://amqp-node.github.io/amqplib/channel_api.html#connect' },
   { modules: ['kafkajs'], kind: 'kafka', secretEnv: 'KAFKA_PASSWORD', urlEnv: 'KAFKA_BROKERS', hostEnv: 'KAFKA_BROKERS', source: 'https://kafka.js.org/docs/configuration' },
-  { modules: ['knex', 'sequelize', 'typeorm', '@mikro-orm/core', 'tedious', 'mssql', 'oracledb'], kind: 'sql', secretEnv: 'DB_PASSWORD', urlEnv: 'DATABASE_URL', hostEnv: 'DB_HOST', urlArgs: { '': 0, default: 0, Sequelize: 0, connect: 0 }, source: 'https://knexjs.org/guide/#configuration-options' },
+  { modules: ['knex', 'sequelize', 'typeorm', '@mikro-orm/core', 'tedious', 'mssql', 'oracledb'], kind: 'sql', secretEnv: 'DB_PASSWORD', urlEnv: 'DATABASE_URL', hostEnv: 'DB_HOST', dataMembers: ['define', 'Model', 'Column', 'Entity', 'PrimaryGeneratedColumn', 'DataTypes', 'init'], urlArgs: { '': 0, default: 0, Sequelize: 0, connect: 0 }, source: 'https://knexjs.org/guide/#configuration-options' },
   { modules: ['nodemailer'], kind: 'mail', secretEnv: 'SMTP_PASSWORD', urlEnv: 'SMTP_URL', hostEnv: 'SMTP_HOST', urlArgs: { createTransport: 0 }, source: 'https://nodemailer.com/smtp/' },
   { modules: ['jsonwebtoken', 'jose'], kind: 'jwt', secretEnv: 'JWT_SECRET', urlEnv: 'JWT_ISSUER_URL', hostEnv: 'JWT_ISSUER_URL', secretArgs: { sign: 1, verify: 1 }, source: 'https://github.com/auth0/node-jsonwebtoken#usage' },
   { modules: ['@nestjs/typeorm', '@nestjs/sequelize', '@mikro-orm/nestjs', '@nestjs/mongoose'], kind: 'sql', secretEnv: 'DB_PASSWORD', urlEnv: 'DATABASE_URL', hostEnv: 'DB_HOST', source: 'https://docs.nestjs.com/techniques/database' },
