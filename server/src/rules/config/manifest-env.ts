@@ -190,7 +190,16 @@ function ecsEnv(doc: ParsedDocument): EnvEntry[] {
             if (name?.type !== 'string' || literal?.type !== 'string') continue;
             const raw = doc.text.slice(literal.offset + 1, literal.offset + literal.length - 1);
             if (raw !== literal.value) continue;
-            out.push({ name: name.value, value: literal.value, start: literal.offset + 1, end: literal.offset + literal.length - 1, where: cfn ? 'Environment' : 'ecs-environment', group: value.offset });
+            const entryName = name.value as string;
+            out.push({
+              name: entryName,
+              value: literal.value,
+              start: literal.offset + 1,
+              end: literal.offset + literal.length - 1,
+              where: cfn ? 'Environment' : 'ecs-environment',
+              group: value.offset,
+              fix: cfn || node.type !== 'object' ? undefined : () => ecsSecret(doc, node, value, item, entryName),
+            });
           }
         } else {
           visit(value, depth + 1);
@@ -202,6 +211,46 @@ function ecsEnv(doc: ParsedDocument): EnvEntry[] {
   };
   visit(root, 0);
   return out;
+}
+
+/**
+ * Moves the entry from `environment` to the container's `secrets`, read from Secrets Manager (the
+ * ARN's region and account are placeholders to fill in: the fix is unsafe). Written as the file
+ * writes its entries: on one line when the neighbours are, on their own lines otherwise.
+ */
+function ecsSecret(doc: ParsedDocument, container: JsonNode, environment: JsonNode, item: JsonNode, name: string): { title: string; edits: TextEdit[] } | undefined {
+  const { text, lines } = doc;
+  const items = environment.children ?? [];
+  const index = items.indexOf(item);
+  if (index < 0) return undefined;
+  // Remove the entry with the separator that joins it to its neighbour.
+  const remove: TextEdit =
+    index + 1 < items.length
+      ? { start: item.offset, end: items[index + 1].offset, newText: '' }
+      : index > 0
+        ? { start: items[index - 1].offset + items[index - 1].length, end: item.offset + item.length, newText: '' }
+        : { start: item.offset, end: item.offset + item.length, newText: '' };
+  const entry = `{ "name": ${JSON.stringify(name)}, "valueFrom": ${JSON.stringify(`arn:aws:secretsmanager:REGION:ACCOUNT_ID:secret:${name}`)} }`;
+  const secrets = member(container, 'secrets');
+  let add: TextEdit | undefined;
+  if (secrets?.type === 'array' && (secrets.children?.length ?? 0) > 0) {
+    const last = secrets.children![secrets.children!.length - 1];
+    const at = last.offset + last.length;
+    const sameLine = lines.positionAt(secrets.offset).line === lines.positionAt(last.offset).line;
+    const indent = text.slice(lines.lineStart(lines.positionAt(last.offset).line), last.offset);
+    add = { start: at, end: at, newText: sameLine ? `, ${entry}` : `,${lines.eol}${indent}${entry}` };
+  } else if (!secrets) {
+    const members = container.children ?? [];
+    const lastMember = members[members.length - 1];
+    if (!lastMember) return undefined;
+    const at = lastMember.offset + lastMember.length;
+    const line = lines.positionAt(lastMember.offset).line;
+    const indent = text.slice(lines.lineStart(line), lastMember.offset);
+    const sameLine = lines.positionAt(container.offset).line === line;
+    add = { start: at, end: at, newText: sameLine ? `, "secrets": [${entry}]` : `,${lines.eol}${indent}"secrets": [${entry}]` };
+  }
+  if (!add || (add.start >= remove.start && add.start < remove.end)) return undefined;
+  return { title: `Move ${name} to the container's secrets (Secrets Manager) (unsafe)`, edits: [remove, add] };
 }
 
 function member(object: JsonNode | undefined, key: string): JsonNode | undefined {
