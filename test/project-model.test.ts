@@ -180,6 +180,7 @@ describe('the project model, end to end', () => {
       'deploy/proxy/Dockerfile:1 dockerfile-missing-healthcheck',
       'docker-compose.yml:9 compose-missing-healthcheck',
       'src/app.js:5 console-log',
+      'src/app.js:6 hardcoded-service-url',
       'src/app.js:6 http-call-without-timeout',
       'src/app.js:7 missing-sigterm-handler',
       'svc/index.js:2 console-log',

@@ -55,6 +55,8 @@ const CATALOG: Record<string, RuleFamily> = {
   'dockerfile-missing-healthcheck': 'manifests',
   'retry-without-backoff': 'calls',
   'retry-without-limit': 'calls',
+  'hardcoded-credential': 'config',
+  'hardcoded-service-url': 'config',
 };
 const K8S_RULES = ['missing-liveness-probe', 'missing-readiness-probe', 'missing-resource-limits'];
 const LOGGING_RULES = ['console-log', 'interpolated-log-message'];
@@ -247,14 +249,14 @@ const CASES: SnippetCase[] = [
   {
     prefix: 'pr-retry-backoff',
     path: 'src/rates-client.ts',
-    host: `${MARKER}\n\nexport function getRates(currency) {\n\treturn retry(() => fetch(\`https://rates.internal/\${currency}\`, { signal: AbortSignal.timeout(5000) }));\n}\n`,
+    host: `${MARKER}\n\nexport function getRates(currency) {\n\treturn retry(() => fetch(\`\${process.env.RATES_URL}/\${currency}\`, { signal: AbortSignal.timeout(5000) }));\n}\n`,
     indent: '  ',
     guards: ['http-call-without-timeout', 'retry-without-backoff', 'retry-without-limit', ...LOGGING_RULES],
   },
   {
     prefix: 'pr-circuit-breaker',
     path: 'src/payments-client.ts',
-    host: `import pino from 'pino';\n\nconst logger = pino();\n\n${MARKER}\n\nconst breaker = new CircuitBreaker('payments', { failureThreshold: 5, recoveryTimeoutMs: 30_000 });\n\nexport function charge(order) {\n\treturn breaker.call(() =>\n\t\tfetch('https://payments.internal/charges', {\n\t\t\tmethod: 'POST',\n\t\t\tbody: JSON.stringify(order),\n\t\t\tsignal: AbortSignal.timeout(5000),\n\t\t}),\n\t);\n}\n`,
+    host: `import pino from 'pino';\n\nconst logger = pino();\n\n${MARKER}\n\nconst breaker = new CircuitBreaker('payments', { failureThreshold: 5, recoveryTimeoutMs: 30_000 });\n\nexport function charge(order) {\n\treturn breaker.call(() =>\n\t\tfetch(\`\${process.env.PAYMENTS_URL}/charges\`, {\n\t\t\tmethod: 'POST',\n\t\t\tbody: JSON.stringify(order),\n\t\t\tsignal: AbortSignal.timeout(5000),\n\t\t}),\n\t);\n}\n`,
     indent: '    ',
     guards: ['http-call-without-timeout', ...LOGGING_RULES],
   },
@@ -285,7 +287,11 @@ const CASES: SnippetCase[] = [
     path: 'src/config.ts',
     host: `${MARKER}\n`,
     indent: '  ',
-    guards: LOGGING_RULES,
+    guards: [...LOGGING_RULES, 'hardcoded-credential', 'hardcoded-service-url'],
+    control: {
+      text: `import { Pool } from 'pg';\n\nexport const pool = new Pool({ host: 'localhost', user: 'orders', password: 'Wh1sky-Tango-42' });\n`,
+      fires: ['hardcoded-credential', 'hardcoded-service-url'],
+    },
   },
   {
     prefix: 'pr-feature-flag',
@@ -752,7 +758,7 @@ describe('snippet files', () => {
     const guarded = new Set(CASES.flatMap((c) => c.guards));
     for (const id of guarded) assert.ok(id in CATALOG, `${id} is not a catalog rule id`);
     const families = new Set([...guarded].map((id) => CATALOG[id]));
-    assert.deepEqual([...families].sort(), ['calls', 'logging', 'manifests', 'shutdown', 'timeouts']);
+    assert.deepEqual([...families].sort(), ['calls', 'config', 'logging', 'manifests', 'shutdown', 'timeouts']);
     assert.deepEqual(Object.keys(CATALOG).filter((id) => !guarded.has(id)), [], 'catalog rules no snippet guards');
     for (const rule of registry.all) {
       assert.ok(guarded.has(rule.id) || families.has(rule.family), `registered rule ${rule.id} (${rule.family}) has no snippet`);

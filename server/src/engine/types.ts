@@ -16,7 +16,7 @@ export type RuleLevel = Severity | 'off';
 export type DocumentKind = 'js' | 'python' | 'kubernetes' | 'compose' | 'ecs' | 'dockerfile';
 export const DOCUMENT_KINDS: readonly DocumentKind[] = ['js', 'python', 'kubernetes', 'compose', 'ecs', 'dockerfile'];
 
-export type RuleFamily = 'timeouts' | 'logging' | 'shutdown' | 'manifests' | 'calls';
+export type RuleFamily = 'timeouts' | 'logging' | 'shutdown' | 'manifests' | 'calls' | 'config';
 
 /** A replacement of `text.slice(start, end)` by `newText`. */
 export interface TextEdit {

@@ -5,5 +5,6 @@ import { loggingRules } from './logging';
 import { shutdownRules } from './shutdown';
 import { manifestsRules } from './manifests';
 import { callsRules } from './calls';
+import { configRules } from './config';
 
-export const registry = createRegistry([...timeoutsRules, ...loggingRules, ...shutdownRules, ...manifestsRules, ...callsRules]);
+export const registry = createRegistry([...timeoutsRules, ...loggingRules, ...shutdownRules, ...manifestsRules, ...callsRules, ...configRules]);
