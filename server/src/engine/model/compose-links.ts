@@ -142,7 +142,7 @@ export function dockerfileStages(text: string): DockerStageHealth[] {
 }
 
 /** An instruction's words: the exec form's JSON array joined with spaces, the shell form as written. */
-function execWords(text: string): string {
+export function execWords(text: string): string {
   const trimmed = text.trim();
   if (!trimmed.startsWith('[')) return trimmed;
   try {

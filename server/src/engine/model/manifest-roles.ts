@@ -8,6 +8,7 @@ import type { ParsedDocument } from '../document';
 import type { RoleAnswer } from './roles';
 import type { WorkspaceFacts } from '../workspace-facts';
 import { DEV_COMMAND } from './dev-commands';
+import { execWords } from './compose-links';
 
 // ---- Dockerfiles ----------------------------------------------------------------------------
 
@@ -54,7 +55,7 @@ function readDockerfile(doc: ParsedDocument): DockerfileFacts {
       name: from.getBuildStage()?.toLowerCase(),
       instructions: all
         .filter((ins) => ins.getRange().start.line >= startLine && ins.getRange().start.line < endLine)
-        .map((ins) => ({ keyword: ins.getKeyword().toUpperCase(), text: commandWords(ins.getArgumentsContent() ?? ''), start: doc.lines.offsetAt(ins.getRange().start) })),
+        .map((ins) => ({ keyword: ins.getKeyword().toUpperCase(), text: execWords(ins.getArgumentsContent() ?? ''), start: doc.lines.offsetAt(ins.getRange().start) })),
     };
   });
   // The final stage and the earlier stages it is built FROM, nearest first.
@@ -80,18 +81,6 @@ function readDockerfile(doc: ParsedDocument): DockerfileFacts {
   const image = externalFrom?.getImageName()?.toLowerCase();
   const tag = externalFrom?.getImageTag()?.toLowerCase();
   return { stages, baseImage: image && tag ? `${image}:${tag}` : image, cmd: last('CMD'), entrypoint: last('ENTRYPOINT') };
-}
-
-/** An instruction's arguments as words: the exec form's JSON array joined, the shell form as written. */
-function commandWords(text: string): string {
-  const trimmed = text.trim();
-  if (!trimmed.startsWith('[')) return trimmed;
-  try {
-    const words: unknown = JSON.parse(trimmed);
-    return Array.isArray(words) && words.every((w) => typeof w === 'string') ? words.join(' ') : trimmed;
-  } catch {
-    return trimmed;
-  }
 }
 
 /**
