@@ -66,8 +66,8 @@ export function analyze(doc: ParsedDocument, options: AnalyzeOptions): AnalyzeRe
       role ??= roleOf(doc, options);
       const context = ruleContext(rule, doc, options, role);
       if (!appliesTo(rule, context)) continue;
-      for (const finding of rule.check(context)) {
-        findings.push({ ...finding, ruleId: rule.id, severity: level });
+      for (const { ruffCode, ...finding } of rule.check(context)) {
+        findings.push({ ...finding, message: withRuffNote(finding.message, ruffCode, doc, context.workspace), ruleId: rule.id, severity: level });
       }
     } catch (error) {
       crashes.push({ ruleId: rule.id, error });
@@ -80,6 +80,16 @@ export function analyze(doc: ParsedDocument, options: AnalyzeOptions): AnalyzeRe
   findings.sort((a, b) => a.start - b.start || a.end - b.end || a.ruleId.localeCompare(b.ruleId));
   return { findings, crashes };
 }
+
+/** "Also reported by Ruff S113 (selected in pyproject.toml:12)" when the project's Ruff configuration selects the code. */
+function withRuffNote(message: string, code: string | undefined, doc: ParsedDocument, workspace: WorkspaceFacts): string {
+  if (!code) return message;
+  const selected = workspace.ruffSelects(doc.path, code);
+  return selected ? `${message} Also reported by Ruff ${code} (selected in ${workspace.relativePath(selected.path)}:${selected.line}).` : message;
+}
+
+/** The note `withRuffNote` appends: rules match their findings by the message they made, without it. */
+const RUFF_NOTE = / Also reported by Ruff [A-Z]+\d+ \(selected in [^\n]*:\d+\)\.$/;
 
 /** The engine's one notice about a file it did not (fully) analyse, on its first line. */
 function skippedNotice(doc: ParsedDocument, message: string): Finding {
@@ -109,7 +119,7 @@ export function fixesFor(finding: Pick<Finding, 'ruleId'> & RuleFinding, doc: Pa
   try {
     const context = ruleContext(rule, doc, options);
     if (!appliesTo(rule, context)) return [];
-    return rule.fixes(finding, context);
+    return rule.fixes({ ...finding, message: finding.message.replace(RUFF_NOTE, '') }, context);
   } catch {
     return [];
   }

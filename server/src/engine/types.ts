@@ -43,6 +43,12 @@ export interface RuleFinding {
   end: number;
   message: string;
   data?: JsonValue;
+  /**
+   * The Ruff rule that reports this same finding (`S113`), when Ruff's check is the same concern on
+   * the same code. The engine appends "also reported by Ruff S113" to the message when the project's
+   * Ruff configuration selects it, and drops the field.
+   */
+  ruffCode?: string;
 }
 
 /** A finding after the engine has attached its rule and effective severity. */

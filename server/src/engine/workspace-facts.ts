@@ -98,6 +98,37 @@ export interface WorkspaceFacts {
 
   /** The PodDisruptionBudgets that select (or, their selector being templated, may select) pods with `podLabels`. */
   disruptionBudgetsFor(podLabels: Labels, namespace: string | undefined | null): readonly K8sObject[] | undefined;
+
+  // Python projects (model/pyproject.ts, model/python-project.ts). `packageOf` answers a Python file
+  // with its Python project (nearest pyproject.toml, setup.cfg, setup.py or requirements*.txt) when
+  // that is nearer than a package.json.
+
+  /**
+   * The console script of the Python project around `path` (`[project.scripts]`, Poetry scripts,
+   * setup.cfg `console_scripts`) whose module is `path`: a command line tool. Undefined when none.
+   */
+  pythonScriptOf(path: string): PythonLaunch | undefined;
+
+  /**
+   * The app server launch (uvicorn, gunicorn, hypercorn in a Dockerfile CMD/ENTRYPOINT, a Procfile,
+   * a compose `command:`, in a folder above `path`) whose target module is `path`. Undefined when none.
+   */
+  appServerOf(path: string): PythonLaunch | undefined;
+
+  /**
+   * The Ruff configuration that applies to `path` (nearest `.ruff.toml`, `ruff.toml` or pyproject.toml
+   * with `[tool.ruff]`), when it selects the Ruff rule `code`: the file and the line of its selector.
+   * Undefined when it does not, or that is not known (see model/ruff-config.ts).
+   */
+  ruffSelects(path: string, code: string): { path: string; line: number } | undefined;
+}
+
+/** Where a Python module is launched from: the command or server, and the file and 1-based line saying so. */
+export interface PythonLaunch {
+  /** The console script's name, or the app server (`uvicorn`). */
+  name: string;
+  path: string;
+  line: number;
 }
 
 export type { ComposeBuild } from './model/compose-links';
@@ -158,6 +189,9 @@ export const NO_WORKSPACE_FACTS: WorkspaceFacts = {
   servicesSelecting: () => undefined,
   autoscalersFor: () => undefined,
   disruptionBudgetsFor: () => undefined,
+  pythonScriptOf: () => undefined,
+  appServerOf: () => undefined,
+  ruffSelects: () => undefined,
 };
 
 /** An indexed workspace with nothing else in it (a lone file: docs examples, one-off checks). */

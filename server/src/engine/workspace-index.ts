@@ -21,6 +21,10 @@ import { parsePackageJson, type PackageInfo, type PackageKind, type ScriptRole }
 import { mayHandleSigterm, shutdownFacts, type ShutdownFacts } from '../rules/shutdown/shutdown-facts';
 import { TERMINAL_MODULES, exportedLoggers, type LoggerKind } from '../rules/logging/file-facts';
 import { K8S_OBJECT_PREFILTER, k8sObjects, sameNamespace, selects, type K8sObject } from './model/k8s-objects';
+import { readPyproject, scriptModuleFiles, type PyprojectScript } from './model/pyproject';
+import { appServerRuns, isEntryPointFile, isModuleFile, isProcfileName, isPythonProjectFile, readSetupCfgScripts, type AppServerRun } from './model/python-project';
+import type { PythonLaunch } from './workspace-facts';
+import { readRuffConfig, selectingLine, type RuffSelection } from './model/ruff-config';
 
 export interface WorkspaceIndexOptions {
   /** Files larger than this are not read (they are not analysed either). */
@@ -71,7 +75,7 @@ function isSourcePath(p: string): boolean {
 /** A compose file, a Dockerfile or a YAML file (Kubernetes): the manifests whose links the project model follows. */
 function isManifestPath(p: string): boolean {
   const name = baseNameOf(p);
-  return isComposeName(name) || isDockerfileName(name) || isKubernetesCandidatePath(name);
+  return isComposeName(name) || isDockerfileName(name) || isKubernetesCandidatePath(name) || isProcfileName(name);
 }
 
 /** Whether the index reads the file at all. */
@@ -148,6 +152,9 @@ export class WorkspaceIndex {
       autoscalersFor: (kind, name, namespace) =>
         this.k8sQuery((o) => o.target !== undefined && (o.target.kind === null || o.target.kind === kind) && (o.target.name === null || o.target.name === name) && sameNamespace(o.namespace, namespace, true)),
       disruptionBudgetsFor: (labels, namespace) => this.k8sQuery((o) => o.kind === 'PodDisruptionBudget' && selects(o.selector, labels, true) && sameNamespace(o.namespace, namespace, true)),
+      pythonScriptOf: (p) => this.pythonScriptOf(p),
+      appServerOf: (p) => this.appServerOf(p),
+      ruffSelects: (p, code) => this.ruffSelects(p, code),
     };
   }
 
@@ -206,6 +213,8 @@ export class WorkspaceIndex {
   /** Takes in a manifest's text: the links it makes. */
   private recordManifest(file: string, text: string): void {
     const name = baseNameOf(file);
+    this.setAppServerLaunches(file, text);
+    if (isProcfileName(name)) return;
     if (isDockerfileName(name)) this.dockerStages.set(file, dockerfileStages(text));
     else if (!isComposeName(name)) this.setK8sObjects(file, kubernetesObjectsOf(file, text));
     else {
@@ -215,9 +224,131 @@ export class WorkspaceIndex {
     }
   }
 
+  // ---- Python projects (project model: pyproject.toml / setup.cfg / requirements, app servers) -----
+
+  /** Folder -> whether it holds a Python project file (pyproject.toml, setup.cfg, setup.py, requirements*.txt). */
+  private readonly pythonProjectDirs = new Map<string, boolean>();
+  /** Folder -> the console scripts its pyproject.toml and setup.cfg install, read on first question. */
+  private readonly pythonScripts = new Map<string, Array<PyprojectScript & { path: string }>>();
+  /** Dockerfile, compose file or Procfile -> the app servers it launches and their target modules. */
+  private readonly appServerLaunches = new Map<string, AppServerRun[]>();
+
+  /** The nearest folder above a Python file holding a Python project file, inside its root. */
+  pythonProjectOf(p: string): string | undefined {
+    const file = normalizePath(p);
+    const root = this.rootOf(file);
+    for (let dir = dirnameOf(file); dir && (!root || isUnder(dir, root)); ) {
+      let known = this.pythonProjectDirs.get(dir);
+      if (known === undefined) {
+        known = safeList(dir).some(isPythonProjectFile);
+        this.pythonProjectDirs.set(dir, known);
+      }
+      if (known) return dir;
+      const parent = dirnameOf(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+    return undefined;
+  }
+
+  /** See WorkspaceFacts.pythonScriptOf. */
+  pythonScriptOf(p: string): PythonLaunch | undefined {
+    const file = normalizePath(p);
+    if (!file.endsWith('.py')) return undefined;
+    const root = this.rootOf(file);
+    for (let dir = dirnameOf(file); dir && (!root || isUnder(dir, root)); ) {
+      for (const script of this.scriptsOf(dir)) {
+        if (scriptModuleFiles(script).some((candidate) => `${dir}/${candidate}` === file)) return { name: script.name, path: script.path, line: script.line };
+      }
+      const parent = dirnameOf(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+    return undefined;
+  }
+
+  private scriptsOf(dir: string): Array<PyprojectScript & { path: string }> {
+    let scripts = this.pythonScripts.get(dir);
+    if (!scripts) {
+      scripts = [];
+      for (const [name, read] of [['pyproject.toml', (t: string) => readPyproject(t).scripts], ['setup.cfg', readSetupCfgScripts]] as const) {
+        const text = readFactFile(path.join(dir, name));
+        if (text !== undefined) for (const s of read(text)) scripts.push({ ...s, path: `${dir}/${name}` });
+      }
+      this.pythonScripts.set(dir, scripts);
+    }
+    return scripts;
+  }
+
+  /** See WorkspaceFacts.appServerOf: the launch whose target is `p`, from a file in a folder above it. */
+  appServerOf(p: string): PythonLaunch | undefined {
+    const file = normalizePath(p);
+    if (!file.endsWith('.py')) return undefined;
+    let best: PythonLaunch | undefined;
+    for (const [launcher, runs] of this.appServerLaunches) {
+      const dir = dirnameOf(launcher);
+      if (!isUnder(file, dir)) continue;
+      const run = runs.find((r) => isModuleFile(file.slice(dir.length + 1), r.module));
+      if (run && (!best || launcher < best.path)) best = { name: run.server, path: launcher, line: run.line };
+    }
+    return best;
+  }
+
+  private setAppServerLaunches(file: string, text: string | undefined): void {
+    const runs = text === undefined || !/\b(?:uvicorn|gunicorn|hypercorn)\b/.test(text) ? [] : appServerRuns(text);
+    if (runs.length > 0) this.appServerLaunches.set(file, runs);
+    else this.appServerLaunches.delete(file);
+  }
+
+  /** Folder -> its Ruff configuration (null: none), read on first question. */
+  private readonly ruffConfigs = new Map<string, { path: string; selection: RuffSelection } | null>();
+
+  /** See WorkspaceFacts.ruffSelects. Ruff's discovery: the nearest folder with `.ruff.toml`, `ruff.toml` or a pyproject.toml that has `[tool.ruff]`. */
+  ruffSelects(p: string, code: string): { path: string; line: number } | undefined {
+    const file = normalizePath(p);
+    const root = this.rootOf(file);
+    for (let dir = dirnameOf(file); dir && (!root || isUnder(dir, root)); ) {
+      let config = this.ruffConfigs.get(dir);
+      if (config === undefined) {
+        config = null;
+        for (const name of ['.ruff.toml', 'ruff.toml', 'pyproject.toml']) {
+          const text = readFactFile(path.join(dir, name));
+          const selection = text === undefined ? undefined : readRuffConfig(text, name === 'pyproject.toml');
+          if (selection) {
+            config = { path: `${dir}/${name}`, selection };
+            break;
+          }
+        }
+        this.ruffConfigs.set(dir, config);
+      }
+      if (config) {
+        const line = selectingLine(config.selection, code);
+        return line === undefined ? undefined : { path: config.path, line };
+      }
+      const parent = dirnameOf(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+    return undefined;
+  }
+
+  /** What the model answers about a Python file from the Python block, for `answers`. */
+  private pythonAnswers(p: string, dir: string | undefined): string {
+    return JSON.stringify([dir, this.pythonScriptOf(p), this.appServerOf(p), ...['T201', 'S113', 'G004'].map((code) => this.ruffSelects(p, code))]);
+  }
+
+  /** A Python project file (or a Ruff configuration) changed: forget what its folder said. */
+  private pythonProjectFileChanged(file: string): void {
+    this.pythonProjectDirs.delete(dirnameOf(file));
+    this.pythonScripts.delete(dirnameOf(file));
+    this.ruffConfigs.delete(dirnameOf(file));
+  }
+
   /** What the project model knows about the package of `p` (see WorkspaceFacts.packageOf). */
   packageFacts(p: string): PackageFacts | undefined {
     const file = normalizePath(p);
+    const python = file.endsWith('.py') ? this.pythonProjectOf(file) : undefined;
+    if (python && python.length > this.packageOf(file).length) return { dir: python, kind: undefined, frontEnd: undefined, serverPaths: () => false };
     const info = this.packageInfo(file);
     if (!info) return undefined;
     const dir = this.packageOf(file);
@@ -665,6 +796,7 @@ export class WorkspaceIndex {
       this.ignoreFiles.delete(dirnameOf(file));
       return;
     }
+    if (isPythonProjectFile(name) || isEntryPointFile(name) || name === 'ruff.toml' || name === '.ruff.toml') this.pythonProjectFileChanged(file);
     if (LICENSE_FILE.test(name)) {
       if (fs.existsSync(file)) this.licenseDirs.add(dirnameOf(file));
       else this.licenseDirs.delete(dirnameOf(file));
@@ -695,6 +827,7 @@ export class WorkspaceIndex {
     if (baseNameOf(file) === 'package.json') this.packageJson.set(dirnameOf(file), false);
     if (baseNameOf(file) === '.gitignore') this.ignoreFiles.delete(dirnameOf(file));
     if (LICENSE_FILE.test(baseNameOf(file))) this.licenseDirs.delete(dirnameOf(file));
+    if (isPythonProjectFile(baseNameOf(file)) || /^\.?ruff\.toml$/.test(baseNameOf(file))) this.pythonProjectFileChanged(file);
     this.packageInfos.clear();
     if (this.overlays.has(file)) return; // still open: the editor's text is what counts
     this.forgetUnder(file);
@@ -723,7 +856,7 @@ export class WorkspaceIndex {
   private answers(p: string): string {
     const pkg = this.packageFacts(p);
     const links = `${JSON.stringify(this.composeServicesBuilding(p))} ${JSON.stringify((this.composeLinks.get(normalizePath(p)) ?? []).map((b) => this.dockerfileStage(b.dockerfile, b.target)))}`;
-    return `${links} ${this.k8sAnswers(p)} ${this.handlesSigterm(p)} ${this.packageKind(p)} ${this.scriptRole(p)} ${JSON.stringify(this.importersOf(p))} ${this.importedLoggerExports(p)} ${JSON.stringify(this.servedStatically(p))} ${pkg?.frontEnd}`;
+    return `${links} ${this.k8sAnswers(p)} ${this.handlesSigterm(p)} ${this.packageKind(p)} ${this.scriptRole(p)} ${JSON.stringify(this.importersOf(p))} ${this.importedLoggerExports(p)} ${JSON.stringify(this.servedStatically(p))} ${pkg?.frontEnd}${p.endsWith('.py') ? ` ${this.pythonAnswers(p, pkg?.dir)}` : ''}`;
   }
 
   /** The paths of a snapshot whose answer is different now: the documents to analyse again. */
@@ -813,6 +946,7 @@ export class WorkspaceIndex {
 
   private forgetFile(file: string): void {
     this.setK8sObjects(file, []);
+    this.appServerLaunches.delete(file);
     this.composeLinks.delete(file);
     this.dockerStages.delete(file);
     this.handlers.delete(file);
@@ -829,11 +963,12 @@ export class WorkspaceIndex {
     for (const key of [...this.loggerExports.keys()]) {
       if ((isUnder(key, p) || key === bare) && !open.has(key)) this.loggerExports.delete(key);
     }
-    for (const file of [...this.handlers.keys(), ...this.candidates, ...this.importsOf.keys(), ...this.commandLineTools, ...this.staticFolders.keys(), ...this.composeLinks.keys(), ...this.dockerStages.keys(), ...this.k8s.keys()]) {
+    for (const file of [...this.handlers.keys(), ...this.candidates, ...this.importsOf.keys(), ...this.commandLineTools, ...this.staticFolders.keys(), ...this.composeLinks.keys(), ...this.dockerStages.keys(), ...this.k8s.keys(), ...this.appServerLaunches.keys()]) {
       if (isUnder(file, p) && !this.overlays.has(file)) this.forgetFile(file);
     }
     for (const dir of [...this.packageJson.keys()]) if (isUnder(dir, p)) this.packageJson.delete(dir);
     for (const dir of [...this.licenseDirs]) if (isUnder(dir, p)) this.licenseDirs.delete(dir);
+    for (const dir of [...this.pythonProjectDirs.keys()]) if (isUnder(dir, p)) this.pythonProjectFileChanged(`${dir}/x`);
     for (const dir of [...this.ignoreFiles.keys()]) if (isUnder(dir, p)) this.ignoreFiles.delete(dir);
   }
 
@@ -937,6 +1072,14 @@ function mayExportLogger(text: string): boolean {
 
 /** A call that may start a server (`.listen(`, `.start(`, `serve(`): loose on purpose, the rule decides. */
 const SERVER_CANDIDATE = /\.\s*(?:listen|start)\s*\(|\bserve\s*\(/;
+
+function safeList(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
 
 function safeCollect(dir: string): string[] {
   try {

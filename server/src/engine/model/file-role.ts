@@ -65,7 +65,7 @@ function computeRole(doc: ParsedDocument, workspace: WorkspaceFacts): RoleAnswer
   // conventions are also read on the workspace-relative path.
   const inWorkspace = relative !== doc.relativePath ? roleByPath(doc.relativePath) : undefined;
   const byPath = roleByPath(relative) ?? (inWorkspace && (inWorkspace.role === 'test' || inWorkspace.role === 'dev') ? inWorkspace : undefined);
-  if (doc.kind === 'python') return (byPath && pathAnswer(byPath)) || (pythonRole(doc) ?? SERVICE);
+  if (doc.kind === 'python') return (byPath && pathAnswer(byPath)) || (pythonRole(doc, workspace) ?? SERVICE);
   if (doc.kind !== 'js') {
     // Manifests under `examples/` or `docs/` are what people copy to deploy: only test, dev and vendored paths count.
     if (byPath && (byPath.role === 'test' || byPath.role === 'dev' || byPath.role === 'generated')) return pathAnswer(byPath);

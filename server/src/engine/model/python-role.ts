@@ -7,6 +7,7 @@
 import type { ParsedDocument } from '../document';
 import { moduleFacts } from '../../rules/python/module-facts';
 import type { RoleAnswer } from './roles';
+import type { WorkspaceFacts } from '../workspace-facts';
 
 /** Top-level packages of test frameworks and test-only helpers. */
 const TEST_MODULES = new Set(['pytest', 'unittest', 'hypothesis', 'pytest_asyncio', 'pytest_mock', 'responses', 'respx', 'freezegun', 'factory', 'testcontainers', 'behave', 'nose', 'nose2']);
@@ -19,7 +20,7 @@ const CLI_COMMAND = /^@(?:click\.(?:command|group)|\w+\.command)\s*\(|\btyper\.T
 /** A call that starts a server in this file: a program reading arguments that also serves is the service. */
 const STARTS_SERVER = /\b(?:uvicorn|hypercorn|waitress)\.(?:run|serve)\s*\(|\bserve_forever\s*\(|\brun_app\s*\(|\b(?:app|application)\.run\s*\(|\brun_simple\s*\(|\bwait_for_termination\s*\(/;
 
-export function pythonRole(doc: ParsedDocument): RoleAnswer | undefined {
+export function pythonRole(doc: ParsedDocument, workspace?: WorkspaceFacts): RoleAnswer | undefined {
   const facts = moduleFacts(doc);
   if (!facts) return undefined;
   const modules = new Set<string>();
@@ -37,6 +38,11 @@ export function pythonRole(doc: ParsedDocument): RoleAnswer | undefined {
   }
 
   if (STARTS_SERVER.test(doc.text)) return undefined;
+  // The project installs it as a command (`[project.scripts]`, setup.cfg `console_scripts`), and no app server runs it.
+  const script = workspace?.pythonScriptOf(doc.path);
+  if (script && !workspace?.appServerOf(doc.path)) {
+    return { role: 'script', reason: `\`${script.name}\` in ${workspace!.relativePath(script.path)}:${script.line} installs it as a command: a command line tool`, source: 'package', evidence: { path: script.path, line: script.line } };
+  }
   // A `#!` program that loops at its top level (a bot, a worker) is the service itself; one that runs through is a tool.
   if (doc.text.startsWith('#!') && !loopsAtTopLevel(doc)) {
     return { role: 'script', reason: 'starts with a `#!` line and runs through (no top-level loop, no server): a program run on its own', source: 'content' };

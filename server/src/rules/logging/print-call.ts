@@ -126,6 +126,7 @@ export const printCall: Rule = {
 
   check(ctx): RuleFinding[] {
     return (sites(ctx.doc)?.sites ?? []).map((s) => ({
+      ruffCode: 'T201',
       start: s.callee.startIndex,
       end: s.callee.endIndex,
       message: '`print()` in service code writes plain text to stdout with no level, no timestamp and no fields, and may sit in a buffer until the process exits. Use the module\'s logger.',

@@ -65,10 +65,14 @@ function sites(ctx: RuleContext): Site[] {
 
 const LIBRARY_NAMES = { logging: 'logging', structlog: 'structlog', loguru: 'loguru' } as const;
 
+/** Ruff's flake8-logging-format codes per way of building the message; they read stdlib logging calls. */
+const RUFF_CODES: Record<How, string> = { '`.format()`': 'G001', '`%` formatting': 'G002', concatenation: 'G003', 'an f-string': 'G004' };
+
 export function checkPython(ctx: RuleContext): RuleFinding[] {
   return sites(ctx).map((s) => ({
     start: s.message.startIndex,
     end: s.message.endIndex,
+    ...(s.lc.kind === 'logging' ? { ruffCode: RUFF_CODES[s.how] } : {}),
     message: `This ${LIBRARY_NAMES[s.lc.kind]} message is built with ${s.how}: every event gets a different message and its values are lost inside the text, so they cannot be searched or grouped. ${
       s.lc.kind === 'logging' ? 'Pass them as arguments (`logger.info("order %s paid", order_id)`) or in `extra=`.' : s.lc.kind === 'structlog' ? 'Pass them as keyword fields (`log.info("order paid", order_id=order_id)`).' : 'Bind them (`logger.bind(order_id=order_id).info("order paid")`).'
     }`,

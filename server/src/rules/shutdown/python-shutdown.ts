@@ -4,6 +4,7 @@
 // drain, every request in flight dropped.
 
 import type { ParsedDocument } from '../../engine/document';
+import type { WorkspaceFacts } from '../../engine/workspace-facts';
 import type { PyNode } from '../../engine/python';
 import { callArguments, moduleFacts, qualifiedName, unparen, valueOf, type ModuleFacts } from '../python/module-facts';
 
@@ -112,8 +113,13 @@ function isSigterm(facts: ModuleFacts, node: PyNode): boolean {
   return name === 'signal.SIGTERM' || name === 'signal.Signals.SIGTERM';
 }
 
-/** What makes a module one that uvicorn, gunicorn or hypercorn runs: it makes the app, or runs one of them. */
-export function appServerEvidence(doc: ParsedDocument, facts: ModuleFacts): string | undefined {
+/**
+ * What makes a module one that uvicorn, gunicorn or hypercorn runs: a launch command names it (a
+ * Dockerfile CMD, a Procfile, a compose `command:`), it makes the app, or it runs one of them.
+ */
+export function appServerEvidence(doc: ParsedDocument, facts: ModuleFacts, workspace?: WorkspaceFacts): string | undefined {
+  const launch = workspace?.appServerOf(doc.path);
+  if (launch) return `${workspace!.relativePath(launch.path)}:${launch.line} runs it with ${launch.name}`;
   for (const name of facts.calledNames) {
     if (APP_FACTORIES.some((f) => f === name)) return `it makes the app (\`${name.split('.').pop()}(...)\`)`;
     const root = name.split('.')[0];

@@ -15,7 +15,7 @@ export const sigtermHandlerOverridesServer: Rule = {
   summary: "A SIGTERM handler in an app that uvicorn, gunicorn or hypercorn runs replaces the server's graceful drain.",
   docs: {
     whatItDoes: [
-      'Flags `signal.signal(signal.SIGTERM, ...)` and `<loop>.add_signal_handler(signal.SIGTERM, ...)` in a Python module that uvicorn, gunicorn or hypercorn runs: one that makes the app (`FastAPI()`, `Starlette()`, `Flask(__name__)`, `Quart()`, `Litestar()`, Django\'s `get_asgi_application()` / `get_wsgi_application()`) or that runs one of those servers (`uvicorn.run(...)`).',
+      'Flags `signal.signal(signal.SIGTERM, ...)` and `<loop>.add_signal_handler(signal.SIGTERM, ...)` in a Python module that uvicorn, gunicorn or hypercorn runs: one a launch command names (`uvicorn app.main:app` or `gunicorn config.wsgi` in a Dockerfile `CMD`/`ENTRYPOINT`, a Procfile, a compose `command:`, in a folder above the module), one that makes the app (`FastAPI()`, `Starlette()`, `Flask(__name__)`, `Quart()`, `Litestar()`, Django\'s `get_asgi_application()` / `get_wsgi_application()`) or that runs one of those servers (`uvicorn.run(...)`).',
       'Those servers install their own SIGTERM handler when they start: stop accepting connections, let in-flight requests finish, run the app\'s shutdown (lifespan) hooks, exit. A process has one handler per signal, so the app\'s handler either replaces the server\'s (installed later: at import under gunicorn\'s worker, in a startup hook, in a request) and the drain is lost, or is replaced by it (installed before `uvicorn.run`) and never runs.',
     ].join('\n\n'),
     whyItMatters:
@@ -73,7 +73,7 @@ export const sigtermHandlerOverridesServer: Rule = {
     if (!facts) return [];
     const handlers = sigtermHandlers(facts);
     if (handlers.length === 0) return [];
-    const evidence = appServerEvidence(ctx.doc, facts);
+    const evidence = appServerEvidence(ctx.doc, facts, ctx.workspace);
     if (!evidence) return [];
     return handlers
       .filter((h) => !optedOutElsewhere(ctx.doc, 'sigterm-handler-overrides-server', h.call.startIndex))

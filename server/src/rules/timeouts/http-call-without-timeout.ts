@@ -1445,7 +1445,7 @@ export const httpCallWithoutTimeout: Rule<HttpTimeoutOptions> = {
   },
 
   check(ctx): RuleFinding[] {
-    return problemsOf(ctx).map(({ start, end, message }) => ({ start, end, message }));
+    return problemsOf(ctx).map(({ start, end, message, ruffCode }) => ({ start, end, message, ...(ruffCode ? { ruffCode } : {}) }));
   },
 
   fixes(finding, ctx): Fix[] {
@@ -1458,6 +1458,6 @@ export const httpCallWithoutTimeout: Rule<HttpTimeoutOptions> = {
 };
 
 /** The document's problems: the TypeScript walk for JS/TS, the client table walk for Python. */
-function problemsOf(ctx: RuleContext<HttpTimeoutOptions>): Array<{ start: number; end: number; message: string; fix?: () => Fix | undefined }> {
+function problemsOf(ctx: RuleContext<HttpTimeoutOptions>): Array<{ start: number; end: number; message: string; fix?: () => Fix | undefined; ruffCode?: string }> {
   return ctx.doc.kind === 'python' ? analysePython(ctx) : analyse(ctx);
 }

@@ -98,6 +98,8 @@ interface Problem {
   end: number;
   message: string;
   fix?: () => Fix | undefined;
+  /** Ruff S113 reports the same call (requests' module functions with no timeout or `timeout=None`). */
+  ruffCode?: string;
 }
 
 function seconds(ms: number): string {
@@ -182,9 +184,9 @@ export function analysePython(ctx: RuleContext<HttpTimeoutOptions>): Problem[] {
   if (!facts) return [];
   const problems: Problem[] = [];
   const value = seconds(ctx.options.defaultMs);
-  const report = (at: PyNode, message: string, fix?: () => Fix | undefined) => {
+  const report = (at: PyNode, message: string, fix?: () => Fix | undefined, ruffCode?: string) => {
     if (optedOutElsewhere(doc, 'http-call-without-timeout', at.startIndex)) return;
-    problems.push({ start: at.startIndex, end: at.endIndex, message, fix });
+    problems.push({ start: at.startIndex, end: at.endIndex, message, fix, ...(ruffCode ? { ruffCode } : {}) });
   };
   const addTimeout = (call: PyNode) => (): Fix | undefined => {
     const edit = addKeywordEdit(doc.text, call, 'timeout', value);
@@ -224,17 +226,19 @@ export function analysePython(ctx: RuleContext<HttpTimeoutOptions>): Problem[] {
       }
     }
     if (!client) continue;
+    // Ruff's S113 reads `requests.get(...)` and its siblings called on the module, not sessions.
+    const ruffCode = name && !constructor && client.library === 'requests' && name.startsWith('requests.') ? 'S113' : undefined;
     const args = callArguments(call);
     const timeout = args.keywords.get('timeout')?.value ?? (client.timeoutPosition !== undefined && !constructor ? args.positional[client.timeoutPosition] : undefined);
     if (timeout) {
       const off = disables(facts, timeout, client);
-      if (off) report(timeout, `${off}: this ${client.library} ${constructor ? 'client' : 'request'} can wait forever on a server that stops answering.`, replaceValue(timeout, 'Set the timeout to'));
+      if (off) report(timeout, `${off}: this ${client.library} ${constructor ? 'client' : 'request'} can wait forever on a server that stops answering.`, replaceValue(timeout, 'Set the timeout to'), isNone(timeout) ? ruffCode : undefined);
       continue;
     }
     if (args.splat || (constructor ? !client.constructorWaitsForever : !client.missingWaitsForever)) continue;
     if ((client.library === 'urllib' || client.library === 'urllib3') && globalDefault) continue;
     const what = constructor ? 'every request made with it' : 'this request (and whatever waits on it)';
-    report(callee, `${described} without a timeout: ${client.defaultText}, so a server that stops answering holds ${what}. Pass \`timeout=\`.`, addTimeout(call));
+    report(callee, `${described} without a timeout: ${client.defaultText}, so a server that stops answering holds ${what}. Pass \`timeout=\`.`, addTimeout(call), ruffCode);
   }
 
   // `session.timeout = 5`: requests never reads it.
