@@ -26,6 +26,7 @@ import { percentile, round, summarize, type Summary } from './stats';
 import { summarizeProfile, type ProfileSummary } from './profile';
 import { collectFiles, toPosix } from '../server/src/engine/files';
 import { classify } from '../server/src/engine/classify';
+import { benchPython, pythonTable } from './python';
 
 interface Options {
   quick: boolean;
@@ -409,6 +410,9 @@ async function main(): Promise<number> {
     editProfile = largestProfile(serverDir, 25, session.window);
   }
 
+  // (6) Python: scan, parse alone, Ruff as the peer, edit latency (bench/python.ts).
+  const python = await benchPython({ quick: options.quick, runs, log });
+
   const loadEnd = os.loadavg().map((n) => round(n, 2));
   const results = {
     version: 1,
@@ -448,11 +452,13 @@ async function main(): Promise<number> {
     server: { open, scan: serverScanFig },
     vsix: vsix ? { mb: round(vsix.bytes / 1024 / 1024, 2), bytes: vsix.bytes } : { skipped: options.quick ? 'quick mode' : '--no-package' },
     profile: { scan: profile, typing: editProfile },
+    python,
   };
 
   const out = path.join(REPO_ROOT, 'bench', options.quick ? 'results.local.json' : 'results.json');
   fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(table(results));
+  process.stdout.write(pythonTable(python));
   process.stdout.write(`\nwritten: ${path.relative(process.cwd(), out)} (${results.durationSec} s)\n`);
   return 0;
 }
