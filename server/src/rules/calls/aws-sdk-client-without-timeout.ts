@@ -24,6 +24,8 @@ export const awsSdkClientWithoutTimeout: Rule = {
       'How long "forever" is: with no timeouts the handler waits on the socket until the OS gives up, about 15 minutes of TCP retransmissions on Linux for data not acknowledged, and indefinitely for a response that never comes on a healthy connection; the SDK\'s retries (`maxAttempts`) start only after an attempt fails, so they do not help.',
       '',
       'A `requestHandler` from a variable, a parameter or a function call is unknown: no finding. Clients created in another file are not followed.',
+      '',
+      '**Python (boto3)** is not flagged: unlike the JavaScript SDK v3, botocore bounds every client by default (`Config(connect_timeout=60, read_timeout=60)`, botocore docs, `botocore.config.Config`). 60 s is longer than the checklist\'s "< 30 s", but the rule reports calls with no bound, not long ones; a team that wants tighter bounds passes `config=Config(connect_timeout=..., read_timeout=...)`.',
     ].join('\n'),
     whyItMatters:
       'Checklist: "Timeouts: all external calls have explicit timeouts". S3, DynamoDB and SQS have bad minutes like any dependency (throttling, a regional event, a stalled connection through a NAT gateway); a client with no timeout holds every request that was waiting on them, and the service that called them stops answering too.',

@@ -3,6 +3,7 @@
 
 import type { Rule } from '../../engine/types';
 import { defaultsFor } from './clients';
+import { pythonCallFindings, pythonDefaultsFor } from './python-clients';
 import { findingsOf, fixesOf, tableProblems } from './constructions';
 
 const ID = 'datastore-client-without-timeout';
@@ -10,7 +11,7 @@ const ID = 'datastore-client-without-timeout';
 export const datastoreClientWithoutTimeout: Rule = {
   id: ID,
   family: 'calls',
-  kinds: ['js'],
+  kinds: ['js', 'python'],
   roles: ['service'],
   defaultSeverity: 'information',
   fix: 'sometimes-safe',
@@ -22,6 +23,9 @@ export const datastoreClientWithoutTimeout: Rule = {
       'Clients and their defaults:',
       '',
       defaultsFor(ID),
+      '',
+      '**Python**: the same concern in the Python clients (one row each, `**kwargs` and options from elsewhere are unknown):',
+      pythonDefaultsFor(ID),
       '',
       'How long "forever" is: a pool with no `connectionTimeoutMillis` queues each request until a connection frees up, so when the database is saturated or unreachable behind a proxy that accepts connections, requests pile up without bound. A query or a command on a connection that is up but no longer answering (a failover, a dropped NAT entry, a lock held elsewhere) waits until TCP gives up: on Linux about 15 minutes of retransmissions for data sent and not acknowledged (`tcp_retries2` = 15), and never when the request went out and the reply simply does not come, unless TCP keepalive is on (pg and ioredis enable it, which bounds dead peers after roughly 2 hours by default, not slow ones). That is why this is information, not a warning.',
       '',
@@ -46,6 +50,6 @@ export const datastoreClientWithoutTimeout: Rule = {
       'https://www.mongodb.com/docs/drivers/node/current/fundamentals/connection/connection-options/',
     ],
   },
-  check: (ctx) => findingsOf(tableProblems(ctx.doc), ID),
-  fixes: (finding, ctx) => fixesOf(tableProblems(ctx.doc), ID, finding),
+  check: (ctx) => (ctx.doc.kind === 'python' ? pythonCallFindings(ctx.doc, ID) : findingsOf(tableProblems(ctx.doc), ID)),
+  fixes: (finding, ctx) => ctx.doc.kind === 'python' ? [] : fixesOf(tableProblems(ctx.doc), ID, finding),
 };

@@ -3,6 +3,7 @@
 
 import type { Rule, RuleContext, RuleFinding } from '../../engine/types';
 import { defaultsFor } from './clients';
+import { pythonCallFindings, pythonDefaultsFor } from './python-clients';
 import { findingsOf, fixesOf, tableProblems } from './constructions';
 import { retryLoops } from './retry-loops';
 
@@ -34,7 +35,7 @@ function loopFindings(ctx: RuleContext): RuleFinding[] {
 export const retryWithoutBackoff: Rule = {
   id: ID,
   family: 'calls',
-  kinds: ['js'],
+  kinds: ['js', 'python'],
   roles: ['service'],
   defaultSeverity: 'warning',
   fix: 'sometimes-safe',
@@ -44,6 +45,9 @@ export const retryWithoutBackoff: Rule = {
       'Flags retries that do not back off:',
       '',
       defaultsFor(ID),
+      '',
+      '**Python**: the same concern in the Python clients (one row each, `**kwargs` and options from elsewhere are unknown):',
+      pythonDefaultsFor(ID),
       '- **Hand-written retry loops**: a `for`/`while`/`do` loop whose `try` awaits a call and leaves the loop when it succeeds (`return`/`break`), and whose `catch` goes round again, with no wait before the next attempt (flagged on `catch`) or a constant one (`await sleep(1000)`, `await new Promise((r) => setTimeout(r, 1000))`, `await setTimeout(1000)` from `timers/promises`; flagged on the value). A wait that depends on anything else (`2 ** attempt * 100`, a `let` that doubles, a `backoff(attempt)` helper, a constant from another module) counts as backoff. A `catch` that awaits something else (a reconnect, a helper) is unknown: no finding. Not retries, so not flagged: a loop over a list (`for...of`, `items[i]`, `i < items.length`); a loop whose condition is neither an attempt count (`attempt < 5`, `retries-- > 0`) nor `true` (`while ((flow = pending.get(key)))`); a poll bounded by the clock (`while (Date.now() - started < timeout)`), where a fixed interval is how polling works; failover, where each attempt calls a target picked inside the loop (`const host = pick(remaining)`), so the next attempt goes elsewhere.',
       '',
       'got (2 retries for idempotent methods, exponential backoff with jitter) and p-retry\'s and async-retry\'s defaults (`factor` 2) back off already: no finding.',
@@ -66,6 +70,6 @@ export const retryWithoutBackoff: Rule = {
       'https://aws.amazon.com/builders-library/timeouts-retries-and-backoff-with-jitter/',
     ],
   },
-  check: (ctx) => [...findingsOf(tableProblems(ctx.doc), ID), ...loopFindings(ctx)],
-  fixes: (finding, ctx) => fixesOf(tableProblems(ctx.doc), ID, finding),
+  check: (ctx) => (ctx.doc.kind === 'python' ? pythonCallFindings(ctx.doc, ID) : [...findingsOf(tableProblems(ctx.doc), ID), ...loopFindings(ctx)]),
+  fixes: (finding, ctx) => ctx.doc.kind === 'python' ? [] : fixesOf(tableProblems(ctx.doc), ID, finding),
 };

@@ -3,6 +3,7 @@
 
 import type { Rule, RuleContext, RuleFinding } from '../../engine/types';
 import { defaultsFor } from './clients';
+import { pythonCallFindings, pythonDefaultsFor } from './python-clients';
 import { findingsOf, tableProblems } from './constructions';
 import { retryLoops } from './retry-loops';
 
@@ -21,7 +22,7 @@ function loopFindings(ctx: RuleContext): RuleFinding[] {
 export const retryWithoutLimit: Rule = {
   id: ID,
   family: 'calls',
-  kinds: ['js'],
+  kinds: ['js', 'python'],
   roles: ['service'],
   defaultSeverity: 'warning',
   fix: 'none',
@@ -31,6 +32,9 @@ export const retryWithoutLimit: Rule = {
       'Flags retries with no bound on the attempts:',
       '',
       defaultsFor(ID),
+      '',
+      '**Python**: the same concern in the Python clients (one row each, `**kwargs` and options from elsewhere are unknown):',
+      pythonDefaultsFor(ID),
       '- **Hand-written retry loops**: `while (true)`, `for (;;)` or `do ... while (true)` whose `try` awaits a call and leaves the loop when it succeeds, when nothing else in the loop (the `catch`, the statements around the `try`) can end it: no `throw`, `return`, `break` or `process.exit`. Flagged on the loop keyword. A loop with a condition (`while (attempt < 5)`, `while (!connected)`) is bounded by it, as far as this rule can tell.',
       '',
       'How long "forever" is: as long as the dependency stays down, the process lives, or the caller waits, whichever is longest; each retry also holds whatever the caller holds (a request, a lock, a queue message whose visibility timeout then expires and is delivered again).',
@@ -48,5 +52,5 @@ export const retryWithoutLimit: Rule = {
     fixSafety: 'No automatic fix: how many attempts are enough, and what to do after the last one (rethrow, dead-letter, alert), is the author\'s decision.',
     references: ['https://github.com/sindresorhus/p-retry#forever', 'https://github.com/vercel/async-retry#api', 'https://aws.amazon.com/builders-library/timeouts-retries-and-backoff-with-jitter/'],
   },
-  check: (ctx) => [...findingsOf(tableProblems(ctx.doc), ID), ...loopFindings(ctx)],
+  check: (ctx) => (ctx.doc.kind === 'python' ? pythonCallFindings(ctx.doc, ID) : [...findingsOf(tableProblems(ctx.doc), ID), ...loopFindings(ctx)]),
 };
