@@ -11,7 +11,7 @@ import type { CallsRuleId } from './clients';
 
 interface PyCheck {
   rule: CallsRuleId;
-  /** `bound`: one of `keywords` must be passed with a value not in `disabling`. `int-literal`: a finding when `keywords[0]` is a positive integer literal. */
+  /** `bound`: one of `keywords` must be passed with a value not in `disabling`. `int-literal`: a finding when `keywords[0]` is an integer literal above 1 (one retry never backs off in urllib3). */
   kind: 'bound' | 'int-literal';
   keywords: readonly string[];
   /** Values (source text or qualified names) that turn the bound off. */
@@ -135,7 +135,8 @@ export const PY_CLIENTS: readonly PyClientRow[] = [
   {
     library: 'urllib3 `Retry`',
     calls: ['urllib3.Retry', 'urllib3.util.Retry', 'urllib3.util.retry.Retry', 'requests.packages.urllib3.util.retry.Retry', 'requests.adapters.Retry'],
-    skipWhen: [{ keyword: 'total', values: ['0', 'False'] }],
+    // urllib3 sleeps no backoff before the first retry whatever the factor (`get_backoff_time`: 0 for one consecutive error): one retry, or none, is the same with or without it.
+    skipWhen: [{ keyword: 'total', values: ['0', '1', 'False'] }],
     checks: [
       {
         rule: 'retry-without-backoff',
@@ -222,7 +223,7 @@ export function pythonCallFindings(doc: ParsedDocument, rule: CallsRuleId): Rule
       if (check.rule !== rule) continue;
       if (check.kind === 'int-literal') {
         const v = keyword(check.keywords[0]);
-        if (v && unparen(v).type === 'integer' && Number(unparen(v).text) > 0) out.push({ start: v.startIndex, end: v.endIndex, message: check.message });
+        if (v && unparen(v).type === 'integer' && Number(unparen(v).text) > 1) out.push({ start: v.startIndex, end: v.endIndex, message: check.message });
         continue;
       }
       const given = check.keywords.map(keyword).filter((v): v is PyNode => v !== undefined);
