@@ -257,7 +257,16 @@ function evidenceFor(signals: readonly Signal[], files: readonly ReviewFile[], l
 }
 
 export function reviewItem(item: ChecklistItem, files: readonly ReviewFile[]): ReviewItem {
-  const base = { id: item.id, title: item.title, blocker: item.blocker, rules: [...item.failRules] };
+  const result = (status: ItemStatus, reason: string, evidence: Evidence[], missing: string[] = []): ReviewItem => ({
+    id: item.id,
+    title: item.title,
+    status,
+    blocker: item.blocker,
+    reason,
+    evidence,
+    missing,
+    rules: [...item.failRules],
+  });
   const failing: Evidence[] = [];
   for (const f of files) {
     for (const finding of f.findings) {
@@ -266,10 +275,10 @@ export function reviewItem(item: ChecklistItem, files: readonly ReviewFile[]): R
   }
   if (failing.length > 0) {
     const rules = [...new Set(failing.map((e) => e.ruleId!))];
-    return { ...base, status: 'fail', reason: `${failing.length} finding${failing.length === 1 ? '' : 's'} of ${rules.join(', ')}`, evidence: failing, missing: [] };
+    return result('fail', `${failing.length} finding${failing.length === 1 ? '' : 's'} of ${rules.join(', ')}`, failing);
   }
   const against = item.failWhen ? evidenceFor(item.failWhen, files) : [];
-  if (against.length > 0) return { ...base, status: 'fail', reason: against[0].what, evidence: against, missing: [] };
+  if (against.length > 0) return result('fail', against[0].what, against);
   const evidence: Evidence[] = [];
   const missing: string[] = [];
   for (const need of item.needs) {
@@ -277,10 +286,9 @@ export function reviewItem(item: ChecklistItem, files: readonly ReviewFile[]): R
     if (shown.length === 0) missing.push(need.what);
     else evidence.push(...shown);
   }
-  if (missing.length === 0 && evidence.length > 0) {
-    return { ...base, status: 'pass', reason: item.needs.map((n) => n.what).join('; '), evidence, missing };
-  }
-  return { ...base, status: 'unknown', reason: `not shown: ${missing.join('; ')}`, evidence, missing };
+  // Never pass on no evidence: every need met, each by a file and line.
+  if (missing.length === 0 && evidence.length > 0) return result('pass', item.needs.map((n) => n.what).join('; '), evidence);
+  return result('unknown', `not shown: ${missing.join('; ')}`, evidence, missing);
 }
 
 export function reviewService(root: ServiceRoot, files: readonly ReviewFile[]): ServiceReview {

@@ -1,0 +1,157 @@
+// `prodready review` (issue 21): the Production Readiness Review as the bundled CLI prints it. Golden
+// JSON for the example service and three test workspaces (a reviewer's statuses: regenerate with
+// UPDATE_GOLDEN=1 only after reading the diff), Markdown with every section and item, the HTML's item
+// count, exit codes, and a service with no evidence at all.
+
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { registry } from '../server/src/rules';
+import { CHECKLIST, SECTIONS } from '../server/src/review/checklist';
+import type { Review } from '../server/src/review/review';
+import { writeTree } from './support/files';
+
+const ROOT = path.resolve(__dirname, '..');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const GOLDEN = path.join(ROOT, 'test', 'workspaces', 'review', 'golden');
+
+function run(args: string[], cwd: string) {
+  const result = spawnSync(process.execPath, [CLI, 'review', ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const WORKSPACES: Record<string, string> = {
+  service: 'examples/service',
+  e2e: 'test/workspaces/e2e',
+  ready: 'test/workspaces/review/ready',
+  bare: 'test/workspaces/review/bare',
+};
+
+/** Issue 17's health rules, referenced by the checklist before they are registered (branch "health"). */
+const PENDING_RULES = new Set(['missing-health-endpoint', 'liveness-checks-dependencies', 'readiness-checks-nothing', 'probe-path-not-served', 'probe-port-mismatch', 'drain-exceeds-grace-period']);
+
+const itemsOf = (review: Review) => review.services.flatMap((s) => s.sections.flatMap((sec) => sec.items.map((i) => ({ service: s.name, ...i }))));
+
+describe('prodready review: golden JSON', () => {
+  for (const [name, dir] of Object.entries(WORKSPACES)) {
+    test(`${dir} gives the golden review`, () => {
+      const { code, stdout, stderr } = run(['--format', 'json'], path.join(ROOT, dir));
+      assert.equal(code, 0, stderr);
+      assert.equal(stderr, '');
+      const golden = path.join(GOLDEN, `${name}.json`);
+      if (process.env.UPDATE_GOLDEN) fs.writeFileSync(golden, stdout);
+      assert.equal(stdout, fs.readFileSync(golden, 'utf8'));
+    });
+  }
+
+  test('the statuses a reviewer gives the example service', () => {
+    const review = JSON.parse(run(['--format', 'json'], path.join(ROOT, 'examples/service')).stdout) as Review;
+    assert.equal(review.version, 1);
+    assert.deepEqual(review.services.map((s) => s.name), ['orders-service']);
+    const status = Object.fromEntries(itemsOf(review).map((i) => [i.id, i.status]));
+    // The findings: no SIGTERM handler, calls with no timeout, no probes, console logs, no limits.
+    for (const id of ['sigterm', 'timeouts', 'orchestrator-health-checks', 'structured-logs', 'resource-limits', 'zero-downtime']) assert.equal(status[id], 'fail', id);
+    // What the project shows: a migration Job apart from the Deployment, pinned images.
+    assert.equal(status['migrations-separate'], 'pass');
+    assert.equal(status['rollback'], 'pass');
+    // Nothing in it says metrics, tracing, circuit breakers, flags or a runbook: not pass, not fail.
+    for (const id of ['red-metrics', 'tracing', 'circuit-breakers', 'feature-flags', 'runbook', 'config-validated']) assert.equal(status[id], 'unknown', id);
+    assert.deepEqual(review.services[0].blockers, ['sigterm', 'timeouts', 'orchestrator-health-checks']);
+    const sigterm = itemsOf(review).find((i) => i.id === 'sigterm')!;
+    assert.ok(sigterm.evidence.some((e) => e.ruleId === 'missing-sigterm-handler' && e.file === 'src/server.ts' && e.line === 31), JSON.stringify(sigterm.evidence));
+  });
+
+  test('a service that shows everything passes every item, each with file:line evidence', () => {
+    const review = JSON.parse(run(['--format', 'json'], path.join(ROOT, WORKSPACES.ready)).stdout) as Review;
+    for (const item of itemsOf(review)) {
+      assert.equal(item.status, 'pass', `${item.id}: ${item.reason}`);
+      assert.ok(item.evidence.length > 0 && item.evidence.every((e) => e.file && e.line >= 1), item.id);
+    }
+  });
+});
+
+describe('prodready review: a service with no evidence', () => {
+  test('every item is unknown except those a finding fails', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-review-'));
+    writeTree(dir, {
+      'package.json': JSON.stringify({ name: 'quiet', private: true, scripts: { start: 'node server.js' } }),
+      'server.js': "const http = require('node:http');\nhttp.createServer((req, res) => res.end('hi')).listen(3000);\nconsole.log('listening');\n",
+    });
+    const review = JSON.parse(run(['--format', 'json'], dir).stdout) as Review;
+    const items = itemsOf(review);
+    assert.equal(items.length, CHECKLIST.length);
+    const failed = items.filter((i) => i.status === 'fail');
+    assert.deepEqual(failed.map((i) => i.id).sort(), ['sigterm', 'structured-logs']);
+    for (const i of failed) assert.ok(i.evidence.every((e) => e.ruleId && i.rules.includes(e.ruleId)), i.id);
+    for (const i of items.filter((x) => x.status !== 'fail')) assert.equal(i.status, 'unknown', i.id);
+    assert.deepEqual(review.services[0].blockers, ['sigterm']);
+    assert.equal(run(['--fail-on', 'blocker'], dir).code, 1);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the bare workspace: a service with nothing to show is unknown throughout, never pass', () => {
+    const review = JSON.parse(run(['--format', 'json'], path.join(ROOT, WORKSPACES.bare)).stdout) as Review;
+    assert.deepEqual([...new Set(itemsOf(review).map((i) => i.status))], ['unknown']);
+    assert.equal(run(['--fail-on', 'blocker'], path.join(ROOT, WORKSPACES.bare)).code, 0);
+  });
+});
+
+describe('prodready review: formats and options', () => {
+  test('Markdown has every section and item of the template, blockers first, and the sign-off block', () => {
+    for (const dir of Object.values(WORKSPACES)) {
+      const { code, stdout } = run([], path.join(ROOT, dir));
+      assert.equal(code, 0);
+      const blockers = stdout.indexOf('### Blockers');
+      assert.ok(blockers > 0, dir);
+      let at = blockers;
+      for (const section of SECTIONS) {
+        const next = stdout.indexOf(`### ${section.title}`, at);
+        assert.ok(next > at, `${dir}: section ${section.title} after the one before`);
+        at = next;
+        for (const item of CHECKLIST.filter((i) => i.section === section.id)) assert.match(stdout.slice(at), new RegExp(`\\| ${item.title.replace(/[()&]/g, '\\$&')}( \\(blocker\\))? \\| (PASS|FAIL|UNKNOWN) \\|`), `${dir}: ${item.title}`);
+      }
+      assert.ok(stdout.indexOf('### Sign-off', at) > at, dir);
+      for (const role of ['Service owner', 'SRE / on-call', 'Security']) assert.ok(stdout.includes(`| ${role} | | | |`), role);
+    }
+  });
+
+  test('HTML is one self-contained page with one row per item of the JSON', () => {
+    const cwd = path.join(ROOT, WORKSPACES.service);
+    const html = run(['--format', 'html'], cwd).stdout;
+    const review = JSON.parse(run(['--format', 'json'], cwd).stdout) as Review;
+    assert.equal(html.match(/<tr class="item"/g)?.length, itemsOf(review).length);
+    assert.doesNotMatch(html, /<script|<link|src=|https?:\/\//);
+  });
+
+  test('--out writes the file and nothing to stdout; bad options exit 2', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-review-out-'));
+    const out = path.join(dir, 'review.json');
+    const result = run(['--format', 'json', '--out', out], path.join(ROOT, WORKSPACES.service));
+    assert.equal(result.code, 0);
+    assert.equal(result.stdout, '');
+    assert.equal(JSON.parse(fs.readFileSync(out, 'utf8')).version, 1);
+    assert.equal(run(['--format', 'yaml'], dir).code, 2);
+    assert.equal(run(['--fail-on', 'warning'], dir).code, 2);
+    assert.equal(run(['no-such-folder'], dir).code, 2);
+    assert.equal(run(['--fail-on', 'blocker'], path.join(ROOT, WORKSPACES.service)).code, 1);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('the checklist table', () => {
+  test('every rule it names is registered, or one of the health rules of issue 17', () => {
+    const ids = new Set(registry.all.map((r) => r.id));
+    for (const item of CHECKLIST) for (const rule of item.failRules) assert.ok(ids.has(rule) || PENDING_RULES.has(rule), `${item.id}: ${rule}`);
+  });
+
+  test('items are unique, in a known section, and every one needs evidence to pass', () => {
+    assert.equal(new Set(CHECKLIST.map((i) => i.id)).size, CHECKLIST.length);
+    for (const item of CHECKLIST) {
+      assert.ok(SECTIONS.some((s) => s.id === item.section), item.id);
+      assert.ok(item.needs.length > 0 && item.needs.every((n) => n.signals.length > 0), item.id);
+    }
+  });
+});
