@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { registry } from '../server/src/rules';
 import { CHECKLIST, SECTIONS } from '../server/src/review/checklist';
-import type { Review } from '../server/src/review/review';
+import { buildReview, type Review } from '../server/src/review/review';
 import { writeTree } from './support/files';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -153,5 +153,61 @@ describe('the checklist table', () => {
       assert.ok(SECTIONS.some((s) => s.id === item.section), item.id);
       assert.ok(item.needs.length > 0 && item.needs.every((n) => n.signals.length > 0), item.id);
     }
+  });
+});
+
+describe('the review engine on files in memory', () => {
+  const pkg = { path: 'package.json', text: JSON.stringify({ name: 'svc', private: true }), findings: [] };
+  const code = (path: string, text: string, role: 'service' | 'test' = 'service') => ({ path, kind: 'js' as const, role, text, findings: [] });
+  const status = (files: Parameters<typeof buildReview>[0], id: string) =>
+    buildReview(files, 'root').services[0].sections.flatMap((s) => s.items).find((i) => i.id === id)!;
+
+  test('a health route counts in service code only, and a business route under /status is not one', () => {
+    assert.equal(status([pkg, code('src/app.ts', "app.get('/healthz', (req, res) => res.send('ok'));\n")], 'health-endpoint').status, 'pass');
+    assert.equal(status([pkg, code('src/app.ts', "app.get('/status/:orderId', handler);\n")], 'health-endpoint').status, 'unknown');
+    assert.equal(status([pkg, code('test/app.test.ts', "app.get('/healthz', (req, res) => res.send('ok'));\n", 'test')], 'health-endpoint').status, 'unknown');
+  });
+
+  test('readiness passes only when its handler calls a dependency', () => {
+    const checks = "app.get('/readyz', async (req, res) => {\n  await db.query('SELECT 1');\n  res.send('ok');\n});\n";
+    const nothing = "app.get('/readyz', (req, res) => {\n  res.send('ok');\n});\n";
+    assert.equal(status([pkg, code('src/app.ts', checks)], 'readiness-checks-dependencies').status, 'pass');
+    assert.equal(status([pkg, code('src/app.ts', nothing)], 'readiness-checks-dependencies').status, 'unknown');
+  });
+
+  test('RED metrics need the library and request metrics: a business counter is not enough', () => {
+    const lib = "import client from 'prom-client';\n";
+    assert.equal(status([pkg, code('src/m.ts', `${lib}export const orders = new client.Counter({ name: 'orders_total', help: 'orders' });\n`)], 'red-metrics').status, 'unknown');
+    assert.equal(status([pkg, code('src/m.ts', `${lib}export const t = new client.Histogram({\n  name: 'http_request_duration_seconds',\n  help: 'h',\n});\n`)], 'red-metrics').status, 'pass');
+    assert.equal(status([pkg, code('src/m.ts', `const t = new Histogram({ name: 'http_request_duration_seconds' });\n`)], 'red-metrics').status, 'unknown', 'no metrics library');
+  });
+
+  test('a finding fails the item and is its evidence, whatever else the project shows', () => {
+    const file = { ...code('src/app.ts', "process.on('SIGTERM', stop);\n"), findings: [{ ruleId: 'ecs-missing-stop-timeout', severity: 'warning' as const, line: 3, message: 'no stopTimeout' }] };
+    const item = status([pkg, file], 'sigterm');
+    assert.equal(item.status, 'fail');
+    assert.deepEqual(item.evidence, [{ file: 'src/app.ts', line: 3, what: 'no stopTimeout', ruleId: 'ecs-missing-stop-timeout' }]);
+  });
+
+  test('migrations run by the start command fail the item even with a migration job', () => {
+    const job = { path: 'deploy/job.yaml', kind: 'kubernetes' as const, role: 'service' as const, text: 'kind: Job\nspec:\n  template:\n    spec:\n      containers:\n        - name: migrate\n', findings: [] };
+    const image = { path: 'Dockerfile', kind: 'dockerfile' as const, role: 'service' as const, text: 'FROM node:20\nCMD npm run migrate && node server.js\n', findings: [] };
+    assert.equal(status([pkg, job], 'migrations-separate').status, 'pass');
+    const item = status([pkg, job, image], 'migrations-separate');
+    assert.equal(item.status, 'fail');
+    assert.equal(item.evidence[0].file, 'Dockerfile');
+  });
+
+  test('several services: each owns its folder, and a root manifest goes to the service it names', () => {
+    const files = [
+      { path: 'api/package.json', text: JSON.stringify({ name: 'api', private: true }), findings: [] },
+      { path: 'worker/package.json', text: JSON.stringify({ name: 'worker', private: true }), findings: [] },
+      { path: 'k8s/api.yaml', kind: 'kubernetes' as const, role: 'service' as const, text: 'kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: reg/api:1.2.3\n          readinessProbe:\n            httpGet: { path: /ready, port: 80 }\n', findings: [] },
+    ];
+    const review = buildReview(files, 'root');
+    assert.deepEqual(review.services.map((s) => s.name), ['api', 'worker']);
+    const probe = (name: string) => review.services.find((s) => s.name === name)!.sections.flatMap((s) => s.items).find((i) => i.id === 'orchestrator-health-checks')!.status;
+    assert.equal(probe('api'), 'pass');
+    assert.equal(probe('worker'), 'unknown');
   });
 });

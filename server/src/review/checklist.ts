@@ -72,9 +72,9 @@ export function dependencyOn(names: readonly string[]): RegExp {
 }
 
 /** Route paths a health endpoint is served on. */
-const HEALTH_PATH = String.raw`\/(?:_?health(?:z|check)?|livez?|liveness|readyz?|readiness|ping|status|_up|alive)\b`;
+const HEALTH_PATH = String.raw`\/(?:_?health(?:z|check)?|livez?|liveness|readyz?|readiness|ping|status|_up|alive)(?:\/(?:live|liveness|ready|readiness|startup))?(?=['"\`?])`;
 const ROUTE_CALL = String.raw`(?:\b(?:app|router|server|fastify|api|route[rs]?|r|bp|blueprint)\s*\.\s*(?:get|head|all|route|api_route|use)\s*\(|@\w+(?:\.\w+)*\.(?:get|head|route|api_route)\s*\(|\b(?:url|path)\s*:\s*|@Get\s*\()`;
-const READY_PATH = String.raw`\/(?:readyz?|readiness|health\/ready|healthz\/ready|_ready)\b`;
+const READY_PATH = String.raw`\/(?:readyz?|readiness|_ready|_?healthz?\/(?:ready|readiness))(?=['"\`?])`;
 /** A call in a readiness handler that reaches a dependency (a database ping, a query, a client's health check). */
 const DEPENDENCY_CALL = /\.\s*(?:ping|query|raw|execute|\$queryRaw|authenticate|healthCheck|checkHealth|isReady|admin\s*\(\s*\)\s*\.\s*ping|command\s*\(\s*\{\s*ping|get_connection|exec)\s*\(|SELECT 1|\bawait\s+\w+\.(?:ping|health)\b/;
 
@@ -146,7 +146,9 @@ export const CHECKLIST: readonly ChecklistItem[] = [
       {
         what: 'request metrics recorded (an HTTP metrics middleware, or a request-duration histogram)',
         signals: [
-          { files: 'code', re: /\b(?:promBundle|expressPromBundle|prometheusMiddleware|apiMetrics|metricsMiddleware)\s*\(|\bregister\s*\(\s*(?:fastifyMetrics|require\(\s*['"]fastify-metrics['"]\s*\))|Instrumentator\s*\(|PrometheusMiddleware\b|PrometheusMetrics\s*\(|\bnew\s+(?:\w+\.)?Histogram\s*\(|\bHistogram\s*\(\s*['"]\w*(?:request|http|latency|duration)/i, what: 'request metrics' },
+          { files: 'code', re: /\b(?:promBundle|expressPromBundle|prometheusMiddleware|apiMetrics|metricsMiddleware)\s*\(|\bregister\s*\(\s*(?:fastifyMetrics|require\(\s*['"]fastify-metrics['"]\s*\))|\bInstrumentator\s*\(|\bPrometheusMiddleware\b|\bPrometheusMetrics\s*\(/, what: 'HTTP metrics middleware' },
+          // A histogram counts when its name says it times requests (`http_request_duration_seconds`).
+          { files: 'code', re: /\bnew\s+(?:\w+\.)?Histogram\s*\(|\bHistogram\s*\(/, what: 'request-duration histogram', then: { re: /request|http|latency|duration/i, within: 3 } },
         ],
       },
     ],
