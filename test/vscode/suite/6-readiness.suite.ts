@@ -76,7 +76,19 @@ describe('Production Readiness view', () => {
   after(() => fs.rmSync(runbookFile(), { force: true }));
 
   it('opens, and shows the CLI review: every service, section, item with its status icon, and evidence row', async () => {
+    const shownNow = api.tree.visible
+      ? Promise.resolve()
+      : new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`the view did not become visible within ${WAIT_MS} ms`)), WAIT_MS);
+          const sub = api.tree.onDidChangeVisibility((e) => {
+            if (!e.visible) return;
+            clearTimeout(timer);
+            sub.dispose();
+            resolve();
+          });
+        });
     await vscode.commands.executeCommand('prodready.readiness.focus');
+    await shownNow;
     assert.ok(api.tree.visible, 'the view is visible');
     await api.view.current();
     const tree = await shown(api);
