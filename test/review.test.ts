@@ -182,6 +182,15 @@ describe('the review engine on files in memory', () => {
     assert.equal(status([pkg, code('src/m.ts', `const t = new Histogram({ name: 'http_request_duration_seconds' });\n`)], 'red-metrics').status, 'unknown', 'no metrics library');
   });
 
+  test('a Python service run by uvicorn drains on SIGTERM: the image command is the evidence', () => {
+    const image = { path: 'Dockerfile', kind: 'dockerfile' as const, role: 'service' as const, text: 'FROM python:3.12\nCMD ["uvicorn", "main:app"]\n', findings: [] };
+    const item = status([pkg, image], 'sigterm');
+    assert.equal(item.status, 'pass');
+    assert.deepEqual(item.evidence.map((e) => `${e.file}:${e.line}`), ['Dockerfile:2']);
+    const plain = { ...image, text: 'FROM python:3.12\nCMD ["python", "main.py"]\n' };
+    assert.equal(status([pkg, plain], 'sigterm').status, 'unknown');
+  });
+
   test('a finding fails the item and is its evidence, whatever else the project shows', () => {
     const file = { ...code('src/app.ts', "process.on('SIGTERM', stop);\n"), findings: [{ ruleId: 'ecs-missing-stop-timeout', severity: 'warning' as const, line: 3, message: 'no stopTimeout' }] };
     const item = status([pkg, file], 'sigterm');

@@ -7,6 +7,8 @@
 // no evidence. Rule ids that are not registered yet (issue 17's health rules) are listed all the
 // same: their findings light the item up as soon as the rules land.
 
+import { APP_SERVERS } from '../rules/shutdown/python-shutdown';
+
 /** Which files a signal reads. `code`: JS/TS/Python files the project model calls service code. */
 export type SignalFiles = 'code' | 'manifest' | 'kubernetes' | 'compose' | 'ecs' | 'dockerfile' | 'package' | 'path';
 
@@ -195,6 +197,10 @@ export const CHECKLIST: readonly ChecklistItem[] = [
           imported(['@godaddy/terminus', 'http-terminator', 'stoppable', 'lightship', 'close-with-grace', 'fastify-graceful-shutdown', 'http-graceful-shutdown', 'death', 'exit-hook', 'async-exit-hook'], 'graceful-shutdown library imported'),
           { files: 'code', re: /\.\s*enableShutdownHooks\s*\(/, what: 'NestJS shutdown hooks enabled' },
           { files: 'code', re: /\bsignal\s*\.\s*signal\s*\(\s*signal\s*\.\s*SIGTERM\b|\badd_signal_handler\s*\(\s*signal\s*\.\s*SIGTERM\b/, what: 'SIGTERM handler' },
+          // The Python app servers drain on SIGTERM themselves (the shutdown rules' table); run through a
+          // shell that does not forward it, `signal-not-forwarded` fails the item instead.
+          { files: 'dockerfile', re: new RegExp(`^\\s*(?:CMD|ENTRYPOINT)\\b[^\\n]*\\b(?:${APP_SERVERS.join('|')})\\b`, 'im'), what: 'app server that drains on SIGTERM' },
+          { files: 'manifest', re: new RegExp(`^\\s*-?\\s*(?:command|args|entryPoint)["']?\\s*:[^\\n]*\\b(?:${APP_SERVERS.join('|')})\\b`, 'im'), what: 'app server that drains on SIGTERM' },
         ],
       },
     ],
