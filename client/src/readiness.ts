@@ -61,15 +61,15 @@ export class ReadinessView implements TreeDataProvider<ReadinessNode>, Disposabl
 
   constructor(private readonly client: () => Promise<LanguageClient | undefined>) {}
 
-  /** Asks the server for the review now and redraws the tree. */
-  refresh(): Promise<ReviewResult | undefined> {
+  /** Asks the server for the review now and redraws the tree (`markdownDir`: see the request's params). */
+  refresh(markdownDir?: string): Promise<ReviewResult | undefined> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     const run = (async () => {
       try {
         const client = await this.client();
         if (!client) return undefined;
-        this.result = await client.sendRequest<ReviewResult>(REQUEST);
+        this.result = await client.sendRequest<ReviewResult>(REQUEST, markdownDir ? { markdownDir } : {});
         this.error = undefined;
       } catch (error) {
         this.error = `The prodready server could not compute the review: ${(error as Error)?.message ?? error}`;
@@ -216,15 +216,15 @@ export function registerReadiness(context: ExtensionContext, client: () => Promi
     }),
     commands.registerCommand('prodready.refreshReview', () => view.refresh()),
     commands.registerCommand('prodready.openReview', async () => {
-      const result = await view.refresh();
+      // A file of the extension's own storage (not the user's workspace); its links are relative to it.
+      const dir = Uri.joinPath(context.globalStorageUri, 'review');
+      await workspace.fs.createDirectory(dir);
+      const result = await view.refresh(dir.fsPath);
       if (!result) {
         void window.showWarningMessage('The prodready server is not running: no review to show.');
         return;
       }
       const markdown = result.folders.map((f) => f.markdown).join('\n---\n\n') || '# Production Readiness Review\n\nNo workspace folder on disk.\n';
-      // A file of the extension's own storage (not the user's workspace), so the preview can follow its links.
-      const dir = Uri.joinPath(context.globalStorageUri, 'review');
-      await workspace.fs.createDirectory(dir);
       const file = Uri.joinPath(dir, 'Production Readiness Review.md');
       await workspace.fs.writeFile(file, Buffer.from(markdown, 'utf8'));
       await commands.executeCommand('markdown.showPreview', file);

@@ -42,7 +42,7 @@ import { WorkspaceScanner } from './lsp/workspace-scan';
 import { WorkspaceIndexSync } from './lsp/workspace-index-sync';
 import { explain, explanationText } from './engine/model/explain';
 import { initPython, pythonInitFailure } from './engine/python';
-import { computeReview, REVIEW_REQUEST } from './lsp/review';
+import { computeReview, REVIEW_REQUEST, type ReviewParams } from './lsp/review';
 
 /** Commands the server executes (`workspace/executeCommand`). */
 export const COMMANDS = {
@@ -490,11 +490,12 @@ export function startServer(connection: Connection): void {
   });
 
   // The Production Readiness Review of the workspace folders (lsp/review.ts), for the client's view.
-  connection.onRequest(REVIEW_REQUEST, async () => {
+  connection.onRequest(REVIEW_REQUEST, async (params?: ReviewParams) => {
     await pythonReady;
     await indexBuilt;
     return computeReview({
       folders: folderPaths(),
+      params: params ?? undefined,
       environment: async (folder) => environment(await settingsFor(pathToFileURL(folder).href)),
       maxBytes: async (folder) => (await settingsFor(pathToFileURL(folder).href)).maxFileSizeKb * 1024,
       openText: (file) => documents.get(pathToFileURL(file).href)?.getText(),

@@ -44,6 +44,14 @@ describe('prodready/review over stdio', () => {
     assert.ok(result.folders[0].markdown.includes(`(${fileUri(path.join(dir, 'src', 'server.ts'))}#L`), 'evidence links are file URIs with a line');
   });
 
+  test('with markdownDir, evidence links are relative to where the Markdown is written', async () => {
+    const markdownDir = path.join(os.tmpdir(), 'prodready-review-md');
+    const result = (await client.connection.sendRequest('prodready/review', { markdownDir })) as ReviewResult;
+    const rel = path.relative(markdownDir, path.join(dir, 'src', 'server.ts')).split(path.sep).join('/');
+    assert.ok(result.folders[0].markdown.includes(`](${rel}#L`), `a link to ${rel}#L<line>`);
+    assert.ok(!result.folders[0].markdown.includes('](file:'));
+  });
+
   test('an open document counts with its editor text', async () => {
     const file = path.join(dir, 'src', 'server.ts');
     const uri = fileUri(file);

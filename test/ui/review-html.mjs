@@ -12,7 +12,8 @@ import assert from 'node:assert/strict';
 import { ensureEditorTools } from '../../scripts/setup-editor-tools.mjs';
 import { launchChromium, makeTempDir, repoRoot } from '../vscode/harness.mjs';
 
-const ARTIFACTS = path.join(repoRoot, 'test-artifacts', 'ui');
+// Its own folder: test/ui/run.mjs empties test-artifacts/ui when it starts.
+const ARTIFACTS = path.join(repoRoot, 'test-artifacts', 'review-html');
 const SERVICE = path.join(repoRoot, 'examples', 'service');
 
 function review(format) {

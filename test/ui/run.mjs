@@ -287,6 +287,8 @@ test('the packaged extension in code-server: Problems panel, quick-fix menu, Pro
     const preview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
     await preview.locator('h2', { hasText: `Service: ${review.services[0].name}` }).waitFor();
     for (const sec of review.services[0].sections) await preview.locator('h3', { hasText: sec.title }).waitFor();
+    // Evidence is a link the preview follows (to the file and line), not bracketed text.
+    await preview.locator('a', { hasText: 'service/src/server.ts:' }).first().waitFor();
     await shot('readiness-preview');
   } catch (err) {
     await shot('failure').catch(() => {});

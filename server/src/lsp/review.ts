@@ -18,7 +18,7 @@ export interface FolderReview {
   /** The workspace folder (absolute, forward slashes); evidence paths are relative to it. */
   folder: string;
   review: Review;
-  /** The review as Markdown, its evidence linked as file URIs with `#L<line>`. */
+  /** The review as Markdown, its evidence linked with `#L<line>` (see `ReviewParams.markdownDir`). */
   markdown: string;
 }
 
@@ -26,8 +26,19 @@ export interface ReviewResult {
   folders: FolderReview[];
 }
 
+/** What the client may ask: where the Markdown will be written, so its links are relative to it. */
+export interface ReviewParams {
+  /**
+   * The folder (absolute) the client writes the Markdown into. Links to evidence are then relative
+   * paths with `#L<line>`, which Markdown previews follow (VS Code's refuses `file:` links); without
+   * it, or when no relative path exists (another drive), they are file URIs.
+   */
+  markdownDir?: string;
+}
+
 export interface ReviewSources {
   folders: readonly string[];
+  params?: ReviewParams;
   environment(folder: string): Promise<CheckEnvironment>;
   /** The editor's text of an open document, by absolute path. */
   openText(file: string): string | undefined;
@@ -56,7 +67,14 @@ export async function computeReview(sources: ReviewSources): Promise<ReviewResul
       warn: sources.warn,
     });
     const review = buildReview(reviewFiles, path.posix.basename(folder));
-    const markdown = reviewMarkdown(review, { link: (e) => `${pathToFileURL(path.join(folder, e.file)).href}#L${e.line}` });
+    const markdownDir = typeof sources.params?.markdownDir === 'string' ? sources.params.markdownDir : undefined;
+    const link = (file: string, line: number) => {
+      const abs = path.join(folder, file);
+      const rel = markdownDir ? path.relative(markdownDir, abs) : undefined;
+      const target = rel && !path.isAbsolute(rel) ? rel.split(path.sep).map(encodeURIComponent).join('/') : pathToFileURL(abs).href;
+      return `${target}#L${line}`;
+    };
+    const markdown = reviewMarkdown(review, { link: (e) => link(e.file, e.line) });
     out.push({ folder, review, markdown });
   }
   return { folders: out };

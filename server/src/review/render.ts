@@ -44,7 +44,7 @@ export function reviewMarkdown(review: Review, options: MarkdownOptions = {}): s
 function serviceMarkdown(s: ServiceReview, link: (e: Evidence) => string): string[] {
   const out: string[] = [];
   out.push(`## Service: ${md(s.name)}`, '');
-  out.push(`Folder \`${s.path}\` (${md(s.source.what)}: [${md(s.source.file)}](${encodeURI(s.source.file)})). ${s.summary.pass} pass, ${s.summary.fail} fail, ${s.summary.unknown} unknown.`, '');
+  out.push(`Folder \`${s.path}\` (${md(s.source.what)}: [${md(s.source.file)}](${link({ file: s.source.file, line: s.source.line, what: s.source.what })})). ${s.summary.pass} pass, ${s.summary.fail} fail, ${s.summary.unknown} unknown.`, '');
   out.push('### Blockers', '');
   const items = s.sections.flatMap((sec) => sec.items);
   const blockers = items.filter((i) => s.blockers.includes(i.id));
