@@ -207,6 +207,14 @@ describe('the review engine on files in memory', () => {
     assert.equal(item.evidence[0].file, 'Dockerfile');
   });
 
+  test('rollback: a Deployment with pinned images passes, one that keeps no revision fails', () => {
+    const deploy = (extra: string) => ({ path: 'k8s/app.yaml', kind: 'kubernetes' as const, role: 'service' as const, text: `kind: Deployment\nspec:\n${extra}  template:\n    spec:\n      containers:\n        - name: app\n          image: reg/app:1.2.3\n`, findings: [] });
+    assert.equal(status([pkg, deploy('')], 'rollback').status, 'pass');
+    const item = status([pkg, deploy('  revisionHistoryLimit: 0\n')], 'rollback');
+    assert.equal(item.status, 'fail');
+    assert.deepEqual(item.evidence.map((e) => `${e.file}:${e.line}`), ['k8s/app.yaml:3']);
+  });
+
   test('several services: each owns its folder, and a root manifest goes to the service it names', () => {
     const files = [
       { path: 'api/package.json', text: JSON.stringify({ name: 'api', private: true }), findings: [] },

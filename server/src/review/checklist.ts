@@ -344,6 +344,7 @@ export const CHECKLIST: readonly ChecklistItem[] = [
         ],
       },
     ],
+    failWhen: [{ files: 'kubernetes', re: /^\s*revisionHistoryLimit:\s*["']?0["']?\s*$/m, what: 'the workload keeps no previous revision to roll back to (revisionHistoryLimit: 0)' }],
   },
   {
     id: 'zero-downtime',
