@@ -265,8 +265,10 @@ test('the packaged extension in code-server: Problems panel, quick-fix menu, Pro
       { label: s.name },
       ...s.sections.flatMap((sec) => [{ label: sec.title }, ...sec.items.map((i) => ({ label: i.title, status: i.status }))]),
     ]);
+    // The side bar and the view to themselves: the panel hidden, the side bar wider, the folders pane collapsed.
+    await page.keyboard.press('Control+J');
     await runCommand(page, 'Focus on Production Readiness View');
-    // Only the view's own pane: collapse the folders pane so the tree has the height of the side bar.
+    for (let i = 0; i < 3; i++) await runCommand(page, 'View: Increase Current View Width');
     const foldersHeader = page.locator('.explorer-viewlet .pane-header').first();
     if ((await foldersHeader.getAttribute('aria-expanded')) === 'true') await foldersHeader.click();
     const viewPane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Production Readiness' }) });
