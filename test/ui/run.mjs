@@ -268,7 +268,12 @@ test('the packaged extension in code-server: Problems panel, quick-fix menu, Pro
     // The side bar and the view to themselves: the panel hidden, the side bar wider, the folders pane collapsed.
     await page.keyboard.press('Control+J');
     await runCommand(page, 'Focus on Production Readiness View');
-    for (let i = 0; i < 3; i++) await runCommand(page, 'View: Increase Current View Width');
+    // Widen the side bar by dragging its edge, as a user would.
+    const sideBar = await page.locator('.part.sidebar').boundingBox();
+    await page.mouse.move(sideBar.x + sideBar.width + 1, sideBar.y + sideBar.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(sideBar.x + sideBar.width + 220, sideBar.y + sideBar.height / 2, { steps: 5 });
+    await page.mouse.up();
     const foldersHeader = page.locator('.explorer-viewlet .pane-header').first();
     if ((await foldersHeader.getAttribute('aria-expanded')) === 'true') await foldersHeader.click();
     const viewPane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Production Readiness' }) });
