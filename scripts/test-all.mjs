@@ -89,7 +89,7 @@ const layers = [
   {
     name: 'ui',
     description: 'the packaged .vsix in code-server + headless Chromium',
-    command: ['node', '--test', '--test-reporter=spec', 'test/ui/run.mjs'],
+    command: ['node', '--test', '--test-reporter=spec', 'test/ui/run.mjs', 'test/ui/review-html.mjs'],
     counts: nodeCounts,
   },
   {

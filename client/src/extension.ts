@@ -3,13 +3,14 @@
 import * as fs from 'node:fs';
 import { commands, window, workspace, Uri, type ExtensionContext } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { registerReadiness, type ReadinessApi } from './readiness';
 
 // VS Code gives compose files their own language id, `dockercompose`.
 const LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'yaml', 'dockercompose', 'json', 'jsonc', 'dockerfile', 'python'];
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: ExtensionContext): Promise<void> {
+export async function activate(context: ExtensionContext): Promise<{ readiness: ReadinessApi }> {
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -64,7 +65,14 @@ export async function activate(context: ExtensionContext): Promise<void> {
       if (event.affectsConfiguration('prodready.trace.server')) void client?.restart();
     }),
   );
-  await client.start();
+  const started = client.start();
+  // The Production Readiness view (readiness.ts) asks the server once it runs.
+  const readiness = registerReadiness(context, async () => {
+    await started.catch(() => undefined);
+    return client;
+  });
+  await started;
+  return { readiness };
 }
 
 export async function deactivate(): Promise<void> {

@@ -20,6 +20,7 @@ import { explain, explanationText, type Explanation } from './engine/model/expla
 import { jsonReport, sarifReport, textReport, type Report, type ReportFinding } from './cli/reports';
 import { version } from '../../package.json';
 import { initPython } from './engine/python';
+import { runReview } from './cli/review';
 
 class UsageError extends Error {}
 
@@ -28,6 +29,7 @@ const USAGE = `Usage:
                   [--fail-on error|warning|information|hint|none] [--max-warnings N]
                   [--ignore-suppressions] [--root DIR]
   prodready explain <paths...> [--format text|json] [--root DIR]
+  prodready review [paths...] [--format markdown|json|html] [--out FILE] [--fail-on blocker|none]
   prodready rules [--format text|json]
   prodready --version | --help
 
@@ -43,6 +45,10 @@ check      Analyse files and folders (default: the current folder). Folders are 
 explain    What the project model believes each file is for (service, browser, test, dev, script,
            config, build, generated, example) and why, and which rules apply to it. Override a
            wrong answer with \`roles:\` in .prodready.yaml.
+
+review     The Production Readiness Review of each service: every checklist item pass, fail or
+           unknown, with its evidence (docs/review-format.md). --fail-on blocker exits 1 on a
+           failing blocker.
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 bad usage or unreadable input.`;
 
@@ -386,7 +392,7 @@ function runRules(argv: string[]): number {
 
 /** What dist/cli.js runs: `main`, once the Python parser has loaded. */
 export async function runCli(argv: string[]): Promise<number> {
-  if (argv[0] === 'check') await initPython();
+  if (argv[0] === 'check' || argv[0] === 'review') await initPython();
   return main(argv);
 }
 
@@ -400,6 +406,8 @@ export function main(argv: string[]): number {
         return runRules(rest);
       case 'explain':
         return runExplain(rest);
+      case 'review':
+        return runReview(rest);
       case '--version':
       case '-v':
         process.stdout.write(`${version}\n`);

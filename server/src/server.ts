@@ -42,6 +42,7 @@ import { WorkspaceScanner } from './lsp/workspace-scan';
 import { WorkspaceIndexSync } from './lsp/workspace-index-sync';
 import { explain, explanationText } from './engine/model/explain';
 import { initPython, pythonInitFailure } from './engine/python';
+import { computeReview, REVIEW_REQUEST, type ReviewParams } from './lsp/review';
 
 /** Commands the server executes (`workspace/executeCommand`). */
 export const COMMANDS = {
@@ -66,6 +67,8 @@ export function startServer(connection: Connection): void {
   let snippetEdits = false;
   let clientCommands = false;
   let shuttingDown = false;
+  /** The workspace index's first build: the review waits for it (its answers need every file). */
+  let indexBuilt: Promise<void> = Promise.resolve();
   /**
    * The latest analysis of each open document and the fix-alls computed from it: code actions for the
    * version that was just published reuse them instead of analysing (and fixing) the file again.
@@ -127,7 +130,7 @@ export function startServer(connection: Connection): void {
       indexSync.filesRenamed(event.files.map((f) => ({ from: filePath(f.oldUri), to: filePath(f.newUri) }))),
     );
     void applyScope();
-    void indexSync.build(folderPaths());
+    indexBuilt = indexSync.build(folderPaths());
   });
 
   /** Facts about files nobody opened (who handles SIGTERM), for the workspace rules. */
@@ -484,6 +487,20 @@ export function startServer(connection: Connection): void {
       logError('code actions failed', error);
       return [];
     }
+  });
+
+  // The Production Readiness Review of the workspace folders (lsp/review.ts), for the client's view.
+  connection.onRequest(REVIEW_REQUEST, async (params?: ReviewParams) => {
+    await pythonReady;
+    await indexBuilt;
+    return computeReview({
+      folders: folderPaths(),
+      params: params ?? undefined,
+      environment: async (folder) => environment(await settingsFor(pathToFileURL(folder).href)),
+      maxBytes: async (folder) => (await settingsFor(pathToFileURL(folder).href)).maxFileSizeKb * 1024,
+      openText: (file) => documents.get(pathToFileURL(file).href)?.getText(),
+      warn: log,
+    });
   });
 
   connection.onShutdown(() => {

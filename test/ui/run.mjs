@@ -3,7 +3,8 @@
 // into a throwaway extensions folder, code-server started on a free port (setsid, stopped by process
 // group), the examples/ workspace opened in headless Chromium. Opens files through Quick Open, checks
 // the Problems panel rows against what the CLI reports for the same files (editor and CI must agree),
-// opens the quick-fix menu on one finding, and saves screenshots under test-artifacts/ui/.
+// opens the quick-fix menu on one finding, shows the Production Readiness view (its rows are the CLI's
+// review) and the review as a Markdown preview, and saves screenshots under test-artifacts/ui/.
 // Needs `npm run package` first (prodready.vsix) and the tools from scripts/setup-editor-tools.mjs.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -48,11 +49,27 @@ function cliFindings(workspace) {
   return JSON.parse(r.stdout).findings;
 }
 
+/** The CLI's review of the workspace: the Production Readiness view must show the same. */
+function cliReview(workspace) {
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'review', '--format', 'json'], { cwd: workspace, encoding: 'utf8' });
+  assert.equal(r.status, 0, `prodready review failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+/** Runs a command through the command palette, as a user would. */
+async function runCommand(page, title) {
+  await page.keyboard.press('Control+Shift+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click();
+}
+
 function codeServer(args, env) {
   return [tools.node24.bin, [tools.codeServer.entry, ...args], env];
 }
 
-test('the packaged extension in code-server: Problems panel and quick-fix menu', async (t) => {
+test('the packaged extension in code-server: Problems panel, quick-fix menu, Production Readiness view and preview', async (t) => {
   fs.rmSync(ARTIFACTS, { recursive: true, force: true });
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const tmp = makeTempDir('ui');
@@ -240,6 +257,46 @@ test('the packaged extension in code-server: Problems panel and quick-fix menu',
     const items = await menu.locator('.action-list-item, .monaco-list-row').allTextContents();
     assert.ok(items.some((s) => QUICK_FIX.title.test(s)), `quick-fix menu offers ${QUICK_FIX.title}: ${items.join(' | ')}`);
     assert.ok(items.some((s) => s.includes(`Ignore ${QUICK_FIX.rule} for this line`)), `quick-fix menu offers to ignore the line: ${items.join(' | ')}`);
+    await page.keyboard.press('Escape');
+
+    // 6. The Production Readiness view (issue 21): its rows are the CLI's review, top down.
+    const review = cliReview(workspace);
+    const expectedRows = review.services.flatMap((s) => [
+      { label: s.name },
+      ...s.sections.flatMap((sec) => [{ label: sec.title }, ...sec.items.map((i) => ({ label: i.title, status: i.status }))]),
+    ]);
+    // The side bar and the view to themselves: the panel hidden, the side bar wider, the folders pane collapsed.
+    await page.keyboard.press('Control+J');
+    await runCommand(page, 'Focus on Production Readiness View');
+    // Widen the side bar by dragging its edge, as a user would.
+    const sideBar = await page.locator('.part.sidebar').boundingBox();
+    await page.mouse.move(sideBar.x + sideBar.width + 1, sideBar.y + sideBar.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(sideBar.x + sideBar.width + 220, sideBar.y + sideBar.height / 2, { steps: 5 });
+    await page.mouse.up();
+    const foldersHeader = page.locator('.explorer-viewlet .pane-header').first();
+    if ((await foldersHeader.getAttribute('aria-expanded')) === 'true') await foldersHeader.click();
+    const viewPane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Production Readiness' }) });
+    const viewRows = viewPane.locator('.monaco-list-row');
+    await viewRows.filter({ hasText: review.services[0].sections[0].items[0].title }).first().waitFor();
+    const rowsShown = await viewRows.evaluateAll((els) => els.map((e) => ({ label: e.querySelector('.label-name')?.textContent ?? '', description: e.querySelector('.label-description')?.textContent ?? '' })));
+    assert.ok(rowsShown.length >= 10, `the view shows its rows: ${JSON.stringify(rowsShown)}`);
+    rowsShown.forEach((row, i) => {
+      assert.equal(row.label, expectedRows[i].label, `row ${i}`);
+      if (expectedRows[i].status) assert.ok(row.description.startsWith(expectedRows[i].status), `row ${i} ${row.label}: ${row.description}`);
+    });
+    await shot('readiness-view');
+
+    // 7. The review as a Markdown preview.
+    await runCommand(page, 'prodready: Open Production Readiness Review');
+    const previewTab = page.locator('.tabs-container .tab', { hasText: 'Preview Production Readiness Review' });
+    await previewTab.waitFor();
+    const preview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await preview.locator('h2', { hasText: `Service: ${review.services[0].name}` }).waitFor();
+    for (const sec of review.services[0].sections) await preview.locator('h3', { hasText: sec.title }).waitFor();
+    // Evidence is a link the preview follows (to the file and line), not bracketed text.
+    await preview.locator('a', { hasText: 'service/src/server.ts:' }).first().waitFor();
+    await shot('readiness-preview');
   } catch (err) {
     await shot('failure').catch(() => {});
     throw err;
