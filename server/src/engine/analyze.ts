@@ -104,13 +104,41 @@ export function ruleContext(rule: Rule, doc: ParsedDocument, options: AnalyzeOpt
 
 /** The fixes a rule offers for one of its findings, recomputed from the finding alone. */
 export function fixesFor(finding: Pick<Finding, 'ruleId'> & RuleFinding, doc: ParsedDocument, options: AnalyzeOptions): Fix[] {
-  const rule = options.registry.get(finding.ruleId);
-  if (!rule?.fixes) return [];
-  try {
-    const context = ruleContext(rule, doc, options);
-    if (!appliesTo(rule, context)) return [];
-    return rule.fixes(finding, context);
-  } catch {
-    return [];
-  }
+  return fixSource(doc, options)(finding);
+}
+
+/** The fixes of one document version's findings, each computed when first asked for. */
+export type FixSource = (finding: Pick<Finding, 'ruleId'> & RuleFinding) => Fix[];
+
+/**
+ * Fixes on request for one document version: the file's role and each rule's context are worked out
+ * once, and each finding's fixes once, however many findings the file has or however often they are
+ * asked for (the CLI's report asks each finding for its fix titles, the server asks on a code action).
+ * Per-finding work stays the rule's own; what a rule gathers about the whole file it keeps per document.
+ */
+export function fixSource(doc: ParsedDocument, options: AnalyzeOptions): FixSource {
+  let role: RoleAnswer | undefined;
+  const contexts = new Map<string, RuleContext | undefined>();
+  const done = new Map<string, Fix[]>();
+  return (finding) => {
+    const rule = options.registry.get(finding.ruleId);
+    if (!rule?.fixes) return [];
+    const key = `${finding.ruleId}\0${finding.start}\0${finding.end}\0${finding.message}\0${finding.data === undefined ? '' : JSON.stringify(finding.data)}`;
+    const known = done.get(key);
+    if (known) return known;
+    let fixes: Fix[] = [];
+    try {
+      if (!contexts.has(rule.id)) {
+        role ??= roleOf(doc, options);
+        const context = ruleContext(rule, doc, options, role);
+        contexts.set(rule.id, appliesTo(rule, context) ? context : undefined);
+      }
+      const context = contexts.get(rule.id);
+      if (context) fixes = rule.fixes(finding, context);
+    } catch {
+      fixes = [];
+    }
+    done.set(key, fixes);
+    return fixes;
+  };
 }
