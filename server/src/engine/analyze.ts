@@ -7,7 +7,7 @@ import type { Finding, Fix, Rule, RuleContext, RuleFinding } from './types';
 import { NO_WORKSPACE_FACTS, type WorkspaceFacts } from './workspace-facts';
 import { fileRole } from './model/file-role';
 import type { RoleAnswer } from './model/roles';
-import { DEFAULT_TIME_BUDGET_MS, unanalysableReason } from './limits';
+import { cpuMs, DEFAULT_TIME_BUDGET_MS, unanalysableReason } from './limits';
 
 /** Findings the engine itself makes about a file it could not (fully) analyse. */
 export const ENGINE_RULE_IDS = {
@@ -26,7 +26,7 @@ export interface AnalyzeOptions {
   registry: Registry;
   config: Config;
   workspace?: WorkspaceFacts;
-  /** How long this file's rules may take; the rules not yet run when it expires are skipped, with a notice. */
+  /** How long (CPU time) this file's rules may take; the rules not yet run when it expires are skipped, with a notice. */
   timeBudgetMs?: number;
 }
 
@@ -48,7 +48,7 @@ export function analyze(doc: ParsedDocument, options: AnalyzeOptions): AnalyzeRe
   const crashes: RuleCrash[] = [];
   const tooHard = unanalysableReason(doc);
   if (tooHard) return { findings: [skippedNotice(doc, tooHard)], crashes, skipped: true };
-  const deadline = performance.now() + (options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS);
+  const deadline = cpuMs() + (options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS);
   const notRun: string[] = [];
   const problem = doc.parseProblem();
   if (problem) {
@@ -58,7 +58,7 @@ export function analyze(doc: ParsedDocument, options: AnalyzeOptions): AnalyzeRe
   for (const rule of options.registry.forKind(doc.kind)) {
     const level = ruleLevel(rule, options.config);
     if (level === 'off') continue;
-    if (performance.now() > deadline) {
+    if (cpuMs() > deadline) {
       notRun.push(rule.id);
       continue;
     }
@@ -75,7 +75,7 @@ export function analyze(doc: ParsedDocument, options: AnalyzeOptions): AnalyzeRe
   }
   if (notRun.length > 0) {
     const budget = options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS;
-    findings.push(skippedNotice(doc, `Partly analysed: the checks took over ${budget} ms on this file, so ${notRun.join(', ')} did not run.`));
+    findings.push(skippedNotice(doc, `Partly analysed: the checks took over ${budget} ms of CPU time on this file, so ${notRun.join(', ')} did not run.`));
   }
   findings.sort((a, b) => a.start - b.start || a.end - b.end || a.ruleId.localeCompare(b.ruleId));
   return { findings, crashes };
