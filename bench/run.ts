@@ -7,7 +7,8 @@
 //   --runs N                        runs per figure (default 3, quick 1)
 //   --rules-from DIR / --index-from DIR
 //                                   load the per-rule cost / workspace index from another checkout
-//   --no-package, --no-profile      skip those steps
+//   --no-package, --no-profile, --no-soak
+//                                   skip those steps (the soak, 10,000 edits to one open file, takes minutes)
 //
 // The corpus is fetched from the npm registry with `npm pack` into ${PRODREADY_BENCH_CACHE:-~/.cache/prodready-bench}.
 // Every measurement runs in a fresh child process, one at a time, so peers never share a core.
@@ -24,6 +25,7 @@ import { makeEditFile, EDIT_FILE_LINES } from './edit-file';
 import { editLatency, fromSources, openMany, serverScan, startUp } from './lsp';
 import { percentile, round, summarize, type Summary } from './stats';
 import { summarizeProfile, type ProfileSummary } from './profile';
+import type { SoakResult } from '../scripts/soak';
 import { collectFiles, toPosix } from '../server/src/engine/files';
 import { classify } from '../server/src/engine/classify';
 import { benchPython, pythonTable } from './python';
@@ -35,6 +37,7 @@ interface Options {
   indexFrom?: string;
   pack: boolean;
   profile: boolean;
+  soak: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -45,7 +48,7 @@ function parseArgs(argv: string[]): Options {
   };
   const runs = Number(value('--runs') ?? (quick ? 1 : 3));
   if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a whole number >= 1');
-  const known = new Set(['--quick', '--runs', '--rules-from', '--index-from', '--no-package', '--no-profile']);
+  const known = new Set(['--quick', '--runs', '--rules-from', '--index-from', '--no-package', '--no-profile', '--no-soak']);
   for (let i = 0; i < argv.length; i++) {
     if (!known.has(argv[i])) throw new Error(`unknown option ${argv[i]} (see the top of bench/run.ts)`);
     if (['--runs', '--rules-from', '--index-from'].includes(argv[i])) i++;
@@ -57,6 +60,7 @@ function parseArgs(argv: string[]): Options {
     indexFrom: value('--index-from') && path.resolve(value('--index-from')!),
     pack: !quick && !argv.includes('--no-package'),
     profile: !quick && !argv.includes('--no-profile'),
+    soak: !quick && !argv.includes('--no-soak'),
   };
 }
 
@@ -387,6 +391,17 @@ async function main(): Promise<number> {
     peakRssMb: summarize(serverScanRuns.map((r) => r.memory.peakRssKb / 1024)),
   };
 
+  // Memory over a long session: 10,000 edits to one open file (issue 23: RSS within 10% of that after
+  // 1,000), right after each sample's diagnostics and after a full GC of the server.
+  let soakFig: SoakResult | { skipped: string };
+  if (options.soak) {
+    process.stdout.write('bench: soak, 10,000 edits to one open file\n');
+    // Its own process: the full GCs go through the server's inspector, which needs Node 20's WebSocket flag.
+    const run = spawnSync(process.execPath, ['--experimental-websocket', '--import', 'tsx', path.join(REPO_ROOT, 'scripts', 'soak.ts'), '--edits', '10000', '--gc-points', '--json'], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+    const last = run.stdout.trim().split('\n').at(-1);
+    soakFig = run.status === 0 && last?.startsWith('{') ? (JSON.parse(last) as SoakResult) : { skipped: `the soak failed: ${run.stderr.trim().split('\n').slice(-3).join(' | ')}` };
+  } else soakFig = { skipped: options.quick ? 'quick mode' : '--no-soak' };
+
   // Where the time goes: the CLI's scan, and the server while typing (both from the sources, so
   // that the frames name the source files; the bundle is one file).
   let profile: ProfileSummary | undefined;
@@ -449,7 +464,7 @@ async function main(): Promise<number> {
     editLatencyMs: { file: `${EDIT_FILE_LINES} lines, ${round(Buffer.byteLength(edit.text) / 1024, 0)} KiB`, debounceMs: 0, ...latency },
     startupMs: startup,
     workspaceIndex: { engineFrom: options.indexFrom ?? 'this checkout', ...index },
-    server: { open, scan: serverScanFig },
+    server: { open, scan: serverScanFig, soak: soakFig },
     vsix: vsix ? { mb: round(vsix.bytes / 1024 / 1024, 2), bytes: vsix.bytes } : { skipped: options.quick ? 'quick mode' : '--no-package' },
     profile: { scan: profile, typing: editProfile },
     python,
@@ -524,6 +539,16 @@ export function table(r: Results): string {
   add('peak RSS after the CLI scan, MB', fmt(s.prodready.peakRssMb), `target < 300 MB: ${verdict(s.prodready.peakRssMb.median < 300)}`);
   add(`server scan of the corpus: peak RSS, MB`, fmt(r.server.scan.peakRssMb), `${fmt(r.server.scan.filesPerSec)} files/s wall`);
   add(`server with ${r.server.open.files} files open: RSS, MB`, fmt(r.server.open.rssMb), `peak ${fmt(r.server.open.peakRssMb)} MB`);
+  const soakFig = r.server.soak;
+  if (!soakFig || 'skipped' in soakFig) add('server soak: RSS after 10,000 edits vs 1,000', 'skipped', soakFig?.skipped ?? 'not run');
+  else {
+    const rss = (at?: [number, number] | [number, number, number]) => (at ? `${Math.round(at[1])} MB` : 'n/a');
+    add(`server soak: RSS after ${soakFig.edits} edits vs 1,000`, `${soakFig.growthPct}% (${rss(soakFig.rssMb[0])} -> ${rss(soakFig.rssMb.at(-1))})`, `target at most +10%: ${verdict((soakFig.growthPct ?? Infinity) <= 10)}`);
+    if (soakFig.afterGc.length > 1) {
+      const [g1, gn] = [soakFig.afterGc[0], soakFig.afterGc.at(-1)!];
+      add('server soak: the same after a full GC', `${soakFig.growthAfterGcPct}% (${rss(g1)} -> ${rss(gn)})`, `V8 heap in use ${Math.round(g1[2])} -> ${Math.round(gn[2])} MB`);
+    }
+  }
   add('.vsix size', r.vsix.mb !== undefined ? `${r.vsix.mb} MB` : 'skipped', r.vsix.skipped ?? '');
   for (const [id, cost] of Object.entries(r.rules.perRule) as Array<[string, any]>) {
     add(`rule ${id}: added to the parse`, `${fmt(cost.pctOfParse, 1)}%`, `${fmt(cost.ms)} ms over the corpus, ${cost.findings} findings`);

@@ -6,6 +6,8 @@
 //
 //   node --import tsx scripts/fuzz.ts [--inputs 10000] [--seed 23] [--only N] [--hang-ms 10000]
 //
+// --hang-ms is CPU time of the child on one input (read from /proc; wall time elsewhere).
+//
 // Exit 1 on any crash, hang, rule crash or --fix problem; slow inputs are reported, not failed (timing
 // is the bench's business).
 
@@ -185,7 +187,7 @@ export function makeInput(seed: number, index: number, files: Base[], hostile: B
 
 type ChildMessage =
   | { type: 'start'; index: number }
-  | { type: 'done'; index: number; file: string; how: string; ms: number; fixMs: number; problems: string[]; ruleCrashes: string[]; fixed: boolean }
+  | { type: 'done'; index: number; file: string; how: string; ms: number; cpuMs: number; fixMs: number; problems: string[]; ruleCrashes: string[]; fixed: boolean }
   | { type: 'end' };
 
 async function child(options: Options, from: number, to: number): Promise<void> {
@@ -201,11 +203,15 @@ async function child(options: Options, from: number, to: number): Promise<void> 
     const ruleCrashes: string[] = [];
     let fixed = false;
     const started = performance.now();
+    const cpuStarted = process.cpuUsage();
     let checked = started;
+    let cpuMs = 0;
     const check = { path: `${rootDir}/${input.file}`, relativePath: input.file, rootDir, text: input.text };
     try {
       const result = checkText(check, env);
       checked = performance.now();
+      const cpu = process.cpuUsage(cpuStarted);
+      cpuMs = (cpu.user + cpu.system) / 1000;
       for (const crash of result.crashes) ruleCrashes.push(`${crash.ruleId}: ${(crash.error as Error)?.message ?? crash.error}`);
       if (result.doc) {
         const once = fixAll(check, env);
@@ -224,8 +230,8 @@ async function child(options: Options, from: number, to: number): Promise<void> 
     const ms = checked - started;
     const fixMs = performance.now() - checked;
     // Failures and slow inputs are kept, to be re-run or profiled.
-    if (problems.length > 0 || ruleCrashes.length > 0 || ms > 1000) saveInput(options, input);
-    await send({ type: 'done', index, file: input.file, how: input.how, ms, fixMs, problems, ruleCrashes, fixed });
+    if (problems.length > 0 || ruleCrashes.length > 0 || ms > 1000 || cpuMs > 1000) saveInput(options, input);
+    await send({ type: 'done', index, file: input.file, how: input.how, ms, cpuMs, fixMs, problems, ruleCrashes, fixed });
   }
   await send({ type: 'end' });
 }
@@ -248,13 +254,15 @@ interface Tally {
   fixProblems: string[];
   fixed: number;
   overOneSecond: number;
+  overOneCpuSecond: number;
+  slowestCpu?: { ms: number; file: string; how: string; index: number };
   slowest?: { ms: number; file: string; how: string; index: number };
   slowestFix?: { ms: number; file: string; how: string; index: number };
 }
 
 async function parent(options: Options): Promise<number> {
   const started = Date.now();
-  const tally: Tally = { tried: 0, processCrashes: [], ruleCrashes: [], hangs: [], fixProblems: [], fixed: 0, overOneSecond: 0 };
+  const tally: Tally = { tried: 0, processCrashes: [], ruleCrashes: [], hangs: [], fixProblems: [], fixed: 0, overOneSecond: 0, overOneCpuSecond: 0 };
   const total = options.only !== undefined ? options.only + 1 : options.inputs;
   let next = options.only ?? 0;
   const label = (index: number, file: string, how: string) => `#${index} ${file} (${how})`;
@@ -276,12 +284,30 @@ async function parent(options: Options): Promise<number> {
         clearTimeout(timer);
         resolve(how);
       };
+      // A hang is an input that used hangMs of the child's own CPU time (Linux: /proc), so that a
+      // machine loaded by other jobs does not turn slow inputs into hangs; wall time where /proc is missing.
+      const cpuOf = (): number | undefined => {
+        try {
+          const fields = fs.readFileSync(`/proc/${proc.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+          return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 10 ms
+        } catch {
+          return undefined;
+        }
+      };
       const arm = (ms = options.hangMs) => {
         clearTimeout(timer);
-        timer = setTimeout(() => {
-          proc.kill('SIGKILL');
-          settle('hang');
-        }, ms);
+        const cpuStart = cpuOf();
+        const wallStart = Date.now();
+        const tick = () => {
+          const cpu = cpuOf();
+          const used = cpu !== undefined && cpuStart !== undefined ? cpu - cpuStart : Date.now() - wallStart;
+          // A child that is not even scheduled for ten times the budget is stuck too (a blocked read).
+          if (used > ms || Date.now() - wallStart > ms * 10) {
+            proc.kill('SIGKILL');
+            settle('hang');
+          } else timer = setTimeout(tick, 250);
+        };
+        timer = setTimeout(tick, 250);
       };
       arm(options.hangMs + 60_000); // loading the engine is not an input's time
       proc.on('message', (m: ChildMessage) => {
@@ -294,6 +320,8 @@ async function parent(options: Options): Promise<number> {
           tally.tried++;
           if (m.fixed) tally.fixed++;
           if (m.ms > 1000) tally.overOneSecond++;
+          if (m.cpuMs > 1000) tally.overOneCpuSecond++;
+          if (!tally.slowestCpu || m.cpuMs > tally.slowestCpu.ms) tally.slowestCpu = { ms: m.cpuMs, file: m.file, how: m.how, index: m.index };
           if (!tally.slowest || m.ms > tally.slowest.ms) tally.slowest = { ms: m.ms, file: m.file, how: m.how, index: m.index };
           if (!tally.slowestFix || m.fixMs > tally.slowestFix.ms) tally.slowestFix = { ms: m.fixMs, file: m.file, how: m.how, index: m.index };
           for (const p of m.problems) (p.startsWith('--fix') ? tally.fixProblems : tally.processCrashes).push(`${label(m.index, m.file, m.how)}: ${p}`);
@@ -309,7 +337,7 @@ async function parent(options: Options): Promise<number> {
     if (outcome === 'end' && next > from) continue;
     const input = makeInput(options.seed, next, files, hostile);
     const saved = saveInput(options, input);
-    (outcome === 'hang' ? tally.hangs : tally.processCrashes).push(`${label(next, input.file, input.how)}: ${outcome === 'hang' ? `no answer in ${options.hangMs} ms` : 'the process died'} (saved as ${saved})`);
+    (outcome === 'hang' ? tally.hangs : tally.processCrashes).push(`${label(next, input.file, input.how)}: ${outcome === 'hang' ? `no answer after ${options.hangMs} ms of CPU time` : 'the process died'} (saved as ${saved})`);
     tally.tried++;
     next++;
   }
@@ -319,10 +347,12 @@ async function parent(options: Options): Promise<number> {
     `fuzz: seed ${options.seed}, ${tally.tried} inputs tried in ${seconds} s`,
     `  process crashes: ${tally.processCrashes.length}`,
     `  rule crashes:    ${tally.ruleCrashes.length}`,
-    `  hangs:           ${tally.hangs.length} (no answer in ${options.hangMs / 1000} s)`,
+    `  hangs:           ${tally.hangs.length} (no answer after ${options.hangMs / 1000} s of the child's CPU time)`,
     `  --fix:           ${tally.fixed} inputs fixed; ${tally.fixProblems.length} not idempotent or parsing worse`,
-    `  analysis over 1 s: ${tally.overOneSecond}${tally.overOneSecond ? ` (saved in ${path.join(os.tmpdir(), 'prodready-fuzz')})` : ''}`,
-    tally.slowest ? `  slowest analysis: ${Math.round(tally.slowest.ms)} ms, ${label(tally.slowest.index, tally.slowest.file, tally.slowest.how)}` : '',
+    `  analysis over 1 s: ${tally.overOneSecond} by wall time, ${tally.overOneCpuSecond} by CPU time${tally.overOneSecond + tally.overOneCpuSecond ? ` (saved in ${path.join(os.tmpdir(), 'prodready-fuzz')})` : ''}`,
+    tally.slowest ? `  slowest analysis (wall): ${Math.round(tally.slowest.ms)} ms, ${label(tally.slowest.index, tally.slowest.file, tally.slowest.how)}` : '',
+    // Wall time counts the other processes of a loaded machine; the child's CPU time counts this input's work (GC included).
+    tally.slowestCpu ? `  slowest analysis (CPU of the child): ${Math.round(tally.slowestCpu.ms)} ms, ${label(tally.slowestCpu.index, tally.slowestCpu.file, tally.slowestCpu.how)}` : '',
     tally.slowestFix ? `  slowest --fix (fix, re-check, fix again): ${Math.round(tally.slowestFix.ms)} ms, ${label(tally.slowestFix.index, tally.slowestFix.file, tally.slowestFix.how)}` : '',
   ];
   const failures = [...tally.processCrashes, ...tally.ruleCrashes, ...tally.hangs, ...tally.fixProblems];

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeTree } from './support/files';
-import { HOSTILE, aliasBomb, manyFetches } from './support/hostile';
+import { HOSTILE, aliasBomb, consoleHeavy, manyFetches } from './support/hostile';
 import { ConfigLoader, parseConfigFile } from '../server/src/engine/config-file';
 import { fixAll } from '../server/src/engine/fix-all';
 import { checkText } from '../server/src/engine/check';
@@ -119,6 +119,26 @@ describe('issue 23: hostile input', () => {
     const findings = json(run(['check', '.', '--format', 'json'], ws));
     assert.equal(findings.length, 10_000);
     assert.ok(findings.every((f) => f.ruleId === 'http-call-without-timeout' && f.fixes.length === 1 && f.fixes[0].safe));
+  });
+
+  test('6: a console-heavy service (1,000 routes, 2,000 findings with fixes) is analysed within the per-file budget, fix titles without re-work per finding', () => {
+    // Fuzz input #330 of seed 23: every finding's fixes re-derived the file's role and re-walked the
+    // whole file, minutes for a few hundred KB. The kill timeout catches that; the budget (CPU time) not
+    // expiring shows the rules themselves all ran.
+    const ws = path.join(dir, 'console-heavy');
+    writeTree(ws, { 'src/server.js': consoleHeavy(1000) });
+    const r = run(['check', '.', '--format', 'json'], ws);
+    assert.equal(r.stderr, '');
+    const findings = json(r);
+    assert.deepEqual(findings.filter((f) => f.ruleId === 'skipped-file').map((f) => f.message), [], 'no rule skipped over the time budget');
+    const count = (id: string) => findings.filter((f) => f.ruleId === id).length;
+    assert.equal(count('console-log'), 1000);
+    assert.equal(count('interpolated-log-message'), 1000);
+    assert.equal(findings.length, 2000);
+    const console0 = findings.find((f) => f.ruleId === 'console-log' && f.line === 9)!;
+    assert.match(console0.message, /console/i);
+    assert.ok(console0.fixes.length > 0 && console0.fixes.every((f) => f.title.length > 0));
+    assert.ok(findings.every((f) => f.fixes.length > 0), 'every finding has its fix titles');
   });
 
   test('7: --fix leaves a file that does not parse around the finding alone, says so once per run, and is idempotent', () => {

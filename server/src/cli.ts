@@ -9,7 +9,7 @@ import { registry } from './rules';
 import { ConfigLoader } from './engine/config-file';
 import { EMPTY_CONFIG, type Config } from './engine/config';
 import { checkText, type CheckEnvironment } from './engine/check';
-import { fixesFor } from './engine/analyze';
+import { fixSource } from './engine/analyze';
 import { fixAll } from './engine/fix-all';
 import { collectFiles, MissingPathError, toPosix } from './engine/files';
 import { encode, readRegularFile, type ReadResult } from './engine/safe-read';
@@ -204,11 +204,12 @@ function runCheck(argv: string[]): number {
     if (result.excluded) return 0;
     for (const crash of result.crashes) warn(`rule ${crash.ruleId} failed on ${shown}: ${(crash.error as Error)?.message ?? crash.error}`);
     const entries: ReportFinding[] = [];
+    const fixesOf = result.doc ? fixSource(result.doc, { registry, config: result.config, workspace: env.workspace }) : undefined;
     const all = [...result.findings.map((finding) => ({ finding, suppression: undefined })), ...result.suppressed.map((s) => ({ finding: s.finding, suppression: { kind: s.kind, justification: s.justification } }))];
     for (const { finding, suppression } of all) {
       const start = result.doc ? result.doc.lines.positionAt(finding.start) : { line: 0, character: 0 };
       const end = result.doc ? result.doc.lines.positionAt(finding.end) : start;
-      const fixes = result.doc && !suppression ? fixesFor(finding, result.doc, { registry, config: result.config, workspace: env.workspace }) : [];
+      const fixes = fixesOf && !suppression ? fixesOf(finding) : [];
       entries.push({
         ...(suppression ? { suppression } : {}),
         ruleId: finding.ruleId,

@@ -28,6 +28,7 @@ import { registry } from './rules';
 import { ConfigLoader } from './engine/config-file';
 import { checkText, type CheckEnvironment, type CheckInput, type CheckResult } from './engine/check';
 import type { FixAllResult } from './engine/fix-all';
+import { fixSource, type FixSource } from './engine/analyze';
 import type { ParsedDocument } from './engine/document';
 import { LineIndex } from './engine/lines';
 import { readFactFile } from './engine/safe-read';
@@ -74,7 +75,7 @@ export function startServer(connection: Connection): void {
    * version that was just published reuse them instead of analysing (and fixing) the file again.
    * One entry per open document, replaced by each analysis, dropped on close.
    */
-  const analyses = new Map<string, { version: number; result: CheckResult; fixAllDone: Map<string, FixAllResult> }>();
+  const analyses = new Map<string, { version: number; result: CheckResult; fixAllDone: Map<string, FixAllResult>; fixes?: FixSource }>();
   /** Config files whose problems are shown while they are not open, with what was shown. */
   const configProblemsShown = new Map<string, string>();
 
@@ -249,13 +250,15 @@ export function startServer(connection: Connection): void {
   function check(document: TextDocument, settings: Settings) {
     const input = inputFor(document);
     const previous = parsed.get(document.uri);
-    const result = checkText(input, environment(settings), previous);
+    const env = environment(settings);
+    const result = checkText(input, env, previous);
     showConfigProblems(result.configFiles);
     if (previous && previous !== result.doc) previous.dispose();
     if (result.doc) parsed.set(document.uri, result.doc);
     else parsed.delete(document.uri);
     indexSync.documentAnalysed(document.uri, input.path, input.text, result.doc);
-    analyses.set(document.uri, { version: document.version, result, fixAllDone: new Map() });
+    const fixes = result.doc && fixSource(result.doc, { registry, config: result.config, workspace: env.workspace });
+    analyses.set(document.uri, { version: document.version, result, fixAllDone: new Map(), fixes });
     for (const crash of result.crashes) logError(`rule ${crash.ruleId} failed on ${input.relativePath}`, crash.error);
     return result;
   }
@@ -475,6 +478,7 @@ export function startServer(connection: Connection): void {
       if (!doc) return [];
       return codeActions(params, {
         fixAllDone: (current ?? analyses.get(document.uri))?.fixAllDone,
+        fixes: (current ?? analyses.get(document.uri))?.fixes,
         document,
         doc,
         result,

@@ -29,6 +29,8 @@ export interface ClientOptions {
   /** The `prodready` settings the client answers `workspace/configuration` with, per scope URI. */
   settings?: (scopeUri: string | undefined) => unknown;
   snippetEdits?: boolean;
+  /** Node options for the server process (`--trace-gc`, `--max-old-space-size=...`). */
+  nodeArgs?: string[];
 }
 
 export class TestClient {
@@ -44,7 +46,7 @@ export class TestClient {
 
   constructor(private readonly options: ClientOptions = {}) {
     this.settings = options.settings ?? (() => ({}));
-    this.child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stderr!.on('data', (chunk) => (this.stderr += String(chunk)));
     this.exitCode = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
     this.connection = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));

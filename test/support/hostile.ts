@@ -67,3 +67,15 @@ export function aliasBomb(): string {
   }
   return `${levels.join('\n')}\nexclude: *i\n`;
 }
+
+/**
+ * 6. A console-heavy service of `n` Fastify routes, each with a console call and an interpolated
+ * request log: two findings with a fix per route (the shape of fuzz input #330, seed 23).
+ */
+export function consoleHeavy(n: number): string {
+  const routes = Array.from(
+    { length: n },
+    (_, i) => `app.get('/r${i}', async (request) => {\n  request.log.debug('route ${i} hit by ' + request.ip)\n  console.log('served route ${i} for ' + request.ip)\n  return { ok: true }\n})\n`,
+  );
+  return `'use strict'\n\nconst Fastify = require('fastify')\n\nconst app = Fastify({ logger: true })\n\n${routes.join('\n')}\nprocess.on('SIGTERM', () => app.close())\n\napp.listen({ port: 3000 })\n`;
+}

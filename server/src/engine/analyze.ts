@@ -7,7 +7,7 @@ import type { Finding, Fix, Rule, RuleContext, RuleFinding } from './types';
 import { NO_WORKSPACE_FACTS, type WorkspaceFacts } from './workspace-facts';
 import { fileRole } from './model/file-role';
 import type { RoleAnswer } from './model/roles';
-import { DEFAULT_TIME_BUDGET_MS, unanalysableReason } from './limits';
+import { cpuMs, DEFAULT_TIME_BUDGET_MS, unanalysableReason } from './limits';
 
 /** Findings the engine itself makes about a file it could not (fully) analyse. */
 export const ENGINE_RULE_IDS = {
@@ -26,7 +26,7 @@ export interface AnalyzeOptions {
   registry: Registry;
   config: Config;
   workspace?: WorkspaceFacts;
-  /** How long this file's rules may take; the rules not yet run when it expires are skipped, with a notice. */
+  /** How long (CPU time) this file's rules may take; the rules not yet run when it expires are skipped, with a notice. */
   timeBudgetMs?: number;
 }
 
@@ -48,7 +48,7 @@ export function analyze(doc: ParsedDocument, options: AnalyzeOptions): AnalyzeRe
   const crashes: RuleCrash[] = [];
   const tooHard = unanalysableReason(doc);
   if (tooHard) return { findings: [skippedNotice(doc, tooHard)], crashes, skipped: true };
-  const deadline = performance.now() + (options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS);
+  const deadline = cpuMs() + (options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS);
   const notRun: string[] = [];
   const problem = doc.parseProblem();
   if (problem) {
@@ -58,7 +58,7 @@ export function analyze(doc: ParsedDocument, options: AnalyzeOptions): AnalyzeRe
   for (const rule of options.registry.forKind(doc.kind)) {
     const level = ruleLevel(rule, options.config);
     if (level === 'off') continue;
-    if (performance.now() > deadline) {
+    if (cpuMs() > deadline) {
       notRun.push(rule.id);
       continue;
     }
@@ -75,7 +75,7 @@ export function analyze(doc: ParsedDocument, options: AnalyzeOptions): AnalyzeRe
   }
   if (notRun.length > 0) {
     const budget = options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS;
-    findings.push(skippedNotice(doc, `Partly analysed: the checks took over ${budget} ms on this file, so ${notRun.join(', ')} did not run.`));
+    findings.push(skippedNotice(doc, `Partly analysed: the checks took over ${budget} ms of CPU time on this file, so ${notRun.join(', ')} did not run.`));
   }
   findings.sort((a, b) => a.start - b.start || a.end - b.end || a.ruleId.localeCompare(b.ruleId));
   return { findings, crashes };
@@ -114,13 +114,41 @@ export function ruleContext(rule: Rule, doc: ParsedDocument, options: AnalyzeOpt
 
 /** The fixes a rule offers for one of its findings, recomputed from the finding alone. */
 export function fixesFor(finding: Pick<Finding, 'ruleId'> & RuleFinding, doc: ParsedDocument, options: AnalyzeOptions): Fix[] {
-  const rule = options.registry.get(finding.ruleId);
-  if (!rule?.fixes) return [];
-  try {
-    const context = ruleContext(rule, doc, options);
-    if (!appliesTo(rule, context)) return [];
-    return rule.fixes({ ...finding, message: finding.message.replace(RUFF_NOTE, '') }, context);
-  } catch {
-    return [];
-  }
+  return fixSource(doc, options)(finding);
+}
+
+/** The fixes of one document version's findings, each computed when first asked for. */
+export type FixSource = (finding: Pick<Finding, 'ruleId'> & RuleFinding) => Fix[];
+
+/**
+ * Fixes on request for one document version: the file's role and each rule's context are worked out
+ * once, and each finding's fixes once, however many findings the file has or however often they are
+ * asked for (the CLI's report asks each finding for its fix titles, the server asks on a code action).
+ * Per-finding work stays the rule's own; what a rule gathers about the whole file it keeps per document.
+ */
+export function fixSource(doc: ParsedDocument, options: AnalyzeOptions): FixSource {
+  let role: RoleAnswer | undefined;
+  const contexts = new Map<string, RuleContext | undefined>();
+  const done = new Map<string, Fix[]>();
+  return (finding) => {
+    const rule = options.registry.get(finding.ruleId);
+    if (!rule?.fixes) return [];
+    const key = `${finding.ruleId}\0${finding.start}\0${finding.end}\0${finding.message}\0${finding.data === undefined ? '' : JSON.stringify(finding.data)}`;
+    const known = done.get(key);
+    if (known) return known;
+    let fixes: Fix[] = [];
+    try {
+      if (!contexts.has(rule.id)) {
+        role ??= roleOf(doc, options);
+        const context = ruleContext(rule, doc, options, role);
+        contexts.set(rule.id, appliesTo(rule, context) ? context : undefined);
+      }
+      const context = contexts.get(rule.id);
+      if (context) fixes = rule.fixes({ ...finding, message: finding.message.replace(RUFF_NOTE, '') }, context);
+    } catch {
+      fixes = [];
+    }
+    done.set(key, fixes);
+    return fixes;
+  };
 }

@@ -5,7 +5,7 @@
 // reported. So a fix can neither land in broken code nor be applied over and over.
 
 import type { ts } from 'ts-morph';
-import { fixesFor } from './analyze';
+import { fixSource } from './analyze';
 import { checkText, type CheckEnvironment, type CheckInput, type CheckResult } from './check';
 import type { ParsedDocument } from './document';
 import { applyEdits } from './edits';
@@ -54,13 +54,14 @@ export function fixAll(
     const doc: ParsedDocument = result.doc;
     const errors = parseErrorOffsets(doc);
     const candidates: Candidate[] = [];
+    const fixesOf = fixSource(doc, { registry: env.registry, config: result.config, workspace: env.workspace });
     for (const finding of result.findings) {
       if (!accept(finding)) continue;
       const rule = env.registry.get(finding.ruleId);
       if (!rule || rule.fix === 'none' || rule.fix === 'unsafe') continue; // nothing fix-all may apply
       const key = `${finding.ruleId}\0${finding.message}\0${doc.text.slice(finding.start, finding.end)}`;
       if (refused.has(key)) continue;
-      const fix = fixesFor(finding, doc, { registry: env.registry, config: result.config, workspace: env.workspace }).find((f) => f.safe);
+      const fix = fixesOf(finding).find((f) => f.safe);
       if (!fix || fix.edits.length === 0) continue;
       const candidate = { finding, fix, key };
       if (brokenAround(doc, errors, finding, fix)) refuse(doc, candidate, 'the code around it does not parse');

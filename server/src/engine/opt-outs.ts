@@ -52,6 +52,16 @@ export const EQUIVALENT_RULES: Record<string, Record<string, readonly string[]>>
 };
 
 const MARKER = /eslint-disable|oxlint-disable|biome-ignore|deno-lint-ignore|noqa|nosec/i;
+/** Per document version, whether it holds any directive: asked once per finding, searched once per file. */
+const hasMarker = new WeakMap<ParsedDocument, boolean>();
+function holdsDirective(doc: ParsedDocument): boolean {
+  let holds = hasMarker.get(doc);
+  if (holds === undefined) {
+    holds = MARKER.test(doc.text);
+    hasMarker.set(doc, holds);
+  }
+  return holds;
+}
 
 function covers(list: string | undefined, names: readonly string[], directive: Directive): boolean {
   if (list === undefined) return false;
@@ -64,11 +74,11 @@ function covers(list: string | undefined, names: readonly string[], directive: D
 
 /**
  * Whether another linter's directive in `doc` opts the line holding `offset` out of `ruleId`'s
- * concern. Cheap when the file holds no directive at all (one substring test).
+ * concern. Cheap when the file holds no directive at all (one search per document version).
  */
 export function optedOutElsewhere(doc: ParsedDocument, ruleId: string, offset: number): boolean {
   const equivalents = EQUIVALENT_RULES[ruleId];
-  if (!equivalents || !MARKER.test(doc.text)) return false;
+  if (!equivalents || !holdsDirective(doc)) return false;
   const line = doc.lines.positionAt(offset).line;
   for (const directive of DIRECTIVES) {
     const names = equivalents[directive.tool];

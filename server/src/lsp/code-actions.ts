@@ -3,7 +3,7 @@
 
 import { type CodeAction, CodeActionKind, type CodeActionParams, type Diagnostic } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { fixesFor, isEngineFinding } from '../engine/analyze';
+import { fixSource, isEngineFinding, type FixSource } from '../engine/analyze';
 import type { CheckEnvironment, CheckInput, CheckResult } from '../engine/check';
 import type { ParsedDocument } from '../engine/document';
 import { minimalEdit } from '../engine/edits';
@@ -28,6 +28,8 @@ export interface CodeActionContext {
    * that each request does not fix the whole file again. Kept by the server with its analysis.
    */
   fixAllDone?: Map<string, FixAllResult>;
+  /** The fixes of this document version's findings, kept by the server with its analysis: each computed once, on request. */
+  fixes?: FixSource;
 }
 
 /** Fixes the whole file (one rule's safe fixes, or all of them), once per document version. */
@@ -48,6 +50,7 @@ export function codeActions(params: CodeActionParams, ctx: CodeActionContext): C
   const only = params.context.only;
   const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
   const actions: CodeAction[] = [];
+  const fixesOf = ctx.fixes ?? fixSource(doc, { registry: env.registry, config: result.config, workspace: env.workspace });
   const edit = (edits: Parameters<typeof toWorkspaceEdit>[3], snippets = false) =>
     toWorkspaceEdit(document.uri, document.version, doc.lines, edits, snippets && ctx.snippetEdits);
 
@@ -63,7 +66,7 @@ export function codeActions(params: CodeActionParams, ctx: CodeActionContext): C
         message: typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value,
         data: diagnostic.data.data,
       };
-      const fixes = fixesFor(finding, doc, { registry: env.registry, config: result.config, workspace: env.workspace });
+      const fixes = fixesOf(finding);
       const preferred = fixes.findIndex((f) => f.safe);
       fixes.forEach((fix, i) => actions.push(fixAction(fix, document.uri, document.version, doc.lines, [diagnostic], i === preferred, ctx.snippetEdits)));
 

@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import type { Fix, Rule, RuleContext, RuleFinding, TextEdit } from '../../engine/types';
-import { factsFor, insideFunction, unwrap as unwrapExpr, type FileFacts } from './file-facts';
+import { factsFor, insideFunction, perFile, unwrap as unwrapExpr, type FileFacts } from './file-facts';
 import { loggerTargetAt, type TargetKind } from './logger-targets';
 import { addPinoLogger, importNestLogger, importProjectLogger, preferredQuote } from './logger-edits';
 import { optedOutElsewhere } from '../../engine/opt-outs';
@@ -32,8 +32,18 @@ function mayJoinAsText(expr: ts.Expression): boolean {
   return isPropertyAccessExpression(e) || ts.isLiteralExpression(e) || ts.isTemplateExpression(e) || ts.isBinaryExpression(e);
 }
 
+/** The file's console calls by where their callee is (the first call, where two share it). */
+const consoleCallsAt = perFile((facts: FileFacts) => {
+  const at = new Map<string, FileFacts['consoleCalls'][number]>();
+  for (const c of facts.consoleCalls) {
+    const key = `${c.callee.getStart(facts.sourceFile)}:${c.callee.end}`;
+    if (!at.has(key)) at.set(key, c);
+  }
+  return at;
+});
+
 function findCall(facts: FileFacts, finding: RuleFinding) {
-  return facts.consoleCalls.find((c) => c.callee.getStart(facts.sourceFile) === finding.start && c.callee.end === finding.end);
+  return consoleCallsAt(facts).get(`${finding.start}:${finding.end}`);
 }
 
 export const consoleLog: Rule<ConsoleLogOptions> = {

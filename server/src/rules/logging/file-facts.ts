@@ -193,6 +193,23 @@ export function fileFacts(doc: ParsedDocument, imported?: ImportedLoggers): File
   return facts;
 }
 
+/**
+ * `gather` kept per file facts (one document version). For what a fix works out about the whole file
+ * (its quote style, whether its keys are snake_case, where each call is) and then asks of every
+ * finding: gathered once, not once per finding, so a file's fixes cost its size plus its findings.
+ */
+export function perFile<T>(gather: (facts: FileFacts) => T): (facts: FileFacts) => T {
+  const kept = new WeakMap<FileFacts, { value: T }>();
+  return (facts) => {
+    let entry = kept.get(facts);
+    if (!entry) {
+      entry = { value: gather(facts) };
+      kept.set(facts, entry);
+    }
+    return entry.value;
+  };
+}
+
 export function unwrap(expr: ts.Expression): ts.Expression {
   let e = expr;
   for (;;) {

@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import type { Fix, Rule, RuleFinding, TextEdit } from '../../engine/types';
-import { factsFor, unwrap, type FileFacts, type LoggerCall } from './file-facts';
+import { factsFor, perFile, unwrap, type FileFacts, type LoggerCall } from './file-facts';
 import { preferredQuote } from './logger-edits';
 import { frameworkLoggerKind } from './logger-targets';
 import { checkPython, fixesPython } from './python-log-message';
@@ -36,7 +36,18 @@ function messageSite(lc: LoggerCall, facts: FileFacts): MessageSite | undefined 
   return at(0) ?? (args.length >= 2 && !isSpreadElement(args[0]) ? at(1) : undefined);
 }
 
-function sites(facts: FileFacts): MessageSite[] {
+/** The file's message sites by where their message argument is (the first site, where two share it). */
+const sitesAt = perFile((facts: FileFacts) => {
+  const at = new Map<string, MessageSite>();
+  for (const s of sites(facts)) {
+    const arg = s.lc.call.arguments[s.index];
+    const key = `${arg.getStart(facts.sourceFile)}:${arg.end}`;
+    if (!at.has(key)) at.set(key, s);
+  }
+  return at;
+});
+
+const sites = perFile((facts: FileFacts): readonly MessageSite[] => {
   const out: MessageSite[] = [];
   for (const lc of facts.loggerCalls) {
     const site = messageSite(lc, facts);
@@ -50,7 +61,7 @@ function sites(facts: FileFacts): MessageSite[] {
     if (site) out.push(site);
   }
   return out.sort((a, b) => a.lc.call.pos - b.lc.call.pos);
-}
+});
 
 function isErrorLike(expr: ts.Expression): boolean {
   const e = unwrap(expr);
@@ -172,10 +183,7 @@ export const interpolatedLogMessage: Rule = {
     if (ctx.doc.kind === 'python') return fixesPython(finding, ctx);
     const facts = factsFor(ctx);
     const sf = facts.sourceFile;
-    const site = sites(facts).find((s) => {
-      const arg = s.lc.call.arguments[s.index];
-      return arg.getStart(sf) === finding.start && arg.end === finding.end;
-    });
+    const site = sitesAt(facts).get(`${finding.start}:${finding.end}`);
     if (!site) return [];
     const { lc, index } = site;
     const args = lc.call.arguments;

@@ -5,14 +5,14 @@ import { ts } from 'ts-morph';
 import type { ParsedDocument } from '../../engine/document';
 import type { TextEdit } from '../../engine/types';
 import type { ProjectLogger } from '../../engine/workspace-facts';
-import { insideFunction, type FileFacts } from './file-facts';
+import { insideFunction, perFile, type FileFacts } from './file-facts';
 
 // TypeScript's namespace serves every member through getters (three deep via ts-morph): read
 // the ones the walks use once, not on every node.
 const { forEachChild, isExportAssignment, isExpressionStatement, isImportDeclaration, isReturnStatement, isStringLiteral, isThrowStatement, isVariableStatement } = ts;
 
 /** The quote the file uses for strings (its first string literal's), single when it has none. */
-export function preferredQuote(facts: FileFacts): string {
+export const preferredQuote = perFile((facts: FileFacts): string => {
   const text = facts.sourceFile.text;
   let found: string | undefined;
   const visit = (node: ts.Node): true | undefined => {
@@ -27,10 +27,10 @@ export function preferredQuote(facts: FileFacts): string {
     if (visit(statement)) break;
   }
   return found === '"' ? '"' : "'";
-}
+});
 
 /** Whether the file ends its statements with semicolons (judged on the first statements that take one). */
-export function usesSemicolons(facts: FileFacts): boolean {
+export const usesSemicolons = perFile((facts: FileFacts): boolean => {
   const text = facts.sourceFile.text;
   let withSemi = 0;
   let seen = 0;
@@ -47,7 +47,7 @@ export function usesSemicolons(facts: FileFacts): boolean {
   };
   visit(facts.sourceFile);
   return seen === 0 || withSemi * 2 >= seen;
-}
+});
 
 function wantsEsm(facts: FileFacts, path: string): boolean {
   if (facts.hasEsmSyntax) return true;

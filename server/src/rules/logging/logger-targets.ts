@@ -5,7 +5,7 @@
 // in the module (file-facts.ts). Only what the file makes plain; the project model can add hints.
 
 import { ts } from 'ts-morph';
-import { insideFunction, loggerInScope, unwrap, type FileFacts, type LoggerKind } from './file-facts';
+import { insideFunction, loggerInScope, perFile, unwrap, type FileFacts, type LoggerKind } from './file-facts';
 
 // TypeScript's namespace serves every member through getters (three deep via ts-morph): read
 // the ones the walks use once, not on every node.
@@ -191,7 +191,8 @@ function nestLoggerProperty(cls: ts.ClassLikeDeclaration, fw: Frameworks): strin
 }
 
 /** `const app = Fastify({ logger: ... })` with a logger that is on: its `app.log` writes. */
-function fastifyInstances(facts: FileFacts, fw: Frameworks): Map<string, ts.VariableDeclaration> {
+const fastifyInstances = perFile((facts: FileFacts): Map<string, ts.VariableDeclaration> => {
+  const fw = frameworksOf(facts.sourceFile);
   const out = new Map<string, ts.VariableDeclaration>();
   if (fw.fastifyFactory.size === 0) return out;
   for (const statement of facts.sourceFile.statements) {
@@ -213,7 +214,7 @@ function fastifyInstances(facts: FileFacts, fw: Frameworks): Map<string, ts.Vari
     }
   }
   return out;
-}
+});
 
 /** True when `name` is declared as a parameter of a function between `node` and `fn` (shadowing fn's). */
 function shadowed(node: ts.Node, fn: ts.Node, name: string): boolean {
@@ -279,7 +280,7 @@ export function loggerTargetAt(facts: FileFacts, node: ts.Node, hints: LoggerHin
   if (nest && !binding) return { name: nest, kind: 'nest', source: 'framework' };
   // A module-level binding in an inner scope (a request's child logger) is nearer than a Fastify instance.
   if (binding && !binding.moduleLevel) return { name: binding.name, kind: binding.kind, source: 'module' };
-  for (const [name, decl] of fastifyInstances(facts, fw)) {
+  for (const [name, decl] of fastifyInstances(facts)) {
     if (decl.end <= node.getStart(facts.sourceFile) || insideFunction(node)) {
       if (!binding) return { name: `${name}.log`, kind: 'pino', source: 'framework' };
     }
@@ -306,5 +307,5 @@ export function frameworkLoggerKind(expr: ts.Expression, facts: FileFacts, hints
     if (isFastifyPlugin(fn, fw) && (fn.parameters[0].name as ts.Identifier).text === name) return 'pino';
     return undefined;
   }
-  return fastifyInstances(facts, fw).has(name) ? 'pino' : undefined;
+  return fastifyInstances(facts).has(name) ? 'pino' : undefined;
 }

@@ -2,7 +2,7 @@
 // becomes the message, each value becomes a named field. Used by both logging rules' fixes.
 
 import { ts } from 'ts-morph';
-import { unwrap, type FileFacts, type LoggerKind } from './file-facts';
+import { perFile, unwrap, type FileFacts, type LoggerKind } from './file-facts';
 
 // TypeScript's namespace serves every member through getters (three deep via ts-morph): read
 // the ones the walks use once, not on every node.
@@ -346,7 +346,7 @@ function stringifiedObject(expr: ts.Expression, facts: FileFacts): ts.Expression
 }
 
 /** Whether the file names its object keys in snake_case (`user_id`) rather than camelCase. */
-export function usesSnakeCase(facts: FileFacts): boolean {
+export const usesSnakeCase = perFile((facts: FileFacts): boolean => {
   let snake = 0;
   let camelCase = 0;
   const visit = (node: ts.Node): void => {
@@ -359,7 +359,7 @@ export function usesSnakeCase(facts: FileFacts): boolean {
   };
   visit(facts.sourceFile);
   return snake > camelCase;
-}
+});
 
 function snakeCase(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
