@@ -211,7 +211,8 @@ export function composeFileRole(doc: ParsedDocument): RoleAnswer | undefined {
     }
   }
   // Every service a published image of someone else's, none built here: the project's own app is not in it.
-  const runsProject = services.some((s) => s.map.get('build') !== undefined || !isStockImage(scalarOf(s.map, 'image')));
+  // (A helper image, busybox or curl, that waits or sets up a volume is nobody's app either.)
+  const runsProject = services.some((s) => s.map.get('build') !== undefined || (!isStockImage(scalarOf(s.map, 'image')) && !HELPER_IMAGE.test(scalarOf(s.map, 'image') ?? '')));
   if (!runsProject) {
     return { role: 'dev', reason: 'every service is a stock dependency or tool and none is built here: a local environment for development', source: 'content' };
   }
@@ -220,7 +221,8 @@ export function composeFileRole(doc: ParsedDocument): RoleAnswer | undefined {
 
 /** Images that only wait, copy or call something once in a compose stack. */
 const HELPER_IMAGE = /^(?:docker\.io\/)?(?:library\/)?(?:busybox|alpine|curlimages\/curl|appropriate\/curl|bash|jwilder\/dockerize|willwill\/wait-for-it|mcr\.microsoft\.com\/mssql-tools|minio\/mc|amazon\/aws-cli|flyway\/flyway|liquibase\/liquibase|migrate\/migrate|hashicorp\/terraform)(?::|@|$)/;
-const WAIT_COMMAND = /\b(?:sleep|until|wait-for|wait-for-it|dockerize|nc\s+-z|exit\s+0)\b/;
+/** What a helper image does once: wait for something, or set up a volume (`chown -R 1000:1000 /data`). */
+const WAIT_COMMAND = /\b(?:sleep|until|wait-for|wait-for-it|dockerize|nc\s+-z|exit\s+0|chown|chmod|mkdir|cp)\b/;
 /** Service names of one-off jobs in a compose stack. */
 const ONE_SHOT_NAME = /(?:^|[-_.])(?:migrate|migrations?|migrator|seed|seeder|seeding|db-?init|init-?db)(?:$|[-_.])/i;
 /** Load generators: they hammer a service and are not one themselves. */
