@@ -230,3 +230,69 @@ describe('the project model, end to end', () => {
     }
   });
 });
+
+/** Manifest links (issues 14 and 19): which images Kubernetes runs, which stacks sit on a local environment. */
+const LINKS: Record<string, string> = {
+  'k8s/jobs.yaml': [
+    'apiVersion: batch/v1',
+    'kind: CronJob',
+    'metadata:',
+    '  name: nightly-report',
+    'spec:',
+    '  schedule: "0 3 * * *"',
+    '  jobTemplate:',
+    '    spec:',
+    '      template:',
+    '        spec:',
+    '          restartPolicy: OnFailure',
+    '          containers:',
+    '            - name: report',
+    '              image: registry.example.com/shop/report:1.0.0',
+    '---',
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    '  name: api',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '        - name: api',
+    '          image: registry.example.com/shop/api:1.0.0',
+    '',
+  ].join('\n'),
+  'report/Dockerfile': 'FROM node:20-slim\nCOPY . .\nCMD ["npm", "start"]\n',
+  'api/Dockerfile': 'FROM node:20-slim\nCOPY . .\nEXPOSE 3000\nCMD ["node", "server.js"]\n',
+  'worker/Dockerfile': 'FROM node:20-slim\nCOPY . .\nEXPOSE 3000\nCMD ["node", "worker.js"]\n',
+  '.docker/compose-infra.yml': 'services:\n  db:\n    image: postgres:16\n',
+  'docker-compose.yml': 'services:\n  api:\n    image: registry.example.com/shop/api:latest\n  db:\n    extends:\n      service: db\n      file: ./.docker/compose-infra.yml\n',
+  'monitoring.yml': 'services:\n  exporter:\n    image: quay.io/prometheuscommunity/postgres-exporter\n  mail:\n    image: inbucket/inbucket\n',
+};
+
+describe('the project model links manifests', () => {
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-links-'));
+    writeTree(dir, LINKS);
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('an image only a CronJob runs is a one-off program; one a Deployment runs is not asked for a HEALTHCHECK', () => {
+    assert.deepEqual(findings(dir).filter((f) => !/probe|resource-limits|prestop|single-replica|disruption/.test(f)), [
+      'worker/Dockerfile:1 dockerfile-missing-healthcheck',
+    ]);
+    const json = cli(['explain', '--format', 'json', 'report/Dockerfile', 'api/Dockerfile', 'docker-compose.yml', 'monitoring.yml'], dir);
+    assert.equal(json.code, 0, json.stderr);
+    const files = JSON.parse(json.stdout).files as Array<{ file: string; role: { role: string; source: string; reason: string }; facts: string[] }>;
+    assert.deepEqual(files.map((f) => [f.file, f.role.role, f.role.source]), [
+      ['report/Dockerfile', 'script', 'workspace'],
+      ['api/Dockerfile', 'service', 'default'],
+      ['docker-compose.yml', 'dev', 'content'],
+      ['monitoring.yml', 'dev', 'content'],
+    ]);
+    assert.match(files[0].role.reason, /only Kubernetes CronJobs run its image \(`registry\.example\.com\/shop\/report:1\.0\.0` in CronJob `nightly-report`, k8s\/jobs\.yaml:4\)/);
+    assert.ok(files[1].facts.includes('its image `registry.example.com/shop/api:1.0.0` runs in Kubernetes Deployment `api` (k8s/jobs.yaml:19)'), files[1].facts.join('\n'));
+    assert.match(files[2].role.reason, /service `db` extends a service of \.docker\/compose-infra\.yml, a development compose file/);
+    assert.match(files[3].role.reason, /every service is a stock dependency or tool/);
+  });
+});

@@ -2,7 +2,7 @@
 // Rules read them; the server and the CLI keep them current.
 
 import type { ComposeBuild, DockerStageHealth } from './model/compose-links';
-import type { K8sObject, Labels } from './model/k8s-objects';
+import type { ContainerSummary, K8sObject, Labels } from './model/k8s-objects';
 
 export interface WorkspaceFacts {
   /**
@@ -96,6 +96,20 @@ export interface WorkspaceFacts {
   /** The HorizontalPodAutoscalers and KEDA ScaledObjects that target (or, their target being templated, may target) the workload. */
   autoscalersFor(kind: string, name: string, namespace: string | undefined | null): readonly K8sObject[] | undefined;
 
+  /**
+   * The Kubernetes workloads (Jobs and CronJobs included) with a container that runs the image the
+   * Dockerfile at `path` builds, linked by name: the image's repository name is the Dockerfile's folder
+   * name (`7rocky/auth-ms:1.0` and `auth-ms/Dockerfile`). Empty when none; undefined before indexing.
+   */
+  kubernetesRunning(path: string): readonly ImageUse[] | undefined;
+
+  /**
+   * The reverse link: the one Dockerfile of the workspace whose folder is named like the image's
+   * repository (`7rocky/mysql-iot` and `mysql-iot/Dockerfile`), with its final stage. Undefined when
+   * there is none, or more than one, or the image is a stock one.
+   */
+  dockerfileBuilding(image: string): { path: string; stage: DockerStageHealth } | undefined;
+
   /** The PodDisruptionBudgets that select (or, their selector being templated, may select) pods with `podLabels`. */
   disruptionBudgetsFor(podLabels: Labels, namespace: string | undefined | null): readonly K8sObject[] | undefined;
 
@@ -132,6 +146,12 @@ export interface PythonLaunch {
 }
 
 export type { ComposeBuild } from './model/compose-links';
+
+/** A Kubernetes workload's container that runs an image. */
+export interface ImageUse {
+  object: K8sObject;
+  container: ContainerSummary;
+}
 
 /** What the project model knows about a package (a folder with a package.json). */
 export interface PackageFacts {
@@ -187,6 +207,8 @@ export const NO_WORKSPACE_FACTS: WorkspaceFacts = {
   projectLogger: () => undefined,
   dependsOn: () => undefined,
   servicesSelecting: () => undefined,
+  kubernetesRunning: () => undefined,
+  dockerfileBuilding: () => undefined,
   autoscalersFor: () => undefined,
   disruptionBudgetsFor: () => undefined,
   pythonScriptOf: () => undefined,
@@ -199,6 +221,7 @@ export const EMPTY_WORKSPACE_FACTS: WorkspaceFacts = {
   ...NO_WORKSPACE_FACTS,
   handlesSigterm: () => false,
   servicesSelecting: () => [],
+  kubernetesRunning: () => [],
   autoscalersFor: () => [],
   disruptionBudgetsFor: () => [],
 };

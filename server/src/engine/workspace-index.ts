@@ -13,14 +13,15 @@ import { ParsedDocument } from './document';
 import { DEFAULT_MAX_FILE_BYTES } from './source';
 import { readFactFile } from './safe-read';
 import { NEVER_ENTER, collectFiles, inheritedIgnores, isIgnored, readIgnore, type IgnoreScope } from './files';
-import type { Importer, PackageFacts, ProjectLogger, StaticFolder, WorkspaceFacts } from './workspace-facts';
+import type { ImageUse, Importer, PackageFacts, ProjectLogger, StaticFolder, WorkspaceFacts } from './workspace-facts';
 import { FULL_STACK_SERVER_PATHS } from './package-json';
 import { servedFolders, type ServedFolder } from './model/static-folders';
 import picomatch from 'picomatch';
 import { parsePackageJson, type PackageInfo, type PackageKind, type ScriptRole } from './package-json';
 import { mayHandleSigterm, shutdownFacts, type ShutdownFacts } from '../rules/shutdown/shutdown-facts';
 import { TERMINAL_MODULES, exportedLoggers, type LoggerKind } from '../rules/logging/file-facts';
-import { K8S_OBJECT_PREFILTER, k8sObjects, sameNamespace, selects, type K8sObject } from './model/k8s-objects';
+import { K8S_OBJECT_PREFILTER, dockerfileImageName, imageRepositoryName, k8sObjects, sameNamespace, selects, type K8sObject } from './model/k8s-objects';
+import { isStockImage } from './model/manifest-roles';
 import { readPyproject, scriptModuleFiles, type PyprojectScript } from './model/pyproject';
 import { appServerRuns, isEntryPointFile, isModuleFile, isProcfileName, isPythonProjectFile, readSetupCfgScripts, type AppServerRun } from './model/python-project';
 import type { PythonLaunch } from './workspace-facts';
@@ -151,6 +152,8 @@ export class WorkspaceIndex {
       servicesSelecting: (labels, namespace) => this.k8sQuery((o) => o.kind === 'Service' && selects(o.selector, labels, false) && sameNamespace(o.namespace, namespace, false)),
       autoscalersFor: (kind, name, namespace) =>
         this.k8sQuery((o) => o.target !== undefined && (o.target.kind === null || o.target.kind === kind) && (o.target.name === null || o.target.name === name) && sameNamespace(o.namespace, namespace, true)),
+      kubernetesRunning: (p) => this.kubernetesRunning(p),
+      dockerfileBuilding: (image) => this.dockerfileBuilding(image),
       disruptionBudgetsFor: (labels, namespace) => this.k8sQuery((o) => o.kind === 'PodDisruptionBudget' && selects(o.selector, labels, true) && sameNamespace(o.namespace, namespace, true)),
       pythonScriptOf: (p) => this.pythonScriptOf(p),
       appServerOf: (p) => this.appServerOf(p),
@@ -195,7 +198,9 @@ export class WorkspaceIndex {
 
   /** What a Kubernetes manifest's rules read from other manifests: any change to them re-publishes it. */
   private k8sAnswers(p: string): string {
-    return isKubernetesCandidatePath(baseNameOf(p)) && !isComposeName(baseNameOf(p)) ? `k8s#${this.k8sRevision}` : '';
+    const name = baseNameOf(p);
+    // Dockerfiles read which workloads run their image (kubernetesRunning).
+    return (isKubernetesCandidatePath(name) && !isComposeName(name)) || isDockerfileName(name) ? `k8s#${this.k8sRevision}` : '';
   }
 
   composeServicesBuilding(p: string): ComposeBuild[] {
@@ -203,6 +208,34 @@ export class WorkspaceIndex {
     const out: ComposeBuild[] = [];
     for (const builds of this.composeLinks.values()) for (const b of builds) if (b.dockerfile === file) out.push(b);
     return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
+  }
+
+  /** See WorkspaceFacts.kubernetesRunning: the workloads whose container image is named like the Dockerfile's folder. */
+  kubernetesRunning(p: string): ImageUse[] | undefined {
+    const name = dockerfileImageName(this.relativePath(normalizePath(p)));
+    if (!this.built || this.pending.size > 0) return undefined;
+    if (!name) return [];
+    const out: ImageUse[] = [];
+    for (const objects of this.k8s.values()) {
+      for (const object of objects) {
+        for (const container of object.containers ?? []) {
+          if (typeof container.image === 'string' && !isStockImage(container.image) && imageRepositoryName(container.image) === name) out.push({ object, container });
+        }
+      }
+    }
+    return out.sort((a, b) => (a.object.path < b.object.path ? -1 : a.object.path > b.object.path ? 1 : a.object.line - b.object.line));
+  }
+
+  /** See WorkspaceFacts.dockerfileBuilding: the one Dockerfile whose folder is named like the image. */
+  dockerfileBuilding(image: string): { path: string; stage: DockerStageHealth } | undefined {
+    const name = imageRepositoryName(image);
+    if (!name || isStockImage(image)) return undefined;
+    const found: Array<{ path: string; stage: DockerStageHealth }> = [];
+    for (const [file, stages] of this.dockerStages) {
+      const stage = stageOf(stages);
+      if (stage && dockerfileImageName(this.relativePath(file)) === name) found.push({ path: file, stage });
+    }
+    return found.length === 1 ? found[0] : undefined;
   }
 
   dockerfileStage(p: string, target?: string): DockerStageHealth | undefined {
@@ -215,7 +248,12 @@ export class WorkspaceIndex {
     const name = baseNameOf(file);
     this.setAppServerLaunches(file, text);
     if (isProcfileName(name)) return;
-    if (isDockerfileName(name)) this.dockerStages.set(file, dockerfileStages(text));
+    if (isDockerfileName(name)) {
+      const stages = dockerfileStages(text);
+      // Kubernetes manifests read the stages of the Dockerfiles that build their images (dockerfileBuilding).
+      if (JSON.stringify(stages) !== JSON.stringify(this.dockerStages.get(file))) this.k8sRevision++;
+      this.dockerStages.set(file, stages);
+    }
     else if (!isComposeName(name)) this.setK8sObjects(file, kubernetesObjectsOf(file, text));
     else {
       const builds = composeBuilds(file, text, this.relativePath(file));
@@ -948,7 +986,7 @@ export class WorkspaceIndex {
     this.setK8sObjects(file, []);
     this.appServerLaunches.delete(file);
     this.composeLinks.delete(file);
-    this.dockerStages.delete(file);
+    if (this.dockerStages.delete(file)) this.k8sRevision++;
     this.handlers.delete(file);
     this.staticFolders.delete(file);
     this.candidates.delete(file);

@@ -48,6 +48,9 @@ export function explain(doc: ParsedDocument, options: { registry: Registry; conf
     for (const s of options.workspace.composeServicesBuilding(doc.path)) {
       facts.push(`built by compose service \`${s.service}\` (${options.workspace.relativePath(s.path)}:${s.line})${s.healthcheck ? ', which declares a healthcheck' : ''}${s.command ? `, command \`${s.command}\`` : ''}`);
     }
+    for (const use of options.workspace.kubernetesRunning(doc.path) ?? []) {
+      facts.push(`its image \`${use.container.image}\` runs in Kubernetes ${use.object.kind} \`${use.object.name ?? '?'}\` (${options.workspace.relativePath(use.object.path)}:${use.object.line})`);
+    }
   }
   const apply: string[] = [];
   const skip: string[] = [];

@@ -59,7 +59,10 @@ export interface K8sObject {
 export const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Rollout', 'DeploymentConfig']);
 
 /** A cheap look at the text: could this YAML hold an object the index keeps? */
-export const K8S_OBJECT_PREFILTER = /^[ \t-]*kind[ \t]*:[ \t]*['"]?(?:Service|HorizontalPodAutoscaler|ScaledObject|PodDisruptionBudget|Deployment|StatefulSet|DaemonSet|ReplicaSet|ReplicationController|Rollout|DeploymentConfig|List)\b/m;
+export const K8S_OBJECT_PREFILTER = /^[ \t-]*kind[ \t]*:[ \t]*['"]?(?:Service|HorizontalPodAutoscaler|ScaledObject|PodDisruptionBudget|Deployment|StatefulSet|DaemonSet|ReplicaSet|ReplicationController|Rollout|DeploymentConfig|Job|CronJob|List)\b/m;
+
+/** Kinds that run pods to completion: kept for their containers' images only (which image runs once). */
+export const BATCH_KINDS = new Set(['Job', 'CronJob']);
 
 interface Reader {
   doc: ParsedDocument;
@@ -227,6 +230,15 @@ function readObject(r: Reader, node: unknown, limit: number, out: K8sObject[], d
     });
     return;
   }
+  if (BATCH_KINDS.has(kind) && spec) {
+    // A Job's pod template is at spec.template, a CronJob's at spec.jobTemplate.spec.template.
+    const jobTemplate = kind === 'CronJob' ? mapField(r, spec.map, 'jobTemplate', spec.limit) : undefined;
+    const jobSpec = kind === 'CronJob' ? jobTemplate && mapField(r, jobTemplate.map, 'spec', jobTemplate.limit) : spec;
+    const template = jobSpec && mapField(r, jobSpec.map, 'template', jobSpec.limit);
+    const podSpec = template && mapField(r, template.map, 'spec', template.limit);
+    out.push({ ...base, containers: podSpec ? containersOf(r, podSpec.map, podSpec.limit) : [] });
+    return;
+  }
   if (!WORKLOAD_KINDS.has(kind) || !spec) return;
   const template = mapField(r, spec.map, 'template', spec.limit);
   const templateMetadata = template && mapField(r, template.map, 'metadata', template.limit);
@@ -354,4 +366,25 @@ export function deployedTogether(a: string, b: string): boolean {
   let common = 0;
   while (common < sa.length && common < sb.length && sa[common] === sb[common]) common++;
   return sa.length - common <= 1 || sb.length - common <= 1;
+}
+
+// ---- images built here --------------------------------------------------------------------
+
+/** The repository name of an image reference (`ghcr.io/acme/auth-ms:1.2@sha256:...` gives `auth-ms`), lower case; undefined for a template or variable. */
+export function imageRepositoryName(image: string | null | undefined): string | undefined {
+  if (!image || /[${}<>\s]/.test(image)) return undefined;
+  const ref = image.split('@')[0];
+  const last = ref.slice(ref.lastIndexOf('/') + 1);
+  const name = last.includes(':') ? last.slice(0, last.indexOf(':')) : last;
+  return name ? name.toLowerCase() : undefined;
+}
+
+/**
+ * The image name a Dockerfile is conventionally built as: its folder's name (`auth-ms/Dockerfile`
+ * is built as `<registry>/auth-ms`). Undefined for a Dockerfile at the workspace root (the folder's
+ * name there is the checkout's, not the project's).
+ */
+export function dockerfileImageName(relativePath: string): string | undefined {
+  const parts = relativePath.split('/');
+  return parts.length >= 2 ? parts[parts.length - 2].toLowerCase() : undefined;
 }

@@ -5,10 +5,12 @@
 
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import type { ParsedDocument } from '../document';
-import type { RoleAnswer } from './roles';
+import * as path from 'node:path';
+import { roleByPath, type RoleAnswer } from './roles';
 import type { WorkspaceFacts } from '../workspace-facts';
 import { DEV_COMMAND } from './dev-commands';
 import { execWords } from './compose-links';
+import { BATCH_KINDS } from './k8s-objects';
 
 // ---- Dockerfiles ----------------------------------------------------------------------------
 
@@ -107,6 +109,17 @@ export function dockerfileRole(doc: ParsedDocument, workspace: WorkspaceFacts): 
     const b = builders[0];
     return { role: 'dev', reason: `only development or test compose services build it (\`${b.service}\`, ${workspace.relativePath(b.path)}:${b.line})`, source: 'workspace', evidence: { path: b.path, line: b.line } };
   }
+  // Only Jobs and CronJobs run its image: a program that runs to completion, not a service.
+  const runs = workspace.kubernetesRunning(doc.path) ?? [];
+  if (runs.length > 0 && runs.every((u) => BATCH_KINDS.has(u.object.kind)) && builders.length === 0) {
+    const u = runs[0];
+    return {
+      role: 'script',
+      reason: `only Kubernetes ${[...new Set(runs.map((r) => r.object.kind))].join(' and ')}s run its image (\`${u.container.image}\` in ${u.object.kind} \`${u.object.name ?? '?'}\`, ${workspace.relativePath(u.object.path)}:${u.object.line}): it runs to completion`,
+      source: 'workspace',
+      evidence: { path: u.object.path, line: u.object.line },
+    };
+  }
   if (command && TEST_COMMAND.test(command)) return { role: 'test', reason: `its command runs tests (\`${truncate(command)}\`)`, source: 'content' };
   if (command && IDLE_COMMAND.test(command.trim())) return { role: 'dev', reason: `its command only idles (\`${truncate(command)}\`): a container to exec into, not a service`, source: 'content' };
   if (command && ONE_SHOT_COMMAND.test(lastCommand(command))) {
@@ -144,10 +157,30 @@ function truncate(text: string): string {
  * and developer tools. Their health is their publisher's concern; a compose file of nothing else is a
  * local environment of dependencies.
  */
-const STOCK_IMAGE = /^(?:(?:docker\.io|public\.ecr\.aws|quay\.io|ghcr\.io|mcr\.microsoft\.com|gcr\.io|registry\.hub\.docker\.com)\/)?(?:library\/|bitnami\/|bitnamilegacy\/|docker\/)?(?:postgres|postgis\/postgis|timescale\/timescaledb[\w-]*|pgvector\/pgvector|mysql|mariadb|percona[\w/-]*|mongo|mongodb\/mongodb-community-server|mongo-express|redis|redis\/redis-stack[\w-]*|valkey\/valkey|eqalpha\/keydb|memcached|rabbitmq|confluentinc\/[\w-]+|apache\/kafka|kafka|wurstmeister\/[\w-]+|zookeeper|provectuslabs\/kafka-ui|redpandadata\/[\w-]+|nats|elasticsearch|elasticsearch\/elasticsearch|opensearchproject\/[\w-]+|kibana|logstash|minio\/minio|minio\/mc|localstack\/localstack|amazon\/dynamodb-local|mailhog\/mailhog|axllent\/mailpit|schickling\/mailcatcher|maildev\/maildev|adminer|dpage\/pgadmin4|phpmyadmin(?:\/phpmyadmin)?|rediscommander\/redis-commander|redislabs\/redisinsight|redis\/redisinsight|grafana\/[\w-]+|prom\/[\w-]+|jaegertracing\/[\w-]+|openzipkin\/[\w-]+|otel\/[\w-]+|temporalio\/[\w-]+|clickhouse\/clickhouse-server|yandex\/clickhouse-server|cassandra|couchdb|neo4j|influxdb|quay\.io\/coreos\/etcd|coreos\/etcd|consul|hashicorp\/[\w-]+|vault|keycloak\/keycloak|jboss\/keycloak|quay\.io\/keycloak\/keycloak|traefik|nginx|nginxinc\/[\w-]+|caddy|haproxy|envoyproxy\/envoy|swaggerapi\/[\w-]+|getmeili\/meilisearch|typesense\/typesense|qdrant\/qdrant|chromadb\/chroma|semitechnologies\/weaviate|zenika\/alpine-chrome|zenika-hub\/alpine-chrome|teamspeak|browserless\/chrome|selenium\/[\w-]+|wiremock\/wiremock|mockserver\/mockserver|mcr\.microsoft\.com\/azure-storage\/azurite|azure-storage\/azurite|mcr\.microsoft\.com\/mssql\/server|mssql\/server|gvenzl\/oracle-[\w-]+|portainer\/portainer[\w-]*|containrrr\/watchtower|nginx-proxy|jwilder\/nginx-proxy|certbot\/certbot|linuxserver\/[\w-]+|docker)(?::|@|$)/;
+const STOCK_IMAGE = /^(?:(?:docker\.io|public\.ecr\.aws|quay\.io|ghcr\.io|mcr\.microsoft\.com|gcr\.io|registry\.hub\.docker\.com)\/)?(?:library\/|bitnami\/|bitnamilegacy\/|docker\/)?(?:postgres|postgis\/postgis|timescale\/timescaledb[\w-]*|pgvector\/pgvector|orioledb\/orioledb|mysql|mysql\/mysql-server|mariadb|percona[\w/-]*|mongo|mongodb\/mongodb-community-server|mongo-express|redis|redis\/redis-stack[\w-]*|valkey\/valkey|eqalpha\/keydb|memcached|rabbitmq|confluentinc\/[\w-]+|apache\/kafka|kafka|wurstmeister\/[\w-]+|zookeeper|provectuslabs\/kafka-ui|redpandadata\/[\w-]+|nats|elasticsearch|elasticsearch\/elasticsearch|opensearchproject\/[\w-]+|kibana|logstash|minio\/minio|minio\/mc|localstack\/localstack|amazon\/dynamodb-local|mailhog\/mailhog|axllent\/mailpit|schickling\/mailcatcher|maildev\/maildev|inbucket\/inbucket|adminer|dpage\/pgadmin4|phpmyadmin(?:\/phpmyadmin)?|rediscommander\/redis-commander|redislabs\/redisinsight|redis\/redisinsight|grafana\/[\w-]+|prom\/[\w-]+|prometheuscommunity\/[\w-]+|[\w.-]+\/[\w.-]*-exporter|jaegertracing\/[\w-]+|openzipkin\/[\w-]+|otel\/[\w-]+|temporalio\/[\w-]+|clickhouse\/clickhouse-server|yandex\/clickhouse-server|cassandra|couchdb|neo4j|influxdb|quay\.io\/coreos\/etcd|coreos\/etcd|consul|hashicorp\/[\w-]+|vault|keycloak\/keycloak|jboss\/keycloak|quay\.io\/keycloak\/keycloak|traefik|nginx|nginxinc\/[\w-]+|caddy|haproxy|envoyproxy\/envoy|swaggerapi\/[\w-]+|getmeili\/meilisearch|typesense\/typesense|qdrant\/qdrant|chromadb\/chroma|semitechnologies\/weaviate|zenika\/alpine-chrome|zenika-hub\/alpine-chrome|teamspeak|browserless\/chrome|selenium\/[\w-]+|wiremock\/wiremock|mockserver\/mockserver|mcr\.microsoft\.com\/azure-storage\/azurite|azure-storage\/azurite|mcr\.microsoft\.com\/mssql\/server|mssql\/server|gvenzl\/oracle-[\w-]+|portainer\/portainer[\w-]*|containrrr\/watchtower|nginx-proxy|jwilder\/nginx-proxy|certbot\/certbot|linuxserver\/[\w-]+|docker)(?::|@|$)/;
 
 export function isStockImage(image: string | undefined): boolean {
   return image !== undefined && STOCK_IMAGE.test(image.trim().toLowerCase());
+}
+
+/**
+ * The stock image a container really runs: the image itself when it is stock, else the stock base of
+ * the workspace's Dockerfile that builds it (`dockerfileBuilding`) when that Dockerfile only adds
+ * files (init SQL, config) and sets no command of its own: `acme/mysql-iot` built `FROM mysql/mysql-server`.
+ */
+export function stockImageBehind(image: string | undefined | null, workspace: WorkspaceFacts): string | undefined {
+  if (!image) return undefined;
+  if (isStockImage(image)) return image;
+  const built = workspace.dockerfileBuilding(image);
+  // A web server with the project's files in it (nginx serving a built front end) is the project's own service.
+  return built && !built.stage.command && isStockImage(built.stage.base) && !isWebServerImage(built.stage.base) ? built.stage.base : undefined;
+}
+
+const WEB_SERVER = /(?:^|\/)(?:nginx|nginxinc\/[\w-]+|httpd|caddy|openresty\/openresty)(?::|@|$)/;
+
+/** Web servers: rebuilt with the project's files, they serve the project (its own service), not a dependency. */
+export function isWebServerImage(image: string | undefined): boolean {
+  return image !== undefined && WEB_SERVER.test(image.toLowerCase());
 }
 
 
@@ -166,8 +199,20 @@ export function composeFileRole(doc: ParsedDocument): RoleAnswer | undefined {
   if (services.length === 0) return undefined;
   const dev = services.find((s) => DEV_COMMAND.test(commandText(s.map) ?? ''));
   if (dev) return { role: 'dev', reason: `service \`${dev.name}\` runs a development loop (\`${truncate(commandText(dev.map) ?? '')}\`)`, source: 'content' };
+  // Services that extend those of a test or development compose file take their dependencies from a local environment.
+  for (const s of services) {
+    const ext = s.map.get('extends', true) as Node | undefined;
+    const file = isMap(ext) ? scalarOf(ext, 'file') : undefined;
+    if (!file || /\$/.test(file)) continue;
+    const target = path.posix.normalize(path.posix.join(path.posix.dirname(doc.relativePath), file));
+    const byPath = roleByPath(target);
+    if (byPath && (byPath.role === 'dev' || byPath.role === 'test')) {
+      return { role: 'dev', reason: `service \`${s.name}\` extends a service of ${target}, a ${byPath.role === 'dev' ? 'development' : 'test'} compose file (\`${byPath.glob}\`): this stack is built on a local environment`, source: 'content' };
+    }
+  }
   // Every service a published image of someone else's, none built here: the project's own app is not in it.
-  const runsProject = services.some((s) => s.map.get('build') !== undefined || !isStockImage(scalarOf(s.map, 'image')));
+  // (A helper image, busybox or curl, that waits or sets up a volume is nobody's app either.)
+  const runsProject = services.some((s) => s.map.get('build') !== undefined || (!isStockImage(scalarOf(s.map, 'image')) && !HELPER_IMAGE.test(scalarOf(s.map, 'image') ?? '')));
   if (!runsProject) {
     return { role: 'dev', reason: 'every service is a stock dependency or tool and none is built here: a local environment for development', source: 'content' };
   }
@@ -176,7 +221,8 @@ export function composeFileRole(doc: ParsedDocument): RoleAnswer | undefined {
 
 /** Images that only wait, copy or call something once in a compose stack. */
 const HELPER_IMAGE = /^(?:docker\.io\/)?(?:library\/)?(?:busybox|alpine|curlimages\/curl|appropriate\/curl|bash|jwilder\/dockerize|willwill\/wait-for-it|mcr\.microsoft\.com\/mssql-tools|minio\/mc|amazon\/aws-cli|flyway\/flyway|liquibase\/liquibase|migrate\/migrate|hashicorp\/terraform)(?::|@|$)/;
-const WAIT_COMMAND = /\b(?:sleep|until|wait-for|wait-for-it|dockerize|nc\s+-z|exit\s+0)\b/;
+/** What a helper image does once: wait for something, or set up a volume (`chown -R 1000:1000 /data`). */
+const WAIT_COMMAND = /\b(?:sleep|until|wait-for|wait-for-it|dockerize|nc\s+-z|exit\s+0|chown|chmod|mkdir|cp)\b/;
 /** Service names of one-off jobs in a compose stack. */
 const ONE_SHOT_NAME = /(?:^|[-_.])(?:migrate|migrations?|migrator|seed|seeder|seeding|db-?init|init-?db)(?:$|[-_.])/i;
 /** Load generators: they hammer a service and are not one themselves. */

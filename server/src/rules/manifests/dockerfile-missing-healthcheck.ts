@@ -1,6 +1,6 @@
 import type { From, Instruction } from 'dockerfile-ast';
 import type { Fix, Rule, RuleContext, RuleFinding } from '../../engine/types';
-import { isStockImage } from '../../engine/model/manifest-roles';
+import { isStockImage, isWebServerImage } from '../../engine/model/manifest-roles';
 import { httpCheck, imageDefaultPort, portCheck, serviceCheckFor, type HealthFacts } from './health-checks';
 
 /** The instructions of the final stage, and of the earlier stages it is built `FROM` (a health check is inherited). */
@@ -97,17 +97,19 @@ function imagePort(instructions: Instruction[]): string | undefined {
  * `healthcheck` (Compose's wins over the image's), or it is a stock image (a database, a proxy)
  * rebuilt with a few files and no command of its own, whose health is its publisher's choice.
  */
-const WEB_SERVER = /(?:^|\/)(?:nginx|nginxinc\/[\w-]+|httpd|caddy|openresty\/openresty)(?::|@|$)/;
 
 function checkedElsewhere(ctx: RuleContext, stage: FinalStage): boolean {
   const builders = ctx.workspace.composeServicesBuilding(ctx.doc.path);
   if (builders.some((s) => s.healthcheck)) return true;
+  // Kubernetes runs the image and ignores HEALTHCHECK: its probes are where health is declared, and the probe rules check them there.
+  // (An image that compose also builds is run there too, and compose does read HEALTHCHECK.)
+  if (builders.length === 0 && (ctx.workspace.kubernetesRunning(ctx.doc.path)?.length ?? 0) > 0) return true;
   // Every compose service builds another stage (`target:`), and each of those declares a HEALTHCHECK:
   // the final stage is not what runs there.
   if (builders.length > 0 && builders.every((s) => s.target !== undefined && ctx.workspace.dockerfileStage(ctx.doc.path, s.target)?.healthcheckLine !== undefined)) return true;
   const setsCommand = stage.instructions.some((ins) => ins.getKeyword() === 'CMD' || ins.getKeyword() === 'ENTRYPOINT');
   // A web server image with the project's files in it (nginx serving a built front end) is the project's service.
-  return !setsCommand && stage.inherited.length === 0 && isStockImage(stage.baseImage) && !WEB_SERVER.test(stage.baseImage ?? '');
+  return !setsCommand && stage.inherited.length === 0 && isStockImage(stage.baseImage) && !isWebServerImage(stage.baseImage);
 }
 
 export const dockerfileMissingHealthcheck: Rule = {
@@ -120,7 +122,7 @@ export const dockerfileMissingHealthcheck: Rule = {
   summary: "A Dockerfile's final stage declares no HEALTHCHECK.",
   docs: {
     whatItDoes:
-      'Flags a Dockerfile whose final stage (the image that ships) has no `HEALTHCHECK` instruction, directly or inherited from an earlier stage of the same file it is built `FROM`. `HEALTHCHECK NONE` is an explicit choice and is not flagged. The finding sits on the final stage\'s `FROM`.\n\nOnly images that run a service are read (the project model): not a `FROM scratch` export, an image whose command runs tests or migrations or only idles, nor one that sets no CMD or ENTRYPOINT, EXPOSEs nothing and is built on a bare runtime (node, python, alpine, debian, ...) with no compose service giving it a command: a build image. Dockerfiles for tests and CI (`Dockerfile.test`, `*.test.Dockerfile`, `Dockerfile.cypress`) and local development (`Dockerfile.dev`, `.devcontainer/`) are not read. Where the check is declared elsewhere it is not asked again: a compose service that builds this Dockerfile declares a `healthcheck`, or the file rebuilds a stock image (a database, a broker) with no command of its own.',
+      'Flags a Dockerfile whose final stage (the image that ships) has no `HEALTHCHECK` instruction, directly or inherited from an earlier stage of the same file it is built `FROM`. `HEALTHCHECK NONE` is an explicit choice and is not flagged. The finding sits on the final stage\'s `FROM`.\n\nOnly images that run a service are read (the project model): not a `FROM scratch` export, an image whose command runs tests or migrations or only idles, nor one that sets no CMD or ENTRYPOINT, EXPOSEs nothing and is built on a bare runtime (node, python, alpine, debian, ...) with no compose service giving it a command: a build image. Dockerfiles for tests and CI (`Dockerfile.test`, `*.test.Dockerfile`, `Dockerfile.cypress`) and local development (`Dockerfile.dev`, `.devcontainer/`) are not read. Where the check is declared elsewhere it is not asked again: a compose service that builds this Dockerfile declares a `healthcheck`, or the file rebuilds a stock image (a database, a broker) with no command of its own, or (no compose service building it) a Kubernetes workload of the workspace runs its image: Kubernetes ignores `HEALTHCHECK` and the probe rules speak there. The link is by name: the image\'s repository name is the Dockerfile\'s folder name (`registry/auth-ms:1.0` runs what `auth-ms/Dockerfile` builds); `prodready explain` on the Dockerfile lists the workloads it found. An image that only Jobs and CronJobs run is a one-off program (`script`) and is not read at all.',
     whyItMatters:
       'Checklist: "Health checks configured in orchestrator". Without a health check, Docker, Docker Compose (`depends_on: condition: service_healthy`) and Swarm only know whether the process is running, not whether it answers: a hung event loop or a dead database connection keeps receiving traffic. Kubernetes ignores `HEALTHCHECK` (it uses probes, see `missing-liveness-probe`), which is why this rule defaults to information.',
     example: {

@@ -222,3 +222,24 @@ function otherProbePort(container: Container): string | undefined {
   }
   return undefined;
 }
+
+/** Port names that say Prometheus scrapes the port: metrics, not requests a Service routes. */
+const METRICS_PORT = /^(?:[a-z0-9-]*-)?(?:metrics|prometheus|prom|exporter)$/;
+
+/**
+ * Whether every port the container declares is named for metrics (`metrics`, `http-metrics`,
+ * `prometheus`, `exporter`): a worker or an exporter sidecar that is scraped, not a server. A port
+ * with no name, a templated name or a templated list is not (unknown is never a reason to stay silent).
+ */
+export function onlyMetricsPorts(container: Container): boolean {
+  const { scope, map } = container;
+  const pair = getPair(map, 'ports', scope);
+  if (!pair || valueAction(scope, pair)) return false;
+  const ports = resolve(pair.value, scope);
+  if (!isSeq(ports) || ports.items.length === 0) return false;
+  return ports.items.every((item) => {
+    const port = asMap(item, scope);
+    const name = port && getString(port, 'name', scope);
+    return name !== undefined && METRICS_PORT.test(name);
+  });
+}

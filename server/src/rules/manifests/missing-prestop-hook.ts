@@ -1,8 +1,8 @@
 import type { Rule, RuleContext, RuleFinding } from '../../engine/types';
-import { containers, describe, finding } from './k8s';
+import { containers, describe, finding, onlyMetricsPorts } from './k8s';
 import { getMap, getPair, getString } from './yaml-tools';
 import { knownWorkloads, servicesFor } from './rollout-links';
-import { isStockImage } from '../../engine/model/manifest-roles';
+import { stockImageBehind } from '../../engine/model/manifest-roles';
 
 function check(ctx: RuleContext): RuleFinding[] {
   const out: RuleFinding[] = [];
@@ -14,7 +14,8 @@ function check(ctx: RuleContext): RuleFinding[] {
     // A lifecycle block written by a template action may hold a preStop.
     const lifecycle = getPair(c.map, 'lifecycle', c.scope);
     if (lifecycle && !getMap(c.map, 'lifecycle', c.scope)) continue;
-    const ports = getPair(c.map, 'ports', c.scope) !== undefined;
+    // Ports named for metrics (`metrics`, `prometheus`) are scraped, not served: a worker or an exporter is not behind a Service for them.
+    const ports = getPair(c.map, 'ports', c.scope) !== undefined && !onlyMetricsPorts(c);
     let behind = ports;
     if (!behind) {
       // No ports of its own: behind a Service when one selects the pod and it is the pod's only container.
@@ -24,7 +25,8 @@ function check(ctx: RuleContext): RuleFinding[] {
     }
     if (!behind) continue;
     // Databases, caches and brokers as published: their clients reconnect, and their shutdown is their publisher's design.
-    if (isStockImage(getString(c.map, 'image', c.scope))) continue;
+    // So are the workspace's rebuilds of them (a Dockerfile that only copies init SQL or config into one).
+    if (stockImageBehind(getString(c.map, 'image', c.scope), ctx.workspace)) continue;
     out.push(finding(c, `${describe(c)} has no preStop hook: when the pod is deleted, SIGTERM arrives while the endpoint is still being removed from Services and load balancers, so requests keep arriving at a process that has begun to shut down.`));
   }
   return out;
@@ -40,7 +42,7 @@ export const missingPrestopHook: Rule = {
   summary: 'A container behind a Service has no preStop hook to wait out endpoint removal.',
   docs: {
     whatItDoes:
-      'Flags each long-running container that serves traffic (it declares `ports`, or it is the only container of a pod that a Service in the workspace selects) and has no `lifecycle.preStop`. Workers with no ports and no Service in front of them, Jobs and CronJobs, native sidecars, Knative Services, containers whose command only idles, third-party images as published (databases, caches, brokers: \`isStockImage\`) and containers whose keys (or whose `lifecycle`) come from a template action are not flagged. The finding sits on the container\'s `name` entry.',
+      'Flags each long-running container that serves traffic (it declares `ports` other than ports named for metrics only, `metrics`, `http-metrics`, `prometheus`, `exporter`, which Prometheus scrapes and no Service routes requests to; or it is the only container of a pod that a Service in the workspace selects) and has no `lifecycle.preStop`. Workers with no ports and no Service in front of them, Jobs and CronJobs, native sidecars, Knative Services, containers whose command only idles, third-party images as published (databases, caches, brokers, Prometheus exporters: \`isStockImage\`) or rebuilt by a Dockerfile of the workspace that only adds files to one and sets no command (linked by name: `acme/mysql-iot` and `mysql-iot/Dockerfile`) and containers whose keys (or whose `lifecycle`) come from a template action are not flagged. The finding sits on the container\'s `name` entry.',
     whyItMatters:
       'Checklist: "Zero-downtime deployments", "Graceful shutdown". The kubelet sends SIGTERM and the endpoints controller removes the pod from Services at the same moment; kube-proxy, ingress controllers and cloud load balancers learn about it seconds later. An app that stops accepting connections on SIGTERM refuses the requests that still arrive meanwhile. A short `preStop` sleep keeps the process serving until the endpoint is gone everywhere.',
     example: {

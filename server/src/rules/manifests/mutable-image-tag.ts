@@ -1,7 +1,7 @@
 import { isScalar, type Node, type YAMLMap } from 'yaml';
 import type { Rule, RuleContext, RuleFinding } from '../../engine/types';
 import { containers } from './k8s';
-import { isStockImage } from '../../engine/model/manifest-roles';
+import { composeOneShot, isStockImage, type ComposeServiceShape } from '../../engine/model/manifest-roles';
 import { asMap, getMap, getPair, getString, templated, type YamlScope } from './yaml-tools';
 
 /** Why an image reference names no fixed version (`latest`, no tag), or undefined when it does or cannot be known. */
@@ -50,8 +50,17 @@ function check(ctx: RuleContext): RuleFinding[] {
     if (document.errors.length > 0) continue;
     const scope: YamlScope = { doc: ctx.doc, document };
     const services = getMap(asMap(document.contents, scope), 'services', scope);
+    // The file's services as the project model reads them, to see which run once (a migration, a wait or chown helper).
+    const shapes: ComposeServiceShape[] = [];
+    for (const pair of services?.items ?? []) {
+      const map = asMap(pair.value, scope);
+      if (map && isScalar(pair.key)) shapes.push({ name: String(pair.key.value), map });
+    }
     for (const pair of services?.items ?? []) {
       const service = asMap(pair.value, scope);
+      // A service that runs once and exits leaves no running version to roll back to (as Jobs in Kubernetes).
+      const shape = shapes.find((s) => s.map === service);
+      if (shape && composeOneShot(shape, shapes)) continue;
       // With `build:`, `image:` names the image compose builds and tags: nothing is pulled.
       // Published third-party images (databases, dev tools) are the stack's local dependencies, not what it deploys.
       if (!service || getPair(service, 'build', scope) || isStockImage(getString(service, 'image', scope))) continue;
@@ -76,7 +85,7 @@ export const mutableImageTag: Rule = {
   summary: 'A deployed image has no tag or the tag `latest`.',
   docs: {
     whatItDoes:
-      'Flags the `image` of each long-running Kubernetes container (pod templates of Deployments, StatefulSets, DaemonSets and the like, native sidecars; not Jobs, CronJobs or Helm hooks, which run once) and of each compose service that pulls its image (no `build:`; published third-party images such as postgres or grafana, the local dependencies of a stack, are left out) when the reference has the tag `latest` (compose: also no tag at all) and no digest (`@sha256:...`). An untagged Kubernetes image is not flagged: a Kustomize base leaves the tag to `images:` or `replacements:` in a kustomization, and CD tools (Argo CD Image Updater, Flux) set it, none of which the file shows. References written by a template action (`{{ .Values.image.tag }}`), or holding a variable (`${TAG}`), are unknown and not flagged. The finding sits on the image value.',
+      'Flags the `image` of each long-running Kubernetes container (pod templates of Deployments, StatefulSets, DaemonSets and the like, native sidecars; not Jobs, CronJobs or Helm hooks, which run once) and of each compose service that pulls its image (no `build:`; published third-party images such as postgres or grafana, the local dependencies of a stack, are left out, and so are services that run once, as compose-missing-healthcheck reads them: `restart: "no"`, a helper that waits or sets up a volume, a migration) when the reference has the tag `latest` (compose: also no tag at all) and no digest (`@sha256:...`). An untagged Kubernetes image is not flagged: a Kustomize base leaves the tag to `images:` or `replacements:` in a kustomization, and CD tools (Argo CD Image Updater, Flux) set it, none of which the file shows. References written by a template action (`{{ .Values.image.tag }}`), or holding a variable (`${TAG}`), are unknown and not flagged. The finding sits on the image value.',
     whyItMatters:
       'Checklist: "Rollback plan documented and tested", "Immutable artifacts". A moving tag means a node that pulls the image again (a restart, a new node) may run different code than its neighbours, and rolling back to "the previous version" re-deploys the same tag, which now points at the new code.',
     example: {

@@ -2,7 +2,7 @@
 
 import type { Fix, RuleContext, RuleFinding, TextEdit } from '../../engine/types';
 import { isSeq } from 'yaml';
-import { containerAt, containers, declaredProbePort, finding, type Container } from './k8s';
+import { containerAt, containers, declaredProbePort, finding, onlyMetricsPorts, type Container } from './k8s';
 import { describeHttp, portFromEnv, serviceCheckFor, type HealthFacts } from './health-checks';
 import { addToMap, asMap, getMap, getPair, getString, getValue, indentStep, resolve, type YamlEntries } from './yaml-tools';
 import { knownWorkloads, servicesFor } from './rollout-links';
@@ -35,10 +35,12 @@ export function checkProbe(ctx: RuleContext, probe: ProbeKind): RuleFinding[] {
  */
 function servesTraffic(ctx: RuleContext, container: Container, all: readonly Container[]): boolean {
   const { map, scope, workload } = container;
-  if (getPair(map, 'ports', scope) !== undefined) return true;
+  // Ports named for metrics only (`metrics`, `prometheus`, `exporter`) are scraped, not routed to.
+  if (getPair(map, 'ports', scope) !== undefined && !onlyMetricsPorts(container)) return true;
   const liveness = getMap(map, 'livenessProbe', scope);
   const port = getString(getMap(liveness, 'httpGet', scope) ?? getMap(liveness, 'tcpSocket', scope) ?? getMap(liveness, 'grpc', scope), 'port', scope);
-  if (port !== undefined && /^[a-z][a-z0-9-]*$/.test(port)) return true;
+  // (A named port that is one of its metrics ports says nothing more.)
+  if (port !== undefined && /^[a-z][a-z0-9-]*$/.test(port) && !onlyMetricsPorts(container)) return true;
   const siblings = all.filter((c) => c.workload.kind === workload.kind && c.workload.name === workload.name && !c.sidecar);
   if (siblings.length !== 1 || workload.name === undefined) return false;
   const w = knownWorkloads(ctx.doc).find((o) => o.kind === workload.kind && o.name === workload.name);

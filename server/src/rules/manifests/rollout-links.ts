@@ -4,7 +4,7 @@
 
 import type { ParsedDocument } from '../../engine/document';
 import type { RuleContext } from '../../engine/types';
-import { isStockImage } from '../../engine/model/manifest-roles';
+import { stockImageBehind } from '../../engine/model/manifest-roles';
 import { WORKLOAD_KINDS, deployedTogether, k8sObjects, sameNamespace, selects, type K8sObject } from '../../engine/model/k8s-objects';
 
 /** The workloads of the document whose kind, name and pod labels are known. */
@@ -47,8 +47,12 @@ export function budgetsFor(ctx: RuleContext, w: K8sObject): K8sObject[] | undefi
 }
 
 /** Single-primary databases: one replica is how they run unless they are set up as a cluster. */
-export function isSinglePrimaryDatabase(w: K8sObject): boolean {
-  return (w.containers ?? []).some((c) => typeof c.image === 'string' && isStockImage(c.image) && /(?:^|\/)(?:postgres|postgis|timescaledb[\w-]*|pgvector|mysql|mariadb|percona[\w/-]*|mongo|mongodb[\w/-]*|redis|redis-stack[\w-]*|valkey|keydb|rabbitmq)(?::|@|$)/.test(c.image.toLowerCase()));
+export function isSinglePrimaryDatabase(ctx: RuleContext, w: K8sObject): boolean {
+  return (w.containers ?? []).some((c) => {
+    // A stock database image, or the workspace's rebuild of one (init SQL copied in, no command of its own).
+    const image = stockImageBehind(c.image, ctx.workspace);
+    return image !== undefined && /(?:^|\/)(?:postgres|postgis|timescaledb[\w-]*|pgvector|orioledb|mysql|mysql-server|mariadb|percona[\w/-]*|mongo|mongodb[\w/-]*|redis|redis-stack[\w-]*|valkey|keydb|rabbitmq)(?::|@|$)/.test(image.toLowerCase());
+  });
 }
 
 export function where(w: K8sObject): string {

@@ -8,7 +8,7 @@ function check(ctx: RuleContext): RuleFinding[] {
   const out: RuleFinding[] = [];
   for (const w of knownWorkloads(ctx.doc)) {
     if (!KINDS.has(w.kind) || (w.replicas !== undefined && w.replicas !== 1)) continue;
-    if (isSinglePrimaryDatabase(w)) continue;
+    if (isSinglePrimaryDatabase(ctx, w)) continue;
     const services = servicesFor(ctx, w);
     const autoscalers = autoscalersFor(ctx, w);
     // Unknown (not indexed) is silent; a templated replica count or target is unknown too.
