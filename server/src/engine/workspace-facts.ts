@@ -82,7 +82,7 @@ export interface WorkspaceFacts {
 
   /**
    * Whether the package of `path` (nearest package.json) needs `name` at run time (`dependencies`,
-   * `peerDependencies`, `optionalDependencies`). Undefined when there is no readable package.json.
+   * `peerDependencies`, `optionalDependencies`). Undefined when there is no readable package.json (or the nearest one is above the workspace folder).
    */
   dependsOn(path: string, name: string): boolean | undefined;
 

@@ -143,7 +143,7 @@ export class WorkspaceIndex {
       dockerfileStage: (p, target) => this.dockerfileStage(p, target),
       vendoredIn: (p) => this.vendoredIn(p),
       projectLogger: (p) => this.projectLogger(p),
-      dependsOn: (p, name) => this.packageInfo(normalizePath(p))?.dependencies.has(name),
+      dependsOn: (p, name) => this.dependsOn(p, name),
       servicesSelecting: (labels, namespace) => this.k8sQuery((o) => o.kind === 'Service' && selects(o.selector, labels, false) && sameNamespace(o.namespace, namespace, false)),
       autoscalersFor: (kind, name, namespace) =>
         this.k8sQuery((o) => o.target !== undefined && (o.target.kind === null || o.target.kind === kind) && (o.target.name === null || o.target.name === name) && sameNamespace(o.namespace, namespace, true)),
@@ -283,6 +283,15 @@ export class WorkspaceIndex {
       if (handler !== file && this.packageOf(handler) === scope) return true;
     }
     return false;
+  }
+
+  /** See WorkspaceFacts.dependsOn; a package.json above the workspace folder is someone else's project: unknown. */
+  dependsOn(p: string, name: string): boolean | undefined {
+    const file = normalizePath(p);
+    const info = this.packageInfo(file);
+    const root = this.rootOf(file);
+    if (!info || (root && !isUnder(this.packageOf(file), root))) return undefined;
+    return info.dependencies.has(name);
   }
 
   /** Whether the package of `p` is a published library or an application (see WorkspaceFacts). */
