@@ -3,6 +3,7 @@
 
 import type { ComposeBuild, DockerStageHealth } from './model/compose-links';
 import type { K8sObject, Labels } from './model/k8s-objects';
+import type { DockerEntrypoint, EntryScript } from './model/entry-scripts';
 
 export interface WorkspaceFacts {
   /**
@@ -98,6 +99,30 @@ export interface WorkspaceFacts {
 
   /** The PodDisruptionBudgets that select (or, their selector being templated, may select) pods with `podLabels`. */
   disruptionBudgetsFor(podLabels: Labels, namespace: string | undefined | null): readonly K8sObject[] | undefined;
+
+  // What a container's command does with the signal (model/entry-scripts.ts). Optional: a facts
+  // object without them knows nothing, and nothing is flagged.
+
+  /** What the shell script at `path` does with the app it starts; undefined when the workspace has no such script. */
+  entryScript?(path: string): EntryScript | undefined;
+
+  /**
+   * The ENTRYPOINT of the image the Dockerfile at `path` builds (`target`, else the final stage,
+   * through `FROM <earlier stage>`): its words, whether it is the exec form, and the stage's base
+   * image; no words when no stage of the chain sets one (the base image's applies); undefined when
+   * the file is not known.
+   */
+  dockerfileEntrypoint?(path: string, target?: string): DockerEntrypoint | undefined;
+
+  /** The files of `path`'s package (nearest package.json) that handle SIGTERM, with the line and how; undefined when not indexed. */
+  sigtermHandlers?(path: string): readonly SigtermHandler[] | undefined;
+}
+
+export interface SigtermHandler {
+  path: string;
+  /** 1-based; undefined when the handler was found without a position. */
+  line: number | undefined;
+  how: string | undefined;
 }
 
 export type { ComposeBuild } from './model/compose-links';

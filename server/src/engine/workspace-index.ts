@@ -13,13 +13,14 @@ import { ParsedDocument } from './document';
 import { DEFAULT_MAX_FILE_BYTES } from './source';
 import { readFactFile } from './safe-read';
 import { NEVER_ENTER, collectFiles, inheritedIgnores, isIgnored, readIgnore, type IgnoreScope } from './files';
-import type { Importer, PackageFacts, ProjectLogger, StaticFolder, WorkspaceFacts } from './workspace-facts';
+import type { Importer, PackageFacts, ProjectLogger, SigtermHandler, StaticFolder, WorkspaceFacts } from './workspace-facts';
 import { FULL_STACK_SERVER_PATHS } from './package-json';
 import { servedFolders, type ServedFolder } from './model/static-folders';
 import picomatch from 'picomatch';
 import { parsePackageJson, type PackageInfo, type PackageKind, type ScriptRole } from './package-json';
 import { mayHandleSigterm, shutdownFacts, type ShutdownFacts } from '../rules/shutdown/shutdown-facts';
 import { TERMINAL_MODULES, exportedLoggers, type LoggerKind } from '../rules/logging/file-facts';
+import { entryScriptFacts, entrypointOf, isEntryScriptPath, stageEntrypoints, type EntryScript, type StageEntrypoint } from './model/entry-scripts';
 import { K8S_OBJECT_PREFILTER, k8sObjects, sameNamespace, selects, type K8sObject } from './model/k8s-objects';
 
 export interface WorkspaceIndexOptions {
@@ -76,7 +77,7 @@ function isManifestPath(p: string): boolean {
 
 /** Whether the index reads the file at all. */
 function isIndexedPath(p: string): boolean {
-  return isSourcePath(p) || isManifestPath(p);
+  return isSourcePath(p) || isManifestPath(p) || isEntryScriptPath(p);
 }
 
 function insideNeverEnter(p: string): boolean {
@@ -98,6 +99,10 @@ export class WorkspaceIndex {
   private readonly composeLinks = new Map<string, ComposeBuild[]>();
   /** Dockerfile -> its stages and their HEALTHCHECKs. */
   private readonly dockerStages = new Map<string, DockerStageHealth[]>();
+  /** Dockerfile -> the ENTRYPOINT of each stage (signal-not-forwarded). */
+  private readonly dockerEntrypoints = new Map<string, StageEntrypoint[]>();
+  /** Shell script -> what it does with the app it starts (model/entry-scripts.ts). */
+  private readonly entryScripts = new Map<string, EntryScript>();
   /** Folders holding a LICENSE file of their own (candidates for vendored code; see `vendoredIn`). */
   private readonly licenseDirs = new Set<string>();
   /** Files that serve folders to browsers as static files, with the folders. */
@@ -141,6 +146,12 @@ export class WorkspaceIndex {
       relativePath: (p) => this.relativePath(p),
       composeServicesBuilding: (p) => this.composeServicesBuilding(p),
       dockerfileStage: (p, target) => this.dockerfileStage(p, target),
+      entryScript: (p) => this.entryScripts.get(normalizePath(p)),
+      dockerfileEntrypoint: (p, target) => {
+        const stages = this.dockerEntrypoints.get(normalizePath(p));
+        return stages && entrypointOf(stages, target);
+      },
+      sigtermHandlers: (p) => this.sigtermHandlers(p),
       vendoredIn: (p) => this.vendoredIn(p),
       projectLogger: (p) => this.projectLogger(p),
       dependsOn: (p, name) => this.dependsOn(p, name),
@@ -206,7 +217,10 @@ export class WorkspaceIndex {
   /** Takes in a manifest's text: the links it makes. */
   private recordManifest(file: string, text: string): void {
     const name = baseNameOf(file);
-    if (isDockerfileName(name)) this.dockerStages.set(file, dockerfileStages(text));
+    if (isDockerfileName(name)) {
+      this.dockerStages.set(file, dockerfileStages(text));
+      this.dockerEntrypoints.set(file, stageEntrypoints(text));
+    }
     else if (!isComposeName(name)) this.setK8sObjects(file, kubernetesObjectsOf(file, text));
     else {
       const builds = composeBuilds(file, text, this.relativePath(file));
@@ -292,6 +306,19 @@ export class WorkspaceIndex {
     const root = this.rootOf(file);
     if (!info || (root && !isUnder(this.packageOf(file), root))) return undefined;
     return info.dependencies.has(name);
+  }
+
+  /** See WorkspaceFacts.sigtermHandlers: the package's handlers, `p` itself included, in path order. */
+  sigtermHandlers(p: string): SigtermHandler[] | undefined {
+    const file = normalizePath(p);
+    if (!this.built || !this.roots.some((root) => isUnder(file, root))) return undefined;
+    const scope = this.packageOf(file);
+    const root = this.rootOf(file);
+    if (!scope || (root && !isUnder(scope, root))) return undefined;
+    return [...this.handlers]
+      .filter(([handler]) => this.packageOf(handler) === scope)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([handler, facts]) => ({ path: handler, line: facts.line, how: facts.how }));
   }
 
   /** Whether the package of `p` is a published library or an application (see WorkspaceFacts). */
@@ -746,6 +773,10 @@ export class WorkspaceIndex {
 
   /** Takes in a file's text; true when it had to be parsed (the slow step). */
   private record(file: string, text: string): boolean {
+    if (isEntryScriptPath(file) && !isManifestPath(file) && !isSourcePath(file)) {
+      this.entryScripts.set(file, entryScriptFacts(text));
+      return false;
+    }
     if (isManifestPath(file)) {
       this.recordManifest(file, text);
       return false;
@@ -824,6 +855,8 @@ export class WorkspaceIndex {
     this.setK8sObjects(file, []);
     this.composeLinks.delete(file);
     this.dockerStages.delete(file);
+    this.dockerEntrypoints.delete(file);
+    this.entryScripts.delete(file);
     this.handlers.delete(file);
     this.staticFolders.delete(file);
     this.candidates.delete(file);
