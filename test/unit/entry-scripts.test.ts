@@ -3,7 +3,7 @@
 
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { entryScriptFacts, entryScriptSources, entrypointOf, passesCommandThrough, stageEntrypoints } from '../../server/src/engine/model/entry-scripts';
+import { entryScriptFacts, entryScriptSources, entrypointOf, imageShell, lastCommandOf, passesCommandThrough, shellBehaviour, stageEntrypoints } from '../../server/src/engine/model/entry-scripts';
 import { toDiagnostic } from '../../server/src/lsp/convert';
 import { LineIndex } from '../../server/src/engine/lines';
 import { jsonReport, sarifReport, type ReportFinding } from '../../server/src/cli/reports';
@@ -46,6 +46,33 @@ describe('entry scripts', () => {
     assert.equal(passesCommandThrough('docker.io/library/node:20-alpine'), true);
     assert.equal(passesCommandThrough('registry.example.com/node:20'), false);
     assert.equal(passesCommandThrough('${IMAGE}'), false);
+  });
+});
+
+describe('sh -c', () => {
+  // Measured: dash 0.5.12 keeps itself as the parent of `sh -c 'sleep 7'`; bash 5.2 and BusyBox 1.35
+  // replace themselves with the last command, even after `&&`.
+  test("an image's /bin/sh decides", () => {
+    assert.equal(imageShell('node:20-slim'), 'dash');
+    assert.equal(imageShell('node:20'), 'dash');
+    assert.equal(imageShell('python:3.12-bookworm'), 'dash');
+    assert.equal(imageShell('node:20-alpine'), 'busybox');
+    assert.equal(imageShell('node:${NODE_VERSION}-alpine'), 'busybox');
+    assert.equal(imageShell('mhart/alpine-node:14'), 'busybox');
+    assert.equal(imageShell('node:${NODE_VERSION}'), undefined);
+    assert.equal(imageShell('cgr.dev/chainguard/minio'), undefined);
+    assert.equal(shellBehaviour('/bin/sh', 'node:20-slim'), 'keeps');
+    assert.equal(shellBehaviour('sh', 'node:20-alpine'), 'execs');
+    assert.equal(shellBehaviour('bash', 'node:20-slim'), 'execs');
+    assert.equal(shellBehaviour('sh', 'registry.example.com/app:1'), 'unknown');
+  });
+
+  test('the last command of a plain script', () => {
+    assert.deepEqual(lastCommandOf('npm run migrate && npm start'), ['npm', 'start']);
+    assert.deepEqual(lastCommandOf('PORT=3000 node server.js'), ['node', 'server.js']);
+    assert.equal(lastCommandOf('node a.js &'), undefined);
+    assert.equal(lastCommandOf('node "a b.js"'), undefined);
+    assert.equal(lastCommandOf('while true; do sleep 1; done'), undefined);
   });
 });
 

@@ -196,18 +196,20 @@ export function commandWords(text: string): { words: string[]; exec: boolean } {
 
 /**
  * The ENTRYPOINT the image built from `target` (else the final stage) runs, through `FROM <earlier
- * stage>`, with the stage's base image. No words when no stage of the chain sets one: the base
- * image's applies (`base` is then that image). Undefined when the target is not a stage of the file.
+ * stage>`, with the chain's base image (its first FROM that is not a stage of the file). No words
+ * when no stage of the chain sets one: the base image's applies. Undefined when the target is not a
+ * stage of the file.
  */
 export function entrypointOf(stages: readonly StageEntrypoint[], target?: string): DockerEntrypoint | undefined {
   let stage = target ? stages.find((s) => s.name === target.toLowerCase()) : stages[stages.length - 1];
   const seen = new Set<StageEntrypoint>();
+  let found: { words: string[]; exec: boolean } | undefined;
   while (stage && !seen.has(stage)) {
     seen.add(stage);
-    if (stage.entrypoint) return { ...stage.entrypoint, base: stage.base };
+    found ??= stage.entrypoint;
     const current = stage;
     const parent = stages.slice(0, stages.indexOf(current)).reverse().find((s) => s.name !== undefined && s.name === current.base);
-    if (!parent) return { words: [], exec: true, base: current.base };
+    if (!parent) return { ...(found ?? { words: [], exec: true }), base: current.base };
     stage = parent;
   }
   return undefined;
@@ -238,4 +240,55 @@ export function passesCommandThrough(image: string | undefined): boolean {
   const colon = clean.indexOf(':', slash + 1);
   const repo = (colon < 0 ? clean : clean.slice(0, colon)).replace(/^(?:docker\.io\/)?(?:library\/)?/, '');
   return PASS_THROUGH_IMAGES.some((row) => row.images.includes(repo));
+}
+
+/**
+ * What `/bin/sh -c "<script>"` does with the script's last command, by the shell: dash (the
+ * `/bin/sh` of Debian and Ubuntu images) runs it as a child and stays PID 1; bash and BusyBox ash
+ * (Alpine's `/bin/sh`) replace themselves with it, so it becomes PID 1 (measured: dash 0.5.12, bash
+ * 5.2, BusyBox 1.35). Scripts run from a file are never replaced: every shell stays PID 1 there.
+ */
+export type ShellBehaviour = 'keeps' | 'execs' | 'unknown';
+
+/** Image families by their `/bin/sh`. Tags with `alpine` are BusyBox; the others of these repositories are Debian or Ubuntu. */
+const DEBIAN_FAMILY = new Set(['node', 'python', 'ruby', 'golang', 'debian', 'ubuntu', 'buildpack-deps', 'openjdk', 'eclipse-temurin', 'amazoncorretto', 'php', 'perl', 'rust', 'elixir', 'erlang', 'gcc', 'nginx', 'httpd', 'maven', 'gradle']);
+
+/** The `/bin/sh` of an image reference: `dash` for the Debian family, `busybox` for Alpine, undefined when not known. */
+export function imageShell(image: string | undefined): 'dash' | 'busybox' | undefined {
+  if (!image) return undefined;
+  const clean = image.trim().toLowerCase().split('@')[0];
+  const slash = clean.lastIndexOf('/');
+  const colon = clean.indexOf(':', slash + 1);
+  const repo = (colon < 0 ? clean : clean.slice(0, colon)).replace(/^(?:docker\.io\/|index\.docker\.io\/)?(?:library\/)?/, '');
+  const tag = colon < 0 ? '' : clean.slice(colon + 1);
+  if (/[{$]/.test(repo)) return undefined;
+  if (repo === 'alpine' || repo === 'busybox' || /(?:^|[/-])alpine(?:[-/]|$)/.test(repo) || /(?:^|[-.])alpine/.test(tag)) return 'busybox';
+  if (!DEBIAN_FAMILY.has(repo) || /[{$]/.test(tag) || /windows|nanoserver|servercore/.test(tag)) return undefined;
+  return 'dash';
+}
+
+/** What the shell `program` (`sh`, `/bin/bash`, `ash`) does with the last command of `-c`, in `image`. */
+export function shellBehaviour(program: string, image: string | undefined): ShellBehaviour {
+  const name = program.slice(program.lastIndexOf('/') + 1);
+  if (name === 'bash' || name === 'ash') return 'execs';
+  if (name === 'dash') return 'keeps';
+  if (name !== 'sh') return 'unknown';
+  const shell = imageShell(image);
+  return shell === 'dash' ? 'keeps' : shell === 'busybox' ? 'execs' : 'unknown';
+}
+
+/**
+ * The last command of a `-c` script as words (leading `VAR=value` assignments dropped), when it is
+ * a plain one: undefined for a script with quotes, substitutions, groups, loops or a background job.
+ */
+export function lastCommandOf(script: string): string[] | undefined {
+  const s = script.trim();
+  if (s === '' || /[`'"(){}\\]|\$\(|(?:^|[^&])&\s*$/.test(s)) return undefined;
+  const parts = s.split(/\s*(?:&&|\|\||;|\n)\s*/).filter((p) => p !== '');
+  const last = parts[parts.length - 1];
+  if (!last || /\|/.test(last) || /^(?:done|fi|esac|while|until|for|if|case|then|do|else)\b/.test(last)) return undefined;
+  const words = last.split(/\s+/);
+  let k = 0;
+  while (k < words.length && /^[A-Za-z_]\w*=/.test(words[k])) k++;
+  return k < words.length ? words.slice(k) : undefined;
 }

@@ -4,7 +4,7 @@ import { isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from
 import type { Fix, RelatedLocation, Rule, RuleContext, RuleFinding, TextEdit } from '../../engine/types';
 import { dockerfileFacts, composeOneShot } from '../../engine/model/manifest-roles';
 import { builtDockerfile } from '../../engine/model/compose-links';
-import { entryScriptSources, passesCommandThrough, type EntryScript } from '../../engine/model/entry-scripts';
+import { entryScriptSources, entrypointOf, lastCommandOf, stageEntrypoints, passesCommandThrough, shellBehaviour, type EntryScript } from '../../engine/model/entry-scripts';
 import { containers, describe, findingData } from './k8s';
 import { asMap, getMap, getPair, getString, getValue, keyText, resolve, templated, type YamlScope } from './yaml-tools';
 
@@ -36,6 +36,11 @@ function readCommand(instruction: Instruction): Command | undefined {
   return { instruction, keyword, exec: false, words: raw.split(/\s+/), raw };
 }
 
+/** The image the final stage is built on (with its tag), through `FROM <earlier stage>`: the one whose `/bin/sh` runs a shell form. */
+function finalBase(ctx: RuleContext): string | undefined {
+  return entrypointOf(stageEntrypoints(ctx.doc.text))?.base;
+}
+
 /** The final image's ENTRYPOINT and CMD instructions (inherited through `FROM <earlier stage>`). */
 function finalCommands(ctx: RuleContext): { entrypoint?: Command; cmd?: Command } {
   const facts = dockerfileFacts(ctx.doc);
@@ -60,20 +65,21 @@ function finalCommands(ctx: RuleContext): { entrypoint?: Command; cmd?: Command 
 
 /**
  * What keeps the signal from the app, for a command run directly as PID 1 (not through an init).
- * `label` names the command as the file writes it (`CMD`, `command:`).
+ * `label` names the command as the file writes it (`CMD`, `command:`); `image` is the image it runs
+ * in, whose `/bin/sh` decides what `sh -c` does.
  */
-function problemOf(exec: boolean, words: readonly string[], raw: string, label: string): string | undefined {
-  if (!exec) {
-    if (/^exec\s/.test(raw)) return undefined;
-    return `the shell form of ${label} runs it as \`/bin/sh -c "${short(raw)}"\`: the shell is PID 1 and does not pass SIGTERM on`;
-  }
+function problemOf(exec: boolean, words: readonly string[], raw: string, label: string, image: string | undefined): string | undefined {
+  if (!exec) return shellProblem('/bin/sh', raw, image, `the shell form of ${label} runs it as \`/bin/sh -c "${short(raw)}"\``);
   const [program, ...rest] = words;
   if (!program) return undefined;
-  if (SHELLS.test(program) && rest[0] === '-c') {
-    const script = rest.slice(1).join(' ').trim();
-    if (!script || /^exec\s/.test(script)) return undefined;
-    return `\`${short(words.join(' '))}\` makes the shell PID 1, and it does not pass SIGTERM on`;
-  }
+  if (SHELLS.test(program) && rest[0] === '-c') return shellProblem(program, rest.slice(1).join(' '), image, `\`${short(words.join(' '))}\``);
+  return runnerProblem(words);
+}
+
+/** A package manager running a script, or pm2-runtime, as PID 1. */
+function runnerProblem(words: readonly string[]): string | undefined {
+  const [program, ...rest] = words;
+  if (!program) return undefined;
   if (PACKAGE_MANAGERS.test(program) && /^(?:start|run|run-script)$/.test(rest[0] ?? '')) {
     return `\`${short(words.join(' '))}\` puts the package manager (and a shell) between the container and the app, and it does not reliably pass SIGTERM on`;
   }
@@ -81,8 +87,25 @@ function problemOf(exec: boolean, words: readonly string[], raw: string, label: 
   return undefined;
 }
 
-function problem(c: Command): string | undefined {
-  return problemOf(c.exec, c.words, c.raw, c.keyword);
+/**
+ * `<shell> -c "<script>"`: dash stays PID 1 (the app never gets SIGTERM); bash and BusyBox ash
+ * replace themselves with the last command, which is then judged; a shell not known from the
+ * image is judged only when either way the app would not get the signal (the last command is npm).
+ */
+function shellProblem(shell: string, script: string, image: string | undefined, what: string): string | undefined {
+  const text = script.trim();
+  if (!text || /^exec\s/.test(text)) return undefined;
+  const last = lastCommandOf(text);
+  if (last?.[0] === 'exec') return undefined;
+  const behaviour = shellBehaviour(shell, image);
+  if (behaviour === 'keeps') return `${what} makes the shell PID 1 (\`${shell.replace(/^.*\//, '') === 'sh' ? '/bin/sh' : shell}\` is dash here, which runs the app as its child), and it does not pass SIGTERM on`;
+  const inner = last && runnerProblem(last);
+  if (!inner) return undefined;
+  return `${what} ends in ${inner}`;
+}
+
+function problem(c: Command, image: string | undefined): string | undefined {
+  return problemOf(c.exec, c.words, c.raw, c.keyword, image);
 }
 
 function short(text: string): string {
@@ -132,7 +155,8 @@ function checkDockerfile(ctx: RuleContext): RuleFinding[] {
   const first = entrypoint ?? cmd;
   if (!first) return [];
   if (first.exec && INIT.test(first.words[0] ?? '')) return [];
-  why = problem(first);
+  const base = finalBase(ctx);
+  why = problem(first, base);
   culprit = first;
   if (!why && first.exec) {
     const program = scriptProgram(first.words);
@@ -145,7 +169,7 @@ function checkDockerfile(ctx: RuleContext): RuleFinding[] {
       related = [{ path: script.path, line: script.facts.line!, message: `Starts the app without \`exec\`: \`exec ${script.facts.command}\` makes it PID 1.` }];
     } else if (script.facts.starts === 'exec' && script.facts.execsArgs && entrypoint && cmd) {
       // `exec "$@"` hands PID 1 to CMD: judge CMD as if it ran alone.
-      why = problem(cmd);
+      why = problem(cmd, base);
       culprit = cmd;
       if (why) why = `${why} (\`${name}\` ends in \`exec "$@"\`, so CMD becomes PID 1)`;
     } else return [];
@@ -279,6 +303,8 @@ function checkCompose(ctx: RuleContext): RuleFinding[] {
     let words: string[];
     let culprit: YamlCommand;
     let how: string;
+    const builtEntry = built && ctx.workspace.dockerfileEntrypoint?.(built.dockerfile, built.target);
+    const image = built ? builtEntry?.base : getString(map, 'image', scope);
     if (entry) {
       // `entrypoint:` replaces the image's ENTRYPOINT (and drops its CMD): PID 1 is what it names.
       words = [...entry.words, ...(command?.words ?? [])];
@@ -286,15 +312,14 @@ function checkCompose(ctx: RuleContext): RuleFinding[] {
       how = 'entrypoint:';
     } else {
       // `command:` replaces CMD only: it is PID 1 when the image's ENTRYPOINT hands it over.
-      const image = getString(map, 'image', scope);
-      const passes = built ? builtPasses(ctx, built.dockerfile, built.target) : passesCommandThrough(image);
+      const passes = built ? builtEntry !== undefined && builtEntry.words.length === 0 && passesCommandThrough(builtEntry.base) : passesCommandThrough(image);
       if (!passes) continue;
       words = command!.words;
       culprit = command!;
       how = 'command:';
     }
     if (hasVariable(words) || INIT.test(words[0] ?? '')) continue;
-    const why = problemOf(true, words, words.join(' '), how);
+    const why = problemOf(true, words, words.join(' '), how, image);
     const span = keySpan(culprit.pair);
     if (!why || !span) continue;
     const handler = handlerNote(ctx, built?.dockerfile ?? ctx.doc.path);
@@ -306,14 +331,6 @@ function checkCompose(ctx: RuleContext): RuleFinding[] {
     );
   }
   return out;
-}
-
-/** The Dockerfile a compose service builds hands a `command:` to PID 1: no ENTRYPOINT in it, and a base image that has none or execs its command. */
-function builtPasses(ctx: RuleContext, dockerfile: string, target: string | undefined): boolean {
-  const entry = ctx.workspace.dockerfileEntrypoint?.(dockerfile, target);
-  if (!entry) return false;
-  if (entry.words.length > 0) return false;
-  return passesCommandThrough(entry.base);
 }
 
 function checkKubernetes(ctx: RuleContext): RuleFinding[] {
@@ -340,7 +357,7 @@ function checkKubernetes(ctx: RuleContext): RuleFinding[] {
       how = 'args:';
     } else continue;
     if (hasVariable(words) || INIT.test(words[0] ?? '')) continue;
-    const why = problemOf(true, words, words.join(' '), how);
+    const why = problemOf(true, words, words.join(' '), how, getString(map, 'image', scope));
     const span = keySpan(culprit.pair);
     if (!why || !span) continue;
     const handler = handlerNote(ctx, ctx.doc.path);
@@ -444,7 +461,8 @@ export const signalNotForwarded: Rule = {
   summary: "The container's command runs the app under something that does not pass SIGTERM on.",
   docs: {
     whatItDoes: [
-      'Reads the command the orchestrator really runs and flags it when the app runs under something that does not forward SIGTERM: the shell form (`CMD node server.js` runs `/bin/sh -c`), an explicit `sh -c` without `exec`, `npm`/`yarn`/`pnpm` running a script (`npm start`), `pm2-runtime`, or an entry script that starts the app without `exec`. An init (tini, dumb-init, catatonit, Docker\'s `init: true`) as PID 1 forwards signals and is never flagged; a shell command that starts with `exec` is fine.',
+      'Reads the command the orchestrator really runs and flags it when the app runs under something that does not forward SIGTERM: the shell form (`CMD node server.js` runs `/bin/sh -c`) or an explicit `sh -c` without `exec` where the shell stays PID 1, `npm`/`yarn`/`pnpm` running a script (`npm start`), `pm2-runtime`, or an entry script that starts the app without `exec`. An init (tini, dumb-init, catatonit, Docker\'s `init: true`) as PID 1 forwards signals and is never flagged; a shell command whose last command starts with `exec` is fine.',
+      'What `sh -c "<script>"` does depends on the shell, so the image decides (measured: dash 0.5.12, bash 5.2, BusyBox 1.35): dash, the `/bin/sh` of Debian and Ubuntu images (`node:20`, `node:20-slim`, `python:3.12`, ...), runs the script\'s last command as its child and stays PID 1: flagged. bash and BusyBox ash (the `/bin/sh` of Alpine images) replace themselves with the last command, even after `&&`, so it is PID 1: flagged only when that command is itself `npm start`, `yarn start` or `pm2-runtime`. A `/bin/sh` the image does not tell (a custom or vendor image) is judged the same way as bash: only a last command of npm, yarn, pnpm or pm2-runtime is flagged, since it keeps the signal from the app either way. A script started from a file is never replaced by any shell.',
       '**Dockerfile**: the final image\'s ENTRYPOINT and CMD (inherited through `FROM <earlier stage>`). An exec-form ENTRYPOINT (or CMD) that names a shell script (`["./docker-entrypoint.sh"]`, `["sh", "start.sh"]`) is followed to the repository file the Dockerfile COPYs it from (the build context taken to be the Dockerfile\'s folder): a script whose last top-level command starts the app (`node`, `npm`, `python`, `gunicorn`, `"$@"`, ...) without `exec` is flagged; one that ends in `exec ...` is fine, and when it ends in `exec "$@"` CMD is PID 1 and is judged itself. A script that is not in the repository, is not a shell script, ends inside a branch or loop, runs the app in the background, or `trap`s TERM is unknown: no finding. When every compose service that builds the Dockerfile sets its own `command:`/`entrypoint:`, the compose file decides what runs and the Dockerfile is not flagged.',
       '**Compose**: a service\'s `entrypoint:` (which replaces the image\'s ENTRYPOINT and its CMD) and `command:` (which replaces CMD: judged when the image hands it to PID 1: a Dockerfile of the workspace with no ENTRYPOINT on a base image that has none or ends in `exec "$@"` such as `node` and `python`, or such a stock image). A string command is split into words by Compose, not run by a shell. **Kubernetes**: a container\'s `command:` (which replaces ENTRYPOINT) followed by its `args:`; `args:` alone only on such a stock image. Commands from template actions or starting with a variable are unknown. Jobs, one-shot compose services and idle containers are not read.',
       'When a file of the package (of the Dockerfile, or of the Dockerfile a compose service builds) handles SIGTERM, the message says that handler will never run, and the finding\'s related information points at it (and at the entry script\'s line). The finding sits on the instruction, or the `command`/`entrypoint`/`args` key.',
