@@ -9,7 +9,7 @@ import { applyEdits } from '../../server/src/engine/edits';
 import { prepare } from '../../server/src/engine/source';
 import { EMPTY_WORKSPACE_FACTS } from '../../server/src/engine/workspace-facts';
 import { registry } from '../../server/src/rules';
-import { httpToolFor, serviceCheckFor } from '../../server/src/rules/manifests/health-checks';
+import { httpToolFor, serviceCheckFor, slowStartFor } from '../../server/src/rules/manifests/health-checks';
 import { probeFixes, type ProbeKind } from '../../server/src/rules/manifests/probes';
 import { healthcheckFixes } from '../../server/src/rules/manifests/dockerfile-missing-healthcheck';
 
@@ -29,6 +29,14 @@ function run(path: string, text: string) {
 const SERVICE_ROLE = { role: 'service', reason: 'a unit test of fix values', source: 'default' } as const;
 
 describe('images', () => {
+  test('slow-starting images are known by a word of their name, vendor builds included', () => {
+    assert.equal(slowStartFor('quay.io/pires/docker-elasticsearch-kubernetes:5.6.2')?.initialDelaySeconds, 90);
+    assert.equal(slowStartFor('docker.elastic.co/elasticsearch/elasticsearch:8.13.0')?.what, 'Elasticsearch');
+    assert.equal(slowStartFor('opensearchproject/opensearch:2'), slowStartFor('elasticsearch:8'));
+    assert.equal(slowStartFor('registry.example.com/search-api:1.0'), undefined);
+    assert.equal(slowStartFor('{{ .Values.image }}'), undefined);
+  });
+
   test('databases, brokers and caches are known by repository, through registries and mirrors', () => {
     assert.equal(serviceCheckFor('docker.io/library/postgres:16')?.what, 'PostgreSQL');
     assert.equal(serviceCheckFor('bitnami/redis:7.2')?.what, 'Redis');
@@ -83,6 +91,12 @@ describe('fix builders take the project model\'s facts', () => {
     assert.match(applyEdits(doc.text, modelled.edits), /httpGet:\n {14}path: \/healthz\n {14}port: 3000\n/);
     // The image behind the workload, when the model knows it is a database.
     assert.equal(probeFixes(finding, ctx, PROBE, false, { image: 'postgres:16' })[0].title, 'Add livenessProbe: exec pg_isready -U postgres (PostgreSQL)');
+    // A slow-starting image: the first liveness probe waits as long as its charts do; readiness does not.
+    const slow = probeFixes(finding, ctx, PROBE, false, { port: 9200, image: 'quay.io/pires/docker-elasticsearch-kubernetes:5.6.2' })[0];
+    assert.equal(slow.title, 'Add livenessProbe: TCP on port 9200, first after 90 s (Elasticsearch starts slowly)');
+    assert.match(applyEdits(doc.text, slow.edits), /initialDelaySeconds: 90\n/);
+    const ready = probeFixes(finding, ctx, { ...PROBE, key: 'readinessProbe' }, false, { port: 9200, image: 'elasticsearch:8.13.0' })[0];
+    assert.equal(ready.title, 'Add readinessProbe: TCP on port 9200 (Elasticsearch)');
   });
 
   test('a Dockerfile HEALTHCHECK: the port the app listens on, from the model', () => {

@@ -49,6 +49,15 @@ export interface RuleFinding {
    * Ruff configuration selects it, and drops the field.
    */
   ruffCode?: string;
+  /** Other places that explain the finding (the SIGTERM handler that will not run): LSP related information, SARIF related locations. */
+  related?: RelatedLocation[];
+}
+
+/** A place in another file (or this one): an absolute path, forward slashes, and a 1-based line. */
+export interface RelatedLocation {
+  path: string;
+  line: number;
+  message: string;
 }
 
 /** A finding after the engine has attached its rule and effective severity. */

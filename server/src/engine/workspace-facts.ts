@@ -3,6 +3,7 @@
 
 import type { ComposeBuild, DockerStageHealth } from './model/compose-links';
 import type { ContainerSummary, K8sObject, Labels } from './model/k8s-objects';
+import type { DockerEntrypoint, EntryScript } from './model/entry-scripts';
 
 export interface WorkspaceFacts {
   /**
@@ -82,7 +83,7 @@ export interface WorkspaceFacts {
 
   /**
    * Whether the package of `path` (nearest package.json) needs `name` at run time (`dependencies`,
-   * `peerDependencies`, `optionalDependencies`). Undefined when there is no readable package.json.
+   * `peerDependencies`, `optionalDependencies`). Undefined when there is no readable package.json (or the nearest one is above the workspace folder).
    */
   dependsOn(path: string, name: string): boolean | undefined;
 
@@ -135,6 +136,23 @@ export interface WorkspaceFacts {
    * Undefined when it does not, or that is not known (see model/ruff-config.ts).
    */
   ruffSelects(path: string, code: string): { path: string; line: number } | undefined;
+
+  // What a container's command does with the signal (model/entry-scripts.ts). Optional: a facts
+  // object without them knows nothing, and nothing is flagged.
+
+  /** What the shell script at `path` does with the app it starts; undefined when the workspace has no such script. */
+  entryScript?(path: string): EntryScript | undefined;
+
+  /**
+   * The ENTRYPOINT of the image the Dockerfile at `path` builds (`target`, else the final stage,
+   * through `FROM <earlier stage>`): its words, whether it is the exec form, and the stage's base
+   * image; no words when no stage of the chain sets one (the base image's applies); undefined when
+   * the file is not known.
+   */
+  dockerfileEntrypoint?(path: string, target?: string): DockerEntrypoint | undefined;
+
+  /** The files of `path`'s package (nearest package.json) that handle SIGTERM, with the line and how; undefined when not indexed. */
+  sigtermHandlers?(path: string): readonly SigtermHandler[] | undefined;
 }
 
 /** Where a Python module is launched from: the command or server, and the file and 1-based line saying so. */
@@ -143,6 +161,13 @@ export interface PythonLaunch {
   name: string;
   path: string;
   line: number;
+}
+
+export interface SigtermHandler {
+  path: string;
+  /** 1-based; undefined when the handler was found without a position. */
+  line: number | undefined;
+  how: string | undefined;
 }
 
 export type { ComposeBuild } from './model/compose-links';

@@ -13,7 +13,7 @@ import { ParsedDocument } from './document';
 import { DEFAULT_MAX_FILE_BYTES } from './source';
 import { readFactFile } from './safe-read';
 import { NEVER_ENTER, collectFiles, inheritedIgnores, isIgnored, readIgnore, type IgnoreScope } from './files';
-import type { ImageUse, Importer, PackageFacts, ProjectLogger, StaticFolder, WorkspaceFacts } from './workspace-facts';
+import type { ImageUse, Importer, PackageFacts, ProjectLogger, SigtermHandler, StaticFolder, WorkspaceFacts } from './workspace-facts';
 import { FULL_STACK_SERVER_PATHS } from './package-json';
 import { servedFolders, type ServedFolder } from './model/static-folders';
 import picomatch from 'picomatch';
@@ -26,6 +26,7 @@ import { readPyproject, scriptModuleFiles, type PyprojectScript } from './model/
 import { appServerRuns, isEntryPointFile, isModuleFile, isProcfileName, isPythonProjectFile, readSetupCfgScripts, type AppServerRun } from './model/python-project';
 import type { PythonLaunch } from './workspace-facts';
 import { readRuffConfig, selectingLine, type RuffSelection } from './model/ruff-config';
+import { entryScriptFacts, entrypointOf, isEntryScriptPath, stageEntrypoints, type EntryScript, type StageEntrypoint } from './model/entry-scripts';
 
 export interface WorkspaceIndexOptions {
   /** Files larger than this are not read (they are not analysed either). */
@@ -81,7 +82,7 @@ function isManifestPath(p: string): boolean {
 
 /** Whether the index reads the file at all. */
 function isIndexedPath(p: string): boolean {
-  return isSourcePath(p) || isManifestPath(p);
+  return isSourcePath(p) || isManifestPath(p) || isEntryScriptPath(p);
 }
 
 function insideNeverEnter(p: string): boolean {
@@ -103,6 +104,10 @@ export class WorkspaceIndex {
   private readonly composeLinks = new Map<string, ComposeBuild[]>();
   /** Dockerfile -> its stages and their HEALTHCHECKs. */
   private readonly dockerStages = new Map<string, DockerStageHealth[]>();
+  /** Dockerfile -> the ENTRYPOINT of each stage (signal-not-forwarded). */
+  private readonly dockerEntrypoints = new Map<string, StageEntrypoint[]>();
+  /** Shell script -> what it does with the app it starts (model/entry-scripts.ts). */
+  private readonly entryScripts = new Map<string, EntryScript>();
   /** Folders holding a LICENSE file of their own (candidates for vendored code; see `vendoredIn`). */
   private readonly licenseDirs = new Set<string>();
   /** Files that serve folders to browsers as static files, with the folders. */
@@ -146,9 +151,15 @@ export class WorkspaceIndex {
       relativePath: (p) => this.relativePath(p),
       composeServicesBuilding: (p) => this.composeServicesBuilding(p),
       dockerfileStage: (p, target) => this.dockerfileStage(p, target),
+      entryScript: (p) => this.entryScripts.get(normalizePath(p)),
+      dockerfileEntrypoint: (p, target) => {
+        const stages = this.dockerEntrypoints.get(normalizePath(p));
+        return stages && entrypointOf(stages, target);
+      },
+      sigtermHandlers: (p) => this.sigtermHandlers(p),
       vendoredIn: (p) => this.vendoredIn(p),
       projectLogger: (p) => this.projectLogger(p),
-      dependsOn: (p, name) => this.packageInfo(normalizePath(p))?.dependencies.has(name),
+      dependsOn: (p, name) => this.dependsOn(p, name),
       servicesSelecting: (labels, namespace) => this.k8sQuery((o) => o.kind === 'Service' && selects(o.selector, labels, false) && sameNamespace(o.namespace, namespace, false)),
       autoscalersFor: (kind, name, namespace) =>
         this.k8sQuery((o) => o.target !== undefined && (o.target.kind === null || o.target.kind === kind) && (o.target.name === null || o.target.name === name) && sameNamespace(o.namespace, namespace, true)),
@@ -253,6 +264,7 @@ export class WorkspaceIndex {
       // Kubernetes manifests read the stages of the Dockerfiles that build their images (dockerfileBuilding).
       if (JSON.stringify(stages) !== JSON.stringify(this.dockerStages.get(file))) this.k8sRevision++;
       this.dockerStages.set(file, stages);
+      this.dockerEntrypoints.set(file, stageEntrypoints(text));
     }
     else if (!isComposeName(name)) this.setK8sObjects(file, kubernetesObjectsOf(file, text));
     else {
@@ -452,6 +464,28 @@ export class WorkspaceIndex {
       if (handler !== file && this.packageOf(handler) === scope) return true;
     }
     return false;
+  }
+
+  /** See WorkspaceFacts.dependsOn; a package.json above the workspace folder is someone else's project: unknown. */
+  dependsOn(p: string, name: string): boolean | undefined {
+    const file = normalizePath(p);
+    const info = this.packageInfo(file);
+    const root = this.rootOf(file);
+    if (!info || (root && !isUnder(this.packageOf(file), root))) return undefined;
+    return info.dependencies.has(name);
+  }
+
+  /** See WorkspaceFacts.sigtermHandlers: the package's handlers, `p` itself included, in path order. */
+  sigtermHandlers(p: string): SigtermHandler[] | undefined {
+    const file = normalizePath(p);
+    if (!this.built || !this.roots.some((root) => isUnder(file, root))) return undefined;
+    const scope = this.packageOf(file);
+    const root = this.rootOf(file);
+    if (!scope || (root && !isUnder(scope, root))) return undefined;
+    return [...this.handlers]
+      .filter(([handler]) => this.packageOf(handler) === scope)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([handler, facts]) => ({ path: handler, line: facts.line, how: facts.how }));
   }
 
   /** Whether the package of `p` is a published library or an application (see WorkspaceFacts). */
@@ -908,6 +942,10 @@ export class WorkspaceIndex {
 
   /** Takes in a file's text; true when it had to be parsed (the slow step). */
   private record(file: string, text: string): boolean {
+    if (isEntryScriptPath(file) && !isManifestPath(file) && !isSourcePath(file)) {
+      this.entryScripts.set(file, entryScriptFacts(text));
+      return false;
+    }
     if (isManifestPath(file)) {
       this.recordManifest(file, text);
       return false;
@@ -987,6 +1025,8 @@ export class WorkspaceIndex {
     this.appServerLaunches.delete(file);
     this.composeLinks.delete(file);
     if (this.dockerStages.delete(file)) this.k8sRevision++;
+    this.dockerEntrypoints.delete(file);
+    this.entryScripts.delete(file);
     this.handlers.delete(file);
     this.staticFolders.delete(file);
     this.candidates.delete(file);

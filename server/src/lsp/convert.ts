@@ -13,6 +13,7 @@ import {
 import type { LineIndex } from '../engine/lines';
 import type { Finding, Fix, JsonValue, Severity, TextEdit } from '../engine/types';
 import { docsUri } from '../engine/docs-link';
+import { pathToFileURL } from 'node:url';
 
 export const SOURCE = 'prodready';
 
@@ -43,6 +44,14 @@ export function toDiagnostic(lines: LineIndex, finding: Finding): Diagnostic {
     code: finding.ruleId,
     ...(href ? { codeDescription: { href } } : {}),
     message: finding.message,
+    ...(finding.related?.length
+      ? {
+          relatedInformation: finding.related.map((r) => {
+            const at = { line: Math.max(0, r.line - 1), character: 0 };
+            return { location: { uri: pathToFileURL(r.path).href, range: { start: at, end: at } }, message: r.message };
+          }),
+        }
+      : {}),
     data,
   };
 }

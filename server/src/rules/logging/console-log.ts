@@ -41,6 +41,14 @@ const consoleCallsAt = perFile((facts: FileFacts) => {
   }
   return at;
 });
+/**
+ * Whether the last-resort fix may add a pino logger: not when the package.json is known and does not
+ * list pino. A fix that adds a dependency (and its install, its lock file, its choice of logger) is
+ * not one a reviewer merges as is; the finding stays, with no fix, for a person to decide.
+ */
+function mayAddPino(ctx: RuleContext<ConsoleLogOptions>): boolean {
+  return ctx.workspace.dependsOn?.(ctx.doc.path, 'pino') !== false;
+}
 
 function findCall(facts: FileFacts, finding: RuleFinding) {
   return consoleCallsAt(facts).get(`${finding.start}:${finding.end}`);
@@ -106,7 +114,7 @@ export const consoleLog: Rule<ConsoleLogOptions> = {
       'NestJS\'s Logger takes text, not fields: the level becomes `log`, `warn`, `error`, `debug` or `verbose` (for `trace`), one argument is kept as written and several become one template literal; no fix is offered when a value is an Error (Nest wants its stack as a separate string), a bare identifier or call (it could print as `[object Object]`), or a fields object.',
       'The level follows the method: `log` and `info` -> `info`, `warn` -> `warn`, `error` -> `error`, `debug` -> `debug`, `trace` -> `trace` (winston has no `trace` level by default: `debug`). Each value becomes a field named after it (`order.id` -> `orderId`; a number only when nothing better exists), the constant text becomes the message, `%s`-style format strings are read the way Node reads them.',
       'Argument order follows the logger: pino and bunyan take the fields first (`logger.info({ orderId }, \'order paid\')`), winston takes the message first (`logger.info(\'order paid\', { orderId })`). An Error value goes in `err` for pino and bunyan (their error serializer\'s field; bunyan serializes it only when `serializers: bunyan.stdSerializers` is set, which its README recommends) and in `error` for winston (winston\'s `format.errors()` only handles a top-level error; add a format that serializes nested errors if you use JSON output).',
-      'Debug and trace lines now obey the logger\'s level, which is the point of the change. When no logger can be found the fix adds (its title says when package.json does not list pino yet) `import pino from \'pino\'` (or `require` in CommonJS) and a module-level `const logger = pino()` after the imports: this adds a dependency, so it is unsafe and never applied by fix-all. A console method handed to `.catch(...)` becomes `(err) => logger.error({ err })` (pino and bunyan; none for winston, where the message would have to be invented); handed to anything else, what it receives is unknown and no fix is offered. No fix is offered when the arguments hold a spread or a comment, when `logger` or `pino` is already taken by something else, or when there is nothing to log (`console.log()`, `console.log(\'\')`, a banner of `!!!!`).',
+      'Debug and trace lines now obey the logger\'s level, which is the point of the change. When no logger can be found and the package\'s package.json lists pino (or no package.json is known), the fix adds `import pino from \'pino\'` (or `require` in CommonJS) and a module-level `const logger = pino()` after the imports: a new logger for the module, so it is unsafe and never applied by fix-all. When package.json is known and does not list pino, no fix is offered: adding a dependency (its install, its lock file, the choice of a logging library) is a decision for a person, not a fix to merge as is. A console method handed to `.catch(...)` becomes `(err) => logger.error({ err })` (pino and bunyan; none for winston, where the message would have to be invented); handed to anything else, what it receives is unknown and no fix is offered. No fix is offered when the arguments hold a spread or a comment, when `logger` or `pino` is already taken by something else, or when there is nothing to log (`console.log()`, `console.log(\'\')`, a banner of `!!!!`).',
       'No fix is offered for `console[level](...)`: the logger method it should become is only known at run time (a rewrite such as `logger[level](...)` would need the two libraries\' level names to match).',
     ].join('\n\n'),
     references: [
@@ -220,13 +228,14 @@ export const consoleLog: Rule<ConsoleLogOptions> = {
       if (!nest || !edits) return [];
       return [{ title: `Log with NestJS's Logger.${levelFor(method, 'nest')} instead`, safe: true, edits: [...nest.edits, ...edits] }];
     }
+    if (!mayAddPino(ctx)) return [];
     const added = addPinoLogger(ctx.doc, facts, call);
     if (!added) return [];
     const level = levelFor(method, 'pino');
     const text = renderArguments(probe, 'pino', q);
     return [
       {
-        title: `Add a pino logger${ctx.workspace.dependsOn?.(ctx.doc.path, 'pino') === false ? ' (a new dependency)' : ''} and log with logger.${level}`,
+        title: `Add a pino logger and log with logger.${level}`,
         safe: false,
         edits: [
           ...added.edits,
@@ -258,6 +267,7 @@ function callbackFixes(ctx: RuleContext<ConsoleLogOptions>, facts: FileFacts, ca
       },
     ];
   }
+  if (!mayAddPino(ctx)) return [];
   const added = addPinoLogger(ctx.doc, facts, call);
   if (!added) return [];
   const level = levelFor(method, 'pino');

@@ -160,6 +160,38 @@ function serviceRowFor(image: string | undefined): ServiceCheck | undefined {
 }
 
 /**
+ * Images that take long to start (a JVM loading its indices or realm, a cluster joining): a liveness
+ * probe that starts after the usual 10 s and fails three times restarts them before they ever open
+ * their port. One row per family, matched on a word of the image's name (so a vendor build such as
+ * `pires/docker-elasticsearch-kubernetes` counts), with the delay the maintained charts use.
+ */
+export interface SlowStart {
+  /** Words of the image name (split on `/`, `-`, `_`, `.`) that name the family. */
+  words: readonly string[];
+  what: string;
+  /** Seconds before the first liveness probe. */
+  initialDelaySeconds: number;
+  source: string;
+}
+
+export const SLOW_STARTING: readonly SlowStart[] = [
+  {
+    words: ['elasticsearch', 'opensearch'],
+    what: 'Elasticsearch',
+    initialDelaySeconds: 90,
+    source: 'https://github.com/bitnami/charts/commit/d0bd58a (bitnami/elasticsearch livenessProbe.initialDelaySeconds: 90)',
+  },
+];
+
+/** The row for an image known to start slowly, by a word of its name; undefined when not known. */
+export function slowStartFor(image: string | undefined): SlowStart | undefined {
+  const parts = imageParts(image);
+  if (!parts) return undefined;
+  const words = new Set(parts.repo.split(/[/._-]+/));
+  return SLOW_STARTING.find((row) => row.words.some((w) => words.has(w)));
+}
+
+/**
  * HTTP images whose own Dockerfile sets the port (`EXPOSE` in the base image, invisible in the
  * file built on it) and, where it differs from the default guess, the tool they have to check with.
  */

@@ -3,7 +3,7 @@
 import type { Fix, RuleContext, RuleFinding, TextEdit } from '../../engine/types';
 import { isSeq } from 'yaml';
 import { containerAt, containers, declaredProbePort, finding, onlyMetricsPorts, type Container } from './k8s';
-import { describeHttp, portFromEnv, serviceCheckFor, type HealthFacts } from './health-checks';
+import { describeHttp, portFromEnv, serviceCheckFor, slowStartFor, type HealthFacts } from './health-checks';
 import { addToMap, asMap, getMap, getPair, getString, getValue, indentStep, resolve, type YamlEntries } from './yaml-tools';
 import { knownWorkloads, servicesFor } from './rollout-links';
 
@@ -59,8 +59,12 @@ export function probeFixes(finding: RuleFinding, ctx: RuleContext, probe: ProbeK
   const image = facts.image ?? getString(container.map, 'image', container.scope);
   const declared = declaredProbePort(container);
   const service = serviceCheckFor(image);
+  // A liveness probe restarts a container that has not opened its port yet: wait as long as its image needs.
+  const slow = probe.key === 'livenessProbe' ? slowStartFor(image) : undefined;
+  const delay = Math.max(probe.initialDelaySeconds, slow?.initialDelaySeconds ?? 0);
+  const after = slow ? `, first after ${delay} s (${slow.what} starts slowly)` : '';
   const timing: YamlEntries = [
-    ['initialDelaySeconds', String(probe.initialDelaySeconds)],
+    ['initialDelaySeconds', String(delay)],
     ['periodSeconds', String(probe.periodSeconds)],
   ];
   const step = indentStep(container.scope);
@@ -73,7 +77,7 @@ export function probeFixes(finding: RuleFinding, ctx: RuleContext, probe: ProbeK
     const edits = addToMap(container.scope, container.map, [[probe.key, [...action, ...timing, ...timeout]]], step);
     if (!edits) return [];
     const what = service.exec ? `exec ${service.exec.join(' ')}` : `TCP on port ${facts.port ?? declared ?? service.port}`;
-    return [{ title: `Add ${probe.key}: ${what} (${service.what})`, safe, edits }];
+    return [{ title: `Add ${probe.key}: ${what} (${service.what})${after}`, safe, edits }];
   }
   const known = facts.port ?? declared ?? envPort(container);
   // A probe on a guessed port restarts or starves the pod: no fix until the port is known.
@@ -83,11 +87,11 @@ export function probeFixes(finding: RuleFinding, ctx: RuleContext, probe: ProbeK
   if (path === undefined) {
     // No route is known to exist: a probe on one that does not would restart or starve the pod.
     const edits = addToMap(container.scope, container.map, [[probe.key, [['tcpSocket', [['port', port]]], ...timing]]], step);
-    return edits ? [{ title: `Add ${probe.key}: TCP on port ${port}`, safe, edits }] : [];
+    return edits ? [{ title: `Add ${probe.key}: TCP on port ${port}${after}`, safe, edits }] : [];
   }
-  const edits = probeEdits(container, probe, path, port);
+  const edits = probeEdits(container, { ...probe, initialDelaySeconds: delay }, path, port);
   if (!edits) return [];
-  return [{ title: `Add ${probe.key}: ${describeHttp(path, port)}`, safe, edits }];
+  return [{ title: `Add ${probe.key}: ${describeHttp(path, port)}${after}`, safe, edits }];
 }
 
 /** The path another HTTP probe of the container already calls: a route the app is known to serve. */

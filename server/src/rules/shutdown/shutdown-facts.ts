@@ -32,6 +32,8 @@ export interface ShutdownFacts {
   handlesSigterm: boolean;
   /** How, for messages and logs: `process.on('SIGTERM')`, `@godaddy/terminus`, `enableShutdownHooks()`. */
   how?: string;
+  /** The 1-based line where the file handles it (its listener, the library's import), when found. */
+  line?: number;
 }
 
 const NOTHING: ShutdownFacts = { handlesSigterm: false };
@@ -63,11 +65,13 @@ const NEST_HOOKS = /\.\s*enableShutdownHooks\s*\(/;
 export function shutdownFacts(doc: ParsedDocument): ShutdownFacts {
   if (doc.kind !== 'js' || !mayHandleSigterm(doc.text)) return NOTHING;
   const text = doc.text;
+  const lineOf = (offset: number) => doc.lines.positionAt(offset).line + 1;
   const listener = DIRECT_LISTENER.exec(text);
-  if (listener) return { handlesSigterm: true, how: `process.${listener[1]}('SIGTERM')` };
+  if (listener) return { handlesSigterm: true, how: `process.${listener[1]}('SIGTERM')`, line: lineOf(listener.index) };
   const library = LIBRARY_IMPORT.exec(text);
-  if (library) return { handlesSigterm: true, how: library[2] };
-  if (NEST_HOOKS.test(text)) return { handlesSigterm: true, how: 'enableShutdownHooks()' };
+  if (library) return { handlesSigterm: true, how: library[2], line: lineOf(library.index) };
+  const nest = NEST_HOOKS.exec(text);
+  if (nest) return { handlesSigterm: true, how: 'enableShutdownHooks()', line: lineOf(nest.index) };
   return factsOf(doc.sourceFile);
 }
 
