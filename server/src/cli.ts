@@ -214,6 +214,9 @@ function runCheck(argv: string[]): number {
         endColumn: end.character + 1,
         message: finding.message,
         fixes: fixes.map((f) => ({ title: f.title, safe: f.safe })),
+        ...(finding.related && finding.related.length > 0
+          ? { related: finding.related.map((r) => ({ file: shownPath(r.path), line: r.line, column: Math.max(1, r.column ?? 1), message: r.message })) }
+          : {}),
       });
     }
     result.doc?.dispose(); // the Python tree lives in the WebAssembly heap, which is not collected

@@ -16,6 +16,8 @@ export interface ReportFinding {
   endColumn: number;
   message: string;
   fixes: Array<{ title: string; safe: boolean }>;
+  /** The other side of a cross-check: file relative to the current directory, 1-based line and column. */
+  related?: Array<{ file: string; line: number; column: number; message: string }>;
   /** Set when an inline ignore or a config ignore suppressed the finding (shown in SARIF only). */
   suppression?: { kind: 'inSource' | 'external'; justification?: string };
 }
@@ -33,7 +35,7 @@ const SEVERITY_ORDER: Severity[] = ['error', 'warning', 'information', 'hint'];
 export function jsonReport(report: Report): string {
   const findings = report.findings
     .filter((f) => !f.suppression)
-    .map(({ ruleId, severity, file, line, column, endLine, endColumn, message, fixes }) => ({
+    .map(({ ruleId, severity, file, line, column, endLine, endColumn, message, fixes, related }) => ({
       ruleId,
       severity,
       file,
@@ -43,6 +45,7 @@ export function jsonReport(report: Report): string {
       endColumn,
       message,
       fixes,
+      ...(related && related.length > 0 ? { related } : {}),
     }));
   return `${JSON.stringify(
     { version: 1, findings, summary: { files: report.files, findings: findings.length, durationMs: report.durationMs } },
@@ -121,6 +124,15 @@ export function sarifReport(report: Report, registry: Registry, version: string,
         },
       },
     ],
+    ...(f.related && f.related.length > 0
+      ? {
+          relatedLocations: f.related.map((r, id) => ({
+            id,
+            message: { text: r.message },
+            physicalLocation: { artifactLocation: { uri: encodeURI(r.file), uriBaseId: '%SRCROOT%' }, region: { startLine: r.line, startColumn: r.column } },
+          })),
+        }
+      : {}),
     ...(f.suppression
       ? { suppressions: [{ kind: f.suppression.kind, ...(f.suppression.justification ? { justification: f.suppression.justification } : {}) }] }
       : {}),

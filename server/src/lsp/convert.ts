@@ -4,6 +4,7 @@ import {
   type CodeAction,
   CodeActionKind,
   type Diagnostic,
+  type DiagnosticRelatedInformation,
   DiagnosticSeverity,
   type Range,
   type TextEdit as LspTextEdit,
@@ -13,6 +14,7 @@ import {
 import type { LineIndex } from '../engine/lines';
 import type { Finding, Fix, JsonValue, Severity, TextEdit } from '../engine/types';
 import { docsUri } from '../engine/docs-link';
+import { pathToFileURL } from 'node:url';
 
 export const SOURCE = 'prodready';
 
@@ -43,8 +45,15 @@ export function toDiagnostic(lines: LineIndex, finding: Finding): Diagnostic {
     code: finding.ruleId,
     ...(href ? { codeDescription: { href } } : {}),
     message: finding.message,
+    ...(finding.related && finding.related.length > 0 ? { relatedInformation: finding.related.map(toRelatedInformation) } : {}),
     data,
   };
+}
+
+/** A related location: the other file's line (its text is not at hand, so the range is the line's start). */
+function toRelatedInformation(related: NonNullable<Finding['related']>[number]): DiagnosticRelatedInformation {
+  const position = { line: Math.max(0, related.line - 1), character: Math.max(0, (related.column ?? 1) - 1) };
+  return { location: { uri: pathToFileURL(related.path).href, range: { start: position, end: position } }, message: related.message };
 }
 
 export function isOurDiagnostic(diagnostic: Diagnostic): diagnostic is Diagnostic & { data: DiagnosticData } {
