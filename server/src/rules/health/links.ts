@@ -225,7 +225,8 @@ const READINESS_NAMES = /(?:^|\/)(?:readyz?|readiness|healthz?|_health|status)$/
 export function healthRoutes(service: PackageService, key: ProbeKey): ServedRoute[] {
   const names = key === 'readinessProbe' ? READINESS_NAMES : LIVENESS_NAMES;
   const plain = service.routes.filter((r) => r.prefixKnown && !/[:*{}()]/.test(r.path) && (r.method === 'get' || r.method === 'all' || r.method === 'head'));
-  const out = plain.filter((r) => names.test(r.path.replace(/\/+$/, '')));
+  const preferred = key === 'readinessProbe' ? /ready|readiness/i : /health|live|ping|alive/i;
+  const out = plain.filter((r) => names.test(r.path.replace(/\/+$/, ''))).sort((a, b) => Number(preferred.test(b.path)) - Number(preferred.test(a.path)));
   const seen = new Set<string>();
   return out.filter((r) => !seen.has(r.path) && seen.add(r.path));
 }
