@@ -28,14 +28,15 @@ export interface ProbeSite {
   headers: string[];
 }
 
-const cache = new WeakMap<ParsedDocument, ProbeSite[]>();
+// Keyed by the document version and the facts it was read with: the same version is analysed again
+// when another file changes (the server hands in fresh facts), and must then see the new code.
+const cache = new WeakMap<ParsedDocument, { workspace: RuleContext['workspace']; sites: ProbeSite[] }>();
 
 export function probeSites(ctx: RuleContext): ProbeSite[] {
-  let sites = cache.get(ctx.doc);
-  if (!sites) {
-    sites = ctx.doc.kind === 'kubernetes' ? k8sSites(ctx) : ctx.doc.kind === 'compose' ? composeSites(ctx) : ctx.doc.kind === 'dockerfile' ? dockerfileSites(ctx) : [];
-    cache.set(ctx.doc, sites);
-  }
+  const cached = cache.get(ctx.doc);
+  if (cached && cached.workspace === ctx.workspace) return cached.sites;
+  const sites = ctx.doc.kind === 'kubernetes' ? k8sSites(ctx) : ctx.doc.kind === 'compose' ? composeSites(ctx) : ctx.doc.kind === 'dockerfile' ? dockerfileSites(ctx) : [];
+  cache.set(ctx.doc, { workspace: ctx.workspace, sites });
   return sites;
 }
 
