@@ -77,8 +77,14 @@ export interface JsServiceFacts {
   unknownRoutes: string | undefined;
 }
 
-/** A cheap look at the text before any parse: could the file hold routes, a listen call or a SIGTERM handler? */
-export const SERVICE_FACTS_PREFILTER = /\.(?:get|route|use|register|listen|all|head)\s*\(|@Controller\b|setGlobalPrefix|SIGTERM/;
+/**
+ * Cheap looks at the text before any parse. Routes: a route or mount call with a literal path, a Nest
+ * controller or prefix, a route object, or a server framework's name (an app made here mounts
+ * routers without a path). The walks for listen calls and SIGTERM timers run only where their words are.
+ */
+const ROUTE_TEXT = /\.(?:get|post|put|delete|patch|all|head|options|use|register|route)\s*\(\s*['"`]\/|\.route\s*\(\s*[{[]|@Controller\b|setGlobalPrefix|\b(?:express|koa|fastify|hapi|hono|restify)\b/;
+const LISTEN_TEXT = /\.\s*(?:listen|start)\s*\(|\bserve\s*\(/;
+export const SERVICE_FACTS_PREFILTER = new RegExp(`${ROUTE_TEXT.source}|${LISTEN_TEXT.source}|SIGTERM`);
 
 const HTTP_METHODS = new Set(['get', 'post', 'put', 'delete', 'del', 'patch', 'head', 'options', 'all']);
 
@@ -122,7 +128,7 @@ export function jsServiceFacts(doc: ParsedDocument): JsServiceFacts {
 export function serviceReading(doc: ParsedDocument): { facts: JsServiceFacts; handlers: Map<RouteFact, ts.Node> } {
   let reading = cache.get(doc);
   if (!reading) {
-    reading = doc.kind === 'js' && SERVICE_FACTS_PREFILTER.test(doc.text) ? read(doc.sourceFile) : { facts: emptyFacts(), handlers: new Map() };
+    reading = doc.kind === 'js' && SERVICE_FACTS_PREFILTER.test(doc.text) ? read(doc.sourceFile, doc.text) : { facts: emptyFacts(), handlers: new Map() };
     cache.set(doc, reading);
   }
   return reading;
@@ -132,7 +138,7 @@ export function emptyFacts(): JsServiceFacts {
   return { routers: [], mounts: [], exports: [], controllers: [], globalPrefix: undefined, globalPrefixExclude: [], listens: [], drains: [], unknownRoutes: undefined };
 }
 
-function read(sf: ts.SourceFile): { facts: JsServiceFacts; handlers: Map<RouteFact, ts.Node> } {
+function read(sf: ts.SourceFile, text: string): { facts: JsServiceFacts; handlers: Map<RouteFact, ts.Node> } {
   const facts = emptyFacts();
   const handlers = new Map<RouteFact, ts.Node>();
   const reader: Reader = { sf, modules: moduleBindings(sf), consts: new Map(), functions: new Map(), routers: new Map() };
@@ -336,11 +342,11 @@ function read(sf: ts.SourceFile): { facts: JsServiceFacts; handlers: Map<RouteFa
     facts.controllers.push({ prefix, line: lineOf(controller.call).line, routes });
   }
 
-  visit(sf);
+  if (ROUTE_TEXT.test(text)) visit(sf);
 
   // Listen calls (the servers the shutdown rule recognises) and the port each is given.
-  const servers = new ServerReader(sf);
-  for (const start of servers.starts()) {
+  const servers = LISTEN_TEXT.test(text) ? new ServerReader(sf).starts() : [];
+  for (const start of servers) {
     if (start.framework === 'nest-microservice') continue;
     let port: PortValue = null;
     const first = start.call.arguments[0];
@@ -352,7 +358,7 @@ function read(sf: ts.SourceFile): { facts: JsServiceFacts; handlers: Map<RouteFa
     facts.listens.push({ ...lineOf(start.name), framework: start.framework, port });
   }
 
-  facts.drains = drainTimers(reader, lineOf);
+  facts.drains = text.includes('SIGTERM') ? drainTimers(reader, lineOf) : [];
   facts.routers = [...reader.routers.values()].filter((r) => r.routes.length > 0 || r.app || facts.mounts.some((m) => m.parent === r.key || ('local' in m.target && m.target.local === r.key)));
   facts.exports = exportsOf(reader);
   // Parameter routers (plugins, `module.exports = (app) => ...`) are only worth keeping when exported or mounted.
