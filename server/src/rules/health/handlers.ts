@@ -10,7 +10,7 @@ import { stripExpression } from '../shutdown/syntax';
 
 const { forEachChild, isArrowFunction, isAwaitExpression, isCallExpression, isFunctionExpression, isFunctionLike, isIdentifier, isMethodDeclaration, isPropertyAccessExpression } = ts;
 
-export const LIVENESS_SEGMENT = /^(?:health|healthz|_health|livez|live|liveness|alive)$/i;
+export const LIVENESS_SEGMENT = /^(?:health|healthz|livez|live|liveness|alive)$/i;
 export const READINESS_SEGMENT = /^(?:ready|readyz|readiness)$/i;
 
 /**
