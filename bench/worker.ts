@@ -90,6 +90,8 @@ async function eslint(input: Input) {
 
 /** The row of the per-rule table that times the project model's file-role answer. */
 const MODEL_ENTRY = '(project model: file role)';
+/** The row that times the service facts (routes, ports, drain timers, path words) the workspace index reads from each JS/TS file; "findings" counts files that serve routes or listen. */
+const SERVICE_ENTRY = '(project model: service facts)';
 
 async function rules(input: Input) {
   const src = input.src ?? path.resolve(__dirname, '..');
@@ -100,6 +102,9 @@ async function rules(input: Input) {
   // The project model's answer (what the file is for), once per file as analyze() asks it; absent in older engines.
   const roleOf: ((doc: unknown, options: unknown) => unknown) | undefined = analyzeModule.roleOf;
   const { EMPTY_CONFIG } = await import(path.join(src, 'server/src/engine/config.ts'));
+  // The service facts module (absent in older engines).
+  const serviceModule = path.join(src, 'server/src/engine/model/service-facts.ts');
+  const service = fs.existsSync(serviceModule) ? await import(serviceModule) : undefined;
   const perRule = new Map<string, { ms: number; findings: number; crashes: number }>();
   let parseMs = 0;
   let bytes = 0;
@@ -127,6 +132,20 @@ async function rules(input: Input) {
       role = roleOf(doc, options);
       entry.ms += performance.now() - t2;
       perRule.set(MODEL_ENTRY, entry);
+    }
+    if (service && doc.kind === 'js') {
+      // What the workspace index computes for every JS/TS file; timed before the rules that reuse it.
+      const entry = perRule.get(SERVICE_ENTRY) ?? { ms: 0, findings: 0, crashes: 0 };
+      const t3 = performance.now();
+      try {
+        service.pathLiteralWords(text);
+        const facts = service.SERVICE_FACTS_PREFILTER.test(text) ? service.jsServiceFacts(doc) : undefined;
+        if (facts && (facts.listens.length > 0 || facts.routers.some((r: { routes: unknown[] }) => r.routes.length > 0) || facts.controllers.length > 0)) entry.findings++;
+      } catch {
+        entry.crashes++;
+      }
+      entry.ms += performance.now() - t3;
+      perRule.set(SERVICE_ENTRY, entry);
     }
     for (const rule of registry.forKind(doc.kind)) {
       const entry = perRule.get(rule.id) ?? { ms: 0, findings: 0, crashes: 0 };

@@ -20,7 +20,8 @@ const KIND_NAMES: Record<string, string> = {
   dockerfile: 'Dockerfiles',
 };
 
-function fence(example: { path: string; code: string }): string {
+function fence(example: { path: string; code: string; alongside?: Array<{ path: string; code: string }> }): string {
+  if (example.alongside && example.alongside.length > 0) return [...example.alongside.map((a) => fence(a)), fence({ path: example.path, code: example.code })].join('\n\n');
   const lang = /Dockerfile|\.dockerfile$/i.test(example.path)
     ? 'dockerfile'
     : /\.ya?ml$/.test(example.path)

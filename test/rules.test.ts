@@ -11,7 +11,9 @@ import { createRegistry } from '../server/src/rules/registry';
 import { analyze } from '../server/src/engine/analyze';
 import { EMPTY_CONFIG } from '../server/src/engine/config';
 import { prepare } from '../server/src/engine/source';
-import type { Rule } from '../server/src/engine/types';
+import type { Rule, RuleExample } from '../server/src/engine/types';
+import * as os from 'node:os';
+import { WorkspaceIndex } from '../server/src/engine/workspace-index';
 import { EMPTY_WORKSPACE_FACTS } from '../server/src/engine/workspace-facts';
 import { fixtureWorkspaces, goldenPathFor, isGolden, readExpectations } from './support/fixtures';
 import { generatedFiles, staleRuleDocs } from '../scripts/generate';
@@ -23,11 +25,26 @@ before(async () => {
   assert.ok(await initPython(), 'the Python parser must load');
 });
 
-function findingsOf(rule: Rule, example: { path: string; code: string }) {
-  const prepared = prepare({ path: `/example/${example.path}`, relativePath: example.path, text: example.code });
+function findingsOf(rule: Rule, example: RuleExample) {
+  // An example with other files (a cross-check's other side) runs in a real workspace index over them.
+  let root = '/example';
+  let workspace = EMPTY_WORKSPACE_FACTS;
+  if (example.alongside && example.alongside.length > 0) {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-example-'));
+    const files = [...example.alongside, example].map((f) => {
+      const file = path.join(root, f.path);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, f.code);
+      return file;
+    });
+    const index = new WorkspaceIndex();
+    index.indexFiles(files, [root]);
+    workspace = index.facts();
+  }
+  const prepared = prepare({ path: `${root.replace(/\\/g, '/')}/${example.path}`, relativePath: example.path, text: example.code });
   assert.equal(prepared.status, 'document', `${example.path} is not analysed as a ${rule.kinds.join('/')} file`);
   if (prepared.status !== 'document') return [];
-  return analyze(prepared.doc, { registry, config: EMPTY_CONFIG, workspace: EMPTY_WORKSPACE_FACTS }).findings.filter((f) => f.ruleId === rule.id);
+  return analyze(prepared.doc, { registry, config: EMPTY_CONFIG, workspace }).findings.filter((f) => f.ruleId === rule.id);
 }
 
 const fixtures = fixtureWorkspaces().flatMap((ws) =>

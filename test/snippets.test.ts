@@ -57,7 +57,10 @@ const CATALOG: Record<string, RuleFamily> = {
   'retry-without-limit': 'calls',
   'hardcoded-credential': 'config',
   'hardcoded-service-url': 'config',
+  'liveness-checks-dependencies': 'health',
+  'readiness-checks-nothing': 'health',
 };
+const HEALTH_ROUTE_RULES = ['liveness-checks-dependencies', 'readiness-checks-nothing'];
 const K8S_RULES = ['missing-liveness-probe', 'missing-readiness-probe', 'missing-resource-limits'];
 const LOGGING_RULES = ['console-log', 'interpolated-log-message'];
 
@@ -119,6 +122,22 @@ fastify.get('/orders/:id', async (request) => {
 \tconst { rows } = await pool.query('SELECT * FROM orders WHERE id = $1', [request.params.id]);
 \treturn rows[0] ?? null;
 });
+`;
+
+const HEALTH_KOA_HOST = `import Koa from 'koa';
+import Router from '@koa/router';
+import { pool } from './db.js';
+
+export const app = new Koa();
+const router = new Router();
+
+${MARKER}
+
+router.get('/orders/:id', async (ctx) => {
+\tconst { rows } = await pool.query('SELECT * FROM orders WHERE id = $1', [ctx.params.id]);
+\tctx.body = rows[0] ?? null;
+});
+app.use(router.routes());
 `;
 
 const HTTP_SERVER_BASE = `import http from 'node:http';
@@ -183,14 +202,25 @@ const CASES: SnippetCase[] = [
     path: 'src/app.ts',
     host: HEALTH_EXPRESS_HOST,
     indent: '  ',
-    guards: [...LOGGING_RULES, 'http-call-without-timeout'],
+    guards: [...LOGGING_RULES, 'http-call-without-timeout', ...HEALTH_ROUTE_RULES],
   },
   {
     prefix: 'pr-health-fastify',
     path: 'src/app.ts',
     host: HEALTH_FASTIFY_HOST,
     indent: '  ',
-    guards: [...LOGGING_RULES, 'http-call-without-timeout'],
+    guards: [...LOGGING_RULES, 'http-call-without-timeout', ...HEALTH_ROUTE_RULES],
+  },
+  {
+    prefix: 'pr-health-koa',
+    path: 'src/app.ts',
+    host: HEALTH_KOA_HOST,
+    indent: '  ',
+    guards: [...LOGGING_RULES, 'http-call-without-timeout', ...HEALTH_ROUTE_RULES],
+    control: {
+      text: HEALTH_KOA_HOST.replace(MARKER, "router.get('/health', async (ctx) => {\n\tawait pool.query('SELECT 1');\n\tctx.body = 'ok';\n});"),
+      fires: ['liveness-checks-dependencies'],
+    },
   },
   {
     prefix: 'pr-shutdown-http',
@@ -758,7 +788,7 @@ describe('snippet files', () => {
     const guarded = new Set(CASES.flatMap((c) => c.guards));
     for (const id of guarded) assert.ok(id in CATALOG, `${id} is not a catalog rule id`);
     const families = new Set([...guarded].map((id) => CATALOG[id]));
-    assert.deepEqual([...families].sort(), ['calls', 'config', 'logging', 'manifests', 'shutdown', 'timeouts']);
+    assert.deepEqual([...families].sort(), ['calls', 'config', 'health', 'logging', 'manifests', 'shutdown', 'timeouts']);
     assert.deepEqual(Object.keys(CATALOG).filter((id) => !guarded.has(id)), [], 'catalog rules no snippet guards');
     for (const rule of registry.all) {
       assert.ok(guarded.has(rule.id) || families.has(rule.family), `registered rule ${rule.id} (${rule.family}) has no snippet`);

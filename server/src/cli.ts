@@ -221,7 +221,9 @@ function runCheck(argv: string[]): number {
         endColumn: end.character + 1,
         message: finding.message,
         fixes: fixes.map((f) => ({ title: f.title, safe: f.safe })),
-        ...(finding.related?.length ? { related: finding.related.map((r) => ({ file: toPosix(path.relative(cwd, r.path)) || '.', line: r.line, message: r.message })) } : {}),
+        ...(finding.related && finding.related.length > 0
+          ? { related: finding.related.map((r) => ({ file: shownPath(r.path), line: r.line, column: Math.max(1, r.column ?? 1), message: r.message })) }
+          : {}),
       });
     }
     result.doc?.dispose(); // the Python tree lives in the WebAssembly heap, which is not collected

@@ -91,7 +91,7 @@ describe('related locations', () => {
   test('appear in the JSON and SARIF reports', () => {
     const finding: ReportFinding = {
       ruleId: 'signal-not-forwarded', severity: 'warning', file: 'api/Dockerfile', line: 9, column: 1, endLine: 9, endColumn: 36, message: 'm', fixes: [],
-      related: [{ file: 'api/src/server.js', line: 8, message: 'This SIGTERM handler will never run.' }],
+      related: [{ file: 'api/src/server.js', line: 8, column: 1, message: 'This SIGTERM handler will never run.' }],
     };
     const report = { findings: [finding, { ...finding, related: undefined }], files: 1, durationMs: 1, fixed: [] };
     const json = JSON.parse(jsonReport(report));
@@ -99,7 +99,7 @@ describe('related locations', () => {
     assert.equal('related' in json.findings[1], false);
     const sarif = JSON.parse(sarifReport(report, registry, '0.0.0', 'file:///ws/'));
     assert.deepEqual(sarif.runs[0].results[0].relatedLocations, [
-      { id: 0, physicalLocation: { artifactLocation: { uri: 'api/src/server.js', uriBaseId: '%SRCROOT%' }, region: { startLine: 8 } }, message: { text: 'This SIGTERM handler will never run.' } },
+      { id: 0, physicalLocation: { artifactLocation: { uri: 'api/src/server.js', uriBaseId: '%SRCROOT%' }, region: { startLine: 8, startColumn: 1 } }, message: { text: 'This SIGTERM handler will never run.' } },
     ]);
   });
 });

@@ -16,8 +16,8 @@ export interface ReportFinding {
   endColumn: number;
   message: string;
   fixes: Array<{ title: string; safe: boolean }>;
-  /** Other places that explain the finding (file relative to the current directory, 1-based line); absent when none. */
-  related?: Array<{ file: string; line: number; message: string }>;
+  /** The other side of a cross-check: file relative to the current directory, 1-based line and column. */
+  related?: Array<{ file: string; line: number; column: number; message: string }>;
   /** Set when an inline ignore or a config ignore suppressed the finding (shown in SARIF only). */
   suppression?: { kind: 'inSource' | 'external'; justification?: string };
 }
@@ -45,7 +45,7 @@ export function jsonReport(report: Report): string {
       endColumn,
       message,
       fixes,
-      ...(related?.length ? { related } : {}),
+      ...(related && related.length > 0 ? { related } : {}),
     }));
   return `${JSON.stringify(
     { version: 1, findings, summary: { files: report.files, findings: findings.length, durationMs: report.durationMs } },
@@ -124,12 +124,12 @@ export function sarifReport(report: Report, registry: Registry, version: string,
         },
       },
     ],
-    ...(f.related?.length
+    ...(f.related && f.related.length > 0
       ? {
-          relatedLocations: f.related.map((r, i) => ({
-            id: i,
-            physicalLocation: { artifactLocation: { uri: encodeURI(r.file), uriBaseId: '%SRCROOT%' }, region: { startLine: r.line } },
+          relatedLocations: f.related.map((r, id) => ({
+            id,
             message: { text: r.message },
+            physicalLocation: { artifactLocation: { uri: encodeURI(r.file), uriBaseId: '%SRCROOT%' }, region: { startLine: r.line, startColumn: r.column } },
           })),
         }
       : {}),

@@ -16,7 +16,7 @@ export type RuleLevel = Severity | 'off';
 export type DocumentKind = 'js' | 'python' | 'kubernetes' | 'compose' | 'ecs' | 'dockerfile';
 export const DOCUMENT_KINDS: readonly DocumentKind[] = ['js', 'python', 'kubernetes', 'compose', 'ecs', 'dockerfile'];
 
-export type RuleFamily = 'timeouts' | 'logging' | 'shutdown' | 'manifests' | 'calls' | 'config';
+export type RuleFamily = 'timeouts' | 'logging' | 'shutdown' | 'manifests' | 'calls' | 'config' | 'health';
 
 /** A replacement of `text.slice(start, end)` by `newText`. */
 export interface TextEdit {
@@ -37,6 +37,19 @@ export interface Fix {
   edits: TextEdit[];
 }
 
+/**
+ * A place in another file (or the same one) that explains a finding: the route a probe misses, the
+ * listen call of a mismatched port, the timer of a drain. Lines are 1-based, columns 1-based (0 or
+ * absent: the whole line's start).
+ */
+export interface RelatedLocation {
+  /** Absolute path, forward slashes. */
+  path: string;
+  line: number;
+  column?: number;
+  message: string;
+}
+
 /** What a rule reports. `data` must be plain JSON: it travels in `Diagnostic.data`. */
 export interface RuleFinding {
   start: number;
@@ -49,15 +62,8 @@ export interface RuleFinding {
    * Ruff configuration selects it, and drops the field.
    */
   ruffCode?: string;
-  /** Other places that explain the finding (the SIGTERM handler that will not run): LSP related information, SARIF related locations. */
+  /** The other side of a cross-check (LSP `relatedInformation`, SARIF `relatedLocations`, JSON `related`). */
   related?: RelatedLocation[];
-}
-
-/** A place in another file (or this one): an absolute path, forward slashes, and a 1-based line. */
-export interface RelatedLocation {
-  path: string;
-  line: number;
-  message: string;
 }
 
 /** A finding after the engine has attached its rule and effective severity. */
@@ -89,6 +95,8 @@ export interface RuleExample {
   /** A path that classifies the snippet: `src/server.ts`, `deploy/api.yaml`, `Dockerfile`. */
   path: string;
   code: string;
+  /** Other files of the same workspace the example needs (a cross-check's other side: the code a probe checks). */
+  alongside?: Array<{ path: string; code: string }>;
 }
 
 export interface RuleDocs {

@@ -153,6 +153,27 @@ export interface WorkspaceFacts {
 
   /** The files of `path`'s package (nearest package.json) that handle SIGTERM, with the line and how; undefined when not indexed. */
   sigtermHandlers?(path: string): readonly SigtermHandler[] | undefined;
+
+  // ---- service facts (model/service-facts.ts, model/service-links.ts) -------------------------
+  // What the code a container runs serves, listens on and drains in; undefined means unknown.
+
+  /**
+   * What the JS/TS package whose package.json is in `dir` (a build context) serves: its routes with
+   * their mounts and prefixes, its listen calls and ports, its SIGTERM drain timers. Undefined before
+   * the workspace is indexed, when `dir` holds no package.json, or when no file of it starts an HTTP
+   * server or declares a route.
+   */
+  serviceOf(dir: string): PackageService | undefined;
+
+  /**
+   * The Dockerfiles of the workspace that build `image`: a compose service that names it and builds
+   * it, else the one Dockerfile whose folder has the image's repository name. Empty when none (an
+   * image built elsewhere), undefined before the workspace is indexed.
+   */
+  imageBuilds(image: string): readonly ImageBuild[] | undefined;
+
+  /** The final stage's ENV and command of the Dockerfile at `path`, when the workspace holds it. */
+  dockerImage(path: string): DockerImageFacts | undefined;
 }
 
 /** Where a Python module is launched from: the command or server, and the file and 1-based line saying so. */
@@ -169,6 +190,10 @@ export interface SigtermHandler {
   line: number | undefined;
   how: string | undefined;
 }
+
+import type { PackageService } from './model/service-facts';
+import type { DockerImageFacts, ImageBuild } from './model/service-links';
+export type { PackageService } from './model/service-facts';
 
 export type { ComposeBuild } from './model/compose-links';
 
@@ -239,6 +264,9 @@ export const NO_WORKSPACE_FACTS: WorkspaceFacts = {
   pythonScriptOf: () => undefined,
   appServerOf: () => undefined,
   ruffSelects: () => undefined,
+  serviceOf: () => undefined,
+  imageBuilds: () => undefined,
+  dockerImage: () => undefined,
 };
 
 /** An indexed workspace with nothing else in it (a lone file: docs examples, one-off checks). */

@@ -27,6 +27,9 @@ import { appServerRuns, isEntryPointFile, isModuleFile, isProcfileName, isPython
 import type { PythonLaunch } from './workspace-facts';
 import { readRuffConfig, selectingLine, type RuffSelection } from './model/ruff-config';
 import { entryScriptFacts, entrypointOf, isEntryScriptPath, stageEntrypoints, type EntryScript, type StageEntrypoint } from './model/entry-scripts';
+import { SERVICE_FACTS_PREFILTER, jsServiceFacts, packageService, pathLiteralWords, type JsServiceFacts, type PackageService } from './model/service-facts';
+import { composeImageBuilds, dockerImageFacts, imageWithoutTag, type DockerImageFacts, type ImageBuild } from './model/service-links';
+import { roleByPath } from './model/roles';
 
 export interface WorkspaceIndexOptions {
   /** Files larger than this are not read (they are not analysed either). */
@@ -169,8 +172,126 @@ export class WorkspaceIndex {
       pythonScriptOf: (p) => this.pythonScriptOf(p),
       appServerOf: (p) => this.appServerOf(p),
       ruffSelects: (p, code) => this.ruffSelects(p, code),
+      serviceOf: (dir) => this.serviceOf(dir),
+      imageBuilds: (image) => this.imageBuilds(image),
+      dockerImage: (p) => this.dockerImages.get(normalizePath(p)),
     };
   }
+
+  // ==== service facts (project model: routes, ports, drain; model/service-facts.ts) ============
+  // One block, so that other work on the index merges easily. Every JS/TS file's route, listen and
+  // SIGTERM-timer facts, the path-like words of its string literals (the text net of
+  // probe-path-not-served), each Dockerfile's final ENV and command, and compose's image -> build
+  // links. Any change bumps `serviceRevision`, which every open manifest's answers include.
+
+  private readonly serviceFiles = new Map<string, JsServiceFacts>();
+  private readonly pathWords = new Map<string, string[]>();
+  private readonly dockerImages = new Map<string, DockerImageFacts>();
+  private readonly imageLinks = new Map<string, ImageBuild[]>();
+  private serviceRevision = 0;
+  private readonly serviceCache = new Map<string, { revision: number; service: PackageService | undefined }>();
+
+  /** A source file's service facts (`doc`: its open version, parsed already). */
+  private recordService(file: string, text: string, doc?: ParsedDocument): void {
+    const words = pathLiteralWords(text);
+    const facts = this.serviceFactsOf(file, text, doc);
+    const beforeWords = this.pathWords.get(file);
+    const before = this.serviceFiles.get(file);
+    if (words.length > 0) this.pathWords.set(file, words);
+    else this.pathWords.delete(file);
+    if (facts) this.serviceFiles.set(file, facts);
+    else this.serviceFiles.delete(file);
+    if (JSON.stringify(before) !== JSON.stringify(facts) || (beforeWords ?? []).join(' ') !== words.join(' ')) this.serviceRevision++;
+  }
+
+  private serviceFactsOf(file: string, text: string, doc?: ParsedDocument): JsServiceFacts | undefined {
+    if (!SERVICE_FACTS_PREFILTER.test(text)) return undefined;
+    try {
+      const facts = jsServiceFacts(doc?.kind === 'js' ? doc : new ParsedDocument({ path: file, relativePath: baseNameOf(file), text, kind: 'js' }));
+      const empty = facts.routers.length === 0 && facts.mounts.length === 0 && facts.controllers.length === 0 && facts.listens.length === 0 && facts.drains.length === 0 && facts.globalPrefix === undefined && !facts.unknownRoutes;
+      return empty ? undefined : facts;
+    } catch {
+      return undefined; // a file the parser chokes on says nothing
+    }
+  }
+
+  /** Whether an open document's new text would change its service facts. */
+  private serviceFactsWouldChange(p: string, doc: ParsedDocument): boolean {
+    if (doc.kind !== 'js') return false;
+    if (pathLiteralWords(doc.text).join(' ') !== (this.pathWords.get(p) ?? []).join(' ')) return true;
+    return JSON.stringify(this.serviceFactsOf(p, doc.text, doc)) !== JSON.stringify(this.serviceFiles.get(p));
+  }
+
+  private recordServiceManifest(file: string, text: string): void {
+    const name = baseNameOf(file);
+    if (isDockerfileName(name)) {
+      const facts = dockerImageFacts(text);
+      if (JSON.stringify(facts) !== JSON.stringify(this.dockerImages.get(file))) this.serviceRevision++;
+      this.dockerImages.set(file, facts);
+    } else if (isComposeName(name)) {
+      const links = composeImageBuilds(file, text);
+      if (JSON.stringify(links) !== JSON.stringify(this.imageLinks.get(file) ?? [])) this.serviceRevision++;
+      if (links.length > 0) this.imageLinks.set(file, links);
+      else this.imageLinks.delete(file);
+    }
+  }
+
+  private serviceManifestWouldChange(p: string, text: string): boolean {
+    const name = baseNameOf(p);
+    if (isDockerfileName(name)) return JSON.stringify(dockerImageFacts(text)) !== JSON.stringify(this.dockerImages.get(p));
+    if (isComposeName(name)) return JSON.stringify(composeImageBuilds(p, text)) !== JSON.stringify(this.imageLinks.get(p) ?? []);
+    return false;
+  }
+
+  private forgetService(file: string): void {
+    const had = [this.serviceFiles, this.pathWords, this.dockerImages, this.imageLinks].map((m) => m.delete(file));
+    if (had.some(Boolean)) this.serviceRevision++;
+  }
+
+  /** What open manifests read from the service facts: any change re-publishes them. */
+  private serviceAnswers(p: string): string {
+    return isManifestPath(p) ? `svc#${this.serviceRevision}` : '';
+  }
+
+  /** See WorkspaceFacts.serviceOf. */
+  serviceOf(d: string): PackageService | undefined {
+    const dir = normalizePath(d);
+    if (!this.built || this.pending.size > 0 || !this.hasPackageJson(dir)) return undefined;
+    const cached = this.serviceCache.get(dir);
+    if (cached && cached.revision === this.serviceRevision) return cached.service;
+    const files = new Map<string, JsServiceFacts>();
+    const words = new Set<string>();
+    const counts = (file: string) => {
+      if (!isUnder(file, dir) || this.packageOf(file) !== dir) return false;
+      // Tests, scripts, examples and configs of the package do not run in its image's server.
+      const role = roleByPath(file.slice(dir.length + 1))?.role;
+      return role === undefined || role === 'service';
+    };
+    for (const [file, facts] of this.serviceFiles) if (counts(file)) files.set(file, facts);
+    for (const [file, list] of this.pathWords) if (counts(file)) for (const w of list) words.add(w);
+    const service = packageService(dir, files, words);
+    const serves = service.listens.length > 0 || service.routes.length > 0;
+    const answer = serves ? service : undefined;
+    this.serviceCache.set(dir, { revision: this.serviceRevision, service: answer });
+    return answer;
+  }
+
+  /** See WorkspaceFacts.imageBuilds. */
+  imageBuilds(image: string): ImageBuild[] | undefined {
+    if (!this.built || this.pending.size > 0) return undefined;
+    const wanted = imageWithoutTag(image);
+    const out: ImageBuild[] = [];
+    for (const links of this.imageLinks.values()) for (const link of links) if (imageWithoutTag(link.image) === wanted) out.push(link);
+    if (out.length > 0) return out;
+    const name = imageRepositoryName(image);
+    if (!name) return [];
+    const byFolder = [...this.dockerImages.keys()].filter((file) => baseNameOf(file) === 'Dockerfile' && baseNameOf(dirnameOf(file)).toLowerCase() === name);
+    if (byFolder.length !== 1) return [];
+    const dockerfile = byFolder[0];
+    return [{ image, dockerfile, context: dirnameOf(dockerfile), target: undefined, path: dockerfile, line: 1 }];
+  }
+
+  // ==== end of service facts =====================================================================
 
   /** See WorkspaceFacts.vendoredIn: a LICENSE-holding folder between the file and its package (or root), that is no package itself. */
   vendoredIn(p: string): string | undefined {
@@ -257,6 +378,7 @@ export class WorkspaceIndex {
   /** Takes in a manifest's text: the links it makes. */
   private recordManifest(file: string, text: string): void {
     const name = baseNameOf(file);
+    this.recordServiceManifest(file, text);
     this.setAppServerLaunches(file, text);
     if (isProcfileName(name)) return;
     if (isDockerfileName(name)) {
@@ -794,6 +916,7 @@ export class WorkspaceIndex {
     if (doc.kind === 'js' && SERVER_CANDIDATE.test(doc.text)) this.candidates.add(p);
     else this.candidates.delete(p);
     this.setFacts(p, doc.kind === 'js' ? shutdownFacts(doc) : undefined);
+    if (doc.kind === 'js') this.recordService(p, doc.text, doc);
     this.setStaticFolders(p, doc.text);
     const own = this.documentFacts(p, doc);
     this.setImports(p, own.imports, own.commandLineTool);
@@ -823,12 +946,14 @@ export class WorkspaceIndex {
   wouldChangeFacts(doc: ParsedDocument): boolean {
     const p = normalizePath(doc.path);
     if (isManifestPath(p)) {
+      if (this.serviceManifestWouldChange(p, doc.text)) return true;
       if (isDockerfileName(baseNameOf(p))) return JSON.stringify(dockerfileStages(doc.text)) !== JSON.stringify(this.dockerStages.get(p));
       if (!isComposeName(baseNameOf(p))) return JSON.stringify(kubernetesObjectsOf(p, doc.text, doc)) !== JSON.stringify(this.k8s.get(p) ?? []);
       return JSON.stringify(composeBuilds(p, doc.text, this.relativePath(p))) !== JSON.stringify(this.composeLinks.get(p) ?? []);
     }
     const handles = doc.kind === 'js' && shutdownFacts(doc).handlesSigterm;
     if (handles !== this.handlers.has(p)) return true;
+    if (this.serviceFactsWouldChange(p, doc)) return true;
     const folders = servedFolders(p, doc.text, this.packageOf(p) || dirnameOf(p));
     if (JSON.stringify(folders) !== JSON.stringify(this.staticFolders.get(p) ?? [])) return true;
     const own = this.documentFacts(p, doc);
@@ -928,7 +1053,7 @@ export class WorkspaceIndex {
   private answers(p: string): string {
     const pkg = this.packageFacts(p);
     const links = `${JSON.stringify(this.composeServicesBuilding(p))} ${JSON.stringify((this.composeLinks.get(normalizePath(p)) ?? []).map((b) => this.dockerfileStage(b.dockerfile, b.target)))}`;
-    return `${links} ${this.k8sAnswers(p)} ${this.handlesSigterm(p)} ${this.packageKind(p)} ${this.scriptRole(p)} ${JSON.stringify(this.importersOf(p))} ${this.importedLoggerExports(p)} ${JSON.stringify(this.servedStatically(p))} ${pkg?.frontEnd}${p.endsWith('.py') ? ` ${this.pythonAnswers(p, pkg?.dir)}` : ''}`;
+    return `${links} ${this.k8sAnswers(p)} ${this.serviceAnswers(p)} ${this.handlesSigterm(p)} ${this.packageKind(p)} ${this.scriptRole(p)} ${JSON.stringify(this.importersOf(p))} ${this.importedLoggerExports(p)} ${JSON.stringify(this.servedStatically(p))} ${pkg?.frontEnd}${p.endsWith('.py') ? ` ${this.pythonAnswers(p, pkg?.dir)}` : ''}`;
   }
 
   /** The paths of a snapshot whose answer is different now: the documents to analyse again. */
@@ -952,6 +1077,7 @@ export class WorkspaceIndex {
     }
     if (SERVER_CANDIDATE.test(text)) this.candidates.add(file);
     else this.candidates.delete(file);
+    this.recordService(file, text);
     this.setStaticFolders(file, text);
     this.setImports(file, relativeImportKeys(file, text), isCommandLineTool(text));
     const sigterm = mayHandleSigterm(text);
@@ -1021,6 +1147,7 @@ export class WorkspaceIndex {
   }
 
   private forgetFile(file: string): void {
+    this.forgetService(file);
     this.setK8sObjects(file, []);
     this.appServerLaunches.delete(file);
     this.composeLinks.delete(file);
@@ -1041,7 +1168,7 @@ export class WorkspaceIndex {
     for (const key of [...this.loggerExports.keys()]) {
       if ((isUnder(key, p) || key === bare) && !open.has(key)) this.loggerExports.delete(key);
     }
-    for (const file of [...this.handlers.keys(), ...this.candidates, ...this.importsOf.keys(), ...this.commandLineTools, ...this.staticFolders.keys(), ...this.composeLinks.keys(), ...this.dockerStages.keys(), ...this.k8s.keys(), ...this.appServerLaunches.keys()]) {
+    for (const file of [...this.handlers.keys(), ...this.candidates, ...this.importsOf.keys(), ...this.commandLineTools, ...this.staticFolders.keys(), ...this.composeLinks.keys(), ...this.dockerStages.keys(), ...this.k8s.keys(), ...this.appServerLaunches.keys(), ...this.serviceFiles.keys(), ...this.pathWords.keys(), ...this.dockerImages.keys(), ...this.imageLinks.keys()]) {
       if (isUnder(file, p) && !this.overlays.has(file)) this.forgetFile(file);
     }
     for (const dir of [...this.packageJson.keys()]) if (isUnder(dir, p)) this.packageJson.delete(dir);

@@ -4,6 +4,7 @@ import {
   type CodeAction,
   CodeActionKind,
   type Diagnostic,
+  type DiagnosticRelatedInformation,
   DiagnosticSeverity,
   type Range,
   type TextEdit as LspTextEdit,
@@ -44,16 +45,15 @@ export function toDiagnostic(lines: LineIndex, finding: Finding): Diagnostic {
     code: finding.ruleId,
     ...(href ? { codeDescription: { href } } : {}),
     message: finding.message,
-    ...(finding.related?.length
-      ? {
-          relatedInformation: finding.related.map((r) => {
-            const at = { line: Math.max(0, r.line - 1), character: 0 };
-            return { location: { uri: pathToFileURL(r.path).href, range: { start: at, end: at } }, message: r.message };
-          }),
-        }
-      : {}),
+    ...(finding.related && finding.related.length > 0 ? { relatedInformation: finding.related.map(toRelatedInformation) } : {}),
     data,
   };
+}
+
+/** A related location: the other file's line (its text is not at hand, so the range is the line's start). */
+function toRelatedInformation(related: NonNullable<Finding['related']>[number]): DiagnosticRelatedInformation {
+  const position = { line: Math.max(0, related.line - 1), character: Math.max(0, (related.column ?? 1) - 1) };
+  return { location: { uri: pathToFileURL(related.path).href, range: { start: position, end: position } }, message: related.message };
 }
 
 export function isOurDiagnostic(diagnostic: Diagnostic): diagnostic is Diagnostic & { data: DiagnosticData } {

@@ -26,7 +26,7 @@ export interface WatchedChange {
 
 export class WorkspaceIndexSync {
   readonly index = new WorkspaceIndex();
-  /** Open JS documents (path -> uri): the ones whose answers can change. */
+  /** Open JS documents and manifests (path -> uri): the ones whose answers can change. */
   private readonly openJs = new Map<string, string>();
   /** Files opened outside every folder whose package was looked for already. */
   private readonly loosePackagesTried = new Set<string>();
@@ -67,7 +67,16 @@ export class WorkspaceIndexSync {
    * for the facts); undefined when the file was not analysed (excluded, too large).
    */
   documentAnalysed(uri: string, path: string, text: string, doc: ParsedDocument | undefined): void {
-    if (doc ? doc.kind !== 'js' : classify(path, '') !== 'js') return;
+    const kind = doc ? doc.kind : classify(path, '');
+    // Open manifests are kept too: their answers (the code a probe checks, other manifests' links) change
+    // with other files, and they are re-published when those do.
+    if (kind === 'kubernetes' || kind === 'compose' || kind === 'dockerfile') {
+      this.openJs.set(path, uri);
+      if (doc && !this.index.wouldChangeFacts(doc)) this.index.updateDocument(doc);
+      else if (doc) this.update(() => this.index.updateDocument(doc), uri);
+      return;
+    }
+    if (kind !== 'js') return;
     this.openJs.set(path, uri);
     // The usual keystroke changes no answer: no need to look for documents to re-publish.
     if (doc && !this.index.wouldChangeFacts(doc)) this.index.updateDocument(doc);

@@ -6,5 +6,6 @@ import { shutdownRules } from './shutdown';
 import { manifestsRules } from './manifests';
 import { callsRules } from './calls';
 import { configRules } from './config';
+import { healthRules } from './health';
 
-export const registry = createRegistry([...timeoutsRules, ...loggingRules, ...shutdownRules, ...manifestsRules, ...callsRules, ...configRules]);
+export const registry = createRegistry([...timeoutsRules, ...loggingRules, ...shutdownRules, ...manifestsRules, ...callsRules, ...configRules, ...healthRules]);

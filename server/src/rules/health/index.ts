@@ -1,0 +1,8 @@
+import type { Rule } from '../../engine/types';
+import { drainExceedsGracePeriod } from './drain-exceeds-grace-period';
+import { livenessChecksDependencies } from './liveness-checks-dependencies';
+import { probePathNotServed } from './probe-path-not-served';
+import { probePortMismatch } from './probe-port-mismatch';
+import { readinessChecksNothing } from './readiness-checks-nothing';
+
+export const healthRules: Rule[] = [drainExceedsGracePeriod, livenessChecksDependencies, probePathNotServed, probePortMismatch, readinessChecksNothing];

@@ -1,0 +1,87 @@
+// Layer 2, the code <-> manifest cross-checks: a manifest's probe-path-not-served follows the route
+// file on disk while only the manifest is open. The server learns about the route from its index
+// (watched-file notifications) and re-publishes the manifest's diagnostics, with related
+// information pointing at the route the app serves.
+
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { TestClient, fileUri } from './client';
+
+const CHANGED = 2;
+
+const MANIFEST = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  template:
+    spec:
+      containers:
+        - name: api
+          image: ghcr.io/acme/api:1.0.0
+          livenessProbe:
+            httpGet:
+              path: /api/healthz
+              port: 3000
+`;
+
+const routes = (p: string) => `const { Router } = require('express');\nconst router = Router();\nrouter.get('${p}', (req, res) => res.send('ok'));\nmodule.exports = router;\n`;
+
+const SERVER = `const express = require('express');\nconst app = express();\napp.use('/api', require('./routes'));\napp.listen(3000);\n`;
+
+const notServed = (d: Diagnostic[]) => d.filter((x) => x.code === 'probe-path-not-served');
+
+describe('cross-check over stdio: probe-path-not-served', () => {
+  let dir: string;
+  let client: TestClient;
+  const routesFile = () => path.join(dir, 'api', 'src', 'routes.js');
+  const manifestUri = () => fileUri(path.join(dir, 'deploy', 'api.yaml'));
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-health-'));
+    fs.mkdirSync(path.join(dir, 'api', 'src'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'deploy'));
+    fs.writeFileSync(path.join(dir, 'api', 'package.json'), JSON.stringify({ name: 'api', private: true, dependencies: { express: '^4.19.0' } }));
+    fs.writeFileSync(path.join(dir, 'api', 'Dockerfile'), 'FROM node:20-slim\nCOPY . .\nCMD ["node", "src/server.js"]\n');
+    fs.writeFileSync(path.join(dir, 'api', 'src', 'server.js'), SERVER);
+    fs.writeFileSync(routesFile(), routes('/health'));
+    fs.writeFileSync(path.join(dir, 'deploy', 'api.yaml'), MANIFEST);
+    client = new TestClient({ folders: [dir] });
+    await client.initialize();
+  });
+
+  after(() => {
+    client.kill();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the open manifest is flagged on the probe path, pointing at the route the app serves', async () => {
+    await client.open(manifestUri(), 'yaml', MANIFEST);
+    const diagnostics = await client.waitFor(manifestUri(), (d) => notServed(d).length === 1);
+    const [finding] = notServed(diagnostics);
+    assert.deepEqual(finding.range, { start: { line: 12, character: 20 }, end: { line: 12, character: 32 } });
+    assert.match(String(finding.message), /`\/api\/healthz`.*It serves `\/api\/health`/);
+    assert.equal(finding.relatedInformation?.length, 1);
+    assert.equal(finding.relatedInformation![0].location.uri, fileUri(routesFile()));
+    assert.equal(finding.relatedInformation![0].location.range.start.line, 2);
+  });
+
+  test('the route file changed on disk (never opened) to serve the path clears it', async () => {
+    const seen = client.count(manifestUri());
+    fs.writeFileSync(routesFile(), routes('/healthz'));
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(routesFile()), type: CHANGED }] });
+    await client.waitFor(manifestUri(), (d) => notServed(d).length === 0, { after: seen });
+  });
+
+  test('changing it back brings the finding back', async () => {
+    const seen = client.count(manifestUri());
+    fs.writeFileSync(routesFile(), routes('/live'));
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(routesFile()), type: CHANGED }] });
+    const diagnostics = await client.waitFor(manifestUri(), (d) => notServed(d).length === 1, { after: seen });
+    assert.match(String(notServed(diagnostics)[0].message), /It serves `\/api\/live`/);
+  });
+});
