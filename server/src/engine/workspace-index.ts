@@ -83,6 +83,24 @@ function insideNeverEnter(p: string): boolean {
   return p.split('/').some((segment) => NEVER_ENTER.has(segment));
 }
 
+/** See `WorkspaceIndex.exportState`. */
+export interface WorkspaceIndexState {
+  handlers: Map<string, ShutdownFacts>;
+  candidates: Set<string>;
+  importsOf: Map<string, string[]>;
+  importersByKey: Map<string, Set<string>>;
+  loggerExports: Map<string, Map<string, LoggerKind>>;
+  composeLinks: Map<string, ComposeBuild[]>;
+  dockerStages: Map<string, DockerStageHealth[]>;
+  licenseDirs: Set<string>;
+  staticFolders: Map<string, ServedFolder[]>;
+  commandLineTools: Set<string>;
+  packageJson: Map<string, boolean>;
+  k8s: Map<string, K8sObject[]>;
+  roots: string[];
+  built: boolean;
+}
+
 export class WorkspaceIndex {
   /** Files that handle SIGTERM, with how. Every other indexed file simply is not here. */
   private readonly handlers = new Map<string, ShutdownFacts>();
@@ -126,6 +144,42 @@ export class WorkspaceIndex {
   constructor(options: WorkspaceIndexOptions = {}) {
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     this.batchSize = Math.max(1, options.batchSize ?? 32);
+  }
+
+  /**
+   * What the index learnt from the files, as plain data (Maps, Sets, arrays: what structured clone and
+   * `postMessage` copy), for the CLI's worker threads: built once, read by every job. The per-folder
+   * caches filled on demand from the disk (package.json contents, .gitignore rules) are left out; a
+   * copy fills its own from the same disk.
+   */
+  exportState(): WorkspaceIndexState {
+    return {
+      handlers: this.handlers,
+      candidates: this.candidates,
+      importsOf: this.importsOf,
+      importersByKey: this.importersByKey,
+      loggerExports: this.loggerExports,
+      composeLinks: this.composeLinks,
+      dockerStages: this.dockerStages,
+      licenseDirs: this.licenseDirs,
+      staticFolders: this.staticFolders,
+      commandLineTools: this.commandLineTools,
+      packageJson: this.packageJson,
+      k8s: this.k8s,
+      roots: this.roots,
+      built: this.built,
+    };
+  }
+
+  /** An index answering as the one `exportState` was taken from (its copy of the state is taken over, not copied again). */
+  static fromState(state: WorkspaceIndexState, options: WorkspaceIndexOptions = {}): WorkspaceIndex {
+    const index = new WorkspaceIndex(options);
+    const maps = ['handlers', 'importsOf', 'importersByKey', 'loggerExports', 'composeLinks', 'dockerStages', 'staticFolders', 'packageJson', 'k8s'] as const;
+    for (const key of maps) for (const [k, v] of state[key] as Map<string, unknown>) (index[key] as Map<string, unknown>).set(k, v);
+    for (const key of ['candidates', 'licenseDirs', 'commandLineTools'] as const) for (const v of state[key]) index[key].add(v);
+    index.roots = [...state.roots];
+    index.built = state.built;
+    return index;
   }
 
   /** What rules read. */
