@@ -20,6 +20,7 @@ import { realpathOr, scanFile, shownPath, type FileOutcome, type ScanContext } f
 import { jobsFor, scanInParallel } from './cli/jobs';
 import { parseShard, shardOf, type Shard } from './cli/shard';
 import { MergeError, mergeReports } from './cli/merge';
+import { heapBound } from './cli/memory';
 
 class UsageError extends Error {}
 
@@ -195,7 +196,11 @@ async function runCheck(argv: string[]): Promise<number> {
     await scanInParallel({ files: toCheck, jobs, setup, ctx, buildIndex, onOutcome: take });
   } else {
     buildIndex();
-    for (const file of toCheck) if (!take(scanFile(file, ctx))) break;
+    const bound = heapBound();
+    for (const file of toCheck) {
+      if (!take(scanFile(file, ctx))) break;
+      bound();
+    }
   }
   if (problem) throw new UsageError(problem);
 

@@ -13,6 +13,7 @@ import { WorkspaceIndex, type WorkspaceIndexState } from '../engine/workspace-in
 import { initPython } from '../engine/python';
 import type { Config } from '../engine/config';
 import { scanFile, type FileOutcome, type ScanContext } from './scan';
+import { heapBound } from './memory';
 
 /** What a worker needs to make the same scan context as the main thread's. */
 export interface WorkerSetup {
@@ -142,6 +143,7 @@ export async function scanInParallel(scan: ParallelScan): Promise<void> {
     }
     // The main thread takes chunks too, one at a time, letting the workers' messages in between.
     let mainRunning = false;
+    const bound = heapBound();
     const runMain = () => {
       if (mainRunning) return;
       mainRunning = true;
@@ -152,7 +154,11 @@ export async function scanInParallel(scan: ParallelScan): Promise<void> {
           check();
           return;
         }
-        results[id] = chunks[id].map((file) => scanFile(file, scan.ctx));
+        results[id] = chunks[id].map((file) => {
+          const outcome = scanFile(file, scan.ctx);
+          bound();
+          return outcome;
+        });
         check();
         setImmediate(step);
       };
@@ -169,6 +175,7 @@ export function runCheckWorker(): void {
   if (!port) throw new Error('runCheckWorker runs in a worker thread');
   const setup = workerData as WorkerSetup;
   let ctx: ScanContext | undefined;
+  const bound = heapBound();
   const pending: ToWorker[] = [];
   const handle = (message: ToWorker) => {
     if (message.type === 'stop') {
@@ -191,7 +198,11 @@ export function runCheckWorker(): void {
       port.postMessage({ type: 'ready' } satisfies FromWorker);
       return;
     }
-    const outcomes = message.files.map((file) => scanFile(file, ctx!));
+    const outcomes = message.files.map((file) => {
+      const outcome = scanFile(file, ctx!);
+      bound();
+      return outcome;
+    });
     port.postMessage({ type: 'done', id: message.id, outcomes } satisfies FromWorker);
   };
   // Messages that arrive while the Python parser loads wait for it.
