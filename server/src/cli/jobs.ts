@@ -86,7 +86,12 @@ export async function scanInParallel(scan: ParallelScan): Promise<void> {
   const workers: Array<{ worker: Worker; busy?: number; alive: boolean }> = [];
   const code = `require(${JSON.stringify(workerEntry())}).runCheckWorker()`;
   for (let i = 1; i < scan.jobs; i++) {
-    const worker = new Worker(code, { eval: true, workerData: scan.setup, stdout: true, stderr: true });
+    let worker: Worker;
+    try {
+      worker = new Worker(code, { eval: true, workerData: scan.setup, stdout: true, stderr: true });
+    } catch {
+      break; // no more threads to be had: the ones started (and the main thread) do the work
+    }
     worker.stdout.resume(); // nothing a worker prints belongs in the report or on stderr: its outcomes carry the lines
     worker.stderr.resume();
     workers.push({ worker, alive: true });
