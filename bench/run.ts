@@ -9,6 +9,7 @@
 //                                   load the per-rule cost / workspace index from another checkout
 //   --no-package, --no-profile      skip those steps
 //   --monorepo-files N              size of the generated monorepo (default 100,000; quick 2,000)
+//   --packages a,b                  only these packages of the corpus (a loaded machine; the results say which)
 //
 // The corpus is fetched from the npm registry with `npm pack` into ${PRODREADY_BENCH_CACHE:-~/.cache/prodready-bench}.
 // Every measurement runs in a fresh child process, one at a time, so peers never share a core.
@@ -37,6 +38,7 @@ interface Options {
   pack: boolean;
   profile: boolean;
   monorepoFiles?: number;
+  packages?: string[];
 }
 
 function parseArgs(argv: string[]): Options {
@@ -47,10 +49,10 @@ function parseArgs(argv: string[]): Options {
   };
   const runs = Number(value('--runs') ?? (quick ? 1 : 3));
   if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a whole number >= 1');
-  const known = new Set(['--quick', '--runs', '--rules-from', '--index-from', '--no-package', '--no-profile', '--monorepo-files']);
+  const known = new Set(['--quick', '--runs', '--rules-from', '--index-from', '--no-package', '--no-profile', '--monorepo-files', '--packages']);
   for (let i = 0; i < argv.length; i++) {
     if (!known.has(argv[i])) throw new Error(`unknown option ${argv[i]} (see the top of bench/run.ts)`);
-    if (['--runs', '--rules-from', '--index-from', '--monorepo-files'].includes(argv[i])) i++;
+    if (['--runs', '--rules-from', '--index-from', '--monorepo-files', '--packages'].includes(argv[i])) i++;
   }
   return {
     quick,
@@ -60,6 +62,7 @@ function parseArgs(argv: string[]): Options {
     pack: !quick && !argv.includes('--no-package'),
     profile: !quick && !argv.includes('--no-profile'),
     monorepoFiles: value('--monorepo-files') === undefined ? undefined : Number(value('--monorepo-files')),
+    packages: value('--packages')?.split(','),
   };
 }
 
@@ -234,7 +237,11 @@ async function main(): Promise<number> {
   log(`${options.quick ? 'quick' : 'full'} run, ${runs} run(s) per figure, cache ${cacheDir()}, load average ${load.start.join(' ')}`);
 
   // Corpus.
-  const packages = options.quick ? PACKAGES.filter((p) => QUICK_PACKAGES.includes(p.name)) : PACKAGES;
+  const packages = options.packages
+    ? PACKAGES.filter((p) => options.packages!.includes(p.name))
+    : options.quick
+      ? PACKAGES.filter((p) => QUICK_PACKAGES.includes(p.name))
+      : PACKAGES;
   let packageDirs: string[];
   try {
     packageDirs = ensurePackages(packages, log);
@@ -406,8 +413,10 @@ async function main(): Promise<number> {
     };
   }
 
-  const startRuns = await repeat(runs, `server start-up to first diagnostics (${options.pack ? 'the minified bundle of npm run package' : 'the development bundle'})`, () => startUp(editPath));
-  const startup = { bundle: options.pack ? 'minified (npm run package)' : 'development (not minified)', ms: summarize(startRuns.map((r) => r.ms)), initializeMs: summarize(startRuns.map((r) => r.initializeMs)) };
+  const startRuns = await repeat(runs, `server start-up to first diagnostics`, () => startUp(editPath));
+  // The production build (npm run package) has no source map next to the bundle.
+  const minified = !fs.existsSync(path.join(REPO_ROOT, 'dist', 'server.js.map'));
+  const startup = { bundle: minified ? 'minified bundle' : 'development bundle (not minified)', ms: summarize(startRuns.map((r) => r.ms)), initializeMs: summarize(startRuns.map((r) => r.initializeMs)) };
 
   // Scale: a generated 100,000-file monorepo of the corpus's files against the corpus itself, both
   // with --jobs 2, one after the other (quick mode: 2,000 files against the quick corpus).
