@@ -181,7 +181,7 @@ export async function editLatency(
     await client.initialize();
     const uri = pathToFileURL(file).href;
     const first = client.next((p) => p.uri === uri, 600_000);
-    await client.open(uri, 'typescript', text);
+    await client.open(uri, languageIdOf(file), text);
     const opened = await first;
     const latencies: number[] = [];
     const windowStart = Number(process.hrtime.bigint() / 1000n);

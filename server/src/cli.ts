@@ -9,25 +9,27 @@ import { registry } from './rules';
 import { ConfigLoader } from './engine/config-file';
 import { EMPTY_CONFIG, type Config } from './engine/config';
 import { checkText, type CheckEnvironment } from './engine/check';
-import { fixSource } from './engine/analyze';
-import { fixAll } from './engine/fix-all';
 import { collectFiles, MissingPathError, toPosix } from './engine/files';
-import { encode, readRegularFile, type ReadResult } from './engine/safe-read';
 import { WorkspaceIndex } from './engine/workspace-index';
-import { classify, mayClassify } from './engine/classify';
 import { SEVERITIES, type Severity } from './engine/types';
 import { explain, explanationText, type Explanation } from './engine/model/explain';
 import { jsonReport, sarifReport, textReport, type Report, type ReportFinding } from './cli/reports';
 import { version } from '../../package.json';
 import { initPython } from './engine/python';
 import { runReview } from './cli/review';
+import { realpathOr, scanFile, shownPath, type FileOutcome, type ScanContext } from './cli/scan';
+import { jobsFor, scanInParallel } from './cli/jobs';
+import { parseShard, shardOf, type Shard } from './cli/shard';
+import { MergeError, mergeReports } from './cli/merge';
+import { heapBound } from './cli/memory';
 
 class UsageError extends Error {}
 
 const USAGE = `Usage:
   prodready check [paths...] [--format text|json|sarif] [--config FILE] [--fix]
                   [--fail-on error|warning|information|hint|none] [--max-warnings N]
-                  [--ignore-suppressions] [--root DIR]
+                  [--ignore-suppressions] [--root DIR] [--jobs N] [--shard K/N]
+  prodready merge <reports...>
   prodready explain <paths...> [--format text|json] [--root DIR]
   prodready review [paths...] [--format markdown|json|html] [--out FILE] [--fail-on blocker|none]
   prodready rules [--format text|json]
@@ -41,6 +43,12 @@ check      Analyse files and folders (default: the current folder). Folders are 
 --fail-on  The lowest severity that makes the exit code 1 (default: warning).
 --max-warnings N  Also exit 1 when there are more than N warnings.
 --root     Where config discovery stops and relative paths start (default: the current folder).
+--jobs N   Check on N threads (default: every core, once there are enough files; --fix uses one).
+           The report is the same as with one job.
+--shard K/N  Check only the K-th of N parts of the files (split by a stable hash of the path
+           relative to --root), for a CI matrix; cross-file checks still read every file.
+
+merge      Combine the JSON or SARIF reports of the --shard parts into the report of one run.
 
 explain    What the project model believes each file is for (service, browser, test, dev, script,
            config, build, generated, example) and why, and which rules apply to it. Override a
@@ -61,6 +69,8 @@ interface CheckArgs {
   maxWarnings?: number;
   ignoreSuppressions: boolean;
   root?: string;
+  jobs?: number;
+  shard?: Shard;
 }
 
 function parseCheckArgs(argv: string[]): CheckArgs {
@@ -104,6 +114,19 @@ function parseCheckArgs(argv: string[]): CheckArgs {
       case '--root':
         args.root = value();
         break;
+      case '--jobs': {
+        const v = value();
+        if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`--jobs takes a whole number >= 1, not '${v}'`);
+        args.jobs = Number(v);
+        break;
+      }
+      case '--shard': {
+        const v = value();
+        const shard = parseShard(v);
+        if (!shard) throw new UsageError(`--shard takes K/N with 1 <= K <= N (e.g. 2/4), not '${v}'`);
+        args.shard = shard;
+        break;
+      }
       default:
         if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
         args.paths.push(arg);
@@ -123,17 +146,7 @@ function loadExplicitConfig(file: string, configs: ConfigLoader): Config {
   return { ...EMPTY_CONFIG, ...loaded.config, rules: loaded.config.rules ?? {}, exclude: loaded.config.exclude ?? [], ignore: loaded.config.ignore ?? [] };
 }
 
-/** Exits 2 naming the first config file that cannot be used (the editor shows these on the file itself). */
-function assertConfigsUsable(configs: ConfigLoader, file: string, rootDir: string, seen: Set<string>): void {
-  for (const config of configs.configFilesFor(file, rootDir)) {
-    if (seen.has(config.path)) continue;
-    seen.add(config.path);
-    const problem = config.problems[0];
-    if (problem) throw new UsageError(`${toPosix(path.relative(process.cwd(), config.path))}: ${problem.message}`);
-  }
-}
-
-function runCheck(argv: string[]): number {
+async function runCheck(argv: string[]): Promise<number> {
   const started = performance.now();
   const args = parseCheckArgs(argv);
   const cwd = process.cwd();
@@ -143,94 +156,59 @@ function runCheck(argv: string[]): number {
   const baseConfig = args.config ? loadExplicitConfig(args.config, configs) : EMPTY_CONFIG;
   let files: string[];
   const warn = (message: string) => process.stderr.write(`prodready: ${message}\n`);
-  const shownPath = (file: string) => toPosix(path.relative(cwd, file));
   try {
-    files = collectFiles(args.paths, cwd, (file, reason) => warn(`${shownPath(file)}: skipped, ${reason}`));
+    files = collectFiles(args.paths, cwd, (file, reason) => warn(`${shownPath(cwd, file)}: skipped, ${reason}`));
   } catch (error) {
     if (error instanceof MissingPathError) throw new UsageError(error.message);
     throw error;
   }
   // Workspace rules (a SIGTERM handler in another file) see every file this run scans, and the rest
-  // of the packages those files belong to.
+  // of the packages those files belong to: with --shard too, so that findings depending on other
+  // files are the same in every part.
   const index = new WorkspaceIndex();
-  try {
-    index.indexFiles(files, args.paths.map((p) => path.resolve(cwd, p)));
-    index.indexPackagesOf(files, cwd);
-  } catch (error) {
-    // Without the facts about other files, workspace rules answer "unknown": fewer findings, never wrong ones.
-    warn(`internal error while indexing the workspace, cross-file checks are incomplete: ${(error as Error)?.message ?? error}`);
-  }
+  const buildIndex = () => {
+    try {
+      index.indexFiles(files, args.paths.map((p) => path.resolve(cwd, p)));
+      index.indexPackagesOf(files, cwd);
+    } catch (error) {
+      // Without the facts about other files, workspace rules answer "unknown": fewer findings, never wrong ones.
+      warn(`internal error while indexing the workspace, cross-file checks are incomplete: ${(error as Error)?.message ?? error}`);
+    }
+    return index;
+  };
+  const shard = args.shard;
+  const toCheck = shard ? files.filter((file) => shardOf(toPosix(path.relative(rootDir, file)), shard.count) === shard.index) : files;
   const env: CheckEnvironment = { registry, configs, baseConfig, ignoreSuppressions: args.ignoreSuppressions, workspace: index.facts() };
+  const ctx: ScanContext = { cwd, rootDir, realRoot: realpathOr(rootDir), fix: args.fix, configs, env, index, checkedConfigs: new Set() };
   const findings: ReportFinding[] = [];
   const fixed: Report['fixed'] = [];
   let analysed = 0;
-  const checkedConfigs = new Set<string>();
-  const realRoot = realpathOr(rootDir);
-  for (const file of files) {
-    if (!mayClassify(file)) continue; // source maps, declarations, images: never read
-    const shown = shownPath(file);
-    const read = readRegularFile(file, MAX_READ_BYTES);
-    if (!read.ok) {
-      warn(`${shown}: not checked, ${read.reason}`);
-      continue;
+  let problem: string | undefined;
+  const take = (outcome: FileOutcome): boolean => {
+    if (outcome.configProblem) {
+      problem = outcome.configProblem;
+      return false;
     }
-    if (!classify(file, read.text.slice(0, 65536))) continue;
-    assertConfigsUsable(configs, file, rootDir, checkedConfigs);
-    // One file that breaks the engine is one line on stderr: the others are still checked and reported.
-    try {
-      analysed += checkFile(file, shown, read);
-    } catch (error) {
-      warn(`${shown}: not checked, internal error: ${(error as Error)?.message ?? error}`);
+    for (const line of outcome.warnings) warn(line);
+    if (outcome.fixed) fixed.push(outcome.fixed);
+    findings.push(...outcome.findings);
+    analysed += outcome.analysed;
+    return true;
+  };
+  // --fix rewrites files and the index learns their new text before the next file: one thread.
+  const jobs = args.fix ? 1 : jobsFor(toCheck.length, args.jobs);
+  if (jobs > 1) {
+    const setup = { cwd, rootDir, realRoot: ctx.realRoot, baseConfig, ignoreSuppressions: args.ignoreSuppressions };
+    await scanInParallel({ files: toCheck, jobs, setup, ctx, buildIndex, onOutcome: take });
+  } else {
+    buildIndex();
+    const bound = heapBound();
+    for (const file of toCheck) {
+      if (!take(scanFile(file, ctx))) break;
+      bound();
     }
   }
-
-  /** Fixes (with --fix) and checks one file, adding its findings to the report; 1 when it was analysed. */
-  function checkFile(file: string, shown: string, read: Extract<ReadResult, { ok: true }>): number {
-    const input = { path: toPosix(file), relativePath: toPosix(path.relative(rootDir, file)), rootDir, text: read.text };
-    if (args.fix) {
-      const result = fixAll(input, env);
-      for (const r of result.rolledBack) warn(`${shown}:${r.line}: fix "${r.title}" [${r.ruleId}] not applied: ${r.reason}`);
-      if (result.applied > 0) {
-        const problem = writeFixed(file, read, result.text, realRoot);
-        if (problem) warn(`${shown}: not fixed, ${problem}`);
-        else {
-          fixed.push({ file: shown, applied: result.applied });
-          input.text = result.text;
-          index.updateText(file, result.text);
-        }
-      }
-    }
-    const result = checkText(input, env);
-    if (result.excluded) return 0;
-    for (const crash of result.crashes) warn(`rule ${crash.ruleId} failed on ${shown}: ${(crash.error as Error)?.message ?? crash.error}`);
-    const entries: ReportFinding[] = [];
-    const fixesOf = result.doc ? fixSource(result.doc, { registry, config: result.config, workspace: env.workspace }) : undefined;
-    const all = [...result.findings.map((finding) => ({ finding, suppression: undefined })), ...result.suppressed.map((s) => ({ finding: s.finding, suppression: { kind: s.kind, justification: s.justification } }))];
-    for (const { finding, suppression } of all) {
-      const start = result.doc ? result.doc.lines.positionAt(finding.start) : { line: 0, character: 0 };
-      const end = result.doc ? result.doc.lines.positionAt(finding.end) : start;
-      const fixes = fixesOf && !suppression ? fixesOf(finding) : [];
-      entries.push({
-        ...(suppression ? { suppression } : {}),
-        ruleId: finding.ruleId,
-        severity: finding.severity,
-        file: shown,
-        line: start.line + 1,
-        column: start.character + 1,
-        endLine: end.line + 1,
-        endColumn: end.character + 1,
-        message: finding.message,
-        fixes: fixes.map((f) => ({ title: f.title, safe: f.safe })),
-        ...(finding.related && finding.related.length > 0
-          ? { related: finding.related.map((r) => ({ file: shownPath(r.path), line: r.line, column: Math.max(1, r.column ?? 1), message: r.message })) }
-          : {}),
-      });
-    }
-    result.doc?.dispose(); // the Python tree lives in the WebAssembly heap, which is not collected
-    // Added only once the whole file went through: a file that fails half-way adds nothing.
-    findings.push(...entries);
-    return 1;
-  }
+  if (problem) throw new UsageError(problem);
 
   const report: Report = { findings, files: analysed, durationMs: Math.round(performance.now() - started), fixed };
   const out =
@@ -246,85 +224,6 @@ function runCheck(argv: string[]): number {
     args.failOn !== 'none' && active.some((f) => SEVERITIES.indexOf(f.severity) <= SEVERITIES.indexOf(args.failOn as Severity));
   const tooManyWarnings = args.maxWarnings !== undefined && active.filter((f) => f.severity === 'warning').length > args.maxWarnings;
   return failing || tooManyWarnings ? 1 : 0;
-}
-
-/** Larger files are not read (the engine would skip them anyway, over prodready.maxFileSizeKb). */
-const MAX_READ_BYTES = 64 * 1024 * 1024;
-
-function realpathOr(p: string): string {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    return path.resolve(p);
-  }
-}
-
-/**
- * Writes a fixed file, or says why not. Only the bytes of the edits change: the text is encoded back
- * the way it was decoded (UTF-8, or Latin-1 for bytes that are not UTF-8). The write goes to the
- * symlink's target, which must be inside the root. The new content is first written to a temporary
- * file next to the target; when renaming it over the target keeps everything (one link, our file)
- * that is what happens (atomic); otherwise (hard links, another owner) the target is rewritten in
- * place, so its inode, mode, owner and links stay.
- */
-function writeFixed(file: string, read: Extract<ReadResult, { ok: true }>, text: string, realRoot: string): string | undefined {
-  let target: string;
-  try {
-    target = fs.realpathSync(file);
-  } catch (error) {
-    return `cannot resolve it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
-  }
-  if (target !== realRoot && !target.startsWith(realRoot + path.sep)) return `it resolves to ${target}, outside the root ${realRoot}`;
-  const bytes = encode(text, read.encoding);
-  if (!bytes) return 'the fixes need characters its encoding (Latin-1) cannot hold';
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(target);
-  } catch (error) {
-    return `cannot write it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
-  }
-  if (!stat.isFile()) return 'it is no longer a regular file';
-  if ((stat.mode & 0o222) === 0) return 'it is read-only';
-  const ours = typeof process.getuid !== 'function' || stat.uid === process.getuid();
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.prodready-${process.pid}.tmp`);
-  let tempWritten = false;
-  try {
-    const fd = fs.openSync(temp, 'wx', stat.mode & 0o7777);
-    try {
-      fs.writeSync(fd, bytes);
-      fs.fchmodSync(fd, stat.mode & 0o7777);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    tempWritten = true;
-    if (stat.nlink === 1 && ours) {
-      fs.renameSync(temp, target);
-      return undefined;
-    }
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    // A folder we may not create files in can still hold a file we may write: write it in place.
-    if (code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS') {
-      if (tempWritten) fs.rmSync(temp, { force: true });
-      return `cannot write it (${code ?? (error as Error).message})`;
-    }
-  }
-  try {
-    const fd = fs.openSync(target, fs.constants.O_WRONLY);
-    try {
-      fs.writeSync(fd, bytes, 0, bytes.length, 0);
-      fs.ftruncateSync(fd, bytes.length);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    return undefined;
-  } catch (error) {
-    return `cannot write it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
-  } finally {
-    if (tempWritten) fs.rmSync(temp, { force: true });
-  }
 }
 
 function runExplain(argv: string[]): number {
@@ -378,6 +277,13 @@ function runExplain(argv: string[]): number {
   return 0;
 }
 
+function runMerge(argv: string[]): number {
+  const unknown = argv.find((a) => a.startsWith('-'));
+  if (unknown) throw new UsageError(`unknown option ${unknown}`);
+  process.stdout.write(mergeReports(argv, process.cwd()));
+  return 0;
+}
+
 function runRules(argv: string[]): number {
   const format = argv.includes('--format') ? argv[argv.indexOf('--format') + 1] : argv.find((a) => a.startsWith('--format='))?.slice(9) ?? 'text';
   if (format === 'json') {
@@ -400,12 +306,14 @@ export async function runCli(argv: string[]): Promise<number> {
   return main(argv);
 }
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'check':
-        return runCheck(rest);
+        return await runCheck(rest);
+      case 'merge':
+        return runMerge(rest);
       case 'rules':
         return runRules(rest);
       case 'explain':
@@ -428,7 +336,7 @@ export function main(argv: string[]): number {
         throw new UsageError(`unknown command '${command}' (try 'prodready --help')`);
     }
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof MergeError) {
       process.stderr.write(`prodready: ${error.message}\n`);
       return 2;
     }

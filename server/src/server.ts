@@ -523,6 +523,8 @@ export function startServer(connection: Connection): void {
 // The CLI ships inside this bundle (dist/cli.js is a two-line shim), so the package carries one
 // copy of the engine and of TypeScript's parser, not two.
 export { runCli } from './cli';
+// What the CLI's worker threads (`check --jobs`) load: the same bundle.
+export { runCheckWorker } from './cli/jobs';
 
 /**
  * Over stdio the server reads the framing itself, to notice when it breaks: after a header without a

@@ -92,6 +92,19 @@ function insideNeverEnter(p: string): boolean {
   return p.split('/').some((segment) => NEVER_ENTER.has(segment));
 }
 
+/**
+ * See `WorkspaceIndex.exportState`: every field of what the index learnt (maps, sets, the roots,
+ * revisions), by field name. Opaque outside the index; it travels to worker threads by structured clone.
+ */
+export type WorkspaceIndexState = Readonly<Record<string, unknown>>;
+
+/**
+ * Fields that are not what the index learnt from the files: its options, per-process caches (the
+ * parsed ignore files hold functions, which do not clone), work in progress and open documents.
+ * Every other field is state: a new fact's map is shared with the workers without being listed.
+ */
+const LOCAL_FIELDS = new Set(['maxFileBytes', 'batchSize', 'documentFactsCache', 'ignoreFiles', 'packageInfos', 'pending', 'overlays', 'generation', 'serviceCache']);
+
 export class WorkspaceIndex {
   /** Files that handle SIGTERM, with how. Every other indexed file simply is not here. */
   private readonly handlers = new Map<string, ShutdownFacts>();
@@ -139,6 +152,35 @@ export class WorkspaceIndex {
   constructor(options: WorkspaceIndexOptions = {}) {
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     this.batchSize = Math.max(1, options.batchSize ?? 32);
+  }
+
+  /**
+   * What the index learnt from the files, as plain data (Maps, Sets, arrays: what structured clone and
+   * `postMessage` copy), for the CLI's worker threads: built once, read by every job. The per-folder
+   * caches filled on demand from the disk (package.json contents, .gitignore rules) are left out; a
+   * copy fills its own from the same disk.
+   */
+  exportState(): WorkspaceIndexState {
+    const state: Record<string, unknown> = {};
+    for (const [field, value] of Object.entries(this)) {
+      if (LOCAL_FIELDS.has(field)) continue;
+      if (value instanceof Map || value instanceof Set || Array.isArray(value) || typeof value === 'number' || typeof value === 'boolean') state[field] = value;
+    }
+    return state;
+  }
+
+  /** An index answering as the one `exportState` was taken from (its copy of the state is taken over, not copied again). */
+  static fromState(state: WorkspaceIndexState, options: WorkspaceIndexOptions = {}): WorkspaceIndex {
+    const index = new WorkspaceIndex(options);
+    const fields = index as unknown as Record<string, unknown>;
+    for (const [field, value] of Object.entries(state)) {
+      const own = fields[field];
+      if (own instanceof Map) for (const [k, v] of value as Map<unknown, unknown>) own.set(k, v);
+      else if (own instanceof Set) for (const v of value as Set<unknown>) own.add(v);
+      else if (Array.isArray(value)) fields[field] = [...value];
+      else if (typeof value === typeof own) fields[field] = value;
+    }
+    return index;
   }
 
   /** What rules read. */

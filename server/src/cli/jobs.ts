@@ -1,0 +1,220 @@
+// `prodready check --jobs N`: the files of one run checked on N threads, the main thread and N-1
+// worker threads. The workspace index is built once, on the main thread, and each worker gets a copy
+// of what it learnt (`WorkspaceIndex.exportState`, structured clone): copying it costs a few
+// milliseconds where building it again costs a read of every file. The workers start while the index
+// is being built. Files go out in small chunks to whichever thread is free; outcomes come back as
+// data and are printed in the files' order, so the report and stderr are the same as with one job.
+
+import * as os from 'node:os';
+import { Worker, parentPort, workerData } from 'node:worker_threads';
+import { registry } from '../rules';
+import { ConfigLoader } from '../engine/config-file';
+import { WorkspaceIndex, type WorkspaceIndexState } from '../engine/workspace-index';
+import { initPython } from '../engine/python';
+import type { Config } from '../engine/config';
+import { scanFile, type FileOutcome, type ScanContext } from './scan';
+import { heapBound } from './memory';
+
+/** What a worker needs to make the same scan context as the main thread's. */
+export interface WorkerSetup {
+  cwd: string;
+  rootDir: string;
+  realRoot: string;
+  baseConfig: Config;
+  ignoreSuppressions: boolean;
+}
+
+type ToWorker = { type: 'index'; state: WorkspaceIndexState } | { type: 'chunk'; id: number; files: string[] } | { type: 'stop' };
+type FromWorker = { type: 'ready' } | { type: 'done'; id: number; outcomes: FileOutcome[] };
+
+/** The default number of jobs: every core the process may use. */
+export function defaultJobs(): number {
+  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length || 1;
+}
+
+/** Below this many files a run without --jobs stays on one thread: starting a worker costs more than it saves. */
+export const MIN_FILES_PER_WORKER = 100;
+
+/** How many threads a run uses: --jobs as given (at most one per chunk of files), else every core once the run is big enough. */
+export function jobsFor(files: number, requested: number | undefined): number {
+  if (requested !== undefined) return Math.max(1, Math.min(requested, files));
+  return Math.max(1, Math.min(defaultJobs(), Math.floor(files / MIN_FILES_PER_WORKER)));
+}
+
+/** The module a worker loads: the bundle (dist/server.js) or, from the sources, this file. */
+function workerEntry(): string {
+  return __filename;
+}
+
+export interface ParallelScan {
+  files: readonly string[];
+  jobs: number;
+  setup: WorkerSetup;
+  /** The main thread's context (its share of the files is checked there). */
+  ctx: ScanContext;
+  /** Called once the workers are started, to build the index they are sent. */
+  buildIndex(): WorkspaceIndex;
+  /** Each outcome, in the files' order; returning false stops the run (the rest are not checked). */
+  onOutcome(outcome: FileOutcome): boolean;
+}
+
+/** Checks the files on `jobs` threads; resolves once every outcome went to `onOutcome` (or it stopped the run). */
+export async function scanInParallel(scan: ParallelScan): Promise<void> {
+  const { files } = scan;
+  const chunkSize = Math.max(1, Math.min(16, Math.ceil(files.length / (scan.jobs * 8))));
+  const chunks: string[][] = [];
+  for (let i = 0; i < files.length; i += chunkSize) chunks.push(files.slice(i, i + chunkSize) as string[]);
+  const results: Array<FileOutcome[] | undefined> = new Array(chunks.length);
+  const queue: number[] = chunks.map((_, i) => i);
+  let emitted = 0;
+  let stopped = false;
+
+  const emit = () => {
+    while (!stopped && emitted < chunks.length && results[emitted]) {
+      for (const outcome of results[emitted]!) {
+        if (!scan.onOutcome(outcome)) {
+          stopped = true;
+          break;
+        }
+      }
+      results[emitted] = undefined; // printed: let it go
+      emitted++;
+    }
+  };
+
+  // Workers first, so that they load while the main thread builds the index.
+  const workers: Array<{ worker: Worker; busy?: number; alive: boolean }> = [];
+  const code = `require(${JSON.stringify(workerEntry())}).runCheckWorker()`;
+  for (let i = 1; i < scan.jobs; i++) {
+    let worker: Worker;
+    try {
+      worker = new Worker(code, { eval: true, workerData: scan.setup, stdout: true, stderr: true });
+    } catch {
+      break; // no more threads to be had: the ones started (and the main thread) do the work
+    }
+    worker.stdout.resume(); // nothing a worker prints belongs in the report or on stderr: its outcomes carry the lines
+    worker.stderr.resume();
+    workers.push({ worker, alive: true });
+  }
+  const index = scan.buildIndex();
+  const state = index.exportState();
+
+  await new Promise<void>((resolve) => {
+    let settled = false;
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      for (const w of workers) {
+        if (w.alive) w.worker.postMessage({ type: 'stop' } satisfies ToWorker);
+        w.alive = false;
+      }
+      resolve();
+    };
+    const check = () => {
+      emit();
+      if (stopped || emitted === chunks.length) finish();
+    };
+    const feed = (w: (typeof workers)[number]) => {
+      if (stopped || !w.alive) return;
+      const id = queue.shift();
+      if (id === undefined) {
+        w.busy = undefined;
+        return;
+      }
+      w.busy = id;
+      w.worker.postMessage({ type: 'chunk', id, files: chunks[id] } satisfies ToWorker);
+    };
+    for (const w of workers) {
+      // A worker that fails (it should not: outcomes carry the errors of the files) hands its chunk back to the main thread.
+      const lost = () => {
+        if (!w.alive) return;
+        w.alive = false;
+        if (w.busy !== undefined && !results[w.busy]) queue.unshift(w.busy);
+        w.busy = undefined;
+        runMain();
+      };
+      w.worker.on('message', (message: FromWorker) => {
+        if (message.type === 'ready') feed(w);
+        else {
+          results[message.id] = message.outcomes;
+          w.busy = undefined;
+          feed(w);
+          check();
+        }
+      });
+      w.worker.on('error', lost);
+      w.worker.on('exit', lost);
+      w.worker.postMessage({ type: 'index', state } satisfies ToWorker);
+    }
+    // The main thread takes chunks too, one at a time, letting the workers' messages in between.
+    let mainRunning = false;
+    const bound = heapBound();
+    const runMain = () => {
+      if (mainRunning) return;
+      mainRunning = true;
+      const step = () => {
+        const id = stopped ? undefined : queue.shift();
+        if (id === undefined) {
+          mainRunning = false;
+          check();
+          return;
+        }
+        results[id] = chunks[id].map((file) => {
+          const outcome = scanFile(file, scan.ctx);
+          bound();
+          return outcome;
+        });
+        check();
+        setImmediate(step);
+      };
+      step();
+    };
+    runMain();
+  });
+  await Promise.all(workers.map((w) => w.worker.terminate()));
+}
+
+/** The worker thread's side (loaded through the bundle's export of the same name). */
+export function runCheckWorker(): void {
+  const port = parentPort;
+  if (!port) throw new Error('runCheckWorker runs in a worker thread');
+  const setup = workerData as WorkerSetup;
+  let ctx: ScanContext | undefined;
+  const bound = heapBound();
+  const pending: ToWorker[] = [];
+  const handle = (message: ToWorker) => {
+    if (message.type === 'stop') {
+      port.close();
+      return;
+    }
+    if (message.type === 'index') {
+      const configs = new ConfigLoader(registry, { frozen: true });
+      const index = WorkspaceIndex.fromState(message.state);
+      ctx = {
+        cwd: setup.cwd,
+        rootDir: setup.rootDir,
+        realRoot: setup.realRoot,
+        fix: false,
+        configs,
+        env: { registry, configs, baseConfig: setup.baseConfig, ignoreSuppressions: setup.ignoreSuppressions, workspace: index.facts() },
+        index,
+        checkedConfigs: new Set(),
+      };
+      port.postMessage({ type: 'ready' } satisfies FromWorker);
+      return;
+    }
+    const outcomes = message.files.map((file) => {
+      const outcome = scanFile(file, ctx!);
+      bound();
+      return outcome;
+    });
+    port.postMessage({ type: 'done', id: message.id, outcomes } satisfies FromWorker);
+  };
+  // Messages that arrive while the Python parser loads wait for it.
+  let ready = false;
+  port.on('message', (message: ToWorker) => (ready ? handle(message) : pending.push(message)));
+  void initPython().finally(() => {
+    ready = true;
+    for (const message of pending.splice(0)) handle(message);
+  });
+}
