@@ -152,28 +152,33 @@ const IMPORTER_DEPTH = 3;
 const FAN_OUT = 20;
 
 /**
- * A module that only tests, only front-end code or only one-off programs import (directly, or
- * through modules that only they import): it runs where they run. Undefined when a file of the
- * service imports it, when nobody does (an entry point, or a module loaded by a framework's
- * conventions), or when an importer is unknown.
+ * A module that only front-end code or only one-off programs import (directly, or through modules
+ * that only they import): it runs where they run. Tests among the importers say nothing either way.
+ * A module only tests import is left alone: it is as often the entry point or a module the service
+ * reaches through a package name, a path alias or a framework's conventions (which the scan of
+ * relative imports does not see) as a test helper. Undefined when a file of the service imports it,
+ * when nobody does, or when an importer is unknown.
  */
 function importedOnlyBy(file: string, workspace: WorkspaceFacts): RoleAnswer | undefined {
   const importers = workspace.importersOf(file);
   if (!importers || importers.length === 0) return undefined;
   const classes = new Set<ImporterClass>();
   const seen = new Map<string, ImporterClass | undefined | 'pending'>([[file, 'pending']]);
+  let first: Importer | undefined;
   for (const importer of importers) {
     const c = importerClass(importer, workspace, IMPORTER_DEPTH - 1, seen);
     if (!c) return undefined;
-    classes.add(c);
+    if (c !== 'test') {
+      classes.add(c);
+      first ??= importer;
+    }
   }
-  // Front-end code wins over tests of it; one-off programs over their tests.
-  const role: ImporterClass = classes.has('browser') ? 'browser' : classes.has('script') ? 'script' : 'test';
-  const what = { test: 'tests and test helpers', browser: 'front-end code', script: 'one-off programs (command line tools, scripts)' }[role];
-  const first = importers[0].path;
-  const also = importers.length > 1 ? ` and ${importers.length - 1} more` : '';
-  const by = classes.size > 1 ? [...classes].map((c) => ({ test: 'tests', browser: 'front-end code', script: 'one-off programs' })[c]).join(' and ') : what;
-  return { role, reason: `imported only by ${by}: ${workspace.relativePath(first)}${also}`, source: 'workspace', evidence: { path: first } };
+  if (!first) return undefined;
+  // Front-end code wins over one-off programs that also load it (a build script bundling it).
+  const role = classes.has('browser') ? 'browser' : 'script';
+  const what = classes.size > 1 ? 'front-end code and one-off programs' : role === 'browser' ? 'front-end code' : 'one-off programs (command line tools, scripts)';
+  const others = importers.length - 1;
+  return { role, reason: `imported only by ${what}${importers.some((i) => seen.get(i.path) === 'test') ? ' and tests' : ''}: ${workspace.relativePath(first.path)}${others > 0 ? ` and ${others} more` : ''}`, source: 'workspace', evidence: { path: first.path } };
 }
 
 /** What an importer is, memoised in `seen` (a cycle, `pending`, says nothing). */
@@ -206,5 +211,6 @@ function classify(importer: Importer, workspace: WorkspaceFacts, depth: number, 
     if (!c) return undefined;
     found = found === 'browser' || c === 'browser' ? 'browser' : found === 'script' || c === 'script' ? 'script' : c;
   }
-  return found;
+  // A module only tests import is no evidence (see importedOnlyBy).
+  return found === 'test' ? undefined : found;
 }
