@@ -33,7 +33,7 @@ const LOG_AND_CALL = "console.log('loading');\nfetch('/api/orders');\n";
 
 /** Each class of issue 14, in a workspace of one service. */
 const WORKSPACE: Record<string, string> = {
-  'package.json': JSON.stringify({ name: 'shop', private: true, scripts: { start: 'node src/app.js', seed: 'node scripts/seed.js' } }),
+  'package.json': JSON.stringify({ name: 'shop', private: true, scripts: { start: 'node src/app.js', seed: 'node scripts/seed.js', 'admin:remove-user': 'node admin/remove-user.js' } }),
   // The service itself: what must still be flagged.
   'src/app.js': [
     "const express = require('express');",
@@ -75,7 +75,7 @@ const WORKSPACE: Record<string, string> = {
   // 3. Scripts: migrations, seeds (an npm script runs it), load tests, set-up scripts.
   'db/migrations/001-init.js': LOG_AND_CALL,
   'scripts/seed.js': LOG_AND_CALL,
-  // ... modules only one-off programs import (an admin script reading argv), a code generator, a playground app.
+  // ... modules only one-off programs import (an admin script an npm script runs), a code generator, a playground app.
   'admin/remove-user.js': "const { connect } = require('./connect');\nconst [, , email] = process.argv;\nconnect(email);\n",
   'admin/connect.js': `exports.connect = () => {};\n${LOG_AND_CALL}`,
   'libs/gen/src/generators/provider/generator.ts': `import { formatFiles } from '@nx/devkit';\n${LOG_AND_CALL}`,

@@ -197,10 +197,12 @@ function classify(importer: Importer, workspace: WorkspaceFacts, depth: number, 
   const byPath = roleByPath(relative)?.role;
   const run = workspace.scriptRole(importer.path);
   if (byPath === 'test') return 'test';
+  // A command line tool where the path conventions put tools (`bin/`, `cli.*`); one elsewhere may be
+  // the service's entry point reading an argument (`node main.js writehash`).
+  if (importer.commandLineTool && byPath === 'script') return 'script';
   if (run !== 'service') {
     if (importer.frontEnd || byPath === 'browser') return 'browser';
     if (run === 'one-off' && !importer.startsServer) return 'script';
-    if (importer.commandLineTool && (!importer.startsServer || byPath === 'script')) return 'script';
   }
   if (depth <= 0 || run === 'service' || importer.startsServer) return undefined;
   const next = workspace.importersOf(importer.path);
