@@ -33,13 +33,14 @@ const LOG_AND_CALL = "console.log('loading');\nfetch('/api/orders');\n";
 
 /** Each class of issue 14, in a workspace of one service. */
 const WORKSPACE: Record<string, string> = {
-  'package.json': JSON.stringify({ name: 'shop', private: true, scripts: { start: 'node src/app.js', seed: 'node scripts/seed.js' } }),
+  'package.json': JSON.stringify({ name: 'shop', private: true, scripts: { start: 'node src/app.js', seed: 'node scripts/seed.js', 'admin:remove-user': 'node admin/remove-user.js' } }),
   // The service itself: what must still be flagged.
   'src/app.js': [
     "const express = require('express');",
     "const path = require('path');",
     'const app = express();',
     "app.use(express.static(path.join(__dirname, '..', 'web-assets')));",
+    "const { total } = require('./orders');",
     "console.log('starting');",
     "fetch('http://payments/charge');",
     'app.listen(3000);',
@@ -49,16 +50,36 @@ const WORKSPACE: Record<string, string> = {
   'web-assets/cart.js': LOG_AND_CALL,
   'src/legacy/nav.js': `$('.menu').show();\n${LOG_AND_CALL}`,
   'src/legacy/prefs.js': `localStorage.setItem('a', '1');\n${LOG_AND_CALL}`,
-  'src/hooks/useOrders.ts': `import { useEffect } from 'react';\n${LOG_AND_CALL}`,
+  'src/hooks/useOrders.ts': `import { useEffect } from 'react';\nimport { decodeFilters } from '../shared/filters';\n${LOG_AND_CALL}`,
+  // ... and what only front-end code imports: a shared module, a Remix `.client.` module, a `client-only/` folder.
+  'src/shared/filters.js': `export const decodeFilters = (q) => q;\n${LOG_AND_CALL}`,
+  'remix/package.json': JSON.stringify({ name: 'shop-remix', private: true, dependencies: { '@remix-run/node': '2', '@remix-run/react': '2', express: '4' } }),
+  'remix/server/ai/detect.client.ts': LOG_AND_CALL,
+  'remix/server/ai/detect.ts': `${LOG_AND_CALL}`,
+  'src/payments.client.js': "fetch('http://payments/charge');\n",
+  'packages/lib/client-only/download.js': LOG_AND_CALL,
   'ui/package.json': JSON.stringify({ name: 'shop-ui', private: true, dependencies: { react: '18' }, devDependencies: { vite: '5' } }),
   'ui/src/api.ts': "import axios from 'axios';\nexport const orders = () => axios.get('/api/orders');\n",
   // 2. Build and tool configuration.
   'vite.config.ts': `export default { server: { proxy: {} } };\n${LOG_AND_CALL}`,
   'webpack.dev.js': LOG_AND_CALL,
   'jest.global-setup.js': LOG_AND_CALL,
+  // Test helpers: acceptance suites. A module in src/ that only tests import stays service code (it may be the
+  // entry point they drive, or reached by a package name or path alias the scan of relative imports does not see).
+  'acceptance/support/http.ts': LOG_AND_CALL,
+  'src/clients/api-client.js': LOG_AND_CALL,
+  'test/orders.e2e.js': "const { api } = require('../src/clients/api-client');\nconst { total } = require('../src/orders');\n",
+  'src/orders.js': "exports.total = () => fetch('http://pricing/total');\n",
+  // The logging pipeline itself: console is its fallback sink.
+  'src/telemetry.js': "const { NodeSDK } = require('@opentelemetry/sdk-node');\ntry { new NodeSDK().start(); } catch (err) { console.error('telemetry failed', err); }\n",
   // 3. Scripts: migrations, seeds (an npm script runs it), load tests, set-up scripts.
   'db/migrations/001-init.js': LOG_AND_CALL,
   'scripts/seed.js': LOG_AND_CALL,
+  // ... modules only one-off programs import (an admin script an npm script runs), a code generator, a playground app.
+  'admin/remove-user.js': "const { connect } = require('./connect');\nconst [, , email] = process.argv;\nconnect(email);\n",
+  'admin/connect.js': `exports.connect = () => {};\n${LOG_AND_CALL}`,
+  'libs/gen/src/generators/provider/generator.ts': `import { formatFiles } from '@nx/devkit';\n${LOG_AND_CALL}`,
+  'playground/app/main.js': "const express = require('express');\nconst app = express();\napp.listen(4000);\n",
   'load/smoke.js': `import http from 'k6/http';\nexport default function () { console.log(http.get('http://api:3000/health').status); }\n`,
   // 4. Other linters' opt-outs for the same concern.
   'src/banner.js': [
@@ -179,10 +200,18 @@ describe('the project model, end to end', () => {
       // An nginx image with the project's config is the project's own service image (information).
       'deploy/proxy/Dockerfile:1 dockerfile-missing-healthcheck',
       'docker-compose.yml:9 compose-missing-healthcheck',
-      'src/app.js:5 console-log',
-      'src/app.js:6 hardcoded-service-url',
-      'src/app.js:6 http-call-without-timeout',
-      'src/app.js:7 missing-sigterm-handler',
+      'remix/server/ai/detect.ts:1 console-log',
+      'remix/server/ai/detect.ts:2 http-call-without-timeout',
+      'src/app.js:6 console-log',
+      'src/app.js:7 hardcoded-service-url',
+      'src/app.js:7 http-call-without-timeout',
+      'src/app.js:8 missing-sigterm-handler',
+      'src/clients/api-client.js:1 console-log',
+      'src/clients/api-client.js:2 http-call-without-timeout',
+      'src/orders.js:1 hardcoded-service-url',
+      'src/orders.js:1 http-call-without-timeout',
+      'src/payments.client.js:1 hardcoded-service-url',
+      'src/payments.client.js:1 http-call-without-timeout',
       'svc/index.js:2 console-log',
     ]);
   });
@@ -194,6 +223,16 @@ describe('the project model, end to end', () => {
     assert.match(text.stdout, /why: lies in `web-assets`, which src\/app\.js:4 serves to browsers as static files/);
     assert.match(text.stdout, /rules that do not apply to browser files: [a-z-, ]*console-log, [a-z-, ]*http-call-without-timeout/);
     assert.doesNotMatch(text.stdout, /\[\/tmp\//, 'evidence is shown relative to the workspace');
+    for (const [file, why] of [
+      ['src/shared/filters.js', /^src\/shared\/filters\.js: browser .*\n {2}why: imported only by front-end code: src\/hooks\/useOrders\.ts /],
+      ['admin/connect.js', /^admin\/connect\.js: script .*\n {2}why: imported only by one-off programs \(command line tools, scripts\): admin\/remove-user\.js /],
+      ['remix/server/ai/detect.client.ts', /why: a `\.client\.` module of a package that depends on `@remix-run\/react`, which runs such modules in the browser only/],
+      ['libs/gen/src/generators/provider/generator.ts', /why: imports the code generator kit `@nx\/devkit`: a generator run at development time/],
+    ] as const) {
+      const out = cli(['explain', file], dir);
+      assert.equal(out.code, 0, out.stderr);
+      assert.match(out.stdout, why);
+    }
 
     const json = cli(['explain', '--format', 'json', 'Dockerfile', 'docker-compose.test.yml', 'ui/src/api.ts', 'tools/builder/Dockerfile'], dir);
     assert.equal(json.code, 0, json.stderr);

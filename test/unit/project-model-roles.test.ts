@@ -95,6 +95,25 @@ test('scripts, migrations, seeds, load tests, bin/, cli/, tools/, build configur
   assert.equal(consoleFindings('src/tools/format.ts', LOG), 1);
 });
 
+test('acceptance suites, playground apps, dev environments, client-only folders and code generators are not service code', () => {
+  for (const path of ['acceptance/support/http.ts', 'packages/api/acceptance/s3.ts', 'playground/nestjs/src/main.ts', 'packages/dev-env/src/bin.ts', 'packages/lib/client-only/download-pdf.ts']) {
+    assert.equal(consoleFindings(path, LOG), 0, path);
+  }
+  assert.equal(consoleFindings('libs/automation/src/generators/provider/generator.ts', "import { formatFiles } from '@nx/devkit';\n" + LOG), 0);
+  assert.equal(consoleFindings('src/download.ts', "import 'client-only';\n" + LOG), 0);
+  // Words that only contain those names are no such folder.
+  assert.equal(consoleFindings('src/acceptance-rules.ts', LOG), 1);
+  assert.equal(consoleFindings('src/clients/payments.client.ts', LOG), 1);
+});
+
+test('a module of the logging or telemetry pipeline itself may write to console: its fallback sink', () => {
+  assert.equal(consoleFindings('src/telemetry.ts', "import { NodeSDK } from '@opentelemetry/sdk-node';\n" + LOG), 0);
+  assert.equal(consoleFindings('src/logflare.ts', "import { defaultPreparePayload } from 'pino-logflare';\n" + LOG), 0);
+  assert.equal(consoleFindings('src/transport.js', "const Transport = require('winston-transport');\n" + LOG.replace(': number', '')), 0);
+  // Tracing calls alone do not make a file part of the pipeline.
+  assert.equal(consoleFindings('src/orders.ts', "import { trace } from '@opentelemetry/api';\n" + LOG), 1);
+});
+
 test('command line tools: a shebang, process.argv, a terminal library', () => {
   assert.equal(consoleFindings('src/tool.js', '#!/usr/bin/env node\nconsole.log("hi");\n'), 0);
   assert.equal(consoleFindings('src/tool.js', 'const [, , name] = process.argv;\nconsole.log(name);\n'), 0);

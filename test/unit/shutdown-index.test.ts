@@ -129,7 +129,7 @@ describe('WorkspaceIndex', () => {
     assert.equal(index.packageKind(p('server.js')), 'library');
   });
 
-  test('who imports a module, and whether they are command line tools, kept current as importers change', async () => {
+  test('who imports a module, and whether they are command line tools, servers or front-end code, kept current as importers change', async () => {
     write('package.json', '{}');
     write('bin/cli.mjs', "import { scaffold } from '../src/scaffold.js';\nimport { run } from '../src/run';\nscaffold(process.argv[2]);\n");
     write('src/scaffold.ts', 'export function scaffold(dir: string) {}\n');
@@ -137,15 +137,23 @@ describe('WorkspaceIndex', () => {
     write('src/lonely.ts', 'export const x = 1;\n');
     const index = new WorkspaceIndex();
     await index.build([dir]);
-    const tool = { path: p('bin/cli.mjs'), commandLineTool: true };
+    const tool = { path: p('bin/cli.mjs'), commandLineTool: true, startsServer: false, frontEnd: false };
     assert.deepEqual(index.importersOf(p('src/scaffold.ts')), [tool]);
     assert.deepEqual(index.importersOf(p('src/run/index.ts')), [tool]);
     assert.deepEqual(index.importersOf(p('src/lonely.ts')), []);
 
     // The service imports it too: no longer the tool's own.
-    write('src/server.ts', "import { scaffold } from './scaffold';\n");
+    write('src/server.ts', "import { scaffold } from './scaffold';\nrequire('http').createServer().listen(8080);\n");
     index.fileChanged(p('src/server.ts'));
-    assert.deepEqual(index.importersOf(p('src/scaffold.ts')), [tool, { path: p('src/server.ts'), commandLineTool: false }]);
+    assert.deepEqual(index.importersOf(p('src/scaffold.ts')), [tool, { path: p('src/server.ts'), commandLineTool: false, startsServer: true, frontEnd: false }]);
+    // A component imports it: front-end code ('use client' after a comment, or a UI import; not a server-side render).
+    write('src/Panel.tsx', "// panel\n'use client';\nimport { scaffold } from './scaffold';\n");
+    index.fileChanged(p('src/Panel.tsx'));
+    assert.equal(index.importersOf(p('src/scaffold.ts'))?.find((i) => i.path === p('src/Panel.tsx'))?.frontEnd, true);
+    write('src/Panel.tsx', "import { renderToString } from 'react-dom/server';\nimport React from 'react';\nimport { scaffold } from './scaffold';\n");
+    index.fileChanged(p('src/Panel.tsx'));
+    assert.equal(index.importersOf(p('src/scaffold.ts'))?.find((i) => i.path === p('src/Panel.tsx'))?.frontEnd, false);
+    index.fileDeleted(p('src/Panel.tsx'));
     index.fileDeleted(p('src/server.ts'));
     assert.deepEqual(index.importersOf(p('src/scaffold.ts')), [tool]);
 

@@ -35,8 +35,8 @@ export interface WorkspaceFacts {
 
   /**
    * The files of the workspace that import `path` (relative imports and requires, found by a text
-   * scan), sorted, each with whether it is a command line tool: it reads `process.argv` or imports a
-   * terminal library such as commander or chalk. Undefined before the workspace is indexed.
+   * scan), sorted, each with what its text says it is (a command line tool, a program that starts a
+   * server, front-end code). Undefined before the workspace is indexed.
    */
   importersOf(path: string): readonly Importer[] | undefined;
 
@@ -238,7 +238,12 @@ export interface ProjectLogger {
 
 export interface Importer {
   path: string;
+  /** It reads `process.argv` or imports a terminal library (commander, chalk, ...). */
   commandLineTool: boolean;
+  /** It starts a server itself (`.listen(`, `createServer(`, `serve({`). */
+  startsServer: boolean;
+  /** Front-end code: `'use client'`, or an import of a UI library (React, Vue, ...) and none of server-side rendering. */
+  frontEnd: boolean;
 }
 
 /** Nothing is known yet: workspace rules stay silent. */

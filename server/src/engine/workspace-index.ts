@@ -20,6 +20,7 @@ import picomatch from 'picomatch';
 import { parsePackageJson, type PackageInfo, type PackageKind, type ScriptRole } from './package-json';
 import { mayHandleSigterm, shutdownFacts, type ShutdownFacts } from '../rules/shutdown/shutdown-facts';
 import { TERMINAL_MODULES, exportedLoggers, type LoggerKind } from '../rules/logging/file-facts';
+import { LISTENS, SERVER_SIDE_MODULES, UI_MODULES } from './model/js-signals';
 import { K8S_OBJECT_PREFILTER, dockerfileImageName, imageRepositoryName, k8sObjects, sameNamespace, selects, type K8sObject } from './model/k8s-objects';
 import { isStockImage } from './model/manifest-roles';
 import { readPyproject, scriptModuleFiles, type PyprojectScript } from './model/pyproject';
@@ -129,7 +130,8 @@ export class WorkspaceIndex {
   /** Files that serve folders to browsers as static files, with the folders. */
   private readonly staticFolders = new Map<string, ServedFolder[]>();
   /** Files that read `process.argv` or import a terminal library: command line tools. */
-  private readonly commandLineTools = new Set<string>();
+  /** What each JS/TS file's text says it is, as its importers see it (files with no trait are left out). */
+  private readonly traits = new Map<string, ImporterTraits>();
   /** Per open document version, what its text says (computed once for `wouldChangeFacts` and `updateDocument`). */
   private readonly documentFactsCache = new WeakMap<ParsedDocument, DocumentFacts>();
   /** Open documents: their text wins over what is on disk. */
@@ -672,13 +674,11 @@ export class WorkspaceIndex {
     const file = normalizePath(p);
     if (!this.built || !this.roots.some((root) => isUnder(file, root))) return undefined;
     for (const root of this.pending) if (isUnder(file, root)) return undefined;
-    const out: Importer[] = [];
+    const paths = new Set<string>();
     for (const key of moduleKeys(file)) {
-      for (const importer of this.importersByKey.get(key) ?? []) {
-        if (importer !== file && !out.some((o) => o.path === importer)) out.push({ path: importer, commandLineTool: this.commandLineTools.has(importer) });
-      }
+      for (const importer of this.importersByKey.get(key) ?? []) if (importer !== file) paths.add(importer);
     }
-    return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return [...paths].sort().map((importer) => ({ path: importer, ...(this.traits.get(importer) ?? NO_TRAITS) }));
   }
 
   /**
@@ -961,7 +961,7 @@ export class WorkspaceIndex {
     if (doc.kind === 'js') this.recordService(p, doc.text, doc);
     this.setStaticFolders(p, doc.text);
     const own = this.documentFacts(p, doc);
-    this.setImports(p, own.imports, own.commandLineTool);
+    this.setImports(p, own.imports, own.traits);
     this.setLoggerExports(p, own.loggers);
   }
 
@@ -972,7 +972,7 @@ export class WorkspaceIndex {
       const js = doc.kind === 'js';
       own = {
         imports: js ? relativeImportKeys(p, doc.text) : [],
-        commandLineTool: js && isCommandLineTool(doc.text),
+        traits: js ? importerTraits(doc.text) : NO_TRAITS,
         loggers: js && mayExportLogger(doc.text) ? exportedLoggers(doc) : undefined,
       };
       this.documentFactsCache.set(doc, own);
@@ -999,7 +999,7 @@ export class WorkspaceIndex {
     const folders = servedFolders(p, doc.text, this.packageOf(p) || dirnameOf(p));
     if (JSON.stringify(folders) !== JSON.stringify(this.staticFolders.get(p) ?? [])) return true;
     const own = this.documentFacts(p, doc);
-    if (own.commandLineTool !== this.commandLineTools.has(p)) return true;
+    if (!sameTraits(own.traits, this.traits.get(p) ?? NO_TRAITS)) return true;
     const known = this.importsOf.get(p) ?? [];
     if (own.imports.length !== known.length || own.imports.some((key, i) => key !== known[i])) return true;
     const loggers = [...(own.loggers ?? [])].join(',');
@@ -1121,7 +1121,7 @@ export class WorkspaceIndex {
     else this.candidates.delete(file);
     this.recordService(file, text);
     this.setStaticFolders(file, text);
-    this.setImports(file, relativeImportKeys(file, text), isCommandLineTool(text));
+    this.setImports(file, relativeImportKeys(file, text), importerTraits(text));
     const sigterm = mayHandleSigterm(text);
     const exportsLogger = mayExportLogger(text);
     if (!sigterm && !exportsLogger) {
@@ -1175,7 +1175,7 @@ export class WorkspaceIndex {
     else this.handlers.delete(file);
   }
 
-  private setImports(file: string, keys: string[], commandLineTool: boolean): void {
+  private setImports(file: string, keys: string[], traits: ImporterTraits): void {
     for (const key of this.importsOf.get(file) ?? []) this.importersByKey.get(key)?.delete(file);
     if (keys.length > 0) this.importsOf.set(file, keys);
     else this.importsOf.delete(file);
@@ -1184,8 +1184,8 @@ export class WorkspaceIndex {
       if (!importers) this.importersByKey.set(key, (importers = new Set()));
       importers.add(file);
     }
-    if (commandLineTool) this.commandLineTools.add(file);
-    else this.commandLineTools.delete(file);
+    if (traits.commandLineTool || traits.startsServer || traits.frontEnd) this.traits.set(file, traits);
+    else this.traits.delete(file);
   }
 
   private forgetFile(file: string): void {
@@ -1200,7 +1200,7 @@ export class WorkspaceIndex {
     this.staticFolders.delete(file);
     this.candidates.delete(file);
     this.setLoggerExports(file, undefined);
-    this.setImports(file, [], false);
+    this.setImports(file, [], NO_TRAITS);
   }
 
   private forgetUnder(p: string): void {
@@ -1210,7 +1210,7 @@ export class WorkspaceIndex {
     for (const key of [...this.loggerExports.keys()]) {
       if ((isUnder(key, p) || key === bare) && !open.has(key)) this.loggerExports.delete(key);
     }
-    for (const file of [...this.handlers.keys(), ...this.candidates, ...this.importsOf.keys(), ...this.commandLineTools, ...this.staticFolders.keys(), ...this.composeLinks.keys(), ...this.dockerStages.keys(), ...this.k8s.keys(), ...this.appServerLaunches.keys(), ...this.serviceFiles.keys(), ...this.pathWords.keys(), ...this.dockerImages.keys(), ...this.imageLinks.keys()]) {
+    for (const file of [...this.handlers.keys(), ...this.candidates, ...this.importsOf.keys(), ...this.traits.keys(), ...this.staticFolders.keys(), ...this.composeLinks.keys(), ...this.dockerStages.keys(), ...this.k8s.keys(), ...this.appServerLaunches.keys(), ...this.serviceFiles.keys(), ...this.pathWords.keys(), ...this.dockerImages.keys(), ...this.imageLinks.keys()]) {
       if (isUnder(file, p) && !this.overlays.has(file)) this.forgetFile(file);
     }
     for (const dir of [...this.packageJson.keys()]) if (isUnder(dir, p)) this.packageJson.delete(dir);
@@ -1268,7 +1268,7 @@ function moduleKeys(file: string): string[] {
 
 interface DocumentFacts {
   imports: string[];
-  commandLineTool: boolean;
+  traits: ImporterTraits;
   loggers: Map<string, LoggerKind> | undefined;
 }
 
@@ -1300,6 +1300,50 @@ function relativeImportKeys(file: string, text: string): string[] {
     keys.add(moduleKeyOf(dir, match[2]));
   }
   return [...keys];
+}
+
+type ImporterTraits = Omit<Importer, 'path'>;
+const NO_TRAITS: ImporterTraits = { commandLineTool: false, startsServer: false, frontEnd: false };
+
+function sameTraits(a: ImporterTraits, b: ImporterTraits): boolean {
+  return a.commandLineTool === b.commandLineTool && a.startsServer === b.startsServer && a.frontEnd === b.frontEnd;
+}
+
+/** What a file's text says it is, for the files it imports (see `Importer`). */
+function importerTraits(text: string): ImporterTraits {
+  return { commandLineTool: isCommandLineTool(text), startsServer: LISTENS.test(text), frontEnd: isFrontEnd(text) };
+}
+
+const UI_SPECIFIER = new RegExp(String.raw`['"](?:${UI_MODULES})(?:\/[^'"]*)?['"]`, 'g');
+const SERVER_SIDE_SPECIFIER = new RegExp(String.raw`['"](?:${SERVER_SIDE_MODULES})(?:\/[^'"]*)?['"]`, 'g');
+const SERVER_MODULE_SPECIFIER = /['"][^'"\n]*\.server(?:\.[jt]sx?)?['"]/g;
+/** `'use client'` as the file's first statement, after any comments. */
+function startsWithUseClient(text: string): boolean {
+  let i = 0;
+  for (;;) {
+    while (i < text.length && /\s/.test(text[i])) i++;
+    if (text.startsWith('//', i)) {
+      const end = text.indexOf('\n', i);
+      if (end === -1) return false;
+      i = end + 1;
+    } else if (text.startsWith('/*', i)) {
+      const end = text.indexOf('*/', i + 2);
+      if (end === -1) return false;
+      i = end + 2;
+    } else {
+      return /^['"]use client['"]/.test(text.slice(i, i + 12));
+    }
+  }
+}
+
+/** Front-end code: `'use client'` first, or an import of a UI library, and no server-side rendering import. */
+function isFrontEnd(text: string): boolean {
+  const imports = (re: RegExp): boolean => {
+    for (const match of text.matchAll(re)) if (afterImportKeyword(text, match.index)) return true;
+    return false;
+  };
+  if (imports(SERVER_SIDE_SPECIFIER) || imports(SERVER_MODULE_SPECIFIER)) return false;
+  return startsWithUseClient(text) || imports(UI_SPECIFIER);
 }
 
 /** A command line tool: reads `process.argv` or imports a terminal library (as console-log's file facts say). */

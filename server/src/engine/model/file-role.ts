@@ -7,8 +7,8 @@
 
 import * as path from 'node:path';
 import type { ParsedDocument } from '../document';
-import type { WorkspaceFacts } from '../workspace-facts';
-import { jsSignals } from './js-signals';
+import type { Importer, WorkspaceFacts } from '../workspace-facts';
+import { LISTENS, SERVER_SIDE_IMPORT, UI_IMPORT, jsSignals } from './js-signals';
 import { composeFileRole, dockerfileRole } from './manifest-roles';
 import { matcher, roleByPath, type FileRole, type RoleAnswer } from './roles';
 import { pythonRole } from './python-role';
@@ -21,15 +21,17 @@ export interface RoleOverride {
   source?: string;
 }
 
-const UI_IMPORT = /^(?:react|react-dom|react-native|vue|svelte|preact|solid-js|@angular\/core|jquery|@remix-run\/react|next\/(?:link|router|navigation|image|head|dynamic)|expo(?:-[\w-]+)?|@react-navigation\/[\w-]+|@tanstack\/react-query|react-router(?:-dom)?|@mui\/[\w-]+|@chakra-ui\/[\w-]+|antd|styled-components|@emotion\/[\w-]+)(?:\/|$)/;
-/** Server-side rendering and server-only entry points of front-end frameworks: not browser code. */
-const SERVER_SIDE_IMPORT = /^(?:react-dom\/server|vue\/server-renderer|@vue\/server-renderer|svelte\/server|next\/server|next\/headers|server-only)(?:\/|$)|\.server(?:\.[jt]sx?)?$/;
 const TEST_IMPORT = /^(?:node:test|vitest|@jest\/globals|jest|mocha|tap|ava|chai|sinon|nock|supertest|@playwright\/test|playwright|uvu|cypress|@cypress\/[\w-]+|@testing-library\/[\w-]+|testcontainers|@testcontainers\/[\w-]+|jasmine|@nestjs\/testing|expect)(?:\/|$)/;
 const LOAD_TEST_IMPORT = /^(?:k6|autocannon|artillery|loadtest)(?:\/|$)/;
+/** Code generator kits: a file importing one is a generator run at development time (`nx g ...`). */
+const GENERATOR_IMPORT = /^(?:@nx\/devkit|@nrwl\/devkit|@angular-devkit\/schematics|plop|hygen|yeoman-generator)(?:\/|$)/;
+/**
+ * Frameworks whose `*.client.*` files run in the browser only (Remix, React Router's framework mode,
+ * Nuxt plugins), by the dependency that says the package uses one.
+ */
+const CLIENT_SUFFIX_FRAMEWORKS = ['@remix-run/react', '@remix-run/node', 'react-router', '@react-router/node', 'nuxt'];
+const CLIENT_SUFFIX = /\.client\.[cm]?[jt]sx?$/;
 export const TERMINAL_IMPORT = /^(?:(?:node:)?readline|commander|yargs|meow|cac|inquirer|@inquirer\/[\w-]+|prompts|enquirer|ora|listr2?|chalk|kleur|picocolors|colorette|colors|cli-table3?|@clack\/prompts|yeoman-generator|boxen|figlet|log-symbols|cli-progress|@oclif\/[\w-]+|clipanion|sade|gluegun|vorpal|minimist|arg|mri|citty)(?:\/|$)/;
-/** A call that starts a server in this file: a program reading argv that also listens is the service. */
-const LISTENS = /\.\s*listen\s*\(|\bserve\s*\(\s*\{|\bcreateServer\s*\(/;
-
 function overrideFor(relativePath: string, overrides: readonly RoleOverride[]): RoleAnswer | undefined {
   // The last matching entry wins: the nearest config file's entries come last.
   for (let i = overrides.length - 1; i >= 0; i--) {
@@ -87,6 +89,8 @@ function computeRole(doc: ParsedDocument, workspace: WorkspaceFacts): RoleAnswer
   if (helperOf) return { role: 'test', reason: `imports \`${helperOf}\` from a test folder: a test helper`, source: 'content' };
   const loadTest = signals.imports.find((m) => LOAD_TEST_IMPORT.test(m));
   if (loadTest) return { role: 'script', reason: `imports \`${loadTest}\`: a load test`, source: 'content' };
+  const generator = signals.imports.find((m) => GENERATOR_IMPORT.test(m));
+  if (generator) return { role: 'script', reason: `imports the code generator kit \`${generator}\`: a generator run at development time`, source: 'content' };
 
   if (!runByStart) {
     if (signals.shebang) return { role: 'script', reason: 'starts with a `#!` line: a command line program', source: 'content' };
@@ -95,17 +99,18 @@ function computeRole(doc: ParsedDocument, workspace: WorkspaceFacts): RoleAnswer
       if (terminal) return { role: 'script', reason: `imports the terminal library \`${terminal}\`: a command line tool`, source: 'content' };
       if (signals.readsArgv) return { role: 'script', reason: 'reads `process.argv` and starts no server: a command line tool', source: 'content' };
     }
-    // A module only command line tools import, where the path conventions put tools (`bin/`, `cli.*`).
-    const importers = workspace.importersOf(doc.path);
-    if (importers && importers.length > 0 && importers.every((i) => i.commandLineTool && roleByPath(workspace.relativePath(i.path))?.role === 'script')) {
-      return { role: 'script', reason: `only command line tools import it (${workspace.relativePath(importers[0].path)})`, source: 'workspace', evidence: { path: importers[0].path } };
-    }
+    const only = importedOnlyBy(doc.path, workspace);
+    if (only) return only;
   }
   if (scriptRole === 'one-off') return { role: 'script', reason: 'an npm script of its package.json runs it as a one-off (not the script that starts the service)', source: 'package' };
 
   const serverSide = signals.imports.find((m) => SERVER_SIDE_IMPORT.test(m)) ?? (signals.directive === 'use server' ? "'use server'" : undefined);
   if (!serverSide && !runByStart) {
     if (signals.directive === 'use client') return { role: 'browser', reason: "has a `'use client'` directive", source: 'content' };
+    if (CLIENT_SUFFIX.test(doc.path)) {
+      const framework = CLIENT_SUFFIX_FRAMEWORKS.find((name) => workspace.dependsOn(doc.path, name));
+      if (framework) return { role: 'browser', reason: `a \`.client.\` module of a package that depends on \`${framework}\`, which runs such modules in the browser only`, source: 'package' };
+    }
     const ui = signals.imports.find((m) => UI_IMPORT.test(m));
     if (ui) return { role: 'browser', reason: `imports the UI library \`${ui}\``, source: 'content' };
     const global = signals.browserGlobals[0];
@@ -134,4 +139,80 @@ function testPathImport(doc: ParsedDocument, imports: readonly string[]): string
     const target = path.posix.normalize(`${dir}/${specifier}`);
     return !target.startsWith('..') && roleByPath(target)?.role === 'test';
   });
+}
+
+type ImporterClass = 'test' | 'browser' | 'script';
+
+/** How many levels of importers are followed: a helper of a helper of a test is still a test helper. */
+const IMPORTER_DEPTH = 3;
+/**
+ * Beyond the file's own importers, a module more files import than this is shared code of the
+ * package, not a helper of one kind: it is not followed (and the walk stays cheap in big monorepos).
+ */
+const FAN_OUT = 20;
+
+/**
+ * A module that only front-end code or only one-off programs import (directly, or through modules
+ * that only they import): it runs where they run. Tests among the importers say nothing either way.
+ * A module only tests import is left alone: it is as often the entry point or a module the service
+ * reaches through a package name, a path alias or a framework's conventions (which the scan of
+ * relative imports does not see) as a test helper. Undefined when a file of the service imports it,
+ * when nobody does, or when an importer is unknown.
+ */
+function importedOnlyBy(file: string, workspace: WorkspaceFacts): RoleAnswer | undefined {
+  const importers = workspace.importersOf(file);
+  if (!importers || importers.length === 0) return undefined;
+  const classes = new Set<ImporterClass>();
+  const seen = new Map<string, ImporterClass | undefined | 'pending'>([[file, 'pending']]);
+  let first: Importer | undefined;
+  for (const importer of importers) {
+    const c = importerClass(importer, workspace, IMPORTER_DEPTH - 1, seen);
+    if (!c) return undefined;
+    if (c !== 'test') {
+      classes.add(c);
+      first ??= importer;
+    }
+  }
+  if (!first) return undefined;
+  // Front-end code wins over one-off programs that also load it (a build script bundling it).
+  const role = classes.has('browser') ? 'browser' : 'script';
+  const what = classes.size > 1 ? 'front-end code and one-off programs' : role === 'browser' ? 'front-end code' : 'one-off programs (command line tools, scripts)';
+  const others = importers.length - 1;
+  return { role, reason: `imported only by ${what}${importers.some((i) => seen.get(i.path) === 'test') ? ' and tests' : ''}: ${workspace.relativePath(first.path)}${others > 0 ? ` and ${others} more` : ''}`, source: 'workspace', evidence: { path: first.path } };
+}
+
+/** What an importer is, memoised in `seen` (a cycle, `pending`, says nothing). */
+function importerClass(importer: Importer, workspace: WorkspaceFacts, depth: number, seen: Map<string, ImporterClass | undefined | 'pending'>): ImporterClass | undefined {
+  const known = seen.get(importer.path);
+  if (known !== undefined) return known === 'pending' ? undefined : known;
+  if (seen.has(importer.path)) return undefined;
+  seen.set(importer.path, 'pending');
+  const c = classify(importer, workspace, depth, seen);
+  seen.set(importer.path, c);
+  return c;
+}
+
+function classify(importer: Importer, workspace: WorkspaceFacts, depth: number, seen: Map<string, ImporterClass | undefined | 'pending'>): ImporterClass | undefined {
+  const relative = workspace.relativePath(importer.path);
+  const byPath = roleByPath(relative)?.role;
+  const run = workspace.scriptRole(importer.path);
+  if (byPath === 'test') return 'test';
+  // A command line tool where the path conventions put tools (`bin/`, `cli.*`); one elsewhere may be
+  // the service's entry point reading an argument (`node main.js writehash`).
+  if (importer.commandLineTool && byPath === 'script') return 'script';
+  if (run !== 'service') {
+    if (importer.frontEnd || byPath === 'browser') return 'browser';
+    if (run === 'one-off' && !importer.startsServer) return 'script';
+  }
+  if (depth <= 0 || run === 'service' || importer.startsServer) return undefined;
+  const next = workspace.importersOf(importer.path);
+  if (!next || next.length === 0 || next.length > FAN_OUT) return undefined;
+  let found: ImporterClass | undefined;
+  for (const n of next) {
+    const c = importerClass(n, workspace, depth - 1, seen);
+    if (!c) return undefined;
+    found = found === 'browser' || c === 'browser' ? 'browser' : found === 'script' || c === 'script' ? 'script' : c;
+  }
+  // A module only tests import is no evidence (see importedOnlyBy).
+  return found === 'test' ? undefined : found;
 }

@@ -8,6 +8,15 @@ import type { ParsedDocument } from '../document';
 
 const { SyntaxKind, forEachChild, isCallExpression, isExpressionStatement, isIdentifier, isImportDeclaration, isImportEqualsDeclaration, isExternalModuleReference, isStringLiteralLike, isVariableStatement, isPropertyAccessExpression, isElementAccessExpression } = ts;
 
+/** UI libraries: a file importing one (and no server-side rendering entry point) is front-end code. */
+export const UI_MODULES = String.raw`react|react-dom|react-native|vue|svelte|preact|solid-js|@angular\/core|jquery|@remix-run\/react|next\/(?:link|router|navigation|image|head|dynamic)|expo(?:-[\w-]+)?|@react-navigation\/[\w-]+|@tanstack\/react-query|react-router(?:-dom)?|@mui\/[\w-]+|@chakra-ui\/[\w-]+|antd|styled-components|@emotion\/[\w-]+|client-only`;
+export const UI_IMPORT = new RegExp(String.raw`^(?:${UI_MODULES})(?:\/|$)`);
+/** Server-side rendering and server-only entry points of front-end frameworks: not browser code. */
+export const SERVER_SIDE_MODULES = String.raw`react-dom\/server|vue\/server-renderer|@vue\/server-renderer|svelte\/server|next\/server|next\/headers|server-only`;
+export const SERVER_SIDE_IMPORT = new RegExp(String.raw`^(?:${SERVER_SIDE_MODULES})(?:\/|$)|\.server(?:\.[jt]sx?)?$`);
+/** A call that starts a server in this file: a program reading argv that also listens is the service. */
+export const LISTENS = /\.\s*listen\s*\(|\bserve\s*\(\s*\{|\bcreateServer\s*\(/;
+
 export interface JsSignals {
   /** Module specifiers imported or required at the top level, or by `import()` / `require()` anywhere in the first statements. */
   imports: string[];

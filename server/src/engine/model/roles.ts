@@ -49,7 +49,7 @@ export const ROLE_PATHS: ReadonlyArray<{ role: FileRole; globs: readonly string[
       '**/*.test.*', '**/*.spec.*', '**/*.e2e.*', '**/*.cy.*', '**/*-test.*', '**/*_test.*', '**/test_*.py', '**/conftest.py',
       '**/__tests__/**', '**/__mocks__/**', '**/__fixtures__/**', '**/test/**', '**/tests/**', '**/e2e/**', '**/testing/**',
       '**/*[-_]test/**', '**/*[-_]tests/**', '**/jest.*', '**/vitest.*', '**/karma.*', '**/playwright.*', '**/cypress.*',
-      '**/cypress/**', '**/playwright/**', '**/test-utils/**', '**/testutils/**', '**/fixtures/**', '**/spec/**',
+      '**/cypress/**', '**/playwright/**', '**/acceptance/**', '**/test-utils/**', '**/testutils/**', '**/fixtures/**', '**/spec/**',
       '**/test-setup.*', '**/setup-tests.*', '**/setupTests.*', '**/jest.setup.*', '**/vitest.setup.*',
       '**/*.test.Dockerfile', '**/*.test.dockerfile', '**/Dockerfile.test', '**/Dockerfile.tests', '**/Dockerfile.ci',
       '**/Dockerfile.e2e', '**/Dockerfile.cypress', '**/Dockerfile.playwright',
@@ -61,7 +61,7 @@ export const ROLE_PATHS: ReadonlyArray<{ role: FileRole; globs: readonly string[
   {
     role: 'dev',
     globs: [
-      '**/.devcontainer/**', '**/devcontainer/**', '**/dev/containers/**', '**/Dockerfile.dev', '**/Dockerfile.local', '**/*.dev.Dockerfile', '**/dev.Dockerfile',
+      '**/.devcontainer/**', '**/devcontainer/**', '**/dev/containers/**', '**/dev-env/**', '**/dev-envs/**', '**/Dockerfile.dev', '**/Dockerfile.local', '**/*.dev.Dockerfile', '**/dev.Dockerfile',
       '**/*.dev.y?(a)ml', '**/*-dev.y?(a)ml', '**/*.local.y?(a)ml', '**/*-local.y?(a)ml', '**/*.override.y?(a)ml', '**/docker-compose.db.y?(a)ml',
       '**/*-infra.y?(a)ml', '**/*.infra.y?(a)ml',
     ],
@@ -82,9 +82,9 @@ export const ROLE_PATHS: ReadonlyArray<{ role: FileRole; globs: readonly string[
       '**/webpack.*.?([cm])[jt]s', '**/webpack/**', '**/rollup.*.?([cm])[jt]s', '**/.storybook/**', '**/.husky/**', '**/.vscode/**',
     ],
   },
-  { role: 'browser', globs: ['**/*.stories.*', '**/public/**', '**/static/**', '**/assets/**', '**/wwwroot/**', 'client/**', 'frontend/**', 'front-end/**'] },
+  { role: 'browser', globs: ['**/*.stories.*', '**/client-only/**', '**/public/**', '**/static/**', '**/assets/**', '**/wwwroot/**', 'client/**', 'frontend/**', 'front-end/**'] },
   { role: 'generated', globs: ['**/vendor/**', '**/vendors/**', '**/third_party/**', '**/third-party/**'] },
-  { role: 'example', globs: ['**/examples/**', '**/example/**', '**/docs/**', '**/doc/**', '**/demo/**', '**/demos/**', '**/samples/**'] },
+  { role: 'example', globs: ['**/examples/**', '**/example/**', '**/docs/**', '**/doc/**', '**/demo/**', '**/demos/**', '**/samples/**', '**/playground/**', '**/playgrounds/**'] },
 ];
 
 // Compiled globs, keyed by the glob list: a pure cache of a pure function.

@@ -4,6 +4,7 @@ import { factsFor, insideFunction, perFile, unwrap as unwrapExpr, type FileFacts
 import { loggerTargetAt, type TargetKind } from './logger-targets';
 import { addPinoLogger, importNestLogger, importProjectLogger, preferredQuote } from './logger-edits';
 import { optedOutElsewhere } from '../../engine/opt-outs';
+import { jsSignals } from '../../engine/model/js-signals';
 import { consoleParts, hasComment, isErrorValue, renderArguments, renderTemplate, structure } from './structured-call';
 
 // TypeScript's namespace serves every member through getters (three deep via ts-morph): read
@@ -49,6 +50,12 @@ const consoleCallsAt = perFile((facts: FileFacts) => {
 function mayAddPino(ctx: RuleContext<ConsoleLogOptions>): boolean {
   return ctx.workspace.dependsOn?.(ctx.doc.path, 'pino') !== false;
 }
+/**
+ * Modules that make a file part of the logging or telemetry pipeline itself (a transport, the
+ * OpenTelemetry SDK set-up): console is the last-resort sink there, for when that pipeline fails or
+ * is not up yet, and the structured logger it would be replaced by is what is failing.
+ */
+const LOG_PIPELINE_IMPORT = /^(?:@opentelemetry\/sdk-(?:node|trace-node|trace-base|logs|metrics)|@opentelemetry\/auto-instrumentations-node|winston-transport|pino-abstract-transport|pino-logflare|@google-cloud\/logging-(?:winston|bunyan)|@logtail\/(?:pino|winston))(?:\/|$)/;
 
 function findCall(facts: FileFacts, finding: RuleFinding) {
   return consoleCallsAt(facts).get(`${finding.start}:${finding.end}`);
@@ -80,6 +87,7 @@ export const consoleLog: Rule<ConsoleLogOptions> = {
     whatItDoes: [
       'Flags `console.log`, `console.info`, `console.warn`, `console.error`, `console.debug` and `console.trace` calls in service code, and those methods handed to a call as a callback (`main().catch(console.error)`, `emitter.on(\'warning\', console.warn)`). The bracket forms are console calls too: `console[\'log\'](...)` with a literal key (one of those methods) is flagged and fixed like `console.log(...)`, and `console[level](...)`, whose method is picked at run time, is flagged with no fix.',
       'It reads service code only: the project model (see docs/configuration.md, "What a file is for") decides which files those are, and leaves out tests and test helpers, scripts, migrations, seeds and load tests, command line tools (a `#!` line, `process.argv` in a file that starts no server, a terminal library), build and tool configuration, browser code (UI framework imports, browser globals such as `window`, `document`, `$`, `localStorage`, `navigator`, `\'use client\'`, folders a server serves statically, front-end packages), local development files and generated or vendored code. `prodready explain <file>` shows its answer and why; `roles:` in `.prodready.yaml` overrides it.',
+      'A file that is part of the logging or telemetry pipeline itself is not checked: one importing a log transport (`winston-transport`, `pino-abstract-transport`, `pino-logflare`, `@google-cloud/logging-winston`, ...) or the OpenTelemetry SDK (`@opentelemetry/sdk-node`, ...). Console is the last-resort sink there, for when that pipeline fails or is not up yet.',
       'The finding sits on the callee (`console.log`). A call inside the scope of the file\'s own `console` binding is not checked, and neither is a call where another linter\'s console rule is disabled (ESLint, oxlint, Biome, Deno; option `respectEslintDisable`). A console call is never also reported as `interpolated-log-message`.',
       'A package whose package.json says it is a published library or tool (not `private`, no `start` script, and a `main`, `exports`, `module`, `types`, `bin` or `files` entry) is not service code either (option `ignoreLibraries`): a framework\'s default error handler or a library\'s deprecation notice goes to the developer using it. A private package, or one with a `start` script, is an application and is checked.',
     ].join('\n\n'),
@@ -129,6 +137,7 @@ export const consoleLog: Rule<ConsoleLogOptions> = {
     const facts = factsFor(ctx);
     if (facts.consoleCalls.length === 0) return [];
     if ((ctx.options.ignoreLibraries ?? true) && ctx.workspace.packageKind(ctx.doc.path) === 'library') return [];
+    if (jsSignals(ctx.doc).imports.some((m) => LOG_PIPELINE_IMPORT.test(m))) return [];
     const respect = ctx.options.respectEslintDisable ?? true;
     const calls = respect ? facts.consoleCalls.filter(({ callee }) => !optedOutElsewhere(ctx.doc, 'console-log', callee.getStart(facts.sourceFile))) : facts.consoleCalls;
     return calls.map(({ callee, method, callback, computed }) => {

@@ -8,7 +8,7 @@ import { hasComment, interpolation, isCaughtError, partsOf, quote, renderArgumen
 
 // TypeScript's namespace serves every member through getters (three deep via ts-morph): read
 // the ones the walks use once, not on every node.
-const { isIdentifier, isObjectLiteralExpression, isSpreadElement, isStringLiteral, isStringLiteralLike } = ts;
+const { isBinaryExpression, isIdentifier, isObjectLiteralExpression, isPropertyAssignment, isShorthandPropertyAssignment, isSpreadElement, isStringLiteral, isStringLiteralLike, isTemplateExpression } = ts;
 
 interface MessageSite {
   lc: LoggerCall;
@@ -51,17 +51,49 @@ const sites = perFile((facts: FileFacts): readonly MessageSite[] => {
   const out: MessageSite[] = [];
   for (const lc of facts.loggerCalls) {
     const site = messageSite(lc, facts);
-    if (site) out.push(site);
+    if (site && !valuesAlsoInFields(site, facts)) out.push(site);
   }
   // `request.log.info(...)`, `fastify.log.warn(...)`: pino loggers that the framework hands over.
   for (const { call, callee } of facts.dotLogCalls) {
     if (!call.arguments.some((a) => interpolation(a, facts))) continue;
     const kind = frameworkLoggerKind(callee.expression, facts);
     const site = kind && messageSite({ call, callee, kind, method: callee.name.text }, facts);
-    if (site) out.push(site);
+    if (site && !valuesAlsoInFields(site, facts)) out.push(site);
   }
   return out.sort((a, b) => a.lc.call.pos - b.lc.call.pos);
 });
+
+/**
+ * Every value the message interpolates is also a field of the same call
+ * (`logger.info(\`port ${port}\`, { port })`): nothing is lost inside the string.
+ */
+function valuesAlsoInFields(site: MessageSite, facts: FileFacts): boolean {
+  const sf = facts.sourceFile;
+  const textOf = (e: ts.Node): string => e.getText(sf).replace(/\s+/g, '');
+  const values: string[] = [];
+  const collect = (node: ts.Expression): void => {
+    const e = unwrap(node);
+    if (isTemplateExpression(e)) for (const span of e.templateSpans) values.push(textOf(unwrap(span.expression)));
+    else if (isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+      collect(e.left);
+      collect(e.right);
+    } else if (!isStringLiteralLike(e)) values.push(textOf(e));
+  };
+  const args = site.lc.call.arguments;
+  if (site.how === 'util.format') return false;
+  collect(args[site.index]);
+  if (values.length === 0) return false;
+  const fields = new Set<string>();
+  args.forEach((arg, i) => {
+    const obj = unwrap(arg);
+    if (i === site.index || !isObjectLiteralExpression(obj)) return;
+    for (const p of obj.properties) {
+      if (isPropertyAssignment(p)) fields.add(textOf(unwrap(p.initializer)));
+      else if (isShorthandPropertyAssignment(p)) fields.add(p.name.text);
+    }
+  });
+  return values.every((v) => fields.has(v));
+}
 
 function isErrorLike(expr: ts.Expression): boolean {
   const e = unwrap(expr);
@@ -101,7 +133,7 @@ export const interpolatedLogMessage: Rule = {
   summary: "A structured logger's message is built from values, which are then lost inside the string.",
   docs: {
     whatItDoes: [
-      'Flags a call on a structured logger whose message is built by a template literal with `${...}`, a `+` concatenation of strings and values, or `util.format(...)`.',
+      'Flags a call on a structured logger whose message is built by a template literal with `${...}`, a `+` concatenation of strings and values, or `util.format(...)`. A message whose every interpolated value is also a field of the same call (`logger.info(\`listening on ${port}\`, { port })`) loses nothing and is not flagged.',
       'A structured logger is one the file makes plain: created in it with pino (`pino()`, `require(\'pino\')()`), winston (`winston.createLogger()`, or winston\'s default logger `winston.info(...)`) or bunyan (`bunyan.createLogger()`, `new Logger()`), an alias of one, a `.child(...)` of one, a variable or parameter typed with the library\'s logger type (`logger: Logger` with `Logger` imported from pino or winston, `pino.Logger`, bunyan\'s class), or a class member `this.logger` that the file\'s classes only ever declare or assign as one of those. The loggers a framework hands over count too (pino): `request.log` in a Fastify route or hook, `fastify.log` in a Fastify plugin, `app.log` of `Fastify({ logger: ... })`, `req.log` in an Express handler when the file installs pino-http, `ctx.log` under koa-pino-logger (see `console-log`).',
       'A logger can also come from a module of the project: `import { logger } from \'./logger\'`, `import log from \'./log\'`, `const log = require(\'./log\')` or `const { log } = require(\'./logging\')`, when that module makes it plain in the same way (`export const logger = pino()`, `export default logger`, `export { logger as log }`, `module.exports = winston.createLogger()`, `module.exports = { log }`, `exports.log = ...`). The workspace index reads those modules, including ones nobody opened, and the editor checks the importers again when one of them changes. A logger re-exported from a third module, a factory call (`getLogger(\'orders\')`), an untyped parameter, or a name declared more than once in the file with different meanings is unknown and not checked: precision first. The finding sits on the message argument.',
       '**Python**: a call on a stdlib `logging` logger (`logging.getLogger(...)`, the `logging` module\'s own `logging.info(...)`, a Flask app\'s `app.logger` and `current_app.logger`), a structlog logger (`structlog.get_logger()`, `.bind(...)`) or loguru\'s `logger` whose message is an f-string, `%` formatting (`"x %s" % x`), `"...".format(...)` or a `+` of a string and a value. Lazy arguments (`logger.info("order %s paid", order_id)`) are fine: the message stays constant. `# noqa: G004` (and G001-G003, Ruff / flake8-logging-format) on the line counts as the author\'s choice.',
