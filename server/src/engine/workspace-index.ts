@@ -329,7 +329,8 @@ export class WorkspaceIndex {
     if (out.length > 0) return out;
     const name = imageRepositoryName(image);
     if (!name) return [];
-    const byFolder = [...this.dockerImages.keys()].filter((file) => baseNameOf(file) === 'Dockerfile' && baseNameOf(dirnameOf(file)).toLowerCase() === name);
+    // The folder-name convention, read the one way the model reads it (dockerfileImageName: never the checkout's own name).
+    const byFolder = [...this.dockerImages.keys()].filter((file) => baseNameOf(file) === 'Dockerfile' && dockerfileImageName(this.relativePath(file)) === name);
     if (byFolder.length !== 1) return [];
     const dockerfile = byFolder[0];
     return [{ image, dockerfile, context: dirnameOf(dockerfile), target: undefined, path: dockerfile, line: 1 }];
@@ -402,16 +403,19 @@ export class WorkspaceIndex {
     return out.sort((a, b) => (a.object.path < b.object.path ? -1 : a.object.path > b.object.path ? 1 : a.object.line - b.object.line));
   }
 
-  /** See WorkspaceFacts.dockerfileBuilding: the one Dockerfile whose folder is named like the image. */
+  /**
+   * See WorkspaceFacts.dockerfileBuilding: the one Dockerfile that builds a (non-stock) image, found
+   * the way the service facts find it (`imageBuilds`: a compose service that names the image and
+   * builds it, else the Dockerfile whose folder is named like the image), with its stage.
+   */
   dockerfileBuilding(image: string): { path: string; stage: DockerStageHealth } | undefined {
-    const name = imageRepositoryName(image);
-    if (!name || isStockImage(image)) return undefined;
-    const found: Array<{ path: string; stage: DockerStageHealth }> = [];
-    for (const [file, stages] of this.dockerStages) {
-      const stage = stageOf(stages);
-      if (stage && dockerfileImageName(this.relativePath(file)) === name) found.push({ path: file, stage });
-    }
-    return found.length === 1 ? found[0] : undefined;
+    if (isStockImage(image)) return undefined;
+    const builds = this.imageBuilds(image) ?? [];
+    const files = [...new Set(builds.map((b) => b.dockerfile))];
+    if (files.length !== 1) return undefined;
+    const stages = this.dockerStages.get(files[0]);
+    const stage = stages && stageOf(stages, builds[0].target);
+    return stage ? { path: files[0], stage } : undefined;
   }
 
   dockerfileStage(p: string, target?: string): DockerStageHealth | undefined {
