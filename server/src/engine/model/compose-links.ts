@@ -4,7 +4,7 @@
 // image carries its own HEALTHCHECK, is checked where the check is declared.
 
 import * as path from 'node:path';
-import { isMap, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, parseAllDocuments, type Node, type YAMLMap } from 'yaml';
 import { DEV_COMMAND } from './dev-commands';
 import { roleByPath } from './roles';
 
@@ -54,8 +54,35 @@ export function builtDockerfile(composeDir: string, build: Node | null | undefin
  * `relativePath` is the file's path in its workspace, for the test and dev path conventions.
  */
 export function composeBuilds(file: string, text: string, relativePath = file): ComposeBuild[] {
+  const pathRole = roleByPath(relativePath)?.role;
+  const devFile = pathRole === 'test' || pathRole === 'dev';
+  return buildingServices(file, text).map(({ service, spec, built, line }) => {
+    const command = commandOf(spec.get('command', true) as Node | undefined) ?? commandOf(spec.get('entrypoint', true) as Node | undefined);
+    return {
+      path: file,
+      line,
+      service,
+      ...built,
+      command,
+      healthcheck: spec.get('healthcheck') !== undefined,
+      devOnly: devFile || (command !== undefined && DEV_COMMAND.test(command)),
+    };
+  });
+}
+
+/** A compose service that builds a Dockerfile: its name, its mapping, its `build:` value and what that builds. */
+export interface BuildingService {
+  service: string;
+  spec: YAMLMap;
+  build: Node | undefined;
+  built: { dockerfile: string; target: string | undefined };
+  /** 1-based line of the service's key. */
+  line: number;
+}
+
+/** The services of a compose file's text that build a Dockerfile (the one reader of compose `build:`); none when the text does not parse. */
+export function buildingServices(file: string, text: string): BuildingService[] {
   if (!/^\s*build\s*:/m.test(text)) return [];
-  const out: ComposeBuild[] = [];
   let documents;
   try {
     documents = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false });
@@ -64,8 +91,7 @@ export function composeBuilds(file: string, text: string, relativePath = file): 
   }
   if (!Array.isArray(documents)) return [];
   const dir = path.posix.dirname(file);
-  const pathRole = roleByPath(relativePath)?.role;
-  const devFile = pathRole === 'test' || pathRole === 'dev';
+  const out: BuildingService[] = [];
   for (const document of documents) {
     const root = document.contents;
     if (!isMap(root)) continue;
@@ -73,19 +99,11 @@ export function composeBuilds(file: string, text: string, relativePath = file): 
     if (!isMap(services)) continue;
     for (const pair of services.items) {
       if (!isScalar(pair.key) || !isMap(pair.value)) continue;
-      const built = builtDockerfile(dir, pair.value.get('build', true) as Node | undefined);
+      const build = pair.value.get('build', true) as Node | undefined;
+      const built = builtDockerfile(dir, build);
       if (!built) continue;
       const offset = pair.key.range?.[0] ?? 0;
-      const command = commandOf(pair.value.get('command', true) as Node | undefined) ?? commandOf(pair.value.get('entrypoint', true) as Node | undefined);
-      out.push({
-        path: file,
-        line: text.slice(0, offset).split('\n').length,
-        service: String(pair.key.value),
-        ...built,
-        command,
-        healthcheck: pair.value.get('healthcheck') !== undefined,
-        devOnly: devFile || (command !== undefined && DEV_COMMAND.test(command)),
-      });
+      out.push({ service: String(pair.key.value), spec: pair.value, build, built, line: text.slice(0, offset).split('\n').length });
     }
   }
   return out;

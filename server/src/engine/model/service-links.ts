@@ -8,8 +8,9 @@
 // repository matches neither: unknown, and no cross-check is made.
 
 import * as path from 'node:path';
-import { isMap, isScalar, parseAllDocuments, type Node } from 'yaml';
-import { builtDockerfile, execWords } from './compose-links';
+import { isMap, isScalar, type Node } from 'yaml';
+import { buildingServices, execWords } from './compose-links';
+import { imageRepositoryName } from './k8s-objects';
 
 export interface ImageBuild {
   /** The image name as the compose file writes it. */
@@ -25,29 +26,13 @@ export interface ImageBuild {
 
 /** The compose services that name an `image:` and build it (`build:`): the image is this Dockerfile's. */
 export function composeImageBuilds(file: string, text: string): ImageBuild[] {
-  if (!/^\s*build\s*:/m.test(text) || !/^\s*image\s*:/m.test(text)) return [];
-  const out: ImageBuild[] = [];
-  let documents;
-  try {
-    documents = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false });
-  } catch {
-    return [];
-  }
-  if (!Array.isArray(documents)) return [];
+  if (!/^\s*image\s*:/m.test(text)) return [];
   const dir = path.posix.dirname(file);
-  for (const document of documents) {
-    const services = isMap(document.contents) ? (document.contents.get('services', true) as Node | undefined) : undefined;
-    if (!isMap(services)) continue;
-    for (const pair of services.items) {
-      if (!isScalar(pair.key) || !isMap(pair.value)) continue;
-      const image = pair.value.get('image', true) as Node | undefined;
-      if (!isScalar(image) || typeof image.value !== 'string' || image.value.includes('$')) continue;
-      const build = pair.value.get('build', true) as Node | undefined;
-      const built = builtDockerfile(dir, build);
-      if (!built) continue;
-      const offset = pair.key.range?.[0] ?? 0;
-      out.push({ image: image.value, dockerfile: built.dockerfile, context: contextOf(dir, build), target: built.target, path: file, line: text.slice(0, offset).split('\n').length });
-    }
+  const out: ImageBuild[] = [];
+  for (const { spec, build, built, line } of buildingServices(file, text)) {
+    const image = spec.get('image', true) as Node | undefined;
+    if (!isScalar(image) || typeof image.value !== 'string' || image.value.includes('$')) continue;
+    out.push({ image: image.value, dockerfile: built.dockerfile, context: contextOf(dir, build), target: built.target, path: file, line });
   }
   return out;
 }
@@ -63,8 +48,7 @@ export function contextOf(composeDir: string, build: Node | null | undefined): s
   return path.posix.normalize(context.startsWith('/') ? context : `${composeDir}/${context}`).replace(/\/$/, '');
 }
 
-/** An image's repository name without registry, path, tag or digest: `ghcr.io/acme/orders:1.2` -> `orders`. */
-import { imageRepositoryName } from './k8s-objects';
+/** An image's repository name (`ghcr.io/acme/orders:1.2` -> `orders`): the model's one reader, in k8s-objects. */
 export { imageRepositoryName };
 
 /** Whether an image names a repository path (not a bare stock image such as `node` or `nginx`). */
