@@ -131,7 +131,8 @@ export function startServer(connection: Connection): void {
       indexSync.filesRenamed(event.files.map((f) => ({ from: filePath(f.oldUri), to: filePath(f.newUri) }))),
     );
     void applyScope();
-    indexBuilt = indexSync.build(folderPaths());
+    // The index parses the Python modules that make gRPC stubs: it starts once the parser is loaded.
+    indexBuilt = pythonReady.then(() => indexSync.build(folderPaths()));
   });
 
   /** Facts about files nobody opened (who handles SIGTERM), for the workspace rules. */

@@ -8,10 +8,22 @@ import { isGolden, type FixtureWorkspace } from './fixtures';
  * of the workspace, so they are left out (their SIGTERM handlers would hide every finding).
  */
 export function workspaceFactsForFixture(ws: FixtureWorkspace): WorkspaceFacts | undefined {
-  const index = new WorkspaceIndex();
-  index.indexFiles(
-    ws.files.filter((file) => !isGolden(file)),
-    [ws.root],
-  );
-  return index.facts();
+  // Built on first use, inside a test: the index parses Python modules (gRPC stubs), and the Python
+  // parser loads in a `before` hook that runs after the suites are declared.
+  let facts: WorkspaceFacts | undefined;
+  const build = (): WorkspaceFacts => {
+    if (!facts) {
+      const index = new WorkspaceIndex();
+      index.indexFiles(
+        ws.files.filter((file) => !isGolden(file)),
+        [ws.root],
+      );
+      facts = index.facts();
+    }
+    return facts;
+  };
+  return new Proxy({} as WorkspaceFacts, {
+    get: (_target, key) => (build() as unknown as Record<string | symbol, unknown>)[key],
+    has: (_target, key) => key in build(),
+  });
 }

@@ -174,6 +174,26 @@ export interface WorkspaceFacts {
 
   /** The final stage's ENV and command of the Dockerfile at `path`, when the workspace holds it. */
   dockerImage(path: string): DockerImageFacts | undefined;
+
+  // ---- clients other modules make (rules/calls) ----------------------------------------------
+
+  /**
+   * The gRPC stub that the Python module `module` (as `importer` imports it: `app.clients`, or
+   * `.clients` relative to it) makes at module level and binds to `name`. Undefined when the module
+   * is not in the workspace, or does not make a stub there plainly (see rules/calls/python-grpc.ts).
+   * Optional: a facts object without it knows nothing, and nothing is flagged.
+   */
+  pythonGrpcStubExport?(importer: string, module: string, name: string): PythonGrpcStub | undefined;
+}
+
+/** A gRPC stub a Python module makes at module level. */
+export interface PythonGrpcStub {
+  /** The library's row (`PY_GRPC_LIBRARIES`). */
+  library: string;
+  /** The channel it is made on bounds its calls (interceptors, a service config). */
+  bounded: boolean;
+  /** The stub class as written (`users_pb2_grpc.UsersStub`). */
+  made: string;
 }
 
 /** Where a Python module is launched from: the command or server, and the file and 1-based line saying so. */

@@ -25,7 +25,8 @@ import { K8S_OBJECT_PREFILTER, dockerfileImageName, imageRepositoryName, k8sObje
 import { isStockImage } from './model/manifest-roles';
 import { readPyproject, scriptModuleFiles, type PyprojectScript } from './model/pyproject';
 import { appServerRuns, isEntryPointFile, isModuleFile, isProcfileName, isPythonProjectFile, readSetupCfgScripts, type AppServerRun } from './model/python-project';
-import type { PythonLaunch } from './workspace-facts';
+import type { PythonGrpcStub, PythonLaunch } from './workspace-facts';
+import { pythonGrpcStubs } from '../rules/calls/python-grpc';
 import { readRuffConfig, selectingLine, type RuffSelection } from './model/ruff-config';
 import { entryScriptFacts, entrypointOf, isEntryScriptPath, stageEntrypoints, type EntryScript, type StageEntrypoint } from './model/entry-scripts';
 import { SERVICE_FACTS_PREFILTER, jsServiceFacts, packageService, pathLiteralWords, type JsServiceFacts, type PackageService } from './model/service-facts';
@@ -86,7 +87,12 @@ function isManifestPath(p: string): boolean {
 
 /** Whether the index reads the file at all. */
 function isIndexedPath(p: string): boolean {
-  return isSourcePath(p) || isManifestPath(p) || isEntryScriptPath(p);
+  return isSourcePath(p) || isManifestPath(p) || isEntryScriptPath(p) || isPythonSource(p);
+}
+
+/** A Python module: indexed for the gRPC stubs it makes (rules/calls/python-grpc.ts). */
+function isPythonSource(p: string): boolean {
+  return p.endsWith('.py');
 }
 
 function insideNeverEnter(p: string): boolean {
@@ -219,7 +225,67 @@ export class WorkspaceIndex {
       serviceOf: (dir) => this.serviceOf(dir),
       imageBuilds: (image) => this.imageBuilds(image),
       dockerImage: (p) => this.dockerImages.get(normalizePath(p)),
+      pythonGrpcStubExport: (importer, module, name) => this.pythonGrpcStubExport(importer, module, name),
     };
+  }
+
+  // ==== clients other modules make (rules/calls) ================================================
+  // Python modules that make gRPC stubs at module level, by file. Only files whose text names a
+  // `*_pb2_grpc` module are parsed. Any change bumps `pythonStubRevision`, which every Python file's
+  // answers include (an importer's findings depend on it).
+
+  private readonly pythonStubs = new Map<string, Record<string, PythonGrpcStub>>();
+  private pythonStubRevision = 0;
+
+  /** See WorkspaceFacts.pythonGrpcStubExport. */
+  pythonGrpcStubExport(importer: string, module: string, name: string): PythonGrpcStub | undefined {
+    const from = dirnameOf(normalizePath(importer));
+    const dots = /^\.*/.exec(module)![0].length;
+    const rest = module.slice(dots).split('.').filter(Boolean).join('/');
+    const bases: string[] = [];
+    if (dots > 0) {
+      let dir = from;
+      for (let i = 1; i < dots; i++) dir = dirnameOf(dir);
+      bases.push(dir);
+    } else {
+      // An absolute import resolves from a source root above the importer: the nearest that has it.
+      const root = this.rootOf(`${from}/x`);
+      for (let dir = from; ; dir = dirnameOf(dir)) {
+        bases.push(dir);
+        if (!root || dir === root || dirnameOf(dir) === dir || !isUnder(dir, root)) break;
+      }
+    }
+    for (const base of bases) {
+      for (const file of rest ? [`${base}/${rest}.py`, `${base}/${rest}/__init__.py`] : [`${base}/__init__.py`]) {
+        const stubs = this.pythonStubs.get(file);
+        if (stubs) return Object.prototype.hasOwnProperty.call(stubs, name) ? stubs[name] : undefined;
+      }
+    }
+    return undefined;
+  }
+
+  private setPythonStubs(file: string, stubs: Map<string, PythonGrpcStub> | undefined): void {
+    const before = JSON.stringify(this.pythonStubs.get(file) ?? null);
+    if (stubs && stubs.size > 0) this.pythonStubs.set(file, Object.fromEntries(stubs));
+    else this.pythonStubs.delete(file);
+    if (JSON.stringify(this.pythonStubs.get(file) ?? null) !== before) this.pythonStubRevision++;
+  }
+
+  /** A Python module's text: parsed only when it names a generated gRPC module. */
+  private recordPython(file: string, text: string, doc?: ParsedDocument): boolean {
+    if (!/_pb2_grpc/.test(text)) {
+      this.setPythonStubs(file, undefined);
+      return false;
+    }
+    const own = doc ?? new ParsedDocument({ path: file, relativePath: baseNameOf(file), text, kind: 'python' });
+    try {
+      this.setPythonStubs(file, pythonGrpcStubs(own));
+    } catch {
+      // a file the parser chokes on says nothing
+    } finally {
+      if (!doc) own.dispose();
+    }
+    return true;
   }
 
   // ==== service facts (project model: routes, ports, drain; model/service-facts.ts) ============
@@ -957,6 +1023,11 @@ export class WorkspaceIndex {
       this.recordManifest(p, doc.text);
       return;
     }
+    if (doc.kind === 'python') {
+      this.overlays.add(p);
+      this.recordPython(p, doc.text, doc);
+      return;
+    }
     if (!isSourcePath(p) && doc.kind !== 'js') return;
     this.overlays.add(p);
     if (doc.kind === 'js' && SERVER_CANDIDATE.test(doc.text)) this.candidates.add(p);
@@ -996,6 +1067,10 @@ export class WorkspaceIndex {
       if (isDockerfileName(baseNameOf(p))) return JSON.stringify(dockerfileStages(doc.text)) !== JSON.stringify(this.dockerStages.get(p));
       if (!isComposeName(baseNameOf(p))) return JSON.stringify(kubernetesObjectsOf(p, doc.text, doc)) !== JSON.stringify(this.k8s.get(p) ?? []);
       return JSON.stringify(composeBuilds(p, doc.text, this.relativePath(p))) !== JSON.stringify(this.composeLinks.get(p) ?? []);
+    }
+    if (doc.kind === 'python') {
+      const stubs = /_pb2_grpc/.test(doc.text) ? pythonGrpcStubs(doc) : undefined;
+      return JSON.stringify(stubs && stubs.size > 0 ? Object.fromEntries(stubs) : null) !== JSON.stringify(this.pythonStubs.get(p) ?? null);
     }
     const handles = doc.kind === 'js' && shutdownFacts(doc).handlesSigterm;
     if (handles !== this.handlers.has(p)) return true;
@@ -1099,7 +1174,7 @@ export class WorkspaceIndex {
   private answers(p: string): string {
     const pkg = this.packageFacts(p);
     const links = `${JSON.stringify(this.composeServicesBuilding(p))} ${JSON.stringify((this.composeLinks.get(normalizePath(p)) ?? []).map((b) => this.dockerfileStage(b.dockerfile, b.target)))}`;
-    return `${links} ${this.k8sAnswers(p)} ${this.serviceAnswers(p)} ${this.handlesSigterm(p)} ${this.packageKind(p)} ${this.scriptRole(p)} ${JSON.stringify(this.importersOf(p))} ${this.importedLoggerExports(p)} ${JSON.stringify(this.servedStatically(p))} ${pkg?.frontEnd}${p.endsWith('.py') ? ` ${this.pythonAnswers(p, pkg?.dir)}` : ''}`;
+    return `${links} ${this.k8sAnswers(p)} ${this.serviceAnswers(p)} ${this.handlesSigterm(p)} ${this.packageKind(p)} ${this.scriptRole(p)} ${JSON.stringify(this.importersOf(p))} ${this.importedLoggerExports(p)} ${JSON.stringify(this.servedStatically(p))} ${pkg?.frontEnd}${p.endsWith('.py') ? ` ${this.pythonAnswers(p, pkg?.dir)} py-grpc:${this.pythonStubRevision}` : ''}`;
   }
 
   /** The paths of a snapshot whose answer is different now: the documents to analyse again. */
@@ -1113,6 +1188,7 @@ export class WorkspaceIndex {
 
   /** Takes in a file's text; true when it had to be parsed (the slow step). */
   private record(file: string, text: string): boolean {
+    if (isPythonSource(file)) return this.recordPython(file, text);
     if (isEntryScriptPath(file) && !isManifestPath(file) && !isSourcePath(file)) {
       this.entryScripts.set(file, entryScriptFacts(text));
       return false;
@@ -1205,6 +1281,7 @@ export class WorkspaceIndex {
     this.candidates.delete(file);
     this.setLoggerExports(file, undefined);
     this.setImports(file, [], NO_TRAITS);
+    this.setPythonStubs(file, undefined);
   }
 
   private forgetUnder(p: string): void {
@@ -1214,7 +1291,7 @@ export class WorkspaceIndex {
     for (const key of [...this.loggerExports.keys()]) {
       if ((isUnder(key, p) || key === bare) && !open.has(key)) this.loggerExports.delete(key);
     }
-    for (const file of [...this.handlers.keys(), ...this.candidates, ...this.importsOf.keys(), ...this.traits.keys(), ...this.staticFolders.keys(), ...this.composeLinks.keys(), ...this.dockerStages.keys(), ...this.k8s.keys(), ...this.appServerLaunches.keys(), ...this.serviceFiles.keys(), ...this.pathWords.keys(), ...this.dockerImages.keys(), ...this.imageLinks.keys()]) {
+    for (const file of [...this.handlers.keys(), ...this.candidates, ...this.importsOf.keys(), ...this.traits.keys(), ...this.staticFolders.keys(), ...this.composeLinks.keys(), ...this.dockerStages.keys(), ...this.k8s.keys(), ...this.appServerLaunches.keys(), ...this.serviceFiles.keys(), ...this.pathWords.keys(), ...this.dockerImages.keys(), ...this.imageLinks.keys(), ...this.pythonStubs.keys()]) {
       if (isUnder(file, p) && !this.overlays.has(file)) this.forgetFile(file);
     }
     for (const dir of [...this.packageJson.keys()]) if (isUnder(dir, p)) this.packageJson.delete(dir);

@@ -3,7 +3,7 @@
 
 import type { Rule } from '../../engine/types';
 import { defaultsFor } from './clients';
-import { pythonCallFindings, pythonDefaultsFor } from './python-clients';
+import { pythonCallFindings, pythonCallFixes, pythonDefaultsFor } from './python-clients';
 import { findingsOf, fixesOf, tableProblems } from './constructions';
 
 const ID = 'datastore-client-without-timeout';
@@ -15,7 +15,7 @@ export const datastoreClientWithoutTimeout: Rule = {
   roles: ['service'],
   defaultSeverity: 'information',
   fix: 'sometimes-safe',
-  summary: 'A pg, ioredis or MongoDB client that can wait forever for a connection or a reply.',
+  summary: 'A database or cache client (pg, ioredis, MongoDB; redis-py, psycopg, asyncpg, SQLAlchemy) that can wait forever for a connection or a reply.',
   docs: {
     whatItDoes: [
       'Flags the construction of a database or cache client whose options leave every wait unbounded: a pg `Pool` or `Client` with neither `connectionTimeoutMillis` nor `statement_timeout` / `query_timeout` (in the options, or in a literal connection string: `?options=-c statement_timeout=5000`, `?statement_timeout=...`); an ioredis client without `commandTimeout`; a MongoDB `MongoClient` or mongoose connection with `socketTimeoutMS: 0`. A value that turns a bound off (`0`, `null`, `Infinity`) counts as missing and gets its own message, on the value.',
@@ -26,6 +26,8 @@ export const datastoreClientWithoutTimeout: Rule = {
       '',
       '**Python**: the same concern in the Python clients (one row each, `**kwargs` and options from elsewhere are unknown):',
       pythonDefaultsFor(ID),
+      '',
+      'SQLAlchemy\'s timeouts are its driver\'s, so an engine is read by the scheme of its URL: a literal, or an f-string that writes out the scheme and the `/` before the database name (`f"postgresql://{user}:{password}@{host}/{db}"`, whose interpolations are parts of the URL, not a query). A URL from a setting or the environment names no driver: unknown, no finding. `pool_timeout` (30 s by default) bounds waiting for a pooled connection, which is why only the driver\'s connect and statement timeouts are asked for. MySQL drivers, `sqlite://` (a local file) and URLs built with `URL.create(...)` are not checked. boto3 is not a row: botocore bounds every client by default (see aws-sdk-client-without-timeout). Celery and kombu brokers are not rows either (RULES.md does not list them).',
       '',
       'How long "forever" is: a pool with no `connectionTimeoutMillis` queues each request until a connection frees up, so when the database is saturated or unreachable behind a proxy that accepts connections, requests pile up without bound. A query or a command on a connection that is up but no longer answering (a failover, a dropped NAT entry, a lock held elsewhere) waits until TCP gives up: on Linux about 15 minutes of retransmissions for data sent and not acknowledged (`tcp_retries2` = 15), and never when the request went out and the reply simply does not come, unless TCP keepalive is on (pg and ioredis enable it, which bounds dead peers after roughly 2 hours by default, not slow ones). That is why this is information, not a warning.',
       '',
@@ -51,5 +53,5 @@ export const datastoreClientWithoutTimeout: Rule = {
     ],
   },
   check: (ctx) => (ctx.doc.kind === 'python' ? pythonCallFindings(ctx.doc, ID) : findingsOf(tableProblems(ctx.doc), ID)),
-  fixes: (finding, ctx) => ctx.doc.kind === 'python' ? [] : fixesOf(tableProblems(ctx.doc), ID, finding),
+  fixes: (finding, ctx) => (ctx.doc.kind === 'python' ? pythonCallFixes(ctx.doc, ID, finding) : fixesOf(tableProblems(ctx.doc), ID, finding)),
 };

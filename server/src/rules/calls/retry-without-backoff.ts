@@ -3,7 +3,7 @@
 
 import type { Rule, RuleContext, RuleFinding } from '../../engine/types';
 import { defaultsFor } from './clients';
-import { pythonCallFindings, pythonDefaultsFor } from './python-clients';
+import { pythonCallFindings, pythonCallFixes, pythonDefaultsFor } from './python-clients';
 import { findingsOf, fixesOf, tableProblems } from './constructions';
 import { retryLoops } from './retry-loops';
 
@@ -62,7 +62,7 @@ export const retryWithoutBackoff: Rule = {
       path: 'src/client.ts',
       code: "import axios from 'axios';\nimport axiosRetry from 'axios-retry';\n\nexport const api = axios.create({ baseURL: process.env.API_URL, timeout: 5_000 });\naxiosRetry(api, { retries: 3, retryDelay: axiosRetry.exponentialDelay });\n",
     },
-    fixSafety: 'For axios-retry, adding `retryDelay: axiosRetry.exponentialDelay` (the library\'s own exponential backoff with jitter, using the name the file imports it under) is safe: retries still happen, only later. Hand-written loops and `factor: 1` have no automatic fix: how long to wait and how to name the attempt counter is the author\'s call.',
+    fixSafety: 'For axios-retry, adding `retryDelay: axiosRetry.exponentialDelay` (the library\'s own exponential backoff with jitter, using the name the file imports it under) is safe: retries still happen, only later. For tenacity, adding `wait=wait_exponential_jitter(initial=0.5, max=10)` (imported the way the file imports tenacity: a `from tenacity import ...` gets the name, `import tenacity` is used as `tenacity.wait_exponential_jitter`; a bare `@retry` becomes `@retry(wait=...)`) is safe for the same reason; it needs tenacity 8.2 or later. Hand-written loops and `factor: 1` have no automatic fix: how long to wait and how to name the attempt counter is the author\'s call.',
     references: [
       'https://github.com/softonic/axios-retry#options',
       'https://github.com/sindresorhus/p-retry#options',
@@ -71,5 +71,5 @@ export const retryWithoutBackoff: Rule = {
     ],
   },
   check: (ctx) => (ctx.doc.kind === 'python' ? pythonCallFindings(ctx.doc, ID) : [...findingsOf(tableProblems(ctx.doc), ID), ...loopFindings(ctx)]),
-  fixes: (finding, ctx) => ctx.doc.kind === 'python' ? [] : fixesOf(tableProblems(ctx.doc), ID, finding),
+  fixes: (finding, ctx) => (ctx.doc.kind === 'python' ? pythonCallFixes(ctx.doc, ID, finding) : fixesOf(tableProblems(ctx.doc), ID, finding)),
 };

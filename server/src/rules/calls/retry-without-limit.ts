@@ -3,7 +3,7 @@
 
 import type { Rule, RuleContext, RuleFinding } from '../../engine/types';
 import { defaultsFor } from './clients';
-import { pythonCallFindings, pythonDefaultsFor } from './python-clients';
+import { pythonCallFindings, pythonCallFixes, pythonDefaultsFor } from './python-clients';
 import { findingsOf, tableProblems } from './constructions';
 import { retryLoops } from './retry-loops';
 
@@ -25,7 +25,7 @@ export const retryWithoutLimit: Rule = {
   kinds: ['js', 'python'],
   roles: ['service'],
   defaultSeverity: 'warning',
-  fix: 'none',
+  fix: 'unsafe',
   summary: 'Retries that never give up (p-retry `forever: true`, `retries: Infinity`, `while (true)` retry loops).',
   docs: {
     whatItDoes: [
@@ -49,8 +49,9 @@ export const retryWithoutLimit: Rule = {
       path: 'src/publish.ts',
       code: "import pRetry from 'p-retry';\n\nexport async function publish(event: Event) {\n  return pRetry(() => send(event), { retries: 5 });\n}\n",
     },
-    fixSafety: 'No automatic fix: how many attempts are enough, and what to do after the last one (rethrow, dead-letter, alert), is the author\'s decision.',
+    fixSafety: 'tenacity without `stop=` gets an unsafe fix adding `stop=stop_after_attempt(5)` (importing `stop_after_attempt` the way the file imports tenacity): callers that never saw an error now get `tenacity.RetryError` after the fifth attempt, and how many attempts are enough is the author\'s call. Everything else has no automatic fix: how many attempts are enough, and what to do after the last one (rethrow, dead-letter, alert), is the author\'s decision.',
     references: ['https://github.com/sindresorhus/p-retry#forever', 'https://github.com/vercel/async-retry#api', 'https://aws.amazon.com/builders-library/timeouts-retries-and-backoff-with-jitter/'],
   },
   check: (ctx) => (ctx.doc.kind === 'python' ? pythonCallFindings(ctx.doc, ID) : [...findingsOf(tableProblems(ctx.doc), ID), ...loopFindings(ctx)]),
+  fixes: (finding, ctx) => (ctx.doc.kind === 'python' ? pythonCallFixes(ctx.doc, ID, finding) : []),
 };
