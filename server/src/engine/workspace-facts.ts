@@ -184,6 +184,24 @@ export interface WorkspaceFacts {
    * Optional: a facts object without it knows nothing, and nothing is flagged.
    */
   pythonGrpcStubExport?(importer: string, module: string, name: string): PythonGrpcStub | undefined;
+
+  /**
+   * The gRPC client that the JS/TS module `specifier`, imported by `importer` with a relative path,
+   * exports as `name` (`default`, a named export, or `module.exports`): one it makes plainly (see
+   * rules/calls/grpc.ts). Undefined when the module is not indexed or does not make it plain.
+   */
+  grpcClientExport?(importer: string, specifier: string, name: string): GrpcClientFacts | undefined;
+
+  /** Whether the module `specifier` (relative to `importer`) exports any gRPC client: a cheap look before a walk. */
+  exportsGrpcClients?(importer: string, specifier: string): boolean;
+}
+
+/** A gRPC client a JS/TS module makes and exports. */
+export interface GrpcClientFacts {
+  /** The library's row (`GRPC_LIBRARIES`). */
+  library: string;
+  /** Its options bound every call (interceptors, a service config) or cannot be read. */
+  bounded: boolean;
 }
 
 /** A gRPC stub a Python module makes at module level. */

@@ -25,8 +25,9 @@ import { K8S_OBJECT_PREFILTER, dockerfileImageName, imageRepositoryName, k8sObje
 import { isStockImage } from './model/manifest-roles';
 import { readPyproject, scriptModuleFiles, type PyprojectScript } from './model/pyproject';
 import { appServerRuns, isEntryPointFile, isModuleFile, isProcfileName, isPythonProjectFile, readSetupCfgScripts, type AppServerRun } from './model/python-project';
-import type { PythonGrpcStub, PythonLaunch } from './workspace-facts';
+import type { GrpcClientFacts, PythonGrpcStub, PythonLaunch } from './workspace-facts';
 import { pythonGrpcStubs } from '../rules/calls/python-grpc';
+import { exportedGrpcClients } from '../rules/calls/grpc';
 import { readRuffConfig, selectingLine, type RuffSelection } from './model/ruff-config';
 import { entryScriptFacts, entrypointOf, isEntryScriptPath, stageEntrypoints, type EntryScript, type StageEntrypoint } from './model/entry-scripts';
 import { SERVICE_FACTS_PREFILTER, jsServiceFacts, packageService, pathLiteralWords, type JsServiceFacts, type PackageService } from './model/service-facts';
@@ -226,6 +227,8 @@ export class WorkspaceIndex {
       imageBuilds: (image) => this.imageBuilds(image),
       dockerImage: (p) => this.dockerImages.get(normalizePath(p)),
       pythonGrpcStubExport: (importer, module, name) => this.pythonGrpcStubExport(importer, module, name),
+      grpcClientExport: (importer, specifier, name) => this.grpcClientExportsOf(importer, specifier)?.[name],
+      exportsGrpcClients: (importer, specifier) => this.grpcClientExportsOf(importer, specifier) !== undefined,
     };
   }
 
@@ -236,6 +239,31 @@ export class WorkspaceIndex {
 
   private readonly pythonStubs = new Map<string, Record<string, PythonGrpcStub>>();
   private pythonStubRevision = 0;
+  /** Module key (see `moduleKeys`, as for loggers) -> the gRPC clients a JS/TS module exports, by export name. */
+  private readonly grpcClientExports = new Map<string, Record<string, GrpcClientFacts>>();
+
+  /** The gRPC client exports of the module `specifier` reaches from `importer` (the file itself, or its folder's index). */
+  private grpcClientExportsOf(importer: string, specifier: string): Record<string, GrpcClientFacts> | undefined {
+    if (!specifier.startsWith('.')) return undefined;
+    const key = moduleKeyOf(dirnameOf(normalizePath(importer)), specifier);
+    return this.grpcClientExports.get(key) ?? this.grpcClientExports.get(`${key}/index`);
+  }
+
+  private setGrpcClientExports(file: string, clients: Map<string, GrpcClientFacts> | undefined): void {
+    const key = file.replace(SOURCE_EXTENSION, '');
+    if (clients && clients.size > 0) this.grpcClientExports.set(key, Object.fromEntries(clients));
+    else this.grpcClientExports.delete(key);
+  }
+
+  /** The gRPC client exports of the modules `p` imports, for comparing answers before and after a change. */
+  private importedGrpcClientExports(p: string): string {
+    const parts: string[] = [];
+    for (const key of this.importsOf.get(p) ?? []) {
+      const exports = this.grpcClientExports.get(key) ?? this.grpcClientExports.get(`${key}/index`);
+      if (exports) parts.push(`${key}=${JSON.stringify(exports)}`);
+    }
+    return parts.join(';');
+  }
 
   /** See WorkspaceFacts.pythonGrpcStubExport. */
   pythonGrpcStubExport(importer: string, module: string, name: string): PythonGrpcStub | undefined {
@@ -1038,6 +1066,7 @@ export class WorkspaceIndex {
     const own = this.documentFacts(p, doc);
     this.setImports(p, own.imports, own.traits);
     this.setLoggerExports(p, own.loggers);
+    this.setGrpcClientExports(p, own.grpcClients);
   }
 
   /** What a document's own text says (its imports, whether it is a tool, its logger exports), once per version. */
@@ -1049,6 +1078,7 @@ export class WorkspaceIndex {
         imports: js ? relativeImportKeys(p, doc.text) : [],
         traits: js ? importerTraits(doc.text) : NO_TRAITS,
         loggers: js && mayExportLogger(doc.text) ? exportedLoggers(doc) : undefined,
+        grpcClients: js && mayExportGrpcClient(doc.text) ? exportedGrpcClients(doc) : undefined,
       };
       this.documentFactsCache.set(doc, own);
     }
@@ -1081,6 +1111,9 @@ export class WorkspaceIndex {
     if (!sameTraits(own.traits, this.traits.get(p) ?? NO_TRAITS)) return true;
     const known = this.importsOf.get(p) ?? [];
     if (own.imports.length !== known.length || own.imports.some((key, i) => key !== known[i])) return true;
+    const grpcClients = own.grpcClients && own.grpcClients.size > 0 ? JSON.stringify(Object.fromEntries(own.grpcClients)) : undefined;
+    const knownClients = this.grpcClientExports.get(p.replace(SOURCE_EXTENSION, ''));
+    if (grpcClients !== (knownClients && JSON.stringify(knownClients))) return true;
     const loggers = [...(own.loggers ?? [])].join(',');
     return loggers !== [...(this.loggerExports.get(p.replace(SOURCE_EXTENSION, '')) ?? [])].join(',');
   }
@@ -1174,7 +1207,7 @@ export class WorkspaceIndex {
   private answers(p: string): string {
     const pkg = this.packageFacts(p);
     const links = `${JSON.stringify(this.composeServicesBuilding(p))} ${JSON.stringify((this.composeLinks.get(normalizePath(p)) ?? []).map((b) => this.dockerfileStage(b.dockerfile, b.target)))}`;
-    return `${links} ${this.k8sAnswers(p)} ${this.serviceAnswers(p)} ${this.handlesSigterm(p)} ${this.packageKind(p)} ${this.scriptRole(p)} ${JSON.stringify(this.importersOf(p))} ${this.importedLoggerExports(p)} ${JSON.stringify(this.servedStatically(p))} ${pkg?.frontEnd}${p.endsWith('.py') ? ` ${this.pythonAnswers(p, pkg?.dir)} py-grpc:${this.pythonStubRevision}` : ''}`;
+    return `${links} ${this.k8sAnswers(p)} ${this.serviceAnswers(p)} ${this.handlesSigterm(p)} ${this.packageKind(p)} ${this.scriptRole(p)} ${JSON.stringify(this.importersOf(p))} ${this.importedLoggerExports(p)} ${this.importedGrpcClientExports(p)} ${JSON.stringify(this.servedStatically(p))} ${pkg?.frontEnd}${p.endsWith('.py') ? ` ${this.pythonAnswers(p, pkg?.dir)} py-grpc:${this.pythonStubRevision}` : ''}`;
   }
 
   /** The paths of a snapshot whose answer is different now: the documents to analyse again. */
@@ -1204,22 +1237,27 @@ export class WorkspaceIndex {
     this.setImports(file, relativeImportKeys(file, text), importerTraits(text));
     const sigterm = mayHandleSigterm(text);
     const exportsLogger = mayExportLogger(text);
-    if (!sigterm && !exportsLogger) {
+    const exportsGrpc = mayExportGrpcClient(text);
+    if (!sigterm && !exportsLogger && !exportsGrpc) {
       this.setFacts(file, undefined);
       this.setLoggerExports(file, undefined);
+      this.setGrpcClientExports(file, undefined);
       return false;
     }
     const doc = new ParsedDocument({ path: file, relativePath: baseNameOf(file), text, kind: 'js' });
     let facts: ShutdownFacts | undefined;
     let loggers: Map<string, LoggerKind> | undefined;
+    let grpcClients: Map<string, GrpcClientFacts> | undefined;
     try {
       facts = sigterm ? shutdownFacts(doc) : undefined;
       loggers = exportsLogger ? exportedLoggers(doc) : undefined;
+      grpcClients = exportsGrpc ? exportedGrpcClients(doc) : undefined;
     } catch {
       // a file the parser chokes on says nothing
     }
     this.setFacts(file, facts);
     this.setLoggerExports(file, loggers);
+    this.setGrpcClientExports(file, grpcClients);
     return true;
   }
 
@@ -1282,6 +1320,7 @@ export class WorkspaceIndex {
     this.setLoggerExports(file, undefined);
     this.setImports(file, [], NO_TRAITS);
     this.setPythonStubs(file, undefined);
+    this.setGrpcClientExports(file, undefined);
   }
 
   private forgetUnder(p: string): void {
@@ -1290,6 +1329,9 @@ export class WorkspaceIndex {
     const open = new Set([...this.overlays].map((file) => file.replace(SOURCE_EXTENSION, '')));
     for (const key of [...this.loggerExports.keys()]) {
       if ((isUnder(key, p) || key === bare) && !open.has(key)) this.loggerExports.delete(key);
+    }
+    for (const key of [...this.grpcClientExports.keys()]) {
+      if ((isUnder(key, p) || key === bare) && !open.has(key)) this.grpcClientExports.delete(key);
     }
     for (const file of [...this.handlers.keys(), ...this.candidates, ...this.importsOf.keys(), ...this.traits.keys(), ...this.staticFolders.keys(), ...this.composeLinks.keys(), ...this.dockerStages.keys(), ...this.k8s.keys(), ...this.appServerLaunches.keys(), ...this.serviceFiles.keys(), ...this.pathWords.keys(), ...this.dockerImages.keys(), ...this.imageLinks.keys(), ...this.pythonStubs.keys()]) {
       if (isUnder(file, p) && !this.overlays.has(file)) this.forgetFile(file);
@@ -1351,6 +1393,7 @@ interface DocumentFacts {
   imports: string[];
   traits: ImporterTraits;
   loggers: Map<string, LoggerKind> | undefined;
+  grpcClients?: Map<string, GrpcClientFacts> | undefined;
 }
 
 /**
@@ -1437,6 +1480,11 @@ function isCommandLineTool(text: string): boolean {
 /** Text that may export a logger: names a logger library, and exports something. */
 const LOGGER_LIBRARY = /\b(?:pino|winston|bunyan)\b/;
 const EXPORTS = /\bexports?\b/;
+
+/** Whether a module's text may export a gRPC client it makes (rules/calls/grpc.ts): it names grpc and exports something. */
+function mayExportGrpcClient(text: string): boolean {
+  return text.includes('grpc') && /\bexport\b|\bexports\b/.test(text);
+}
 
 function mayExportLogger(text: string): boolean {
   return LOGGER_LIBRARY.test(text) && EXPORTS.test(text);

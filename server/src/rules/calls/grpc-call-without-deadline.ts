@@ -17,7 +17,7 @@ function deadlineMs(options: GrpcDeadlineOptions): number {
 
 function problemsOf(ctx: RuleContext<GrpcDeadlineOptions>): Array<{ start: number; end: number; message: string; fix?: () => Fix | undefined }> {
   const ms = deadlineMs(ctx.options);
-  return ctx.doc.kind === 'python' ? pythonGrpcProblems(ctx.doc, ms, ctx.workspace) : grpcProblems(ctx.doc, ms);
+  return ctx.doc.kind === 'python' ? pythonGrpcProblems(ctx.doc, ms, ctx.workspace) : grpcProblems(ctx.doc, ms, ctx.workspace);
 }
 
 export const grpcCallWithoutDeadline: Rule<GrpcDeadlineOptions> = {
@@ -48,7 +48,7 @@ export const grpcCallWithoutDeadline: Rule<GrpcDeadlineOptions> = {
       '',
       PY_GRPC_LIBRARIES.map((l) => `- **${l.library}**: ${l.default} Source: ${l.source}`).join('\n'),
       '',
-      'Not flagged: a client created with `interceptors`, `interceptor_providers` or a `grpc.service_config` in its options (the interceptor or the service config is where its deadline is set); client options, metadata or call options from a variable the file does not make plain (unknown); calls with no callback (streams and promisified wrappers, not followed).',
+      'Not flagged: a client created with `interceptors`, `interceptor_providers` or a `grpc.service_config` in its options (the interceptor or the service config is where its deadline is set); client options, metadata or call options from a variable the file does not make plain (unknown); calls with no callback (streams and promisified wrappers, not followed). A client another module of the workspace makes and exports (`export const users = new UsersClient(...)`, `module.exports = client`, `module.exports = { users }`) is followed through the workspace index to the files that import it relatively; a client from a package, a factory function or a module the index does not hold is unknown.',
     ].join('\n'),
     whyItMatters:
       'Checklist: "Timeouts: all external calls have explicit timeouts". gRPC puts the deadline on the caller by design: there is no default, and the server learns the deadline from the call and can stop working when it passes. A call with none ties up the caller\'s request, and the server keeps working for someone who left long ago.',

@@ -7,7 +7,8 @@
 import { ts } from 'ts-morph';
 import type { ParsedDocument } from '../../engine/document';
 import type { Fix, TextEdit } from '../../engine/types';
-import { unwrap } from '../timeouts/bindings';
+import { unwrap, WHOLE_MODULE } from '../timeouts/bindings';
+import type { GrpcClientFacts, WorkspaceFacts } from '../../engine/workspace-facts';
 import { addArgumentEdits, addPropertyEdits, formatMs } from '../timeouts/edits';
 import { Reader } from './values';
 
@@ -53,16 +54,21 @@ export interface GrpcProblem {
   fix?: () => Fix | undefined;
 }
 
-const cache = new WeakMap<ts.SourceFile, { deadlineMs: number; problems: GrpcProblem[] }>();
+const cache = new WeakMap<ts.SourceFile, { deadlineMs: number; workspace: WorkspaceFacts | undefined; problems: GrpcProblem[] }>();
 
-export function grpcProblems(doc: ParsedDocument, deadlineMs: number): GrpcProblem[] {
+export function grpcProblems(doc: ParsedDocument, deadlineMs: number, workspace?: WorkspaceFacts): GrpcProblem[] {
   const sf = doc.sourceFile;
   let found = cache.get(sf);
-  if (!found || found.deadlineMs !== deadlineMs) {
-    found = { deadlineMs, problems: new GrpcWalk(doc, deadlineMs).run() };
+  if (!found || found.deadlineMs !== deadlineMs || found.workspace !== workspace) {
+    found = { deadlineMs, workspace, problems: new GrpcWalk(doc, deadlineMs, workspace).run() };
     cache.set(sf, found);
   }
   return found.problems;
+}
+
+/** The gRPC clients a JS/TS module exports, by export name, for the workspace index. */
+export function exportedGrpcClients(doc: ParsedDocument): Map<string, GrpcClientFacts> {
+  return new GrpcWalk(doc, 10000).exports();
 }
 
 /** A client the file makes, and where it is kept. */
@@ -82,22 +88,43 @@ class GrpcWalk {
   constructor(
     private readonly doc: ParsedDocument,
     private readonly deadlineMs: number,
+    private readonly workspace?: WorkspaceFacts,
   ) {
     this.reader = new Reader(doc.sourceFile);
   }
 
-  run(): GrpcProblem[] {
-    // A cheap look before any walk: no gRPC module named, nothing to do.
-    if (!/grpc/.test(this.doc.text)) return [];
+  private collected = false;
+
+  private collect(): void {
+    if (this.collected) return;
+    this.collected = true;
     const visit = (node: ts.Node): void => {
       if (isNewExpression(node)) this.construction(node);
       else if (isCallExpression(node)) this.calls.push(node);
       forEachChild(node, visit);
     };
     visit(this.doc.sourceFile);
-    if (this.clients.length === 0) return [];
+  }
+
+  run(): GrpcProblem[] {
+    // A cheap look before any walk: no gRPC module named and no module imported that exports a
+    // gRPC client, nothing to do.
+    const importsClients = this.importsClients();
+    if (!importsClients && !/grpc/.test(this.doc.text)) return [];
+    this.collect();
+    if (this.clients.length === 0 && !importsClients) return [];
     for (const call of this.calls) this.call(call);
     return this.problems;
+  }
+
+  /** Whether a module this one imports relatively exports a gRPC client (the workspace index knows). */
+  private importsClients(): boolean {
+    const ask = this.workspace?.exportsGrpcClients;
+    if (!ask) return false;
+    for (const m of this.doc.text.matchAll(/(?:\bfrom|\brequire\(|\bimport\()\s*['"](\.[^'"]*)['"]/g)) {
+      if (ask(this.doc.path, m[1])) return true;
+    }
+    return false;
   }
 
   // -- clients -----------------------------------------------------------------------------
@@ -152,11 +179,10 @@ class GrpcWalk {
     return undefined;
   }
 
-  private construction(node: ts.NewExpression): void {
+  /** The client a `new` expression makes, and whether its options bound its calls. */
+  private made(node: ts.NewExpression): GrpcClientFacts | undefined {
     const library = this.clientLibrary(node);
-    if (!library) return;
-    const holder = this.holderOf(node);
-    if (!holder) return;
+    if (!library) return undefined;
     const options = node.arguments?.[2];
     let bounded = false;
     if (options) {
@@ -164,7 +190,65 @@ class GrpcWalk {
       if (!object) bounded = true; // options from elsewhere: unknown, treat as bounded
       else bounded = library.boundingClientOptions.some((key) => this.reader.lookup(object, [key]).kind !== 'absent');
     }
-    this.clients.push({ library, holder, bounded });
+    return { library: library.library, bounded };
+  }
+
+  private construction(node: ts.NewExpression): void {
+    const made = this.made(node);
+    if (!made) return;
+    const holder = this.holderOf(node);
+    if (!holder) return;
+    this.clients.push({ library: GRPC_LIBRARIES.find((l) => l.library === made.library)!, holder, bounded: made.bounded });
+  }
+
+  /** The client an exported expression is: one the module made (`export const users = new UsersClient(...)`). */
+  private exportedClient(expr: ts.Expression): GrpcClientFacts | undefined {
+    const e = unwrap(expr);
+    if (isNewExpression(e)) return this.made(e);
+    if (!isIdentifier(e)) return undefined;
+    const binding = this.reader.scopes.resolve(e, e.text);
+    if (binding?.kind !== 'variable') return undefined;
+    const client = this.clients.find((c) => c.holder.kind === 'variable' && c.holder.declaration === binding.declaration);
+    return client && { library: client.library.library, bounded: client.bounded };
+  }
+
+  /** The clients the module exports, by export name (`default`, `module.exports`, a named export). */
+  exports(): Map<string, GrpcClientFacts> {
+    const out = new Map<string, GrpcClientFacts>();
+    if (!/grpc/.test(this.doc.text)) return out;
+    this.collect();
+    const note = (name: string, expr: ts.Expression | undefined) => {
+      const client = expr && this.exportedClient(expr);
+      if (client) out.set(name, client);
+    };
+    const isModuleExports = (e: ts.Expression) =>
+      isPropertyAccessExpression(e) && isIdentifier(e.expression) && e.expression.text === 'module' && e.name.text === 'exports';
+    for (const statement of this.doc.sourceFile.statements) {
+      if (ts.isVariableStatement(statement)) {
+        if (!ts.getModifiers(statement)?.some((m) => m.kind === SyntaxKind.ExportKeyword)) continue;
+        for (const d of statement.declarationList.declarations) if (isIdentifier(d.name)) note(d.name.text, d.name);
+      } else if (ts.isExportAssignment(statement)) {
+        note(statement.isExportEquals ? 'module.exports' : 'default', statement.expression);
+      } else if (ts.isExportDeclaration(statement)) {
+        if (statement.moduleSpecifier || statement.isTypeOnly || !statement.exportClause || !ts.isNamedExports(statement.exportClause)) continue;
+        for (const el of statement.exportClause.elements) if (!el.isTypeOnly) note(el.name.text, el.propertyName && isIdentifier(el.propertyName) ? el.propertyName : el.name);
+      } else if (ts.isExpressionStatement(statement) && isBinaryExpression(statement.expression)) {
+        const { left, operatorToken, right } = statement.expression;
+        if (operatorToken.kind !== SyntaxKind.EqualsToken || !isPropertyAccessExpression(left)) continue;
+        if (isModuleExports(left)) {
+          const value = unwrap(right);
+          if (ts.isObjectLiteralExpression(value)) {
+            for (const p of value.properties) {
+              if (ts.isShorthandPropertyAssignment(p)) note(p.name.text, p.name);
+              else if (ts.isPropertyAssignment(p) && (isIdentifier(p.name) || ts.isStringLiteral(p.name))) note(p.name.text, p.initializer);
+            }
+          } else note('module.exports', right);
+        } else if (isModuleExports(left.expression) || (isIdentifier(left.expression) && left.expression.text === 'exports')) {
+          note(left.name.text, right);
+        }
+      }
+    }
+    return out;
   }
 
   private holderOf(node: ts.NewExpression): Client['holder'] | undefined {
@@ -186,10 +270,17 @@ class GrpcWalk {
     return undefined;
   }
 
-  private clientOf(receiver: ts.Expression): Client | undefined {
+  private clientOf(receiver: ts.Expression): Pick<Client, 'library' | 'bounded'> | undefined {
     const e = unwrap(receiver);
     if (isIdentifier(e)) {
       const binding = this.reader.scopes.resolve(e, e.text);
+      if (binding?.kind === 'module' && binding.module.startsWith('.')) {
+        // A client another module of the workspace makes and exports (`import { users } from './clients'`).
+        const name = binding.imported === WHOLE_MODULE ? 'module.exports' : binding.imported;
+        const exported = this.workspace?.grpcClientExport?.(this.doc.path, binding.module, name);
+        const library = exported && GRPC_LIBRARIES.find((l) => l.library === exported.library);
+        return library ? { library, bounded: exported.bounded } : undefined;
+      }
       if (binding?.kind !== 'variable') return undefined;
       return this.clients.find((c) => c.holder.kind === 'variable' && c.holder.declaration === binding.declaration);
     }
