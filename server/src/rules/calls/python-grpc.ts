@@ -163,6 +163,28 @@ class PyGrpcWalk {
     return { library, bounded: exported.bounded, made: exported.made };
   }
 
+  /**
+   * Whether a call's result is read as a response stream: iterated by `for` / `async for`
+   * (directly, or through the name it is assigned to in the same function), or read with
+   * `.read()` (grpc.aio's stream call object).
+   */
+  private isStream(call: PyNode): boolean {
+    const parent = call.parent;
+    if (parent?.type === 'for_statement' && parent.childForFieldName('right')?.id === call.id) return true;
+    if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.text === 'read') return true;
+    if (parent?.type === 'assignment' && parent.childForFieldName('right')?.id === call.id) {
+      const left = parent.childForFieldName('left');
+      if (left?.type !== 'identifier') return false;
+      let scope: PyNode | null = parent;
+      while (scope && scope.type !== 'function_definition' && scope.type !== 'module') scope = scope.parent;
+      return !!scope?.descendantsOfType('for_statement').some((f) => {
+        const right = f?.childForFieldName('right');
+        return right?.type === 'identifier' && right.text === left.text;
+      });
+    }
+    return false;
+  }
+
   run(deadlineSeconds: string): PyGrpcProblem[] {
     const out: PyGrpcProblem[] = [];
     for (const call of this.facts.calls) {
@@ -174,9 +196,8 @@ class PyGrpcWalk {
       if (object?.type === 'attribute' && PY_GRPC_LIBRARIES.some((l) => l.callVariants.includes(attr))) method = object;
       const stub = this.stub(method.childForFieldName('object'));
       if (!stub || stub.bounded) continue;
-      // `for reply in stub.Watch(request)`: a response stream, which may be meant to stay open.
-      const parent = call.parent;
-      if (parent?.type === 'for_statement' && parent.childForFieldName('right')?.id === call.id) continue;
+      // A response stream, which may be meant to stay open: not judged.
+      if (this.isStream(call)) continue;
       const args = callArguments(call);
       if (args.splat) continue;
       const lib = stub.library;
