@@ -15,7 +15,7 @@ export const datastoreClientWithoutTimeout: Rule = {
   roles: ['service'],
   defaultSeverity: 'information',
   fix: 'sometimes-safe',
-  summary: 'A database or cache client (pg, ioredis, MongoDB; redis-py, psycopg, asyncpg, SQLAlchemy) that can wait forever for a connection or a reply.',
+  summary: 'A database or cache client (pg, ioredis, redis-py, psycopg, asyncpg, ...) that can wait forever.',
   docs: {
     whatItDoes: [
       'Flags the construction of a database or cache client whose options leave every wait unbounded: a pg `Pool` or `Client` with neither `connectionTimeoutMillis` nor `statement_timeout` / `query_timeout` (in the options, or in a literal connection string: `?options=-c statement_timeout=5000`, `?statement_timeout=...`); an ioredis client without `commandTimeout`; a MongoDB `MongoClient` or mongoose connection with `socketTimeoutMS: 0`. A value that turns a bound off (`0`, `null`, `Infinity`) counts as missing and gets its own message, on the value.',
