@@ -10,6 +10,7 @@ import { ConfigLoader } from './engine/config-file';
 import { EMPTY_CONFIG, type Config } from './engine/config';
 import { checkText, type CheckEnvironment } from './engine/check';
 import { collectFiles, MissingPathError, toPosix } from './engine/files';
+import { classify } from './engine/classify';
 import { WorkspaceIndex, type SourceParseFacts } from './engine/workspace-index';
 import { SEVERITIES, type Severity } from './engine/types';
 import { explain, explanationText, type Explanation } from './engine/model/explain';
@@ -198,7 +199,7 @@ async function runCheck(argv: string[]): Promise<number> {
   // --fix rewrites files and the index learns their new text before the next file: one thread.
   const jobs = args.fix ? 1 : jobsFor(toCheck.length, args.jobs);
   if (jobs > 1) {
-    const setup = { cwd, rootDir, realRoot: ctx.realRoot, baseConfig, ignoreSuppressions: args.ignoreSuppressions };
+    const setup = { cwd, rootDir, realRoot: ctx.realRoot, baseConfig, ignoreSuppressions: args.ignoreSuppressions, python: toCheck.some((file) => classify(file, '') === 'python') };
     await scanInParallel({ files: toCheck, jobs, setup, ctx, indexFiles: files, buildIndex, onOutcome: take });
   } else {
     buildIndex();

@@ -22,6 +22,8 @@ export interface WorkerSetup {
   realRoot: string;
   baseConfig: Config;
   ignoreSuppressions: boolean;
+  /** Whether any file of the run is Python: a worker loads the Python parser only then. */
+  python?: boolean;
 }
 
 type ToWorker = { type: 'parse'; id: number; files: string[] } | { type: 'index'; state: WorkspaceIndexState } | { type: 'chunk'; id: number; files: string[] } | { type: 'stop' };
@@ -311,7 +313,7 @@ export function runCheckWorker(): void {
     else pending.push(message);
   });
   port.postMessage({ type: 'loaded' } satisfies FromWorker);
-  void initPython().finally(() => {
+  void (setup.python === false ? Promise.resolve() : initPython()).finally(() => {
     ready = true;
     for (const message of pending.splice(0)) handle(message);
   });
