@@ -10,7 +10,8 @@ import { ConfigLoader } from './engine/config-file';
 import { EMPTY_CONFIG, type Config } from './engine/config';
 import { checkText, type CheckEnvironment } from './engine/check';
 import { collectFiles, MissingPathError, toPosix } from './engine/files';
-import { WorkspaceIndex } from './engine/workspace-index';
+import { classify } from './engine/classify';
+import { WorkspaceIndex, type SourceParseFacts } from './engine/workspace-index';
 import { SEVERITIES, type Severity } from './engine/types';
 import { explain, explanationText, type Explanation } from './engine/model/explain';
 import { jsonReport, sarifReport, textReport, type Report, type ReportFinding } from './cli/reports';
@@ -166,9 +167,9 @@ async function runCheck(argv: string[]): Promise<number> {
   // of the packages those files belong to: with --shard too, so that findings depending on other
   // files are the same in every part.
   const index = new WorkspaceIndex();
-  const buildIndex = () => {
+  const buildIndex = (parsed?: ReadonlyMap<string, SourceParseFacts>) => {
     try {
-      index.indexFiles(files, args.paths.map((p) => path.resolve(cwd, p)));
+      index.indexFiles(files, args.paths.map((p) => path.resolve(cwd, p)), parsed);
       index.indexPackagesOf(files, cwd);
     } catch (error) {
       // Without the facts about other files, workspace rules answer "unknown": fewer findings, never wrong ones.
@@ -198,8 +199,8 @@ async function runCheck(argv: string[]): Promise<number> {
   // --fix rewrites files and the index learns their new text before the next file: one thread.
   const jobs = args.fix ? 1 : jobsFor(toCheck.length, args.jobs);
   if (jobs > 1) {
-    const setup = { cwd, rootDir, realRoot: ctx.realRoot, baseConfig, ignoreSuppressions: args.ignoreSuppressions };
-    await scanInParallel({ files: toCheck, jobs, setup, ctx, buildIndex, onOutcome: take });
+    const setup = { cwd, rootDir, realRoot: ctx.realRoot, baseConfig, ignoreSuppressions: args.ignoreSuppressions, python: toCheck.some((file) => classify(file, '') === 'python') };
+    await scanInParallel({ files: toCheck, jobs, setup, ctx, indexFiles: files, buildIndex, onOutcome: take });
   } else {
     buildIndex();
     const bound = heapBound();

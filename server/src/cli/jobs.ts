@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import { Worker, parentPort, workerData } from 'node:worker_threads';
 import { registry } from '../rules';
 import { ConfigLoader } from '../engine/config-file';
-import { WorkspaceIndex, type WorkspaceIndexState } from '../engine/workspace-index';
+import { WorkspaceIndex, type SourceParseFacts, type WorkspaceIndexState } from '../engine/workspace-index';
 import { initPython } from '../engine/python';
 import type { Config } from '../engine/config';
 import { scanFile, type FileOutcome, type ScanContext } from './scan';
@@ -22,10 +22,16 @@ export interface WorkerSetup {
   realRoot: string;
   baseConfig: Config;
   ignoreSuppressions: boolean;
+  /** Whether any file of the run is Python: a worker loads the Python parser only then. */
+  python?: boolean;
 }
 
-type ToWorker = { type: 'index'; state: WorkspaceIndexState } | { type: 'chunk'; id: number; files: string[] } | { type: 'stop' };
-type FromWorker = { type: 'ready' } | { type: 'done'; id: number; outcomes: FileOutcome[] };
+type ToWorker = { type: 'parse'; id: number; files: string[] } | { type: 'index'; state: WorkspaceIndexState } | { type: 'chunk'; id: number; files: string[] } | { type: 'stop' };
+type FromWorker =
+  | { type: 'loaded' }
+  | { type: 'parsed'; id: number; facts: Array<[string, SourceParseFacts]> }
+  | { type: 'ready' }
+  | { type: 'done'; id: number; outcomes: FileOutcome[] };
 
 /** The default number of jobs: every core the process may use. */
 export function defaultJobs(): number {
@@ -52,8 +58,10 @@ export interface ParallelScan {
   setup: WorkerSetup;
   /** The main thread's context (its share of the files is checked there). */
   ctx: ScanContext;
-  /** Called once the workers are started, to build the index they are sent. */
-  buildIndex(): WorkspaceIndex;
+  /** The files the index reads (their parses are shared out among the threads before it is built). */
+  indexFiles: readonly string[];
+  /** Called once the threads parsed the index files, to build the index the workers are sent. */
+  buildIndex(parsed: ReadonlyMap<string, SourceParseFacts>): WorkspaceIndex;
   /** Each outcome, in the files' order; returning false stops the run (the rest are not checked). */
   onOutcome(outcome: FileOutcome): boolean;
 }
@@ -96,7 +104,7 @@ export async function scanInParallel(scan: ParallelScan): Promise<void> {
     worker.stderr.resume();
     workers.push({ worker, alive: true });
   }
-  const index = scan.buildIndex();
+  const index = scan.buildIndex(await parseIndexFiles(scan.indexFiles, workers.map((w) => w.worker)));
   const state = index.exportState();
 
   await new Promise<void>((resolve) => {
@@ -133,7 +141,12 @@ export async function scanInParallel(scan: ParallelScan): Promise<void> {
         w.busy = undefined;
         runMain();
       };
+      if (w.worker.threadId === -1) {
+        w.alive = false; // it died while the index was built
+        continue;
+      }
       w.worker.on('message', (message: FromWorker) => {
+        if (message.type === 'loaded' || message.type === 'parsed') return; // a late joiner of the index's parses
         if (message.type === 'ready') feed(w);
         else {
           results[message.id] = message.outcomes;
@@ -174,6 +187,82 @@ export async function scanInParallel(scan: ParallelScan): Promise<void> {
   await Promise.all(workers.map((w) => w.worker.terminate()));
 }
 
+/**
+ * The index's parses (service facts, SIGTERM handlers, logger exports: most of building it) shared
+ * out among the threads: the main thread starts at once, each worker joins once its bundle is
+ * loaded, chunks go to whichever is free. The main thread then builds the index in the files'
+ * order from these answers, so it is the same index as one thread builds.
+ */
+async function parseIndexFiles(files: readonly string[], workers: Worker[]): Promise<Map<string, SourceParseFacts>> {
+  const parsed = new Map<string, SourceParseFacts>();
+  if (workers.length === 0) return parsed;
+  const bound = heapBound();
+  const chunkSize = 8;
+  const queue: string[][] = [];
+  for (let i = 0; i < files.length; i += chunkSize) queue.push(files.slice(i, i + chunkSize) as string[]);
+  let nextId = 0;
+  let outstanding = 0;
+  return new Promise((resolve) => {
+    const cleanups: Array<() => void> = [];
+    let mainDone = false;
+    let resolved = false;
+    const finish = () => {
+      if (!mainDone || outstanding > 0 || resolved) return;
+      resolved = true;
+      for (const cleanup of cleanups) cleanup();
+      resolve(parsed);
+    };
+    for (const worker of workers) {
+      let busy: number | undefined;
+      const feed = () => {
+        const chunk = queue.shift();
+        if (!chunk) return finish();
+        busy = nextId++;
+        outstanding++;
+        worker.postMessage({ type: 'parse', id: busy, files: chunk } satisfies ToWorker);
+      };
+      const onMessage = (message: FromWorker) => {
+        if (message.type === 'loaded') feed();
+        else if (message.type === 'parsed') {
+          busy = undefined;
+          outstanding--;
+          for (const [p, facts] of message.facts) parsed.set(p, facts);
+          feed();
+        }
+      };
+      // A worker that fails leaves its chunk unparsed: the index parses those files itself.
+      const onGone = () => {
+        worker.off('message', onMessage);
+        if (busy !== undefined) outstanding--;
+        busy = undefined;
+        finish();
+      };
+      worker.on('message', onMessage);
+      worker.on('error', onGone);
+      worker.on('exit', onGone);
+      cleanups.push(() => {
+        worker.off('message', onMessage);
+        worker.off('error', onGone);
+        worker.off('exit', onGone);
+      });
+    }
+    const step = () => {
+      const chunk = queue.shift();
+      if (!chunk) {
+        mainDone = true;
+        return finish();
+      }
+      for (const file of chunk) {
+        const answer = WorkspaceIndex.sourceParseFactsOf(file);
+        if (answer) parsed.set(answer[0], answer[1]);
+        bound();
+      }
+      setImmediate(step);
+    };
+    step();
+  });
+}
+
 /** The worker thread's side (loaded through the bundle's export of the same name). */
 export function runCheckWorker(): void {
   const port = parentPort;
@@ -210,10 +299,21 @@ export function runCheckWorker(): void {
     });
     port.postMessage({ type: 'done', id: message.id, outcomes } satisfies FromWorker);
   };
-  // Messages that arrive while the Python parser loads wait for it.
+  // Messages that arrive while the Python parser loads wait for it (the index's parses need no Python).
   let ready = false;
-  port.on('message', (message: ToWorker) => (ready ? handle(message) : pending.push(message)));
-  void initPython().finally(() => {
+  port.on('message', (message: ToWorker) => {
+    if (message.type === 'parse') {
+      const facts: Array<[string, SourceParseFacts]> = [];
+      for (const file of message.files) {
+        const answer = WorkspaceIndex.sourceParseFactsOf(file);
+        if (answer) facts.push(answer);
+      }
+      port.postMessage({ type: 'parsed', id: message.id, facts } satisfies FromWorker);
+    } else if (ready) handle(message);
+    else pending.push(message);
+  });
+  port.postMessage({ type: 'loaded' } satisfies FromWorker);
+  void (setup.python === false ? Promise.resolve() : initPython()).finally(() => {
     ready = true;
     for (const message of pending.splice(0)) handle(message);
   });

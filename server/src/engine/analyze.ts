@@ -7,7 +7,7 @@ import type { Finding, Fix, Rule, RuleContext, RuleFinding } from './types';
 import { NO_WORKSPACE_FACTS, type WorkspaceFacts } from './workspace-facts';
 import { fileRole } from './model/file-role';
 import type { RoleAnswer } from './model/roles';
-import { cpuMs, DEFAULT_TIME_BUDGET_MS, unanalysableReason } from './limits';
+import { DEFAULT_TIME_BUDGET_MS, timeBudget, unanalysableReason } from './limits';
 
 /** Findings the engine itself makes about a file it could not (fully) analyse. */
 export const ENGINE_RULE_IDS = {
@@ -48,7 +48,7 @@ export function analyze(doc: ParsedDocument, options: AnalyzeOptions): AnalyzeRe
   const crashes: RuleCrash[] = [];
   const tooHard = unanalysableReason(doc);
   if (tooHard) return { findings: [skippedNotice(doc, tooHard)], crashes, skipped: true };
-  const deadline = cpuMs() + (options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS);
+  const budget = timeBudget(options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS);
   const notRun: string[] = [];
   const problem = doc.parseProblem();
   if (problem) {
@@ -58,7 +58,7 @@ export function analyze(doc: ParsedDocument, options: AnalyzeOptions): AnalyzeRe
   for (const rule of options.registry.forKind(doc.kind)) {
     const level = ruleLevel(rule, options.config);
     if (level === 'off') continue;
-    if (cpuMs() > deadline) {
+    if (budget.expired()) {
       notRun.push(rule.id);
       continue;
     }

@@ -32,6 +32,18 @@ export function cpuMs(): number {
 }
 
 /**
+ * The time budget of one file: `expired()` is true once the file's analysis used over `budgetMs` of
+ * CPU time. Asking the CPU clock is a system call (it was 7% of a scan's time when asked between
+ * every two rules), so it is asked only once the wall clock says the budget may be spent: one thread
+ * cannot use more CPU time than the time that passed.
+ */
+export function timeBudget(budgetMs: number): { expired(): boolean } {
+  const wallStart = performance.now();
+  const cpuStart = cpuMs();
+  return { expired: () => performance.now() - wallStart > budgetMs && cpuMs() - cpuStart > budgetMs };
+}
+
+/**
  * Parses the document (every parse its kind's rules read) and measures its depth. Returns why the
  * rules must not run on it, or undefined when they may. The answer is cached on the document.
  */

@@ -331,8 +331,10 @@ export class WorkspaceIndex {
 
   /** A source file's service facts (`doc`: its open version, parsed already). */
   private recordService(file: string, text: string, doc?: ParsedDocument): void {
-    const words = pathLiteralWords(text);
-    const facts = this.serviceFactsOf(file, text, doc);
+    this.setService(file, pathLiteralWords(text), serviceFactsOf(file, text, doc));
+  }
+
+  private setService(file: string, words: string[], facts: JsServiceFacts | undefined): void {
     const beforeWords = this.pathWords.get(file);
     const before = this.serviceFiles.get(file);
     if (words.length > 0) this.pathWords.set(file, words);
@@ -342,22 +344,12 @@ export class WorkspaceIndex {
     if (JSON.stringify(before) !== JSON.stringify(facts) || (beforeWords ?? []).join(' ') !== words.join(' ')) this.serviceRevision++;
   }
 
-  private serviceFactsOf(file: string, text: string, doc?: ParsedDocument): JsServiceFacts | undefined {
-    if (!SERVICE_FACTS_PREFILTER.test(text)) return undefined;
-    try {
-      const facts = jsServiceFacts(doc?.kind === 'js' ? doc : new ParsedDocument({ path: file, relativePath: baseNameOf(file), text, kind: 'js' }));
-      const empty = facts.routers.length === 0 && facts.mounts.length === 0 && facts.controllers.length === 0 && facts.listens.length === 0 && facts.drains.length === 0 && facts.globalPrefix === undefined && !facts.unknownRoutes;
-      return empty ? undefined : facts;
-    } catch {
-      return undefined; // a file the parser chokes on says nothing
-    }
-  }
 
   /** Whether an open document's new text would change its service facts. */
   private serviceFactsWouldChange(p: string, doc: ParsedDocument): boolean {
     if (doc.kind !== 'js') return false;
     if (pathLiteralWords(doc.text).join(' ') !== (this.pathWords.get(p) ?? []).join(' ')) return true;
-    return JSON.stringify(this.serviceFactsOf(p, doc.text, doc)) !== JSON.stringify(this.serviceFiles.get(p));
+    return JSON.stringify(serviceFactsOf(p, doc.text, doc)) !== JSON.stringify(this.serviceFiles.get(p));
   }
 
   private recordServiceManifest(file: string, text: string): void {
@@ -925,7 +917,7 @@ export class WorkspaceIndex {
    * Indexes the given files at once, reading them from disk (the CLI and tests): `roots` are the
    * paths that were scanned. The index is ready afterwards.
    */
-  indexFiles(files: readonly string[], roots: readonly string[]): void {
+  indexFiles(files: readonly string[], roots: readonly string[], parsed?: ReadonlyMap<string, SourceParseFacts>): void {
     this.roots = [...new Set(roots.map((r) => normalizePath(path.resolve(r))))];
     for (const file of files) {
       const p = normalizePath(path.resolve(file));
@@ -933,7 +925,7 @@ export class WorkspaceIndex {
       if (LICENSE_FILE.test(baseNameOf(p))) this.licenseDirs.add(dirnameOf(p));
       if (!isIndexedPath(p) || this.overlays.has(p)) continue;
       const text = this.readSync(p);
-      if (text !== undefined) this.record(p, text);
+      if (text !== undefined) this.record(p, text, parsed?.get(p));
     }
     this.built = true;
   }
@@ -1220,7 +1212,7 @@ export class WorkspaceIndex {
   // ---- internals ----------------------------------------------------------------------------
 
   /** Takes in a file's text; true when it had to be parsed (the slow step). */
-  private record(file: string, text: string): boolean {
+  private record(file: string, text: string, given?: SourceParseFacts): boolean {
     if (isPythonSource(file)) return this.recordPython(file, text);
     if (isEntryScriptPath(file) && !isManifestPath(file) && !isSourcePath(file)) {
       this.entryScripts.set(file, entryScriptFacts(text));
@@ -1232,33 +1224,28 @@ export class WorkspaceIndex {
     }
     if (SERVER_CANDIDATE.test(text)) this.candidates.add(file);
     else this.candidates.delete(file);
-    this.recordService(file, text);
+    const parsed = given && given.length === text.length ? given : sourceParseFacts(file, text);
+    this.setService(file, pathLiteralWords(text), parsed.service);
     this.setStaticFolders(file, text);
     this.setImports(file, relativeImportKeys(file, text), importerTraits(text));
-    const sigterm = mayHandleSigterm(text);
-    const exportsLogger = mayExportLogger(text);
-    const exportsGrpc = mayExportGrpcClient(text);
-    if (!sigterm && !exportsLogger && !exportsGrpc) {
-      this.setFacts(file, undefined);
-      this.setLoggerExports(file, undefined);
-      this.setGrpcClientExports(file, undefined);
-      return false;
-    }
-    const doc = new ParsedDocument({ path: file, relativePath: baseNameOf(file), text, kind: 'js' });
-    let facts: ShutdownFacts | undefined;
-    let loggers: Map<string, LoggerKind> | undefined;
-    let grpcClients: Map<string, GrpcClientFacts> | undefined;
-    try {
-      facts = sigterm ? shutdownFacts(doc) : undefined;
-      loggers = exportsLogger ? exportedLoggers(doc) : undefined;
-      grpcClients = exportsGrpc ? exportedGrpcClients(doc) : undefined;
-    } catch {
-      // a file the parser chokes on says nothing
-    }
-    this.setFacts(file, facts);
-    this.setLoggerExports(file, loggers);
-    this.setGrpcClientExports(file, grpcClients);
-    return true;
+    this.setFacts(file, parsed.shutdown);
+    this.setLoggerExports(file, parsed.loggers);
+    this.setGrpcClientExports(file, parsed.grpcClients);
+    return parsed.sigtermOrLogger;
+  }
+
+  /**
+   * What `record` parses a file on disk for (the slow part of indexing it), computed in any thread:
+   * the CLI's worker threads compute it for a share of the files while the main thread indexes, and
+   * `indexFiles` takes it over. Undefined when the file needs no parse (the main thread's text tests suffice).
+   */
+  static sourceParseFactsOf(file: string, maxFileBytes = DEFAULT_MAX_FILE_BYTES): [string, SourceParseFacts] | undefined {
+    const p = normalizePath(path.resolve(file));
+    if (!isIndexedPath(p) || isManifestPath(p) || isPythonSource(p) || (isEntryScriptPath(p) && !isSourcePath(p))) return undefined;
+    const text = readFactFile(p, maxFileBytes);
+    if (text === undefined) return undefined;
+    const facts = sourceParseFacts(p, text);
+    return facts.parsed ? [p, facts] : undefined;
   }
 
   /** The logger exports of the module an import's key reaches: the file itself, or its folder's index. */
@@ -1475,6 +1462,56 @@ function isCommandLineTool(text: string): boolean {
   if (text.includes('process.argv')) return true;
   for (const match of text.matchAll(TERMINAL_SPECIFIER)) if (afterImportKeyword(text, match.index)) return true;
   return false;
+}
+
+/** What indexing a source file needs a parse for (`WorkspaceIndex.sourceParseFactsOf`); plain data, it crosses threads. */
+export interface SourceParseFacts {
+  /** The text's length, to tell a stale answer (the file changed meanwhile) from a good one. */
+  length: number;
+  service: JsServiceFacts | undefined;
+  shutdown: ShutdownFacts | undefined;
+  loggers: Map<string, LoggerKind> | undefined;
+  grpcClients: Map<string, GrpcClientFacts> | undefined;
+  /** The SIGTERM, logger or gRPC-export prefilter passed (the index's "parsed" count). */
+  sigtermOrLogger: boolean;
+  /** Whether anything was parsed at all. */
+  parsed: boolean;
+}
+
+/** One parse for every fact read from a source file on disk (service facts, SIGTERM handling, logger exports), made when the first needs it. */
+function sourceParseFacts(file: string, text: string): SourceParseFacts {
+  let doc: ParsedDocument | undefined;
+  const parse = () => (doc ??= new ParsedDocument({ path: file, relativePath: baseNameOf(file), text, kind: 'js' }));
+  const service = SERVICE_FACTS_PREFILTER.test(text) ? serviceFactsOf(file, text, parse()) : undefined;
+  const sigterm = mayHandleSigterm(text);
+  const exportsLogger = mayExportLogger(text);
+  const exportsGrpc = mayExportGrpcClient(text);
+  let shutdown: ShutdownFacts | undefined;
+  let loggers: Map<string, LoggerKind> | undefined;
+  let grpcClients: Map<string, GrpcClientFacts> | undefined;
+  if (sigterm || exportsLogger || exportsGrpc) {
+    try {
+      shutdown = sigterm ? shutdownFacts(parse()) : undefined;
+      loggers = exportsLogger ? exportedLoggers(parse()) : undefined;
+      grpcClients = exportsGrpc ? exportedGrpcClients(parse()) : undefined;
+    } catch {
+      // a file the parser chokes on says nothing
+    }
+  }
+  const sigtermOrLogger = sigterm || exportsLogger || exportsGrpc;
+  return { length: text.length, service, shutdown, loggers, grpcClients, sigtermOrLogger, parsed: doc !== undefined };
+}
+
+/** A source file's service facts (`doc`: its open version or a parse of its text), undefined when it has none. */
+function serviceFactsOf(file: string, text: string, doc?: ParsedDocument): JsServiceFacts | undefined {
+  if (!SERVICE_FACTS_PREFILTER.test(text)) return undefined;
+  try {
+    const facts = jsServiceFacts(doc?.kind === 'js' ? doc : new ParsedDocument({ path: file, relativePath: baseNameOf(file), text, kind: 'js' }));
+    const empty = facts.routers.length === 0 && facts.mounts.length === 0 && facts.controllers.length === 0 && facts.listens.length === 0 && facts.drains.length === 0 && facts.globalPrefix === undefined && !facts.unknownRoutes;
+    return empty ? undefined : facts;
+  } catch {
+    return undefined; // a file the parser chokes on says nothing
+  }
 }
 
 /** Text that may export a logger: names a logger library, and exports something. */

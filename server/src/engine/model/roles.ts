@@ -102,13 +102,21 @@ export function matcher(globs: readonly string[]): (p: string) => boolean {
   return m;
 }
 
+// The answers of roleByPath, by path: the same paths are asked again for every file importing them, and
+// the compiled globs cost a fraction of a millisecond per path (a pure cache of a pure function).
+const byPath = new Map<string, { role: FileRole; glob: string } | undefined>();
+
 /** The first path convention a package-relative path matches. */
 export function roleByPath(packageRelative: string): { role: FileRole; glob: string } | undefined {
+  if (byPath.has(packageRelative)) return byPath.get(packageRelative);
+  let answer: { role: FileRole; glob: string } | undefined;
   for (const { role, globs } of ROLE_PATHS) {
     if (!matcher(globs)(packageRelative)) continue;
-    const glob = globs.find((g) => matcher([g])(packageRelative))!;
-    return { role, glob };
+    answer = { role, glob: globs.find((g) => matcher([g])(packageRelative))! };
+    break;
   }
-  return undefined;
+  if (byPath.size > 50_000) byPath.clear();
+  byPath.set(packageRelative, answer);
+  return answer;
 }
 

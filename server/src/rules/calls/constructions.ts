@@ -23,8 +23,39 @@ export interface Problem {
 
 const cache = new WeakMap<ts.SourceFile, Problem[]>();
 
+/**
+ * Text a file must hold for the walk to find anything: a row's client is resolved from an import or
+ * a require of its module, so the module's name is in the file as a string (read from the table).
+ * Most files name none of them and are not walked.
+ */
+const MODULE_TEXT = new RegExp(`['"\`](?:${CLIENTS.flatMap((row) => (Array.isArray(row.modules) ? row.modules : [literalPrefix(row.modules as RegExp)])).map(escapeRegExp).join('|')})`);
+
+/** The text every match of an anchored pattern starts with (`/^@aws-sdk\/client-[a-z]+$/` -> `@aws-sdk/client-`); empty when there is none. */
+export function literalPrefix(pattern: RegExp): string {
+  const src = pattern.source;
+  if (!src.startsWith('^') || src.includes('|') || pattern.flags.includes('i')) return '';
+  let out = '';
+  for (let i = 1; i < src.length; i++) {
+    const c = src[i];
+    if (c === '\\' && i + 1 < src.length && !/[A-Za-z0-9]/.test(src[i + 1])) {
+      if ('?*{'.includes(src[i + 2] ?? '')) return out;
+      out += src[++i];
+      continue;
+    }
+    if ('\\.+*?()[]{}|$^'.includes(c)) return out;
+    if ('?*{'.includes(src[i + 1] ?? '')) return out;
+    out += c;
+  }
+  return out;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
 /** Every problem the table finds in a document (computed once per parse, shared by the rules). */
 export function tableProblems(doc: ParsedDocument): Problem[] {
+  if (!MODULE_TEXT.test(doc.text)) return [];
   const sf = doc.sourceFile;
   let problems = cache.get(sf);
   if (!problems) {

@@ -12,6 +12,8 @@ const { forEachChild, isArrowFunction, isAwaitExpression, isCallExpression, isFu
 
 export const LIVENESS_SEGMENT = /^(?:health|healthz|livez|live|liveness|alive)$/i;
 export const READINESS_SEGMENT = /^(?:ready|readyz|readiness)$/i;
+/** What the text of a file with a liveness or readiness route holds (both patterns' words, anywhere). */
+const HEALTH_WORD = /health|live|ready/i;
 
 /**
  * Calls that reach a dependency, by method name (pg/mysql `query`, Prisma `$queryRaw`, redis `ping`,
@@ -29,6 +31,8 @@ export interface HealthHandler {
 
 /** The file's own health routes and their handlers (inline functions or decorated methods). */
 export function healthHandlers(doc: ParsedDocument): HealthHandler[] {
+  // A health route's path names it in the file's text: a file without the words is not read.
+  if (!HEALTH_WORD.test(doc.text)) return [];
   const { handlers } = serviceReading(doc);
   const out: HealthHandler[] = [];
   for (const [route, node] of handlers) {
