@@ -400,8 +400,8 @@ function readCall(reader: Reader, call: PyNode): void {
       const prefixKey = method === 'include_router' ? 'prefix' : 'url_prefix';
       const given = args.keywords.get(prefixKey);
       const prefix = given ? pyString(reader.facts, given.value) : '';
-      if (prefix === undefined || args.splat) return unknown(reader, call, `an ${prefixKey} that is not a literal`);
-      const target = mountTarget(reader, args.positional[0]);
+      if (prefix === undefined || args.splat) return unknown(reader, call, `a ${prefixKey} that is not a literal`);
+      const target = mountTarget(reader, args.positional[0] ?? args.keywords.get(method === 'include_router' ? 'router' : 'blueprint')?.value);
       if (!target) return unknown(reader, call, `a ${method === 'include_router' ? 'router' : 'blueprint'} from elsewhere`);
       mount(reader, router, routePattern(prefix), target, line, method === 'register_blueprint' && given !== undefined);
       return;
