@@ -8,10 +8,16 @@ import { isGolden, type FixtureWorkspace } from './fixtures';
  * of the workspace, so they are left out (their SIGTERM handlers would hide every finding).
  */
 export function workspaceFactsForFixture(ws: FixtureWorkspace): WorkspaceFacts | undefined {
-  const index = new WorkspaceIndex();
-  index.indexFiles(
-    ws.files.filter((file) => !isGolden(file)),
-    [ws.root],
-  );
-  return index.facts();
+  // Built on first use, inside a test: the Python parser (which the index needs for Python service
+  // facts) is loaded by the suite's \`before\`, after the fixtures' describe blocks were collected.
+  let facts: WorkspaceFacts | undefined;
+  const build = (): WorkspaceFacts => {
+    const index = new WorkspaceIndex();
+    index.indexFiles(
+      ws.files.filter((file) => !isGolden(file)),
+      [ws.root],
+    );
+    return index.facts();
+  };
+  return new Proxy({} as WorkspaceFacts, { get: (_target, key) => (facts ??= build())[key as keyof WorkspaceFacts] });
 }

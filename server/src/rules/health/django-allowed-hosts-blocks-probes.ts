@@ -100,7 +100,7 @@ export const djangoAllowedHostsBlocksProbes: Rule = {
   roles: ['service'],
   defaultSeverity: 'error',
   fix: 'none',
-  summary: "A Kubernetes httpGet probe of a Django app whose literal ALLOWED_HOSTS does not admit the pod's IP: every probe gets 400.",
+  summary: "A Kubernetes httpGet probe of a Django app whose ALLOWED_HOSTS does not admit the pod's IP gets 400.",
   docs: {
     whatItDoes:
       'Follows a Kubernetes `httpGet` probe to the Python package its image builds (as `probe-path-not-served` does) and, when that package is a Django project, reads the settings module the container runs: its `DJANGO_SETTINGS_MODULE` (the container\'s `env`, else the image\'s `ENV`), else the one `os.environ.setdefault("DJANGO_SETTINGS_MODULE", ...)` of the package\'s entry points, else its only settings module; settings split with `from .base import *` are followed one level. It flags the probe when that module\'s `ALLOWED_HOSTS` is a literal list with no `*` and no IP-looking entry, `MIDDLEWARE` is a literal list holding `django.middleware.common.CommonMiddleware` (which validates the Host of every request), no middleware ahead of it could answer the probe itself (only Django\'s own and passive third-party ones such as corsheaders and whitenoise are ahead of it), and the probe sends no `Host` header. Unknown means no finding: `ALLOWED_HOSTS` read from the environment or changed after it is assigned (`+=`, `.append`, a second assignment, one inside an `if`), a `try: from .local import *`, several settings modules and no way to tell which one runs, a templated probe path, an image built elsewhere.',
