@@ -85,3 +85,49 @@ describe('cross-check over stdio: probe-path-not-served', () => {
     assert.match(String(notServed(diagnostics)[0].message), /It serves `\/api\/live`/);
   });
 });
+
+const pyRoutes = (p: string) => `from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n@router.get("${p}")\ndef health():\n    return {"ok": True}\n`;
+
+const PY_MAIN = `from fastapi import FastAPI\n\nfrom app.routes import router\n\napp = FastAPI()\napp.include_router(router, prefix="/api")\n`;
+
+describe('cross-check over stdio: probe-path-not-served for a Python service', () => {
+  let dir: string;
+  let client: TestClient;
+  const routesFile = () => path.join(dir, 'api', 'app', 'routes.py');
+  const manifestUri = () => fileUri(path.join(dir, 'deploy', 'api.yaml'));
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-health-py-'));
+    fs.mkdirSync(path.join(dir, 'api', 'app'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'deploy'));
+    fs.writeFileSync(path.join(dir, 'api', 'requirements.txt'), 'fastapi==0.115.0\nuvicorn==0.30.0\n');
+    fs.writeFileSync(path.join(dir, 'api', 'Dockerfile'), 'FROM python:3.12-slim\nCOPY . .\nCMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "3000"]\n');
+    fs.writeFileSync(path.join(dir, 'api', 'app', '__init__.py'), '');
+    fs.writeFileSync(path.join(dir, 'api', 'app', 'main.py'), PY_MAIN);
+    fs.writeFileSync(routesFile(), pyRoutes('/health'));
+    fs.writeFileSync(path.join(dir, 'deploy', 'api.yaml'), MANIFEST);
+    client = new TestClient({ folders: [dir] });
+    await client.initialize();
+  });
+
+  after(() => {
+    client.kill();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the open manifest is flagged, pointing at the FastAPI route under its include_router prefix', async () => {
+    await client.open(manifestUri(), 'yaml', MANIFEST);
+    const diagnostics = await client.waitFor(manifestUri(), (d) => notServed(d).length === 1);
+    const [finding] = notServed(diagnostics);
+    assert.match(String(finding.message), /`\/api\/healthz`.*It serves `\/api\/health`/);
+    assert.equal(finding.relatedInformation?.[0].location.uri, fileUri(routesFile()));
+    assert.equal(finding.relatedInformation![0].location.range.start.line, 5);
+  });
+
+  test('the Python route file changed on disk (never opened) to serve the path clears it', async () => {
+    const seen = client.count(manifestUri());
+    fs.writeFileSync(routesFile(), pyRoutes('/healthz'));
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(routesFile()), type: CHANGED }] });
+    await client.waitFor(manifestUri(), (d) => notServed(d).length === 0, { after: seen });
+  });
+});

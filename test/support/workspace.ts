@@ -8,7 +8,7 @@ import { isGolden, type FixtureWorkspace } from './fixtures';
  * of the workspace, so they are left out (their SIGTERM handlers would hide every finding).
  */
 export function workspaceFactsForFixture(ws: FixtureWorkspace): WorkspaceFacts | undefined {
-  // Built on first use, inside a test: the index parses Python modules (gRPC stubs), and the Python
+  // Built on first use, inside a test: the index parses Python modules (gRPC stubs, service facts), and the Python
   // parser loads in a `before` hook that runs after the suites are declared.
   let facts: WorkspaceFacts | undefined;
   const build = (): WorkspaceFacts => {

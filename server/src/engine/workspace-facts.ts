@@ -159,9 +159,11 @@ export interface WorkspaceFacts {
 
   /**
    * What the JS/TS package whose package.json is in `dir` (a build context) serves: its routes with
-   * their mounts and prefixes, its listen calls and ports, its SIGTERM drain timers. Undefined before
-   * the workspace is indexed, when `dir` holds no package.json, or when no file of it starts an HTTP
-   * server or declares a route.
+   * their mounts and prefixes, its listen calls and ports, its SIGTERM drain timers. A `dir` with no
+   * package.json is read as a Python service (its `.py` files, model/python-service-facts.ts; the answer
+   * then carries `python`: Django settings, dependencies, a gunicorn configuration file). Undefined before
+   * the workspace is indexed, or when no file of it starts an HTTP server, declares a route or holds
+   * Django settings.
    */
   serviceOf(dir: string): PackageService | undefined;
 

@@ -33,6 +33,8 @@ import { entryScriptFacts, entrypointOf, isEntryScriptPath, stageEntrypoints, ty
 import { SERVICE_FACTS_PREFILTER, jsServiceFacts, packageService, pathLiteralWords, type JsServiceFacts, type PackageService } from './model/service-facts';
 import { composeImageBuilds, dockerImageFacts, imageWithoutTag, type DockerImageFacts, type ImageBuild } from './model/service-links';
 import { roleByPath } from './model/roles';
+import { PY_SERVICE_PREFILTER, pyServiceFacts, pythonPackageService, type PyServiceFacts } from './model/python-service-facts';
+import { initPython } from './python';
 
 export interface WorkspaceIndexOptions {
   /** Files larger than this are not read (they are not analysed either). */
@@ -91,7 +93,7 @@ function isIndexedPath(p: string): boolean {
   return isSourcePath(p) || isManifestPath(p) || isEntryScriptPath(p) || isPythonSource(p);
 }
 
-/** A Python module: indexed for the gRPC stubs it makes (rules/calls/python-grpc.ts). */
+/** A Python module: indexed for the gRPC stubs it makes (rules/calls/python-grpc.ts) and its service facts (model/python-service-facts.ts). */
 function isPythonSource(p: string): boolean {
   return p.endsWith('.py');
 }
@@ -301,20 +303,28 @@ export class WorkspaceIndex {
 
   /** A Python module's text: parsed only when it names a generated gRPC module. */
   private recordPython(file: string, text: string, doc?: ParsedDocument): boolean {
-    if (!/_pb2_grpc/.test(text)) {
-      this.setPythonStubs(file, undefined);
+    const grpc = /_pb2_grpc/.test(text);
+    const service = PY_SERVICE_PREFILTER.test(text);
+    if (!grpc) this.setPythonStubs(file, undefined);
+    if (!grpc && !service) {
+      this.recordPyService(file, text, doc);
       return false;
     }
+    // one parse for both (the gRPC stubs, the routes and listen calls)
     const own = doc ?? new ParsedDocument({ path: file, relativePath: baseNameOf(file), text, kind: 'python' });
     try {
-      this.setPythonStubs(file, pythonGrpcStubs(own));
+      if (grpc) this.setPythonStubs(file, pythonGrpcStubs(own));
     } catch {
       // a file the parser chokes on says nothing
+    }
+    try {
+      this.recordPyService(file, text, own);
     } finally {
       if (!doc) own.dispose();
     }
     return true;
   }
+
 
   // ==== service facts (project model: routes, ports, drain; model/service-facts.ts) ============
   // One block, so that other work on the index merges easily. Every JS/TS file's route, listen and
@@ -323,6 +333,8 @@ export class WorkspaceIndex {
   // links. Any change bumps `serviceRevision`, which every open manifest's answers include.
 
   private readonly serviceFiles = new Map<string, JsServiceFacts>();
+  /** Python modules' service facts (routes, listen calls, Django settings). */
+  private readonly pyServiceFiles = new Map<string, PyServiceFacts>();
   private readonly pathWords = new Map<string, string[]>();
   private readonly dockerImages = new Map<string, DockerImageFacts>();
   private readonly imageLinks = new Map<string, ImageBuild[]>();
@@ -344,9 +356,40 @@ export class WorkspaceIndex {
     if (JSON.stringify(before) !== JSON.stringify(facts) || (beforeWords ?? []).join(' ') !== words.join(' ')) this.serviceRevision++;
   }
 
+  /** A Python module's service facts and path words (`doc`: its open version). */
+  private recordPyService(file: string, text: string, doc?: ParsedDocument): void {
+    const words = pathLiteralWords(text);
+    const facts = this.pyServiceFactsOf(file, text, doc);
+    const before = [this.pyServiceFiles.get(file), this.pathWords.get(file) ?? []];
+    if (words.length > 0) this.pathWords.set(file, words);
+    else this.pathWords.delete(file);
+    if (facts) this.pyServiceFiles.set(file, facts);
+    else this.pyServiceFiles.delete(file);
+    if (JSON.stringify(before) !== JSON.stringify([facts, words])) this.serviceRevision++;
+  }
+
+  private pyServiceFactsOf(file: string, text: string, doc?: ParsedDocument): PyServiceFacts | undefined {
+    if (!PY_SERVICE_PREFILTER.test(text)) return undefined;
+    const own = doc?.kind === 'python' ? doc : new ParsedDocument({ path: file, relativePath: baseNameOf(file), text, kind: 'python' });
+    try {
+      const facts = pyServiceFacts(own);
+      if (!facts) return undefined;
+      const f = facts.facts;
+      const empty = f.routers.length === 0 && f.mounts.length === 0 && f.listens.length === 0 && !f.unknownRoutes && !facts.django && !facts.settingsDefault && facts.imports.length === 0;
+      return empty ? undefined : facts;
+    } catch {
+      return undefined; // a file the parser chokes on says nothing
+    } finally {
+      if (own !== doc) own.dispose();
+    }
+  }
 
   /** Whether an open document's new text would change its service facts. */
   private serviceFactsWouldChange(p: string, doc: ParsedDocument): boolean {
+    if (doc.kind === 'python') {
+      if (pathLiteralWords(doc.text).join(' ') !== (this.pathWords.get(p) ?? []).join(' ')) return true;
+      return JSON.stringify(this.pyServiceFactsOf(p, doc.text, doc)) !== JSON.stringify(this.pyServiceFiles.get(p));
+    }
     if (doc.kind !== 'js') return false;
     if (pathLiteralWords(doc.text).join(' ') !== (this.pathWords.get(p) ?? []).join(' ')) return true;
     return JSON.stringify(serviceFactsOf(p, doc.text, doc)) !== JSON.stringify(this.serviceFiles.get(p));
@@ -374,7 +417,7 @@ export class WorkspaceIndex {
   }
 
   private forgetService(file: string): void {
-    const had = [this.serviceFiles, this.pathWords, this.dockerImages, this.imageLinks].map((m) => m.delete(file));
+    const had = [this.serviceFiles, this.pyServiceFiles, this.pathWords, this.dockerImages, this.imageLinks].map((m) => m.delete(file));
     if (had.some(Boolean)) this.serviceRevision++;
   }
 
@@ -386,7 +429,8 @@ export class WorkspaceIndex {
   /** See WorkspaceFacts.serviceOf. */
   serviceOf(d: string): PackageService | undefined {
     const dir = normalizePath(d);
-    if (!this.built || this.pending.size > 0 || !this.hasPackageJson(dir)) return undefined;
+    if (!this.built || this.pending.size > 0) return undefined;
+    if (!this.hasPackageJson(dir)) return this.pythonServiceOf(dir);
     const cached = this.serviceCache.get(dir);
     if (cached && cached.revision === this.serviceRevision) return cached.service;
     const files = new Map<string, JsServiceFacts>();
@@ -403,6 +447,32 @@ export class WorkspaceIndex {
     const serves = service.listens.length > 0 || service.routes.length > 0;
     const answer = serves ? service : undefined;
     this.serviceCache.set(dir, { revision: this.serviceRevision, service: answer });
+    return answer;
+  }
+
+  /**
+   * A Python service in a build context with no package.json: the Python modules under `dir` (its image's
+   * files), except those of another Python project nested inside it and tests, scripts and examples.
+   */
+  private pythonServiceOf(dir: string): PackageService | undefined {
+    const key = `py:${dir}`;
+    const cached = this.serviceCache.get(key);
+    if (cached && cached.revision === this.serviceRevision) return cached.service;
+    const files = new Map<string, PyServiceFacts>();
+    const words = new Set<string>();
+    const counts = (file: string) => {
+      if (!file.endsWith('.py') || !isUnder(file, dir)) return false;
+      const project = this.pythonProjectOf(file);
+      if (project && project.length > dir.length && isUnder(project, dir)) return false;
+      const role = roleByPath(file.slice(dir.length + 1))?.role;
+      return role === undefined || role === 'service';
+    };
+    for (const [file, facts] of this.pyServiceFiles) if (counts(file)) files.set(file, facts);
+    for (const [file, list] of this.pathWords) if (counts(file)) for (const w of list) words.add(w);
+    const others = [...this.pathWords.keys()].filter(counts);
+    const service = files.size > 0 ? pythonPackageService(dir, files, words, others) : undefined;
+    const answer = service && (service.listens.length > 0 || service.routes.length > 0 || service.python.settings.length > 0) ? service : undefined;
+    this.serviceCache.set(key, { revision: this.serviceRevision, service: answer });
     return answer;
   }
 
@@ -854,6 +924,8 @@ export class WorkspaceIndex {
     const roots = folders.map((f) => normalizePath(path.resolve(f)));
     this.roots = [...new Set(roots)];
     this.pending.clear();
+    // Python service facts need the parser (loaded once; the edges await it too).
+    await initPython();
     // What an earlier build found is rebuilt from scratch; open documents keep their own facts.
     for (const file of [...this.handlers.keys(), ...this.candidates]) if (!this.overlays.has(file)) this.forgetFile(file);
     for (const root of this.roots) this.pending.add(root);
@@ -1092,7 +1164,8 @@ export class WorkspaceIndex {
     }
     if (doc.kind === 'python') {
       const stubs = /_pb2_grpc/.test(doc.text) ? pythonGrpcStubs(doc) : undefined;
-      return JSON.stringify(stubs && stubs.size > 0 ? Object.fromEntries(stubs) : null) !== JSON.stringify(this.pythonStubs.get(p) ?? null);
+      if (JSON.stringify(stubs && stubs.size > 0 ? Object.fromEntries(stubs) : null) !== JSON.stringify(this.pythonStubs.get(p) ?? null)) return true;
+      return this.serviceFactsWouldChange(p, doc);
     }
     const handles = doc.kind === 'js' && shutdownFacts(doc).handlesSigterm;
     if (handles !== this.handlers.has(p)) return true;
@@ -1320,7 +1393,7 @@ export class WorkspaceIndex {
     for (const key of [...this.grpcClientExports.keys()]) {
       if ((isUnder(key, p) || key === bare) && !open.has(key)) this.grpcClientExports.delete(key);
     }
-    for (const file of [...this.handlers.keys(), ...this.candidates, ...this.importsOf.keys(), ...this.traits.keys(), ...this.staticFolders.keys(), ...this.composeLinks.keys(), ...this.dockerStages.keys(), ...this.k8s.keys(), ...this.appServerLaunches.keys(), ...this.serviceFiles.keys(), ...this.pathWords.keys(), ...this.dockerImages.keys(), ...this.imageLinks.keys(), ...this.pythonStubs.keys()]) {
+    for (const file of [...this.handlers.keys(), ...this.candidates, ...this.importsOf.keys(), ...this.traits.keys(), ...this.staticFolders.keys(), ...this.composeLinks.keys(), ...this.dockerStages.keys(), ...this.k8s.keys(), ...this.appServerLaunches.keys(), ...this.serviceFiles.keys(), ...this.pyServiceFiles.keys(), ...this.pathWords.keys(), ...this.dockerImages.keys(), ...this.imageLinks.keys(), ...this.pythonStubs.keys()]) {
       if (isUnder(file, p) && !this.overlays.has(file)) this.forgetFile(file);
     }
     for (const dir of [...this.packageJson.keys()]) if (isUnder(dir, p)) this.packageJson.delete(dir);

@@ -76,12 +76,12 @@ export class WorkspaceIndexSync {
       else if (doc) this.update(() => this.index.updateDocument(doc), uri);
       return;
     }
-    if (kind !== 'js') return;
+    if (kind !== 'js' && kind !== 'python') return;
     this.openJs.set(path, uri);
     // The usual keystroke changes no answer: no need to look for documents to re-publish.
     if (doc && !this.index.wouldChangeFacts(doc)) this.index.updateDocument(doc);
     else this.update(() => (doc ? this.index.updateDocument(doc) : this.index.updateText(path, text)), uri);
-    if (uri.startsWith('file:')) this.indexLooseFile(path, uri);
+    if (uri.startsWith('file:') && kind === 'js') this.indexLooseFile(path, uri);
   }
 
   /** A document was closed: what is on disk counts again. */

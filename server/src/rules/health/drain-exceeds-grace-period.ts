@@ -5,19 +5,26 @@ import { builtDockerfile } from '../../engine/model/compose-links';
 import { commandDrainSeconds, contextOf } from '../../engine/model/service-links';
 import { containers, type Container } from '../manifests/k8s';
 import { addToMap, getMap, getPair, getString, getValue, indentStep, resolve, valueAction, valueFromTemplate, type YamlScope } from '../manifests/yaml-tools';
-import { codeForContext, codeForImage, podSpecOf, type LinkedCode } from './links';
+import { gunicornDefaultDrain } from '../../engine/model/python-service-facts';
+import { codeForContext, codeForImage, podSpecOf, pythonOf, type LinkedCode } from './links';
 
 /** Seconds of a drain, and where it is decided. */
 interface Drain {
   seconds: number;
   what: string;
   related: RelatedLocation | undefined;
+  /** A server's own default (gunicorn's 30 s), not a bound anyone wrote: judged only against a grace period someone did write, and only when it is exceeded. */
+  assumed?: boolean;
 }
 
 /** The drain bound of what a container runs: its own command's app-server flag, else the image's, else the code's SIGTERM timer. */
 function drainOf(ctx: RuleContext, command: string, overridden: boolean, code: LinkedCode | undefined): Drain | undefined {
   const own = commandDrainSeconds(command);
   if (own) return { seconds: own.seconds, what: `its command's \`${own.flag} ${own.seconds}\``, related: undefined };
+  if (overridden && code && pythonOf(code.service)) {
+    const seconds = gunicornDefaultDrain(command, pythonOf(code.service)!.gunicornConfig);
+    return seconds === undefined ? undefined : { seconds, what: `gunicorn's default \`--graceful-timeout\` of ${seconds} s, which its command leaves as it is`, related: undefined, assumed: true };
+  }
   if (overridden || !code) return undefined;
   const fromImage = commandDrainSeconds(code.image?.command);
   if (fromImage) {
@@ -25,6 +32,17 @@ function drainOf(ctx: RuleContext, command: string, overridden: boolean, code: L
       seconds: fromImage.seconds,
       what: `the image's \`${fromImage.flag} ${fromImage.seconds}\``,
       related: code.image?.commandLine ? { path: code.dockerfile, line: code.image.commandLine, message: `The image's command sets ${fromImage.flag} ${fromImage.seconds}` } : undefined,
+    };
+  }
+  const python = pythonOf(code.service);
+  if (python) {
+    const seconds = gunicornDefaultDrain(overridden ? command : code.image?.command, python.gunicornConfig);
+    if (seconds === undefined) return undefined;
+    return {
+      seconds,
+      what: `gunicorn's default \`--graceful-timeout\` of ${seconds} s, which ${overridden ? 'its command' : "the image's command"} leaves as it is`,
+      related: !overridden && code.image?.commandLine ? { path: code.dockerfile, line: code.image.commandLine, message: `The image runs gunicorn with its default graceful timeout (${seconds} s)` } : undefined,
+      assumed: true,
     };
   }
   const timers = code.service.drains;
@@ -75,6 +93,7 @@ function k8sCheck(ctx: RuleContext): RuleFinding[] {
     }
     const preStop = preStopSeconds(c);
     if (drain.seconds + preStop < grace) continue;
+    if (drain.assumed && (!gracePair || drain.seconds + preStop <= grace)) continue;
     const value = gracePair?.value as Node | null | undefined;
     const [start, end] = value?.range ? [value.range[0], value.range[1]] : c.anchor;
     const needed = Math.ceil(drain.seconds + preStop + 5);
@@ -122,6 +141,7 @@ function composeCheck(ctx: RuleContext): RuleFinding[] {
         grace = seconds;
       }
       if (drain.seconds < grace) continue;
+      if (drain.assumed && (!gracePair || drain.seconds <= grace)) continue;
       const anchor = (gracePair?.value ?? pair.key) as Node;
       if (!anchor.range) continue;
       out.push({
@@ -179,7 +199,7 @@ export const drainExceedsGracePeriod: Rule = {
   summary: "The app's shutdown drain (plus any preStop sleep) is not shorter than the orchestrator's kill deadline.",
   docs: {
     whatItDoes:
-      'Compares the app\'s drain bound with the time the orchestrator gives it after SIGTERM. The drain bound is what the command spells out (uvicorn `--timeout-graceful-shutdown N`, gunicorn `--graceful-timeout N`, in the container\'s `command`/`args`, the compose `command`, or the CMD of the image it builds), else the timer of the app\'s SIGTERM handler: a `setTimeout(() => process.exit(...), N)` inside `process.on(\'SIGTERM\', ...)` (or in a function of the same file it calls), in the package that the image\'s Dockerfile builds. Kubernetes: the bound plus the container\'s `preStop` sleep (`sleep: {seconds}` or an exec `sleep N`) against the pod\'s `terminationGracePeriodSeconds` (default 30). Compose: the bound against the service\'s `stop_grace_period` (default 10 s). "Not below" counts: equal is a finding, since the kill and the drain\'s end then race. A templated grace period, a drain with no timer, an image built elsewhere: unknown, no finding. gunicorn\'s own default (30 s) is not a choice anyone wrote and is not judged. The finding sits on `terminationGracePeriodSeconds` / `stop_grace_period`, or the container\'s name / the service\'s key when unset, and points at the timer.',
+      'Compares the app\'s drain bound with the time the orchestrator gives it after SIGTERM. The drain bound is what the command spells out (uvicorn `--timeout-graceful-shutdown N`, gunicorn `--graceful-timeout N`, in the container\'s `command`/`args`, the compose `command`, or the CMD of the image it builds), else the timer of the app\'s SIGTERM handler: a `setTimeout(() => process.exit(...), N)` inside `process.on(\'SIGTERM\', ...)` (or in a function of the same file it calls), in the package that the image\'s Dockerfile builds. Kubernetes: the bound plus the container\'s `preStop` sleep (`sleep: {seconds}` or an exec `sleep N`) against the pod\'s `terminationGracePeriodSeconds` (default 30). Compose: the bound against the service\'s `stop_grace_period` (default 10 s). "Not below" counts: equal is a finding, since the kill and the drain\'s end then race. A templated grace period, a drain with no timer, an image built elsewhere: unknown, no finding. gunicorn\'s own default graceful timeout (30 s, https://docs.gunicorn.org/en/stable/settings.html#graceful-timeout) counts for a Python service whose command runs gunicorn without `--graceful-timeout` or a configuration file, but only against a grace period someone wrote and only when the drain (plus preStop) exceeds it: 30 s against the unset default of 30 s is nobody\'s choice on either side and is not judged. The finding sits on `terminationGracePeriodSeconds` / `stop_grace_period`, or the container\'s name / the service\'s key when unset, and points at the timer.',
     whyItMatters:
       'Checklist: "Graceful shutdown", "Zero-downtime deployments". The grace period starts when termination starts; the preStop hook runs inside it and SIGTERM comes after. An app that may take 45 s to finish its requests under a 30 s grace period is SIGKILLed mid-drain on every rollout: in-flight requests fail and work in progress is lost, exactly what the drain was written to prevent.',
     example: {

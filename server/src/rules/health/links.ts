@@ -9,6 +9,7 @@ import type { RelatedLocation, RuleContext } from '../../engine/types';
 import type { PackageService, ServedRoute } from '../../engine/model/service-facts';
 import { routeServes, normalizeRequestPath } from '../../engine/model/service-facts';
 import type { DockerImageFacts } from '../../engine/model/service-links';
+import { launchPort, type PythonServiceExtras } from '../../engine/model/python-service-facts';
 import { containers, type Container } from '../manifests/k8s';
 import { asMap, getMap, getPair, getString, getValue, resolve, valueAction, valueFromTemplate, type YamlScope } from '../manifests/yaml-tools';
 
@@ -271,4 +272,31 @@ export function composeEnv(service: YAMLMap): EnvLookup {
     }
   } else if (environment !== undefined) return () => 'unknown';
   return (name) => values.get(name) ?? (envFile ? 'unknown' : undefined);
+}
+
+/** The Python half of the service facts, when the linked code is a Python service. */
+export function pythonOf(service: PackageService): PythonServiceExtras | undefined {
+  return (service as PackageService & { python?: PythonServiceExtras }).python;
+}
+
+/**
+ * The port a Python service listens on in a container: the app server its command runs (the container's
+ * own command, else the image's CMD), with the port flag, the variable the server reads or its default;
+ * or, for `python app.py`, the listen calls of the code (`uvicorn.run(port=...)`). Undefined: unknown.
+ */
+export function pythonAppPorts(code: LinkedCode, ownCommand: string | undefined, env: EnvLookup): AppPorts | undefined {
+  const python = pythonOf(code.service);
+  if (!python) return undefined;
+  const command = ownCommand ?? code.image?.command;
+  if (!command) return undefined;
+  const launch = launchPort(command, env, python.gunicornConfig);
+  if (launch === 'unknown') return undefined;
+  if (launch) {
+    const related: RelatedLocation = ownCommand === undefined && code.image?.commandLine
+      ? { path: code.dockerfile, line: code.image.commandLine, message: `The image's command ${launch.how}` }
+      : { path: code.dockerfile, line: 0, message: `The container's command ${launch.how}` }; // line 0: in the manifest itself, not shown
+    return { ports: new Map([[launch.port, related]]) };
+  }
+  if (ownCommand === undefined && /(?:^|\s)python[\d.]*\s+(?:-u\s+)?(?:-m\s+)?[\w./-]+/.test(command)) return appPorts(code.service, env);
+  return undefined;
 }

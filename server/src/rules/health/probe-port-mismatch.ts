@@ -1,6 +1,6 @@
 import type { Fix, Rule, RuleContext, RuleFinding } from '../../engine/types';
 import { getPair } from '../manifests/yaml-tools';
-import { appPorts } from './links';
+import { appPorts, pythonAppPorts, pythonOf } from './links';
 import { probeSites } from './sites';
 
 function check(ctx: RuleContext): RuleFinding[] {
@@ -20,8 +20,11 @@ function check(ctx: RuleContext): RuleFinding[] {
       });
       continue;
     }
-    if (port.number === undefined || !site.code || site.commandOverridden) continue;
-    const listened = appPorts(site.code.service, site.env);
+    if (port.number === undefined || !site.code) continue;
+    // A Python service: the port is the app server's (its command line, the manifest's or the image's).
+    const python = pythonOf(site.code.service) !== undefined;
+    if (site.commandOverridden && !python) continue;
+    const listened = python ? pythonAppPorts(site.code, site.commandOverridden ? (site.command ?? '') : undefined, site.env) : appPorts(site.code.service, site.env);
     if (!listened || listened.ports.has(port.number)) continue;
     const ports = [...listened.ports.keys()];
     out.push({
@@ -29,7 +32,7 @@ function check(ctx: RuleContext): RuleFinding[] {
       end: port.end,
       message: `${site.what} checks port ${port.number}${port.name ? ` (\`${port.name}\`)` : ''}, but the app it runs listens on ${ports.join(' and ')}: every probe is refused.`,
       data: { ports, named: port.name ?? null },
-      related: [...listened.ports.values()],
+      related: [...listened.ports.values()].filter((r) => r.line > 0),
     });
   }
   return out;
@@ -63,7 +66,7 @@ export const probePortMismatch: Rule = {
   summary: 'A probe or health check targets a port the app behind it does not listen on.',
   docs: {
     whatItDoes:
-      'Follows a probe to the code behind it (as `probe-path-not-served` does: container image -> Dockerfile -> build context -> package) and compares the probe\'s port (Kubernetes `httpGet`/`tcpSocket` `port`, a named port resolved through the container\'s `ports`, the port in a compose `healthcheck.test` or Dockerfile `HEALTHCHECK` URL) with the ports the app\'s listen calls give: a literal (`app.listen(3000)`, `fastify.listen({ port: 3000 })`, `Hapi.server({ port })`), or an environment variable (`process.env.PORT || 3000`) whose value the manifest\'s `env`, the compose `environment` or the image\'s `ENV` sets, else its default. When any listen call\'s port is not known (read from a config module, a variable with no default and no value, an `envFrom` or `env_file` that may set it, a templated `env`), nothing is judged. Also flags a named port that the container does not declare (no code needed). A container whose `command`/`args` override the image\'s is not judged.',
+      'Follows a probe to the code behind it (as `probe-path-not-served` does: container image -> Dockerfile -> build context -> package) and compares the probe\'s port (Kubernetes `httpGet`/`tcpSocket` `port`, a named port resolved through the container\'s `ports`, the port in a compose `healthcheck.test` or Dockerfile `HEALTHCHECK` URL) with the ports the app\'s listen calls give: a literal (`app.listen(3000)`, `fastify.listen({ port: 3000 })`, `Hapi.server({ port })`), or an environment variable (`process.env.PORT || 3000`) whose value the manifest\'s `env`, the compose `environment` or the image\'s `ENV` sets, else its default. For a Python service the port is the app server\'s: the command the container runs (its own `command`/`args`, the compose `command`, else the image\'s CMD) read as uvicorn `--port`, gunicorn and hypercorn `-b`/`--bind host:port`, daphne `-p`, `fastapi run --port`, `flask run -p`, `manage.py runserver addr:port`, with `$PORT` / `${PORT:-8000}` / `$(PORT)` taken from the environment, else the variable the server reads (gunicorn `PORT`, uvicorn `UVICORN_PORT`, `FLASK_RUN_PORT`), else its documented default (8000, flask 5000); `python app.py` uses the module\'s own `uvicorn.run(port=...)`, Flask `app.run(port=...)` or aiohttp `web.run_app(port=...)`, `os.environ.get("PORT", "8000")` included. A socket, a file descriptor or a gunicorn configuration file (`-c`, a `gunicorn*.py` in the build context, `GUNICORN_CMD_ARGS`) makes the port unknown. When any listen call\'s port is not known (read from a config module, a variable with no default and no value, an `envFrom` or `env_file` that may set it, a templated `env`), nothing is judged. Also flags a named port that the container does not declare (no code needed). A container whose `command`/`args` override the image\'s is not judged.',
     whyItMatters:
       'Checklist: "Health check endpoint", "Liveness probe configured". A probe on 8080 for an app listening on 3000 is refused on every attempt: the liveness probe restarts the pod in a loop, the readiness probe never lets traffic in. It happens when the app\'s default port changes, or the manifest sets `PORT` to something the probe did not follow.',
     example: {

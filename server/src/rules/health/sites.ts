@@ -21,6 +21,8 @@ export interface ProbeSite {
   env: EnvLookup;
   /** The manifest runs another command than the image's (`command`/`args`): which process answers is not known. */
   commandOverridden: boolean;
+  /** The words of that command, when the manifest gives one (a Python app-server launch is read from it). */
+  command?: string;
   path: Located | undefined;
   port: (Located & { number: number | undefined; name: string | undefined }) | undefined;
   /** Where the port is implied (a URL without a port: 80), when it is not written. */
@@ -50,6 +52,7 @@ function k8sSites(ctx: RuleContext): ProbeSite[] {
     const image = getString(map, 'image', scope);
     const code = codeForImage(ctx, image);
     const commandOverridden = getPair(map, 'command', scope) !== undefined || getPair(map, 'args', scope) !== undefined;
+    const command = commandOverridden ? `${wordsOf(getValue(map, 'command', scope), scope)} ${wordsOf(getValue(map, 'args', scope), scope)}`.trim() : undefined;
     let port: ProbeSite['port'];
     if (probe.port) {
       const numeric = /^\d+$/.test(probe.port.value);
@@ -61,6 +64,7 @@ function k8sSites(ctx: RuleContext): ProbeSite[] {
       code,
       env: withImageEnv(k8sEnv(container), code?.image),
       commandOverridden,
+      command,
       path: probe.action === 'httpGet' ? probe.path : undefined,
       port: probe.portKnown ? port : undefined,
       container,
@@ -68,6 +72,16 @@ function k8sSites(ctx: RuleContext): ProbeSite[] {
     });
   }
   return out;
+}
+
+/** A command's words (`command:` as a list or a string); a templated or non-scalar word makes it empty (unknown). */
+function wordsOf(node: unknown, scope: Parameters<typeof resolve>[1] | undefined): string {
+  const n = scope ? resolve(node as Node, scope) : (node as Node | undefined);
+  if (isSeq(n)) {
+    const words = n.items.map((i) => (isScalar(i) && i.value !== null && typeof i.value !== 'object' ? String(i.value) : undefined));
+    return words.every((w) => w !== undefined && !w.includes('{{')) ? words.join(' ') : '';
+  }
+  return isScalar(n) && typeof n.value === 'string' && !n.value.includes('{{') ? n.value : '';
 }
 
 /** The number a container gives a named port, undefined when it does not declare it (or not as a literal). */
@@ -115,6 +129,7 @@ function composeSites(ctx: RuleContext): ProbeSite[] {
         code,
         env: withImageEnv(composeEnv(service), code?.image),
         commandOverridden: service.get('command') !== undefined || service.get('entrypoint') !== undefined,
+        command: service.get('command') !== undefined && service.get('entrypoint') === undefined ? wordsOf(service.get('command', true), undefined) : undefined,
         ...located,
         container: undefined,
         headers: [],
