@@ -1,8 +1,9 @@
 import type { Rule } from '../../engine/types';
 import { drainExceedsGracePeriod } from './drain-exceeds-grace-period';
 import { livenessChecksDependencies } from './liveness-checks-dependencies';
+import { missingHealthEndpoint } from './missing-health-endpoint';
 import { probePathNotServed } from './probe-path-not-served';
 import { probePortMismatch } from './probe-port-mismatch';
 import { readinessChecksNothing } from './readiness-checks-nothing';
 
-export const healthRules: Rule[] = [drainExceedsGracePeriod, livenessChecksDependencies, probePathNotServed, probePortMismatch, readinessChecksNothing];
+export const healthRules: Rule[] = [drainExceedsGracePeriod, livenessChecksDependencies, missingHealthEndpoint, probePathNotServed, probePortMismatch, readinessChecksNothing];
