@@ -195,7 +195,57 @@ async function indexBuild(input: Input) {
   const stats = (await index.build(input.roots ?? [])) as { files: number; parsed: number; durationMs: number };
   const ms = performance.now() - started;
   const cpu = cpuMs(cpu0);
-  return { cpuMs: cpu, files: stats.files, parsed: stats.parsed, ms, handlers: (index.handlerFiles() as string[]).length };
+  return { cpuMs: cpu, files: stats.files, parsed: stats.parsed, ms, handlers: (index.handlerFiles() as string[]).length, serviceFacts: await serviceFactsCost(src, index, input.roots ?? []) };
+}
+
+/**
+ * What the route/port facts cost inside that build (issue 17): reading each source file's routes,
+ * mounts, listen calls and drain timers once it is parsed (the parse is timed apart: the index shares
+ * it with the SIGTERM facts), and joining them per package (`serviceOf`, `deploymentOf`).
+ */
+async function serviceFactsCost(src: string, index: { serviceOf?(dir: string): { routes: unknown[]; listens: unknown[] } | undefined; deploymentOf?(dir: string): unknown }, roots: string[]) {
+  const module = path.join(src, 'server/src/engine/model/service-facts.ts');
+  if (!fs.existsSync(module) || !index.serviceOf) return undefined;
+  const { SERVICE_FACTS_PREFILTER, jsServiceFacts } = await import(module);
+  const { ParsedDocument } = await import(path.join(src, 'server/src/engine/document.ts'));
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+      const p = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (/\.(?:[cm]?[jt]s|[jt]sx)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) files.push(p);
+    }
+  };
+  for (const root of roots) walk(root);
+  let parseMs = 0;
+  let factsMs = 0;
+  let factsCpuMs = 0;
+  let read = 0;
+  let routes = 0;
+  let listens = 0;
+  for (const file of files) {
+    const text = fs.readFileSync(file, 'utf8');
+    if (!SERVICE_FACTS_PREFILTER.test(text)) continue;
+    read++;
+    const doc = new ParsedDocument({ path: file, relativePath: path.basename(file), text, kind: 'js' });
+    let t = performance.now();
+    void doc.sourceFile;
+    parseMs += performance.now() - t;
+    t = performance.now();
+    const c = process.cpuUsage();
+    jsServiceFacts(doc);
+    factsMs += performance.now() - t;
+    factsCpuMs += cpuMs(c);
+  }
+  const t = performance.now();
+  for (const root of roots) {
+    const service = index.serviceOf(root);
+    index.deploymentOf?.(root);
+    routes += service?.routes.length ?? 0;
+    listens += service?.listens.length ?? 0;
+  }
+  return { sourceFiles: files.length, read, parseMs, factsMs, factsCpuMs, joinMs: performance.now() - t, routes, listens };
 }
 
 async function main() {

@@ -52,16 +52,40 @@ describe('prodready review: golden JSON', () => {
     assert.equal(review.version, 1);
     assert.deepEqual(review.services.map((s) => s.name), ['orders-service']);
     const status = Object.fromEntries(itemsOf(review).map((i) => [i.id, i.status]));
-    // The findings: no SIGTERM handler, calls with no timeout, no probes, console logs, no limits.
-    for (const id of ['sigterm', 'timeouts', 'orchestrator-health-checks', 'structured-logs', 'resource-limits', 'zero-downtime']) assert.equal(status[id], 'fail', id);
+    // The findings: no health route, no SIGTERM handler, calls with no timeout, no probes, console logs, no limits.
+    for (const id of ['health-endpoint', 'sigterm', 'timeouts', 'orchestrator-health-checks', 'structured-logs', 'resource-limits', 'zero-downtime']) assert.equal(status[id], 'fail', id);
     // What the project shows: a migration Job apart from the Deployment, pinned images.
     assert.equal(status['migrations-separate'], 'pass');
     assert.equal(status['rollback'], 'pass');
     // Nothing in it says metrics, tracing, circuit breakers, flags or a runbook: not pass, not fail.
     for (const id of ['red-metrics', 'tracing', 'circuit-breakers', 'feature-flags', 'runbook', 'config-validated']) assert.equal(status[id], 'unknown', id);
-    assert.deepEqual(review.services[0].blockers, ['sigterm', 'timeouts', 'orchestrator-health-checks']);
+    assert.deepEqual(review.services[0].blockers, ['health-endpoint', 'sigterm', 'timeouts', 'orchestrator-health-checks']);
+    const health = itemsOf(review).find((i) => i.id === 'health-endpoint')!;
+    assert.ok(health.evidence.some((e) => e.ruleId === 'missing-health-endpoint' && e.file === 'src/server.ts' && e.line === 31), JSON.stringify(health.evidence));
     const sigterm = itemsOf(review).find((i) => i.id === 'sigterm')!;
     assert.ok(sigterm.evidence.some((e) => e.ruleId === 'missing-sigterm-handler' && e.file === 'src/server.ts' && e.line === 31), JSON.stringify(sigterm.evidence));
+  });
+
+  test('the health endpoint item reads the service facts\' routes: a route behind a router mount counts, a health word in a comment does not', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-review-routes-'));
+    try {
+      const write = (file: string, text: string) => {
+        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        fs.writeFileSync(path.join(dir, file), text);
+      };
+      write('package.json', '{ "name": "api", "private": true, "dependencies": { "express": "^4.19.0" } }\n');
+      write('src/routes.js', "const { Router } = require('express');\n\nconst router = Router();\nrouter.get('/live', (req, res) => res.send('ok'));\n\nmodule.exports = router;\n");
+      write('src/server.js', "const express = require('express');\nconst routes = require('./routes');\n\nconst app = express();\n// app.get('/health') used to be here\napp.use('/_system', routes);\napp.listen(3000);\n");
+      const item = (review: Review) => itemsOf(review).find((i) => i.id === 'health-endpoint')!;
+      const mounted = item(JSON.parse(run(['--format', 'json'], dir).stdout) as Review);
+      assert.equal(mounted.status, 'pass', mounted.reason);
+      assert.deepEqual(mounted.evidence.map((e) => `${e.file}:${e.line} ${e.what}`), ['src/routes.js:4 health route GET /_system/live']);
+      write('src/routes.js', "const { Router } = require('express');\n\nconst router = Router();\nrouter.get('/orders', (req, res) => res.json([]));\n\nmodule.exports = router;\n");
+      const none = item(JSON.parse(run(['--format', 'json'], dir).stdout) as Review);
+      assert.equal(none.status, 'unknown', 'the commented-out /health is not a route');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a service that shows everything passes every item, each with file:line evidence', () => {
@@ -163,9 +187,13 @@ describe('the review engine on files in memory', () => {
     buildReview(files, 'root').services[0].sections.flatMap((s) => s.items).find((i) => i.id === id)!;
 
   test('a health route counts in service code only, and a business route under /status is not one', () => {
-    assert.equal(status([pkg, code('src/app.ts', "app.get('/healthz', (req, res) => res.send('ok'));\n")], 'health-endpoint').status, 'pass');
-    assert.equal(status([pkg, code('src/app.ts', "app.get('/status/:orderId', handler);\n")], 'health-endpoint').status, 'unknown');
-    assert.equal(status([pkg, code('test/app.test.ts', "app.get('/healthz', (req, res) => res.send('ok'));\n", 'test')], 'health-endpoint').status, 'unknown');
+    // The item reads the routes the service facts give each file (collect.ts), not the text.
+    const routed = (file: ReturnType<typeof code>, p: string) => ({ ...file, routes: [{ method: 'get', path: p, line: 1 }] });
+    assert.equal(status([pkg, routed(code('src/app.ts', "app.get('/healthz', (req, res) => res.send('ok'));\n"), '/healthz')], 'health-endpoint').status, 'pass');
+    assert.equal(status([pkg, routed(code('src/app.ts', "app.get('/status/:orderId', handler);\n"), '/status/:orderId')], 'health-endpoint').status, 'unknown');
+    assert.equal(status([pkg, routed(code('src/app.ts', "router.get('/:id/status', handler);\n"), '/orders/:id/status')], 'health-endpoint').status, 'unknown');
+    assert.equal(status([pkg, code('src/app.ts', "app.get('/healthz', (req, res) => res.send('ok'));\n")], 'health-endpoint').status, 'unknown', 'text without route facts is not a route');
+    assert.equal(status([pkg, routed(code('test/app.test.ts', "app.get('/healthz', (req, res) => res.send('ok'));\n", 'test'), '/healthz')], 'health-endpoint').status, 'unknown');
   });
 
   test('readiness passes only when its handler calls a dependency', () => {

@@ -59,8 +59,9 @@ const CATALOG: Record<string, RuleFamily> = {
   'hardcoded-service-url': 'config',
   'liveness-checks-dependencies': 'health',
   'readiness-checks-nothing': 'health',
+  'missing-health-endpoint': 'health',
 };
-const HEALTH_ROUTE_RULES = ['liveness-checks-dependencies', 'readiness-checks-nothing'];
+const HEALTH_ROUTE_RULES = ['liveness-checks-dependencies', 'readiness-checks-nothing', 'missing-health-endpoint'];
 const K8S_RULES = ['missing-liveness-probe', 'missing-readiness-probe', 'missing-resource-limits'];
 const LOGGING_RULES = ['console-log', 'interpolated-log-message'];
 
@@ -138,6 +139,23 @@ router.get('/orders/:id', async (ctx) => {
 \tctx.body = rows[0] ?? null;
 });
 app.use(router.routes());
+`;
+
+const HEALTH_HAPI_HOST = `import Hapi from '@hapi/hapi';
+import { pool } from './db.js';
+
+export const server = Hapi.server({ port: 3000, host: '0.0.0.0' });
+
+${MARKER}
+
+server.route({
+\tmethod: 'GET',
+\tpath: '/orders/{id}',
+\thandler: async (request) => {
+\t\tconst { rows } = await pool.query('SELECT * FROM orders WHERE id = $1', [request.params.id]);
+\t\treturn rows[0] ?? null;
+\t},
+});
 `;
 
 const HTTP_SERVER_BASE = `import http from 'node:http';
@@ -219,6 +237,28 @@ const CASES: SnippetCase[] = [
     guards: [...LOGGING_RULES, 'http-call-without-timeout', ...HEALTH_ROUTE_RULES],
     control: {
       text: HEALTH_KOA_HOST.replace(MARKER, "router.get('/health', async (ctx) => {\n\tawait pool.query('SELECT 1');\n\tctx.body = 'ok';\n});"),
+      fires: ['liveness-checks-dependencies'],
+    },
+  },
+  {
+    prefix: 'pr-health-hapi',
+    path: 'src/server.ts',
+    host: HEALTH_HAPI_HOST,
+    indent: '  ',
+    guards: [...LOGGING_RULES, 'http-call-without-timeout', ...HEALTH_ROUTE_RULES],
+    control: {
+      text: HEALTH_HAPI_HOST.replace(MARKER, "server.route({ method: 'GET', path: '/health', handler: async () => {\n\tawait pool.query('SELECT 1');\n\treturn 'ok';\n} });"),
+      fires: ['liveness-checks-dependencies'],
+    },
+  },
+  {
+    prefix: 'pr-health-nest',
+    path: 'src/health/health.controller.ts',
+    host: `${MARKER}\n`,
+    indent: '  ',
+    guards: [...LOGGING_RULES, 'http-call-without-timeout', ...HEALTH_ROUTE_RULES],
+    control: {
+      text: "import { Controller, Get } from '@nestjs/common';\nimport { DataSource } from 'typeorm';\n\n@Controller()\nexport class HealthController {\n\tconstructor(private readonly dataSource: DataSource) {}\n\n\t@Get('health')\n\tasync health() {\n\t\tawait this.dataSource.query('SELECT 1');\n\t\treturn { status: 'ok' };\n\t}\n}\n",
       fires: ['liveness-checks-dependencies'],
     },
   },
@@ -421,6 +461,13 @@ const CASES: SnippetCase[] = [
     host: `"""The orders API."""\n${MARKER}\n`,
     indent: '    ',
     guards: ['http-call-without-timeout', 'missing-sigterm-handler', 'sigterm-handler-overrides-server'],
+  },
+  {
+    prefix: 'pr-health-flask',
+    path: 'app/main.py',
+    host: `"""The orders API."""\n${MARKER}\n`,
+    indent: '    ',
+    guards: ['http-call-without-timeout', 'missing-sigterm-handler', 'sigterm-handler-overrides-server', 'print-call'],
   },
   {
     prefix: 'pr-httpx-client',
@@ -818,7 +865,8 @@ describe('each snippet, expanded at its defaults in a realistic file', () => {
         switch (snippet.language) {
           case 'javascript':
             assert.deepEqual(typescriptErrors(c.path, text), [], `TypeScript parse errors in:\n${text}`);
-            assert.deepEqual(javascriptErrors(text), [], `JavaScript parse errors in:\n${text}`);
+            // A snippet scoped to TypeScript (NestJS's decorators and parameter properties) is never offered in a .js file.
+            if (snippet.scope !== 'typescript') assert.deepEqual(javascriptErrors(text), [], `JavaScript parse errors in:\n${text}`);
             break;
           case 'yaml': {
             const docs = yamlDocuments(text);

@@ -177,6 +177,14 @@ export interface WorkspaceFacts {
   /** The final stage's ENV and command of the Dockerfile at `path`, when the workspace holds it. */
   dockerImage(path: string): DockerImageFacts | undefined;
 
+  /**
+   * How the package in `dir` is deployed: the Dockerfiles in that folder (not dev or test ones) and
+   * the health checks of what runs their images (Kubernetes probes of containers whose image they
+   * build, compose healthchecks of services that build them, their own HEALTHCHECK). Undefined
+   * before the workspace is indexed. Optional: a facts object without it knows no deployment.
+   */
+  deploymentOf?(dir: string): PackageDeployment | undefined;
+
   // ---- clients other modules make (rules/calls) ----------------------------------------------
 
   /**
@@ -214,6 +222,24 @@ export interface PythonGrpcStub {
   bounded: boolean;
   /** The stub class as written (`users_pb2_grpc.UsersStub`). */
   made: string;
+}
+
+export interface PackageDeployment {
+  dockerfiles: string[];
+  checks: DeployedHealthCheck[];
+}
+
+/** A health check of a deployed container, as its manifest writes it. */
+export interface DeployedHealthCheck {
+  /** `livenessProbe`, `readinessProbe`, `startupProbe` (Kubernetes) or `healthcheck` (compose, Dockerfile). */
+  key: 'livenessProbe' | 'readinessProbe' | 'startupProbe' | 'healthcheck';
+  /** Kubernetes `httpGet`: the path it requests (null when not known); `tcpSocket`: no request; other: a command, or a probe not read. */
+  action: 'httpGet' | 'tcpSocket' | 'command' | 'other';
+  path: string | null;
+  /** A compose `test` / HEALTHCHECK line, for the rule to read its URL. */
+  command?: string;
+  file: string;
+  line: number;
 }
 
 /** Where a Python module is launched from: the command or server, and the file and 1-based line saying so. */

@@ -13,7 +13,7 @@ import { ParsedDocument } from './document';
 import { DEFAULT_MAX_FILE_BYTES } from './source';
 import { readFactFile } from './safe-read';
 import { NEVER_ENTER, collectFiles, inheritedIgnores, isIgnored, readIgnore, type IgnoreScope } from './files';
-import type { ImageUse, Importer, PackageFacts, ProjectLogger, SigtermHandler, StaticFolder, WorkspaceFacts } from './workspace-facts';
+import type { DeployedHealthCheck, ImageUse, Importer, PackageDeployment, PackageFacts, ProjectLogger, SigtermHandler, StaticFolder, WorkspaceFacts } from './workspace-facts';
 import { FULL_STACK_SERVER_PATHS } from './package-json';
 import { servedFolders, type ServedFolder } from './model/static-folders';
 import picomatch from 'picomatch';
@@ -231,6 +231,7 @@ export class WorkspaceIndex {
       pythonGrpcStubExport: (importer, module, name) => this.pythonGrpcStubExport(importer, module, name),
       grpcClientExport: (importer, specifier, name) => this.grpcClientExportsOf(importer, specifier)?.[name],
       exportsGrpcClients: (importer, specifier) => this.grpcClientExportsOf(importer, specifier) !== undefined,
+      deploymentOf: (dir) => this.deploymentOf(dir),
     };
   }
 
@@ -423,7 +424,11 @@ export class WorkspaceIndex {
 
   /** What open manifests read from the service facts: any change re-publishes them. */
   private serviceAnswers(p: string): string {
-    return isManifestPath(p) ? `svc#${this.serviceRevision}` : '';
+    if (isManifestPath(p)) return `svc#${this.serviceRevision}`;
+    // Source files read their package's routes and deployment (missing-health-endpoint).
+    if (!isSourcePath(p)) return '';
+    const dir = this.packageFacts(p)?.dir;
+    return dir ? `svc#${this.serviceRevision} ${JSON.stringify(this.deploymentOf(dir))}` : '';
   }
 
   /** See WorkspaceFacts.serviceOf. */
@@ -490,6 +495,35 @@ export class WorkspaceIndex {
     if (byFolder.length !== 1) return [];
     const dockerfile = byFolder[0];
     return [{ image, dockerfile, context: dirnameOf(dockerfile), target: undefined, path: dockerfile, line: 1 }];
+  }
+
+  /** See WorkspaceFacts.deploymentOf. */
+  deploymentOf(d: string): PackageDeployment | undefined {
+    const dir = normalizePath(d);
+    if (!this.built || this.pending.size > 0) return undefined;
+    // Dockerfile, Dockerfile.prod, api.Dockerfile: not the dev, test or CI images beside them.
+    const dockerfiles = [...this.dockerStages.keys()].filter((f) => dirnameOf(f) === dir && !/(?:^|[.\-_])(?:dev|develop|development|test|tests|ci|local|e2e)(?:$|[.\-_])/i.test(baseNameOf(f))).sort();
+    const checks: DeployedHealthCheck[] = [];
+    if (dockerfiles.length === 0) return { dockerfiles, checks };
+    const built = new Set(dockerfiles);
+    for (const dockerfile of dockerfiles) {
+      const stage = this.dockerfileStage(dockerfile);
+      if (stage?.healthcheckLine !== undefined) checks.push({ key: 'healthcheck', action: 'command', path: null, command: stage.healthcheckCommand, file: dockerfile, line: stage.healthcheckLine });
+      for (const b of this.composeServicesBuilding(dockerfile)) {
+        if (b.healthcheck && !b.devOnly) checks.push({ key: 'healthcheck', action: 'command', path: null, command: b.healthcheckTest, file: b.path, line: b.line });
+      }
+    }
+    for (const objects of this.k8s.values()) {
+      for (const object of objects) {
+        if (object.kind === 'Job' || object.kind === 'CronJob') continue;
+        for (const container of object.containers ?? []) {
+          if (typeof container.image !== 'string' || isStockImage(container.image)) continue;
+          if (!(this.imageBuilds(container.image) ?? []).some((b) => built.has(b.dockerfile))) continue;
+          for (const probe of container.probes ?? []) checks.push({ key: probe.key, action: probe.action, path: probe.path, file: object.path, line: probe.line });
+        }
+      }
+    }
+    return { dockerfiles, checks };
   }
 
   // ==== end of service facts =====================================================================

@@ -8,9 +8,14 @@
 // same: their findings light the item up as soon as the rules land.
 
 import { APP_SERVERS } from '../rules/shutdown/python-shutdown';
+import { HEALTH_ROUTE_PATH } from '../rules/health/health-paths';
 
-/** Which files a signal reads. `code`: JS/TS/Python files the project model calls service code. */
-export type SignalFiles = 'code' | 'manifest' | 'kubernetes' | 'compose' | 'ecs' | 'dockerfile' | 'package' | 'path';
+/**
+ * Which files a signal reads. `code`: JS/TS/Python files the project model calls service code;
+ * `python`: only the Python ones; `routes`: the routes the service facts read in service code (full
+ * paths, mounts and prefixes applied; `re` is matched against each route's path).
+ */
+export type SignalFiles = 'code' | 'python' | 'routes' | 'manifest' | 'kubernetes' | 'compose' | 'ecs' | 'dockerfile' | 'package' | 'path';
 
 export interface Signal {
   files: SignalFiles;
@@ -92,7 +97,10 @@ export const CHECKLIST: readonly ChecklistItem[] = [
       {
         what: 'a health route served by the app, or a health-check library mounted',
         signals: [
-          { files: 'code', re: new RegExp(`${ROUTE_CALL}\\s*(['"\`])${HEALTH_PATH}`), what: 'health route' },
+          // The routes missing-health-endpoint reads (the service facts), so the item and the rule agree.
+          { files: 'routes', re: HEALTH_ROUTE_PATH, what: 'health route' },
+          // Python routes are not in the service facts yet: their route decorators, by text until they are.
+          { files: 'python', re: new RegExp(`${ROUTE_CALL}\\s*(['"\`])${HEALTH_PATH}`), what: 'health route' },
           imported(['@godaddy/terminus', 'lightship', '@nestjs/terminus', 'express-healthcheck', 'express-actuator', 'fastify-healthcheck', '@hapi/hapi-alive', 'healthcheck'], 'health-check library imported'),
         ],
       },

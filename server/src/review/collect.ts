@@ -8,6 +8,9 @@ import { checkText, type CheckEnvironment } from '../engine/check';
 import { roleOf } from '../engine/analyze';
 import { classify, mayClassify } from '../engine/classify';
 import { toPosix } from '../engine/files';
+import { jsServiceFacts } from '../engine/model/service-facts';
+import type { ParsedDocument } from '../engine/document';
+import type { WorkspaceFacts } from '../engine/workspace-facts';
 import type { ReviewFile } from './review';
 
 /** Files read for their text although prodready does not analyse them. */
@@ -59,6 +62,7 @@ export function collectReviewFiles(options: CollectOptions): ReviewFile[] {
         role,
         text,
         findings: result.findings.map((f) => ({ ruleId: f.ruleId, severity: f.severity, line: doc.lines.positionAt(f.start).line + 1, message: f.message })),
+        ...(role === 'service' && (doc.kind === 'js' || doc.kind === 'python') ? { routes: routesOf(doc, options.env.workspace) } : {}),
       });
       doc.dispose();
     } catch (error) {
@@ -66,4 +70,22 @@ export function collectReviewFiles(options: CollectOptions): ReviewFile[] {
     }
   }
   return out;
+}
+
+/**
+ * The routes the service facts read in a file: from its package's route table (mounts, prefixes and
+ * Nest's global prefix applied), else, before the workspace is indexed or for a Python file whose
+ * package the facts do not read yet, the file's own routes as written.
+ */
+function routesOf(doc: ParsedDocument, workspace: WorkspaceFacts | undefined): Array<{ method: string; path: string; line: number }> {
+  const dir = workspace?.packageOf(doc.path)?.dir;
+  const service = dir ? workspace!.serviceOf(dir) : undefined;
+  if (service) return service.routes.filter((r) => r.file === doc.path).map((r) => ({ method: r.method, path: r.path, line: r.line }));
+  if (doc.kind !== 'js') return [];
+  const facts = jsServiceFacts(doc);
+  return [...facts.routers.flatMap((r) => r.routes), ...facts.controllers.flatMap((c) => c.routes.map((r) => ({ ...r, path: `${c.prefix}/${r.path}`.replace(/\/+/g, '/') })))].map((r) => ({
+    method: r.method,
+    path: r.path.startsWith('/') ? r.path : `/${r.path}`,
+    line: r.line,
+  }));
 }

@@ -20,6 +20,8 @@ export interface ReviewFile {
   text?: string;
   /** Active (not suppressed) findings, 1-based lines. */
   findings: readonly ReviewFinding[];
+  /** Service code: the routes the service facts read in it (full paths as far as known), 1-based lines. */
+  routes?: ReadonlyArray<{ method: string; path: string; line: number }>;
 }
 
 export interface ReviewFinding {
@@ -182,6 +184,10 @@ function signalApplies(files: SignalFiles, f: ReviewFile): boolean {
   switch (files) {
     case 'code':
       return (f.kind === 'js' || f.kind === 'python') && f.role === 'service';
+    case 'python':
+      return f.kind === 'python' && f.role === 'service';
+    case 'routes':
+      return f.routes !== undefined && f.role === 'service';
     case 'manifest':
       return f.kind !== undefined && MANIFEST_KINDS.has(f.kind) && f.role !== 'test' && f.role !== 'dev';
     case 'kubernetes':
@@ -226,6 +232,10 @@ function nthLineStart(text: string, line: number): number {
 function match(signal: Signal, f: ReviewFile): Evidence | undefined {
   if (!signalApplies(signal.files, f)) return undefined;
   if (signal.files === 'path') return signal.re.test(f.path) ? { file: f.path, line: 1, what: signal.what } : undefined;
+  if (signal.files === 'routes') {
+    const route = f.routes!.find((r) => signal.re.test(r.path));
+    return route && { file: f.path, line: route.line, what: `${signal.what} ${route.method.toUpperCase()} ${route.path}`, ...(f.text !== undefined ? { text: lineText(f.text, route.line) } : {}) };
+  }
   if (f.text === undefined) return undefined;
   const text = f.text.length > MAX_SCAN ? f.text.slice(0, MAX_SCAN) : f.text;
   const re = new RegExp(signal.re.source, signal.re.flags.includes('g') ? signal.re.flags : `${signal.re.flags}g`);

@@ -19,6 +19,8 @@ export interface ComposeBuild {
   /** The service's `command`/`entrypoint`, when it sets one. */
   command: string | undefined;
   healthcheck: boolean;
+  /** Its `healthcheck.test` as one command line (list form joined), when it is a literal. */
+  healthcheckTest?: string;
   /** The service runs a development loop (`npm run dev`, `--reload`), or its file is a test or dev compose file. */
   devOnly: boolean;
 }
@@ -57,6 +59,7 @@ export function composeBuilds(file: string, text: string, relativePath = file): 
   const pathRole = roleByPath(relativePath)?.role;
   const devFile = pathRole === 'test' || pathRole === 'dev';
   return buildingServices(file, text).map(({ service, spec, built, line }) => {
+    const test = healthcheckTest(spec.get('healthcheck', true) as Node | undefined);
     const command = commandOf(spec.get('command', true) as Node | undefined) ?? commandOf(spec.get('entrypoint', true) as Node | undefined);
     return {
       path: file,
@@ -65,9 +68,21 @@ export function composeBuilds(file: string, text: string, relativePath = file): 
       ...built,
       command,
       healthcheck: spec.get('healthcheck') !== undefined,
+      ...(test !== undefined ? { healthcheckTest: test } : {}),
       devOnly: devFile || (command !== undefined && DEV_COMMAND.test(command)),
     };
   });
+}
+
+/** `healthcheck: { test: [...] }` as one command line (`CMD`/`CMD-SHELL` dropped); undefined when absent or not literal. */
+function healthcheckTest(healthcheck: Node | undefined): string | undefined {
+  if (!isMap(healthcheck)) return undefined;
+  const test = healthcheck.get('test', true) as Node | undefined;
+  if (isScalar(test) && typeof test.value === 'string') return test.value;
+  if (isSeq(test) && test.items.every((i) => isScalar(i) && typeof i.value === 'string')) {
+    return test.items.map((i) => String((i as { value: string }).value)).filter((w, n) => !(n === 0 && /^(?:CMD|CMD-SHELL)$/.test(w))).join(' ');
+  }
+  return undefined;
 }
 
 /** A compose service that builds a Dockerfile: its name, its mapping, its `build:` value and what that builds. */
@@ -120,6 +135,8 @@ export interface DockerStageHealth {
   name: string | undefined;
   /** 1-based line of its HEALTHCHECK (not `HEALTHCHECK NONE`), if it declares one. */
   healthcheckLine: number | undefined;
+  /** The text of that HEALTHCHECK instruction's line (its first line only). */
+  healthcheckCommand?: string;
   /** Its last ENTRYPOINT and CMD, as written, when it sets them. */
   command: string | undefined;
   /** The image it is built FROM, lower case with its tag. */
@@ -154,7 +171,12 @@ export function dockerfileStages(text: string): DockerStageHealth[] {
       const { ENTRYPOINT, CMD } = parts.get(stage)!;
       stage.command = [ENTRYPOINT, CMD].filter(Boolean).join(' ');
     }
-    if (stage && /^\s*HEALTHCHECK\s+/i.test(lines[i])) stage.healthcheckLine = /^\s*HEALTHCHECK\s+NONE\b/i.test(lines[i]) ? undefined : i + 1;
+    if (stage && /^\s*HEALTHCHECK\s+/i.test(lines[i])) {
+      const none = /^\s*HEALTHCHECK\s+NONE\b/i.test(lines[i]);
+      stage.healthcheckLine = none ? undefined : i + 1;
+      if (none) delete stage.healthcheckCommand;
+      else stage.healthcheckCommand = lines[i].trim();
+    }
   }
   return stages;
 }

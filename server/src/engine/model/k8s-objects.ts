@@ -22,6 +22,17 @@ export interface ContainerSummary {
   imageRange: [number, number] | undefined;
   /** Declared `containerPort`s (number or template text), by name when named; null when the list is templated. */
   ports: Array<{ name: string | undefined; containerPort: string | null }> | null;
+  /** Its probes: an `httpGet` path as written (null when templated or not a string), or the probe's other action. */
+  probes?: ContainerProbe[];
+}
+
+export interface ContainerProbe {
+  key: 'livenessProbe' | 'readinessProbe' | 'startupProbe';
+  action: 'httpGet' | 'tcpSocket' | 'other';
+  /** `httpGet.path` (`/` when absent, as Kubernetes sends); null when it is not known. */
+  path: string | null;
+  /** 1-based line of the probe's key. */
+  line: number;
 }
 
 export interface K8sObject {
@@ -318,13 +329,35 @@ function containersOf(r: Reader, podSpec: YAMLMap, limit: number): ContainerSumm
         ports.push({ name: name ?? undefined, containerPort: stringOf(r, field(port, 'containerPort', port.range[1])) ?? null });
       }
     }
+    const probes = probesOf(r, container, end);
     out.push({
       name: stringOf(r, field(container, 'name', end)),
       image: stringOf(r, imageField),
       imageLine: lineOf(r, (imageField?.region ?? [container.range[0]])[0]),
       imageRange: isScalar(imageNode) && imageNode.range ? [imageNode.range[0], imageNode.range[1]] : undefined,
       ports,
+      ...(probes.length > 0 ? { probes } : {}),
     });
+  }
+  return out;
+}
+
+function probesOf(r: Reader, container: YAMLMap, limit: number): ContainerProbe[] {
+  const out: ContainerProbe[] = [];
+  for (const key of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
+    const f = field(container, key, limit);
+    if (!f) continue;
+    const line = lineOf(r, f.region[0]);
+    const probe = resolveNode(f.value, r);
+    if (templated(r, f.region) || !isMap(probe)) {
+      out.push({ key, action: 'other', path: null, line });
+      continue;
+    }
+    const http = mapField(r, probe, 'httpGet', f.region[1]);
+    if (http) {
+      const p = stringOf(r, field(http.map, 'path', http.limit));
+      out.push({ key, action: 'httpGet', path: p === undefined ? '/' : p === null || p.includes('{{') ? null : p, line });
+    } else out.push({ key, action: field(probe, 'tcpSocket', f.region[1]) ? 'tcpSocket' : 'other', path: null, line });
   }
   return out;
 }

@@ -559,7 +559,8 @@ function mountTarget(reader: Reader, arg: ts.Expression): MountFact['target'] | 
   return undefined;
 }
 
-function passThrough(module: string, imported: string): boolean {
+/** Middleware that never answers a request itself (the table above): read by missing-health-endpoint's fix too. */
+export function passThrough(module: string, imported: string): boolean {
   return PASS_THROUGH_MIDDLEWARE.has(module) || (module === 'express' && EXPRESS_PASS_THROUGH.has(imported));
 }
 
