@@ -43,6 +43,7 @@ export const PLACEHOLDER_VALUES = new Set([
   '', 'changeme', 'change-me', 'change_me', 'changeit', 'change-this', 'changethis', 'password', 'passwd', 'pass',
   'secret', 'example', 'xxx', 'dummy', 'test', 'testing', 'placeholder', 'redacted', 'todo', 'tbd', 'none', 'null',
   'undefined', 'sample', 'foo', 'bar', 'foobar', 'mysecret', 'my-secret', 'your_secret', 'yoursecret', 'supersecret-placeholder',
+  'secret-key', 'secret_key', 'secretkey', 'my-secret-key',
 ]);
 
 /** Shapes of a stand-in: `<password>`, `${VAR}`, `{{ .Values.x }}`, `$(VAR)`, `your-...`, `***`, `xxxx`, `%PASSWORD%`. */
@@ -264,6 +265,8 @@ export function normaliseOption(name: string): string {
 /** Why a host is inside the cluster or on the machine, or undefined for a public one (or one we cannot tell). */
 export function internalHost(host: string): string | undefined {
   const h = host.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  // A cloud's metadata server is at the same fixed name in every environment (GCE docs, "About VM metadata").
+  if (h === 'metadata.google.internal') return undefined;
   if (h === 'localhost' || h.endsWith('.localhost')) return 'this machine';
   // `0.0.0.0` and `::` are where a server listens, not an address anything connects to.
   if (/^127\.\d+\.\d+\.\d+$/.test(h) || h === '::1') return 'this machine';
