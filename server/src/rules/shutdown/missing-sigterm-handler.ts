@@ -389,7 +389,9 @@ function pythonSites(ctx: RuleContext<Options>): PythonSite[] {
   const root = doc.pythonTree?.rootNode;
   if (!facts || !root || root.hasError) return out;
   if (sigtermHandlers(facts).length > 0) return out;
-  const reach = reachability(root);
+  // Which code the entry point reaches: read only when there is something to place.
+  let reached: ReturnType<typeof reachability> | undefined;
+  const reach = (): ReturnType<typeof reachability> => (reached ??= reachability(root));
   const dies = 'on every deploy the orchestrator sends SIGTERM and Python exits at once';
   for (const serve of serveCalls(facts)) {
     const callee = serve.call.childForFieldName('function')!;
@@ -407,7 +409,7 @@ function pythonSites(ctx: RuleContext<Options>): PythonSite[] {
         kind: grpc ? (serve.label === 'a grpc server' && !isAioGrpc(facts, object) ? 'grpc' : 'async-forever') : 'serve-forever',
         statement: statement ?? serve.call,
         receiver: object.type === 'identifier' ? object.text : undefined,
-        mainThread: statement !== undefined && reach.mainThread(serve.call),
+        mainThread: statement !== undefined && reach().mainThread(serve.call),
       },
     });
   }

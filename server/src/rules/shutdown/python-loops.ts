@@ -123,8 +123,9 @@ function same(a: PyNode | null | undefined, b: PyNode | null | undefined): boole
 /** A cheap look at the text before reading the tree: none of the loops can be there without these words. */
 const MAY_LOOP = /\bwhile\s+(?:True|1)\s*:|\bstart_consuming\b|\brun_forever\b|\bfor\s+\w+\s+in\b|\basyncio\b/;
 
-export function loopSites(facts: ModuleFacts, root: PyNode, text: string, reach: Reach): LoopSite[] {
+export function loopSites(facts: ModuleFacts, root: PyNode, text: string, reachOf: () => Reach): LoopSite[] {
   if (!MAY_LOOP.test(text)) return [];
+  const reach = reachOf();
   const sites: LoopSite[] = [];
   const seen = new Set<number>();
   const add = (site: LoopSite) => {
