@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 const CLI = path.resolve(__dirname, '..', 'dist', 'cli.js');
-const WORKSPACES = ['service', 'manifests'].map((ws) => path.resolve(__dirname, 'fixtures', 'config', ws));
+const WORKSPACES = ['service', 'manifests', 'python'].map((ws) => path.resolve(__dirname, 'fixtures', 'config', ws));
 
 function check(cwd: string, format: string): string {
   const result = spawnSync(process.execPath, [CLI, 'check', '.', '--format', format, '--fail-on', 'none'], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { TestClient, applyWorkspaceEdit, fileUri } from './client';
 
-const TEXT = 'import requests\n\n\ndef get_user(user_id):\n    return requests.get(f"https://users.internal/{user_id}")\n';
+const TEXT = 'import requests\n\n\ndef get_user(user_id):\n    return requests.get(f"https://users.example.com/{user_id}")\n';
 
 describe('a Python document over stdio', () => {
   let dir: string;
@@ -41,7 +41,7 @@ describe('a Python document over stdio', () => {
     const actions = await client.codeActions(uri, [moved[0]]);
     assert.equal(actions[0].title, 'Add timeout=10');
     const fixed = applyWorkspaceEdit(TEXT.replace('\n\n\n', '\nAPI = "x"\n\n\n'), uri, actions[0].edit!);
-    assert.match(fixed, /requests\.get\(f"https:\/\/users\.internal\/\{user_id\}", timeout=10\)/);
+    assert.match(fixed, /requests\.get\(f"https:\/\/users\.example\.com\/\{user_id\}", timeout=10\)/);
 
     seen = client.count(uri);
     await client.change(uri, 3, [{ text: fixed }]);

@@ -15,7 +15,7 @@ import { ignoreFileEdit } from '../../server/src/engine/ignore-edits';
 import { applyEdits } from '../../server/src/engine/edits';
 import { applySuppressions } from '../../server/src/engine/suppressions';
 
-const SOURCE = 'import requests\n\n\ndef get_user(user_id):\n    return requests.get(f"https://users.internal/{user_id}")\n';
+const SOURCE = 'import requests\n\n\ndef get_user(user_id):\n    return requests.get(f"https://users.example.com/{user_id}")\n';
 
 function doc(text: string, version: number, previous?: ParsedDocument): ParsedDocument {
   return new ParsedDocument({ path: '/ws/app/users.py', relativePath: 'app/users.py', text, kind: 'python', version }, previous);

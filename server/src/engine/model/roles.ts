@@ -73,6 +73,8 @@ export const ROLE_PATHS: ReadonlyArray<{ role: FileRole; globs: readonly string[
       '**/migrations/**', '**/migration/**', '**/migrate/**', '**/seeds/**', '**/seeders/**', '**/seed/**', '**/seed.*', '**/seeds.*',
       '**/migrate.*', '**/migrations.?([cm])[jt]s', '**/load-test*/**', '**/loadtest*/**', '**/k6/**', '**/.artillery/**', '**/artillery/**',
       '**/benchmark*/**', '**/bench/**',
+      // Code generators: run by a developer or the build, never deployed.
+      '**/codegen/**', '**/code-generation/**', '**/code-gen/**',
     ],
   },
   {

@@ -436,7 +436,7 @@ function credentialEnv(row: ClientRow, key: string): string {
   return row.secretEnv;
 }
 
-function urlEnvForScheme(scheme: string): string {
+export function urlEnvForScheme(scheme: string): string {
   if (scheme.startsWith('mongodb')) return 'MONGODB_URI';
   if (scheme.startsWith('redis')) return 'REDIS_URL';
   if (scheme.startsWith('amqp')) return 'AMQP_URL';
@@ -448,7 +448,7 @@ function urlEnvForScheme(scheme: string): string {
 }
 
 /** `http://inventory:8080` -> INVENTORY_URL; `orders.shop.svc.cluster.local` -> ORDERS_URL; localhost -> the client's variable. */
-function deriveUrlEnv(host: string, fallback: string, hasScheme: boolean): string {
+export function deriveUrlEnv(host: string, fallback: string, hasScheme: boolean): string {
   const h = host.toLowerCase();
   const why = internalHost(h);
   if (why === 'a name only the cluster or compose network resolves' || why === 'a Kubernetes service name' || why === 'an internal DNS name') {

@@ -43,6 +43,7 @@ export const PLACEHOLDER_VALUES = new Set([
   '', 'changeme', 'change-me', 'change_me', 'changeit', 'change-this', 'changethis', 'password', 'passwd', 'pass',
   'secret', 'example', 'xxx', 'dummy', 'test', 'testing', 'placeholder', 'redacted', 'todo', 'tbd', 'none', 'null',
   'undefined', 'sample', 'foo', 'bar', 'foobar', 'mysecret', 'my-secret', 'your_secret', 'yoursecret', 'supersecret-placeholder',
+  'secret-key', 'secret_key', 'secretkey', 'my-secret-key',
 ]);
 
 /** Shapes of a stand-in: `<password>`, `${VAR}`, `{{ .Values.x }}`, `$(VAR)`, `your-...`, `***`, `xxxx`, `%PASSWORD%`. */
@@ -184,6 +185,53 @@ export const CLIENTS: readonly ClientRow[] = [
   { modules: ['node-fetch', 'cross-fetch', 'undici', 'ky', 'superagent', 'request', 'request-promise', 'needle'], kind: 'http', secretEnv: 'API_TOKEN', urlEnv: 'API_URL', hostEnv: 'API_HOST', urlArgs: { '': 0, default: 0, fetch: 0, request: 0, get: 0, post: 0, put: 0, patch: 0, delete: 0 }, source: 'https://github.com/node-fetch/node-fetch#api' },
 ];
 
+/**
+ * Python clients, one row per library: the qualified calls that make or use it, the positional
+ * arguments that are its address or its credential, and the environment variables a fix reads
+ * them from. Keyword arguments are read by name (PY_CREDENTIAL_KEYWORDS, PY_URL_KEYWORDS,
+ * PY_HOST_KEYWORDS), and so are the keys of a configuration dictionary passed to the call.
+ */
+export interface PyClientRow {
+  calls: readonly string[];
+  kind: ClientKind;
+  secretEnv: string;
+  urlEnv: string;
+  hostEnv: string;
+  /** Positional argument that is a URL / DSN. */
+  urlArg?: number;
+  /** Positional argument that is a bare host. */
+  hostArg?: number;
+  /** Positional argument that is a secret: `jwt.encode(payload, key)`. */
+  secretArg?: number;
+  source: string;
+}
+
+const HTTP_VERBS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
+
+export const PY_CLIENTS: readonly PyClientRow[] = [
+  { calls: ['psycopg2.connect', 'psycopg.connect', 'psycopg.AsyncConnection.connect', 'psycopg.Connection.connect', 'psycopg_pool.ConnectionPool', 'psycopg_pool.AsyncConnectionPool', 'psycopg2.pool.SimpleConnectionPool', 'psycopg2.pool.ThreadedConnectionPool', 'asyncpg.connect', 'asyncpg.create_pool', 'aiopg.connect', 'aiopg.create_pool'], kind: 'postgres', secretEnv: 'PGPASSWORD', urlEnv: 'DATABASE_URL', hostEnv: 'PGHOST', urlArg: 0, source: 'https://www.psycopg.org/docs/module.html#psycopg2.connect' },
+  { calls: ['pymysql.connect', 'pymysql.connections.Connection', 'MySQLdb.connect', 'mysql.connector.connect', 'aiomysql.connect', 'aiomysql.create_pool'], kind: 'mysql', secretEnv: 'MYSQL_PASSWORD', urlEnv: 'DATABASE_URL', hostEnv: 'MYSQL_HOST', source: 'https://pymysql.readthedocs.io/en/latest/modules/connections.html' },
+  { calls: ['redis.Redis', 'redis.StrictRedis', 'redis.client.Redis', 'redis.asyncio.Redis', 'redis.sentinel.Sentinel'], kind: 'redis', secretEnv: 'REDIS_PASSWORD', urlEnv: 'REDIS_URL', hostEnv: 'REDIS_HOST', hostArg: 0, source: 'https://redis-py.readthedocs.io/en/stable/connections.html' },
+  { calls: ['redis.from_url', 'redis.Redis.from_url', 'redis.StrictRedis.from_url', 'redis.asyncio.from_url', 'redis.asyncio.Redis.from_url', 'aioredis.from_url'], kind: 'redis', secretEnv: 'REDIS_PASSWORD', urlEnv: 'REDIS_URL', hostEnv: 'REDIS_HOST', urlArg: 0, source: 'https://redis-py.readthedocs.io/en/stable/connections.html#redis.Redis.from_url' },
+  { calls: ['pymongo.MongoClient', 'motor.motor_asyncio.AsyncIOMotorClient', 'mongoengine.connect'], kind: 'mongodb', secretEnv: 'MONGODB_PASSWORD', urlEnv: 'MONGODB_URI', hostEnv: 'MONGODB_HOST', urlArg: 0, source: 'https://pymongo.readthedocs.io/en/stable/api/pymongo/mongo_client.html' },
+  { calls: ['sqlalchemy.create_engine', 'sqlalchemy.ext.asyncio.create_async_engine', 'sqlalchemy.engine.create_engine', 'sqlalchemy.URL.create', 'sqlalchemy.engine.URL.create', 'databases.Database', 'peewee.PostgresqlDatabase', 'peewee.MySQLDatabase'], kind: 'sql', secretEnv: 'DB_PASSWORD', urlEnv: 'DATABASE_URL', hostEnv: 'DB_HOST', urlArg: 0, source: 'https://docs.sqlalchemy.org/en/20/core/engines.html#database-urls' },
+  { calls: ['pika.URLParameters', 'aio_pika.connect', 'aio_pika.connect_robust', 'kombu.Connection', 'celery.Celery'], kind: 'amqp', secretEnv: 'AMQP_PASSWORD', urlEnv: 'AMQP_URL', hostEnv: 'AMQP_HOST', source: 'https://pika.readthedocs.io/en/stable/modules/parameters.html' },
+  { calls: ['pika.ConnectionParameters'], kind: 'amqp', secretEnv: 'AMQP_PASSWORD', urlEnv: 'AMQP_URL', hostEnv: 'AMQP_HOST', hostArg: 0, source: 'https://pika.readthedocs.io/en/stable/modules/parameters.html' },
+  { calls: ['pika.PlainCredentials', 'pika.credentials.PlainCredentials'], kind: 'amqp', secretEnv: 'AMQP_PASSWORD', urlEnv: 'AMQP_URL', hostEnv: 'AMQP_HOST', secretArg: 1, source: 'https://pika.readthedocs.io/en/stable/modules/credentials.html' },
+  { calls: ['kafka.KafkaConsumer', 'kafka.KafkaProducer', 'kafka.KafkaAdminClient', 'aiokafka.AIOKafkaConsumer', 'aiokafka.AIOKafkaProducer', 'confluent_kafka.Consumer', 'confluent_kafka.Producer', 'confluent_kafka.DeserializingConsumer', 'confluent_kafka.SerializingProducer'], kind: 'kafka', secretEnv: 'KAFKA_PASSWORD', urlEnv: 'KAFKA_BOOTSTRAP_SERVERS', hostEnv: 'KAFKA_BOOTSTRAP_SERVERS', source: 'https://kafka-python.readthedocs.io/en/master/apidoc/KafkaConsumer.html' },
+  { calls: ['jwt.encode', 'jwt.decode', 'jose.jwt.encode', 'jose.jwt.decode'], kind: 'jwt', secretEnv: 'JWT_SECRET', urlEnv: 'JWT_ISSUER_URL', hostEnv: 'JWT_ISSUER_URL', secretArg: 1, source: 'https://pyjwt.readthedocs.io/en/stable/api.html#jwt.encode' },
+  { calls: ['boto3.client', 'boto3.resource', 'boto3.Session', 'boto3.session.Session', 'aioboto3.Session'], kind: 'aws', secretEnv: 'AWS_SECRET_ACCESS_KEY', urlEnv: 'AWS_ENDPOINT_URL', hostEnv: 'AWS_ENDPOINT_URL', source: 'https://boto3.amazonaws.com/v1/documentation/api/latest/guide/credentials.html' },
+  { calls: ['requests.request', 'httpx.request'], kind: 'http', secretEnv: 'API_TOKEN', urlEnv: 'API_URL', hostEnv: 'API_HOST', urlArg: 1, source: 'https://requests.readthedocs.io/en/latest/api/#requests.request' },
+  { calls: [...['requests', 'httpx'].flatMap((m) => HTTP_VERBS.map((v) => `${m}.${v}`)), 'urllib.request.urlopen', 'urllib.request.Request'], kind: 'http', secretEnv: 'API_TOKEN', urlEnv: 'API_URL', hostEnv: 'API_HOST', urlArg: 0, source: 'https://www.python-httpx.org/api/' },
+  { calls: ['httpx.Client', 'httpx.AsyncClient', 'aiohttp.ClientSession'], kind: 'http', secretEnv: 'API_TOKEN', urlEnv: 'API_URL', hostEnv: 'API_HOST', source: 'https://www.python-httpx.org/advanced/clients/' },
+  { calls: ['requests.auth.HTTPBasicAuth', 'requests.auth.HTTPDigestAuth', 'httpx.BasicAuth', 'aiohttp.BasicAuth'], kind: 'http', secretEnv: 'API_PASSWORD', urlEnv: 'API_URL', hostEnv: 'API_HOST', secretArg: 1, source: 'https://requests.readthedocs.io/en/latest/user/authentication/' },
+  { calls: ['elasticsearch.Elasticsearch', 'elasticsearch.AsyncElasticsearch'], kind: 'elasticsearch', secretEnv: 'ELASTICSEARCH_PASSWORD', urlEnv: 'ELASTICSEARCH_URL', hostEnv: 'ELASTICSEARCH_URL', urlArg: 0, source: 'https://elasticsearch-py.readthedocs.io/en/stable/api/elasticsearch.html' },
+  { calls: ['smtplib.SMTP', 'smtplib.SMTP_SSL', 'aiosmtplib.SMTP'], kind: 'mail', secretEnv: 'SMTP_PASSWORD', urlEnv: 'SMTP_URL', hostEnv: 'SMTP_HOST', hostArg: 0, source: 'https://docs.python.org/3/library/smtplib.html' },
+  { calls: ['openai.OpenAI', 'openai.AsyncOpenAI', 'anthropic.Anthropic', 'anthropic.AsyncAnthropic'], kind: 'vendor', secretEnv: 'OPENAI_API_KEY', urlEnv: 'OPENAI_BASE_URL', hostEnv: 'OPENAI_BASE_URL', source: 'https://github.com/openai/openai-python#usage' },
+  { calls: ['twilio.rest.Client'], kind: 'vendor', secretEnv: 'TWILIO_AUTH_TOKEN', urlEnv: 'TWILIO_API_URL', hostEnv: 'TWILIO_API_HOST', secretArg: 1, source: 'https://www.twilio.com/docs/libraries/reference/twilio-python' },
+  { calls: ['sendgrid.SendGridAPIClient'], kind: 'vendor', secretEnv: 'SENDGRID_API_KEY', urlEnv: 'SENDGRID_API_URL', hostEnv: 'SENDGRID_API_HOST', secretArg: 0, source: 'https://github.com/sendgrid/sendgrid-python#quick-start' },
+];
+
 /** The global `fetch` (Node 18+), read like a row. */
 export const GLOBAL_FETCH: ClientRow = { modules: [], kind: 'http', secretEnv: 'API_TOKEN', urlEnv: 'API_URL', hostEnv: 'API_HOST', urlArgs: { '': 0 }, source: 'https://nodejs.org/api/globals.html#fetch' };
 
@@ -201,6 +249,13 @@ export const CREDENTIAL_OPTIONS = new Set([
 export const URL_OPTIONS = new Set(['url', 'urls', 'uri', 'baseurl', 'prefixurl', 'connectionstring', 'connectionuri', 'endpoint', 'node', 'nodes', 'servers']);
 export const HOST_OPTIONS = new Set(['host', 'hostname', 'server', 'brokers']);
 
+/** Python keyword (and configuration key) names that hold a credential, compared lower case with `_`, `-` and `.` removed. */
+export const PY_CREDENTIAL_KEYWORDS = new Set([...[...CREDENTIAL_OPTIONS].map((o) => o.replace(/\./g, '')), 'awssecretaccesskey', 'awssessiontoken', 'saslplainpassword', 'saslpassword', 'sslpassword', 'apikey']);
+/** Python keyword names that hold an address. */
+export const PY_URL_KEYWORDS = new Set([...URL_OPTIONS, 'dsn', 'conninfo', 'endpointurl', 'baseurl', 'broker', 'brokerurl']);
+/** Python keyword names that hold a host (or `host:port`, a list of them). */
+export const PY_HOST_KEYWORDS = new Set([...HOST_OPTIONS, 'bootstrapservers', 'hosts']);
+
 export function normaliseOption(name: string): string {
   return name.toLowerCase().replace(/[-_]/g, '');
 }
@@ -210,6 +265,8 @@ export function normaliseOption(name: string): string {
 /** Why a host is inside the cluster or on the machine, or undefined for a public one (or one we cannot tell). */
 export function internalHost(host: string): string | undefined {
   const h = host.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  // A cloud's metadata server is at the same fixed name in every environment (GCE docs, "About VM metadata").
+  if (h === 'metadata.google.internal') return undefined;
   if (h === 'localhost' || h.endsWith('.localhost')) return 'this machine';
   // `0.0.0.0` and `::` are where a server listens, not an address anything connects to.
   if (/^127\.\d+\.\d+\.\d+$/.test(h) || h === '::1') return 'this machine';

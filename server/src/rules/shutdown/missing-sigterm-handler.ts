@@ -4,7 +4,11 @@ import type { Fix, Rule, RuleContext, RuleFinding, TextEdit } from '../../engine
 import { codeStyle, fileLogger, quoted, type CodeStyle } from './fix-style';
 import { ServerReader, mayStartServer, type Framework, type ServerStart } from './servers';
 import { shutdownFacts } from './shutdown-facts';
-import { pythonFacts, serveCalls, sigtermHandlers } from './python-shutdown';
+import { appServerEvidence, pythonFacts, serveCalls, sigtermHandlers } from './python-shutdown';
+import { handledElsewhere, loopSites, reachability, type LoopSite } from './python-loops';
+import { pythonSigtermFix, type PythonFixSite } from './python-sigterm-fix';
+import { qualifiedName, unparen, valueOf, type ModuleFacts } from '../python/module-facts';
+import type { PyNode } from '../../engine/python';
 import { stripExpression } from './syntax';
 
 // TypeScript's namespace serves every member through getters (three deep via ts-morph): read
@@ -62,7 +66,7 @@ export const missingSigtermHandler: Rule<Options> = {
   roles: ['service'],
   defaultSeverity: 'warning',
   fix: 'safe',
-  summary: 'A server is started but nothing in its package handles SIGTERM, so deploys drop in-flight requests.',
+  summary: 'A server or consumer loop runs but nothing in its package handles SIGTERM: deploys drop work.',
   options: {
     gracePeriodMs: {
       type: 'number',
@@ -75,7 +79,7 @@ export const missingSigtermHandler: Rule<Options> = {
   docs: {
     whatItDoes:
       "Flags the call that starts a long-running HTTP server — `.listen(...)` on a node `http`/`https` server or on an express, koa, fastify or NestJS app, hapi's `server.start()`, hono's `serve(...)` from `@hono/node-server`, and a NestJS microservice's `listen()` / `listenAsync()` (a long-running consumer of TCP, Redis, NATS, Kafka or RabbitMQ messages, shut down like a Nest app) — when no file of the same package (nearest `package.json`) handles SIGTERM. Handling means `process.on|once|addListener|prependListener('SIGTERM', ...)` (also through a list of signals that includes `'SIGTERM'`), using a graceful-shutdown library (`@godaddy/terminus`, `http-terminator`, `stoppable`, `close-with-grace`, `lightship`, and `http-graceful-shutdown`, `fastify-graceful-shutdown`, `exit-hook`, `async-exit-hook`), or NestJS's `app.enableShutdownHooks()`. The handler may live in any file of the package: the editor indexes the workspace in the background and updates when files are created, changed or deleted; until the first index is built this rule says nothing. With no folder open, the editor indexes the package of the opened file when a git repository holds it (otherwise the rule stays silent there). A handler in another package of a monorepo does not count: it runs in another process. Only what the file makes plain is flagged: the framework is imported or required in this file and the app or server is created from it here (`const app = express()`, `http.createServer(app)`, `http.Server(app)` or `require('http').Server(app)` with or without `new`, `Fastify()`, `new Koa()` or koa 1's factory `koa()` / `require('koa')()`, `await NestFactory.create(AppModule)`, `await NestFactory.createMicroservice(AppModule, options)`, `Hapi.server()`; `NestFactory.createApplicationContext` starts nothing); an `app` imported from another module is not followed, only service code is read (the project model leaves out tests, scripts and command line tools; `prodready explain <file>` says why, `roles:` overrides it), and a file with syntax errors is not flagged (half-typed code says little about the finished file).\n\nWhat is flagged, per framework (the finding sits on the callee name):\n\n```ts\napp.listen(3000);                        // express: const app = express()\napp.listen(3000);                        // koa: const app = new Koa(), or koa 1's koa()\nawait app.listen({ port: 3000 });        // fastify: const app = Fastify({ logger: true })\nserver.listen(8080);                     // node: const server = http.createServer(handler), http.Server(app)\nhttp.createServer(app).listen(port);     // node, express-generator's bin/www\nawait app.listen(3000);                  // NestJS: const app = await NestFactory.create(AppModule)\nawait app.listen();                      // NestJS: await NestFactory.createMicroservice(AppModule, {...})\nawait server.start();                    // hapi: const server = Hapi.server({ port: 3000 })\nserve({ fetch: app.fetch, port: 8787 }); // hono: import { serve } from '@hono/node-server'\n```" +
-      '\n\n**Python**: a server the module runs and blocks on itself — `serve_forever()` on a `socketserver` / `http.server` / `wsgiref` server it made (including `with socketserver.TCPServer(...) as httpd:`), grpc\'s `server.wait_for_termination()` — in a module that installs no SIGTERM handler (`signal.signal(signal.SIGTERM, ...)`, `loop.add_signal_handler(signal.SIGTERM, ...)`). Python\'s default for SIGTERM is to die at once. Apps run by uvicorn, gunicorn or hypercorn (FastAPI, Flask, Django, ...) are never flagged: those servers handle SIGTERM (see `sigterm-handler-overrides-server`). Handlers installed in another module are not seen yet. Python findings have no fix yet.',
+      '\n\n**Python**: a server the module runs and blocks on itself — `serve_forever()` on a `socketserver` / `http.server` / `wsgiref` server it made (including `with socketserver.TCPServer(...) as httpd:`), grpc\'s `server.wait_for_termination()` — and the loops its entry point runs forever: a `while True:` around a queue poll (confluent-kafka / kafka-python `poll`, aiokafka `getone`/`getmany`, redis-py `blpop`/`brpop`/`blmove`/`xread`/`xreadgroup`, boto3 SQS `receive_message`), pika\'s blocking `channel.start_consuming()`, `for message in consumer:` over a kafka-python consumer (without `consumer_timeout_ms`), an aiokafka consumer or an aio-pika `queue.iterator()`, a coroutine run by `asyncio.run(...)` / `run_until_complete(...)` that loops forever (`while True:` with an `await`) or awaits what never completes (`await asyncio.Future()`, `await asyncio.Event().wait()`), and `loop.run_forever()`. "Its entry point" means module-level code, `if __name__ == \"__main__\":` and the functions and classes they name (transitively): a loop in a function nothing here runs is left to whoever imports it. A loop that ends by itself (a `break` or `return` of its own) is not flagged, nor one in a module that installs any SIGTERM handler (`signal.signal(signal.SIGTERM, ...)`, `loop.add_signal_handler(signal.SIGTERM, ...)`, or a handler for a signal it does not name, such as a loop variable over several), imports a runner that handles SIGTERM (celery, rq, dramatiq, arq, faust, aiorun, twisted, uvicorn, gunicorn, hypercorn; aiohttp `web.run_app`) or a helper of its own whose name says it does (`install_signal_handlers`, `graceful_shutdown`), or that an app server runs. Python\'s default for SIGTERM is to die at once. Apps run by uvicorn, gunicorn or hypercorn (FastAPI, Flask, Django, ...) are never flagged: those servers handle SIGTERM (see `sigterm-handler-overrides-server`). Handlers installed in another module are not seen yet.',
     whyItMatters:
       'Checklist: "Graceful shutdown: handles SIGTERM, drains connections". Kubernetes, ECS, Nomad, systemd and `docker stop` send SIGTERM on every deploy, scale-in and node drain. Node\'s default for SIGTERM is to exit at once: every request in flight gets a reset connection, half-done work is cut off, and clients see 502s on each rollout. A handler that stops accepting connections, lets the requests in flight finish, and exits within the orchestrator\'s grace period makes deploys invisible to users. The grace period must end before the orchestrator gives up and sends SIGKILL: below `terminationGracePeriodSeconds` (30 s by default) in Kubernetes, below the container `stopTimeout` (30 s by default) in ECS, below the 10 s of `docker stop` unless `--time`/`stop_grace_period` says otherwise.',
     example: {
@@ -89,6 +93,16 @@ export const missingSigtermHandler: Rule<Options> = {
         "import express from 'express';\n\nconst app = express();\napp.get('/health', (_req, res) => res.send('ok'));\n\nconst server = app.listen(3000);\n\nprocess.on('SIGTERM', () => {\n  process.stderr.write('SIGTERM received: closing the HTTP server\\n');\n  server.close(() => {\n    process.stderr.write('HTTP server closed: exiting\\n');\n    process.exit(0);\n  });\n  setTimeout(() => {\n    process.stderr.write('Shutdown grace period over: exiting with requests still in flight\\n');\n    process.exit(1);\n  }, 10_000).unref();\n});\n",
     },
     moreExamples: [
+      {
+        example: {
+          path: 'worker/main.py',
+          code: ['from confluent_kafka import Consumer', '', 'consumer = Consumer({"bootstrap.servers": "kafka:9092", "group.id": "orders"})', 'consumer.subscribe(["orders"])', '', 'if __name__ == "__main__":', '    while True:', '        message = consumer.poll(1.0)', '        if message is not None:', '            handle(message)', '    consumer.close()', ''].join('\n'),
+        },
+        useInstead: {
+          path: 'worker/main.py',
+          code: ['import signal', 'import threading', '', 'from confluent_kafka import Consumer', '', 'consumer = Consumer({"bootstrap.servers": "kafka:9092", "group.id": "orders"})', 'consumer.subscribe(["orders"])', '', 'if __name__ == "__main__":', '    stopping = threading.Event()', '    signal.signal(signal.SIGTERM, lambda signum, frame: stopping.set())', '    while not stopping.is_set():', '        message = consumer.poll(1.0)', '        if message is not None:', '            handle(message)', '    consumer.close()', ''].join('\n'),
+        },
+      },
       {
         example: {
           path: 'app/serve.py',
@@ -111,7 +125,7 @@ export const missingSigtermHandler: Rule<Options> = {
       },
     ],
     fixSafety:
-      "Safe when the server is in reach (a variable, `this.<name>`, or a listen call that is a statement of its own): the fix inserts a SIGTERM handler right after the statement that starts the server, and keeps the listen result in a new `const server` (a free name) when it was not kept. The handler logs that it received SIGTERM, stops accepting connections and waits for the requests in flight (`server.close(...)` for node, express, koa and hono servers — Node 19 and later also close idle keep-alive connections there —, `app.close(...)` for fastify, `server.stop({ timeout })` for hapi), exits 0 once drained, and exits 1 when the grace period (option `gracePeriodMs`, default 10 s) runs out, on a timer that is `unref()`'d so it never keeps the process alive by itself. Before the fix, SIGTERM killed the process at once; after it, the process exits a little later and cleanly, which is the intent. It logs through the file's own structured logger when one is plain (a `pino()`, `winston.createLogger()` or `bunyan.createLogger()` value, a `logger` imported from the project's own modules, fastify's `app.log` when the app was created with a `logger` option), and otherwise writes one line to `process.stderr`, never to `console` (which `console-log` would flag in service code). NestJS: the fix calls `app.enableShutdownHooks()` before `app.listen` (or a microservice's `listenAsync`), so Nest runs its shutdown hooks and closes the HTTP server (or the microservice's transport) on SIGTERM. No fix is offered when the listen result cannot be kept without restructuring the code (`module.exports = app.listen(...)`, a listen call inside a larger expression, a body without braces).\n\nWhat the fix inserts, per framework (its log lines left out here):\n\n```ts\n// express, koa, node http, hono: the listen/serve result, kept in `server`\nconst server = app.listen(3000);\nprocess.on('SIGTERM', () => {\n  server.close(() => process.exit(0));\n  setTimeout(() => process.exit(1), 10_000).unref();\n});\n\n// fastify (after `await app.listen(...)`)\nprocess.on('SIGTERM', () => {\n  app.close(() => process.exit(0));\n  setTimeout(() => process.exit(1), 10_000).unref();\n});\n\n// hapi (after `await server.start()`)\nprocess.on('SIGTERM', () => {\n  server.stop({ timeout: 10_000 }).then(() => process.exit(0));\n  setTimeout(() => process.exit(1), 10_000).unref();\n});\n\n// NestJS (before `await app.listen(...)`)\napp.enableShutdownHooks();\n```",
+      "Safe when the server is in reach (a variable, `this.<name>`, or a listen call that is a statement of its own): the fix inserts a SIGTERM handler right after the statement that starts the server, and keeps the listen result in a new `const server` (a free name) when it was not kept. The handler logs that it received SIGTERM, stops accepting connections and waits for the requests in flight (`server.close(...)` for node, express, koa and hono servers — Node 19 and later also close idle keep-alive connections there —, `app.close(...)` for fastify, `server.stop({ timeout })` for hapi), exits 0 once drained, and exits 1 when the grace period (option `gracePeriodMs`, default 10 s) runs out, on a timer that is `unref()`'d so it never keeps the process alive by itself. Before the fix, SIGTERM killed the process at once; after it, the process exits a little later and cleanly, which is the intent. It logs through the file's own structured logger when one is plain (a `pino()`, `winston.createLogger()` or `bunyan.createLogger()` value, a `logger` imported from the project's own modules, fastify's `app.log` when the app was created with a `logger` option), and otherwise writes one line to `process.stderr`, never to `console` (which `console-log` would flag in service code). NestJS: the fix calls `app.enableShutdownHooks()` before `app.listen` (or a microservice's `listenAsync`), so Nest runs its shutdown hooks and closes the HTTP server (or the microservice's transport) on SIGTERM. No fix is offered when the listen result cannot be kept without restructuring the code (`module.exports = app.listen(...)`, a listen call inside a larger expression, a body without braces).\n\nWhat the fix inserts, per framework (its log lines left out here):\n\n```ts\n// express, koa, node http, hono: the listen/serve result, kept in `server`\nconst server = app.listen(3000);\nprocess.on('SIGTERM', () => {\n  server.close(() => process.exit(0));\n  setTimeout(() => process.exit(1), 10_000).unref();\n});\n\n// fastify (after `await app.listen(...)`)\nprocess.on('SIGTERM', () => {\n  app.close(() => process.exit(0));\n  setTimeout(() => process.exit(1), 10_000).unref();\n});\n\n// hapi (after `await server.start()`)\nprocess.on('SIGTERM', () => {\n  server.stop({ timeout: 10_000 }).then(() => process.exit(0));\n  setTimeout(() => process.exit(1), 10_000).unref();\n});\n\n// NestJS (before `await app.listen(...)`)\napp.enableShutdownHooks();\n```\n\n**Python**: the fix installs the handler right before the statement that runs the server or the loop, with the module\'s own import names (`import signal` / `import threading` added among its imports when missing), and only when that code runs in the main thread (module-level code, or functions the entry point calls; `signal.signal` raises in any other thread) and the module has only one such site (a process has one handler per signal).\n\n```python\n# serve_forever() (safe): serve_forever returns, the with block closes the server\nsignal.signal(signal.SIGTERM, lambda signum, frame: threading.Thread(target=httpd.shutdown).start())\n# grpc wait_for_termination() (safe), with gracePeriodMs in seconds\nsignal.signal(signal.SIGTERM, lambda signum, frame: server.stop(10))\n# loop.run_forever() (safe)\nloop.add_signal_handler(signal.SIGTERM, loop.stop)\n# pika start_consuming() (unsafe)\nsignal.signal(signal.SIGTERM, lambda signum, frame: channel.stop_consuming())\n# while True: around a poll (unsafe)\nstopping = threading.Event()\nsignal.signal(signal.SIGTERM, lambda signum, frame: stopping.set())\nwhile not stopping.is_set():\n# asyncio: while True: (unsafe); `await asyncio.Future()` becomes `await stopping.wait()`\nstopping = asyncio.Event()\nasyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopping.set)\nwhile not stopping.is_set():\n```\n\nThe loop fixes are unsafe: the loop now finishes the message in hand and returns, so the code after it runs (close the consumer, then exit); a receive with no timeout (`blpop(key)`, `await queue.get()`) delays the stop until the next message arrives. No fix for `for message in consumer:`, for a grpc.aio server, or for code that may run in another thread.",
     references: [
       'https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks',
       'https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination',
@@ -140,7 +154,7 @@ export const missingSigtermHandler: Rule<Options> = {
   },
 
   fixes(finding, ctx): Fix[] {
-    if (ctx.doc.kind === 'python') return [];
+    if (ctx.doc.kind === 'python') return fixPython(finding, ctx);
     const sf = ctx.doc.sourceFile;
     const start = startsOf(ctx.doc).find((s) => s.name.getStart(sf) === finding.start);
     if (!start) return [];
@@ -351,19 +365,98 @@ function freeName(sf: ts.SourceFile, preferred: string[]): string {
 
 /**
  * Python: a server the module runs and blocks on itself (`serve_forever()`, grpc's
- * `wait_for_termination()`), in a module that installs no SIGTERM handler. Apps that uvicorn,
- * gunicorn or hypercorn run are never flagged: those servers handle SIGTERM for them.
+ * `wait_for_termination()`), or a loop its entry point runs forever (a queue consumer, an asyncio
+ * main that never returns, `loop.run_forever()`), in a module that installs no SIGTERM handler.
+ * Apps that uvicorn, gunicorn or hypercorn run are never flagged: those servers handle SIGTERM for
+ * them; nor modules run by a worker that handles it (celery, rq, dramatiq, arq, ...).
  */
+interface PythonSite {
+  start: number;
+  end: number;
+  message: string;
+  fix: PythonFixSite;
+}
+
+const pySites = new WeakMap<ParsedDocument, PythonSite[]>();
+
+function pythonSites(ctx: RuleContext<Options>): PythonSite[] {
+  const { doc } = ctx;
+  const cached = pySites.get(doc);
+  if (cached) return cached;
+  const out: PythonSite[] = [];
+  pySites.set(doc, out);
+  const facts = pythonFacts(doc);
+  const root = doc.pythonTree?.rootNode;
+  if (!facts || !root || root.hasError) return out;
+  if (sigtermHandlers(facts).length > 0) return out;
+  // Which code the entry point reaches: read only when there is something to place.
+  let reached: ReturnType<typeof reachability> | undefined;
+  const reach = (): ReturnType<typeof reachability> => (reached ??= reachability(root));
+  const dies = 'on every deploy the orchestrator sends SIGTERM and Python exits at once';
+  for (const serve of serveCalls(facts)) {
+    const callee = serve.call.childForFieldName('function')!;
+    const object = unparen(callee.childForFieldName('object')!);
+    const grpc = serve.name.text === 'wait_for_termination';
+    const statement = serve.call.parent?.type === 'expression_statement' ? serve.call.parent : undefined;
+    out.push({
+      start: serve.name.startIndex,
+      end: serve.name.endIndex,
+      message: grpc
+        ? `This runs ${serve.label}, but nothing in this module handles SIGTERM: ${dies}, dropping in-flight calls. On SIGTERM call \`server.stop(grace)\` and wait for it.`
+        : `This runs ${serve.label}, but nothing in this module handles SIGTERM: ${dies}, dropping in-flight requests. On SIGTERM call \`server.shutdown()\` from another thread so \`serve_forever()\` returns, then close the server.`,
+      fix: {
+        // grpc.aio servers are awaited in a coroutine: their handler is the loop's, not signal.signal.
+        kind: grpc ? (serve.label === 'a grpc server' && !isAioGrpc(facts, object) ? 'grpc' : 'async-forever') : 'serve-forever',
+        statement: statement ?? serve.call,
+        receiver: object.type === 'identifier' ? object.text : undefined,
+        mainThread: statement !== undefined && reach().mainThread(serve.call),
+      },
+    });
+  }
+  // Loops: only those nothing else stops, in a module no app server or worker runs.
+  if (handledElsewhere(facts, root) || appServerEvidence(doc, facts, ctx.workspace)) return out;
+  for (const site of loopSites(facts, root, doc.text, reach)) {
+    out.push({ start: site.start, end: site.end, message: loopMessage(doc, site, dies), fix: site });
+  }
+  return out;
+}
+
+function isAioGrpc(facts: ModuleFacts, object: PyNode): boolean {
+  const value = object.type === 'identifier' ? valueOf(facts, object) : object;
+  return value?.type === 'call' && qualifiedName(facts, value.childForFieldName('function')) === 'grpc.aio.server';
+}
+
+function loopMessage(doc: ParsedDocument, site: LoopSite, dies: string): string {
+  const runner = site.runner ? ` under \`${site.runner.childForFieldName('function')?.text ?? 'asyncio.run'}(...)\` (line ${doc.lines.positionAt(site.runner.startIndex).line + 1})` : '';
+  switch (site.kind) {
+    case 'poll-loop':
+      return `This loop polls ${site.label} forever, but nothing in this module handles SIGTERM: ${dies}, in the middle of the message in hand. On SIGTERM set a flag the loop checks, so it finishes that message and stops.`;
+    case 'iterates':
+      return `This loop reads ${site.label} forever, but nothing in this module handles SIGTERM: ${dies}, in the middle of the message in hand. On SIGTERM stop the consumer so the loop ends and the consumer closes.`;
+    case 'blocks':
+      return `This consumes ${site.label} until it is stopped, but nothing in this module handles SIGTERM: ${dies}, in the middle of the message in hand. On SIGTERM call \`${site.receiver ?? 'channel'}.${site.stop ?? 'stop_consuming'}()\`.`;
+    case 'run-forever':
+      return `This runs ${site.label} forever, but nothing in this module handles SIGTERM: ${dies}, cutting every task short. On SIGTERM stop the loop (\`loop.add_signal_handler(signal.SIGTERM, loop.stop)\`).`;
+    case 'async-loop':
+      return `This loop runs forever${runner}, but nothing in this module handles SIGTERM: ${dies}, cutting the work in hand short (asyncio.run handles only Ctrl-C). On SIGTERM set an event the loop checks (\`loop.add_signal_handler(signal.SIGTERM, ...)\`).`;
+    case 'async-forever':
+      return `This waits forever${runner}, but nothing in this module handles SIGTERM: ${dies}, cutting every task short (asyncio.run handles only Ctrl-C). Wait for an event that a SIGTERM handler sets (\`loop.add_signal_handler(signal.SIGTERM, ...)\`) instead.`;
+  }
+}
+
 function checkPython(ctx: RuleContext<Options>): RuleFinding[] {
+  return pythonSites(ctx).map((s) => ({ start: s.start, end: s.end, message: s.message }));
+}
+
+function fixPython(finding: RuleFinding, ctx: RuleContext<Options>): Fix[] {
+  const site = pythonSites(ctx).find((s) => s.start === finding.start);
   const facts = pythonFacts(ctx.doc);
-  if (!facts || ctx.doc.pythonTree?.rootNode.hasError) return [];
-  if (sigtermHandlers(facts).length > 0) return [];
-  return serveCalls(facts).map((serve) => ({
-    start: serve.name.startIndex,
-    end: serve.name.endIndex,
-    message:
-      serve.name.text === 'wait_for_termination'
-        ? `This runs ${serve.label}, but nothing in this module handles SIGTERM: on every deploy the orchestrator sends SIGTERM and Python exits at once, dropping in-flight calls. On SIGTERM call \`server.stop(grace)\` and wait for it.`
-        : `This runs ${serve.label}, but nothing in this module handles SIGTERM: on every deploy the orchestrator sends SIGTERM and Python exits at once, dropping in-flight requests. On SIGTERM call \`server.shutdown()\` from another thread so \`serve_forever()\` returns, then close the server.`,
-  }));
+  const root = ctx.doc.pythonTree?.rootNode;
+  if (!site || !facts || !root) return [];
+  const ms = ctx.options.gracePeriodMs;
+  const seconds = typeof ms === 'number' && Number.isFinite(ms) && ms > 0 ? Math.max(1, Math.round(ms / 1000)) : 10;
+  // One handler per signal: with two loops here, one fix would replace the other's handler.
+  if (pythonSites(ctx).length > 1) return [];
+  const fix = pythonSigtermFix(ctx.doc, facts, root, site.fix, seconds);
+  return fix ? [fix] : [];
 }
