@@ -42,6 +42,8 @@ export interface Container {
   unknown: boolean;
   /** Why the project model says this container serves nothing (it idles for `exec`, it is a load generator), if it does. */
   notService: string | undefined;
+  /** The pod spec the container is in (`terminationGracePeriodSeconds` and the other pod-level keys). */
+  podSpec: YAMLMap;
 }
 
 const BATCH_KINDS = new Set(['Job', 'CronJob']);
@@ -112,7 +114,7 @@ function visitObject(node: unknown, scope: YamlScope, out: Container[], seen: Se
     for (const item of seq.items) {
       const map = asMap(item, scope);
       if (!map || seen.has(map)) continue;
-      const container = readContainer(map, scope, workload, init);
+      const container = readContainer(map, scope, workload, init, podSpec!);
       if (container) {
         seen.add(map);
         out.push(container);
@@ -123,7 +125,7 @@ function visitObject(node: unknown, scope: YamlScope, out: Container[], seen: Se
   list('initContainers', true);
 }
 
-function readContainer(map: YAMLMap, scope: YamlScope, workload: Workload, init: boolean): Container | undefined {
+function readContainer(map: YAMLMap, scope: YamlScope, workload: Workload, init: boolean, podSpec: YAMLMap): Container | undefined {
   const sidecar = init && getString(map, 'restartPolicy', scope) === 'Always';
   if (init && !sidecar) return undefined;
   const unknown = keysFromTemplate(scope, map);
@@ -141,7 +143,7 @@ function readContainer(map: YAMLMap, scope: YamlScope, workload: Workload, init:
   const notService = command && isIdleCommand(command)
     ? `its command only idles (\`${command}\`): a container to exec into`
     : !ports && isLoadGenerator(name, getString(map, 'image', scope)) ? 'a load generator with no ports: it calls services and serves none' : undefined;
-  return { scope, workload, map, name, anchor, sidecar, unknown, notService };
+  return { scope, workload, map, name, anchor, sidecar, unknown, notService, podSpec };
 }
 
 /** The span of a `key: value` entry on its line, a value made by a template action included. */
