@@ -290,6 +290,17 @@ export function isIdleCommand(command: string): boolean {
   return IDLE_COMMAND.test(command.trim());
 }
 
+/** A placeholder that sleeps a fixed time and exits (`sleep 10`): it stands in for work, and does none. */
+const SLEEP_ONLY = /^(?:(?:\/bin\/)?(?:ba)?sh\s+-c\s+)?['"]?(?:\/bin\/)?sleep\s+\d+(?:\.\d+)?[smhd]?['"]?$/;
+
+/**
+ * Whether a command only sleeps a fixed time and exits: the container uses no CPU or memory worth bounding. (An idle
+ * container kept to `exec` into is not one: what people run in it counts against its limits.)
+ */
+export function isPlaceholderCommand(command: string): boolean {
+  return SLEEP_ONLY.test(command.trim());
+}
+
 /** Whether a Kubernetes container name or image says it is a load generator (and it declares no ports). */
 export function isLoadGenerator(name: string | undefined, image: string | undefined): boolean {
   return LOAD_GENERATOR.test(name ?? '') || LOAD_GENERATOR.test((image ?? '').split('@')[0]);
