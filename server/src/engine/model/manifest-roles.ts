@@ -199,6 +199,16 @@ export function composeFileRole(doc: ParsedDocument): RoleAnswer | undefined {
   if (services.length === 0) return undefined;
   const dev = services.find((s) => DEV_COMMAND.test(commandText(s.map) ?? ''));
   if (dev) return { role: 'dev', reason: `service \`${dev.name}\` runs a development loop (\`${truncate(commandText(dev.map) ?? '')}\`)`, source: 'content' };
+  const header = leadingComment(doc.text);
+  if (header && DEV_HEADER.test(header)) {
+    return { role: 'dev', reason: `its opening comment says what it is for (\`${truncate(DEV_HEADER.exec(header)![0])}\`)`, source: 'content' };
+  }
+  // The project's own image with its build context mounted over it: the working copy runs, not the image (a dev loop).
+  for (const s of services) {
+    const context = buildContext(s.map);
+    const mounted = context !== undefined ? sourceMount(s.map, context) : undefined;
+    if (mounted) return { role: 'dev', reason: `service \`${s.name}\` mounts its build context over its image (\`${truncate(mounted)}\`): the working copy runs, a development setup`, source: 'content' };
+  }
   // Services that extend those of a test or development compose file take their dependencies from a local environment.
   for (const s of services) {
     const ext = s.map.get('extends', true) as Node | undefined;
@@ -215,6 +225,47 @@ export function composeFileRole(doc: ParsedDocument): RoleAnswer | undefined {
   const runsProject = services.some((s) => s.map.get('build') !== undefined || (!isStockImage(scalarOf(s.map, 'image')) && !HELPER_IMAGE.test(scalarOf(s.map, 'image') ?? '')));
   if (!runsProject) {
     return { role: 'dev', reason: 'every service is a stock dependency or tool and none is built here: a local environment for development', source: 'content' };
+  }
+  return undefined;
+}
+
+/** What a compose file's opening comment says when it is for development or tests, not a deployment. */
+const DEV_HEADER = /\bfor (?:the )?[*_]*(?:local )?(?:development|dev|testing)[*_]*(?: (?:setup|environment|purposes|only))?\b|\b(?:not (?:meant |intended )?for|do not use (?:it )?in) production\b|\bdevelopment (?:setup|environment) only\b/i;
+
+/** The comment lines a file opens with (before its first line of content), joined. */
+function leadingComment(text: string): string | undefined {
+  const out: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const t = line.trim();
+    if (t === '' || t === '---') continue;
+    if (!t.startsWith('#')) break;
+    out.push(t.replace(/^#+\s*/, ''));
+  }
+  return out.length > 0 ? out.join(' ') : undefined;
+}
+
+/** A compose service's build context, relative to the compose file (`.` when `build` names none), if it builds. */
+function buildContext(map: YAMLMap): string | undefined {
+  const build = map.get('build', true) as Node | undefined;
+  if (build === undefined || build === null) return undefined;
+  if (isScalar(build)) return typeof build.value === 'string' ? build.value : undefined;
+  if (isMap(build)) return scalarOf(build, 'context') ?? '.';
+  return undefined;
+}
+
+/** The volume entry that bind-mounts the build context itself into the container, if one does. */
+function sourceMount(map: YAMLMap, context: string): string | undefined {
+  const volumes = map.get('volumes', true) as Node | undefined;
+  if (!isSeq(volumes) || /\$|^[a-z][\w+.-]*:\/\//i.test(context)) return undefined;
+  const same = (source: string) => /^\.{1,2}(?:\/|$)/.test(source) && path.posix.normalize(source.replace(/\/+$/, '') || '.') === path.posix.normalize(context.replace(/\/+$/, '') || '.');
+  for (const item of volumes.items) {
+    if (isScalar(item) && typeof item.value === 'string') {
+      const [source, target] = item.value.split(':');
+      if (target && same(source)) return item.value;
+    } else if (isMap(item) && (scalarOf(item, 'type') ?? 'bind') === 'bind') {
+      const source = scalarOf(item, 'source');
+      if (source && scalarOf(item, 'target') && same(source)) return `${source}:${scalarOf(item, 'target')}`;
+    }
   }
   return undefined;
 }
