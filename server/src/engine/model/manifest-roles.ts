@@ -203,12 +203,6 @@ export function composeFileRole(doc: ParsedDocument): RoleAnswer | undefined {
   if (header && DEV_HEADER.test(header)) {
     return { role: 'dev', reason: `its opening comment says what it is for (\`${truncate(DEV_HEADER.exec(header)![0])}\`)`, source: 'content' };
   }
-  // The project's own image with its build context mounted over it: the working copy runs, not the image (a dev loop).
-  for (const s of services) {
-    const context = buildContext(s.map);
-    const mounted = context !== undefined ? sourceMount(s.map, context) : undefined;
-    if (mounted) return { role: 'dev', reason: `service \`${s.name}\` mounts its build context over its image (\`${truncate(mounted)}\`): the working copy runs, a development setup`, source: 'content' };
-  }
   // Services that extend those of a test or development compose file take their dependencies from a local environment.
   for (const s of services) {
     const ext = s.map.get('extends', true) as Node | undefined;
@@ -242,32 +236,6 @@ function leadingComment(text: string): string | undefined {
     out.push(t.replace(/^#+\s*/, ''));
   }
   return out.length > 0 ? out.join(' ') : undefined;
-}
-
-/** A compose service's build context, relative to the compose file (`.` when `build` names none), if it builds. */
-function buildContext(map: YAMLMap): string | undefined {
-  const build = map.get('build', true) as Node | undefined;
-  if (build === undefined || build === null) return undefined;
-  if (isScalar(build)) return typeof build.value === 'string' ? build.value : undefined;
-  if (isMap(build)) return scalarOf(build, 'context') ?? '.';
-  return undefined;
-}
-
-/** The volume entry that bind-mounts the build context itself into the container, if one does. */
-function sourceMount(map: YAMLMap, context: string): string | undefined {
-  const volumes = map.get('volumes', true) as Node | undefined;
-  if (!isSeq(volumes) || /\$|^[a-z][\w+.-]*:\/\//i.test(context)) return undefined;
-  const same = (source: string) => /^\.{1,2}(?:\/|$)/.test(source) && path.posix.normalize(source.replace(/\/+$/, '') || '.') === path.posix.normalize(context.replace(/\/+$/, '') || '.');
-  for (const item of volumes.items) {
-    if (isScalar(item) && typeof item.value === 'string') {
-      const [source, target] = item.value.split(':');
-      if (target && same(source)) return item.value;
-    } else if (isMap(item) && (scalarOf(item, 'type') ?? 'bind') === 'bind') {
-      const source = scalarOf(item, 'source');
-      if (source && scalarOf(item, 'target') && same(source)) return `${source}:${scalarOf(item, 'target')}`;
-    }
-  }
-  return undefined;
 }
 
 /** Images that only wait, copy or call something once in a compose stack. */
