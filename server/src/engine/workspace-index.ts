@@ -1305,8 +1305,18 @@ export class WorkspaceIndex {
 
   private answers(p: string): string {
     const pkg = this.packageFacts(p);
+    // A Dockerfile follows the entry scripts of its build context (signal-not-forwarded): their facts are its answers too.
+    const scripts = isDockerfileName(baseNameOf(p)) ? ` ${this.entryScriptAnswers(dirnameOf(normalizePath(p)))}` : '';
     const links = `${JSON.stringify(this.composeServicesBuilding(p))} ${JSON.stringify((this.composeLinks.get(normalizePath(p)) ?? []).map((b) => this.dockerfileStage(b.dockerfile, b.target)))}`;
-    return `${links} ${this.k8sAnswers(p)} ${this.serviceAnswers(p)} ${this.handlesSigterm(p)} ${this.packageKind(p)} ${this.scriptRole(p)} ${JSON.stringify(this.importersOf(p))} ${this.importedLoggerExports(p)} ${this.importedGrpcClientExports(p)} ${JSON.stringify(this.servedStatically(p))} ${pkg?.frontEnd}${p.endsWith('.py') ? ` ${this.pythonAnswers(p, pkg?.dir)} py-grpc:${this.pythonStubRevision}` : ''}`;
+    return `${links} ${this.k8sAnswers(p)} ${this.serviceAnswers(p)} ${this.handlesSigterm(p)} ${this.packageKind(p)} ${this.scriptRole(p)} ${JSON.stringify(this.importersOf(p))} ${this.importedLoggerExports(p)} ${this.importedGrpcClientExports(p)} ${JSON.stringify(this.servedStatically(p))} ${pkg?.frontEnd}${p.endsWith('.py') ? ` ${this.pythonAnswers(p, pkg?.dir)} py-grpc:${this.pythonStubRevision}` : ''}${scripts}`;
+  }
+
+  /** The entry scripts below a build context and what each does with the app, for a Dockerfile's answers. */
+  private entryScriptAnswers(dir: string): string {
+    const prefix = `${dir.replace(/\/$/, '')}/`;
+    const out: string[] = [];
+    for (const [file, facts] of this.entryScripts) if (file.startsWith(prefix)) out.push(`${file}=${JSON.stringify(facts)}`);
+    return out.sort().join(' ');
   }
 
   /** The paths of a snapshot whose answer is different now: the documents to analyse again. */

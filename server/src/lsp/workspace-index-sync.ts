@@ -3,6 +3,7 @@
 // when a fact changes. Paths in, callbacks out: the server converts URIs and owns the connection.
 
 import { classify } from '../engine/classify';
+import { isEntryScriptPath } from '../engine/model/entry-scripts';
 import type { ParsedDocument } from '../engine/document';
 import { WorkspaceIndex } from '../engine/workspace-index';
 import type { WorkspaceFacts } from '../engine/workspace-facts';
@@ -74,6 +75,11 @@ export class WorkspaceIndexSync {
       this.openJs.set(path, uri);
       if (doc && !this.index.wouldChangeFacts(doc)) this.index.updateDocument(doc);
       else if (doc) this.update(() => this.index.updateDocument(doc), uri);
+      return;
+    }
+    if (!doc && kind === undefined && isEntryScriptPath(path)) {
+      // A shell entry script: the Dockerfiles that run it follow what it does (signal-not-forwarded).
+      this.update(() => this.index.updateText(path, text), uri);
       return;
     }
     if (kind !== 'js' && kind !== 'python') return;

@@ -199,6 +199,10 @@ export function composeFileRole(doc: ParsedDocument): RoleAnswer | undefined {
   if (services.length === 0) return undefined;
   const dev = services.find((s) => DEV_COMMAND.test(commandText(s.map) ?? ''));
   if (dev) return { role: 'dev', reason: `service \`${dev.name}\` runs a development loop (\`${truncate(commandText(dev.map) ?? '')}\`)`, source: 'content' };
+  const header = leadingComment(doc.text);
+  if (header && DEV_HEADER.test(header)) {
+    return { role: 'dev', reason: `its opening comment says what it is for (\`${truncate(DEV_HEADER.exec(header)![0])}\`)`, source: 'content' };
+  }
   // Services that extend those of a test or development compose file take their dependencies from a local environment.
   for (const s of services) {
     const ext = s.map.get('extends', true) as Node | undefined;
@@ -217,6 +221,21 @@ export function composeFileRole(doc: ParsedDocument): RoleAnswer | undefined {
     return { role: 'dev', reason: 'every service is a stock dependency or tool and none is built here: a local environment for development', source: 'content' };
   }
   return undefined;
+}
+
+/** What a compose file's opening comment says when it is for development or tests, not a deployment. */
+const DEV_HEADER = /\bfor (?:the )?[*_]*(?:local )?(?:development|dev|testing)[*_]*(?: (?:setup|environment|purposes|only))?\b|\b(?:not (?:meant |intended )?for|do not use (?:it )?in) production\b|\bdevelopment (?:setup|environment) only\b/i;
+
+/** The comment lines a file opens with (before its first line of content), joined. */
+function leadingComment(text: string): string | undefined {
+  const out: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const t = line.trim();
+    if (t === '' || t === '---') continue;
+    if (!t.startsWith('#')) break;
+    out.push(t.replace(/^#+\s*/, ''));
+  }
+  return out.length > 0 ? out.join(' ') : undefined;
 }
 
 /** Images that only wait, copy or call something once in a compose stack. */
@@ -288,6 +307,17 @@ function commandText(map: YAMLMap): string | undefined {
 /** Whether a command (words joined by spaces) only keeps the container alive. */
 export function isIdleCommand(command: string): boolean {
   return IDLE_COMMAND.test(command.trim());
+}
+
+/** A placeholder that sleeps a fixed time and exits (`sleep 10`): it stands in for work, and does none. */
+const SLEEP_ONLY = /^(?:(?:\/bin\/)?(?:ba)?sh\s+-c\s+)?['"]?(?:\/bin\/)?sleep\s+\d+(?:\.\d+)?[smhd]?['"]?$/;
+
+/**
+ * Whether a command only sleeps a fixed time and exits: the container uses no CPU or memory worth bounding. (An idle
+ * container kept to `exec` into is not one: what people run in it counts against its limits.)
+ */
+export function isPlaceholderCommand(command: string): boolean {
+  return SLEEP_ONLY.test(command.trim());
 }
 
 /** Whether a Kubernetes container name or image says it is a load generator (and it declares no ports). */

@@ -62,7 +62,7 @@ export const ROLE_PATHS: ReadonlyArray<{ role: FileRole; globs: readonly string[
     role: 'dev',
     globs: [
       '**/.devcontainer/**', '**/devcontainer/**', '**/dev/containers/**', '**/dev-env/**', '**/dev-envs/**', '**/Dockerfile.dev', '**/Dockerfile.local', '**/*.dev.Dockerfile', '**/dev.Dockerfile',
-      '**/*.dev.y?(a)ml', '**/*-dev.y?(a)ml', '**/*.local.y?(a)ml', '**/*-local.y?(a)ml', '**/*.override.y?(a)ml', '**/docker-compose.db.y?(a)ml',
+      '**/*.dev.y?(a)ml', '**/*-dev.y?(a)ml', '**/*.dev-*.y?(a)ml', '**/*.local.y?(a)ml', '**/*-local.y?(a)ml', '**/*.override.y?(a)ml', '**/*-override.y?(a)ml', '**/docker-compose.db.y?(a)ml',
       '**/*-infra.y?(a)ml', '**/*.infra.y?(a)ml',
     ],
   },

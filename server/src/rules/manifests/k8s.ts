@@ -1,7 +1,7 @@
 // Kubernetes: every container of every pod template in a (multi-document, maybe templated) file.
 
 import { isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
-import { isIdleCommand, isLoadGenerator } from '../../engine/model/manifest-roles';
+import { isIdleCommand, isLoadGenerator, isPlaceholderCommand } from '../../engine/model/manifest-roles';
 import type { ParsedDocument } from '../../engine/document';
 import type { JsonValue, RuleFinding } from '../../engine/types';
 import {
@@ -42,6 +42,10 @@ export interface Container {
   unknown: boolean;
   /** Why the project model says this container serves nothing (it idles for `exec`, it is a load generator), if it does. */
   notService: string | undefined;
+  /** Its command only sleeps a fixed time (`sleep 10` in a placeholder hook Job): it does no work. */
+  placeholder: boolean;
+  /** The pod spec the container is in (`terminationGracePeriodSeconds` and the other pod-level keys). */
+  podSpec: YAMLMap;
 }
 
 const BATCH_KINDS = new Set(['Job', 'CronJob']);
@@ -112,7 +116,7 @@ function visitObject(node: unknown, scope: YamlScope, out: Container[], seen: Se
     for (const item of seq.items) {
       const map = asMap(item, scope);
       if (!map || seen.has(map)) continue;
-      const container = readContainer(map, scope, workload, init);
+      const container = readContainer(map, scope, workload, init, podSpec!);
       if (container) {
         seen.add(map);
         out.push(container);
@@ -123,7 +127,7 @@ function visitObject(node: unknown, scope: YamlScope, out: Container[], seen: Se
   list('initContainers', true);
 }
 
-function readContainer(map: YAMLMap, scope: YamlScope, workload: Workload, init: boolean): Container | undefined {
+function readContainer(map: YAMLMap, scope: YamlScope, workload: Workload, init: boolean, podSpec: YAMLMap): Container | undefined {
   const sidecar = init && getString(map, 'restartPolicy', scope) === 'Always';
   if (init && !sidecar) return undefined;
   const unknown = keysFromTemplate(scope, map);
@@ -138,10 +142,12 @@ function readContainer(map: YAMLMap, scope: YamlScope, workload: Workload, init:
     return isSeq(node) ? node.items.map((i) => (isScalar(i) ? String(i.value) : '')).join(' ') : isScalar(node) ? String(node.value ?? '') : '';
   }).join(' ').trim();
   const ports = getValue(map, 'ports', scope) !== undefined;
+  const placeholder = command !== '' && isPlaceholderCommand(command);
   const notService = command && isIdleCommand(command)
     ? `its command only idles (\`${command}\`): a container to exec into`
+    : placeholder ? `its command only sleeps (\`${command}\`): a placeholder that does no work`
     : !ports && isLoadGenerator(name, getString(map, 'image', scope)) ? 'a load generator with no ports: it calls services and serves none' : undefined;
-  return { scope, workload, map, name, anchor, sidecar, unknown, notService };
+  return { scope, workload, map, name, anchor, sidecar, unknown, notService, placeholder, podSpec };
 }
 
 /** The span of a `key: value` entry on its line, a value made by a template action included. */

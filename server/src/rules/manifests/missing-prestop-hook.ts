@@ -1,6 +1,7 @@
-import type { Rule, RuleContext, RuleFinding } from '../../engine/types';
-import { containers, describe, finding, onlyMetricsPorts } from './k8s';
-import { getMap, getPair, getString } from './yaml-tools';
+import { isScalar } from 'yaml';
+import type { Fix, Rule, RuleContext, RuleFinding, TextEdit } from '../../engine/types';
+import { containerAt, containers, describe, finding, onlyMetricsPorts, type Container } from './k8s';
+import { addToMap, getMap, getPair, getString, indentStep, resolve, valueFromTemplate } from './yaml-tools';
 import { knownWorkloads, servicesFor } from './rollout-links';
 import { stockImageBehind } from '../../engine/model/manifest-roles';
 
@@ -32,13 +33,58 @@ function check(ctx: RuleContext): RuleFinding[] {
   return out;
 }
 
+/** How long the preStop hook waits: longer than kube-proxy, ingress controllers and cloud load balancers take to drop the endpoint. */
+const SLEEP_SECONDS = 10;
+/** The pod's grace period when it sets none (Kubernetes' default). */
+const DEFAULT_GRACE = 30;
+
+function hasPreStop(c: Container): boolean {
+  return getPair(getMap(c.map, 'lifecycle', c.scope) ?? c.map, 'preStop', c.scope) !== undefined;
+}
+
+/**
+ * A preStop `sleep` and, so that the app keeps its own drain time after the sleep, the pod's grace period
+ * raised by as much (from the default 30 s when unset). When another container of the pod already waits in a
+ * preStop hook, the grace period was sized for one (hooks run in parallel) and is left as it is.
+ */
+function fixes(f: RuleFinding, ctx: RuleContext): Fix[] {
+  const c = containerAt(ctx.doc, f.start);
+  if (!c || c.unknown) return [];
+  const { scope } = c;
+  const step = indentStep(scope);
+  const edits: TextEdit[] = [];
+  const sleep: [string, [string, string][]][] = [['sleep', [['seconds', String(SLEEP_SECONDS)]]]];
+  const lifecycle = getMap(c.map, 'lifecycle', scope);
+  const hook = lifecycle ? addToMap(scope, lifecycle, [['preStop', sleep]], step) : addToMap(scope, c.map, [['lifecycle', [['preStop', sleep]]]], step);
+  if (!hook) return [];
+  edits.push(...hook);
+  const siblings = containers(ctx.doc).filter((o) => o !== c && o.podSpec === c.podSpec);
+  let grace = '';
+  if (!siblings.some(hasPreStop)) {
+    const pair = getPair(c.podSpec, 'terminationGracePeriodSeconds', scope);
+    if (pair) {
+      const value = resolve(pair.value, scope);
+      if (valueFromTemplate(scope, pair) || !isScalar(value) || !value.range || !/^\d+$/.test(String(value.value))) return [];
+      const raised = Number(value.value) + SLEEP_SECONDS;
+      edits.push({ start: value.range[0], end: value.range[1], newText: String(raised) });
+      grace = ` and terminationGracePeriodSeconds: ${raised}`;
+    } else {
+      const added = addToMap(scope, c.podSpec, [['terminationGracePeriodSeconds', String(DEFAULT_GRACE + SLEEP_SECONDS)]], step);
+      if (!added) return [];
+      edits.push(...added);
+      grace = ` and terminationGracePeriodSeconds: ${DEFAULT_GRACE + SLEEP_SECONDS}`;
+    }
+  }
+  return [{ title: `Add a preStop sleep of ${SLEEP_SECONDS} s (Kubernetes 1.30+)${grace} (unsafe)`, safe: false, edits }];
+}
+
 export const missingPrestopHook: Rule = {
   id: 'missing-prestop-hook',
   family: 'manifests',
   kinds: ['kubernetes'],
   roles: ['service'],
   defaultSeverity: 'information',
-  fix: 'none',
+  fix: 'unsafe',
   summary: 'A container behind a Service has no preStop hook to wait out endpoint removal.',
   docs: {
     whatItDoes:
@@ -54,11 +100,12 @@ export const missingPrestopHook: Rule = {
       code: 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {app: api}\n  template:\n    metadata:\n      labels: {app: api}\n    spec:\n      terminationGracePeriodSeconds: 40\n      containers:\n        - name: api\n          image: registry.example.com/api:1.4.2\n          ports:\n            - containerPort: 3000\n          lifecycle:\n            preStop:\n              sleep:\n                seconds: 10\n',
     },
     fixSafety:
-      'No fix yet. Add a `preStop` `sleep` (the `sleep` action needs Kubernetes 1.30+; before that, `exec` a `sleep` the image has) and keep `terminationGracePeriodSeconds` above the sleep plus the app\'s own drain time.',
+      'Unsafe. The fix adds `lifecycle.preStop.sleep.seconds: 10` to the container and raises the pod\'s `terminationGracePeriodSeconds` by the same 10 s (to 40 when it is unset, from the default 30), so the app keeps its own drain time after the wait; when another container of the pod already has a preStop hook, the grace period is left alone (hooks run in parallel), and a grace period from a template action gets no fix. The `sleep` action needs Kubernetes 1.30 or later (before that, `exec` a `sleep` the image has), and every pod deletion now takes 10 s longer.',
     references: [
       'https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/',
       'https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination',
     ],
   },
   check,
+  fixes,
 };

@@ -192,7 +192,7 @@ export const missingResourceLimits: Rule<Options> = {
   },
   docs: {
     whatItDoes:
-      'Flags each container of a pod template (every workload kind, Jobs and CronJobs included, native sidecars too; other init containers are skipped) that lacks a CPU request, a memory request, a CPU limit (option `cpuLimit`) or a memory limit. One finding per container, on its `name` entry, naming what is missing. A request left out next to its limit is not reported: the API server sets it to the limit. A container with no `image` is a Kustomize patch fragment and is skipped; a `resources` block written by a template action (`resources: {{- toYaml .Values.resources | nindent 12 }}`) is unknown and not flagged. A LimitRange in the namespace may supply defaults; this rule cannot see it, so it asks for the values in the manifest.',
+      'Flags each container of a pod template (every workload kind, Jobs and CronJobs included, native sidecars too; other init containers are skipped) that lacks a CPU request, a memory request, a CPU limit (option `cpuLimit`) or a memory limit. One finding per container, on its `name` entry, naming what is missing. A request left out next to its limit is not reported: the API server sets it to the limit. A container whose `command`/`args` only sleep a fixed time and exit (`sleep 10`, a placeholder hook Job) uses no CPU or memory worth bounding and is skipped; an idle container kept to `exec` into (`sleep infinity`) is not: what people run in it counts against its limits. A container with no `image` is a Kustomize patch fragment and is skipped; a `resources` block written by a template action (`resources: {{- toYaml .Values.resources | nindent 12 }}`) is unknown and not flagged. A LimitRange in the namespace may supply defaults; this rule cannot see it, so it asks for the values in the manifest.',
     whyItMatters:
       'Checklist: "Resource limits: CPU/memory limits set in container config". Requests are what the scheduler places pods by: a pod without them lands on a node as if it needed nothing and is among the first evicted when the node runs short. A memory limit bounds the damage of a leak to the leaking container (it is OOM-killed and restarted) instead of the whole node; a CPU limit keeps a busy loop from starving its neighbours.',
     example: {
@@ -216,6 +216,8 @@ export const missingResourceLimits: Rule<Options> = {
     for (const container of containers(ctx.doc)) {
       // A Helm test hook runs once when someone runs `helm test`: it is a test, not a workload.
       if (container.unknown || /\btest(?:-success)?\b/.test(container.workload.hook ?? '')) continue;
+      // A container whose command only sleeps a fixed time (a placeholder hook Job) uses nothing worth bounding.
+      if (container.placeholder) continue;
       const reading = read(container, ctx.options);
       if (!reading || reading.missing.length === 0) continue;
       out.push(finding(container, message(container, reading.missing)));
