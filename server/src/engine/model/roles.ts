@@ -104,11 +104,18 @@ export function matcher(globs: readonly string[]): (p: string) => boolean {
 
 /** The first path convention a package-relative path matches. */
 export function roleByPath(packageRelative: string): { role: FileRole; glob: string } | undefined {
+  // The file role asks this for every relative import of a file on every keystroke: answers are kept.
+  if (byPath.has(packageRelative)) return byPath.get(packageRelative);
+  let answer: { role: FileRole; glob: string } | undefined;
   for (const { role, globs } of ROLE_PATHS) {
     if (!matcher(globs)(packageRelative)) continue;
-    const glob = globs.find((g) => matcher([g])(packageRelative))!;
-    return { role, glob };
+    answer = Object.freeze({ role, glob: globs.find((g) => matcher([g])(packageRelative))! });
+    break;
   }
-  return undefined;
+  if (byPath.size > 4096) byPath.clear();
+  byPath.set(packageRelative, answer);
+  return answer;
 }
+
+const byPath = new Map<string, { role: FileRole; glob: string } | undefined>();
 
