@@ -95,9 +95,9 @@ function replay(file: string, seed: number, steps: number): void {
     const where = `${path.relative(FIXTURES, file)}, seed ${seed}, step ${step}`;
     assert.deepEqual(comparable(incremental), comparable(full), `incremental and full analysis differ: ${where}`);
     if (!python && incremental.doc && full.doc) {
-      for (const set of [kindSet(ts.SyntaxKind.CallExpression), kindSet(ts.SyntaxKind.VariableDeclaration, ts.SyntaxKind.FunctionDeclaration, ts.SyntaxKind.ClassDeclaration)]) {
-        const kept = nodesOfKinds(incremental.doc.sourceFile, set).map((n) => `${n.kind}@${n.getStart()}-${n.end}`);
-        const walked = nodesOfKinds(full.doc.sourceFile, set).map((n) => `${n.kind}@${n.getStart()}-${n.end}`);
+      for (const set of [kindSet(ts.SyntaxKind.CallExpression), kindSet(ts.SyntaxKind.Identifier), kindSet(ts.SyntaxKind.VariableDeclaration, ts.SyntaxKind.FunctionDeclaration, ts.SyntaxKind.ClassDeclaration)]) {
+        const kept: string[] = nodesOfKinds(incremental.doc.sourceFile, set).map((n) => `${n.kind}@${n.getStart()}-${n.end}`);
+        const walked: string[] = nodesOfKinds(full.doc.sourceFile, set).map((n) => `${n.kind}@${n.getStart()}-${n.end}`);
         assert.deepEqual(kept, walked, `node lists differ: ${where}`);
       }
       assert.equal(treeDepth(incremental.doc.sourceFile, 350), treeDepth(full.doc.sourceFile, 350), `depths differ: ${where}`);
