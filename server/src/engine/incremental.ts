@@ -43,6 +43,12 @@ export function kindSet(...kinds: ts.SyntaxKind[]): KindSet {
   return { key: sorted.join(','), kinds: new Set(sorted) };
 }
 
+/** Returns undefined: `forEachChild` stops at a callback's first truthy result. */
+function append(out: ts.Node[], nodes: readonly ts.Node[]): undefined {
+  for (let i = 0; i < nodes.length; i++) out.push(nodes[i]);
+  return undefined;
+}
+
 const lists = new WeakMap<ts.Node, Map<string, readonly ts.Node[]>>();
 
 /**
@@ -76,17 +82,13 @@ function collect(unit: ts.Node, set: KindSet, nesting: number): readonly ts.Node
   const visit = (node: ts.Node): void => {
     if (set.kinds.has(node.kind)) out.push(node);
     if (CONTAINERS.has(node.kind) && nesting < MAX_KEPT_NESTING) {
-      forEachChild(node, (child) => {
-        for (const n of collect(child, set, nesting + 1)) out.push(n);
-      });
+      forEachChild(node, (child) => append(out, collect(child, set, nesting + 1)));
     } else forEachChild(node, visit);
   };
   // The unit itself: its own kind, then its children (through `visit`, which keeps nested units).
   if (set.kinds.has(unit.kind)) out.push(unit);
   if (CONTAINERS.has(unit.kind) && nesting < MAX_KEPT_NESTING) {
-    forEachChild(unit, (child) => {
-      for (const n of collect(child, set, nesting + 1)) out.push(n);
-    });
+    forEachChild(unit, (child) => append(out, collect(child, set, nesting + 1)));
   } else forEachChild(unit, visit);
   // The source file's own list serves the other walks of this version (a new file object each version).
   let byKey = lists.get(unit);
