@@ -5,6 +5,9 @@
 
 import * as fs from 'node:fs';
 import { countLines, type CorpusFile } from './corpus';
+import { ParsedDocument } from '../server/src/engine/document';
+import { fileRole } from '../server/src/engine/model/file-role';
+import { NO_WORKSPACE_FACTS } from '../server/src/engine/workspace-facts';
 
 export const EDIT_FILE_LINES = 5000;
 
@@ -85,6 +88,9 @@ export function typingTarget(order: Order): number {
 }
 `;
 
+/** Roles whose files every JS rule reads. */
+const SERVICE_ROLES = new Set(['service']);
+
 /** Real TS sources first (TypeScript syntax), then JS, deterministic order. */
 export function makeEditFile(corpus: readonly CorpusFile[]): EditFile {
   const sources = [...corpus]
@@ -103,6 +109,9 @@ export function makeEditFile(corpus: readonly CorpusFile[]): EditFile {
     }
     if (lines + source.lines > budget) continue;
     const text = fs.readFileSync(source.path, 'utf8').replace(/\r\n/g, '\n');
+    // A test or browser source would make the whole file a test (or browser) file, which most rules
+    // skip: the edit row would then measure a file the rules do not read.
+    if (!SERVICE_ROLES.has(fileRole(new ParsedDocument({ path: source.path, relativePath: source.path, text, kind: 'js' }), NO_WORKSPACE_FACTS).role)) continue;
     const block = `\n// ---- ${source.path.split('/').slice(-3).join('/')}\n${text.endsWith('\n') ? text : `${text}\n`}`;
     parts.push(block);
     lines += countLines(block) - 1;

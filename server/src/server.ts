@@ -240,6 +240,7 @@ export function startServer(connection: Connection): void {
       text: document.getText(),
       languageId: document.languageId,
       version: document.version,
+      live: true,
     };
   }
 

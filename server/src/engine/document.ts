@@ -13,6 +13,7 @@ import { CLOUDFORMATION_TAGS } from './cloudformation';
 import { maskTemplateActions } from './helm';
 import { minimalEdit } from './edits';
 import { parsePython, PyTreeHolder, type PyTree } from './python';
+import { markLive } from './incremental';
 
 /** Stream-level YAML error tokens composed per file (see `yaml`). */
 const MAX_YAML_ERROR_TOKENS = 200;
@@ -46,6 +47,8 @@ export interface DocumentInput {
   text: string;
   kind: DocumentKind;
   version?: number;
+  /** Kept and re-parsed incrementally after each edit (the server's open documents): see incremental.ts. */
+  live?: boolean;
 }
 
 export class ParsedDocument {
@@ -62,6 +65,7 @@ export class ParsedDocument {
   private dockerfileCache: Dockerfile | undefined;
   private pythonTreeHolder: PyTreeHolder | undefined;
   private previous: ParsedDocument | undefined;
+  private readonly live: boolean;
 
   constructor(input: DocumentInput, previous?: ParsedDocument) {
     this.path = input.path;
@@ -70,6 +74,7 @@ export class ParsedDocument {
     this.kind = input.kind;
     this.version = input.version ?? 0;
     this.lines = new LineIndex(input.text);
+    this.live = input.live === true;
     if (previous && (previous.kind === 'js' || previous.kind === 'python') && previous.kind === input.kind && previous.path === input.path) {
       this.previous = previous;
     }
@@ -83,6 +88,7 @@ export class ParsedDocument {
       this.sourceFileCache = previousTree
         ? ts.updateSourceFile(previousTree, this.text, changeRange(previousTree.text, this.text))
         : ts.createSourceFile(this.path, this.text, PARSE_OPTIONS, true, scriptKind(this.path));
+      if (this.live) markLive(this.sourceFileCache);
     }
     return this.sourceFileCache;
   }

@@ -4,10 +4,10 @@
 // that recurse (jsonc-parser, the yaml composer) are run here first, inside a try, so a stack
 // overflow in a parser is a notice about that file, never a crash of the run.
 
-import { ts } from 'ts-morph';
 import { isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Node as JsonNode } from 'jsonc-parser';
 import type { ParsedDocument } from './document';
+import { treeDepth } from './incremental';
 
 /**
  * The deepest syntax tree the rules are run on. Measured on Node 20's default stack: the first rule
@@ -65,7 +65,8 @@ export function unanalysableReason(doc: ParsedDocument): string | undefined {
 function syntaxDepth(doc: ParsedDocument): number {
   switch (doc.kind) {
     case 'js':
-      return tsDepth(doc.sourceFile);
+      // Kept per statement for a live document (incremental.ts), so a keystroke re-measures only the edited one.
+      return treeDepth(doc.sourceFile, MAX_SYNTAX_DEPTH);
     case 'kubernetes':
     case 'compose':
       return yamlDepth(doc.yaml.documents.map((d) => d.contents));
@@ -77,25 +78,6 @@ function syntaxDepth(doc: ParsedDocument): number {
     default:
       return 0;
   }
-}
-
-function tsDepth(root: ts.Node): number {
-  let max = 0;
-  const nodes: ts.Node[] = [root];
-  const depths: number[] = [0];
-  while (nodes.length > 0) {
-    const node = nodes.pop()!;
-    const depth = depths.pop()!;
-    if (depth > max) {
-      max = depth;
-      if (max > MAX_SYNTAX_DEPTH) return max;
-    }
-    ts.forEachChild(node, (child) => {
-      nodes.push(child);
-      depths.push(depth + 1);
-    });
-  }
-  return max;
 }
 
 function yamlDepth(roots: unknown[]): number {

@@ -14,6 +14,8 @@ export interface SourceInput {
   text: string;
   languageId?: string;
   version?: number;
+  /** A document the caller keeps and analyses again after each edit (the server's open documents). */
+  live?: boolean;
 }
 
 export type Prepared =

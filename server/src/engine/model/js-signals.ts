@@ -4,9 +4,12 @@
 // says a browser global may be used), for the project model's role answer.
 
 import { ts } from 'ts-morph';
+import { kindSet, nodesOfKinds } from '../incremental';
 import type { ParsedDocument } from '../document';
 
 const { SyntaxKind, forEachChild, isCallExpression, isExpressionStatement, isIdentifier, isImportDeclaration, isImportEqualsDeclaration, isExternalModuleReference, isStringLiteralLike, isVariableStatement, isPropertyAccessExpression, isElementAccessExpression } = ts;
+
+const IDENTIFIERS = kindSet(SyntaxKind.Identifier);
 
 /** UI libraries: a file importing one (and no server-side rendering entry point) is front-end code. */
 export const UI_MODULES = String.raw`react|react-dom|react-native|vue|svelte|preact|solid-js|@angular\/core|jquery|@remix-run\/react|next\/(?:link|router|navigation|image|head|dynamic)|expo(?:-[\w-]+)?|@react-navigation\/[\w-]+|@tanstack\/react-query|react-router(?:-dom)?|@mui\/[\w-]+|@chakra-ui\/[\w-]+|antd|styled-components|@emotion\/[\w-]+|client-only`;
@@ -99,9 +102,11 @@ function collectRequires(node: ts.Node, out: string[]): void {
 function browserGlobals(sf: ts.SourceFile): Array<{ name: string; offset: number }> {
   const used = new Map<string, number>();
   const declared = new Set<string>();
-  const stack: ts.Node[] = [sf];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
+  // Identifiers are leaves: the depth-first walk this was (a stack, children pushed in order) met
+  // them in the reverse of source order, so the offset kept for a name is that of its last use.
+  const identifiers = nodesOfKinds(sf, IDENTIFIERS);
+  for (let i = identifiers.length - 1; i >= 0; i--) {
+    const node = identifiers[i];
     if (isIdentifier(node) && BROWSER_GLOBALS.has(node.text)) {
       const parent = node.parent;
       if (isDeclarationName(node)) declared.add(node.text);
@@ -114,9 +119,6 @@ function browserGlobals(sf: ts.SourceFile): Array<{ name: string; offset: number
         if (!used.has(node.text)) used.set(node.text, node.getStart(sf));
       }
     }
-    forEachChild(node, (child) => {
-      stack.push(child);
-    });
   }
   return [...used].filter(([name]) => !declared.has(name)).map(([name, offset]) => ({ name, offset })).sort((a, b) => a.offset - b.offset);
 }

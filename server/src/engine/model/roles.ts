@@ -114,10 +114,10 @@ export function roleByPath(packageRelative: string): { role: FileRole; glob: str
   let answer: { role: FileRole; glob: string } | undefined;
   for (const { role, globs } of ROLE_PATHS) {
     if (!matcher(globs)(packageRelative)) continue;
-    answer = { role, glob: globs.find((g) => matcher([g])(packageRelative))! };
+    answer = Object.freeze({ role, glob: globs.find((g) => matcher([g])(packageRelative))! });
     break;
   }
-  if (byPath.size > 50_000) byPath.clear();
+  if (byPath.size > 16_384) byPath.clear();
   byPath.set(packageRelative, answer);
   return answer;
 }

@@ -11,6 +11,7 @@
 import * as path from 'node:path';
 import { ts } from 'ts-morph';
 import type { ParsedDocument } from '../document';
+import { kindSet, nodesOfKinds } from '../incremental';
 import { moduleBindings, stripExpression, type ModuleBinding } from '../../rules/shutdown/syntax';
 import { ServerReader } from '../../rules/shutdown/servers';
 
@@ -85,6 +86,12 @@ export interface JsServiceFacts {
 const ROUTE_TEXT = /\.(?:get|post|put|delete|patch|all|head|options|use|register|route)\s*\(\s*['"`]\/|\.route\s*\(\s*[{[]|@Controller\b|setGlobalPrefix|\b(?:express|koa|fastify|hapi|hono|restify)\b/;
 const LISTEN_TEXT = /\.\s*(?:listen|start)\s*\(|\bserve\s*\(/;
 export const SERVICE_FACTS_PREFILTER = new RegExp(`${ROUTE_TEXT.source}|${LISTEN_TEXT.source}|SIGTERM`);
+
+// What the walks below read, as kept per statement for a live document (incremental.ts).
+const CALLS = kindSet(SyntaxKind.CallExpression);
+const CALLS_AND_CLASSES = kindSet(SyntaxKind.CallExpression, SyntaxKind.ClassDeclaration);
+const DECLARATIONS = kindSet(SyntaxKind.VariableDeclaration, SyntaxKind.FunctionDeclaration);
+const EXPORT_FORMS = kindSet(SyntaxKind.BinaryExpression, SyntaxKind.ExportAssignment, SyntaxKind.ExportDeclaration, SyntaxKind.VariableStatement, SyntaxKind.FunctionDeclaration);
 
 const HTTP_METHODS = new Set(['get', 'post', 'put', 'delete', 'del', 'patch', 'head', 'options', 'all']);
 
@@ -163,10 +170,11 @@ function read(sf: ts.SourceFile, text: string): { facts: JsServiceFacts; handler
     return undefined;
   };
 
-  const visit = (node: ts.Node): void => {
-    if (isCallExpression(node)) readCall(node);
-    if (isClassDeclaration(node)) readController(node);
-    forEachChild(node, visit);
+  const visit = (root: ts.SourceFile): void => {
+    for (const node of nodesOfKinds(root, CALLS_AND_CLASSES)) {
+      if (isCallExpression(node)) readCall(node);
+      if (isClassDeclaration(node)) readController(node);
+    }
   };
 
   const addRoute = (router: RouterFact, method: string, pathNode: ts.Expression | undefined, at: ts.Node, handler: ts.Node | undefined) => {
@@ -368,7 +376,7 @@ function read(sf: ts.SourceFile, text: string): { facts: JsServiceFacts; handler
 /** Declarations the walk resolves names through: `const x = <init>` (declared once) and functions. */
 function collectDeclarations(reader: Reader): void {
   const seen = new Map<string, number>();
-  const visit = (node: ts.Node): void => {
+  for (const node of nodesOfKinds(reader.sf, DECLARATIONS)) {
     if (isVariableDeclaration(node) && isIdentifier(node.name) && node.initializer) {
       seen.set(node.name.text, (seen.get(node.name.text) ?? 0) + 1);
       reader.consts.set(node.name.text, node.initializer);
@@ -376,9 +384,7 @@ function collectDeclarations(reader: Reader): void {
       if (isArrowFunction(init) || isFunctionExpression(init)) reader.functions.set(node.name.text, init);
     }
     if (isFunctionDeclaration(node) && node.name) reader.functions.set(node.name.text, node);
-    forEachChild(node, visit);
-  };
-  visit(reader.sf);
+  }
   for (const [name, count] of seen) if (count > 1) reader.consts.delete(name);
 }
 
@@ -487,7 +493,7 @@ function exportsOf(reader: Reader): Array<{ name: string; key: string }> {
     if (isCallExpression(x) && x.arguments.length > 0) return keyOf(x.arguments[0]);
     return undefined;
   };
-  const visit = (node: ts.Node): void => {
+  for (const node of nodesOfKinds(reader.sf, EXPORT_FORMS)) {
     if (isBinaryExpression(node) && node.operatorToken.kind === SyntaxKind.EqualsToken) {
       const left = stripExpression(node.left);
       if (isModuleExports(left)) {
@@ -517,9 +523,7 @@ function exportsOf(reader: Reader): Array<{ name: string; key: string }> {
         if (key) out.push({ name: isDefault ? 'default' : name, key });
       }
     }
-    forEachChild(node, visit);
-  };
-  visit(reader.sf);
+  }
   for (const key of ['fn:module.exports', 'fn:default']) if (reader.routers.has(key)) out.push({ name: key.slice(3), key });
   return out;
 }
@@ -694,7 +698,7 @@ function milliseconds(reader: Reader, node: ts.Expression | undefined, depth = 0
 function drainTimers(reader: Reader, lineOf: (n: ts.Node) => { line: number; column: number }): DrainFact[] {
   const out: DrainFact[] = [];
   const handlers: ts.Node[] = [];
-  const visit = (node: ts.Node): void => {
+  for (const node of nodesOfKinds(reader.sf, CALLS)) {
     if (isCallExpression(node)) {
       const callee = stripExpression(node.expression);
       if (isPropertyAccessExpression(callee) && /^(?:on|once|addListener|prependListener)$/.test(callee.name.text) && isIdentifier(stripExpression(callee.expression)) && (stripExpression(callee.expression) as ts.Identifier).text === 'process') {
@@ -707,9 +711,7 @@ function drainTimers(reader: Reader, lineOf: (n: ts.Node) => { line: number; col
         }
       }
     }
-    forEachChild(node, visit);
-  };
-  visit(reader.sf);
+  }
   for (const handler of handlers) {
     let best: DrainFact | undefined;
     const seen = new Set<ts.Node>();

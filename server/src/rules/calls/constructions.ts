@@ -4,6 +4,7 @@
 // it plain. Options from a parameter, a call or an unresolved spread are unknown: no finding.
 
 import { ts } from 'ts-morph';
+import { kindSet, nodesOfKinds } from '../../engine/incremental';
 import type { ParsedDocument } from '../../engine/document';
 import type { Fix, RuleFinding, TextEdit } from '../../engine/types';
 import { unwrap } from '../timeouts/bindings';
@@ -11,7 +12,9 @@ import { addArgumentEdits, addPropertyEdits, formatMs, indentOf } from '../timeo
 import { CLIENTS, type CallsRuleId, type Check, type ClientRow, type FixProperty } from './clients';
 import { Reader, type Lookup } from './values';
 
-const { forEachChild, isCallExpression, isIdentifier, isNewExpression, isNoSubstitutionTemplateLiteral, isObjectLiteralExpression, isPropertyAccessExpression, isStringLiteralLike, isTemplateExpression } = ts;
+const { isCallExpression, isIdentifier, isNewExpression, isNoSubstitutionTemplateLiteral, isObjectLiteralExpression, isPropertyAccessExpression, isStringLiteralLike, isTemplateExpression } = ts;
+/** What the walk reads, kept per statement for a live document (engine/incremental.ts). */
+const CONSTRUCTIONS = kindSet(ts.SyntaxKind.NewExpression, ts.SyntaxKind.CallExpression);
 
 export interface Problem {
   rule: CallsRuleId;
@@ -95,11 +98,9 @@ class TableWalk {
   }
 
   run(): Problem[] {
-    const visit = (node: ts.Node): void => {
+    for (const node of nodesOfKinds(this.doc.sourceFile, CONSTRUCTIONS)) {
       if (isNewExpression(node) || isCallExpression(node)) this.construction(node);
-      forEachChild(node, visit);
-    };
-    visit(this.doc.sourceFile);
+    }
     return this.problems;
   }
 

@@ -352,7 +352,16 @@ interface Site {
   call?: PyNode;
 }
 
+/** Three rules ask for the same document's sites on every keystroke: found once per version (its facts). */
+const sitesOf = new WeakMap<ModuleFacts, Site[]>();
+
 function sites(facts: ModuleFacts, root: PyNode): Site[] {
+  let found = sitesOf.get(facts);
+  if (!found) sitesOf.set(facts, (found = findSites(facts, root)));
+  return found;
+}
+
+function findSites(facts: ModuleFacts, root: PyNode): Site[] {
   const out: Site[] = [];
   for (const call of facts.calls) {
     const callee = call.childForFieldName('function');

@@ -5,11 +5,14 @@
 // a retry; a wait whose length the file does not make plain counts as backoff (unknown: no finding).
 
 import { ts } from 'ts-morph';
+import { kindSet, nodesOfKinds } from '../../engine/incremental';
 import type { ParsedDocument } from '../../engine/document';
 import { unwrap } from '../timeouts/bindings';
 import { Reader } from './values';
 
 const { SyntaxKind, forEachChild, isArrowFunction, isAwaitExpression, isBlock, isCallExpression, isDoStatement, isElementAccessExpression, isForStatement, isFunctionExpression, isIdentifier, isNewExpression, isNumericLiteral, isPropertyAccessExpression, isTryStatement, isVariableDeclarationList, isWhileStatement } = ts;
+/** What `find` reads, kept per statement for a live document (engine/incremental.ts). */
+const LOOPS = kindSet(SyntaxKind.ForStatement, SyntaxKind.WhileStatement, SyntaxKind.DoStatement);
 
 /** Names of functions that wait: `await sleep(ms)`, `await setTimeout(ms)` from timers/promises. */
 const WAIT_NAME = /^(?:sleep|delay|wait|pause|timeout|setTimeout|setTimeoutPromise|setTimeoutAsync|waitMs|sleepMs|delayMs|wait\w*Ms|snooze)$/i;
@@ -49,14 +52,12 @@ function find(doc: ParsedDocument): RetryLoop[] {
   if (!/\bcatch\b/.test(doc.text)) return [];
   const reader = new Reader(sf);
   const out: RetryLoop[] = [];
-  const visit = (node: ts.Node): void => {
+  for (const node of nodesOfKinds(sf, LOOPS)) {
     if (isForStatement(node) || isWhileStatement(node) || isDoStatement(node)) {
       const found = retryLoop(node, reader, sf);
       if (found) out.push(found);
     }
-    forEachChild(node, visit);
-  };
-  visit(sf);
+  }
   return out;
 }
 

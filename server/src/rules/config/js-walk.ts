@@ -4,6 +4,7 @@
 // cannot read as a literal (a parameter, a spread, `process.env.X || 'default'`) is not reported.
 
 import { ts } from 'ts-morph';
+import { kindSet, nodesOfKinds } from '../../engine/incremental';
 import type { ParsedDocument } from '../../engine/document';
 import { Scopes, WHOLE_MODULE, unwrap } from '../timeouts/bindings';
 import {
@@ -24,7 +25,19 @@ import {
   type ClientRow,
 } from './knowledge';
 
-const { SyntaxKind, forEachChild, isArrayLiteralExpression, isBinaryExpression, isCallExpression, isComputedPropertyName, isConditionalExpression, isIdentifier, isNewExpression, isNoSubstitutionTemplateLiteral, isObjectLiteralExpression, isPropertyAccessExpression, isPropertyAssignment, isStringLiteral, isTemplateExpression, isImportDeclaration, isExportDeclaration, isExternalModuleReference, isLiteralTypeNode } = ts;
+const { SyntaxKind, isArrayLiteralExpression, isBinaryExpression, isCallExpression, isComputedPropertyName, isConditionalExpression, isIdentifier, isNewExpression, isNoSubstitutionTemplateLiteral, isObjectLiteralExpression, isPropertyAccessExpression, isPropertyAssignment, isStringLiteral, isTemplateExpression, isImportDeclaration, isExportDeclaration, isExternalModuleReference, isLiteralTypeNode } = ts;
+
+/** The kinds `Walk.run` acts on or stops at (`typedObject`'s among them), kept per statement for a live document. */
+const WALKED = kindSet(
+  SyntaxKind.ImportDeclaration, SyntaxKind.ExportDeclaration, SyntaxKind.ExternalModuleReference, SyntaxKind.LiteralType,
+  SyntaxKind.StringLiteral, SyntaxKind.NoSubstitutionTemplateLiteral, SyntaxKind.CallExpression, SyntaxKind.NewExpression, SyntaxKind.BinaryExpression,
+  SyntaxKind.VariableDeclaration, SyntaxKind.ReturnStatement, SyntaxKind.ArrowFunction, SyntaxKind.SatisfiesExpression, SyntaxKind.AsExpression,
+);
+
+function isInside(node: ts.Node, ancestor: ts.Node): boolean {
+  for (let n = node.parent; n; n = n.parent) if (n === ancestor) return true;
+  return false;
+}
 
 /** A literal the rules report: where it is, what it is, and how a fix reads it from the environment. */
 export interface CredentialHit {
@@ -80,15 +93,21 @@ class Walk {
   }
 
   run(): Hit[] {
-    const visit = (node: ts.Node): void => {
-      if (isImportDeclaration(node) || isExportDeclaration(node) || isExternalModuleReference(node) || isLiteralTypeNode(node)) return;
+    // The nodes a walk acts on, in its order; what lies under an import, an export, a module reference
+    // or a literal type is not read (it follows such a node in the list: skipped while inside it).
+    let pruned: ts.Node | undefined;
+    for (const node of nodesOfKinds(this.sf, WALKED)) {
+      if (pruned && isInside(node, pruned)) continue;
+      pruned = undefined;
+      if (isImportDeclaration(node) || isExportDeclaration(node) || isExternalModuleReference(node) || isLiteralTypeNode(node)) {
+        pruned = node;
+        continue;
+      }
       if (isStringLiteral(node) || isNoSubstitutionTemplateLiteral(node)) this.shapes(node);
       else if (isCallExpression(node) || isNewExpression(node)) this.call(node);
       else if (isBinaryExpression(node)) this.envFallback(node);
       else this.typedObject(node);
-      forEachChild(node, visit);
-    };
-    visit(this.sf);
+    }
     return this.hits.sort((a, b) => a.start - b.start);
   }
 
@@ -199,6 +218,7 @@ class Walk {
    * An object literal typed as a client's options: `const config: PoolConfig = {...}`, a method
    * returning `JwtModuleOptions` (Nest's `createJwtOptions()`), `{...} satisfies RedisOptions`.
    */
+  /** Only these kinds do anything in `typedObject` (keep `WALKED` in step with it). */
   private typedObject(node: ts.Node): void {
     if (ts.isVariableDeclaration(node) && node.type && node.initializer) {
       this.typedOptions(node.type, node.initializer);

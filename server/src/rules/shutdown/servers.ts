@@ -3,11 +3,16 @@
 // on was created from it in this file. An `app` imported from another module is not followed.
 
 import { ts } from 'ts-morph';
+import { kindSet, nodesOfKinds } from '../../engine/incremental';
 import { moduleBindings, requireOf, stripExpression, type ModuleBinding } from './syntax';
 
 // TypeScript's namespace serves every member through getters (three deep via ts-morph): read
 // the ones the walks use once, not on every node.
-const { SyntaxKind, forEachChild, isBinaryExpression, isBindingElement, isCallExpression, isCatchClause, isClassDeclaration, isForInStatement, isForOfStatement, isFunctionDeclaration, isIdentifier, isNewExpression, isParameter, isPropertyAccessExpression, isPropertyDeclaration, isVariableDeclaration, isVariableDeclarationList } = ts;
+const { SyntaxKind, isBinaryExpression, isBindingElement, isCallExpression, isCatchClause, isClassDeclaration, isForInStatement, isForOfStatement, isFunctionDeclaration, isIdentifier, isNewExpression, isParameter, isPropertyAccessExpression, isPropertyDeclaration, isVariableDeclaration, isVariableDeclarationList } = ts;
+
+// What the walks read, kept per statement for a live document (engine/incremental.ts).
+const CALLS = kindSet(SyntaxKind.CallExpression);
+const VALUE_FORMS = kindSet(SyntaxKind.VariableDeclaration, SyntaxKind.Parameter, SyntaxKind.FunctionDeclaration, SyntaxKind.ClassDeclaration, SyntaxKind.PropertyDeclaration, SyntaxKind.BinaryExpression);
 
 /**
  * What a value is. `http` is a node `http.Server` (what `createServer`, express's and koa's
@@ -55,14 +60,12 @@ export class ServerReader {
   /** Every server start in the file, in source order. */
   starts(): ServerStart[] {
     const out: ServerStart[] = [];
-    const visit = (node: ts.Node): void => {
+    for (const node of nodesOfKinds(this.sf, CALLS)) {
       if (isCallExpression(node)) {
         const start = this.startOf(node);
         if (start) out.push(start);
       }
-      forEachChild(node, visit);
-    };
-    visit(this.sf);
+    }
     return out;
   }
 
@@ -167,7 +170,7 @@ export class ServerReader {
       const previous = seen.get(key);
       seen.set(key, previous === undefined || previous === value ? value : AMBIGUOUS);
     };
-    const visit = (node: ts.Node): void => {
+    for (const node of nodesOfKinds(this.sf, VALUE_FORMS)) {
       if (isVariableDeclaration(node)) {
         if (isIdentifier(node.name)) {
           // `let server;` says nothing; a later assignment decides. A loop or catch variable can hold anything.
@@ -186,9 +189,7 @@ export class ServerReader {
         const key = bindingKey(node.left);
         if (key !== undefined && !isNothing(node.right)) record(key, this.valueOf(node.right));
       }
-      forEachChild(node, visit);
-    };
-    visit(this.sf);
+    }
     // An imported name is a module, never a server value.
     for (const name of this.modules.keys()) seen.set(name, AMBIGUOUS);
     this.values.clear();

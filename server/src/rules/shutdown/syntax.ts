@@ -2,10 +2,14 @@
 // names a file binds to which module, and expressions without their wrappers.
 
 import { ts } from 'ts-morph';
+import { kindSet, nodesOfKinds } from '../../engine/incremental';
 
 // TypeScript's namespace serves every member through getters (three deep via ts-morph): read
 // the ones the walks use once, not on every node.
-const { forEachChild, isAsExpression, isAwaitExpression, isCallExpression, isExternalModuleReference, isIdentifier, isImportDeclaration, isImportEqualsDeclaration, isNamedImports, isNamespaceImport, isNonNullExpression, isObjectBindingPattern, isParenthesizedExpression, isPropertyAccessExpression, isSatisfiesExpression, isStringLiteralLike, isTypeAssertionExpression, isVariableDeclaration } = ts;
+const { isAsExpression, isAwaitExpression, isCallExpression, isExternalModuleReference, isIdentifier, isImportDeclaration, isImportEqualsDeclaration, isNamedImports, isNamespaceImport, isNonNullExpression, isObjectBindingPattern, isParenthesizedExpression, isPropertyAccessExpression, isSatisfiesExpression, isStringLiteralLike, isTypeAssertionExpression, isVariableDeclaration } = ts;
+
+/** What `moduleBindings` reads, kept per statement for a live document (engine/incremental.ts). */
+const BINDING_FORMS = kindSet(ts.SyntaxKind.ImportDeclaration, ts.SyntaxKind.ImportEqualsDeclaration, ts.SyntaxKind.VariableDeclaration);
 
 /** What a local name is bound to: `'default'`, `'*'` (namespace or the whole `require`), or an export name. */
 export interface ModuleBinding {
@@ -61,7 +65,7 @@ export function moduleBindings(sf: ts.SourceFile): Map<string, ModuleBinding> {
     if (previous && (previous.module !== binding.module || previous.imported !== binding.imported)) conflicted.add(name);
     else out.set(name, binding);
   };
-  const visit = (node: ts.Node): void => {
+  for (const node of nodesOfKinds(sf, BINDING_FORMS)) {
     if (isImportDeclaration(node)) {
       const module = moduleNameOf(node.moduleSpecifier);
       const clause = node.importClause;
@@ -75,12 +79,12 @@ export function moduleBindings(sf: ts.SourceFile): Map<string, ModuleBinding> {
           }
         }
       }
-      return;
+      continue;
     }
     if (isImportEqualsDeclaration(node) && isExternalModuleReference(node.moduleReference)) {
       const module = moduleNameOf(node.moduleReference.expression);
       if (module) bind(node.name.text, { module, imported: '*' });
-      return;
+      continue;
     }
     if (isVariableDeclaration(node) && node.initializer) {
       const required = requireOf(node.initializer);
@@ -95,9 +99,7 @@ export function moduleBindings(sf: ts.SourceFile): Map<string, ModuleBinding> {
         }
       }
     }
-    forEachChild(node, visit);
-  };
-  visit(sf);
+  }
   for (const name of conflicted) out.delete(name);
   return out;
 }

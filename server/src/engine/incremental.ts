@@ -1,0 +1,144 @@
+// Per-keystroke work proportional to the edit (issue 22). `ts.updateSourceFile` keeps the very node
+// objects of every statement the edit did not touch (their positions shifted in place), so what a
+// walk gathers under such a statement, kept as nodes rather than offsets, is still true in the next
+// version. The walks that only collect nodes of some kinds, in source order, ask `nodesOfKinds`; under
+// a live document (one the server keeps and re-parses incrementally) the lists are kept per statement
+// and class member and reused by the next version, so one keystroke re-walks only the statements on
+// the path to the edit. Elsewhere (the CLI) the walk is done once with nothing kept.
+//
+// The cache is held by the nodes themselves (WeakMaps): it is bounded by the live trees and goes
+// with them when a document is closed or a statement re-parsed.
+
+import { ts } from 'ts-morph';
+
+const { forEachChild, SyntaxKind } = ts;
+
+/** Source files of live documents: their statements' node lists are kept for the next version. */
+const live = new WeakSet<ts.SourceFile>();
+
+/** Marks a tree as one the next version will be parsed from (see ParsedDocument). */
+export function markLive(sf: ts.SourceFile): void {
+  live.add(sf);
+}
+
+/** Nodes whose children are statements or class members: each child is a unit the cache keeps. */
+const CONTAINERS = new Set<ts.SyntaxKind>([
+  SyntaxKind.SourceFile,
+  SyntaxKind.Block,
+  SyntaxKind.ModuleBlock,
+  SyntaxKind.CaseClause,
+  SyntaxKind.DefaultClause,
+  SyntaxKind.ClassDeclaration,
+  SyntaxKind.ClassExpression,
+]);
+
+/** A set of kinds, with the key its lists are kept under. */
+export interface KindSet {
+  readonly key: string;
+  readonly kinds: ReadonlySet<ts.SyntaxKind>;
+}
+
+export function kindSet(...kinds: ts.SyntaxKind[]): KindSet {
+  const sorted = [...new Set(kinds)].sort((a, b) => a - b);
+  return { key: sorted.join(','), kinds: new Set(sorted) };
+}
+
+/** Returns undefined: `forEachChild` stops at a callback's first truthy result. */
+function append(out: ts.Node[], nodes: readonly ts.Node[]): undefined {
+  for (let i = 0; i < nodes.length; i++) out.push(nodes[i]);
+  return undefined;
+}
+
+const lists = new WeakMap<ts.Node, Map<string, readonly ts.Node[]>>();
+
+/**
+ * Every node of `sf` whose kind is in `set`, in the order a pre-order `forEachChild` walk meets
+ * them (the order of the walks this replaces: a node before its children, children in source order).
+ * The same nodes a walk would visit: JSDoc is not descended into, as `forEachChild` does not.
+ */
+export function nodesOfKinds(sf: ts.SourceFile, set: KindSet): readonly ts.Node[] {
+  if (!live.has(sf)) {
+    const out: ts.Node[] = [];
+    const visit = (node: ts.Node): void => {
+      if (set.kinds.has(node.kind)) out.push(node);
+      forEachChild(node, visit);
+    };
+    visit(sf);
+    return out;
+  }
+  return collect(sf, set, 0);
+}
+
+/**
+ * How many nested kept units a collection may recurse through before it walks the rest inline (a
+ * hostile file nests thousands of blocks; the walk below it is then the plain one, and not kept).
+ */
+const MAX_KEPT_NESTING = 40;
+
+function collect(unit: ts.Node, set: KindSet, nesting: number): readonly ts.Node[] {
+  const kept = lists.get(unit)?.get(set.key);
+  if (kept) return kept;
+  const out: ts.Node[] = [];
+  const visit = (node: ts.Node): void => {
+    if (set.kinds.has(node.kind)) out.push(node);
+    if (CONTAINERS.has(node.kind) && nesting < MAX_KEPT_NESTING) {
+      forEachChild(node, (child) => append(out, collect(child, set, nesting + 1)));
+    } else forEachChild(node, visit);
+  };
+  // The unit itself: its own kind, then its children (through `visit`, which keeps nested units).
+  if (set.kinds.has(unit.kind)) out.push(unit);
+  if (CONTAINERS.has(unit.kind) && nesting < MAX_KEPT_NESTING) {
+    forEachChild(unit, (child) => append(out, collect(child, set, nesting + 1)));
+  } else forEachChild(unit, visit);
+  // The source file's own list serves the other walks of this version (a new file object each version).
+  let byKey = lists.get(unit);
+  if (!byKey) lists.set(unit, (byKey = new Map()));
+  byKey.set(set.key, out);
+  return out;
+}
+
+const heights = new WeakMap<ts.Node, number>();
+
+/**
+ * The depth of the deepest node of `sf` (the source file at 0), or a number over `limit` as soon as
+ * one is found deeper. Iterative within a statement, so a hostile nesting cannot overflow the stack;
+ * under a live document each statement's height is kept for the next version.
+ */
+export function treeDepth(sf: ts.SourceFile, limit: number): number {
+  return live.has(sf) ? unitHeight(sf, limit, 0) : heightBelow(sf, limit, undefined);
+}
+
+function unitHeight(unit: ts.Node, limit: number, nesting: number): number {
+  const kept = heights.get(unit);
+  if (kept !== undefined) return kept;
+  const height = heightBelow(unit, limit, nesting);
+  if (height <= limit && unit.kind !== SyntaxKind.SourceFile) heights.set(unit, height);
+  return height;
+}
+
+/** `nesting` undefined: nothing is kept, every node is walked. */
+function heightBelow(root: ts.Node, limit: number, nesting: number | undefined): number {
+  let max = 0;
+  const nodes: ts.Node[] = [root];
+  const depths: number[] = [0];
+  while (nodes.length > 0) {
+    const node = nodes.pop()!;
+    const depth = depths.pop()!;
+    if (depth > max) {
+      max = depth;
+      if (max > limit) return max;
+    }
+    const keepChildren = nesting !== undefined && nesting < MAX_KEPT_NESTING && CONTAINERS.has(node.kind);
+    forEachChild(node, (child) => {
+      if (keepChildren) {
+        const below = depth + 1 + unitHeight(child, limit - depth - 1, nesting! + 1);
+        if (below > max) max = below;
+      } else {
+        nodes.push(child);
+        depths.push(depth + 1);
+      }
+    });
+    if (max > limit) return max;
+  }
+  return max;
+}
