@@ -63,3 +63,20 @@ test("a package.json's kind", () => {
   assert.equal(parsePackageJson('not json', '/ws'), undefined);
   assert.equal(parsePackageJson('[1]', '/ws'), undefined);
 });
+
+test('`bin` entries are command line programs, mapped from build output back to their sources', () => {
+  const roles = (pkg: Record<string, unknown>) => Object.fromEntries(parsePackageJson(JSON.stringify(pkg), '/ws/cli')?.scriptFiles ?? []);
+  // novu's CLI: `"bin": { "novu": "./dist/src/index.js" }`, compiled by tsc from src/index.ts.
+  const novu = roles({ name: 'novu', bin: { novu: './dist/src/index.js' } });
+  assert.equal(novu['/ws/cli/dist/src/index.js'], 'command');
+  assert.equal(novu['/ws/cli/src/index.ts'], 'command');
+  // A string `bin`, into `lib/` with the source under src/ (or beside the package.json).
+  const single = roles({ name: 'tool', bin: 'lib/cli.mjs' });
+  assert.equal(single['/ws/cli/src/cli.mts'], 'command');
+  assert.equal(single['/ws/cli/cli.mts'], 'command');
+  assert.equal(single['/ws/cli/lib/cli.mjs'], 'command');
+  // A bin that is not build output is itself the program; a path out of the package or with a glob is not read.
+  assert.deepEqual(Object.keys(roles({ bin: { a: 'bin/a.js', b: '../other/b.js', c: 'bin/*.js' } })), ['/ws/cli/bin/a.js']);
+  // The file an npm script starts as the service stays the service, even when `bin` names it too.
+  assert.equal(roles({ bin: { srv: 'server.js' }, scripts: { start: 'node server.js' } })['/ws/cli/server.js'], 'service');
+});

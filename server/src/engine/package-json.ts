@@ -5,9 +5,12 @@
 import * as path from 'node:path';
 
 export type PackageKind = 'library' | 'application';
-export type ScriptRole = 'service' | 'one-off';
+/** `service`: an npm script starts it as the service; `one-off`: other npm scripts run it; `command`: a `bin` entry installs it as a command line program. */
+export type ScriptRole = 'service' | 'one-off' | 'command';
 
 export interface PackageInfo {
+  /** The package's `name`, when it has one. */
+  name: string | undefined;
   kind: PackageKind | undefined;
   /** Why the package is a front-end app (see `frontEndReason`), undefined when it is not one. */
   frontEnd: string | undefined;
@@ -99,13 +102,45 @@ export function parsePackageJson(text: string, dir: string): PackageInfo | undef
   // Prisma runs `prisma.seed` (`"seed": "ts-node prisma/seed.ts"`) once, after migrations.
   const prisma = record.prisma as Record<string, unknown> | undefined;
   if (prisma && typeof prisma.seed === 'string') for (const file of filesRunBy(prisma.seed, dir)) if (!files.has(file)) files.set(file, 'one-off');
+  // `bin` entries are the command line programs the package installs (with the source file a build
+  // compiled each from), unless an npm script runs it.
+  for (const file of binSources(record.bin, dir)) if (!files.has(file)) files.set(file, 'command');
   const { reason, fullStack } = frontEndReason(record);
   const dependencies = new Set<string>();
   for (const key of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
     const deps = record[key];
     if (typeof deps === 'object' && deps !== null && !Array.isArray(deps)) for (const name of Object.keys(deps)) dependencies.add(name);
   }
-  return { kind: packageKind(record, scripts), frontEnd: reason, fullStack, shapedForPublishing: PUBLISHING_KEYS.some((key) => record[key] !== undefined), scriptFiles: files, dependencies };
+  return { name: typeof record.name === 'string' ? record.name : undefined, kind: packageKind(record, scripts), frontEnd: reason, fullStack, shapedForPublishing: PUBLISHING_KEYS.some((key) => record[key] !== undefined), scriptFiles: files, dependencies };
+}
+
+/** Build output folders a `bin` entry may point into; the program's source is then under `src/` (or the package folder). */
+const BUILD_OUTPUT = /^(?:dist|build|lib|out)\//;
+const COMPILED_FROM: Record<string, readonly string[]> = { '.js': ['.ts', '.tsx', '.js'], '.cjs': ['.cts', '.cjs'], '.mjs': ['.mts', '.mjs'] };
+
+/**
+ * The files of a package.json `bin` (a path, or names to paths): each path as written and, when it
+ * points into build output (`./dist/src/index.js`, `lib/cli.js`), the source files a TypeScript or
+ * Babel build compiles to it (`src/index.ts`, `src/cli.ts`). Candidates that do not exist match no file.
+ */
+export function binSources(bin: unknown, dir: string): string[] {
+  const entries = typeof bin === 'string' ? [bin] : typeof bin === 'object' && bin !== null && !Array.isArray(bin) ? Object.values(bin) : [];
+  const out: string[] = [];
+  for (const entry of entries) {
+    if (typeof entry !== 'string' || !isPlainPath(entry)) continue;
+    const rel = path.posix.normalize(entry.replace(/\\/g, '/')).replace(/^\.\//, '');
+    if (rel.startsWith('..')) continue;
+    out.push(join(dir, rel));
+    if (!BUILD_OUTPUT.test(rel)) continue;
+    const inner = rel.replace(BUILD_OUTPUT, '');
+    const ext = path.posix.extname(inner);
+    const stem = inner.slice(0, inner.length - ext.length);
+    const sources = COMPILED_FROM[ext.toLowerCase()];
+    if (!sources) continue;
+    const stems = stem.startsWith('src/') ? [stem] : [`src/${stem}`, stem];
+    for (const s of stems) for (const e of sources) out.push(join(dir, `${s}${e}`));
+  }
+  return [...new Set(out)];
 }
 
 const PUBLISHING_KEYS = ['exports', 'module', 'types', 'typings', 'bin', 'files', 'publishConfig'];

@@ -28,10 +28,11 @@ export interface WorkspaceFacts {
    * TypeScript runner: `service` when a script that starts the service (`start`, `dev`, `serve`,
    * `server`, `prod`, `worker`, `watch`, and names beginning with them) runs it as its long-running
    * program (one not followed by `&&` or `;`), `one-off` when only other scripts run it
-   * (`"release": "node extra/update-version.js"`). Undefined when no script runs it or there is no
-   * readable package.json.
+   * (`"release": "node extra/update-version.js"`), `command` when no script runs it and a `bin` entry
+   * installs it (or its build output: `./dist/src/index.js` is built from `src/index.ts`). Undefined
+   * when no script runs it or there is no readable package.json.
    */
-  scriptRole(path: string): 'service' | 'one-off' | undefined;
+  scriptRole(path: string): 'service' | 'one-off' | 'command' | undefined;
 
   /**
    * The files of the workspace that import `path` (relative imports and requires, found by a text

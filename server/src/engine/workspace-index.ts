@@ -869,7 +869,9 @@ export class WorkspaceIndex {
     if (!this.built || !this.roots.some((root) => isUnder(file, root))) return undefined;
     for (const root of this.pending) if (isUnder(file, root)) return undefined;
     const paths = new Set<string>();
-    for (const key of moduleKeys(file)) {
+    const dir = this.packageOf(file);
+    const byName = this.hasPackageJson(dir) ? packageImportKeys(file, dir, this.packageInfo(file)?.name) : [];
+    for (const key of [...moduleKeys(file), ...byName]) {
       for (const importer of this.importersByKey.get(key) ?? []) if (importer !== file) paths.add(importer);
     }
     return [...paths].sort().map((importer) => ({ path: importer, ...(this.traits.get(importer) ?? NO_TRAITS) }));
@@ -1518,16 +1520,53 @@ function moduleKeyOf(dir: string, specifier: string): string {
   return path.posix.normalize(`${dir}/${specifier}`).replace(/\/$/, '').replace(SOURCE_EXTENSION, '');
 }
 
-/** The module keys of a file's relative imports (a text scan: an import in a comment counts too, which only makes a file look less exclusively used). */
+/**
+ * A scoped package's deep import (`'@documenso/lib/universal/upload/get-file'`): in a monorepo, most
+ * often a module of another package of the workspace, reached by its package name.
+ */
+const SCOPED_DEEP_SPECIFIER = /(['"])(@[\w.-]+\/[\w.-]+\/[^'"\n]+)\1/g;
+/** The key prefix of an import by package name (see `packageImportKeys`). */
+const PACKAGE_KEY = 'pkg:';
+
+/**
+ * The module keys of a file's relative imports, and of its deep imports of scoped packages (as
+ * `pkg:<specifier>`, matched against the workspace's own packages by `importersOf`). A text scan: an
+ * import in a comment counts too, which only makes a file look less exclusively used.
+ */
 function relativeImportKeys(file: string, text: string): string[] {
-  if (!text.includes('./')) return [];
-  const dir = dirnameOf(file);
   const keys = new Set<string>();
-  for (const match of text.matchAll(RELATIVE_SPECIFIER)) {
-    if (!afterImportKeyword(text, match.index)) continue;
-    keys.add(moduleKeyOf(dir, match[2]));
+  if (text.includes('./')) {
+    const dir = dirnameOf(file);
+    for (const match of text.matchAll(RELATIVE_SPECIFIER)) {
+      if (!afterImportKeyword(text, match.index)) continue;
+      keys.add(moduleKeyOf(dir, match[2]));
+    }
+  }
+  if (text.includes("'@") || text.includes('"@')) {
+    for (const match of text.matchAll(SCOPED_DEEP_SPECIFIER)) {
+      if (!afterImportKeyword(text, match.index)) continue;
+      keys.add(`${PACKAGE_KEY}${match[2].replace(/\/$/, '').replace(SOURCE_EXTENSION, '')}`);
+    }
   }
   return [...keys];
+}
+
+/**
+ * The keys under which other packages import `file` by its package's name: `<name>/<path>` from the
+ * package folder, and without a leading `src/` (packages that export their sources), with the
+ * folder for an `index` file.
+ */
+function packageImportKeys(file: string, packageDir: string, name: string | undefined): string[] {
+  if (!name || !name.startsWith('@') || !isUnder(file, packageDir)) return [];
+  const rel = file.slice(packageDir.length + 1).replace(SOURCE_EXTENSION, '');
+  const paths = [rel];
+  if (rel.startsWith('src/')) paths.push(rel.slice(4));
+  const keys: string[] = [];
+  for (const p of paths) {
+    keys.push(`${PACKAGE_KEY}${name}/${p}`);
+    if (baseNameOf(p) === 'index' && p.includes('/')) keys.push(`${PACKAGE_KEY}${name}/${dirnameOf(p)}`);
+  }
+  return keys;
 }
 
 type ImporterTraits = Omit<Importer, 'path'>;

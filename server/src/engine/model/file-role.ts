@@ -94,6 +94,7 @@ function computeRole(doc: ParsedDocument, workspace: WorkspaceFacts): RoleAnswer
 
   if (!runByStart) {
     if (signals.shebang) return { role: 'script', reason: 'starts with a `#!` line: a command line program', source: 'content' };
+    if (scriptRole === 'command' && !LISTENS.test(doc.text)) return { role: 'script', reason: 'its package.json `bin` installs it (or the file built from it) as a command line program', source: 'package' };
     if (!LISTENS.test(doc.text)) {
       const terminal = signals.imports.find((m) => TERMINAL_IMPORT.test(m));
       if (terminal) return { role: 'script', reason: `imports the terminal library \`${terminal}\`: a command line tool`, source: 'content' };
@@ -144,7 +145,7 @@ function testPathImport(doc: ParsedDocument, imports: readonly string[]): string
 type ImporterClass = 'test' | 'browser' | 'script';
 
 /** How many levels of importers are followed: a helper of a helper of a test is still a test helper. */
-const IMPORTER_DEPTH = 3;
+const IMPORTER_DEPTH = 5;
 /**
  * Beyond the file's own importers, a module more files import than this is shared code of the
  * package, not a helper of one kind: it is not followed (and the walk stays cheap in big monorepos).
@@ -167,6 +168,7 @@ function importedOnlyBy(file: string, workspace: WorkspaceFacts): RoleAnswer | u
   let first: Importer | undefined;
   for (const importer of importers) {
     const c = importerClass(importer, workspace, IMPORTER_DEPTH - 1, seen);
+    if (c === 'cycle') continue;
     if (!c) return undefined;
     if (c !== 'test') {
       classes.add(c);
@@ -181,10 +183,14 @@ function importedOnlyBy(file: string, workspace: WorkspaceFacts): RoleAnswer | u
   return { role, reason: `imported only by ${what}${importers.some((i) => seen.get(i.path) === 'test') ? ' and tests' : ''}: ${workspace.relativePath(first.path)}${others > 0 ? ` and ${others} more` : ''}`, source: 'workspace', evidence: { path: first.path } };
 }
 
-/** What an importer is, memoised in `seen` (a cycle, `pending`, says nothing). */
-function importerClass(importer: Importer, workspace: WorkspaceFacts, depth: number, seen: Map<string, ImporterClass | undefined | 'pending'>): ImporterClass | undefined {
+/**
+ * What an importer is, memoised in `seen`. An importer already being classified (`pending`: the walk
+ * came back to it through an import cycle, a command importing the entry point's config) is `cycle`:
+ * it adds no entry point of its own, so it is passed over rather than making the answer unknown.
+ */
+function importerClass(importer: Importer, workspace: WorkspaceFacts, depth: number, seen: Map<string, ImporterClass | undefined | 'pending'>): ImporterClass | 'cycle' | undefined {
   const known = seen.get(importer.path);
-  if (known !== undefined) return known === 'pending' ? undefined : known;
+  if (known !== undefined) return known === 'pending' ? 'cycle' : known;
   if (seen.has(importer.path)) return undefined;
   seen.set(importer.path, 'pending');
   const c = classify(importer, workspace, depth, seen);
@@ -202,7 +208,7 @@ function classify(importer: Importer, workspace: WorkspaceFacts, depth: number, 
   if (importer.commandLineTool && byPath === 'script') return 'script';
   if (run !== 'service') {
     if (importer.frontEnd || byPath === 'browser') return 'browser';
-    if (run === 'one-off' && !importer.startsServer) return 'script';
+    if ((run === 'one-off' || run === 'command') && !importer.startsServer) return 'script';
   }
   if (depth <= 0 || run === 'service' || importer.startsServer) return undefined;
   const next = workspace.importersOf(importer.path);
@@ -210,6 +216,7 @@ function classify(importer: Importer, workspace: WorkspaceFacts, depth: number, 
   let found: ImporterClass | undefined;
   for (const n of next) {
     const c = importerClass(n, workspace, depth - 1, seen);
+    if (c === 'cycle') continue;
     if (!c) return undefined;
     found = found === 'browser' || c === 'browser' ? 'browser' : found === 'script' || c === 'script' ? 'script' : c;
   }

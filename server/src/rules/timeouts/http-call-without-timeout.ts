@@ -536,6 +536,7 @@ class Analysis {
   private checkCall(call: ts.CallExpression): void {
     const callee = call.expression;
     if (call.questionDotToken || call.arguments.some((a) => isSpreadElement(a))) return;
+    if (racedAgainstTimer(call)) return;
     const direct = this.entityOf(callee);
     if (direct) {
       switch (direct.kind) {
@@ -1281,6 +1282,29 @@ type Options =
   | { kind: 'unknown' };
 
 /** What calling `method` on a node http request says about its timeout, if anything. */
+/**
+ * The hand-written timeout: the request (or its `.then`/`.catch` chain) is an element of
+ * `Promise.race([...])` beside a promise a `setTimeout` settles, so the caller waits no longer than
+ * the timer (`Promise.race([fetch(url).catch(() => null), new Promise((r) => setTimeout(r, 150))])`).
+ */
+function racedAgainstTimer(call: ts.CallExpression): boolean {
+  let element: ts.Node = call;
+  // Up through `.then(...)` / `.catch(...)` / `.finally(...)`, parentheses and `await`.
+  for (;;) {
+    const parent: ts.Node = element.parent;
+    if (isPropertyAccessExpression(parent) && parent.expression === element && isCallExpression(parent.parent) && ['then', 'catch', 'finally'].includes(parent.name.text)) element = parent.parent;
+    else if (isParenthesizedExpression(parent) || isAwaitExpression(parent)) element = parent;
+    else break;
+  }
+  const list = element.parent;
+  if (!list || list.kind !== SyntaxKind.ArrayLiteralExpression) return false;
+  const race = list.parent;
+  if (!race || !isCallExpression(race) || race.arguments[0] !== list) return false;
+  const callee = race.expression;
+  if (!isPropertyAccessExpression(callee) || callee.name.text !== 'race' || !isIdentifier(callee.expression) || callee.expression.text !== 'Promise') return false;
+  return (list as ts.ArrayLiteralExpression).elements.some((other) => other !== element && /\bsetTimeout\s*\(/.test(other.getText()));
+}
+
 function requestMethodVerdict(method: string, call: ts.CallExpression): 'bounded' | 'unknown' | undefined {
   if (method === 'setTimeout') return 'bounded';
   if (method === 'on' || method === 'once' || method === 'addListener') {
@@ -1380,6 +1404,8 @@ export const httpCallWithoutTimeout: Rule<HttpTimeoutOptions> = {
       '- **request** (`request`, `request-promise`, `request-promise-native`, `request-promise-any`, `postman-request`, `@cypress/request`): `request(uri[, options][, callback])`, `request(options[, callback])`, `request.get|post|put|patch|del|delete|head|options(...)`: no timeout by default (request README, "Timeouts"). `request.defaults(options)` without `timeout` is flagged on `defaults`, not on each use (unless requests made with it in the same file pass their own `timeout`); calls on a client made with `defaults` inherit its options. `timeout: 0`, `null`, `undefined` and `Infinity` set none.',
       '- **ky**: 10 s by default (ky README, `timeout`), so only `timeout: false` (or a long literal) is flagged, on calls and on `ky.create`/`ky.extend`.',
       '- **undici `request`**: `headersTimeout` and `bodyTimeout` default to 300 s (undici docs, Client options); only `0` (off) or a long literal is flagged.',
+      '',
+      'A request raced against a timer by hand (it, or its `.then`/`.catch` chain, is an element of `Promise.race([...])` beside a promise a `setTimeout` settles) is bounded for its caller and not flagged.',
       '',
       '**Python** clients (one row each in `python-http.ts`):',
       '',
