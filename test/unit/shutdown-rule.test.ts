@@ -114,7 +114,7 @@ describe('missing-sigterm-handler: what is flagged', () => {
   });
 
   test('test files are skipped unless roles: says otherwise', () => {
-    const code = "import express from 'express';\nconst app = express();\nconst server = app.listen(0);\n";
+    const code = "import express from 'express';\nconst app = express();\nconst server = app.listen(3000);\n";
     assert.deepEqual(run(code, { path: 'src/__tests__/api.ts' }).findings, []);
     assert.deepEqual(run(code, { path: 'src/api.spec.ts' }).findings, []);
     assert.equal(run(code, { path: 'src/api.spec.ts', config: withRoles({ 'src/api.spec.ts': 'service' }) }).findings.length, 1);
