@@ -12,6 +12,7 @@ import { composeBuilds, dockerfileStages, stageOf, type ComposeBuild, type Docke
 import { ParsedDocument } from './document';
 import { DEFAULT_MAX_FILE_BYTES } from './source';
 import { readFactFile } from './safe-read';
+import { LOCKFILE_NAMES, readFolderLocks, type ReadLockfile } from './lockfile';
 import { NEVER_ENTER, collectFiles, inheritedIgnores, isIgnored, readIgnore, type IgnoreScope } from './files';
 import type { DeployedHealthCheck, ImageUse, Importer, PackageDeployment, PackageFacts, ProjectLogger, SigtermHandler, StaticFolder, WorkspaceFacts } from './workspace-facts';
 import { FULL_STACK_SERVER_PATHS } from './package-json';
@@ -25,7 +26,7 @@ import { K8S_OBJECT_PREFILTER, dockerfileImageName, imageRepositoryName, k8sObje
 import { isStockImage } from './model/manifest-roles';
 import { readPyproject, scriptModuleFiles, type PyprojectScript } from './model/pyproject';
 import { appServerRuns, isEntryPointFile, isModuleFile, isProcfileName, isPythonProjectFile, readSetupCfgScripts, type AppServerRun } from './model/python-project';
-import type { GrpcClientFacts, PythonGrpcStub, PythonLaunch } from './workspace-facts';
+import type { GrpcClientFacts, InstalledVersions, PythonGrpcStub, PythonLaunch } from './workspace-facts';
 import { pythonGrpcStubs } from '../rules/calls/python-grpc';
 import { exportedGrpcClients } from '../rules/calls/grpc';
 import { readRuffConfig, selectingLine, type RuffSelection } from './model/ruff-config';
@@ -147,6 +148,12 @@ export class WorkspaceIndex {
   private readonly overlays = new Set<string>();
   /** Folder -> whether it holds a package.json (from walks, events, or a look at the disk). */
   private readonly packageJson = new Map<string, boolean>();
+  /**
+   * Folder -> its lockfiles' versions (null: none) and whether it is a workspace root, read on first
+   * question (engine/lockfile.ts); forgotten when a lockfile, a package.json or a pnpm-workspace.yaml
+   * changes. State, not a local cache: the CLI's workers get what the main index read.
+   */
+  private readonly lockfiles = new Map<string, { locks: ReadLockfile[]; workspaceRoot: boolean }>();
   /** What each package.json says, read on first question; forgotten when any package.json changes. */
   private readonly packageInfos = new Map<string, PackageInfo | undefined>();
   /** Folder -> its .gitignore rules (null: none), for paths that arrive by notification. */
@@ -232,6 +239,7 @@ export class WorkspaceIndex {
       grpcClientExport: (importer, specifier, name) => this.grpcClientExportsOf(importer, specifier)?.[name],
       exportsGrpcClients: (importer, specifier) => this.grpcClientExportsOf(importer, specifier) !== undefined,
       deploymentOf: (dir) => this.deploymentOf(dir),
+      installedVersions: (p, name) => this.installedVersions(p, name),
     };
   }
 
@@ -835,6 +843,37 @@ export class WorkspaceIndex {
     return info.dependencies.has(name);
   }
 
+  /** See WorkspaceFacts.installedVersions. */
+  installedVersions(p: string, name: string): InstalledVersions | undefined {
+    const file = normalizePath(p);
+    const pkg = this.packageOf(file);
+    if (!pkg || !this.hasPackageJson(pkg)) return undefined;
+    // The package's own lockfile, else its workspace root's (npm, yarn and pnpm install a workspace
+    // from the root's lockfile); a lockfile in any other folder above is not what installed it.
+    let dir = pkg;
+    let folder = this.lockfileFolder(dir);
+    for (let depth = 0; folder.locks.length === 0 && depth < 32; depth++) {
+      const parent = dirnameOf(dir);
+      if (!parent || parent === dir) return undefined;
+      dir = parent;
+      folder = this.lockfileFolder(dir);
+      if (folder.workspaceRoot) break;
+    }
+    const listing = folder.locks.filter((l) => (l.versions[name]?.length ?? 0) > 0);
+    if (listing.length === 0) return undefined;
+    const versions = [...new Set(listing.flatMap((l) => l.versions[name]))];
+    return { versions, lockfile: listing.map((l) => this.relativePath(l.file)).join(', ') };
+  }
+
+  private lockfileFolder(dir: string): { locks: ReadLockfile[]; workspaceRoot: boolean } {
+    let known = this.lockfiles.get(dir);
+    if (!known) {
+      known = { locks: readFolderLocks(dir), workspaceRoot: isWorkspaceRoot(dir) };
+      this.lockfiles.set(dir, known);
+    }
+    return known;
+  }
+
   /** See WorkspaceFacts.sigtermHandlers: the package's handlers, `p` itself included, in path order. */
   sigtermHandlers(p: string): SigtermHandler[] | undefined {
     const file = normalizePath(p);
@@ -1239,11 +1278,13 @@ export class WorkspaceIndex {
     const file = normalizePath(p);
     if (insideNeverEnter(file)) return;
     const name = baseNameOf(file);
+    if (isLockfileFact(name)) this.lockfiles.clear();
     if (name === 'package.json') {
       this.packageJson.set(dirnameOf(file), fs.existsSync(file));
       this.packageInfos.clear();
       return;
     }
+    if (isLockfileFact(name)) return;
     if (name === '.gitignore') {
       this.ignoreFiles.delete(dirnameOf(file));
       return;
@@ -1277,6 +1318,7 @@ export class WorkspaceIndex {
   fileDeleted(p: string): void {
     const file = normalizePath(p);
     if (baseNameOf(file) === 'package.json') this.packageJson.set(dirnameOf(file), false);
+    if (isLockfileFact(baseNameOf(file))) this.lockfiles.clear();
     if (baseNameOf(file) === '.gitignore') this.ignoreFiles.delete(dirnameOf(file));
     if (LICENSE_FILE.test(baseNameOf(file))) this.licenseDirs.delete(dirnameOf(file));
     if (isPythonProjectFile(baseNameOf(file)) || /^\.?ruff\.toml$/.test(baseNameOf(file))) this.pythonProjectFileChanged(file);
@@ -1444,6 +1486,7 @@ export class WorkspaceIndex {
     }
     for (const dir of [...this.packageJson.keys()]) if (isUnder(dir, p)) this.packageJson.delete(dir);
     for (const dir of [...this.licenseDirs]) if (isUnder(dir, p)) this.licenseDirs.delete(dir);
+    for (const dir of [...this.lockfiles.keys()]) if (isUnder(dir, p)) this.lockfiles.delete(dir);
     for (const dir of [...this.pythonProjectDirs.keys()]) if (isUnder(dir, p)) this.pythonProjectFileChanged(`${dir}/x`);
     for (const dir of [...this.ignoreFiles.keys()]) if (isUnder(dir, p)) this.ignoreFiles.delete(dir);
   }
@@ -1472,6 +1515,24 @@ export class WorkspaceIndex {
       if (own) scopes.push(own);
     }
     return isIgnored(file, false, scopes);
+  }
+}
+
+/** A file whose change changes what `installedVersions` answers. */
+function isLockfileFact(name: string): boolean {
+  return name === 'package.json' || name === 'pnpm-workspace.yaml' || (LOCKFILE_NAMES as readonly string[]).includes(name);
+}
+
+/** A folder that installs packages below it from its own lockfile: `workspaces` in its package.json, or a pnpm-workspace.yaml. */
+function isWorkspaceRoot(dir: string): boolean {
+  if (fs.existsSync(path.join(dir, 'pnpm-workspace.yaml'))) return true;
+  const text = readFactFile(path.join(dir, 'package.json'));
+  if (text === undefined) return false;
+  try {
+    const json = JSON.parse(text) as unknown;
+    return typeof json === 'object' && json !== null && 'workspaces' in json;
+  } catch {
+    return false;
   }
 }
 

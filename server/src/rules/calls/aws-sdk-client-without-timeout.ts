@@ -1,9 +1,9 @@
 // aws-sdk-client-without-timeout: an AWS SDK v3 client whose requests can wait forever. The
 // client is a row of the CLIENTS table (clients.ts).
 
-import type { Rule } from '../../engine/types';
+import type { Rule, RuleContext } from '../../engine/types';
 import { defaultsFor } from './clients';
-import { findingsOf, fixesOf, tableProblems } from './constructions';
+import { findingsOf, fixesOf, tableProblems, type Installed } from './constructions';
 
 const ID = 'aws-sdk-client-without-timeout';
 
@@ -44,6 +44,12 @@ export const awsSdkClientWithoutTimeout: Rule = {
       'https://github.com/aws/aws-sdk-js-v3/blob/main/supplemental-docs/CLIENTS.md#request-handler-requesthandler',
     ],
   },
-  check: (ctx) => findingsOf(tableProblems(ctx.doc), ID),
-  fixes: (finding, ctx) => fixesOf(tableProblems(ctx.doc), ID, finding),
+  check: (ctx) => findingsOf(tableProblems(ctx.doc), ID, installed(ctx)),
+  fixes: (finding, ctx) => fixesOf(tableProblems(ctx.doc), ID, finding, installed(ctx)),
 };
+
+/** The lockfile's versions of a package, for the document's package (unknown without a workspace index). */
+function installed(ctx: RuleContext): Installed | undefined {
+  const read = ctx.workspace.installedVersions;
+  return read ? (name) => read(ctx.doc.path, name) : undefined;
+}
