@@ -149,11 +149,12 @@ export class WorkspaceIndex {
   /** Folder -> whether it holds a package.json (from walks, events, or a look at the disk). */
   private readonly packageJson = new Map<string, boolean>();
   /**
-   * Folder -> its lockfiles' versions (null: none) and whether it is a workspace root, read on first
-   * question (engine/lockfile.ts); forgotten when a lockfile, a package.json or a pnpm-workspace.yaml
-   * changes. State, not a local cache: the CLI's workers get what the main index read.
+   * Folder -> what its lockfiles say (engine/lockfile.ts; empty: none), and folder -> whether it is a
+   * workspace root, read on first question; forgotten when a lockfile, a package.json or a
+   * pnpm-workspace.yaml changes. State, not local caches: the CLI's workers get what the main index read.
    */
-  private readonly lockfiles = new Map<string, { locks: ReadLockfile[]; workspaceRoot: boolean }>();
+  private readonly lockfiles = new Map<string, ReadLockfile[]>();
+  private readonly workspaceRoots = new Map<string, boolean>();
   /** What each package.json says, read on first question; forgotten when any package.json changes. */
   private readonly packageInfos = new Map<string, PackageInfo | undefined>();
   /** Folder -> its .gitignore rules (null: none), for paths that arrive by notification. */
@@ -850,26 +851,43 @@ export class WorkspaceIndex {
     if (!pkg || !this.hasPackageJson(pkg)) return undefined;
     // The package's own lockfile, else its workspace root's (npm, yarn and pnpm install a workspace
     // from the root's lockfile); a lockfile in any other folder above is not what installed it.
-    let dir = pkg;
-    let folder = this.lockfileFolder(dir);
-    for (let depth = 0; folder.locks.length === 0 && depth < 32; depth++) {
+    let locks = this.locksIn(pkg);
+    // The first folder above with a lockfile or workspaces decides: another project's lockfile is
+    // not this package's (and is not read).
+    for (let dir = pkg, depth = 0; locks.length === 0; depth++) {
       const parent = dirnameOf(dir);
-      if (!parent || parent === dir) return undefined;
+      if (!parent || parent === dir || depth >= 32) return undefined;
       dir = parent;
-      folder = this.lockfileFolder(dir);
-      if (folder.workspaceRoot) break;
+      if (this.isWorkspaceRoot(dir)) locks = this.locksIn(dir);
+      else if (LOCKFILE_NAMES.some((n) => fs.existsSync(path.join(dir, n)))) return undefined;
+      else continue;
+      break;
     }
-    const listing = folder.locks.filter((l) => (l.versions[name]?.length ?? 0) > 0);
+    const listing = locks.filter((l) => (l.versions[name]?.length ?? 0) > 0);
     if (listing.length === 0) return undefined;
     const versions = [...new Set(listing.flatMap((l) => l.versions[name]))];
     return { versions, lockfile: listing.map((l) => this.relativePath(l.file)).join(', ') };
   }
 
-  private lockfileFolder(dir: string): { locks: ReadLockfile[]; workspaceRoot: boolean } {
+  private forgetLockfiles(): void {
+    this.lockfiles.clear();
+    this.workspaceRoots.clear();
+  }
+
+  private locksIn(dir: string): ReadLockfile[] {
     let known = this.lockfiles.get(dir);
     if (!known) {
-      known = { locks: readFolderLocks(dir), workspaceRoot: isWorkspaceRoot(dir) };
+      known = readFolderLocks(dir);
       this.lockfiles.set(dir, known);
+    }
+    return known;
+  }
+
+  private isWorkspaceRoot(dir: string): boolean {
+    let known = this.workspaceRoots.get(dir);
+    if (known === undefined) {
+      known = isWorkspaceRoot(dir);
+      this.workspaceRoots.set(dir, known);
     }
     return known;
   }
@@ -1278,7 +1296,7 @@ export class WorkspaceIndex {
     const file = normalizePath(p);
     if (insideNeverEnter(file)) return;
     const name = baseNameOf(file);
-    if (isLockfileFact(name)) this.lockfiles.clear();
+    if (isLockfileFact(name)) this.forgetLockfiles();
     if (name === 'package.json') {
       this.packageJson.set(dirnameOf(file), fs.existsSync(file));
       this.packageInfos.clear();
@@ -1318,7 +1336,7 @@ export class WorkspaceIndex {
   fileDeleted(p: string): void {
     const file = normalizePath(p);
     if (baseNameOf(file) === 'package.json') this.packageJson.set(dirnameOf(file), false);
-    if (isLockfileFact(baseNameOf(file))) this.lockfiles.clear();
+    if (isLockfileFact(baseNameOf(file))) this.forgetLockfiles();
     if (baseNameOf(file) === '.gitignore') this.ignoreFiles.delete(dirnameOf(file));
     if (LICENSE_FILE.test(baseNameOf(file))) this.licenseDirs.delete(dirnameOf(file));
     if (isPythonProjectFile(baseNameOf(file)) || /^\.?ruff\.toml$/.test(baseNameOf(file))) this.pythonProjectFileChanged(file);
@@ -1487,6 +1505,7 @@ export class WorkspaceIndex {
     for (const dir of [...this.packageJson.keys()]) if (isUnder(dir, p)) this.packageJson.delete(dir);
     for (const dir of [...this.licenseDirs]) if (isUnder(dir, p)) this.licenseDirs.delete(dir);
     for (const dir of [...this.lockfiles.keys()]) if (isUnder(dir, p)) this.lockfiles.delete(dir);
+    for (const dir of [...this.workspaceRoots.keys()]) if (isUnder(dir, p)) this.workspaceRoots.delete(dir);
     for (const dir of [...this.pythonProjectDirs.keys()]) if (isUnder(dir, p)) this.pythonProjectFileChanged(`${dir}/x`);
     for (const dir of [...this.ignoreFiles.keys()]) if (isUnder(dir, p)) this.ignoreFiles.delete(dir);
   }
