@@ -127,7 +127,7 @@ test('the index reads the package\'s own lockfile, else its workspace root\'s, a
   assert.deepEqual(other.installedVersions(path.join(own, 'src/clients.ts'), HANDLER), { versions: ['4.3.0'], lockfile: 'package-lock.json' });
 });
 
-test('a lockfile above a package that is no workspace root is not what installed it', () => {
+test('a lockfile above a package that is no workspace root is not what installed it; a changed lockfile is read again', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-lock-'));
   try {
     fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'outer' }));
@@ -142,6 +142,13 @@ test('a lockfile above a package that is no workspace root is not what installed
     fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'outer', workspaces: ['app'] }));
     index.fileChanged(path.join(dir, 'package.json'));
     assert.deepEqual(index.installedVersions(path.join(dir, 'app/src/s3.ts'), HANDLER)?.versions, ['4.3.0']);
+    // An update of the lockfile is read again, and the open documents it concerns are analysed again.
+    const open = [path.join(dir, 'app/src/s3.ts').split(path.sep).join('/')];
+    const before = index.snapshot(open);
+    fs.writeFileSync(path.join(dir, 'package-lock.json'), JSON.stringify({ lockfileVersion: 3, packages: { [`node_modules/${HANDLER}`]: { version: '4.4.0' } } }));
+    index.fileChanged(path.join(dir, 'package-lock.json'));
+    assert.deepEqual(index.installedVersions(open[0], HANDLER)?.versions, ['4.4.0']);
+    assert.deepEqual(index.changedSince(before), open);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

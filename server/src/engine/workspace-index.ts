@@ -155,6 +155,8 @@ export class WorkspaceIndex {
    */
   private readonly lockfiles = new Map<string, ReadLockfile[]>();
   private readonly workspaceRoots = new Map<string, boolean>();
+  /** Bumped when a lockfile or a pnpm-workspace.yaml changes: part of every JS/TS file's answers, so open documents are analysed again. */
+  private lockfileRevision = 0;
   /** What each package.json says, read on first question; forgotten when any package.json changes. */
   private readonly packageInfos = new Map<string, PackageInfo | undefined>();
   /** Folder -> its .gitignore rules (null: none), for paths that arrive by notification. */
@@ -869,9 +871,10 @@ export class WorkspaceIndex {
     return { versions, lockfile: listing.map((l) => this.relativePath(l.file)).join(', ') };
   }
 
-  private forgetLockfiles(): void {
+  private forgetLockfiles(name: string): void {
     this.lockfiles.clear();
     this.workspaceRoots.clear();
+    if (name !== 'package.json') this.lockfileRevision++;
   }
 
   private locksIn(dir: string): ReadLockfile[] {
@@ -1296,7 +1299,7 @@ export class WorkspaceIndex {
     const file = normalizePath(p);
     if (insideNeverEnter(file)) return;
     const name = baseNameOf(file);
-    if (isLockfileFact(name)) this.forgetLockfiles();
+    if (isLockfileFact(name)) this.forgetLockfiles(name);
     if (name === 'package.json') {
       this.packageJson.set(dirnameOf(file), fs.existsSync(file));
       this.packageInfos.clear();
@@ -1336,7 +1339,7 @@ export class WorkspaceIndex {
   fileDeleted(p: string): void {
     const file = normalizePath(p);
     if (baseNameOf(file) === 'package.json') this.packageJson.set(dirnameOf(file), false);
-    if (isLockfileFact(baseNameOf(file))) this.forgetLockfiles();
+    if (isLockfileFact(baseNameOf(file))) this.forgetLockfiles(baseNameOf(file));
     if (baseNameOf(file) === '.gitignore') this.ignoreFiles.delete(dirnameOf(file));
     if (LICENSE_FILE.test(baseNameOf(file))) this.licenseDirs.delete(dirnameOf(file));
     if (isPythonProjectFile(baseNameOf(file)) || /^\.?ruff\.toml$/.test(baseNameOf(file))) this.pythonProjectFileChanged(file);
@@ -1370,7 +1373,7 @@ export class WorkspaceIndex {
     // A Dockerfile follows the entry scripts of its build context (signal-not-forwarded): their facts are its answers too.
     const scripts = isDockerfileName(baseNameOf(p)) ? ` ${this.entryScriptAnswers(dirnameOf(normalizePath(p)))}` : '';
     const links = `${JSON.stringify(this.composeServicesBuilding(p))} ${JSON.stringify((this.composeLinks.get(normalizePath(p)) ?? []).map((b) => this.dockerfileStage(b.dockerfile, b.target)))}`;
-    return `${links} ${this.k8sAnswers(p)} ${this.serviceAnswers(p)} ${this.handlesSigterm(p)} ${this.packageKind(p)} ${this.scriptRole(p)} ${JSON.stringify(this.importersOf(p))} ${this.importedLoggerExports(p)} ${this.importedGrpcClientExports(p)} ${JSON.stringify(this.servedStatically(p))} ${pkg?.frontEnd}${p.endsWith('.py') ? ` ${this.pythonAnswers(p, pkg?.dir)} py-grpc:${this.pythonStubRevision}` : ''}${scripts}`;
+    return `${links} ${this.k8sAnswers(p)} ${this.serviceAnswers(p)} ${this.handlesSigterm(p)} ${this.packageKind(p)} ${this.scriptRole(p)} ${JSON.stringify(this.importersOf(p))} ${this.importedLoggerExports(p)} ${this.importedGrpcClientExports(p)} ${JSON.stringify(this.servedStatically(p))} ${pkg?.frontEnd}${p.endsWith('.py') ? ` ${this.pythonAnswers(p, pkg?.dir)} py-grpc:${this.pythonStubRevision}` : ''}${SOURCE_EXTENSION.test(p) ? ` lock:${this.lockfileRevision}` : ''}${scripts}`;
   }
 
   /** The entry scripts below a build context and what each does with the app, for a Dockerfile's answers. */

@@ -203,7 +203,7 @@ export const CLIENTS: readonly ClientRow[] = [
         needs: { package: SMITHY_HANDLER, since: THROW_ON_REQUEST_TIMEOUT_SINCE, older: { skip: true } },
       },
     ],
-    default: '`NodeHttpHandler` `requestTimeout`, `connectionTimeout` and `socketTimeout` (an idle-socket timeout, in recent versions) default to 0, no timeout (@smithy/node-http-handler, `NodeHttpHandlerOptions`); in the versions that have `throwOnRequestTimeout`, an elapsed `requestTimeout` logs a warning unless it is true. `maxAttempts` (3) retries only what fails.',
+    default: '`NodeHttpHandler` `requestTimeout`, `connectionTimeout` and `socketTimeout` (an idle-socket timeout, in recent versions) default to 0, no timeout (@smithy/node-http-handler, `NodeHttpHandlerOptions`); from 4.4.0 (published 2025-10-13), which added `throwOnRequestTimeout`, an elapsed `requestTimeout` only logs a warning unless it is true; before 4.4.0 it fails the request. `maxAttempts` (3) retries only what fails.',
     source: 'https://github.com/smithy-lang/smithy-typescript/blob/main/packages/node-http-handler/src/node-http-handler.ts',
   },
   {
