@@ -117,9 +117,12 @@ test('the index reads the package\'s own lockfile, else its workspace root\'s, a
   const file = path.join(root, 'packages/uploads/src/clients.ts');
   assert.deepEqual(index.installedVersions(file, HANDLER), { versions: ['4.4.0', '4.4.1'], lockfile: 'package-lock.json' });
   assert.equal(index.installedVersions(file, 'left-pad'), undefined, 'a package the lockfile does not list is unknown');
+  assert.equal(index.installedVersions(file, 'constructor'), undefined, 'an object\'s own keys only');
   const state = index.exportState();
   assert.ok(state.lockfiles instanceof Map && state.lockfiles.size > 0, 'the lockfiles read are state, not a local cache');
-  assert.deepEqual(WorkspaceIndex.fromState(state).facts().installedVersions!(file, HANDLER)?.versions, ['4.4.0', '4.4.1']);
+  const copy = WorkspaceIndex.fromState(structuredClone(state));
+  assert.deepEqual(copy.facts().installedVersions!(file, HANDLER)?.versions, ['4.4.0', '4.4.1']);
+  assert.equal(copy.installedVersions(file, 'constructor'), undefined, 'a cloned state has Object\'s prototype');
 
   const own = path.join(CALLS, 'aws-sdk-lock-4-3');
   const other = new WorkspaceIndex();

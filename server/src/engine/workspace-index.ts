@@ -865,9 +865,11 @@ export class WorkspaceIndex {
       else continue;
       break;
     }
-    const listing = locks.filter((l) => (l.versions[name]?.length ?? 0) > 0);
+    // Own keys only: a copy made by structured clone (the CLI's workers) has Object's prototype.
+    const listed = (l: ReadLockfile) => (Object.prototype.hasOwnProperty.call(l.versions, name) ? l.versions[name] : []);
+    const listing = locks.filter((l) => listed(l).length > 0);
     if (listing.length === 0) return undefined;
-    const versions = [...new Set(listing.flatMap((l) => l.versions[name]))];
+    const versions = [...new Set(listing.flatMap(listed))];
     return { versions, lockfile: listing.map((l) => this.relativePath(l.file)).join(', ') };
   }
 
