@@ -205,6 +205,22 @@ export interface WorkspaceFacts {
 
   /** Whether the module `specifier` (relative to `importer`) exports any gRPC client: a cheap look before a walk. */
   exportsGrpcClients?(importer: string, specifier: string): boolean;
+
+  /**
+   * The versions of `packageName` the lockfile of `file`'s package lists (engine/lockfile.ts): the
+   * lockfile in the package's folder, else the one of the workspace root above it (a folder whose
+   * package.json has `workspaces`, or with a pnpm-workspace.yaml). Every version it holds: a package
+   * can be installed at several. Undefined when there is no such lockfile, it cannot be read, or it
+   * does not list the package. Optional: a facts object without it knows no versions.
+   */
+  installedVersions?(file: string, packageName: string): InstalledVersions | undefined;
+}
+
+/** What a lockfile says is installed of one package. */
+export interface InstalledVersions {
+  versions: string[];
+  /** The lockfile read, as `relativePath` gives it (`package-lock.json`, `services/api/yarn.lock`). */
+  lockfile: string;
 }
 
 /** A gRPC client a JS/TS module makes and exports. */

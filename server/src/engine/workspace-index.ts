@@ -12,6 +12,7 @@ import { composeBuilds, dockerfileStages, stageOf, type ComposeBuild, type Docke
 import { ParsedDocument } from './document';
 import { DEFAULT_MAX_FILE_BYTES } from './source';
 import { readFactFile } from './safe-read';
+import { LOCKFILE_NAMES, readFolderLocks, type ReadLockfile } from './lockfile';
 import { NEVER_ENTER, collectFiles, inheritedIgnores, isIgnored, readIgnore, type IgnoreScope } from './files';
 import type { DeployedHealthCheck, ImageUse, Importer, PackageDeployment, PackageFacts, ProjectLogger, SigtermHandler, StaticFolder, WorkspaceFacts } from './workspace-facts';
 import { FULL_STACK_SERVER_PATHS } from './package-json';
@@ -25,7 +26,7 @@ import { K8S_OBJECT_PREFILTER, dockerfileImageName, imageRepositoryName, k8sObje
 import { isStockImage } from './model/manifest-roles';
 import { readPyproject, scriptModuleFiles, type PyprojectScript } from './model/pyproject';
 import { appServerRuns, isEntryPointFile, isModuleFile, isProcfileName, isPythonProjectFile, readSetupCfgScripts, type AppServerRun } from './model/python-project';
-import type { GrpcClientFacts, PythonGrpcStub, PythonLaunch } from './workspace-facts';
+import type { GrpcClientFacts, InstalledVersions, PythonGrpcStub, PythonLaunch } from './workspace-facts';
 import { pythonGrpcStubs } from '../rules/calls/python-grpc';
 import { exportedGrpcClients } from '../rules/calls/grpc';
 import { readRuffConfig, selectingLine, type RuffSelection } from './model/ruff-config';
@@ -147,6 +148,15 @@ export class WorkspaceIndex {
   private readonly overlays = new Set<string>();
   /** Folder -> whether it holds a package.json (from walks, events, or a look at the disk). */
   private readonly packageJson = new Map<string, boolean>();
+  /**
+   * Folder -> what its lockfiles say (engine/lockfile.ts; empty: none), and folder -> whether it is a
+   * workspace root, read on first question; forgotten when a lockfile, a package.json or a
+   * pnpm-workspace.yaml changes. State, not local caches: the CLI's workers get what the main index read.
+   */
+  private readonly lockfiles = new Map<string, ReadLockfile[]>();
+  private readonly workspaceRoots = new Map<string, boolean>();
+  /** Bumped when a lockfile or a pnpm-workspace.yaml changes: part of every JS/TS file's answers, so open documents are analysed again. */
+  private lockfileRevision = 0;
   /** What each package.json says, read on first question; forgotten when any package.json changes. */
   private readonly packageInfos = new Map<string, PackageInfo | undefined>();
   /** Folder -> its .gitignore rules (null: none), for paths that arrive by notification. */
@@ -232,6 +242,7 @@ export class WorkspaceIndex {
       grpcClientExport: (importer, specifier, name) => this.grpcClientExportsOf(importer, specifier)?.[name],
       exportsGrpcClients: (importer, specifier) => this.grpcClientExportsOf(importer, specifier) !== undefined,
       deploymentOf: (dir) => this.deploymentOf(dir),
+      installedVersions: (p, name) => this.installedVersions(p, name),
     };
   }
 
@@ -835,6 +846,57 @@ export class WorkspaceIndex {
     return info.dependencies.has(name);
   }
 
+  /** See WorkspaceFacts.installedVersions. */
+  installedVersions(p: string, name: string): InstalledVersions | undefined {
+    const file = normalizePath(p);
+    const pkg = this.packageOf(file);
+    if (!pkg || !this.hasPackageJson(pkg)) return undefined;
+    // The package's own lockfile, else its workspace root's (npm, yarn and pnpm install a workspace
+    // from the root's lockfile); a lockfile in any other folder above is not what installed it.
+    let locks = this.locksIn(pkg);
+    // The first folder above with a lockfile or workspaces decides: another project's lockfile is
+    // not this package's (and is not read).
+    for (let dir = pkg, depth = 0; locks.length === 0; depth++) {
+      const parent = dirnameOf(dir);
+      if (!parent || parent === dir || depth >= 32) return undefined;
+      dir = parent;
+      if (this.isWorkspaceRoot(dir)) locks = this.locksIn(dir);
+      else if (LOCKFILE_NAMES.some((n) => fs.existsSync(path.join(dir, n)))) return undefined;
+      else continue;
+      break;
+    }
+    // Own keys only: a copy made by structured clone (the CLI's workers) has Object's prototype.
+    const listed = (l: ReadLockfile) => (Object.prototype.hasOwnProperty.call(l.versions, name) ? l.versions[name] : []);
+    const listing = locks.filter((l) => listed(l).length > 0);
+    if (listing.length === 0) return undefined;
+    const versions = [...new Set(listing.flatMap(listed))];
+    return { versions, lockfile: listing.map((l) => this.relativePath(l.file)).join(', ') };
+  }
+
+  private forgetLockfiles(name: string): void {
+    this.lockfiles.clear();
+    this.workspaceRoots.clear();
+    if (name !== 'package.json') this.lockfileRevision++;
+  }
+
+  private locksIn(dir: string): ReadLockfile[] {
+    let known = this.lockfiles.get(dir);
+    if (!known) {
+      known = readFolderLocks(dir);
+      this.lockfiles.set(dir, known);
+    }
+    return known;
+  }
+
+  private isWorkspaceRoot(dir: string): boolean {
+    let known = this.workspaceRoots.get(dir);
+    if (known === undefined) {
+      known = isWorkspaceRoot(dir);
+      this.workspaceRoots.set(dir, known);
+    }
+    return known;
+  }
+
   /** See WorkspaceFacts.sigtermHandlers: the package's handlers, `p` itself included, in path order. */
   sigtermHandlers(p: string): SigtermHandler[] | undefined {
     const file = normalizePath(p);
@@ -1239,11 +1301,13 @@ export class WorkspaceIndex {
     const file = normalizePath(p);
     if (insideNeverEnter(file)) return;
     const name = baseNameOf(file);
+    if (isLockfileFact(name)) this.forgetLockfiles(name);
     if (name === 'package.json') {
       this.packageJson.set(dirnameOf(file), fs.existsSync(file));
       this.packageInfos.clear();
       return;
     }
+    if (isLockfileFact(name)) return;
     if (name === '.gitignore') {
       this.ignoreFiles.delete(dirnameOf(file));
       return;
@@ -1277,6 +1341,7 @@ export class WorkspaceIndex {
   fileDeleted(p: string): void {
     const file = normalizePath(p);
     if (baseNameOf(file) === 'package.json') this.packageJson.set(dirnameOf(file), false);
+    if (isLockfileFact(baseNameOf(file))) this.forgetLockfiles(baseNameOf(file));
     if (baseNameOf(file) === '.gitignore') this.ignoreFiles.delete(dirnameOf(file));
     if (LICENSE_FILE.test(baseNameOf(file))) this.licenseDirs.delete(dirnameOf(file));
     if (isPythonProjectFile(baseNameOf(file)) || /^\.?ruff\.toml$/.test(baseNameOf(file))) this.pythonProjectFileChanged(file);
@@ -1310,7 +1375,7 @@ export class WorkspaceIndex {
     // A Dockerfile follows the entry scripts of its build context (signal-not-forwarded): their facts are its answers too.
     const scripts = isDockerfileName(baseNameOf(p)) ? ` ${this.entryScriptAnswers(dirnameOf(normalizePath(p)))}` : '';
     const links = `${JSON.stringify(this.composeServicesBuilding(p))} ${JSON.stringify((this.composeLinks.get(normalizePath(p)) ?? []).map((b) => this.dockerfileStage(b.dockerfile, b.target)))}`;
-    return `${links} ${this.k8sAnswers(p)} ${this.serviceAnswers(p)} ${this.handlesSigterm(p)} ${this.packageKind(p)} ${this.scriptRole(p)} ${JSON.stringify(this.importersOf(p))} ${this.importedLoggerExports(p)} ${this.importedGrpcClientExports(p)} ${JSON.stringify(this.servedStatically(p))} ${pkg?.frontEnd}${p.endsWith('.py') ? ` ${this.pythonAnswers(p, pkg?.dir)} py-grpc:${this.pythonStubRevision}` : ''}${scripts}`;
+    return `${links} ${this.k8sAnswers(p)} ${this.serviceAnswers(p)} ${this.handlesSigterm(p)} ${this.packageKind(p)} ${this.scriptRole(p)} ${JSON.stringify(this.importersOf(p))} ${this.importedLoggerExports(p)} ${this.importedGrpcClientExports(p)} ${JSON.stringify(this.servedStatically(p))} ${pkg?.frontEnd}${p.endsWith('.py') ? ` ${this.pythonAnswers(p, pkg?.dir)} py-grpc:${this.pythonStubRevision}` : ''}${SOURCE_EXTENSION.test(p) ? ` lock:${this.lockfileRevision}` : ''}${scripts}`;
   }
 
   /** The entry scripts below a build context and what each does with the app, for a Dockerfile's answers. */
@@ -1444,6 +1509,8 @@ export class WorkspaceIndex {
     }
     for (const dir of [...this.packageJson.keys()]) if (isUnder(dir, p)) this.packageJson.delete(dir);
     for (const dir of [...this.licenseDirs]) if (isUnder(dir, p)) this.licenseDirs.delete(dir);
+    for (const dir of [...this.lockfiles.keys()]) if (isUnder(dir, p)) this.lockfiles.delete(dir);
+    for (const dir of [...this.workspaceRoots.keys()]) if (isUnder(dir, p)) this.workspaceRoots.delete(dir);
     for (const dir of [...this.pythonProjectDirs.keys()]) if (isUnder(dir, p)) this.pythonProjectFileChanged(`${dir}/x`);
     for (const dir of [...this.ignoreFiles.keys()]) if (isUnder(dir, p)) this.ignoreFiles.delete(dir);
   }
@@ -1472,6 +1539,24 @@ export class WorkspaceIndex {
       if (own) scopes.push(own);
     }
     return isIgnored(file, false, scopes);
+  }
+}
+
+/** A file whose change changes what `installedVersions` answers. */
+function isLockfileFact(name: string): boolean {
+  return name === 'package.json' || name === 'pnpm-workspace.yaml' || (LOCKFILE_NAMES as readonly string[]).includes(name);
+}
+
+/** A folder that installs packages below it from its own lockfile: `workspaces` in its package.json, or a pnpm-workspace.yaml. */
+function isWorkspaceRoot(dir: string): boolean {
+  if (fs.existsSync(path.join(dir, 'pnpm-workspace.yaml'))) return true;
+  const text = readFactFile(path.join(dir, 'package.json'));
+  if (text === undefined) return false;
+  try {
+    const json = JSON.parse(text) as unknown;
+    return typeof json === 'object' && json !== null && 'workspaces' in json;
+  } catch {
+    return false;
   }
 }
 

@@ -41,6 +41,13 @@ export interface Check {
   /** For a value that turns the bound off (bound checks) or a forbidden value. */
   disabledMessage?: string;
   fix?: { title: string; add: readonly FixProperty[]; safe: boolean };
+  /**
+   * What the check assumes of an installed package (its version read from the lockfile, see
+   * WorkspaceFacts.installedVersions). When every installed version is older than `since`, `older`
+   * applies: `skip` (the check does not hold there), or another message and fix. Versions unknown,
+   * mixed or from `since` on: the check as written. A finding decided by a version read names it.
+   */
+  needs?: { package: string; since: string; older: { skip: true } | { message: string; fix: { title: string; add: readonly FixProperty[]; safe: boolean } } };
 }
 
 export interface ClientRow {
@@ -61,6 +68,15 @@ export interface ClientRow {
 }
 
 const OFF = ['0', 'null', 'undefined', 'false', 'Infinity'];
+
+/** The package whose `NodeHttpHandler` AWS SDK v3 clients use. */
+const SMITHY_HANDLER = '@smithy/node-http-handler';
+/**
+ * The first @smithy/node-http-handler with `throwOnRequestTimeout` (published 2025-10-13): from it
+ * on, an elapsed `requestTimeout` only logs "[WARN] a request has exceeded the configured
+ * requestTimeout" unless the option is true; before it, `requestTimeout` fails the request.
+ */
+const THROW_ON_REQUEST_TIMEOUT_SINCE = '4.4.0';
 
 export const CLIENTS: readonly ClientRow[] = [
   {
@@ -165,6 +181,15 @@ export const CLIENTS: readonly ClientRow[] = [
         message: 'AWS SDK client without request timeouts: the default Node handler sets no `requestTimeout` or `connectionTimeout`, so a request to an endpoint that stops answering waits for the OS to give up. Set `requestHandler` timeouts with `throwOnRequestTimeout: true`.',
         disabledMessage: 'AWS SDK client with its request timeouts turned off (0 is no timeout).',
         fix: { title: 'Add requestHandler timeouts (requestTimeout, connectionTimeout, throwOnRequestTimeout)', add: [{ path: 'requestHandler.requestTimeout', value: 10000 }, { path: 'requestHandler.connectionTimeout', value: 3000 }, { path: 'requestHandler.throwOnRequestTimeout', value: 'true' }], safe: false },
+        // Before 4.4.0 there is no `throwOnRequestTimeout`: an elapsed `requestTimeout` fails the request itself.
+        needs: {
+          package: SMITHY_HANDLER,
+          since: THROW_ON_REQUEST_TIMEOUT_SINCE,
+          older: {
+            message: 'AWS SDK client without request timeouts: the default Node handler sets no `requestTimeout` or `connectionTimeout`, so a request to an endpoint that stops answering waits for the OS to give up. Set `requestHandler` timeouts: this @smithy/node-http-handler has no `throwOnRequestTimeout`, its `requestTimeout` fails the request.',
+            fix: { title: 'Add requestHandler timeouts (requestTimeout, connectionTimeout)', add: [{ path: 'requestHandler.requestTimeout', value: 10000 }, { path: 'requestHandler.connectionTimeout', value: 3000 }], safe: false },
+          },
+        },
       },
       {
         rule: 'aws-sdk-client-without-timeout',
@@ -175,9 +200,10 @@ export const CLIENTS: readonly ClientRow[] = [
         message: 'AWS SDK `requestTimeout` without `throwOnRequestTimeout: true`: in the @smithy/node-http-handler versions that have that option, an elapsed `requestTimeout` only logs a warning and the request keeps waiting. Add `throwOnRequestTimeout: true`.',
         disabledMessage: 'AWS SDK `requestTimeout` with `throwOnRequestTimeout` off: an elapsed timeout only logs a warning and the request keeps waiting.',
         fix: { title: 'Add throwOnRequestTimeout: true', add: [{ path: 'requestHandler.throwOnRequestTimeout', value: 'true' }], safe: false },
+        needs: { package: SMITHY_HANDLER, since: THROW_ON_REQUEST_TIMEOUT_SINCE, older: { skip: true } },
       },
     ],
-    default: '`NodeHttpHandler` `requestTimeout`, `connectionTimeout` and `socketTimeout` (an idle-socket timeout, in recent versions) default to 0, no timeout (@smithy/node-http-handler, `NodeHttpHandlerOptions`); in the versions that have `throwOnRequestTimeout`, an elapsed `requestTimeout` logs a warning unless it is true. `maxAttempts` (3) retries only what fails.',
+    default: '`NodeHttpHandler` `requestTimeout`, `connectionTimeout` and `socketTimeout` (an idle-socket timeout, in recent versions) default to 0, no timeout (@smithy/node-http-handler, `NodeHttpHandlerOptions`); from 4.4.0 (published 2025-10-13), which added `throwOnRequestTimeout`, an elapsed `requestTimeout` only logs a warning unless it is true; before 4.4.0 it fails the request. `maxAttempts` (3) retries only what fails.',
     source: 'https://github.com/smithy-lang/smithy-typescript/blob/main/packages/node-http-handler/src/node-http-handler.ts',
   },
   {

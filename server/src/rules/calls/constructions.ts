@@ -11,6 +11,8 @@ import { unwrap } from '../timeouts/bindings';
 import { addArgumentEdits, addPropertyEdits, formatMs, indentOf } from '../timeouts/edits';
 import { CLIENTS, type CallsRuleId, type Check, type ClientRow, type FixProperty } from './clients';
 import { Reader, type Lookup } from './values';
+import { olderThan } from '../../engine/lockfile';
+import type { InstalledVersions } from '../../engine/workspace-facts';
 
 const { isCallExpression, isIdentifier, isNewExpression, isNoSubstitutionTemplateLiteral, isObjectLiteralExpression, isPropertyAccessExpression, isStringLiteralLike, isTemplateExpression } = ts;
 /** What the walk reads, kept per statement for a live document (engine/incremental.ts). */
@@ -21,8 +23,17 @@ export interface Problem {
   start: number;
   end: number;
   message: string;
-  fix?: () => Fix | undefined;
+  /** The check that found it, and whether its bound was missing or turned off. */
+  check: Check;
+  verdict: 'missing' | 'disabled';
+  /** The fix, from the check's spec or another one (`needs.older`). */
+  fix?: (spec?: FixSpec) => Fix | undefined;
 }
+
+type FixSpec = NonNullable<Check['fix']>;
+
+/** What the lockfile says of a package (WorkspaceFacts.installedVersions for the document). */
+export type Installed = (packageName: string) => InstalledVersions | undefined;
 
 const cache = new WeakMap<ts.SourceFile, Problem[]>();
 
@@ -68,14 +79,45 @@ export function tableProblems(doc: ParsedDocument): Problem[] {
   return problems;
 }
 
-export function findingsOf(problems: Problem[], rule: CallsRuleId): RuleFinding[] {
-  return problems.filter((p) => p.rule === rule).map(({ start, end, message }) => ({ start, end, message }));
+export function findingsOf(problems: Problem[], rule: CallsRuleId, installed?: Installed): RuleFinding[] {
+  return forVersions(problems, rule, installed).map(({ start, end, message }) => ({ start, end, message }));
 }
 
-export function fixesOf(problems: Problem[], rule: CallsRuleId, finding: RuleFinding): Fix[] {
-  const problem = problems.find((p) => p.rule === rule && p.start === finding.start && p.end === finding.end && p.message === finding.message);
-  const fix = problem?.fix?.();
+export function fixesOf(problems: Problem[], rule: CallsRuleId, finding: RuleFinding, installed?: Installed): Fix[] {
+  const problem = forVersions(problems, rule, installed).find((p) => p.start === finding.start && p.end === finding.end && p.message === finding.message);
+  const fix = problem?.fix();
   return fix ? [fix] : [];
+}
+
+/**
+ * A rule's problems as the installed versions make them (a check's `needs`): left out, or with
+ * another message and fix, when every version read is older than the check's `since`; the version
+ * read named in the message when it decided the finding. New objects: the cached problems are shared.
+ */
+function forVersions(problems: Problem[], rule: CallsRuleId, installed: Installed | undefined): Array<Problem & { fix: (spec?: FixSpec) => Fix | undefined }> {
+  const out: Array<Problem & { fix: (spec?: FixSpec) => Fix | undefined }> = [];
+  for (const p of problems) {
+    if (p.rule !== rule) continue;
+    const fix = p.fix ?? (() => undefined);
+    const needs = p.check.needs;
+    const read = needs && installed?.(needs.package);
+    if (!needs || !read) {
+      out.push({ ...p, fix });
+      continue;
+    }
+    const older = read.versions.every((v) => olderThan(v, needs.since) === true);
+    const note = ` Installed: ${needs.package} ${read.versions.join(', ')} (${read.lockfile}).`;
+    if (older && 'skip' in needs.older) continue;
+    if (p.verdict === 'disabled') {
+      out.push({ ...p, fix });
+    } else if (older && !('skip' in needs.older)) {
+      const spec = needs.older.fix;
+      out.push({ ...p, message: needs.older.message + note, fix: () => fix(spec) });
+    } else {
+      out.push({ ...p, message: p.message + note, fix });
+    }
+  }
+  return out;
 }
 
 function matches(list: readonly string[] | RegExp, value: string): boolean {
@@ -163,12 +205,15 @@ class TableWalk {
       const message = verdict.kind === 'disabled' ? check.disabledMessage ?? check.message : check.message;
       const sf = this.doc.sourceFile;
       const at = verdict.kind === 'disabled' ? verdict.at : callee;
+      const written = check.fix;
       this.problems.push({
         rule: check.rule,
         start: at.getStart(sf),
         end: at.end,
         message,
-        fix: check.fix ? () => this.fix(check, node, callee, options, verdict) : undefined,
+        check,
+        verdict: verdict.kind,
+        fix: written ? (spec = written) => this.fix(check, spec, node, callee, options, verdict) : undefined,
       });
     }
   }
@@ -228,8 +273,7 @@ class TableWalk {
     return value.replace('$callee', calleeText);
   }
 
-  private fix(check: Check, node: ts.NewExpression | ts.CallExpression, callee: ts.Expression, options: Options, verdict: { kind: 'missing' } | { kind: 'disabled'; at: ts.Expression }): Fix | undefined {
-    const spec = check.fix!;
+  private fix(check: Check, spec: FixSpec, node: ts.NewExpression | ts.CallExpression, callee: ts.Expression, options: Options, verdict: { kind: 'missing' } | { kind: 'disabled'; at: ts.Expression }): Fix | undefined {
     const sf = this.doc.sourceFile;
     if (verdict.kind === 'disabled') {
       // Replace the value the author wrote: never safe, the value may be deliberate.
