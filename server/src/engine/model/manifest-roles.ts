@@ -226,12 +226,19 @@ export function composeFileRole(doc: ParsedDocument): RoleAnswer | undefined {
 /** What a compose file's opening comment says when it is for development or tests, not a deployment. */
 const DEV_HEADER = /\bfor (?:the )?[*_]*(?:local )?(?:development|dev|testing)[*_]*(?: (?:setup|environment|purposes|only))?\b|\b(?:not (?:meant |intended )?for|do not use (?:it )?in) production\b|\bdevelopment (?:setup|environment) only\b/i;
 
-/** The comment lines a file opens with (before its first line of content), joined. */
+/**
+ * The first paragraph of the comment a file opens with (before its first line of content), joined:
+ * what the file says it is for. Later paragraphs (a list of profiles, usage notes) describe parts of
+ * it, and "for local development" there is about one profile, not the file.
+ */
 function leadingComment(text: string): string | undefined {
   const out: string[] = [];
   for (const line of text.split(/\r?\n/)) {
     const t = line.trim();
-    if (t === '' || t === '---') continue;
+    if (t === '' || t === '---' || /^#+$/.test(t)) {
+      if (out.length > 0) break;
+      continue;
+    }
     if (!t.startsWith('#')) break;
     out.push(t.replace(/^#+\s*/, ''));
   }
