@@ -222,6 +222,8 @@ test("the model's answer says why", () => {
   assert.equal(role('Dockerfile', 'FROM node:20\nCOPY . .\nRUN npm ci\n')?.role, 'build');
   assert.equal(role('Dockerfile', 'FROM nginx:1.27\nCOPY dist /usr/share/nginx/html\n')?.role, 'service');
   assert.equal(role('Dockerfile', 'FROM node:20\nCOPY . .\nCMD ["node", "server.js"]\n')?.role, 'service');
+  assert.equal(role('contrib/play/esnames.py', 'import requests\nrequests.get("http://localhost:5000/api")\n')?.role, 'script');
+  assert.notEqual(role('django/contrib/admin/sites.py', 'import logging\n')?.role, 'script');
   assert.equal(role('docker-compose.test.yml', 'services:\n  db:\n    image: postgres\n')?.role, 'test');
   assert.equal(role('.github/compose.yml', 'services:\n  db:\n    image: postgres\n')?.role, 'test');
 });

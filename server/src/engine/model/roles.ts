@@ -75,6 +75,9 @@ export const ROLE_PATHS: ReadonlyArray<{ role: FileRole; globs: readonly string[
       '**/benchmark*/**', '**/bench/**',
       // Code generators: run by a developer or the build, never deployed.
       '**/codegen/**', '**/code-generation/**', '**/code-gen/**',
+      // A top-level contrib/ holds contributed extras and scratch programs (Postgres, Redis and Git keep theirs
+      // there), not the deployed service; a package's own contrib/ module (django/contrib) is not matched.
+      'contrib/**',
     ],
   },
   {
