@@ -313,7 +313,7 @@ export class WorkspaceIndex {
     if (JSON.stringify(this.pythonStubs.get(file) ?? null) !== before) this.pythonStubRevision++;
   }
 
-  /** A Python module's text: parsed only when it names a generated gRPC module. */
+  /** A Python module's text: parsed only when it names a generated gRPC module or passes the service-facts prefilter. */
   private recordPython(file: string, text: string, doc?: ParsedDocument): boolean {
     const grpc = /_pb2_grpc/.test(text);
     const service = PY_SERVICE_PREFILTER.test(text);
