@@ -61,21 +61,30 @@ export interface PyClientRow {
 
 const NONE = ['None', '0', '0.0', 'False'];
 
+/**
+ * The `socket_timeout` check every redis-py-shaped client shares (redis-py's `Redis` and `from_url`,
+ * aioredis 2, which copied its signature); `advice` ends the message, `url` reads a URL's query.
+ */
+function socketTimeoutCheck(client: string, advice: string, url?: PyClientRow['checks'][number]['url']): PyClientRow['checks'][number] {
+  return {
+    rule: 'datastore-client-without-timeout',
+    kind: 'bound',
+    keywords: ['socket_timeout'],
+    disabling: NONE,
+    ...(url ? { url } : {}),
+    message: `${client} client without \`socket_timeout\`: its default is None, so a command waits forever on a Redis that stops answering${advice}`,
+    disabledMessage: `${client} client with \`socket_timeout\` turned off: a command waits forever on a Redis that stops answering.`,
+    fix: { title: 'Add socket_timeout=5', keyword: 'socket_timeout', value: '5', safe: true },
+  };
+}
+
 export const PY_CLIENTS: readonly PyClientRow[] = [
   {
     library: 'redis-py `Redis`',
     calls: ['redis.Redis', 'redis.StrictRedis', 'redis.client.Redis', 'redis.asyncio.Redis', 'redis.asyncio.StrictRedis', 'redis.asyncio.client.Redis'],
     unknownWith: ['connection_pool'],
     checks: [
-      {
-        rule: 'datastore-client-without-timeout',
-        kind: 'bound',
-        keywords: ['socket_timeout'],
-        disabling: NONE,
-        message: 'redis-py client without `socket_timeout`: its default is None, so a command waits forever on a Redis that stops answering (a failover, a full network). Pass `socket_timeout=` (and `socket_connect_timeout=`).',
-        disabledMessage: 'redis-py client with `socket_timeout` turned off: a command waits forever on a Redis that stops answering.',
-        fix: { title: 'Add socket_timeout=5', keyword: 'socket_timeout', value: '5', safe: true },
-      },
+      socketTimeoutCheck('redis-py', ' (a failover, a full network). Pass `socket_timeout=` (and `socket_connect_timeout=`).'),
     ],
     default: '`socket_timeout=None`: no timeout on commands',
     source: 'redis-py docs, `redis.Redis` parameters',
@@ -85,16 +94,7 @@ export const PY_CLIENTS: readonly PyClientRow[] = [
     calls: ['redis.Redis.from_url', 'redis.StrictRedis.from_url', 'redis.from_url', 'redis.asyncio.from_url', 'redis.asyncio.Redis.from_url'],
     unknownWith: ['connection_pool'],
     checks: [
-      {
-        rule: 'datastore-client-without-timeout',
-        kind: 'bound',
-        keywords: ['socket_timeout'],
-        disabling: NONE,
-        url: { keywords: ['url'], pattern: /[?&]socket_timeout=/ },
-        message: 'redis-py client without `socket_timeout`: its default is None, so a command waits forever on a Redis that stops answering (a failover, a full network). Pass `socket_timeout=` (and `socket_connect_timeout=`).',
-        disabledMessage: 'redis-py client with `socket_timeout` turned off: a command waits forever on a Redis that stops answering.',
-        fix: { title: 'Add socket_timeout=5', keyword: 'socket_timeout', value: '5', safe: true },
-      },
+      socketTimeoutCheck('redis-py', ' (a failover, a full network). Pass `socket_timeout=` (and `socket_connect_timeout=`).', { keywords: ['url'], pattern: /[?&]socket_timeout=/ }),
     ],
     default: '`socket_timeout=None` unless the URL sets `?socket_timeout=`',
     source: 'redis-py docs, `redis.Redis.from_url`',
@@ -122,16 +122,7 @@ export const PY_CLIENTS: readonly PyClientRow[] = [
     calls: ['aioredis.Redis', 'aioredis.StrictRedis', 'aioredis.client.Redis', 'aioredis.from_url', 'aioredis.Redis.from_url'],
     unknownWith: ['connection_pool'],
     checks: [
-      {
-        rule: 'datastore-client-without-timeout',
-        kind: 'bound',
-        keywords: ['socket_timeout'],
-        disabling: NONE,
-        url: { keywords: ['url'], pattern: /[?&]socket_timeout=/ },
-        message: 'aioredis client without `socket_timeout`: its default is None, so a command waits forever on a Redis that stops answering. Pass `socket_timeout=` (aioredis is now `redis.asyncio`).',
-        disabledMessage: 'aioredis client with `socket_timeout` turned off: a command waits forever on a Redis that stops answering.',
-        fix: { title: 'Add socket_timeout=5', keyword: 'socket_timeout', value: '5', safe: true },
-      },
+      socketTimeoutCheck('aioredis', '. Pass `socket_timeout=` (aioredis is now `redis.asyncio`).', { keywords: ['url'], pattern: /[?&]socket_timeout=/ }),
     ],
     default: '`socket_timeout=None` (aioredis 2 copied redis-py\'s `Redis` signature)',
     source: 'aioredis 2.0 docs, "Migrating to v2.0" and `aioredis.Redis`',
