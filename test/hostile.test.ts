@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeTree } from './support/files';
-import { HOSTILE, aliasBomb, consoleHeavy, manyFetches } from './support/hostile';
+import { HOSTILE, aliasBomb, consoleHeavy, manyFetches, manyStages } from './support/hostile';
 import { ConfigLoader, parseConfigFile } from '../server/src/engine/config-file';
 import { fixAll } from '../server/src/engine/fix-all';
 import { checkText } from '../server/src/engine/check';
@@ -139,6 +139,17 @@ describe('issue 23: hostile input', () => {
     assert.match(console0.message, /console/i);
     assert.ok(console0.fixes.length > 0 && console0.fixes.every((f) => f.title.length > 0));
     assert.ok(findings.every((f) => f.fixes.length > 0), 'every finding has its fix titles');
+  });
+
+  test('6: a Dockerfile of 5,000 stages is read in one pass: the final stage\'s finding, no rule over the budget', () => {
+    // Fuzz input #330 of seed 23 at stop 16 (a Dockerfile repeated to 1,554 stages): each stage filtered
+    // every instruction of the file, in the Dockerfile facts and again in the health check rule.
+    const ws = path.join(dir, 'stages');
+    writeTree(ws, { Dockerfile: manyStages(5000) });
+    const r = run(['check', '.', '--format', 'json'], ws);
+    assert.equal(r.stderr, '');
+    const findings = json(r);
+    assert.deepEqual(findings.map((f) => `${f.ruleId}@${f.line}`), ['dockerfile-missing-healthcheck@14998']);
   });
 
   test('7: --fix leaves a file that does not parse around the finding alone, says so once per run, and is idempotent', () => {

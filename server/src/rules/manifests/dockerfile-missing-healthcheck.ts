@@ -1,6 +1,6 @@
 import type { From, Instruction } from 'dockerfile-ast';
 import type { Fix, Rule, RuleContext, RuleFinding } from '../../engine/types';
-import { isStockImage, isWebServerImage } from '../../engine/model/manifest-roles';
+import { dockerStages, isStockImage, isWebServerImage } from '../../engine/model/manifest-roles';
 import { httpCheck, imageDefaultPort, portCheck, serviceCheckFor, type HealthFacts } from './health-checks';
 
 /** The instructions of the final stage, and of the earlier stages it is built `FROM` (a health check is inherited). */
@@ -13,33 +13,17 @@ interface FinalStage {
 }
 
 function finalStage(ctx: RuleContext): FinalStage | undefined {
-  const dockerfile = ctx.doc.dockerfile;
-  const all = dockerfile.getInstructions();
-  const froms = dockerfile.getFROMs();
-  if (froms.length === 0) return undefined;
-  const stages = froms.map((from, i) => {
-    const startLine = from.getRange().start.line;
-    const endLine = i + 1 < froms.length ? froms[i + 1].getRange().start.line : Number.MAX_SAFE_INTEGER;
-    return {
-      from,
-      name: from.getBuildStage()?.toLowerCase(),
-      instructions: all.filter((ins) => ins.getRange().start.line >= startLine && ins.getRange().start.line < endLine),
-    };
-  });
+  const stages = dockerStages(ctx.doc.dockerfile);
+  if (stages.length === 0) return undefined;
   const last = stages[stages.length - 1];
-  const inherited: Instruction[] = [];
   // Follow `FROM <earlier stage>` back through the file; each parent stage's HEALTHCHECK carries over.
-  let parentName = last.from.getImageName()?.toLowerCase();
-  let external = last.from as From;
-  const seen = new Set<string>();
-  while (parentName && !seen.has(parentName)) {
-    seen.add(parentName);
-    const parent = stages.slice(0, -1).find((s) => s.name === parentName);
-    if (!parent) break;
-    inherited.unshift(...parent.instructions);
-    parentName = parent.from.getImageName()?.toLowerCase();
-    external = parent.from as From;
+  const parents: Instruction[][] = [];
+  let external: From = last.from;
+  for (let parent = last.parent; parent !== undefined; parent = stages[parent].parent) {
+    parents.push(stages[parent].instructions);
+    external = stages[parent].from;
   }
+  const inherited = parents.reverse().flat();
   const image = external.getImageName()?.toLowerCase();
   const tag = external.getImageTag()?.toLowerCase();
   return { from: last.from, instructions: last.instructions, inherited, baseImage: image && tag ? `${image}:${tag}` : image };
