@@ -131,3 +131,74 @@ describe('cross-check over stdio: probe-path-not-served for a Python service', (
     await client.waitFor(manifestUri(), (d) => notServed(d).length === 0, { after: seen });
   });
 });
+
+// missing-health-endpoint is a package-wide answer: the route table of every file of the package. With
+// the listen file and the manifest open and the router file closed, a change of the router on disk
+// alone must bring the finding (on the listen call, pointing at the probe that requests a path nothing
+// serves) and take it away again; the manifest's probe-path-not-served follows the same change.
+const LISTEN = `const express = require('express');\nconst app = express();\napp.use('/api', require('./routes'));\napp.listen(3000);\n`;
+
+const PROBED = MANIFEST.replace('/api/healthz', '/api/health');
+
+const noHealth = (d: Diagnostic[]) => d.filter((x) => x.code === 'missing-health-endpoint');
+
+describe('cross-check over stdio: missing-health-endpoint follows the closed router file', () => {
+  let dir: string;
+  let client: TestClient;
+  const routesFile = () => path.join(dir, 'api', 'src', 'routes.js');
+  const serverUri = () => fileUri(path.join(dir, 'api', 'src', 'server.js'));
+  const manifestFile = () => path.join(dir, 'deploy', 'api.yaml');
+  const changed = async (p: string) =>
+    client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(p), type: CHANGED }] });
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-health-endpoint-'));
+    fs.mkdirSync(path.join(dir, 'api', 'src'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'deploy'));
+    fs.writeFileSync(path.join(dir, 'api', 'package.json'), JSON.stringify({ name: 'api', private: true, dependencies: { express: '^4.19.0' } }));
+    fs.writeFileSync(path.join(dir, 'api', 'Dockerfile'), 'FROM node:20-slim\nCOPY . .\nCMD ["node", "src/server.js"]\n');
+    fs.writeFileSync(path.join(dir, 'api', 'src', 'server.js'), LISTEN);
+    fs.writeFileSync(routesFile(), routes('/health'));
+    fs.writeFileSync(manifestFile(), PROBED);
+    client = new TestClient({ folders: [dir] });
+    await client.initialize();
+  });
+
+  after(() => {
+    client.kill();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a package that serves /api/health under its probe: no finding on the listen call or the manifest', async () => {
+    await client.open(fileUri(manifestFile()), 'yaml', PROBED);
+    await client.open(serverUri(), 'javascript', LISTEN);
+    await client.waitFor(serverUri(), (d) => d.some((x) => x.code === 'missing-sigterm-handler') && noHealth(d).length === 0);
+    await client.waitFor(fileUri(manifestFile()), (d) => d.length > 0 && notServed(d).length === 0);
+  });
+
+  test('the router changed on disk (never opened) to serve no health route: the finding appears on the listen call', async () => {
+    const seenServer = client.count(serverUri());
+    const seenManifest = client.count(fileUri(manifestFile()));
+    fs.writeFileSync(routesFile(), routes('/users'));
+    await changed(routesFile());
+    const diagnostics = await client.waitFor(serverUri(), (d) => noHealth(d).length === 1, { after: seenServer });
+    const [finding] = noHealth(diagnostics);
+    assert.equal(finding.range.start.line, 3);
+    assert.match(String(finding.message), /health/i);
+    const related = finding.relatedInformation ?? [];
+    assert.ok(
+      related.some((r) => r.location.uri === fileUri(manifestFile()) && r.location.range.start.line === 10 && /\/api\/health/.test(r.message)),
+      `related information points at the manifest's livenessProbe, naming the path it requests: ${JSON.stringify(related)}`,
+    );
+    await client.waitFor(fileUri(manifestFile()), (d) => notServed(d).length === 1, { after: seenManifest });
+  });
+
+  test('the router changed back on disk: the finding goes away on both sides', async () => {
+    const seenServer = client.count(serverUri());
+    const seenManifest = client.count(fileUri(manifestFile()));
+    fs.writeFileSync(routesFile(), routes('/health'));
+    await changed(routesFile());
+    await client.waitFor(serverUri(), (d) => noHealth(d).length === 0, { after: seenServer });
+    await client.waitFor(fileUri(manifestFile()), (d) => notServed(d).length === 0, { after: seenManifest });
+  });
+});
