@@ -50,8 +50,11 @@ export function budgetsFor(ctx: RuleContext, w: K8sObject): K8sObject[] | undefi
 export function isSinglePrimaryDatabase(ctx: RuleContext, w: K8sObject): boolean {
   return (w.containers ?? []).some((c) => {
     // A stock database image, or the workspace's rebuild of one (init SQL copied in, no command of its own).
-    const image = stockImageBehind(c.image, ctx.workspace);
-    return image !== undefined && /(?:^|\/)(?:postgres|postgis|timescaledb[\w-]*|pgvector|orioledb|mysql|mysql-server|mariadb|percona[\w/-]*|mongo|mongodb[\w/-]*|redis|redis-stack[\w-]*|valkey|keydb|rabbitmq)(?::|@|$)/.test(image.toLowerCase());
+    // An image the workspace does not build is judged by its name too: vendors and mirrors publish the
+    // same databases under names and paths the stock-image table does not list (Bitnami's `postgresql`,
+    // `mcr.microsoft.com/oss/bitnami/redis`), and one replica is how those run as well.
+    const image = stockImageBehind(c.image, ctx.workspace) ?? (c.image && !ctx.workspace.dockerfileBuilding(c.image) ? c.image : undefined);
+    return image !== undefined && /(?:^|\/)(?:postgres|postgresql|postgis|timescaledb[\w-]*|pgvector|orioledb|mysql|mysql-server|mariadb|percona[\w/-]*|mongo|mongodb[\w/-]*|redis|redis-stack[\w-]*|valkey|keydb|rabbitmq)(?::|@|$)/.test(image.toLowerCase());
   });
 }
 
