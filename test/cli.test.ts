@@ -234,3 +234,49 @@ describe('prodready rules', () => {
     assert.match(text.stdout, /^dockerfile-missing-healthcheck\s+manifests\s+information\s+/m);
   });
 });
+
+// The drain bound is an upper bound: the message says what the deadline cuts (requests still running),
+// and a preStop sleep that takes the whole grace period leaves the app only the kubelet's 2 s extension
+// (the shapes of bank-of-anthos' frontend manifests: gunicorn's default 30 s under a 5 s grace period,
+// and a 60 s preStop sleep under a 60 s one).
+describe('prodready check: drain-exceeds-grace-period says what the kill deadline cuts', () => {
+  const deployment = (grace: number, preStop: number | undefined) =>
+    [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      '  name: front',
+      'spec:',
+      '  template:',
+      '    spec:',
+      `      terminationGracePeriodSeconds: ${grace}`,
+      '      containers:',
+      '        - name: front',
+      '          image: ghcr.io/acme/front:1.0.0',
+      ...(preStop === undefined ? [] : ['          lifecycle:', '            preStop:', '              exec:', `                command: ["sleep", "${preStop}"]`]),
+      '          env:',
+      '            - name: PORT',
+      '              value: "8080"',
+      '',
+    ].join('\n');
+
+  test('gunicorn default under a short grace period, and a preStop sleep that takes all of it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-cli-drain-'));
+    write(dir, {
+      'front/requirements.txt': 'flask==3.0.0\ngunicorn==22.0.0\n',
+      'front/app.py': 'from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.route("/ready")\ndef ready():\n    return "ok"\n',
+      'front/Dockerfile': 'FROM python:3.12-slim\nCOPY . .\nCMD ["gunicorn", "-b", ":8080", "app:app"]\n',
+      'front/k8s/short.yaml': deployment(5, undefined),
+      'front/k8s/prestop.yaml': deployment(60, 60),
+    });
+    const { stdout } = run(['check', '.', '--format', 'json', '--fail-on', 'none'], dir);
+    const drains = (JSON.parse(stdout).findings as Array<{ ruleId: string; file: string; line: number; message: string }>).filter(
+      (f) => f.ruleId === 'drain-exceeds-grace-period',
+    );
+    assert.deepEqual(drains.map((f) => [f.file, f.line]).sort(), [['front/k8s/prestop.yaml', 8], ['front/k8s/short.yaml', 8]]);
+    const messageFor = (name: string) => drains.find((f) => f.file === `front/k8s/${name}`)?.message;
+    assert.match(String(messageFor('short.yaml')), /drains for up to 30 s \(gunicorn's default.*SIGKILL lands mid-drain whenever requests are still running 5 s after SIGTERM\.$/);
+    assert.match(String(messageFor('prestop.yaml')), /after a 60 s preStop sleep.*the preStop sleep takes the whole grace period, so the app gets SIGTERM only in the kubelet's 2 s extension/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -100,7 +100,7 @@ function k8sCheck(ctx: RuleContext): RuleFinding[] {
     out.push({
       start,
       end,
-      message: `Container '${c.name ?? '?'}' drains for up to ${drain.seconds} s (${drain.what})${preStop > 0 ? ` after a ${preStop} s preStop sleep` : ''}, but the pod is killed ${grace} s after termination starts (terminationGracePeriodSeconds ${gracePair ? grace : 'unset: 30'}): SIGKILL lands mid-drain on every rollout.`,
+      message: `Container '${c.name ?? '?'}' drains for up to ${drain.seconds} s (${drain.what})${preStop > 0 ? ` after a ${preStop} s preStop sleep` : ''}, but the pod is killed ${grace} s after termination starts (terminationGracePeriodSeconds ${gracePair ? grace : 'unset: 30'}): ${killed(grace, preStop)}`,
       data: { needed },
       related: drain.related ? [drain.related] : undefined,
     });
@@ -222,3 +222,13 @@ export const drainExceedsGracePeriod: Rule = {
   check,
   fixes,
 };
+
+/**
+ * What the kill deadline does to the drain. The drain bound is an upper bound (a request may finish
+ * sooner), so the deadline cuts what is still running then; a preStop sleep that takes the whole grace
+ * period leaves the app only the kubelet's one-off 2 s extension after SIGTERM.
+ */
+function killed(grace: number, preStop: number): string {
+  if (preStop >= grace) return "the preStop sleep takes the whole grace period, so the app gets SIGTERM only in the kubelet's 2 s extension and SIGKILL lands mid-drain.";
+  return `SIGKILL lands mid-drain whenever requests are still running ${grace - preStop} s after SIGTERM.`;
+}
