@@ -186,6 +186,15 @@ export interface WorkspaceFacts {
    */
   deploymentOf?(dir: string): PackageDeployment | undefined;
 
+  /**
+   * What the workspace knows of the code an image runs (see `ImageCode`): the one Dockerfile that
+   * builds it (`imageBuilds`, else, for Go, the Dockerfile beside the one go.mod whose module path names
+   * the image: `github.com/acme/orders` and `ghcr.io/acme/orders`) and the language of its build
+   * context. Undefined when the image is not built here, the code is in no language the index reads
+   * (JS/TS, Python, Go), or before indexing. Optional: a facts object without it knows no code.
+   */
+  imageCode?(image: string): ImageCode | undefined;
+
   // ---- clients other modules make (rules/calls) ----------------------------------------------
 
   /**
@@ -239,6 +248,27 @@ export interface PythonGrpcStub {
   bounded: boolean;
   /** The stub class as written (`users_pb2_grpc.UsersStub`). */
   made: string;
+}
+
+/** The code behind an image built in the workspace (`WorkspaceFacts.imageCode`). */
+export interface ImageCode {
+  dockerfile: string;
+  /** The build context folder (absolute, forward slashes). */
+  context: string;
+  language: 'js' | 'python' | 'go';
+  /**
+   * JS/TS and Python: true when the code starts an HTTP server or declares a route (`serviceOf`);
+   * false when the index read its sources, the image's command runs them with `node` or `python`
+   * itself, and none starts a server or declares a route (a queue consumer, a loop); undefined otherwise.
+   * Go: undefined (prodready does not read what a Go program serves).
+   */
+  serves: boolean | undefined;
+  /**
+   * Go: the `signal.Notify` call that catches SIGTERM (the program's own shutdown, which prodready
+   * does not read), or null when no file of the module catches it (the program exits at once). Other
+   * languages: undefined (their own facts say it).
+   */
+  goSigterm?: { path: string; line: number } | null;
 }
 
 export interface PackageDeployment {

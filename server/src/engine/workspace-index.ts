@@ -14,7 +14,7 @@ import { DEFAULT_MAX_FILE_BYTES } from './source';
 import { readFactFile } from './safe-read';
 import { LOCKFILE_NAMES, readFolderLocks, type ReadLockfile } from './lockfile';
 import { NEVER_ENTER, collectFiles, inheritedIgnores, isIgnored, readIgnore, type IgnoreScope } from './files';
-import type { DeployedHealthCheck, ImageUse, Importer, PackageDeployment, PackageFacts, ProjectLogger, SigtermHandler, StaticFolder, WorkspaceFacts } from './workspace-facts';
+import type { DeployedHealthCheck, ImageCode, ImageUse, Importer, PackageDeployment, PackageFacts, ProjectLogger, SigtermHandler, StaticFolder, WorkspaceFacts } from './workspace-facts';
 import { FULL_STACK_SERVER_PATHS } from './package-json';
 import { servedFolders, type ServedFolder } from './model/static-folders';
 import picomatch from 'picomatch';
@@ -23,7 +23,7 @@ import { mayHandleSigterm, shutdownFacts, type ShutdownFacts } from '../rules/sh
 import { TERMINAL_MODULES, exportedLoggers, type LoggerKind } from '../rules/logging/file-facts';
 import { LISTENS, SERVER_SIDE_MODULES, UI_MODULES } from './model/js-signals';
 import { K8S_OBJECT_PREFILTER, dockerfileImageName, imageRepositoryName, k8sObjects, sameNamespace, selects, type K8sObject } from './model/k8s-objects';
-import { isStockImage } from './model/manifest-roles';
+import { isStockImage, isWebServerImage } from './model/manifest-roles';
 import { readPyproject, scriptModuleFiles, type PyprojectScript } from './model/pyproject';
 import { appServerRuns, isEntryPointFile, isModuleFile, isProcfileName, isPythonProjectFile, readSetupCfgScripts, type AppServerRun } from './model/python-project';
 import type { GrpcClientFacts, InstalledVersions, PythonGrpcStub, PythonLaunch } from './workspace-facts';
@@ -36,6 +36,7 @@ import { composeImageBuilds, dockerImageFacts, imageWithoutTag, type DockerImage
 import { roleByPath } from './model/roles';
 import { PY_SERVICE_PREFILTER, pyServiceFacts, pythonPackageService, type PyServiceFacts } from './model/python-service-facts';
 import { initPython } from './python';
+import { goFileFacts, goModuleNamesImage, goSigterm, isGoBuilderImage, isGoPath, type GoFileFacts } from './model/go-facts';
 
 export interface WorkspaceIndexOptions {
   /** Files larger than this are not read (they are not analysed either). */
@@ -91,7 +92,7 @@ function isManifestPath(p: string): boolean {
 
 /** Whether the index reads the file at all. */
 function isIndexedPath(p: string): boolean {
-  return isSourcePath(p) || isManifestPath(p) || isEntryScriptPath(p) || isPythonSource(p);
+  return isSourcePath(p) || isManifestPath(p) || isEntryScriptPath(p) || isPythonSource(p) || isGoPath(p);
 }
 
 /** A Python module: indexed for the gRPC stubs it makes (rules/calls/python-grpc.ts) and its service facts (model/python-service-facts.ts). */
@@ -242,6 +243,7 @@ export class WorkspaceIndex {
       grpcClientExport: (importer, specifier, name) => this.grpcClientExportsOf(importer, specifier)?.[name],
       exportsGrpcClients: (importer, specifier) => this.grpcClientExportsOf(importer, specifier) !== undefined,
       deploymentOf: (dir) => this.deploymentOf(dir),
+      imageCode: (image) => this.imageCode(image),
       installedVersions: (p, name) => this.installedVersions(p, name),
     };
   }
@@ -350,6 +352,10 @@ export class WorkspaceIndex {
   private readonly pathWords = new Map<string, string[]>();
   private readonly dockerImages = new Map<string, DockerImageFacts>();
   private readonly imageLinks = new Map<string, ImageBuild[]>();
+  /** go.mod and .go files: a module's path and its SIGTERM handling (model/go-facts.ts; `imageCode`). */
+  private readonly goFiles = new Map<string, GoFileFacts>();
+  /** The JS/TS and Python sources read (`imageCode`: the code of a build context is known). */
+  private readonly codeFiles = new Set<string>();
   private serviceRevision = 0;
   private readonly serviceCache = new Map<string, { revision: number; service: PackageService | undefined }>();
 
@@ -429,7 +435,7 @@ export class WorkspaceIndex {
   }
 
   private forgetService(file: string): void {
-    const had = [this.serviceFiles, this.pyServiceFiles, this.pathWords, this.dockerImages, this.imageLinks].map((m) => m.delete(file));
+    const had = [this.serviceFiles, this.pyServiceFiles, this.pathWords, this.dockerImages, this.imageLinks, this.goFiles, this.codeFiles].map((m) => m.delete(file));
     if (had.some(Boolean)) this.serviceRevision++;
   }
 
@@ -535,6 +541,47 @@ export class WorkspaceIndex {
       }
     }
     return { dockerfiles, checks };
+  }
+
+  /** See WorkspaceFacts.imageCode. */
+  imageCode(image: string): ImageCode | undefined {
+    if (!this.built || this.pending.size > 0 || isStockImage(image)) return undefined;
+    const builds = this.imageBuilds(image) ?? [];
+    const dockerfiles = [...new Set(builds.map((b) => b.dockerfile))];
+    let dockerfile: string;
+    let context: string;
+    if (dockerfiles.length === 1) {
+      dockerfile = dockerfiles[0];
+      context = builds[0].context;
+    } else if (dockerfiles.length === 0) {
+      // A Go module named like the image, with the Dockerfile that builds Go code beside its go.mod.
+      const named = [...this.goFiles].filter(([file, f]) => f.module !== undefined && goModuleNamesImage(f.module, image) && this.dockerStages.has(`${dirnameOf(file)}/Dockerfile`));
+      if (named.length !== 1) return undefined;
+      context = dirnameOf(named[0][0]);
+      dockerfile = `${context}/Dockerfile`;
+    } else return undefined;
+    const stages = this.dockerStages.get(dockerfile) ?? [];
+    const modules = [...this.goFiles.keys()].filter((f) => this.goFiles.get(f)!.module !== undefined && isUnder(f, context));
+    if (stages.some((s) => isGoBuilderImage(s.base))) {
+      // The context's own go.mod, else the one Go module it holds (`auth-ms/src/go.mod` for `auth-ms/Dockerfile`).
+      const module = modules.find((m) => dirnameOf(m) === context) ?? (modules.length === 1 ? modules[0] : undefined);
+      if (!module) return undefined;
+      const root = dirnameOf(module);
+      const inModule = (f: string) => isUnder(f, root) && !modules.some((m) => m !== module && isUnder(f, dirnameOf(m))) && !f.slice(root.length).split('/').some((s) => s === 'vendor' || s === 'testdata');
+      const files = [...this.goFiles].filter(([f]) => f.endsWith('.go') && inModule(f));
+      return { dockerfile, context, language: 'go', serves: undefined, goSigterm: goSigterm(files) ?? null };
+    }
+    if (modules.length > 0) return undefined;
+    const js = this.hasPackageJson(context);
+    const code = [...this.codeFiles].some((f) => isUnder(f, context) && (js ? isSourcePath(f) : isPythonSource(f)));
+    if (!code) return undefined;
+    const language = js ? 'js' : 'python';
+    if (this.serviceOf(context)) return { dockerfile, context, language, serves: true };
+    // Serves nothing only when the image runs that code itself (not a server program or a script runner that may start one).
+    const command = this.dockerImages.get(dockerfile)?.command;
+    const final = stages[stages.length - 1];
+    const runsCode = command !== undefined && (js ? /^(?:\S*\/)?node(?:js)?\s+(?!-)\S/ : /^(?:\S*\/)?python[\d.]*\s+(?:-u\s+)?(?:-m\s+)?[\w./-]+$/).test(command.trim());
+    return { dockerfile, context, language, serves: runsCode && !isWebServerImage(final?.base) ? false : undefined };
   }
 
   // ==== end of service facts =====================================================================
@@ -1397,6 +1444,16 @@ export class WorkspaceIndex {
 
   /** Takes in a file's text; true when it had to be parsed (the slow step). */
   private record(file: string, text: string, given?: SourceParseFacts): boolean {
+    if (isGoPath(file)) {
+      const facts = goFileFacts(file, text);
+      if (JSON.stringify(facts) !== JSON.stringify(this.goFiles.get(file))) this.serviceRevision++;
+      this.goFiles.set(file, facts);
+      return false;
+    }
+    if (isPythonSource(file) || isSourcePath(file)) {
+      if (!this.codeFiles.has(file)) this.serviceRevision++;
+      this.codeFiles.add(file);
+    }
     if (isPythonSource(file)) return this.recordPython(file, text);
     if (isEntryScriptPath(file) && !isManifestPath(file) && !isSourcePath(file)) {
       this.entryScripts.set(file, entryScriptFacts(text));
@@ -1425,7 +1482,7 @@ export class WorkspaceIndex {
    */
   static sourceParseFactsOf(file: string, maxFileBytes = DEFAULT_MAX_FILE_BYTES): [string, SourceParseFacts] | undefined {
     const p = normalizePath(path.resolve(file));
-    if (!isIndexedPath(p) || isManifestPath(p) || isPythonSource(p) || (isEntryScriptPath(p) && !isSourcePath(p))) return undefined;
+    if (!isIndexedPath(p) || isManifestPath(p) || isPythonSource(p) || isGoPath(p) || (isEntryScriptPath(p) && !isSourcePath(p))) return undefined;
     const text = readFactFile(p, maxFileBytes);
     if (text === undefined) return undefined;
     const facts = sourceParseFacts(p, text);

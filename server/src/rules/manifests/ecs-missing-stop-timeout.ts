@@ -6,14 +6,14 @@ export const ecsMissingStopTimeout: Rule = {
   family: 'manifests',
   kinds: ['ecs'],
   roles: ['service'],
-  defaultSeverity: 'warning',
+  defaultSeverity: 'information',
   fix: 'safe',
   summary: 'An essential container of an ECS task definition does not set stopTimeout.',
   docs: {
     whatItDoes:
       'Flags each essential container (`essential` is true unless it says `false`) of an ECS task definition with no `stopTimeout`: bare, wrapped in `taskDefinition`, or CloudFormation `Properties` (`StopTimeout`), in JSON or in YAML (a `.yaml`/`.yml` template that declares an `AWS::ECS::TaskDefinition`, with its `!Ref`/`!Sub`/`!GetAtt` short forms; read as `ecs-missing-health-check` describes). A `StopTimeout` written as a function (`!Ref StopTimeout`) counts as set. The finding sits on the container\'s `"name"` member (`Name:` in YAML).',
     whyItMatters:
-      'Checklist: "Graceful shutdown: handles SIGTERM, drains connections" and its ECS task definition pattern (`"stopTimeout": 30`). When ECS stops a task it sends SIGTERM and, after the stop timeout, SIGKILL. Without `stopTimeout` that window is whatever the platform says: 30 seconds on Fargate, the agent\'s `ECS_CONTAINER_STOP_TIMEOUT` on EC2 (30 seconds unless someone changed it on the instances). Written in the task definition, the drain time the service was built for travels with it and is reviewed with it.',
+      'Checklist: "Graceful shutdown: handles SIGTERM, drains connections" and its ECS task definition pattern (`"stopTimeout": 30`). When ECS stops a task it sends SIGTERM and, after the stop timeout, SIGKILL. Without `stopTimeout` that window is whatever the platform says: 30 seconds on Fargate, the agent\'s `ECS_CONTAINER_STOP_TIMEOUT` on EC2 (30 seconds unless someone changed it on the instances). Written in the task definition, the drain time the service was built for travels with it and is reviewed with it. Default severity information: a missing `stopTimeout` is a note, not a defect. The default it leaves in place is the checklist\'s own 30 seconds (and the same as Kubernetes\' default grace period, whose absence prodready does not flag); what it costs is that the window is not written where it is reviewed, and on EC2 it is whatever the instances\' agent says. Where the app\'s own drain is known not to fit in the window, `drain-exceeds-grace-period` is the finding that says so.',
     example: {
       path: 'ecs/task-definition.json',
       code: '{\n  "taskDefinition": {\n    "family": "api",\n    "containerDefinitions": [\n      {\n        "name": "api",\n        "image": "registry.example.com/api:1.4.2",\n        "healthCheck": { "command": ["CMD-SHELL", "curl -f http://localhost:3000/health || exit 1"] }\n      }\n    ]\n  }\n}\n',

@@ -61,6 +61,12 @@ export interface EcsContainer {
   anchor: [number, number];
   /** The YAML mapping the container was read from, in a YAML template. */
   yaml?: YamlOrigin;
+  /**
+   * An `AWS::ECS::Service` of the same template registers this container with a load balancer
+   * (`LoadBalancers` entry whose `ContainerName` is its name, with a `TargetGroupArn` or
+   * `LoadBalancerName`): the target group health-checks it and the service replaces tasks it marks unhealthy.
+   */
+  loadBalanced?: boolean;
 }
 
 export function member(object: JsonNode | undefined, key: string): JsonNode | undefined {
@@ -92,9 +98,11 @@ function containersIn(root: JsonNode): EcsContainer[] {
     { array: findNodeAtLocation(root, ['Properties', 'ContainerDefinitions']), keys: CFN_KEYS },
   ];
   const resources = member(root, 'Resources');
+  const balanced = new Set<string>();
   for (const resource of resources?.type === 'object' ? resources.children ?? [] : []) {
     const value = resource.children?.[1];
     const type = member(value, 'Type')?.value;
+    if (type === 'AWS::ECS::Service') for (const name of loadBalancedContainers(value!)) balanced.add(name);
     if (type !== undefined && type !== 'AWS::ECS::TaskDefinition') continue;
     lists.push({ array: findNodeAtLocation(value!, ['Properties', 'ContainerDefinitions']), keys: CFN_KEYS });
   }
@@ -114,8 +122,20 @@ function containersIn(root: JsonNode): EcsContainer[] {
         keys,
         name: nameNode?.type === 'string' ? nameNode.value : undefined,
         anchor: [anchorProperty.offset, anchorProperty.offset + anchorProperty.length],
+        ...(keys === CFN_KEYS && nameNode?.type === 'string' && balanced.has(nameNode.value) ? { loadBalanced: true } : {}),
       });
     }
+  }
+  return out;
+}
+
+/** The container names an `AWS::ECS::Service` resource registers with a target group or a classic load balancer. */
+function loadBalancedContainers(service: JsonNode): string[] {
+  const list = findNodeAtLocation(service, ['Properties', 'LoadBalancers']);
+  const out: string[] = [];
+  for (const entry of list?.type === 'array' ? list.children ?? [] : []) {
+    const name = member(entry, 'ContainerName');
+    if (name?.type === 'string' && (member(entry, 'TargetGroupArn') || member(entry, 'LoadBalancerName'))) out.push(name.value);
   }
   return out;
 }

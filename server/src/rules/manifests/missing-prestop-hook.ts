@@ -4,6 +4,7 @@ import { containerAt, containers, describe, finding, onlyMetricsPorts, type Cont
 import { addToMap, getMap, getPair, getString, indentStep, resolve, valueFromTemplate } from './yaml-tools';
 import { knownWorkloads, servicesFor } from './rollout-links';
 import { stockImageBehind } from '../../engine/model/manifest-roles';
+import { codeServesNothing, ownShutdownUnread } from '../../engine/model/image-code';
 
 function check(ctx: RuleContext): RuleFinding[] {
   const out: RuleFinding[] = [];
@@ -27,7 +28,11 @@ function check(ctx: RuleContext): RuleFinding[] {
     if (!behind) continue;
     // Databases, caches and brokers as published: their clients reconnect, and their shutdown is their publisher's design.
     // So are the workspace's rebuilds of them (a Dockerfile that only copies init SQL or config into one).
-    if (stockImageBehind(getString(c.map, 'image', c.scope), ctx.workspace)) continue;
+    const image = getString(c.map, 'image', c.scope);
+    if (stockImageBehind(image, ctx.workspace)) continue;
+    // The code the image is built from, when the workspace holds it: a worker that serves nothing has no
+    // endpoint to drain, and a Go program's own SIGTERM shutdown (which may wait, as podinfo's) is unread: unknown.
+    if (codeServesNothing(image, ctx.workspace) || ownShutdownUnread(image, ctx.workspace)) continue;
     out.push(finding(c, `${describe(c)} has no preStop hook: when the pod is deleted, SIGTERM arrives while the endpoint is still being removed from Services and load balancers, so requests keep arriving at a process that has begun to shut down.`));
   }
   return out;
@@ -88,7 +93,7 @@ export const missingPrestopHook: Rule = {
   summary: 'A container behind a Service has no preStop hook to wait out endpoint removal.',
   docs: {
     whatItDoes:
-      'Flags each long-running container that serves traffic (it declares `ports` other than ports named for metrics only, `metrics`, `http-metrics`, `prometheus`, `exporter`, which Prometheus scrapes and no Service routes requests to; or it is the only container of a pod that a Service in the workspace selects) and has no `lifecycle.preStop`. Workers with no ports and no Service in front of them, Jobs and CronJobs, native sidecars, Knative Services, containers whose command only idles, third-party images as published (databases, caches, brokers, Prometheus exporters: \`isStockImage\`) or rebuilt by a Dockerfile of the workspace that only adds files to one and sets no command (linked by name: `acme/mysql-iot` and `mysql-iot/Dockerfile`) and containers whose keys (or whose `lifecycle`) come from a template action are not flagged. The finding sits on the container\'s `name` entry.',
+      'Flags each long-running container that serves traffic (it declares `ports` other than ports named for metrics only, `metrics`, `http-metrics`, `prometheus`, `exporter`, which Prometheus scrapes and no Service routes requests to; or it is the only container of a pod that a Service in the workspace selects) and has no `lifecycle.preStop`. Workers with no ports and no Service in front of them, Jobs and CronJobs, native sidecars, Knative Services, containers whose command only idles, third-party images as published (databases, caches, brokers, Prometheus exporters: \`isStockImage\`) or rebuilt by a Dockerfile of the workspace that only adds files to one and sets no command (linked by name: `acme/mysql-iot` and `mysql-iot/Dockerfile`) and containers whose keys (or whose `lifecycle`) come from a template action are not flagged. Nor are containers whose image is built in the workspace from code that says the hook is not the question (the project model\'s `imageCode`): JS/TS or Python code that starts no server and declares no route, run by the image\'s own `node`/`python` command (a worker, whatever ports the manifest declares), or a Go module that catches SIGTERM itself (`signal.Notify`): what a Go program does before it closes (podinfo fails its readiness and sleeps 3 s, the wait a preStop would add) is code prodready does not read, so the answer is unknown. A Go module that catches no SIGTERM exits the moment it gets one, and is flagged. An image built elsewhere is judged from the manifest alone. The finding sits on the container\'s `name` entry.',
     whyItMatters:
       'Checklist: "Zero-downtime deployments", "Graceful shutdown". The kubelet sends SIGTERM and the endpoints controller removes the pod from Services at the same moment; kube-proxy, ingress controllers and cloud load balancers learn about it seconds later. An app that stops accepting connections on SIGTERM refuses the requests that still arrive meanwhile. A short `preStop` sleep keeps the process serving until the endpoint is gone everywhere.',
     example: {

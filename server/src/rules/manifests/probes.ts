@@ -6,6 +6,7 @@ import { containerAt, containers, declaredProbePort, finding, onlyMetricsPorts, 
 import { describeHttp, portFromEnv, serviceCheckFor, slowStartFor, type HealthFacts } from './health-checks';
 import { addToMap, asMap, getMap, getPair, getString, getValue, indentStep, resolve, type YamlEntries } from './yaml-tools';
 import { knownWorkloads, servicesFor } from './rollout-links';
+import { codeServesNothing } from '../../engine/model/image-code';
 
 export interface ProbeKind {
   key: 'livenessProbe' | 'readinessProbe';
@@ -35,6 +36,8 @@ export function checkProbe(ctx: RuleContext, probe: ProbeKind): RuleFinding[] {
  */
 function servesTraffic(ctx: RuleContext, container: Container, all: readonly Container[]): boolean {
   const { map, scope, workload } = container;
+  // The image's code, built here, starts no server: a worker whatever its manifest declares.
+  if (codeServesNothing(getString(map, 'image', scope), ctx.workspace)) return false;
   // Ports named for metrics only (`metrics`, `prometheus`, `exporter`) are scraped, not routed to.
   if (getPair(map, 'ports', scope) !== undefined && !onlyMetricsPorts(container)) return true;
   const liveness = getMap(map, 'livenessProbe', scope);
@@ -82,6 +85,8 @@ export function probeFixes(finding: RuleFinding, ctx: RuleContext, probe: ProbeK
   const known = facts.port ?? declared ?? envPort(container);
   // A probe on a guessed port restarts or starves the pod: no fix until the port is known.
   if (known === undefined) return [];
+  // The image's code, built here, listens on nothing: a check of its declared port would fail for ever.
+  if (codeServesNothing(image, ctx.workspace)) return [];
   const port = String(known);
   const path = (probe.key === 'livenessProbe' ? facts.healthPath : facts.readinessPath) ?? otherProbePath(container);
   if (path === undefined) {
