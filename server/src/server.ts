@@ -53,7 +53,7 @@ export const COMMANDS = {
 } as const;
 
 /** Files the server watches: config files, and what scope "workspace" shows the findings of. */
-const WATCHED = [`**/${CONFIG_FILE_NAME}`, '**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts,py,yaml,yml,json}', '**/{Dockerfile,Containerfile}*', '**/*.{sh,bash}', '**/{entrypoint,docker-entrypoint,*-entrypoint,start,run,boot}', '**/*.{dockerfile,containerfile}', '**/.gitignore', '**/yarn.lock', '**/{pyproject.toml,setup.cfg,setup.py,requirements*.txt,Procfile,Procfile.*,ruff.toml,.ruff.toml}'];
+const WATCHED = [`**/${CONFIG_FILE_NAME}`, '**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts,py,yaml,yml,json}', '**/{Dockerfile,Containerfile}*', '**/*.{sh,bash}', '**/{Makefile,GNUmakefile,makefile,*.mk}', '**/{README,readme,Readme}*.md', '**/{entrypoint,docker-entrypoint,*-entrypoint,start,run,boot}', '**/*.{dockerfile,containerfile}', '**/.gitignore', '**/yarn.lock', '**/{pyproject.toml,setup.cfg,setup.py,requirements*.txt,Procfile,Procfile.*,ruff.toml,.ruff.toml}'];
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);

@@ -1,7 +1,7 @@
 // Facts about files of the workspace other than the one being analysed, for workspace rules.
 // Rules read them; the server and the CLI keep them current.
 
-import type { ComposeBuild, DockerStageHealth } from './model/compose-links';
+import type { ComposeBuild, ComposeImageRun, DockerStageHealth } from './model/compose-links';
 import type { ContainerSummary, K8sObject, Labels } from './model/k8s-objects';
 import type { DockerEntrypoint, EntryScript } from './model/entry-scripts';
 
@@ -100,10 +100,18 @@ export interface WorkspaceFacts {
 
   /**
    * The Kubernetes workloads (Jobs and CronJobs included) with a container that runs the image the
-   * Dockerfile at `path` builds, linked by name: the image's repository name is the Dockerfile's folder
-   * name (`7rocky/auth-ms:1.0` and `auth-ms/Dockerfile`). Empty when none; undefined before indexing.
+   * Dockerfile at `path` builds, linked by name: the image's repository name is one the Dockerfile is built
+   * as (its folder's name, `7rocky/auth-ms:1.0` and `auth-ms/Dockerfile`; a build command's tag in a script,
+   * Makefile, README or CI workflow; its folder's package.json name), or a manifest inside the Dockerfile's
+   * folder runs one image of the project's. Each use says how it was linked. Empty when none; undefined before indexing.
    */
   kubernetesRunning(path: string): readonly ImageUse[] | undefined;
+
+  /**
+   * The compose services that run the image the Dockerfile at `path` builds by name (`image:` with no
+   * `build:`), linked the way `kubernetesRunning` links images. Optional: undefined is unknown.
+   */
+  composeRunning?(path: string): readonly (ComposeImageRun & { link: string })[] | undefined;
 
   /**
    * The reverse link: the one Dockerfile of the workspace whose folder is named like the image's
@@ -314,6 +322,8 @@ export type { ComposeBuild } from './model/compose-links';
 export interface ImageUse {
   object: K8sObject;
   container: ContainerSummary;
+  /** How the image was linked to the Dockerfile (for `prodready explain`). */
+  link?: string;
 }
 
 /** What the project model knows about a package (a folder with a package.json). */

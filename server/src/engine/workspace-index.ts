@@ -8,7 +8,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { classify, isComposeName, isDockerfileName } from './classify';
-import { composeBuilds, dockerfileStages, stageOf, type ComposeBuild, type DockerStageHealth } from './model/compose-links';
+import { composeBuilds, composeImageRuns, dockerfileStages, stageOf, type ComposeBuild, type ComposeImageRun, type DockerStageHealth } from './model/compose-links';
+import { buildCommandsOf, isBuildEvidencePath, type BuildCommand } from './model/image-builds';
 import { ParsedDocument } from './document';
 import { DEFAULT_MAX_FILE_BYTES } from './source';
 import { readFactFile } from './safe-read';
@@ -22,7 +23,7 @@ import { parsePackageJson, type PackageInfo, type PackageKind, type ScriptRole }
 import { mayHandleSigterm, shutdownFacts, type ShutdownFacts } from '../rules/shutdown/shutdown-facts';
 import { TERMINAL_MODULES, exportedLoggers, type LoggerKind } from '../rules/logging/file-facts';
 import { LISTENS, SERVER_SIDE_MODULES, UI_MODULES } from './model/js-signals';
-import { K8S_OBJECT_PREFILTER, dockerfileImageName, imageRepositoryName, k8sObjects, sameNamespace, selects, type K8sObject } from './model/k8s-objects';
+import { K8S_OBJECT_PREFILTER, dockerfileImageName, imageRepositoryName, imageTag, k8sObjects, sameNamespace, selects, type K8sObject } from './model/k8s-objects';
 import { isStockImage, isWebServerImage } from './model/manifest-roles';
 import { readPyproject, scriptModuleFiles, type PyprojectScript } from './model/pyproject';
 import { appServerRuns, isEntryPointFile, isModuleFile, isProcfileName, isPythonProjectFile, readSetupCfgScripts, type AppServerRun } from './model/python-project';
@@ -92,7 +93,7 @@ function isManifestPath(p: string): boolean {
 
 /** Whether the index reads the file at all. */
 function isIndexedPath(p: string): boolean {
-  return isSourcePath(p) || isManifestPath(p) || isEntryScriptPath(p) || isPythonSource(p) || isGoPath(p);
+  return isSourcePath(p) || isManifestPath(p) || isEntryScriptPath(p) || isPythonSource(p) || isGoPath(p) || isBuildEvidencePath(p) !== undefined;
 }
 
 /** A Python module: indexed for the gRPC stubs it makes (rules/calls/python-grpc.ts) and its service facts (model/python-service-facts.ts). */
@@ -130,6 +131,10 @@ export class WorkspaceIndex {
   private readonly loggerExports = new Map<string, Map<string, LoggerKind>>();
   /** Compose file -> its services that build a Dockerfile. */
   private readonly composeLinks = new Map<string, ComposeBuild[]>();
+  /** Compose file -> its services that run an image by name (no `build:`). */
+  private readonly composeRuns = new Map<string, ComposeImageRun[]>();
+  /** Script, Makefile, README or CI workflow -> the image builds its commands state (model/image-builds.ts). */
+  private readonly buildCommands = new Map<string, BuildCommand[]>();
   /** Dockerfile -> its stages and their HEALTHCHECKs. */
   private readonly dockerStages = new Map<string, DockerStageHealth[]>();
   /** Dockerfile -> the ENTRYPOINT of each stage (signal-not-forwarded). */
@@ -231,6 +236,7 @@ export class WorkspaceIndex {
       autoscalersFor: (kind, name, namespace) =>
         this.k8sQuery((o) => o.target !== undefined && (o.target.kind === null || o.target.kind === kind) && (o.target.name === null || o.target.name === name) && sameNamespace(o.namespace, namespace, true)),
       kubernetesRunning: (p) => this.kubernetesRunning(p),
+      composeRunning: (p) => this.composeRunning(p),
       dockerfileBuilding: (image) => this.dockerfileBuilding(image),
       disruptionBudgetsFor: (labels, namespace) => this.k8sQuery((o) => o.kind === 'PodDisruptionBudget' && selects(o.selector, labels, true) && sameNamespace(o.namespace, namespace, true)),
       pythonScriptOf: (p) => this.pythonScriptOf(p),
@@ -635,20 +641,106 @@ export class WorkspaceIndex {
     return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
   }
 
-  /** See WorkspaceFacts.kubernetesRunning: the workloads whose container image is named like the Dockerfile's folder. */
-  kubernetesRunning(p: string): ImageUse[] | undefined {
-    const name = dockerfileImageName(this.relativePath(normalizePath(p)));
-    if (!this.built || this.pending.size > 0) return undefined;
-    if (!name) return [];
-    const out: ImageUse[] = [];
-    for (const objects of this.k8s.values()) {
-      for (const object of objects) {
-        for (const container of object.containers ?? []) {
-          if (typeof container.image === 'string' && !isStockImage(container.image) && imageRepositoryName(container.image) === name) out.push({ object, container });
+  /** Takes in the image builds a file's commands state (a script, Makefile, README or CI workflow). */
+  private recordBuildEvidence(file: string, text: string): void {
+    const kind = isBuildEvidencePath(file);
+    const builds = kind ? buildCommandsOf(file, text, kind, this.rootOf(file) ?? dirnameOf(file)) : [];
+    // Dockerfiles read which workloads and compose services run the images their builds name.
+    if (JSON.stringify(builds) !== JSON.stringify(this.buildCommands.get(file) ?? [])) this.k8sRevision++;
+    if (builds.length > 0) this.buildCommands.set(file, builds);
+    else this.buildCommands.delete(file);
+  }
+
+  /**
+   * The names each Dockerfile of the workspace is built as (model/image-builds.ts): its folder's name (not at
+   * the workspace root), the tags of the build commands that build it, and the package.json name of its folder
+   * (`@openpanel/api` gives `api` and `openpanel-api`).
+   */
+  private imageNames(): Map<string, Array<{ dockerfile: string; tag: string | undefined; how: string }>> {
+    const out = new Map<string, Array<{ dockerfile: string; tag: string | undefined; how: string }>>();
+    const add = (name: string | undefined, dockerfile: string, tag: string | undefined, how: string): void => {
+      if (!name) return;
+      let list = out.get(name);
+      if (!list) out.set(name, (list = []));
+      if (!list.some((e) => e.dockerfile === dockerfile && e.tag === tag)) list.push({ dockerfile, tag, how });
+    };
+    for (const file of this.dockerStages.keys()) {
+      const folder = dockerfileImageName(this.relativePath(file));
+      add(folder, file, undefined, `its folder is named \`${folder}\``);
+      const dir = dirnameOf(file);
+      if (this.hasPackageJson(dir)) {
+        const name = this.packageInfo(`${dir}/package.json`)?.name?.toLowerCase();
+        const m = name ? /^(?:@([\w.-]+)\/)?([\w.-]+)$/.exec(name) : null;
+        if (m) {
+          add(m[2], file, undefined, `its folder's package.json is named \`${name}\``);
+          if (m[1]) add(`${m[1]}-${m[2]}`, file, undefined, `its folder's package.json is named \`${name}\``);
         }
       }
     }
+    for (const builds of this.buildCommands.values()) {
+      for (const b of builds) {
+        if (!this.dockerStages.has(b.dockerfile)) continue;
+        add(imageRepositoryName(b.image), b.dockerfile, imageTag(b.image), `\`${b.image}\` is built from it (${this.relativePath(b.path)}:${b.line})`);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * How the image a container or compose service names links to the Dockerfile `file`, or undefined: the Dockerfiles
+   * built as its repository name, narrowed to those built with its tag when some are.
+   */
+  private imageLink(image: string, file: string, names: ReturnType<WorkspaceIndex['imageNames']>): string | undefined {
+    if (isStockImage(image)) return undefined;
+    const candidates = names.get(imageRepositoryName(image) ?? '') ?? [];
+    const tag = imageTag(image);
+    const tagged = tag === undefined ? [] : candidates.filter((c) => c.tag === tag);
+    const chosen = (tagged.length > 0 ? tagged : candidates).filter((c) => c.dockerfile === file);
+    return chosen[0]?.how;
+  }
+
+  /**
+   * See WorkspaceFacts.kubernetesRunning: the workloads whose container image the Dockerfile is built as
+   * (imageNames), and those of the Kubernetes manifests inside the Dockerfile's own folder when they run one
+   * image of the project's and no other Dockerfile lives there (`03/Dockerfile` and `03/kube/app.yaml`).
+   */
+  kubernetesRunning(p: string): ImageUse[] | undefined {
+    if (!this.built || this.pending.size > 0) return undefined;
+    const file = normalizePath(p);
+    const names = this.imageNames();
+    const out: ImageUse[] = [];
+    const dir = dirnameOf(file);
+    const root = this.rootOf(file);
+    const inside = dir !== root && ![...this.dockerStages.keys()].some((other) => other !== file && isUnder(other, dir));
+    const local: ImageUse[] = [];
+    for (const [manifest, objects] of this.k8s) {
+      for (const object of objects) {
+        for (const container of object.containers ?? []) {
+          if (typeof container.image !== 'string' || isStockImage(container.image)) continue;
+          const how = this.imageLink(container.image, file, names);
+          if (how) out.push({ object, container, link: how });
+          else if (inside && isUnder(manifest, dir) && imageRepositoryName(container.image)) local.push({ object, container, link: `a Kubernetes manifest in its folder (${this.relativePath(manifest)}) runs it` });
+        }
+      }
+    }
+    // Only when the manifests of its folder run one image of the project's: that image is what the Dockerfile builds.
+    if (new Set(local.map((u) => imageRepositoryName(u.container.image))).size === 1) out.push(...local);
     return out.sort((a, b) => (a.object.path < b.object.path ? -1 : a.object.path > b.object.path ? 1 : a.object.line - b.object.line));
+  }
+
+  /** See WorkspaceFacts.composeRunning: the compose services that run (do not build) the image the Dockerfile is built as. */
+  composeRunning(p: string): Array<ComposeImageRun & { link: string }> | undefined {
+    if (!this.built || this.pending.size > 0) return undefined;
+    const file = normalizePath(p);
+    const names = this.imageNames();
+    const out: Array<ComposeImageRun & { link: string }> = [];
+    for (const runs of this.composeRuns.values()) {
+      for (const run of runs) {
+        const how = this.imageLink(run.image, file, names);
+        if (how) out.push({ ...run, link: how });
+      }
+    }
+    return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
   }
 
   /**
@@ -674,6 +766,7 @@ export class WorkspaceIndex {
   /** Takes in a manifest's text: the links it makes. */
   private recordManifest(file: string, text: string): void {
     const name = baseNameOf(file);
+    this.recordBuildEvidence(file, text);
     this.recordServiceManifest(file, text);
     this.setAppServerLaunches(file, text);
     if (isProcfileName(name)) return;
@@ -689,6 +782,11 @@ export class WorkspaceIndex {
       const builds = composeBuilds(file, text, this.relativePath(file));
       if (builds.length > 0) this.composeLinks.set(file, builds);
       else this.composeLinks.delete(file);
+      const runs = composeImageRuns(file, text, this.relativePath(file));
+      // Dockerfiles read which compose services run their image (composeRunning).
+      if (JSON.stringify(runs) !== JSON.stringify(this.composeRuns.get(file) ?? [])) this.k8sRevision++;
+      if (runs.length > 0) this.composeRuns.set(file, runs);
+      else this.composeRuns.delete(file);
     }
   }
 
@@ -1450,6 +1548,11 @@ export class WorkspaceIndex {
       this.goFiles.set(file, facts);
       return false;
     }
+    if (!isManifestPath(file)) {
+      const evidence = isBuildEvidencePath(file);
+      if (evidence) this.recordBuildEvidence(file, text);
+      if (evidence === 'make' || evidence === 'readme') return false;
+    }
     if (isPythonSource(file) || isSourcePath(file)) {
       if (!this.codeFiles.has(file)) this.serviceRevision++;
       this.codeFiles.add(file);
@@ -1536,6 +1639,8 @@ export class WorkspaceIndex {
 
   private forgetFile(file: string): void {
     this.forgetService(file);
+    if (this.buildCommands.delete(file)) this.k8sRevision++;
+    if (this.composeRuns.delete(file)) this.k8sRevision++;
     this.setK8sObjects(file, []);
     this.appServerLaunches.delete(file);
     this.composeLinks.delete(file);

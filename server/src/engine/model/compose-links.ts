@@ -197,3 +197,54 @@ export function execWords(text: string): string {
 export function stageOf(stages: readonly DockerStageHealth[], target?: string): DockerStageHealth | undefined {
   return target ? stages.find((s) => s.name === target.toLowerCase()) : stages[stages.length - 1];
 }
+
+/** A compose service that runs an image by name (`image:` and no `build:`). */
+export interface ComposeImageRun {
+  /** The compose file (absolute) and the 1-based line of the service's key. */
+  path: string;
+  line: number;
+  service: string;
+  image: string;
+  /** It declares a `healthcheck` (its own test, or `disable: true`: an explicit choice). */
+  healthcheck: boolean;
+  /** Its file is a test or dev compose file, or it runs a development loop. */
+  devOnly: boolean;
+}
+
+/** The services of a compose file's text that run an image they do not build; none when the text does not parse. */
+export function composeImageRuns(file: string, text: string, relativePath = file): ComposeImageRun[] {
+  if (!/^\s*image\s*:/m.test(text)) return [];
+  let documents;
+  try {
+    documents = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false });
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(documents)) return [];
+  const pathRole = roleByPath(relativePath)?.role;
+  const devFile = pathRole === 'test' || pathRole === 'dev';
+  const out: ComposeImageRun[] = [];
+  for (const document of documents) {
+    const root = document.contents;
+    if (!isMap(root)) continue;
+    const services = root.get('services', true) as Node | undefined;
+    if (!isMap(services)) continue;
+    for (const pair of services.items) {
+      if (!isScalar(pair.key) || !isMap(pair.value)) continue;
+      const spec = pair.value;
+      const image = spec.get('image', true) as Node | undefined;
+      if (spec.get('build') !== undefined || !isScalar(image) || typeof image.value !== 'string') continue;
+      const command = commandOf(spec.get('command', true) as Node | undefined) ?? commandOf(spec.get('entrypoint', true) as Node | undefined);
+      const offset = pair.key.range?.[0] ?? 0;
+      out.push({
+        path: file,
+        line: text.slice(0, offset).split('\n').length,
+        service: String(pair.key.value),
+        image: image.value,
+        healthcheck: spec.get('healthcheck') !== undefined,
+        devOnly: devFile || (command !== undefined && DEV_COMMAND.test(command)),
+      });
+    }
+  }
+  return out;
+}

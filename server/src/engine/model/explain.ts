@@ -10,6 +10,7 @@ import type { WorkspaceFacts } from '../workspace-facts';
 import { appliesTo, roleOf, ruleContext } from '../analyze';
 import { isGenerated, jsSignals } from './js-signals';
 import { ROLE_DESCRIPTIONS, type RoleAnswer } from './roles';
+import { dockerfileFacts, toollessImage } from './manifest-roles';
 
 export interface Explanation {
   /** Relative to the workspace root. */
@@ -49,8 +50,14 @@ export function explain(doc: ParsedDocument, options: { registry: Registry; conf
       facts.push(`built by compose service \`${s.service}\` (${options.workspace.relativePath(s.path)}:${s.line})${s.healthcheck ? ', which declares a healthcheck' : ''}${s.command ? `, command \`${s.command}\`` : ''}`);
     }
     for (const use of options.workspace.kubernetesRunning(doc.path) ?? []) {
-      facts.push(`its image \`${use.container.image}\` runs in Kubernetes ${use.object.kind} \`${use.object.name ?? '?'}\` (${options.workspace.relativePath(use.object.path)}:${use.object.line})`);
+      facts.push(`its image \`${use.container.image}\` runs in Kubernetes ${use.object.kind} \`${use.object.name ?? '?'}\` (${options.workspace.relativePath(use.object.path)}:${use.object.line})${use.link ? `, linked because ${use.link}` : ''}`);
     }
+    for (const run of options.workspace.composeRunning?.(doc.path) ?? []) {
+      facts.push(`its image \`${run.image}\` runs as compose service \`${run.service}\` (${options.workspace.relativePath(run.path)}:${run.line})${run.healthcheck ? ', which declares a healthcheck' : ''}, linked because ${run.link}`);
+    }
+    const image = dockerfileFacts(doc);
+    const toolless = toollessImage(image.baseImage, image.stages[image.stages.length - 1]?.instructions ?? []);
+    if (toolless) facts.push(`no health check can run in it: ${toolless}`);
   }
   const apply: string[] = [];
   const skip: string[] = [];

@@ -403,13 +403,29 @@ export function deployedTogether(a: string, b: string): boolean {
 
 // ---- images built here --------------------------------------------------------------------
 
-/** The repository name of an image reference (`ghcr.io/acme/auth-ms:1.2@sha256:...` gives `auth-ms`), lower case; undefined for a template or variable. */
+/**
+ * The repository name of an image reference (`ghcr.io/acme/auth-ms:1.2@sha256:...` gives `auth-ms`), lower case;
+ * undefined when the name itself is a template or variable. A placeholder or variable before it (the registry or
+ * namespace: `us.icr.io/<namespace>/watson`, `${REGISTRY}/api`) or in its tag (`acme/api:${VERSION:-latest}`) leaves the
+ * name known.
+ */
 export function imageRepositoryName(image: string | null | undefined): string | undefined {
-  if (!image || /[${}<>\s]/.test(image)) return undefined;
+  if (!image || /\{\{|\s/.test(image)) return undefined;
   const ref = image.split('@')[0];
-  const last = ref.slice(ref.lastIndexOf('/') + 1);
+  // The tag starts at the first `:` after the last `/` (a registry's port, `host:5000/x`, comes before it).
+  const slash = ref.search(/\/[^/]*$/);
+  const last = ref.slice(slash + 1);
   const name = last.includes(':') ? last.slice(0, last.indexOf(':')) : last;
-  return name ? name.toLowerCase() : undefined;
+  return name && !/[${}<>()]/.test(name) ? name.toLowerCase() : undefined;
+}
+
+/** The literal tag of an image reference (`acme/api:2` gives `2`), undefined when it has none or it is a variable. */
+export function imageTag(image: string | null | undefined): string | undefined {
+  if (!image) return undefined;
+  const ref = image.split('@')[0];
+  const last = ref.slice(ref.search(/\/[^/]*$/) + 1);
+  const tag = last.includes(':') ? last.slice(last.indexOf(':') + 1) : undefined;
+  return tag && !/[${}<>()\s]/.test(tag) ? tag.toLowerCase() : undefined;
 }
 
 /**

@@ -66,6 +66,54 @@ export function dockerStages(dockerfile: ParsedDocument['dockerfile']): { from: 
   return stages;
 }
 
+/**
+ * The defaults of the ARGs a Dockerfile declares before its first FROM: the only ARGs a FROM line can read
+ * (`ARG BASE=orioledb/orioledb:17` then `FROM ${BASE}`). An ARG with no default is left out (unknown).
+ */
+export function globalArgs(dockerfile: ParsedDocument['dockerfile']): Map<string, string> {
+  const args = new Map<string, string>();
+  const first = dockerfile.getFROMs()[0]?.getRange().start.line ?? Infinity;
+  for (const ins of dockerfile.getInstructions()) {
+    if (ins.getRange().start.line >= first) break;
+    if (ins.getKeyword().toUpperCase() !== 'ARG') continue;
+    const m = /^\s*([A-Za-z_]\w*)=(?:"([^"]*)"|'([^']*)'|(\S+))\s*$/.exec(ins.getArgumentsContent() ?? '');
+    if (m) args.set(m[1], m[2] ?? m[3] ?? m[4]);
+  }
+  return args;
+}
+
+/**
+ * The image a FROM names, lower case with its tag, its `${ARG}` references replaced by the defaults of the
+ * global ARGs; undefined when one has no default (a build argument we cannot know).
+ */
+export function fromImage(from: From, args: ReadonlyMap<string, string>): string | undefined {
+  const raw = from.getImage();
+  if (!raw) return undefined;
+  let unknown = false;
+  const expanded = raw.replace(/\$\{(\w+)(?::-([^}]*))?\}|\$(\w+)/g, (_m, braced: string | undefined, fallback: string | undefined, bare: string | undefined) => {
+    const value = args.get(braced ?? bare ?? '') ?? fallback;
+    if (value === undefined) unknown = true;
+    return value ?? '';
+  });
+  return unknown ? undefined : expanded.toLowerCase();
+}
+
+/**
+ * Images in which no program could run a HEALTHCHECK: `FROM scratch` and the static distroless images hold
+ * only what the build copies in (one binary, certificates). The check the rule asks for cannot be written
+ * unless the image brings its own probe binary (a COPY of `grpc_health_probe`, a `healthcheck` binary, a static
+ * curl or wget), or its app takes a health flag, which nothing in the file can show.
+ */
+const TOOLLESS_BASE = /^(?:scratch|(?:gcr\.io\/distroless|cgr\.dev\/chainguard)\/static(?:-debian\d+)?)(?::|@|$)/;
+const PROBE_BINARY = /\b(?:health[\w-]*|grpc_health_probe|curl|wget|busybox)\b/i;
+
+/** Why a final image can run no health check, when it cannot (see TOOLLESS_BASE). */
+export function toollessImage(baseImage: string | undefined, instructions: ReadonlyArray<{ keyword: string; text: string }>): string | undefined {
+  if (!baseImage || !TOOLLESS_BASE.test(baseImage)) return undefined;
+  if (instructions.some((ins) => (ins.keyword === 'COPY' || ins.keyword === 'ADD') && PROBE_BINARY.test(ins.text))) return undefined;
+  return `its final image is \`FROM ${baseImage}\`: it holds no shell or tool that could run a check, and copies in no probe binary`;
+}
+
 function readDockerfile(doc: ParsedDocument): DockerfileFacts {
   const groups = dockerStages(doc.dockerfile);
   const stages: DockerStage[] = groups.map((group) => {
@@ -96,9 +144,7 @@ function readDockerfile(doc: ParsedDocument): DockerfileFacts {
     return undefined;
   };
   const externalFrom = externalIndex !== undefined ? groups[externalIndex].from : undefined;
-  const image = externalFrom?.getImageName()?.toLowerCase();
-  const tag = externalFrom?.getImageTag()?.toLowerCase();
-  return { stages, baseImage: image && tag ? `${image}:${tag}` : image, cmd: last('CMD'), entrypoint: last('ENTRYPOINT') };
+  return { stages, baseImage: externalFrom && fromImage(externalFrom, globalArgs(doc.dockerfile)), cmd: last('CMD'), entrypoint: last('ENTRYPOINT') };
 }
 
 /**
@@ -262,6 +308,9 @@ function leadingComment(text: string): string | undefined {
   return out.length > 0 ? out.join(' ') : undefined;
 }
 
+/** A shell with no script to run: interactive (`/bin/bash`, `sh -l`, `rails console`), kept open only while someone uses it. */
+const INTERACTIVE_SHELL = /^(?:\/(?:usr\/)?bin\/)?(?:ba|z|a|da|fi)?sh(?:\s+-[il]+)?$|^(?:bundle\s+exec\s+)?rails\s+console$|^(?:flask|(?:python[\d.]*\s+)?manage\.py)\s+shell$/;
+
 /** Images that only wait, copy or call something once in a compose stack. */
 const HELPER_IMAGE = /^(?:docker\.io\/)?(?:library\/)?(?:busybox|alpine|curlimages\/curl|appropriate\/curl|bash|jwilder\/dockerize|willwill\/wait-for-it|mcr\.microsoft\.com\/mssql-tools|minio\/mc|amazon\/aws-cli|flyway\/flyway|liquibase\/liquibase|migrate\/migrate|hashicorp\/terraform)(?::|@|$)/;
 /** What a helper image does once: wait for something, or set up a volume (`chown -R 1000:1000 /data`). */
@@ -301,6 +350,9 @@ export function composeOneShot(service: ComposeServiceShape, all: readonly Compo
   // The service's own command, else the one of the image it builds (the project model's link to its Dockerfile).
   const command = commandText(map) ?? imageCommand;
   if (command && IDLE_COMMAND.test(command.trim())) return `its command only idles (\`${truncate(command)}\`): a container to exec into`;
+  // Its own command a bare shell (`command: /bin/bash`, no `-c`): someone runs it to work inside the stack (`docker compose run shell`).
+  const own = commandText(map);
+  if (own && INTERACTIVE_SHELL.test(own.trim())) return `its command is an interactive shell (\`${truncate(own)}\`): a container to work in, not a service`;
   if (HELPER_IMAGE.test(image) && (!command || WAIT_COMMAND.test(command) || ONE_SHOT_COMMAND.test(command))) return `\`${image}\` runs a one-off helper here`;
   if (command && ONE_SHOT_COMMAND.test(lastCommand(command))) {
     return `its command runs once (\`${truncate(command)}\`)`;

@@ -56,6 +56,8 @@ export const ROLE_PATHS: ReadonlyArray<{ role: FileRole; globs: readonly string[
       '**/*.test.y?(a)ml', '**/*.tests.y?(a)ml', '**/*-test.y?(a)ml', '**/*-tests.y?(a)ml', '**/*.ci.y?(a)ml', '**/*-ci.y?(a)ml',
       '**/*.e2e.y?(a)ml', '**/*-e2e.y?(a)ml', '**/*.integration.y?(a)ml', '**/*-integration.y?(a)ml',
       '**/.github/**', '**/.circleci/**', '**/.gitlab/**', '**/ci/**', '**/.ci/**',
+      // A regression-test network (Bitcoin's and Lightning's `regtest` mode): nodes started for the test suite.
+      '**/regtest/**', '**/regtests/**',
     ],
   },
   {
@@ -64,6 +66,10 @@ export const ROLE_PATHS: ReadonlyArray<{ role: FileRole; globs: readonly string[
       '**/.devcontainer/**', '**/devcontainer/**', '**/dev/containers/**', '**/dev-env/**', '**/dev-envs/**', '**/Dockerfile.dev', '**/Dockerfile.local', '**/*.dev.Dockerfile', '**/dev.Dockerfile',
       '**/*.dev.y?(a)ml', '**/*-dev.y?(a)ml', '**/*.dev-*.y?(a)ml', '**/*.local.y?(a)ml', '**/*-local.y?(a)ml', '**/*.override.y?(a)ml', '**/*-override.y?(a)ml', '**/docker-compose.db.y?(a)ml',
       '**/*-infra.y?(a)ml', '**/*.infra.y?(a)ml',
+      // A compose file that builds every image from source for a local run (the deployed one pulls published images).
+      '**/docker-compose.build.y?(a)ml', '**/docker-compose-build.y?(a)ml', '**/compose.build.y?(a)ml',
+      // Gitpod's workspace image and configuration: a developer's cloud workspace.
+      '**/.gitpod.Dockerfile', '**/.gitpod.dockerfile', '**/.gitpod/**',
     ],
   },
   {

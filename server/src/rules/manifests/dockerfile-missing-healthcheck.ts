@@ -1,6 +1,6 @@
 import type { From, Instruction } from 'dockerfile-ast';
 import type { Fix, Rule, RuleContext, RuleFinding } from '../../engine/types';
-import { dockerStages, isStockImage, isWebServerImage } from '../../engine/model/manifest-roles';
+import { dockerfileFacts, dockerStages, fromImage, globalArgs, isStockImage, isWebServerImage, toollessImage } from '../../engine/model/manifest-roles';
 import { httpCheck, imageDefaultPort, portCheck, serviceCheckFor, type HealthFacts } from './health-checks';
 
 /** The instructions of the final stage, and of the earlier stages it is built `FROM` (a health check is inherited). */
@@ -24,9 +24,7 @@ function finalStage(ctx: RuleContext): FinalStage | undefined {
     external = stages[parent].from;
   }
   const inherited = parents.reverse().flat();
-  const image = external.getImageName()?.toLowerCase();
-  const tag = external.getImageTag()?.toLowerCase();
-  return { from: last.from, instructions: last.instructions, inherited, baseImage: image && tag ? `${image}:${tag}` : image };
+  return { from: last.from, instructions: last.instructions, inherited, baseImage: fromImage(external, globalArgs(ctx.doc.dockerfile)) };
 }
 
 /**
@@ -88,6 +86,11 @@ function checkedElsewhere(ctx: RuleContext, stage: FinalStage): boolean {
   // Kubernetes runs the image and ignores HEALTHCHECK: its probes are where health is declared, and the probe rules check them there.
   // (An image that compose also builds is run there too, and compose does read HEALTHCHECK.)
   if (builders.length === 0 && (ctx.workspace.kubernetesRunning(ctx.doc.path)?.length ?? 0) > 0) return true;
+  // A compose service that runs the image by name (no `build:`, linked as Kubernetes images are) health-checks it.
+  if ((ctx.workspace.composeRunning?.(ctx.doc.path) ?? []).some((s) => s.healthcheck && !s.devOnly)) return true;
+  // Nothing in the image could run a check (FROM scratch, static distroless): the fix cannot exist.
+  const facts = dockerfileFacts(ctx.doc);
+  if (toollessImage(facts.baseImage, facts.stages[facts.stages.length - 1]?.instructions ?? [])) return true;
   // Every compose service builds another stage (`target:`), and each of those declares a HEALTHCHECK:
   // the final stage is not what runs there.
   if (builders.length > 0 && builders.every((s) => s.target !== undefined && ctx.workspace.dockerfileStage(ctx.doc.path, s.target)?.healthcheckLine !== undefined)) return true;
@@ -106,7 +109,7 @@ export const dockerfileMissingHealthcheck: Rule = {
   summary: "A Dockerfile's final stage declares no HEALTHCHECK.",
   docs: {
     whatItDoes:
-      'Flags a Dockerfile whose final stage (the image that ships) has no `HEALTHCHECK` instruction, directly or inherited from an earlier stage of the same file it is built `FROM`. `HEALTHCHECK NONE` is an explicit choice and is not flagged. The finding sits on the final stage\'s `FROM`.\n\nOnly images that run a service are read (the project model): not a `FROM scratch` export, an image whose command runs tests or migrations or only idles, nor one that sets no CMD or ENTRYPOINT, EXPOSEs nothing and is built on a bare runtime (node, python, alpine, debian, ...) with no compose service giving it a command: a build image. Dockerfiles for tests and CI (`Dockerfile.test`, `*.test.Dockerfile`, `Dockerfile.cypress`) and local development (`Dockerfile.dev`, `.devcontainer/`) are not read. Where the check is declared elsewhere it is not asked again: a compose service that builds this Dockerfile declares a `healthcheck`, or the file rebuilds a stock image (a database, a broker) with no command of its own, or (no compose service building it) a Kubernetes workload of the workspace runs its image: Kubernetes ignores `HEALTHCHECK` and the probe rules speak there. The link is by name: the image\'s repository name is the Dockerfile\'s folder name (`registry/auth-ms:1.0` runs what `auth-ms/Dockerfile` builds); `prodready explain` on the Dockerfile lists the workloads it found. An image that only Jobs and CronJobs run is a one-off program (`script`) and is not read at all.',
+      'Flags a Dockerfile whose final stage (the image that ships) has no `HEALTHCHECK` instruction, directly or inherited from an earlier stage of the same file it is built `FROM`. `HEALTHCHECK NONE` is an explicit choice and is not flagged. The finding sits on the final stage\'s `FROM`.\n\nOnly images that run a service are read (the project model): not a `FROM scratch` export, an image whose command runs tests or migrations or only idles, nor one that sets no CMD or ENTRYPOINT, EXPOSEs nothing and is built on a bare runtime (node, python, alpine, debian, ...) with no compose service giving it a command: a build image. Dockerfiles for tests and CI (`Dockerfile.test`, `*.test.Dockerfile`, `Dockerfile.cypress`) and local development (`Dockerfile.dev`, `.devcontainer/`, `.gitpod.Dockerfile`) are not read. An image that can run no check is not asked for one: `FROM scratch` or a static distroless image holds no shell or tool, unless the file copies in a probe binary (`grpc_health_probe`, a `healthcheck` binary, a static curl or wget), when the finding stands. Where the check is declared elsewhere it is not asked again: a compose service that builds this Dockerfile declares a `healthcheck`, a compose service that runs its image by name (`image:`, no `build:`) declares one, the file rebuilds a stock image (a database, a broker, also when named through a global `ARG`\'s default: `ARG BASE=postgres:16` then `FROM ${BASE}`) with no command of its own, or (no compose service building it) a Kubernetes workload of the workspace runs its image: Kubernetes ignores `HEALTHCHECK` and the probe rules speak there. The link is by name: the image\'s repository name (its last path segment; a placeholder registry or namespace, `us.icr.io/<namespace>/watson`, does not hide it) is one the Dockerfile is built as: its folder\'s name (`registry/auth-ms:1.0` runs what `auth-ms/Dockerfile` builds), the package.json name of its folder (`@acme/worker` gives `worker` and `acme-worker`), or the tag of a command that builds it: `docker build -t NAME [-f FILE] DIR` (also `buildx`, `podman`, `ibmcloud cr build`) in a shell script, a Makefile (its simple variables expanded), a CI workflow\'s `run:` step or a README, and a workflow\'s `docker/build-push-action` step (`file:`, `context:`, literal `tags:`). When several Dockerfiles are built as one name, the tag chooses (a lab built as `hello-world:1` and one as `hello-world:2`). A Kubernetes manifest inside the Dockerfile\'s own folder (not the workspace root) that runs one image of the project\'s, with no other Dockerfile there, runs this one (`03/Dockerfile` and `03/kube/app.yaml`). A name built from a variable nobody sets (`$IMAGE`, `${{ github.repository }}`) links nothing. `prodready explain` on the Dockerfile lists the workloads and services it found and how each was linked. An image that only Jobs and CronJobs run is a one-off program (`script`) and is not read at all.',
     whyItMatters:
       'Checklist: "Health checks configured in orchestrator". Without a health check, Docker, Docker Compose (`depends_on: condition: service_healthy`) and Swarm only know whether the process is running, not whether it answers: a hung event loop or a dead database connection keeps receiving traffic. Kubernetes ignores `HEALTHCHECK` (it uses probes, see `missing-liveness-probe`), which is why this rule defaults to information.',
     example: {
