@@ -187,7 +187,7 @@ export function makeInput(seed: number, index: number, files: Base[], hostile: B
 
 type ChildMessage =
   | { type: 'start'; index: number }
-  | { type: 'done'; index: number; file: string; how: string; ms: number; cpuMs: number; fixMs: number; problems: string[]; ruleCrashes: string[]; fixed: boolean }
+  | { type: 'done'; index: number; file: string; how: string; ms: number; cpuMs: number; fixMs: number; chars: number; problems: string[]; ruleCrashes: string[]; fixed: boolean }
   | { type: 'end' };
 
 async function child(options: Options, from: number, to: number): Promise<void> {
@@ -231,7 +231,7 @@ async function child(options: Options, from: number, to: number): Promise<void> 
     const fixMs = performance.now() - checked;
     // Failures and slow inputs are kept, to be re-run or profiled.
     if (problems.length > 0 || ruleCrashes.length > 0 || ms > 1000 || cpuMs > 1000) saveInput(options, input);
-    await send({ type: 'done', index, file: input.file, how: input.how, ms, cpuMs, fixMs, problems, ruleCrashes, fixed });
+    await send({ type: 'done', index, file: input.file, how: input.how, ms, cpuMs, fixMs, chars: input.text.length, problems, ruleCrashes, fixed });
   }
   await send({ type: 'end' });
 }
@@ -255,6 +255,8 @@ interface Tally {
   fixed: number;
   overOneSecond: number;
   overOneCpuSecond: number;
+  /** Every input over 1 s (wall or CPU), to be re-run with --only and profiled. */
+  slow: string[];
   slowestCpu?: { ms: number; file: string; how: string; index: number };
   slowest?: { ms: number; file: string; how: string; index: number };
   slowestFix?: { ms: number; file: string; how: string; index: number };
@@ -262,7 +264,7 @@ interface Tally {
 
 async function parent(options: Options): Promise<number> {
   const started = Date.now();
-  const tally: Tally = { tried: 0, processCrashes: [], ruleCrashes: [], hangs: [], fixProblems: [], fixed: 0, overOneSecond: 0, overOneCpuSecond: 0 };
+  const tally: Tally = { tried: 0, processCrashes: [], ruleCrashes: [], hangs: [], fixProblems: [], fixed: 0, overOneSecond: 0, overOneCpuSecond: 0, slow: [] };
   const total = options.only !== undefined ? options.only + 1 : options.inputs;
   let next = options.only ?? 0;
   const label = (index: number, file: string, how: string) => `#${index} ${file} (${how})`;
@@ -321,6 +323,7 @@ async function parent(options: Options): Promise<number> {
           if (m.fixed) tally.fixed++;
           if (m.ms > 1000) tally.overOneSecond++;
           if (m.cpuMs > 1000) tally.overOneCpuSecond++;
+          if (m.ms > 1000 || m.cpuMs > 1000) tally.slow.push(`${Math.round(m.cpuMs)} ms CPU, ${Math.round(m.ms)} ms wall: ${label(m.index, m.file, m.how)} (${m.chars} chars)`);
           if (!tally.slowestCpu || m.cpuMs > tally.slowestCpu.ms) tally.slowestCpu = { ms: m.cpuMs, file: m.file, how: m.how, index: m.index };
           if (!tally.slowest || m.ms > tally.slowest.ms) tally.slowest = { ms: m.ms, file: m.file, how: m.how, index: m.index };
           if (!tally.slowestFix || m.fixMs > tally.slowestFix.ms) tally.slowestFix = { ms: m.fixMs, file: m.file, how: m.how, index: m.index };
@@ -355,6 +358,7 @@ async function parent(options: Options): Promise<number> {
     tally.slowestCpu ? `  slowest analysis (CPU of the child): ${Math.round(tally.slowestCpu.ms)} ms, ${label(tally.slowestCpu.index, tally.slowestCpu.file, tally.slowestCpu.how)}` : '',
     tally.slowestFix ? `  slowest --fix (fix, re-check, fix again): ${Math.round(tally.slowestFix.ms)} ms, ${label(tally.slowestFix.index, tally.slowestFix.file, tally.slowestFix.how)}` : '',
   ];
+  for (const s of tally.slow.slice(0, 50)) lines.push(`  SLOW ${s}`);
   const failures = [...tally.processCrashes, ...tally.ruleCrashes, ...tally.hangs, ...tally.fixProblems];
   for (const f of failures.slice(0, 20)) lines.push(`  FAIL ${f}`);
   if (failures.length > 0) lines.push(`  re-run one with: node --import tsx scripts/fuzz.ts --seed ${options.seed} --only N`);

@@ -336,16 +336,8 @@ export function composeOneShot(service: ComposeServiceShape, all: readonly Compo
   if (restart === 'no' || restart === 'false') return '`restart: "no"` says it runs once';
   if (restart === 'on-failure' || restart?.startsWith('on-failure:')) return `\`restart: ${restart}\` says it runs to completion`;
   if (map.get('profiles') !== undefined) return '`profiles:` makes it a helper started on demand, not part of the running stack';
-  for (const other of all) {
-    if (other === service) continue;
-    const dependsOn = other.map.get('depends_on', true) as Node | undefined;
-    if (isMap(dependsOn)) {
-      const entry = dependsOn.get(name, true) as Node | undefined;
-      if (isMap(entry) && /^service_completed_successfully$/.test(String((entry.get('condition') as unknown) ?? ''))) {
-        return `\`${other.name}\` waits for it to complete (\`condition: service_completed_successfully\`)`;
-      }
-    }
-  }
+  const waiter = completionWaiters(all).get(name)?.find((other) => other !== service);
+  if (waiter) return `\`${waiter.name}\` waits for it to complete (\`condition: service_completed_successfully\`)`;
   const image = scalarOf(map, 'image') ?? '';
   // The service's own command, else the one of the image it builds (the project model's link to its Dockerfile).
   const command = commandText(map) ?? imageCommand;
@@ -363,6 +355,38 @@ export function composeOneShot(service: ComposeServiceShape, all: readonly Compo
     if (map.get('ports') === undefined && map.get('expose') === undefined) return 'a load generator with no ports: it calls services and serves none';
   }
   return undefined;
+}
+
+const waitersOf = new WeakMap<readonly ComposeServiceShape[], Map<string, ComposeServiceShape[]>>();
+
+/**
+ * For each service name, the services of `all` (in their order) whose `depends_on` waits for it to
+ * complete (`condition: service_completed_successfully`): read once per list, not once per service
+ * (each service of a file of thousands asked every other one).
+ */
+function completionWaiters(all: readonly ComposeServiceShape[]): Map<string, ComposeServiceShape[]> {
+  let waiters = waitersOf.get(all);
+  if (waiters) return waiters;
+  waiters = new Map();
+  for (const other of all) {
+    const dependsOn = other.map.get('depends_on', true) as Node | undefined;
+    if (!isMap(dependsOn)) continue;
+    const seen = new Set<string>();
+    for (const pair of dependsOn.items) {
+      // As `dependsOn.get(name)` reads it: the first pair whose key is that string.
+      if (!isScalar(pair.key) || typeof pair.key.value !== 'string' || seen.has(pair.key.value)) continue;
+      seen.add(pair.key.value);
+      const entry = pair.value as Node | undefined | null;
+      if (isMap(entry) && /^service_completed_successfully$/.test(String((entry.get('condition') as unknown) ?? ''))) {
+        const list = waiters.get(pair.key.value) ?? [];
+        if (list.length === 0) waiters.set(pair.key.value, list);
+        // The first two are enough: a service that waits on itself is passed over, then the next one answers.
+        if (list.length < 2) list.push(other);
+      }
+    }
+  }
+  waitersOf.set(all, waiters);
+  return waiters;
 }
 
 function scalarOf(map: YAMLMap, key: string): string | undefined {

@@ -52,14 +52,20 @@ function check(ctx: RuleContext): RuleFinding[] {
     const services = getMap(asMap(document.contents, scope), 'services', scope);
     // The file's services as the project model reads them, to see which run once (a migration, a wait or chown helper).
     const shapes: ComposeServiceShape[] = [];
+    // A service's shape by its map (the first one, as an alias can give two services the same map).
+    const shapeOf = new Map<unknown, ComposeServiceShape>();
     for (const pair of services?.items ?? []) {
       const map = asMap(pair.value, scope);
-      if (map && isScalar(pair.key)) shapes.push({ name: String(pair.key.value), map });
+      if (map && isScalar(pair.key)) {
+        const shape = { name: String(pair.key.value), map };
+        shapes.push(shape);
+        if (!shapeOf.has(map)) shapeOf.set(map, shape);
+      }
     }
     for (const pair of services?.items ?? []) {
       const service = asMap(pair.value, scope);
       // A service that runs once and exits leaves no running version to roll back to (as Jobs in Kubernetes).
-      const shape = shapes.find((s) => s.map === service);
+      const shape = service && shapeOf.get(service);
       if (shape && composeOneShot(shape, shapes)) continue;
       // With `build:`, `image:` names the image compose builds and tags: nothing is pulled.
       // Published third-party images (databases, dev tools) are the stack's local dependencies, not what it deploys.
