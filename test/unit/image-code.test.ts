@@ -59,6 +59,13 @@ test('imageCode: the Go module an image is built from, JS/Python workers, and up
     write('web/Dockerfile', 'FROM node:20-alpine\nCOPY . .\nCMD ["npm", "start"]\n');
     write('web/package.json', '{"name": "web", "private": true}\n');
     write('web/src/index.js', "console.log('hello');\n");
+    write('rpc/Dockerfile', 'FROM node:20-alpine\nCOPY . .\nCMD ["node", "server.js"]\n');
+    write('rpc/package.json', '{"name": "rpc", "private": true}\n');
+    write('rpc/server.js', "const grpc = require('@grpc/grpc-js');\nconst server = new grpc.Server();\nserver.bindAsync('0.0.0.0:50051', creds, () => {});\n");
+    write('mono/Dockerfile', 'FROM node:20-alpine\nCOPY . .\nCMD ["node", "packages/jobs/index.js"]\n');
+    write('mono/package.json', '{"name": "mono", "private": true, "workspaces": ["packages/*"]}\n');
+    write('mono/packages/jobs/package.json', '{"name": "jobs"}\n');
+    write('mono/packages/jobs/index.js', "setInterval(() => {}, 1000);\n");
     const index = new WorkspaceIndex();
     await index.build([dir]);
     const facts = index.facts();
@@ -67,6 +74,8 @@ test('imageCode: the Go module an image is built from, JS/Python workers, and up
     assert.deepEqual(facts.imageCode!('ghcr.io/acme/greeter:1.0'), { dockerfile: p('Dockerfile'), context: dir.split(path.sep).join('/'), language: 'go', serves: undefined, goSigterm: null });
     assert.equal(facts.imageCode!('acme/worker:1')?.serves, false, 'runs its own code with node and starts no server');
     assert.equal(facts.imageCode!('acme/web:1')?.serves, undefined, 'npm start may run anything');
+    assert.equal(facts.imageCode!('acme/rpc:1')?.serves, undefined, 'a gRPC server the facts do not read');
+    assert.equal(facts.imageCode!('acme/mono:1')?.serves, undefined, 'the code is in a package nested in the context');
     assert.equal(facts.imageCode!('acme/elsewhere:1'), undefined);
     assert.equal(facts.imageCode!('redis:7'), undefined);
 

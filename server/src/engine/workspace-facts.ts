@@ -267,7 +267,9 @@ export interface ImageCode {
   /**
    * JS/TS and Python: true when the code starts an HTTP server or declares a route (`serviceOf`);
    * false when the index read its sources, the image's command runs them with `node` or `python`
-   * itself, and none starts a server or declares a route (a queue consumer, a loop); undefined otherwise.
+   * itself, none starts a server or declares a route (a queue consumer, a loop), none belongs to a
+   * package or Python project nested in the context, and no file's text names a way to serve that the
+   * facts do not read (gRPC, WebSocket, another framework); undefined otherwise.
    * Go: undefined (prodready does not read what a Go program serves).
    */
   serves: boolean | undefined;

@@ -360,8 +360,8 @@ export class WorkspaceIndex {
   private readonly imageLinks = new Map<string, ImageBuild[]>();
   /** go.mod and .go files: a module's path and its SIGTERM handling (model/go-facts.ts; `imageCode`). */
   private readonly goFiles = new Map<string, GoFileFacts>();
-  /** The JS/TS and Python sources read (`imageCode`: the code of a build context is known). */
-  private readonly codeFiles = new Set<string>();
+  /** The JS/TS and Python sources read (`imageCode`: the code of a build context is known), each with whether its text names a way to serve (`MAY_SERVE`). */
+  private readonly codeFiles = new Map<string, boolean>();
   private serviceRevision = 0;
   private readonly serviceCache = new Map<string, { revision: number; service: PackageService | undefined }>();
 
@@ -579,10 +579,14 @@ export class WorkspaceIndex {
     }
     if (modules.length > 0) return undefined;
     const js = this.hasPackageJson(context);
-    const code = [...this.codeFiles].some((f) => isUnder(f, context) && (js ? isSourcePath(f) : isPythonSource(f)));
-    if (!code) return undefined;
+    const code = [...this.codeFiles].filter(([f]) => isUnder(f, context) && (js ? isSourcePath(f) : isPythonSource(f)));
+    if (code.length === 0) return undefined;
     const language = js ? 'js' : 'python';
     if (this.serviceOf(context)) return { dockerfile, context, language, serves: true };
+    // Code of a package or Python project nested in the context (a monorepo's), or text that names a way to
+    // serve the facts do not read (gRPC, WebSocket, a framework they do not know): whether it serves is unknown.
+    const nested = code.some(([f]) => (js ? this.packageOf(f) !== context : (this.pythonProjectOf(f) ?? context).length > context.length));
+    if (nested || code.some(([, mayServe]) => mayServe)) return { dockerfile, context, language, serves: undefined };
     // Serves nothing only when the image runs that code itself (not a server program or a script runner that may start one).
     const command = this.dockerImages.get(dockerfile)?.command;
     const final = stages[stages.length - 1];
@@ -1554,8 +1558,9 @@ export class WorkspaceIndex {
       if (evidence === 'make' || evidence === 'readme') return false;
     }
     if (isPythonSource(file) || isSourcePath(file)) {
-      if (!this.codeFiles.has(file)) this.serviceRevision++;
-      this.codeFiles.add(file);
+      const mayServe = MAY_SERVE.test(text);
+      if (this.codeFiles.get(file) !== mayServe) this.serviceRevision++;
+      this.codeFiles.set(file, mayServe);
     }
     if (isPythonSource(file)) return this.recordPython(file, text);
     if (isEntryScriptPath(file) && !isManifestPath(file) && !isSourcePath(file)) {
@@ -1931,6 +1936,9 @@ function mayExportLogger(text: string): boolean {
 }
 
 /** A call that may start a server (`.listen(`, `.start(`, `serve(`): loose on purpose, the rule decides. */
+/** Words of a way to serve requests, HTTP or not, in JS/TS or Python (a text net: `imageCode` answers "serves nothing" only without them). */
+const MAY_SERVE = /\b(?:listen|serve|serve_forever|createServer|bindAsync|add_insecure_port|grpc|grpcio|websockets?|WebSocketServer|socket\.io|socketio|tornado|sanic|bottle|cherrypy|twisted|starlette|quart|falcon|aiohttp|flask|fastapi|django|uvicorn|gunicorn|hypercorn|waitress|HTTPServer|socketserver|run_app|express|fastify|koa|hapi|nestjs|hono|next|nuxt)\b/;
+
 const SERVER_CANDIDATE = /\.\s*(?:listen|start)\s*\(|\bserve\s*\(/;
 
 function safeList(dir: string): string[] {
