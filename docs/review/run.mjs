@@ -155,6 +155,7 @@ function main() {
   for (const j of judgements) j.key = keyOf(j.repo, j.rule, j.file, j.snippet);
   withOccurrence(judgements, (j) => Number(j.line) || 0);
   const byKey = new Map(judgements.map((j) => [`${j.key}\u0000${j.occ}`, j]));
+  const byLine = new Map(judgements.map((j) => [`${j.key}\u0000${Number(j.line) || 0}`, j]));
 
   // With --rules, the other rules are turned off in the CLI too (a config it applies under the
   // repositories' own), so a run over a few rules takes a fraction of the time; the rules are
@@ -189,13 +190,17 @@ function main() {
       return { ...f, repo: repo.name, snippet, key: keyOf(repo.name, f.ruleId, f.file, snippet) };
     });
     withOccurrence(findings, (f) => f.line);
-    for (const f of findings) {
-      const j = byKey.get(`${f.key}\u0000${f.occ}`);
-      if (j) {
-        j.matched = true;
-        if (VERDICTS.includes(j.verdict)) f.judgement = j;
-      }
-    }
+    // Same key on the same line first: when one of several identical lines (`replicas: 1` twice in a
+    // file) is no longer reported, the other keeps its own judgement instead of taking the first's.
+    // Then the n-th occurrence, so a judgement survives line shifts.
+    const take = (f, j) => {
+      if (!j || j.matched || f.matchedJudgement) return;
+      j.matched = true;
+      f.matchedJudgement = true;
+      if (VERDICTS.includes(j.verdict)) f.judgement = j;
+    };
+    for (const f of findings) take(f, byLine.get(`${f.key}\u0000${f.line}`));
+    for (const f of findings) take(f, byKey.get(`${f.key}\u0000${f.occ}`));
     findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.ruleId.localeCompare(b.ruleId));
     results.push({ repo, findings });
   }
