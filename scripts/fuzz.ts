@@ -22,6 +22,7 @@ import { ConfigLoader } from '../server/src/engine/config-file';
 import { EMPTY_CONFIG } from '../server/src/engine/config';
 import { checkText } from '../server/src/engine/check';
 import { fixAll, parseErrorOffsets } from '../server/src/engine/fix-all';
+import { initPython } from '../server/src/engine/python';
 
 const root = path.resolve(__dirname, '..');
 
@@ -192,6 +193,8 @@ type ChildMessage =
 
 async function child(options: Options, from: number, to: number): Promise<void> {
   const { files, hostile } = corpus();
+  // Python files are parsed by tree-sitter, loaded once (as the CLI and the server do); without it they get no analysis at all.
+  await initPython();
   const rootDir = path.join(os.tmpdir(), 'prodready-fuzz-root');
   const env = { registry, configs: new ConfigLoader(registry, { frozen: true }), baseConfig: EMPTY_CONFIG };
   const send = (m: ChildMessage) => new Promise<void>((resolve) => process.send!(m, () => resolve()));

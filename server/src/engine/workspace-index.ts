@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { classify, isComposeName, isDockerfileName } from './classify';
+import { tooCostlyReason } from './limits';
 import { composeBuilds, dockerfileStages, stageOf, type ComposeBuild, type DockerStageHealth } from './model/compose-links';
 import { ParsedDocument } from './document';
 import { DEFAULT_MAX_FILE_BYTES } from './source';
@@ -1397,6 +1398,12 @@ export class WorkspaceIndex {
 
   /** Takes in a file's text; true when it had to be parsed (the slow step). */
   private record(file: string, text: string, given?: SourceParseFacts): boolean {
+    // A file too costly to analyse (limits.ts) is not parsed for its facts either, as one over maxFileBytes is not read.
+    const kind = classify(file, text.slice(0, 65536));
+    if (kind && tooCostlyReason(kind, file, text)) {
+      this.forgetFile(file);
+      return false;
+    }
     if (isPythonSource(file)) return this.recordPython(file, text);
     if (isEntryScriptPath(file) && !isManifestPath(file) && !isSourcePath(file)) {
       this.entryScripts.set(file, entryScriptFacts(text));
