@@ -160,7 +160,7 @@ describe('issue 23: hostile input', () => {
     const padded = (head: string, comment: string, bytes: number) => (head + `${comment} padding padding padding padding\n`.repeat(bytes / 20)).slice(0, bytes);
     const js = (bytes: number) => padded("fetch('http://x/a');\n", '//', bytes);
     const manifest = (bytes: number) => padded('apiVersion: v1\nkind: Pod\nmetadata:\n  name: api\nspec:\n  containers:\n    - name: api\n      image: shop/api:1.2.3\n', '#', bytes);
-    writeTree(ws, { 'big.ts': js(520 * 1024), 'under.ts': js(500 * 1024), 'big.yaml': manifest(200 * 1024), 'under.yaml': manifest(180 * 1024) });
+    writeTree(ws, { 'big.ts': js(520 * 1024), 'under.ts': js(500 * 1024), 'big.yaml': manifest(260 * 1024), 'under.yaml': manifest(250 * 1024) });
     const r = run(['check', '.', '--format', 'json'], ws);
     assert.equal(r.stderr, '');
     const findings = json(r);
@@ -169,7 +169,7 @@ describe('issue 23: hostile input', () => {
     assert.match(of('big.ts')[0].message, /^Not analysed: the file is 520 KB, over the 512 KB prodready analyses in a JavaScript\/TypeScript file/);
     assert.deepEqual(of('under.ts').map((f) => [f.ruleId, f.line]), [['http-call-without-timeout', 1]]);
     assert.deepEqual(of('big.yaml').map((f) => [f.ruleId, f.line]), [['skipped-file', 1]]);
-    assert.match(of('big.yaml')[0].message, /^Not analysed: the file is 200 KB, over the 192 KB prodready analyses in a Kubernetes manifest file/);
+    assert.match(of('big.yaml')[0].message, /^Not analysed: the file is 260 KB, over the 256 KB prodready analyses in a Kubernetes manifest file/);
     assert.ok(of('under.yaml').some((f) => f.ruleId === 'missing-liveness-probe' && f.line === 7), JSON.stringify(of('under.yaml')));
   });
 
