@@ -4,7 +4,9 @@
 // input. Seeded: the same seed and count give the same inputs, and any one input is re-run with
 // `--seed S --only N`. The `fuzz` layer of `npm test` runs a short, fixed-seed round.
 //
-//   node --import tsx scripts/fuzz.ts [--inputs 10000] [--seed 23] [--only N] [--hang-ms 10000]
+//   node --import tsx scripts/fuzz.ts [--inputs 10000] [--seed 23] [--only N] [--from N] [--hang-ms 10000]
+//
+// --from N starts at input N (of the same --inputs): a long round split over several processes.
 //
 // --hang-ms is CPU time of the child on one input (read from /proc; wall time elsewhere).
 //
@@ -22,6 +24,7 @@ import { ConfigLoader } from '../server/src/engine/config-file';
 import { EMPTY_CONFIG } from '../server/src/engine/config';
 import { checkText } from '../server/src/engine/check';
 import { fixAll, parseErrorOffsets } from '../server/src/engine/fix-all';
+import { initPython } from '../server/src/engine/python';
 
 const root = path.resolve(__dirname, '..');
 
@@ -29,6 +32,7 @@ interface Options {
   inputs: number;
   seed: number;
   only?: number;
+  from: number;
   hangMs: number;
 }
 
@@ -44,7 +48,7 @@ function parseOptions(argv: string[]): Options {
     return Number(v);
   };
   const only = value('--only');
-  return { inputs: number('--inputs', 10_000), seed: number('--seed', 23), only: only === undefined ? undefined : number('--only', 0), hangMs: number('--hang-ms', 10_000) };
+  return { inputs: number('--inputs', 10_000), seed: number('--seed', 23), only: only === undefined ? undefined : number('--only', 0), from: number('--from', 0), hangMs: number('--hang-ms', 10_000) };
 }
 
 // ---- inputs ---------------------------------------------------------------------------------
@@ -192,6 +196,8 @@ type ChildMessage =
 
 async function child(options: Options, from: number, to: number): Promise<void> {
   const { files, hostile } = corpus();
+  // Python files are parsed by tree-sitter, loaded once (as the CLI and the server do); without it they get no analysis at all.
+  await initPython();
   const rootDir = path.join(os.tmpdir(), 'prodready-fuzz-root');
   const env = { registry, configs: new ConfigLoader(registry, { frozen: true }), baseConfig: EMPTY_CONFIG };
   const send = (m: ChildMessage) => new Promise<void>((resolve) => process.send!(m, () => resolve()));
@@ -266,7 +272,7 @@ async function parent(options: Options): Promise<number> {
   const started = Date.now();
   const tally: Tally = { tried: 0, processCrashes: [], ruleCrashes: [], hangs: [], fixProblems: [], fixed: 0, overOneSecond: 0, overOneCpuSecond: 0, slow: [] };
   const total = options.only !== undefined ? options.only + 1 : options.inputs;
-  let next = options.only ?? 0;
+  let next = options.only ?? options.from;
   const label = (index: number, file: string, how: string) => `#${index} ${file} (${how})`;
   // Inputs are re-made in the parent only to name a hang: cheap, and the child may be dead.
   const { files, hostile } = corpus();
@@ -347,7 +353,7 @@ async function parent(options: Options): Promise<number> {
 
   const seconds = Math.round((Date.now() - started) / 1000);
   const lines = [
-    `fuzz: seed ${options.seed}, ${tally.tried} inputs tried in ${seconds} s`,
+    `fuzz: seed ${options.seed}, ${tally.tried} inputs${options.from > 0 && options.only === undefined ? ` (#${options.from} to #${total - 1})` : ''} tried in ${seconds} s`,
     `  process crashes: ${tally.processCrashes.length}`,
     `  rule crashes:    ${tally.ruleCrashes.length}`,
     `  hangs:           ${tally.hangs.length} (no answer after ${options.hangMs / 1000} s of the child's CPU time)`,

@@ -152,6 +152,46 @@ describe('issue 23: hostile input', () => {
     assert.deepEqual(findings.map((f) => `${f.ruleId}@${f.line}`), ['dockerfile-missing-healthcheck@14998']);
   });
 
+  test('6: a file over its kind\'s size cap gets one skipped-file notice before any parse; one just under it is analysed', () => {
+    // Parse-bound inputs of the fuzz (1 MB of TypeScript, 0.6 MB of manifests took over a second to parse):
+    // each kind has a cap (limits.ts), under prodready.maxFileSizeKb.
+    const ws = path.join(dir, 'caps');
+    // `bytes` long exactly: the code, then comment lines.
+    const padded = (head: string, comment: string, bytes: number) => (head + `${comment} padding padding padding padding\n`.repeat(bytes / 20)).slice(0, bytes);
+    const js = (bytes: number) => padded("fetch('http://x/a');\n", '//', bytes);
+    const manifest = (bytes: number) => padded('apiVersion: v1\nkind: Pod\nmetadata:\n  name: api\nspec:\n  containers:\n    - name: api\n      image: shop/api:1.2.3\n', '#', bytes);
+    writeTree(ws, { 'big.ts': js(520 * 1024), 'under.ts': js(500 * 1024), 'big.yaml': manifest(260 * 1024), 'under.yaml': manifest(250 * 1024) });
+    const r = run(['check', '.', '--format', 'json'], ws);
+    assert.equal(r.stderr, '');
+    const findings = json(r);
+    const of = (file: string) => findings.filter((f) => f.file === file);
+    assert.deepEqual(of('big.ts').map((f) => [f.ruleId, f.line]), [['skipped-file', 1]]);
+    assert.match(of('big.ts')[0].message, /^Not analysed: the file is 520 KB, over the 512 KB prodready analyses in a JavaScript\/TypeScript file/);
+    assert.deepEqual(of('under.ts').map((f) => [f.ruleId, f.line]), [['http-call-without-timeout', 1]]);
+    assert.deepEqual(of('big.yaml').map((f) => [f.ruleId, f.line]), [['skipped-file', 1]]);
+    assert.match(of('big.yaml')[0].message, /^Not analysed: the file is 260 KB, over the 256 KB prodready analyses in a Kubernetes manifest file/);
+    assert.ok(of('under.yaml').some((f) => f.ruleId === 'missing-liveness-probe' && f.line === 7), JSON.stringify(of('under.yaml')));
+  });
+
+  test('6: nested async function expressions, whose parse doubles at each level, are skipped past the cap; a few levels are analysed', () => {
+    // Fuzz inputs #2268 and #6510 of seed 23: 4-5 KB of unclosed `fp(async function (...) {` took TypeScript's parser over 10 s.
+    const ws = path.join(dir, 'async');
+    const unclosed = "const fp = require('fastify-plugin')\nmodule.exports = fp(async function orders (fastify, opts) {\n  fetch('http://x/a')\n".repeat(20);
+    const nested = (depth: number) => {
+      let body = "  await fetch('http://x/a');\n";
+      for (let i = 0; i < depth; i++) body = `handle('level ${i}', async function () {\n${body}});\n`;
+      return body;
+    };
+    writeTree(ws, { 'unclosed.js': unclosed, 'three.js': nested(3) });
+    const r = run(['check', '.', '--format', 'json'], ws);
+    assert.equal(r.stderr, '');
+    const findings = json(r);
+    const unclosedFindings = findings.filter((f) => f.file === 'unclosed.js');
+    assert.deepEqual(unclosedFindings.map((f) => [f.ruleId, f.line]), [['skipped-file', 1]]);
+    assert.match(unclosedFindings[0].message, /^Not analysed: its `async function` expressions nest \d+ deep, and each level doubles the time TypeScript's parser takes/);
+    assert.deepEqual(findings.filter((f) => f.file === 'three.js').map((f) => [f.ruleId, f.line]), [['http-call-without-timeout', 4]]);
+  });
+
   test('7: --fix leaves a file that does not parse around the finding alone, says so once per run, and is idempotent', () => {
     const ws = path.join(dir, 'broken');
     const broken = 'import got from "got";\ngot(`${a(b}`);\n';

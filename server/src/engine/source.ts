@@ -4,8 +4,9 @@ import { classify } from './classify';
 import { ParsedDocument } from './document';
 import type { Finding } from './types';
 import { ENGINE_RULE_IDS } from './analyze';
+import { tooCostlyReason } from './limits';
 
-/** Files larger than this are not analysed (setting `prodready.maxFileSizeKb`). */
+/** Files larger than this are not analysed (setting `prodready.maxFileSizeKb`); each kind has a lower cap of its own (`KIND_MAX_BYTES` in limits.ts). */
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
 
 export interface SourceInput {
@@ -42,5 +43,8 @@ export function prepare(input: SourceInput, maxBytes = DEFAULT_MAX_FILE_BYTES, p
   if (previous && previous.version === input.version && previous.path === input.path && previous.text === input.text) {
     return { status: 'document', doc: previous };
   }
+  // Before the parse: what makes a file too costly is what its parse would cost.
+  const costly = tooCostlyReason(kind, input.path, input.text);
+  if (costly) return notice(costly);
   return { status: 'document', doc: new ParsedDocument({ ...input, kind }, previous) };
 }

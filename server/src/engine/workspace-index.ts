@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { classify, isComposeName, isDockerfileName } from './classify';
+import { tooCostlyReason } from './limits';
 import { composeBuilds, composeImageRuns, dockerfileStages, stageOf, type ComposeBuild, type ComposeImageRun, type DockerStageHealth } from './model/compose-links';
 import { buildCommandsOf, isBuildEvidencePath, type BuildCommand } from './model/image-builds';
 import { ParsedDocument } from './document';
@@ -1546,6 +1547,12 @@ export class WorkspaceIndex {
 
   /** Takes in a file's text; true when it had to be parsed (the slow step). */
   private record(file: string, text: string, given?: SourceParseFacts): boolean {
+    // A file too costly to analyse (limits.ts) is not parsed for its facts either, as one over maxFileBytes is not read.
+    const kind = classify(file, text.slice(0, 65536));
+    if (kind && tooCostlyReason(kind, file, text)) {
+      this.forgetFile(file);
+      return false;
+    }
     if (isGoPath(file)) {
       const facts = goFileFacts(file, text);
       if (JSON.stringify(facts) !== JSON.stringify(this.goFiles.get(file))) this.serviceRevision++;

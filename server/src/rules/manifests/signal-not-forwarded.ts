@@ -436,19 +436,30 @@ function composeCommandsAt(ctx: RuleContext, start: number): YamlCommand | undef
   return undefined;
 }
 
+const kubernetesCommands = new WeakMap<RuleContext['doc'], Map<number, YamlCommand>>();
+
+/**
+ * The container command whose `command:` or `args:` key starts at `start`. Every container's commands
+ * are read once per document, not once per finding (a manifest of hundreds of findings re-read every
+ * container for each one's fix); the first container in order wins, its `command:` before its `args:`.
+ */
 function kubernetesCommandsAt(ctx: RuleContext, start: number): YamlCommand | undefined {
-  for (const container of containers(ctx.doc)) {
-    const commandPair = getPair(container.map, 'command', container.scope);
-    const argsPair = getPair(container.map, 'args', container.scope);
-    const command = yamlCommand(container.scope, commandPair, false);
-    const args = yamlCommand(container.scope, argsPair, false);
-    if (command && keySpan(command.pair)?.[0] === start) {
-      if (args) return { ...command, words: [...command.words, ...args.words], script: command.words.length === 2 ? args.script : undefined };
-      return command;
+  let byStart = kubernetesCommands.get(ctx.doc);
+  if (!byStart) {
+    byStart = new Map();
+    for (const container of containers(ctx.doc)) {
+      const command = yamlCommand(container.scope, getPair(container.map, 'command', container.scope), false);
+      const args = yamlCommand(container.scope, getPair(container.map, 'args', container.scope), false);
+      const commandStart = command && keySpan(command.pair)?.[0];
+      if (command && commandStart !== undefined && !byStart.has(commandStart)) {
+        byStart.set(commandStart, args ? { ...command, words: [...command.words, ...args.words], script: command.words.length === 2 ? args.script : undefined } : command);
+      }
+      const argsStart = args && keySpan(args.pair)?.[0];
+      if (args && argsStart !== undefined && !byStart.has(argsStart)) byStart.set(argsStart, args);
     }
-    if (args && keySpan(args.pair)?.[0] === start) return args;
+    kubernetesCommands.set(ctx.doc, byStart);
   }
-  return undefined;
+  return byStart.get(start);
 }
 
 export const signalNotForwarded: Rule = {
