@@ -50,6 +50,8 @@ interface ScopedFacts extends ModuleFacts {
   order: Map<number, number>;
   /** `qualifiedName` per node id: several rules ask it of the same callees. */
   qualified: Map<number, string | undefined>;
+  /** The tree the facts were read from: node ids are only unique within one tree. */
+  tree: object;
   /** Each call's callee (its `function` field) by call id, read once for every rule. */
   callees: Map<number, PyNode | null>;
 }
@@ -93,6 +95,7 @@ function gather(root: PyNode): ScopedFacts {
     listed: new Map(LISTED_TYPES.map((t) => [t, []])),
     order: new Map(),
     qualified: new Map(),
+    tree: root.tree,
     callees: new Map(),
   };
   // `if __name__ == "__main__":` at module level.
@@ -133,7 +136,7 @@ function gather(root: PyNode): ScopedFacts {
 
 /** A call's callee (`call.childForFieldName('function')`), read once per version for every rule. */
 export function calleeOf(facts: ModuleFacts, call: PyNode): PyNode | null {
-  const known = (facts as ScopedFacts).callees.get(call.id);
+  const known = call.tree === (facts as ScopedFacts).tree ? (facts as ScopedFacts).callees.get(call.id) : undefined;
   return known !== undefined ? known : call.childForFieldName('function');
 }
 
@@ -298,13 +301,19 @@ export function valueOf(facts: ModuleFacts, node: PyNode): PyNode | undefined {
  */
 export function qualifiedName(facts: ModuleFacts, node: PyNode | null | undefined): string | undefined {
   if (!node) return undefined;
-  if (node.type === 'identifier') return facts.imports.get(node.text);
-  if (node.type !== 'attribute') return undefined;
-  const memo = (facts as ScopedFacts).qualified;
-  if (memo.has(node.id)) return memo.get(node.id);
-  const object = qualifiedName(facts, node.childForFieldName('object'));
-  const attr = object ? node.childForFieldName('attribute')?.text : undefined;
-  const out = object && attr ? `${object}.${attr}` : undefined;
+  // Asked of every call's callee by several rules: kept per node (reading a node's type or text
+  // crosses into WebAssembly). The imports are complete before anyone asks.
+  const memo = node.tree === (facts as ScopedFacts).tree ? (facts as ScopedFacts).qualified : new Map<number, string | undefined>();
+  const known = memo.get(node.id);
+  if (known !== undefined || memo.has(node.id)) return known;
+  const type = node.type;
+  let out: string | undefined;
+  if (type === 'identifier') out = facts.imports.get(node.text);
+  else if (type === 'attribute') {
+    const object = qualifiedName(facts, node.childForFieldName('object'));
+    const attr = object ? node.childForFieldName('attribute')?.text : undefined;
+    out = object && attr ? `${object}.${attr}` : undefined;
+  }
   memo.set(node.id, out);
   return out;
 }
