@@ -141,6 +141,7 @@ export class BenchClient {
 }
 
 export function languageIdOf(file: string): string {
+  if (/\.py$/i.test(file)) return 'python';
   if (/\.tsx$/i.test(file)) return 'typescriptreact';
   if (/\.[cm]?ts$/i.test(file)) return 'typescript';
   if (/\.jsx$/i.test(file)) return 'javascriptreact';

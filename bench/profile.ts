@@ -1,5 +1,8 @@
 // Where a scan's time goes: a V8 CPU profile (`node --cpu-prof`) summarised by self time, per part
-// of the code (TypeScript's parser, each rule, each engine module, node's fs, GC) and per function.
+// of the code (TypeScript's parser, each rule, each engine module, node's fs, GC) and per function,
+// and by caller: each sample counted under the nearest frame of prodready's own code, so that time
+// spent inside a library (tree-sitter's WebAssembly, web-tree-sitter's node objects) counts under
+// the rule or engine module that asked for it (for Python, most self time is inside WebAssembly).
 
 import * as fs from 'node:fs';
 import { REPO_ROOT } from './cache';
@@ -8,6 +11,7 @@ interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   children?: number[];
+  parent?: number;
 }
 
 interface CpuProfile {
@@ -24,6 +28,13 @@ export interface ProfileSummary {
   parts: Array<{ part: string; ms: number; pct: number }>;
   /** The functions with the most self time. */
   functions: Array<{ fn: string; part: string; ms: number; pct: number }>;
+  /** Time per part of prodready's code with what it called in libraries (the nearest own frame of each sample), largest first. */
+  byCaller: Array<{ part: string; ms: number; pct: number }>;
+}
+
+/** Frames of prodready's own code (the server's sources), the ones `byCaller` counts under. */
+function ownFrame(url: string): boolean {
+  return /\/server\/src\//.test(url);
 }
 
 export function partOf(url: string, functionName: string): string {
@@ -60,6 +71,7 @@ export function partOf(url: string, functionName: string): string {
 export function summarizeProfile(file: string, top = 15, window?: [number, number]): ProfileSummary {
   const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  for (const n of profile.nodes) for (const c of n.children ?? []) byId.get(c)!.parent = n.id;
   const self = new Map<number, number>();
   let at = profile.startTime;
   for (let i = 0; i < profile.samples.length; i++) {
@@ -70,6 +82,7 @@ export function summarizeProfile(file: string, top = 15, window?: [number, numbe
   }
   const parts = new Map<string, number>();
   const fns = new Map<string, { part: string; us: number }>();
+  const callers = new Map<string, number>();
   let total = 0;
   for (const [id, us] of self) {
     const node = byId.get(id)!;
@@ -82,6 +95,10 @@ export function summarizeProfile(file: string, top = 15, window?: [number, numbe
     const entry = fns.get(key) ?? { part, us: 0 };
     entry.us += us;
     fns.set(key, entry);
+    let own: ProfileNode | undefined = node;
+    while (own && !ownFrame(own.callFrame.url)) own = own.parent === undefined ? undefined : byId.get(own.parent);
+    const caller = own ? partOf(own.callFrame.url, own.callFrame.functionName) : part;
+    callers.set(caller, (callers.get(caller) ?? 0) + us);
   }
   const ms = (us: number) => Math.round(us / 100) / 10;
   const pct = (us: number) => Math.round((us / total) * 1000) / 10;
@@ -92,6 +109,10 @@ export function summarizeProfile(file: string, top = 15, window?: [number, numbe
       .sort((a, b) => b[1].us - a[1].us)
       .slice(0, top)
       .map(([fn, e]) => ({ fn, part: e.part, ms: ms(e.us), pct: pct(e.us) })),
+    byCaller: [...callers]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([part, us]) => ({ part, ms: ms(us), pct: pct(us) })),
   };
 }
 

@@ -13,7 +13,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { cacheDir, REPO_ROOT } from './cache';
-import { BenchClient } from './lsp';
+import { BenchClient, editLatency as lspEditLatency, fromSources } from './lsp';
+import { summarizeProfile, type ProfileSummary } from './profile';
 import { percentile, round, summarize, type Summary } from './stats';
 import { pathToFileURL } from 'node:url';
 
@@ -35,6 +36,8 @@ export interface PythonBench {
   ruff?: { version: string; rules: string[]; run: Rate & { findingsByCode: Record<string, number> }; ratio: number };
   ruffSkipped?: string;
   editLatencyMs: { file: string; keystrokes: number; p50: number; p90: number; max: number; target: number };
+  /** A CPU profile of the server (from the sources) typing the same keystrokes; `results.profile.typingPython`. */
+  typingProfile?: ProfileSummary;
 }
 
 /** The Python corpus: the standard library of the machine's python3, tests left out, copied into the cache. */
@@ -182,7 +185,7 @@ async function editLatency(file: string, text: string, line: number, typed: stri
   }
 }
 
-export async function benchPython(options: { quick: boolean; runs: number; log: (line: string) => void }): Promise<PythonBench> {
+export async function benchPython(options: { quick: boolean; runs: number; profile?: boolean; log: (line: string) => void }): Promise<PythonBench> {
   const { root, files, source } = pythonCorpus(options.quick);
   const scanRoot = options.quick ? path.join(cacheDir(), 'python-corpus', 'quick') : root;
   if (options.quick) {
@@ -221,6 +224,17 @@ export async function benchPython(options: { quick: boolean; runs: number; log: 
   options.log(`Python: edit latency, ${keystrokes} keystrokes on a ${PYTHON_EDIT_FILE_LINES}-line file`);
   const latencies: number[] = [];
   for (let i = 0; i < (options.quick ? 1 : Math.min(options.runs, 3)); i++) latencies.push(...(await editLatency(editPath, edit.text, edit.line, typed, 5)));
+  let typingProfile: ProfileSummary | undefined;
+  if (options.profile) {
+    options.log('CPU profile of the server while typing in the Python file (from the sources)');
+    const dir = path.join(cacheDir(), 'profiles', 'server-python');
+    fs.rmSync(dir, { recursive: true, force: true });
+    const session = await lspEditLatency(editPath, edit.text, edit.line, 4, typed, 5, fromSources(dir));
+    // tsx leaves several profiles: the server's main thread's is the largest.
+    const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f)) : [];
+    files.sort((a, b) => fs.statSync(b).size - fs.statSync(a).size);
+    typingProfile = files[0] ? summarizeProfile(files[0], 25, session.window) : undefined;
+  }
 
   return {
     corpus: { source, files: scanFiles.length, mb: round(bytes / 1e6), lines },
@@ -229,6 +243,7 @@ export async function benchPython(options: { quick: boolean; runs: number; log: 
       ? { ruff: { version: RUFF_WASM.version, rules: ['S113', 'T201', 'G004'], run: { ...withRate(ruffs, scanFiles.length), findingsByCode: ruffs[0].byCode }, ratio: round(prodready.median / summarize(ruffs.map((r) => r.ms)).median, 2) } }
       : { ruffSkipped: ruff.skipped }),
     editLatencyMs: { file: `${edit.text.split('\n').length - 1} lines, ${round(Buffer.byteLength(edit.text) / 1024, 0)} KiB`, keystrokes: latencies.length, p50: round(percentile(latencies, 50)), p90: round(percentile(latencies, 90)), max: round(Math.max(...latencies)), target: 15 },
+    ...(typingProfile ? { typingProfile } : {}),
   };
 }
 

@@ -22,7 +22,7 @@
 import * as path from 'node:path';
 import type { ParsedDocument } from '../document';
 import type { PyNode } from '../python';
-import { callArguments, moduleFacts, qualifiedName, unparen, valueOf, type ModuleFacts } from '../../rules/python/module-facts';
+import { calleeOf, callArguments, moduleFacts, nodesOfType, qualifiedName, unparen, valueOf, type ListedType, type ModuleFacts } from '../../rules/python/module-facts';
 import { emptyFacts, packageService, type JsServiceFacts, type ListenFact, type MountFact, type PackageService, type PortValue, type RouteFact, type RouterFact } from './service-facts';
 
 /** Django settings a module assigns (only what the cross-checks read). */
@@ -82,7 +82,7 @@ export function pyServiceFacts(doc: ParsedDocument): PyServiceFacts | undefined 
   let out = cache.get(doc);
   if (out === undefined) {
     const facts = doc.kind === 'python' && PY_SERVICE_PREFILTER.test(doc.text) ? moduleFacts(doc) : undefined;
-    out = facts && doc.pythonTree ? read(doc, facts, doc.pythonTree.rootNode) : null;
+    out = facts && doc.pythonTree ? read(doc, facts) : null;
     if (doc.pythonTree || doc.kind !== 'python') cache.set(doc, out);
   }
   return out ?? undefined;
@@ -141,14 +141,14 @@ function regexPath(re: string, include: boolean): string | undefined {
   return /^[\w\-/]*$/.test(body) ? body : undefined;
 }
 
-function read(doc: ParsedDocument, facts: ModuleFacts, root: PyNode): PyServiceFacts {
+function read(doc: ParsedDocument, facts: ModuleFacts): PyServiceFacts {
   const out: PyServiceFacts = { facts: emptyFacts(), replacing: [], urlconf: false, django: undefined, settingsDefault: undefined, imports: [] };
   const reader: Reader = { doc, facts, relative: new Map(), routers: new Map(), out, handlers: new Map() };
-  readImports(reader, root);
+  readImports(reader);
   readRouters(reader);
-  readDjango(reader, root);
+  readDjango(reader);
   // Decorated route handlers: `@app.get("/health")`, `@bp.route("/x")`, `@routes.get("/x")`.
-  for (const node of descendants(root, 'decorated_definition')) {
+  for (const node of descendants(reader, 'decorated_definition')) {
     const definition = node.childForFieldName('definition');
     for (const decorator of node.namedChildren) {
       if (decorator?.type !== 'decorator') continue;
@@ -171,14 +171,15 @@ export function pyRouteHandlers(doc: ParsedDocument): Map<RouteFact, PyNode> {
   return handlerCache.get(doc) ?? new Map();
 }
 
-function descendants(root: PyNode, type: string): PyNode[] {
-  return root.descendantsOfType(type).filter((n): n is PyNode => !!n);
+/** Every node of a type in the module, from the list the module facts keep (no walk of the tree). */
+function descendants(reader: Reader, type: ListedType): readonly PyNode[] {
+  return nodesOfType(reader.facts, type);
 }
 
-function readImports(reader: Reader, root: PyNode): void {
+function readImports(reader: Reader): void {
   const tops = new Set<string>();
   for (const q of reader.facts.imports.values()) tops.add(q.split('.')[0]);
-  for (const node of descendants(root, 'import_from_statement')) {
+  for (const node of descendants(reader, 'import_from_statement')) {
     const module = node.childForFieldName('module_name');
     if (!module) continue;
     if (module.type !== 'relative_import') {
@@ -199,7 +200,7 @@ function readImports(reader: Reader, root: PyNode): void {
       if (name && alias) reader.relative.set(alias, `${base}${base.endsWith('.') ? '' : '.'}${name}`);
     }
   }
-  for (const node of descendants(root, 'import_statement')) {
+  for (const node of descendants(reader, 'import_statement')) {
     if (/\bdjango\.db\b/.test(node.text)) tops.add('django.db');
   }
   reader.out.imports = [...tops].filter((t) => PY_DEPENDENCY_MODULES.includes(t)).sort();
@@ -328,26 +329,29 @@ function localFunction(reader: Reader, node: PyNode | undefined): PyNode | undef
   if (!node || node.type !== 'identifier') return undefined;
   const root = reader.doc.pythonTree?.rootNode;
   if (!root) return undefined;
-  return descendants(root, 'function_definition').find((f) => f.childForFieldName('name')?.text === node.text);
+  return descendants(reader, 'function_definition').find((f) => f.childForFieldName('name')?.text === node.text);
 }
 
 function readCall(reader: Reader, call: PyNode): void {
-  const fn = call.childForFieldName('function');
-  const args = callArguments(call);
+  const fn = calleeOf(reader.facts, call);
   const qualified = qualifiedName(reader.facts, fn);
   if (qualified === 'uvicorn.run' || qualified === 'aiohttp.web.run_app') {
-    listen(reader, call, qualified, args, 1);
+    listen(reader, call, qualified, callArguments(call), 1);
     return;
   }
-  if (qualified === 'os.environ.setdefault' && pyString(reader.facts, args.positional[0]) === 'DJANGO_SETTINGS_MODULE') {
-    reader.out.settingsDefault = pyString(reader.facts, args.positional[1]);
-    return;
+  if (qualified === 'os.environ.setdefault') {
+    const args = callArguments(call);
+    if (pyString(reader.facts, args.positional[0]) === 'DJANGO_SETTINGS_MODULE') {
+      reader.out.settingsDefault = pyString(reader.facts, args.positional[1]);
+      return;
+    }
   }
   if (fn?.type !== 'attribute') return;
-  const method = fn.childForFieldName('attribute')?.text ?? '';
-  const receiver = fn.childForFieldName('object');
-  const router = routerOf(reader, receiver);
+  // Most calls are on no router of this module: their method and arguments need not be read.
+  const router = reader.routers.size > 0 ? routerOf(reader, fn.childForFieldName('object')) : undefined;
   if (!router) return;
+  const method = fn.childForFieldName('attribute')?.text ?? '';
+  const args = callArguments(call);
   const line = position(call).line;
   switch (method) {
     case 'run':
@@ -513,7 +517,7 @@ export function pyPort(facts: ModuleFacts, node: PyNode, depth = 0): PortValue {
 }
 
 /** Django: `urlpatterns` (a urlconf), and the settings the cross-checks read. */
-function readDjango(reader: Reader, root: PyNode): void {
+function readDjango(reader: Reader): void {
   const { facts } = reader;
   const moduleAssignments = (name: string) => facts.assignments.get(`module:${name}`) ?? [];
   const patterns = moduleAssignments('urlpatterns');
@@ -523,7 +527,7 @@ function readDjango(reader: Reader, root: PyNode): void {
     reader.routers.set('urlpatterns', router);
     for (const value of patterns) readUrlList(reader, router, value);
     // `urlpatterns += [...]`
-    for (const node of descendants(root, 'augmented_assignment')) {
+    for (const node of descendants(reader, 'augmented_assignment')) {
       if (node.childForFieldName('left')?.text === 'urlpatterns' && node.childForFieldName('right')) readUrlList(reader, router, node.childForFieldName('right')!);
     }
   }
@@ -537,12 +541,14 @@ function readDjango(reader: Reader, root: PyNode): void {
     s.allowedHosts = { hosts: values && values.every((x) => x !== undefined) ? (values as string[]) : null, ...position(v) };
     if (hosts.length > 1) s.allowedHostsChanged = true;
   }
-  const hostNodes = [...descendants(root, 'augmented_assignment'), ...descendants(root, 'call')];
+  // The text gates below are exact: each test compares a node's text with the name they look for.
+  const namesHosts = reader.doc.text.includes('ALLOWED_HOSTS');
+  const hostNodes = namesHosts ? [...descendants(reader, 'augmented_assignment'), ...descendants(reader, 'call')] : [];
   if (hostNodes.some((n) => (n.type === 'augmented_assignment' && n.childForFieldName('left')?.text === 'ALLOWED_HOSTS') || (n.type === 'call' && /^ALLOWED_HOSTS\.(?:append|extend|insert)$/.test(n.childForFieldName('function')?.text ?? '')))) {
     settings().allowedHostsChanged = true;
   }
   // Assigned inside a function or a condition (`if DEBUG: ALLOWED_HOSTS = [...]`): which one holds is not known.
-  for (const a of descendants(root, 'assignment')) {
+  for (const a of namesHosts ? descendants(reader, 'assignment') : []) {
     if (a.childForFieldName('left')?.text === 'ALLOWED_HOSTS' && a.parent?.parent?.type !== 'module') settings().allowedHostsChanged = true;
   }
   const middleware = moduleAssignments('MIDDLEWARE');
@@ -551,7 +557,7 @@ function readDjango(reader: Reader, root: PyNode): void {
     const list = v.type === 'list' || v.type === 'tuple' ? v.namedChildren.filter((c): c is PyNode => !!c && c.type !== 'comment').map((c) => pyString(undefined, c)) : undefined;
     settings().middleware = list && list.every((x) => x !== undefined) && middleware.length === 1 ? (list as string[]) : null;
   }
-  if (descendants(root, 'augmented_assignment').some((n) => n.childForFieldName('left')?.text === 'MIDDLEWARE') || /\bMIDDLEWARE\.(?:append|insert|extend)\b/.test(reader.doc.text)) settings().middleware = null;
+  if ((reader.doc.text.includes('MIDDLEWARE') && descendants(reader, 'augmented_assignment').some((n) => n.childForFieldName('left')?.text === 'MIDDLEWARE')) || /\bMIDDLEWARE\.(?:append|insert|extend)\b/.test(reader.doc.text)) settings().middleware = null;
   const urlconf = moduleAssignments('ROOT_URLCONF');
   if (urlconf.length > 0) settings().rootUrlconf = urlconf.length === 1 ? (pyString(undefined, urlconf[0]) ?? null) : null;
 }

@@ -6,7 +6,7 @@
 import type { ParsedDocument } from '../../engine/document';
 import type { PyNode } from '../../engine/python';
 import type { Fix, RuleFinding, TextEdit } from '../../engine/types';
-import { callArguments, moduleFacts, qualifiedName, unparen, type ModuleFacts } from '../python/module-facts';
+import { calleeOf, callArguments, moduleFacts, nodesOfType, qualifiedName, unparen, type ModuleFacts } from '../python/module-facts';
 import { addKeywordEdit } from '../timeouts/python-http';
 import type { CallsRuleId } from './clients';
 
@@ -346,16 +346,16 @@ interface Site {
 /** Three rules ask for the same document's sites on every keystroke: found once per version (its facts). */
 const sitesOf = new WeakMap<ModuleFacts, Site[]>();
 
-function sites(facts: ModuleFacts, root: PyNode): Site[] {
+function sites(facts: ModuleFacts): Site[] {
   let found = sitesOf.get(facts);
-  if (!found) sitesOf.set(facts, (found = findSites(facts, root)));
+  if (!found) sitesOf.set(facts, (found = findSites(facts)));
   return found;
 }
 
-function findSites(facts: ModuleFacts, root: PyNode): Site[] {
+function findSites(facts: ModuleFacts): Site[] {
   const out: Site[] = [];
   for (const call of facts.calls) {
-    const callee = call.childForFieldName('function');
+    const callee = calleeOf(facts, call);
     const name = qualifiedName(facts, callee);
     if (!callee || !name) continue;
     const candidates = PY_CLIENTS.filter((r) => r.calls.includes(name));
@@ -364,7 +364,7 @@ function findSites(facts: ModuleFacts, root: PyNode): Site[] {
   }
   const bare = PY_CLIENTS.filter((r) => r.bareDecorator);
   if (bare.length > 0) {
-    for (const decorator of root.descendantsOfType('decorator')) {
+    for (const decorator of nodesOfType(facts, 'decorator')) {
       const expression = decorator?.namedChildren.find((c) => c?.type !== 'comment');
       if (!expression || (expression.type !== 'identifier' && expression.type !== 'attribute')) continue;
       const name = qualifiedName(facts, expression);
@@ -406,7 +406,7 @@ function computeProblems(doc: ParsedDocument): PyProblem[] {
   const root = doc.pythonTree?.rootNode;
   if (!facts || !root) return [];
   const out: PyProblem[] = [];
-  for (const site of sites(facts, root)) {
+  for (const site of sites(facts)) {
     if (site.call && !schemeMatches(site.row, site.call)) continue;
     const args = site.call ? callArguments(site.call) : undefined;
     if (args?.splat) continue;

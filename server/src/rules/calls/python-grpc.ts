@@ -7,7 +7,7 @@ import type { ParsedDocument } from '../../engine/document';
 import type { PyNode } from '../../engine/python';
 import type { Fix } from '../../engine/types';
 import { addKeywordEdit } from '../timeouts/python-http';
-import { callArguments, moduleFacts, qualifiedName, unparen, valueOf, type ModuleFacts } from '../python/module-facts';
+import { calleeOf, callArguments, moduleFacts, qualifiedName, unparen, valueOf, type ModuleFacts } from '../python/module-facts';
 import type { PythonGrpcStub, WorkspaceFacts } from '../../engine/workspace-facts';
 
 /** One row per Python gRPC library: how channels and stubs are made and what bounds a call. */
@@ -188,7 +188,7 @@ class PyGrpcWalk {
   run(deadlineSeconds: string): PyGrpcProblem[] {
     const out: PyGrpcProblem[] = [];
     for (const call of this.facts.calls) {
-      const callee = call.childForFieldName('function');
+      const callee = calleeOf(this.facts, call);
       if (callee?.type !== 'attribute') continue;
       let method = callee;
       const attr = callee.childForFieldName('attribute')?.text ?? '';

@@ -6,7 +6,7 @@
 
 import type { ParsedDocument } from '../../engine/document';
 import type { PyNode } from '../../engine/python';
-import { callArguments, moduleFacts, qualifiedName, unparen, valueOf, type ModuleFacts } from '../python/module-facts';
+import { callArguments, moduleFacts, nodesOfType, qualifiedName, unparen, valueOf, type ModuleFacts } from '../python/module-facts';
 
 /** Calls that wait: the first argument is the delay in seconds. */
 const SLEEPS = ['time.sleep', 'asyncio.sleep', 'trio.sleep', 'anyio.sleep', 'gevent.sleep', 'eventlet.sleep'];
@@ -39,7 +39,7 @@ function find(doc: ParsedDocument): PyRetryLoop[] {
   const root = doc.pythonTree?.rootNode;
   if (!facts || !root) return [];
   const out: PyRetryLoop[] = [];
-  for (const loop of root.descendantsOfType(['for_statement', 'while_statement'])) {
+  for (const loop of nodesOfType(facts, 'for_statement', 'while_statement')) {
     if (!loop) continue;
     const kind = attemptLoop(facts, loop);
     if (!kind) continue;

@@ -4,7 +4,7 @@ import type { Fix, Rule, RuleFinding, TextEdit } from '../../engine/types';
 import type { ParsedDocument } from '../../engine/document';
 import type { PyNode } from '../../engine/python';
 import { optedOutElsewhere } from '../../engine/opt-outs';
-import { callArguments, moduleFacts, qualifiedName, type ModuleFacts } from '../python/module-facts';
+import { calleeOf, callArguments, moduleFacts, qualifiedName, type ModuleFacts } from '../python/module-facts';
 import { moduleLogger } from '../python/loggers';
 
 /** Streams a print to which is output, not a log line written to a file or a buffer. */
@@ -28,7 +28,7 @@ function sites(doc: ParsedDocument): { facts: ModuleFacts; sites: PrintSite[] } 
   if (!facts || !printIsBuiltin(facts, doc)) return undefined;
   const out: PrintSite[] = [];
   for (const call of facts.calls) {
-    const callee = call.childForFieldName('function');
+    const callee = calleeOf(facts, call);
     if (callee?.type !== 'identifier' || callee.text !== 'print') continue;
     const args = callArguments(call);
     const file = args.keywords.get('file')?.value;

@@ -3,7 +3,7 @@
 // interpolated-log-message (which calls are log calls).
 
 import type { PyNode } from '../../engine/python';
-import { qualifiedName, unparen, valueOf, type ModuleFacts } from './module-facts';
+import { calleeOf, qualifiedName, unparen, valueOf, type ModuleFacts } from './module-facts';
 
 export type LoggerKind = 'logging' | 'structlog' | 'loguru';
 
@@ -101,7 +101,7 @@ export interface LogCall {
 export function logCalls(facts: ModuleFacts): LogCall[] {
   const out: LogCall[] = [];
   for (const call of facts.calls) {
-    const callee = call.childForFieldName('function');
+    const callee = calleeOf(facts, call);
     if (callee?.type !== 'attribute') continue;
     const method = callee.childForFieldName('attribute')?.text ?? '';
     if (!LOGGER_LIBRARIES.some((l) => l.methods.includes(method))) continue;

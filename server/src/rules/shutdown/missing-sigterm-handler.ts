@@ -431,8 +431,8 @@ function pythonSites(ctx: RuleContext<Options>): PythonSite[] {
     });
   }
   // Loops: only those nothing else stops, in a module no app server or worker runs.
-  if (handledElsewhere(facts, root) || appServerEvidence(doc, facts, ctx.workspace)) return out;
-  for (const site of loopSites(facts, root, doc.text, reach)) {
+  if (handledElsewhere(facts) || appServerEvidence(doc, facts, ctx.workspace)) return out;
+  for (const site of loopSites(facts, doc.text, reach)) {
     out.push({ start: site.start, end: site.end, message: loopMessage(doc, site, dies), fix: site });
   }
   return out;

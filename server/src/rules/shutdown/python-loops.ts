@@ -7,7 +7,7 @@
 // The library knowledge is data: one row per client, each citing why it does not stop on SIGTERM.
 
 import type { PyNode } from '../../engine/python';
-import { callArguments, qualifiedName, unparen, valueOf, type ModuleFacts } from '../python/module-facts';
+import { calleeOf, callArguments, nodesOfType, qualifiedName, unparen, valueOf, type ModuleFacts } from '../python/module-facts';
 
 /** A client method that receives messages. */
 interface ConsumerRow {
@@ -123,7 +123,7 @@ function same(a: PyNode | null | undefined, b: PyNode | null | undefined): boole
 /** A cheap look at the text before reading the tree: none of the loops can be there without these words. */
 const MAY_LOOP = /\bwhile\s+(?:True|1)\s*:|\bstart_consuming\b|\brun_forever\b|\bfor\s+\w+\s+in\b|\basyncio\b/;
 
-export function loopSites(facts: ModuleFacts, root: PyNode, text: string, reachOf: () => Reach): LoopSite[] {
+export function loopSites(facts: ModuleFacts, text: string, reachOf: () => Reach): LoopSite[] {
   if (!MAY_LOOP.test(text)) return [];
   const reach = reachOf();
   const sites: LoopSite[] = [];
@@ -137,8 +137,8 @@ export function loopSites(facts: ModuleFacts, root: PyNode, text: string, reachO
   // Coroutines that asyncio.run / run_until_complete run, by their top-level function node id.
   const asyncRun = new Map<number, PyNode>();
   for (const call of facts.calls) {
-    const name = qualifiedName(facts, call.childForFieldName('function'));
-    const callee = call.childForFieldName('function');
+    const callee = calleeOf(facts, call);
+    const name = qualifiedName(facts, callee);
     const runs = name === 'asyncio.run' || (callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'run_until_complete');
     if (!runs || !reach.reached(call)) continue;
     const arg = callArguments(call).positional[0];
@@ -149,7 +149,7 @@ export function loopSites(facts: ModuleFacts, root: PyNode, text: string, reachO
   }
 
   for (const call of facts.calls) {
-    const callee = call.childForFieldName('function');
+    const callee = calleeOf(facts, call);
     if (callee?.type !== 'attribute' || !reach.reached(call)) continue;
     const method = callee.childForFieldName('attribute')?.text ?? '';
     const object = callee.childForFieldName('object')!;
@@ -173,7 +173,7 @@ export function loopSites(facts: ModuleFacts, root: PyNode, text: string, reachO
     if (loop) add(whileSite(loop, row.label, reach, asyncRun));
   }
 
-  for (const loop of root.descendantsOfType('for_statement')) {
+  for (const loop of nodesOfType(facts, 'for_statement')) {
     if (!loop || !reach.reached(loop)) continue;
     const right = loop.childForFieldName('right');
     const made = right ? provenance(facts, right) : undefined;
@@ -437,9 +437,9 @@ export function reachability(root: PyNode): Reach {
  */
 const HANDLER_HELPER = /signal|shutdown|graceful|terminat/i;
 
-export function handledElsewhere(facts: ModuleFacts, root: PyNode): string | undefined {
+export function handledElsewhere(facts: ModuleFacts): string | undefined {
   for (const call of facts.calls) {
-    const callee = call.childForFieldName('function');
+    const callee = calleeOf(facts, call);
     const installs = qualifiedName(facts, callee) === 'signal.signal' || (callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'add_signal_handler');
     if (!installs) continue;
     const first = callArguments(call).positional[0];
@@ -454,7 +454,7 @@ export function handledElsewhere(facts: ModuleFacts, root: PyNode): string | und
     if (root !== 'signal' && HANDLER_HELPER.test(local)) return `it imports \`${local}\``;
   }
   // Relative imports (`from .lifecycle import graceful_shutdown`) are not in `imports`.
-  for (const statement of root.descendantsOfType('import_from_statement')) {
+  for (const statement of nodesOfType(facts, 'import_from_statement')) {
     if (statement?.childForFieldName('module_name')?.type !== 'relative_import') continue;
     const name = statement.childrenForFieldName('name').find((n) => n && HANDLER_HELPER.test(n.text));
     if (name) return `it imports \`${name.text}\``;

@@ -6,7 +6,7 @@
 import type { ParsedDocument } from '../../engine/document';
 import type { WorkspaceFacts } from '../../engine/workspace-facts';
 import type { PyNode } from '../../engine/python';
-import { callArguments, moduleFacts, qualifiedName, unparen, valueOf, type ModuleFacts } from '../python/module-facts';
+import { calleeOf, callArguments, moduleFacts, qualifiedName, unparen, valueOf, type ModuleFacts } from '../python/module-facts';
 
 interface SelfRunServer {
   label: string;
@@ -73,7 +73,7 @@ export interface ServeCall {
 export function serveCalls(facts: ModuleFacts): ServeCall[] {
   const out: ServeCall[] = [];
   for (const call of facts.calls) {
-    const callee = call.childForFieldName('function');
+    const callee = calleeOf(facts, call);
     if (callee?.type !== 'attribute') continue;
     const name = callee.childForFieldName('attribute');
     const method = name?.text;
@@ -98,12 +98,13 @@ export interface SigtermHandler {
 export function sigtermHandlers(facts: ModuleFacts): SigtermHandler[] {
   const out: SigtermHandler[] = [];
   for (const call of facts.calls) {
-    const callee = call.childForFieldName('function');
-    const args = callArguments(call);
-    const first = args.positional[0];
-    if (!callee || !first || !isSigterm(facts, first)) continue;
-    if (qualifiedName(facts, callee) === 'signal.signal') out.push({ call, how: 'signal.signal' });
-    else if (callee.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'add_signal_handler') out.push({ call, how: 'loop.add_signal_handler' });
+    // The callee first: most calls are neither, and their arguments need not be read.
+    const callee = calleeOf(facts, call);
+    if (!callee) continue;
+    const how = qualifiedName(facts, callee) === 'signal.signal' ? 'signal.signal' : callee.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'add_signal_handler' ? 'loop.add_signal_handler' : undefined;
+    if (!how) continue;
+    const first = callArguments(call).positional[0];
+    if (first && isSigterm(facts, first)) out.push({ call, how });
   }
   return out;
 }

@@ -6,7 +6,7 @@
 import type { Fix, RuleContext, TextEdit } from '../../engine/types';
 import type { PyNode } from '../../engine/python';
 import { optedOutElsewhere } from '../../engine/opt-outs';
-import { callArguments, lineIndent, moduleFacts, qualifiedName, unparen, valueOf, type ModuleFacts } from '../python/module-facts';
+import { calleeOf, callArguments, lineIndent, moduleFacts, qualifiedName, unparen, valueOf, type ModuleFacts } from '../python/module-facts';
 import type { HttpTimeoutOptions } from './http-call-without-timeout';
 
 interface PyClient {
@@ -133,6 +133,9 @@ function disables(facts: ModuleFacts, value: PyNode, client: PyClient): string |
 }
 
 /** Which client object an expression is (a constructor call, or a name/`self.attr` assigned one). */
+/** Every method name of a client in the table. */
+const CLIENT_METHODS = new Set(PY_CLIENTS.flatMap((c) => c.methods));
+
 function clientOf(facts: ModuleFacts, expr: PyNode | null): { client: PyClient; made: PyNode } | undefined {
   if (!expr) return undefined;
   let e = unparen(expr);
@@ -200,7 +203,7 @@ export function analysePython(ctx: RuleContext<HttpTimeoutOptions>): Problem[] {
   const globalDefault = facts.calledNames.has('socket.setdefaulttimeout');
 
   for (const call of facts.calls) {
-    const callee = call.childForFieldName('function');
+    const callee = calleeOf(facts, call);
     if (!callee) continue;
     const name = qualifiedName(facts, callee);
     let client: PyClient | undefined;
@@ -218,8 +221,9 @@ export function analysePython(ctx: RuleContext<HttpTimeoutOptions>): Problem[] {
         continue;
       }
     } else if (callee.type === 'attribute') {
-      const owner = clientOf(facts, callee.childForFieldName('object'));
       const method = callee.childForFieldName('attribute')?.text ?? '';
+      // The method first: where no client has it, what the receiver is does not matter.
+      const owner = CLIENT_METHODS.has(method) ? clientOf(facts, callee.childForFieldName('object')) : undefined;
       if (owner && owner.client.methods.includes(method)) {
         client = owner.client;
         described = `\`${callee.text}(...)\``;
