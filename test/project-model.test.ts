@@ -335,3 +335,70 @@ describe('the project model links manifests', () => {
     assert.match(files[3].role.reason, /every service is a stock dependency or tool/);
   });
 });
+
+/**
+ * Issue 14, second round (the review of 68 repositories): command line packages, a package named
+ * `tools`, a dot-folder of maintenance scripts, React bindings that make a component, and a server
+ * installed through `bin` that starts with hapi's `server.start()`, which must stay service code.
+ */
+const PROGRAMS: Record<string, string> = {
+  'package.json': JSON.stringify({ name: 'mono', private: true, workspaces: ['packages/*'] }),
+  // A command line package (`logto tunnel`, novu's CLI): `bin` loads the build, `npm start` runs the
+  // package (`node .`), and the tool's local server listens inside a command.
+  'packages/cli-tool/package.json': JSON.stringify({ name: '@mono/cli-tool', version: '1.0.0', main: 'lib/index.js', bin: { tool: 'bin/index.js' }, scripts: { build: 'tsc', start: 'node .' } }),
+  'packages/cli-tool/bin/index.js': "import('../lib/index.js');\n",
+  'packages/cli-tool/src/index.ts': "import { tunnel } from './commands/tunnel';\ntunnel(4000);\n",
+  'packages/cli-tool/src/commands/tunnel.ts': "import * as http from 'node:http';\nexport async function tunnel(port: number) {\n  const server = http.createServer();\n  server.listen(port, () => console.log('tunnel ready'));\n  await fetch('https://tunnel.example.com/health');\n}\n",
+  // A server installed through `bin` whose entry starts it with `server.start()` on a server another
+  // module makes (fxa-auth-server's bin/key_server.js): service code, and so is what it loads.
+  'packages/auth/package.json': JSON.stringify({ name: 'auth', version: '1.0.0', bin: { auth: './bin/key_server.js' }, scripts: { start: 'scripts/start-local.sh' } }),
+  'packages/auth/bin/key_server.js': "const Server = require('../lib/server');\nconst mailer = require('../lib/mailer');\nasync function init() {\n  const server = await Server.create(mailer);\n  await server.start();\n}\ninit();\n",
+  'packages/auth/lib/server.js': "exports.create = async (mailer) => ({ start: async () => mailer.send() });\n",
+  'packages/auth/lib/mailer.js': "exports.send = () => fetch('https://mail.example.com/send', { method: 'POST' });\n",
+  // Release scripts in a package whose folder is named `tools` (joplin's packages/tools).
+  'packages/tools/package.json': JSON.stringify({ name: '@mono/tools', private: true, scripts: { tsc: 'tsc' } }),
+  'packages/tools/release.ts': "export async function release() {\n  const res = await fetch('https://api.github.com/repos/mono/mono/releases');\n  console.log(await res.json());\n}\n",
+  // Repository maintenance scripts in a dot-folder at the root (logto's .scripts/).
+  '.scripts/publish.js': "console.log('Tag added');\n",
+  // React components: TanStack Router, lingui and icon bindings, no `react` import (the new JSX transform).
+  'packages/web/package.json': JSON.stringify({ name: 'web', private: true, dependencies: { express: '4', '@tanstack/react-router': '1' } }),
+  'packages/web/src/routes/tabs.tsx': "import { createFileRoute } from '@tanstack/react-router';\nexport const Route = createFileRoute('/tabs')({ component: () => <button onClick={() => console.log('tab')} /> });\n",
+  'packages/web/src/components/download-button.tsx': "import { Trans } from '@lingui/react/macro';\nimport { Download } from 'lucide-react';\nexport const Button = () => <button onClick={() => fetch('/api/download').catch((e) => console.error(e))}><Download /><Trans>Download</Trans></button>;\n",
+  // TanStack Start holds server functions: a file importing it is not taken for browser code.
+  'packages/web/src/server/fns.ts': "import { createServerFn } from '@tanstack/react-start';\nexport const load = createServerFn().handler(async () => { console.log('load'); return fetch('https://api.example.com/items'); });\n",
+};
+
+describe('the project model: command line packages, tool folders and components (issue 14, round two)', () => {
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-programs-'));
+    writeTree(dir, PROGRAMS);
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('only the hapi server and the server functions are flagged', () => {
+    const found = findings(dir).filter((f) => /console-log|http-call-without-timeout|missing-sigterm-handler/.test(f));
+    assert.deepEqual(found, [
+      'packages/auth/lib/mailer.js:1 http-call-without-timeout',
+      'packages/web/src/server/fns.ts:2 console-log',
+      'packages/web/src/server/fns.ts:2 http-call-without-timeout',
+    ]);
+  });
+
+  test('explain gives the reason for each', () => {
+    for (const [file, why] of [
+      ['packages/cli-tool/src/commands/tunnel.ts', /: script .*\n {2}why: belongs to `packages\/cli-tool`, a command line package: its package\.json `bin` installs `tool`, which starts no server, .*\[packages\/cli-tool\/package\.json\]/],
+      ['packages/cli-tool/src/index.ts', /: script .*\n {2}why: belongs to `packages\/cli-tool`, a command line package/],
+      ['packages/auth/lib/mailer.js', /: service /],
+      ['packages/tools/release.ts', /: script .*\n {2}why: its path matches `tools\/\*\*` read with its package folder's name \(`tools\/`\) \(script files\)/],
+      ['.scripts/publish.js', /: script .*\n {2}why: its path matches `\*\*\/\.scripts\/\*\*` \(script files\)/],
+      ['packages/web/src/routes/tabs.tsx', /: browser .*\n {2}why: imports the UI library `@tanstack\/react-router`/],
+      ['packages/web/src/components/download-button.tsx', /: browser .*\n {2}why: imports the UI library `@lingui\/react\/macro`/],
+      ['packages/web/src/server/fns.ts', /: service /],
+    ] as const) {
+      const out = cli(['explain', file], dir);
+      assert.equal(out.code, 0, out.stderr);
+      assert.match(out.stdout, why, out.stdout);
+    }
+  });
+});

@@ -79,4 +79,9 @@ test('`bin` entries are command line programs, mapped from build output back to 
   assert.deepEqual(Object.keys(roles({ bin: { a: 'bin/a.js', b: '../other/b.js', c: 'bin/*.js' } })), ['/ws/cli/bin/a.js']);
   // The file an npm script starts as the service stays the service, even when `bin` names it too.
   assert.equal(roles({ bin: { srv: 'server.js' }, scripts: { start: 'node server.js' } })['/ws/cli/server.js'], 'service');
+  // The bin's first command and all its files, for the command line package answer.
+  assert.deepEqual(parsePackageJson(JSON.stringify({ name: 'novu', bin: { novu: './dist/src/index.js' } }), '/ws/cli')?.bin?.name, 'novu');
+  assert.equal(parsePackageJson(JSON.stringify({ name: '@scope/tool', bin: 'lib/cli.mjs' }), '/ws/cli')?.bin?.name, 'tool');
+  assert.ok(parsePackageJson(JSON.stringify({ name: '@scope/tool', bin: 'lib/cli.mjs' }), '/ws/cli')?.bin?.files.includes('/ws/cli/src/cli.mts'));
+  assert.equal(parsePackageJson(JSON.stringify({ name: 'lib' }), '/ws/cli')?.bin, undefined);
 });

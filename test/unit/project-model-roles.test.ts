@@ -147,6 +147,16 @@ test('browser code: React/Vue/Svelte components, use client, browser globals, st
   assert.equal(consoleFindings('src/render.ts', "import { renderToString } from 'react-dom/server';\nconsole.log(renderToString);\n"), 1);
   // A local named `document` is not the browser's.
   assert.equal(consoleFindings('src/db.js', 'function save(document) { console.log(document.id); }\n'), 1);
+  // Components of the new JSX transform import React bindings, not `react`.
+  for (const binding of ['@tanstack/react-router', '@lingui/react/macro', 'lucide-react', 'react-hook-form', '@documenso/trpc/react', '@radix-ui/react-dialog']) {
+    assert.equal(consoleFindings('app/routes/tabs.tsx', `import { x } from '${binding}';\nconsole.log(x);\n`), 0, binding);
+  }
+  // Bindings that render on a server, and TanStack Start (server functions), are not browser code.
+  for (const server of ['@tanstack/react-start', '@react-email/components', 'react-email', '@react-pdf/renderer', 'react-dom/server']) {
+    assert.equal(consoleFindings('app/mail.tsx', `import { x } from '${server}';\nconsole.log(x);\n`), 1, server);
+  }
+  // Names that merely contain "react" are not bindings.
+  assert.equal(consoleFindings('src/reactor.ts', "import { Reactor } from 'reactor';\nconsole.log(Reactor);\n"), 1);
 });
 
 test("other linters' no-console opt-outs are respected (ESLint, oxlint, Biome, Deno), other rules' are not", () => {
@@ -225,5 +235,7 @@ test("the model's answer says why", () => {
   assert.equal(role('contrib/play/esnames.py', 'import requests\nrequests.get("http://localhost:5000/api")\n')?.role, 'script');
   assert.notEqual(role('django/contrib/admin/sites.py', 'import logging\n')?.role, 'script');
   assert.equal(role('docker-compose.test.yml', 'services:\n  db:\n    image: postgres\n')?.role, 'test');
+  assert.deepEqual(role('.scripts/publish.js', "console.log('Tag added');\n"), { role: 'script', reason: 'its path matches `**/.scripts/**` (script files)', source: 'path' });
+  assert.deepEqual(role('src/tabs.tsx', "import { Link } from '@tanstack/react-router';\n"), { role: 'browser', reason: 'imports the UI library `@tanstack/react-router`', source: 'content' });
   assert.equal(role('.github/compose.yml', 'services:\n  db:\n    image: postgres\n')?.role, 'test');
 });

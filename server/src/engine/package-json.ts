@@ -26,6 +26,8 @@ export interface PackageInfo {
   scriptFiles: Map<string, ScriptRole>;
   /** What the package needs at run time: `dependencies`, `peerDependencies`, `optionalDependencies` (not dev). */
   dependencies: Set<string>;
+  /** The programs its `bin` installs: the first command's name, and every file `binSources` gives (candidates that may not exist). */
+  bin: { name: string; files: string[] } | undefined;
 }
 
 /**
@@ -104,14 +106,21 @@ export function parsePackageJson(text: string, dir: string): PackageInfo | undef
   if (prisma && typeof prisma.seed === 'string') for (const file of filesRunBy(prisma.seed, dir)) if (!files.has(file)) files.set(file, 'one-off');
   // `bin` entries are the command line programs the package installs (with the source file a build
   // compiled each from), unless an npm script runs it.
-  for (const file of binSources(record.bin, dir)) if (!files.has(file)) files.set(file, 'command');
+  const binFiles = binSources(record.bin, dir);
+  for (const file of binFiles) if (!files.has(file)) files.set(file, 'command');
   const { reason, fullStack } = frontEndReason(record);
   const dependencies = new Set<string>();
   for (const key of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
     const deps = record[key];
     if (typeof deps === 'object' && deps !== null && !Array.isArray(deps)) for (const name of Object.keys(deps)) dependencies.add(name);
   }
-  return { name: typeof record.name === 'string' ? record.name : undefined, kind: packageKind(record, scripts), frontEnd: reason, fullStack, shapedForPublishing: PUBLISHING_KEYS.some((key) => record[key] !== undefined), scriptFiles: files, dependencies };
+  return { name: typeof record.name === 'string' ? record.name : undefined, kind: packageKind(record, scripts), frontEnd: reason, fullStack, shapedForPublishing: PUBLISHING_KEYS.some((key) => record[key] !== undefined), scriptFiles: files, dependencies, bin: binFiles.length > 0 ? { name: binName(record.bin, record.name), files: binFiles } : undefined };
+}
+
+/** The name of the first command a `bin` installs: its key, or the package's name (without scope) for a plain path. */
+function binName(bin: unknown, name: unknown): string {
+  if (typeof bin === 'object' && bin !== null) return Object.keys(bin)[0] ?? '';
+  return typeof name === 'string' ? name.replace(/^@[^/]+\//, '') : String(bin);
 }
 
 /** Build output folders a `bin` entry may point into; the program's source is then under `src/` (or the package folder). */

@@ -35,6 +35,14 @@ export interface WorkspaceFacts {
   scriptRole(path: string): 'service' | 'one-off' | 'command' | undefined;
 
   /**
+   * The package of `path` when it is a command line program as a whole: its package.json has a `bin`,
+   * no file the `bin` installs starts a server, no npm script starts another file of it as the
+   * service, and its folder holds no Dockerfile. The servers started inside such a package are local
+   * servers of the tool (a dev server, a tunnel). Undefined otherwise, and before the first build.
+   */
+  commandLinePackage?(path: string): { dir: string; packageJson: string; bin: string } | undefined;
+
+  /**
    * The files of the workspace that import `path` (relative imports and requires, found by a text
    * scan), sorted, each with what its text says it is (a command line tool, a program that starts a
    * server, front-end code). Undefined before the workspace is indexed.

@@ -217,6 +217,7 @@ export class WorkspaceIndex {
       handlesSigterm: (p) => this.handlesSigterm(p),
       packageKind: (p) => this.packageKind(p),
       scriptRole: (p) => this.scriptRole(p),
+      commandLinePackage: (p) => this.commandLinePackage(p),
       importersOf: (p) => this.importersOf(p),
       loggerExport: (importer, specifier, name) => this.loggerExport(importer, specifier, name),
       packageOf: (p) => this.packageFacts(p),
@@ -1071,6 +1072,26 @@ export class WorkspaceIndex {
     return this.packageInfo(file)?.scriptFiles.get(file);
   }
 
+  /** See WorkspaceFacts.commandLinePackage. */
+  commandLinePackage(p: string): { dir: string; packageJson: string; bin: string } | undefined {
+    const file = normalizePath(p);
+    if (!this.built || !this.roots.some((root) => isUnder(file, root))) return undefined;
+    for (const root of this.pending) if (isUnder(file, root)) return undefined;
+    const info = this.packageInfo(file);
+    if (!info?.bin) return undefined;
+    const dir = this.packageOf(file);
+    const root = this.rootOf(file);
+    if (root && !isUnder(dir, root)) return undefined;
+    const bins = new Set(info.bin.files);
+    // A `bin` that starts a server itself is a server people install (`fxa-auth`: bin/key_server.js).
+    if (info.bin.files.some((f) => this.traits.get(f)?.startsServer)) return undefined;
+    // `npm start` running a file of its own (not the `bin` one) that exists: the package is also a service.
+    for (const [f, role] of info.scriptFiles) if (role === 'service' && !bins.has(f) && fs.existsSync(f)) return undefined;
+    // A package shipped as an image is deployed, whatever else it installs.
+    for (const dockerfile of this.dockerStages.keys()) if (dirnameOf(dockerfile) === dir) return undefined;
+    return { dir: this.relativePath(dir) || '.', packageJson: `${dir}/package.json`, bin: info.bin.name };
+  }
+
   /**
    * The files of the workspace that import `p` (relative imports and requires), each with whether
    * it is a command line tool (see WorkspaceFacts). Undefined before the first build and outside
@@ -1525,7 +1546,7 @@ export class WorkspaceIndex {
     // A Dockerfile follows the entry scripts of its build context (signal-not-forwarded): their facts are its answers too.
     const scripts = isDockerfileName(baseNameOf(p)) ? ` ${this.entryScriptAnswers(dirnameOf(normalizePath(p)))}` : '';
     const links = `${JSON.stringify(this.composeServicesBuilding(p))} ${JSON.stringify((this.composeLinks.get(normalizePath(p)) ?? []).map((b) => this.dockerfileStage(b.dockerfile, b.target)))}`;
-    return `${links} ${this.k8sAnswers(p)} ${this.serviceAnswers(p)} ${this.handlesSigterm(p)} ${this.packageKind(p)} ${this.scriptRole(p)} ${JSON.stringify(this.importersOf(p))} ${this.importedLoggerExports(p)} ${this.importedGrpcClientExports(p)} ${JSON.stringify(this.servedStatically(p))} ${pkg?.frontEnd}${p.endsWith('.py') ? ` ${this.pythonAnswers(p, pkg?.dir)} py-grpc:${this.pythonStubRevision}` : ''}${SOURCE_EXTENSION.test(p) ? ` lock:${this.lockfileRevision}` : ''}${scripts}`;
+    return `${links} ${this.k8sAnswers(p)} ${this.serviceAnswers(p)} ${this.handlesSigterm(p)} ${this.packageKind(p)} ${this.scriptRole(p)} ${JSON.stringify(this.commandLinePackage(p))} ${JSON.stringify(this.importersOf(p))} ${this.importedLoggerExports(p)} ${this.importedGrpcClientExports(p)} ${JSON.stringify(this.servedStatically(p))} ${pkg?.frontEnd}${p.endsWith('.py') ? ` ${this.pythonAnswers(p, pkg?.dir)} py-grpc:${this.pythonStubRevision}` : ''}${SOURCE_EXTENSION.test(p) ? ` lock:${this.lockfileRevision}` : ''}${scripts}`;
   }
 
   /** The entry scripts below a build context and what each does with the app, for a Dockerfile's answers. */

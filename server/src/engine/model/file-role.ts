@@ -102,6 +102,17 @@ function computeRole(doc: ParsedDocument, workspace: WorkspaceFacts): RoleAnswer
     }
     const only = importedOnlyBy(doc.path, workspace);
     if (only) return only;
+    const cli = workspace.commandLinePackage?.(doc.path);
+    if (cli) {
+      return {
+        role: 'script',
+        reason: `belongs to \`${cli.dir}\`, a command line package: its package.json \`bin\` installs \`${cli.bin}\`, which starts no server, and no npm script starts another file as the service and no Dockerfile builds the folder (a server started inside is the tool's local server)`,
+        source: 'package',
+        evidence: { path: cli.packageJson },
+      };
+    }
+    const named = namedPackage(doc, workspace, relative);
+    if (named) return pathAnswer(named);
   }
   if (scriptRole === 'one-off') return { role: 'script', reason: 'an npm script of its package.json runs it as a one-off (not the script that starts the service)', source: 'package' };
 
@@ -126,10 +137,24 @@ function computeRole(doc: ParsedDocument, workspace: WorkspaceFacts): RoleAnswer
   return SERVICE;
 }
 
+/**
+ * A package whose own folder is named as the script conventions name a folder of one-off programs
+ * (`packages/tools`, `packages/scripts`, `apps/cli`): the convention read on `<folder>/<path>`. The
+ * package's place in the workspace is not read (a package under `tools/` is judged by its own layout).
+ */
+function namedPackage(doc: ParsedDocument, workspace: WorkspaceFacts, relative: string): { role: FileRole; glob: string; folder: string } | undefined {
+  const pkg = workspace.packageOf(doc.path);
+  if (!pkg || relative === doc.relativePath) return undefined;
+  const folder = path.posix.basename(pkg.dir);
+  const named = roleByPath(`${folder}/${relative}`);
+  return named?.role === 'script' ? { role: 'script', glob: named.glob, folder } : undefined;
+}
+
 const SERVICE: RoleAnswer = { role: 'service', reason: 'no test, script, browser, configuration or generated signal: service code', source: 'default' };
 
-function pathAnswer(byPath: { role: FileRole; glob: string }): RoleAnswer {
-  return { role: byPath.role, reason: `its path matches \`${byPath.glob}\` (${byPath.role} files)`, source: 'path' };
+function pathAnswer(byPath: { role: FileRole; glob: string; folder?: string }): RoleAnswer {
+  const on = byPath.folder ? ` read with its package folder's name (\`${byPath.folder}/\`)` : '';
+  return { role: byPath.role, reason: `its path matches \`${byPath.glob}\`${on} (${byPath.role} files)`, source: 'path' };
 }
 
 /** A relative import that reaches into a test folder (`import { seed } from '../test/helpers'`). */

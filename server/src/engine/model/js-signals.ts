@@ -11,14 +11,25 @@ const { SyntaxKind, forEachChild, isCallExpression, isExpressionStatement, isIde
 
 const IDENTIFIERS = kindSet(SyntaxKind.Identifier);
 
-/** UI libraries: a file importing one (and no server-side rendering entry point) is front-end code. */
-export const UI_MODULES = String.raw`react|react-dom|react-native|vue|svelte|preact|solid-js|@angular\/core|jquery|@remix-run\/react|next\/(?:link|router|navigation|image|head|dynamic)|expo(?:-[\w-]+)?|@react-navigation\/[\w-]+|@tanstack\/react-query|react-router(?:-dom)?|@mui\/[\w-]+|@chakra-ui\/[\w-]+|antd|styled-components|@emotion\/[\w-]+|client-only`;
+const REACT_BINDINGS = String.raw`(?!react-(?:email|pdf|server|dom\/server)\b)react-[\w-]+|[\w-]+-react|@[\w-]+\/react(?!-(?:email|pdf|start)\b)(?:-[\w-]+)?|(?!@react-(?:email|pdf)\/)(?:@[\w-]+\/)?[\w.-]+\/react`;
+/**
+ * UI libraries: a file importing one (and no server-side rendering entry point) is front-end code.
+ * Besides the frameworks themselves, React bindings by their names: `react-*` (react-hook-form),
+ * `*-react` (lucide-react), `@scope/react` and `@scope/react-*` (@lingui/react, @tanstack/react-router,
+ * @radix-ui/react-dialog) and a `/react` entry of a package (@trpc's `x/react`): a module a component
+ * imports to render or to use hooks. Bindings that render on the server (e-mail and PDF templates,
+ * React server DOM) and TanStack Start, whose files also hold server functions, are not.
+ */
+export const UI_MODULES = String.raw`react|react-dom|react-native|vue|svelte|preact|solid-js|@angular\/core|jquery|@remix-run\/react|next\/(?:link|router|navigation|image|head|dynamic)|expo(?:-[\w-]+)?|@react-navigation\/[\w-]+|react-router(?:-dom)?|@mui\/[\w-]+|@chakra-ui\/[\w-]+|antd|styled-components|@emotion\/[\w-]+|client-only|${REACT_BINDINGS}`;
 export const UI_IMPORT = new RegExp(String.raw`^(?:${UI_MODULES})(?:\/|$)`);
 /** Server-side rendering and server-only entry points of front-end frameworks: not browser code. */
 export const SERVER_SIDE_MODULES = String.raw`react-dom\/server|vue\/server-renderer|@vue\/server-renderer|svelte\/server|next\/server|next\/headers|server-only`;
 export const SERVER_SIDE_IMPORT = new RegExp(String.raw`^(?:${SERVER_SIDE_MODULES})(?:\/|$)|\.server(?:\.[jt]sx?)?$`);
-/** A call that starts a server in this file: a program reading argv that also listens is the service. */
-export const LISTENS = /\.\s*listen\s*\(|\bserve\s*\(\s*\{|\bcreateServer\s*\(/;
+/**
+ * A call that starts a server in this file: a program reading argv that also listens is the service.
+ * `server.start()` is how hapi starts one (on a server another module may have made).
+ */
+export const LISTENS = /\.\s*listen\s*\(|\bserve\s*\(\s*\{|\bcreateServer\s*\(|\bserver\s*\.\s*start\s*\(/;
 
 export interface JsSignals {
   /** Module specifiers imported or required at the top level, or by `import()` / `require()` anywhere in the first statements. */

@@ -75,7 +75,8 @@ export const ROLE_PATHS: ReadonlyArray<{ role: FileRole; globs: readonly string[
   {
     role: 'script',
     globs: [
-      '**/bin/**', '**/scripts/**', '**/script/**', '**/cli/**', '**/cli.*', 'tools/**', '**/devtools/**',
+      // `.scripts/` is the dot-folder some repositories keep their maintenance scripts in (release, publish, checks).
+      '**/bin/**', '**/scripts/**', '**/.scripts/**', '**/script/**', '**/cli/**', '**/cli.*', 'tools/**', '**/devtools/**',
       '**/migrations/**', '**/migration/**', '**/migrate/**', '**/seeds/**', '**/seeders/**', '**/seed/**', '**/seed.*', '**/seeds.*',
       '**/migrate.*', '**/migrations.?([cm])[jt]s', '**/load-test*/**', '**/loadtest*/**', '**/k6/**', '**/.artillery/**', '**/artillery/**',
       '**/benchmark*/**', '**/bench/**',

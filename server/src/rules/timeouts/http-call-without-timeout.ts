@@ -635,6 +635,9 @@ class Analysis {
     } else if (this.requestCarriesSignal(input) !== 'no') {
       return;
     }
+    // A `dispatcher` (undici's Agent, Pool, RetryAgent; Node's fetch takes one too) carries its own
+    // headersTimeout and bodyTimeout: what they are is set where the dispatcher is made, not here.
+    if (this.lookupIn(options, ['dispatcher']).kind !== 'absent') return;
     // node-fetch 2's own `timeout` option (other fetches ignore it, but a polyfill may be in place).
     const timeout = this.lookupIn(options, ['timeout']);
     if (timeout.kind === 'unknown') return;
@@ -1396,7 +1399,7 @@ export const httpCallWithoutTimeout: Rule<HttpTimeoutOptions> = {
       '',
       'Clients, how each one is called, and its default:',
       '',
-      '- **fetch** (global, `undici`, `node-fetch`, `cross-fetch`): flagged without a `signal` in the `init` object. Node\'s built-in fetch (undici) gives up only after 300 s without response headers and 300 s between body chunks; node-fetch and browsers never do. `signal: AbortSignal.timeout(ms)`, `AbortSignal.any([...])` or a controller\'s signal counts as bounded, and so does node-fetch 2\'s own `timeout` option.',
+      '- **fetch** (global, `undici`, `node-fetch`, `cross-fetch`): flagged without a `signal` in the `init` object. Node\'s built-in fetch (undici) gives up only after 300 s without response headers and 300 s between body chunks; node-fetch and browsers never do. `signal: AbortSignal.timeout(ms)`, `AbortSignal.any([...])` or a controller\'s signal counts as bounded, and so does node-fetch 2\'s own `timeout` option. A `dispatcher` option (an undici `Agent`, `Pool` or `RetryAgent`) is not flagged: its `headersTimeout` and `bodyTimeout` bound the request, and they are set where the dispatcher is made.',
       '- **axios** (`axios(config)`, `axios(url, config)`, `axios.get|delete|head|options|post|put|patch|request|postForm|...`): default `timeout: 0`, no timeout (axios README, request config). `axios.create(config)` without `timeout` is flagged on `create`, not on each use; calls on an instance made in the same file with a timeout are fine (a `timeout: undefined` on them falls back to the instance\'s). Not flagged when the file sets `axios.defaults.timeout` (or `<instance>.defaults.timeout`), when a request interceptor mentions a timeout, or when requests made with the instance in the same file pass their own `timeout`. A `signal` counts as bounded.',
       '- **got** (calls, `got.get|post|...|stream|paginate`, `got.extend`): no timeout by default (got docs, "timeout": default `{}`). `timeout: { request: 0 }` or `timeout: {}` sets no limit.',
       '- **superagent**: a request chain that is sent (awaited, `.then`, `.end`, `.pipe`) without `.timeout(...)`; superagent has no default timeout (its docs, "Timeouts"). A request built here and returned unsent is not flagged: the caller may add the timeout. Requests made through `superagent.agent()` are not followed.',
