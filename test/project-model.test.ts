@@ -330,7 +330,7 @@ describe('the project model links manifests', () => {
       ['monitoring.yml', 'dev', 'content'],
     ]);
     assert.match(files[0].role.reason, /only Kubernetes CronJobs run its image \(`registry\.example\.com\/shop\/report:1\.0\.0` in CronJob `nightly-report`, k8s\/jobs\.yaml:4\)/);
-    assert.ok(files[1].facts.includes('its image `registry.example.com/shop/api:1.0.0` runs in Kubernetes Deployment `api` (k8s/jobs.yaml:19)'), files[1].facts.join('\n'));
+    assert.ok(files[1].facts.includes('its image `registry.example.com/shop/api:1.0.0` runs in Kubernetes Deployment `api` (k8s/jobs.yaml:19), linked because its folder is named `api`'), files[1].facts.join('\n'));
     assert.match(files[2].role.reason, /service `db` extends a service of \.docker\/compose-infra\.yml, a development compose file/);
     assert.match(files[3].role.reason, /every service is a stock dependency or tool/);
   });
