@@ -48,7 +48,18 @@ function interpolation(node: PyNode): How | undefined {
   return undefined;
 }
 
+const sitesOf = new WeakMap<RuleContext['doc'], Site[]>();
+
+/** The file's log calls with an interpolated message, once per document (each finding's fix asked for them all again). */
 function sites(ctx: RuleContext): Site[] {
+  const known = sitesOf.get(ctx.doc);
+  if (known) return known;
+  const found = findSites(ctx);
+  sitesOf.set(ctx.doc, found);
+  return found;
+}
+
+function findSites(ctx: RuleContext): Site[] {
   const facts = moduleFacts(ctx.doc);
   if (!facts) return [];
   const out: Site[] = [];
