@@ -352,7 +352,7 @@ const PROGRAMS: Record<string, string> = {
   // A server installed through `bin` whose entry starts it with `server.start()` on a server another
   // module makes (fxa-auth-server's bin/key_server.js): service code, and so is what it loads.
   'packages/auth/package.json': JSON.stringify({ name: 'auth', version: '1.0.0', bin: { auth: './bin/key_server.js' }, scripts: { start: 'scripts/start-local.sh' } }),
-  'packages/auth/bin/key_server.js': "const Server = require('../lib/server');\nconst mailer = require('../lib/mailer');\nasync function init() {\n  const server = await Server.create(mailer);\n  await server.start();\n}\ninit();\n",
+  'packages/auth/bin/key_server.js': "const Server = require('../lib/server');\nconst mailer = require('../lib/mailer');\nrequire('../lib/shared-user');\nasync function init() {\n  const server = await Server.create(mailer);\n  await server.start();\n}\ninit();\n",
   'packages/auth/lib/server.js': "exports.create = async (mailer) => ({ start: async () => mailer.send() });\n",
   'packages/auth/lib/mailer.js': "exports.send = () => fetch('https://mail.example.com/send', { method: 'POST' });\n",
   // Release scripts in a package whose folder is named `tools` (joplin's packages/tools).
@@ -364,6 +364,15 @@ const PROGRAMS: Record<string, string> = {
   'packages/web/package.json': JSON.stringify({ name: 'web', private: true, dependencies: { express: '4', '@tanstack/react-router': '1' } }),
   'packages/web/src/routes/tabs.tsx': "import { createFileRoute } from '@tanstack/react-router';\nexport const Route = createFileRoute('/tabs')({ component: () => <button onClick={() => console.log('tab')} /> });\n",
   'packages/web/src/components/download-button.tsx': "import { Trans } from '@lingui/react/macro';\nimport { Download } from 'lucide-react';\nexport const Button = () => <button onClick={() => fetch('/api/download').catch((e) => console.error(e))}><Download /><Trans>Download</Trans></button>;\n",
+  // A sync library only the desktop app (a front-end package: electron and react) and the command
+  // line package import (joplin's packages/lib S3 target); what the hapi server also imports stays service code.
+  'packages/desktop/package.json': JSON.stringify({ name: 'desktop', private: true, dependencies: { electron: '30', react: '18' } }),
+  'packages/desktop/app.ts': "import { S3Target } from '../sync/s3';\nimport { shared } from '../sync/shared';\nexport const target = new S3Target(shared);\n",
+  'packages/cli-tool/src/sync.ts': "import { S3Target } from '../../sync/s3';\nexport const target = new S3Target();\n",
+  'packages/sync/package.json': JSON.stringify({ name: 'sync', version: '1.0.0', main: 'index.js' }),
+  'packages/sync/s3.ts': "export class S3Target {\n  async put(key: string) {\n    console.log('put', key);\n    return fetch(`https://s3.example.com/${key}`, { method: 'PUT' });\n  }\n}\n",
+  'packages/sync/shared.ts': "export const shared = () => fetch('https://api.example.com/shared');\n",
+  'packages/auth/lib/shared-user.js': "const { shared } = require('../../sync/shared');\nmodule.exports = shared;\n",
   // TanStack Start holds server functions: a file importing it is not taken for browser code.
   'packages/web/src/server/fns.ts': "import { createServerFn } from '@tanstack/react-start';\nexport const load = createServerFn().handler(async () => { console.log('load'); return fetch('https://api.example.com/items'); });\n",
 };
@@ -380,6 +389,7 @@ describe('the project model: command line packages, tool folders and components 
     const found = findings(dir).filter((f) => /console-log|http-call-without-timeout|missing-sigterm-handler/.test(f));
     assert.deepEqual(found, [
       'packages/auth/lib/mailer.js:1 http-call-without-timeout',
+      'packages/sync/shared.ts:1 http-call-without-timeout',
       'packages/web/src/server/fns.ts:2 console-log',
       'packages/web/src/server/fns.ts:2 http-call-without-timeout',
     ]);
@@ -387,14 +397,16 @@ describe('the project model: command line packages, tool folders and components 
 
   test('explain gives the reason for each', () => {
     for (const [file, why] of [
-      ['packages/cli-tool/src/commands/tunnel.ts', /: script .*\n {2}why: belongs to `packages\/cli-tool`, a command line package: its package\.json `bin` installs `tool`, which starts no server, .*\[packages\/cli-tool\/package\.json\]/],
-      ['packages/cli-tool/src/index.ts', /: script .*\n {2}why: belongs to `packages\/cli-tool`, a command line package/],
+      ['packages/cli-tool/src/index.ts', /: script .*\n {2}why: belongs to `packages\/cli-tool`, a command line package: its package\.json `bin` installs `tool`, which starts no server, .*\[packages\/cli-tool\/package\.json\]/],
+      // The walk reads the importer's package too: a file of the command line package is a one-off program.
+      ['packages/cli-tool/src/commands/tunnel.ts', /: script .*\n {2}why: imported only by one-off programs \(command line tools, scripts\): packages\/cli-tool\/src\/index\.ts/],
       ['packages/auth/lib/mailer.js', /: service /],
       ['packages/tools/release.ts', /: script .*\n {2}why: its path matches `tools\/\*\*` read with its package folder's name \(`tools\/`\) \(script files\)/],
       ['.scripts/publish.js', /: script .*\n {2}why: its path matches `\*\*\/\.scripts\/\*\*` \(script files\)/],
       ['packages/web/src/routes/tabs.tsx', /: browser .*\n {2}why: imports the UI library `@tanstack\/react-router`/],
       ['packages/web/src/components/download-button.tsx', /: browser .*\n {2}why: imports the UI library `@lingui\/react\/macro`/],
       ['packages/web/src/server/fns.ts', /: service /],
+      ['packages/sync/s3.ts', /: browser .*\n {2}why: imported only by front-end code and one-off programs: packages\/cli-tool\/src\/sync\.ts and 1 more/],
     ] as const) {
       const out = cli(['explain', file], dir);
       assert.equal(out.code, 0, out.stderr);

@@ -179,7 +179,10 @@ const FAN_OUT = 20;
 
 /**
  * A module that only front-end code or only one-off programs import (directly, or through modules
- * that only they import): it runs where they run. Tests among the importers say nothing either way.
+ * that only they import): it runs where they run. An importer counts as front-end code by its own text,
+ * its path, or its package (a front-end package such as a desktop or mobile app, outside the package's
+ * server paths), and as a one-off program by the npm script or `bin` that runs it, its path, or its
+ * package (a command line package). Tests among the importers say nothing either way.
  * A module only tests import is left alone: it is as often the entry point or a module the service
  * reaches through a package name, a path alias or a framework's conventions (which the scan of
  * relative imports does not see) as a test helper. Undefined when a file of the service imports it,
@@ -234,6 +237,11 @@ function classify(importer: Importer, workspace: WorkspaceFacts, depth: number, 
   if (run !== 'service') {
     if (importer.frontEnd || byPath === 'browser') return 'browser';
     if ((run === 'one-off' || run === 'command') && !importer.startsServer) return 'script';
+    // What the importer's package is, as the importer's own role reads it: a file of a front-end package
+    // (a desktop or mobile app: electron, react-native) outside its server paths, or of a command line package.
+    const pkg = workspace.packageOf(importer.path);
+    if (pkg?.frontEnd && !importer.startsServer && !pkg.serverPaths(path.posix.relative(pkg.dir, importer.path))) return 'browser';
+    if (workspace.commandLinePackage?.(importer.path)) return 'script';
   }
   if (depth <= 0 || run === 'service' || importer.startsServer) return undefined;
   const next = workspace.importersOf(importer.path);
