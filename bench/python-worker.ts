@@ -28,7 +28,8 @@ async function parse(input: Input) {
   for (const file of input.files) {
     const text = fs.readFileSync(file, 'utf8');
     bytes += Buffer.byteLength(text);
-    const tree = parsePython(text);
+    const parsed = parsePython(text);
+    const tree = typeof parsed === 'object' ? parsed : undefined;
     nodes += tree?.rootNode.childCount ?? 0;
     tree?.delete();
   }

@@ -52,6 +52,11 @@ export const HOSTILE: HostileInput[] = [
   { name: '80,000 unclosed {{.', file: 'unclosed.yaml', text: `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n# ${'{{.'.repeat(80_000)}\nspec:\n  containers:\n    - name: c\n      image: c:1\n` },
 ];
 
+/** Python the GLR parser forks on without end: `x = (` then `n` lines of `>-` (3,000 took 90 s to parse). */
+export function garbledPython(n: number): string {
+  return `x = (\n${'>-\n'.repeat(n)})\n`;
+}
+
 /** A Dockerfile of `n` named stages, each `COPY . .` and a node CMD: the final stage is a service without a HEALTHCHECK. */
 export function manyStages(n: number): string {
   return Array.from({ length: n }, (_, i) => `FROM node:20-slim AS s${i}\nCOPY . .\nCMD ["node", "server.js"]\n`).join('');

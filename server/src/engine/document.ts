@@ -12,7 +12,7 @@ import { isHelmTemplate, isYamlPath } from './classify';
 import { CLOUDFORMATION_TAGS } from './cloudformation';
 import { maskTemplateActions } from './helm';
 import { minimalEdit } from './edits';
-import { parsePython, PyTreeHolder, type PyTree } from './python';
+import { parsePython, PyTreeHolder, TOO_COSTLY, type PyTree } from './python';
 import { markLive } from './incremental';
 
 /** Stream-level YAML error tokens composed per file (see `yaml`). */
@@ -64,6 +64,8 @@ export class ParsedDocument {
   private jsonCache: JsonParse | undefined;
   private dockerfileCache: Dockerfile | undefined;
   private pythonTreeHolder: PyTreeHolder | undefined;
+  /** The Python parser gave up on this version (over its work allowance, python.ts): no tree, a skipped-file notice. */
+  pythonParseAbandoned = false;
   private previous: ParsedDocument | undefined;
   private readonly live: boolean;
 
@@ -110,12 +112,19 @@ export class ParsedDocument {
    */
   get pythonTree(): PyTree | undefined {
     if (this.pythonTreeHolder?.tree) return this.pythonTreeHolder.tree;
+    if (this.pythonParseAbandoned) return undefined;
     const previous = this.previous;
     const oldTree = previous?.pythonTreeHolder?.tree ? previous.pythonTreeHolder.take() : undefined;
     const tree = parsePython(
       this.text,
       oldTree && previous ? { tree: oldTree, text: previous.text, edit: minimalEdit(previous.text, this.text) } : undefined,
     );
+    if (tree === TOO_COSTLY) {
+      // Abandoned over its work allowance: asked again by every rule, it would be abandoned again.
+      this.pythonParseAbandoned = true;
+      this.previous = undefined;
+      return undefined;
+    }
     if (!tree) return undefined;
     this.previous = undefined;
     this.pythonTreeHolder ??= new PyTreeHolder(this);

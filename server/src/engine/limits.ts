@@ -203,6 +203,9 @@ export function unanalysableReason(doc: ParsedDocument): string | undefined {
     const what = error instanceof RangeError ? 'it is nested too deeply for the parser' : `the parser failed (${(error as Error)?.message ?? error})`;
     return `Not analysed: ${what}.`;
   }
+  if (doc.kind === 'python' && doc.pythonParseAbandoned) {
+    return 'Not analysed: the Python parser gave up on it (it took many times the parsing work of ordinary code: garbled or generated text? exclude it in .prodready.yaml).';
+  }
   if (depth > MAX_SYNTAX_DEPTH) {
     return `Not analysed: its syntax is nested over ${MAX_SYNTAX_DEPTH} levels deep, more than the checks handle (generated code? exclude it in .prodready.yaml).`;
   }
@@ -222,6 +225,10 @@ function syntaxDepth(doc: ParsedDocument): number {
       return jsonDepth(doc.json.root);
     case 'dockerfile':
       doc.dockerfile;
+      return 0;
+    case 'python':
+      // Parsed here so that a parse abandoned over its work allowance (python.ts) is a notice.
+      doc.pythonTree;
       return 0;
     default:
       return 0;

@@ -127,15 +127,49 @@ function pointAt(text: string, offset: number): TreeSitter.Point {
 }
 
 /**
+ * The parsing work tree-sitter may spend on a file, in its progress checks (one per 100 parser
+ * operations, a count that does not depend on the machine): a fixed allowance plus so many per KB.
+ * Ordinary Python takes 3 to 8 checks per KB (a 229 KB module of the standard library: 995), and the
+ * most of 9,344 real files (the standard library, site-packages, the review's repositories) 29.5 per
+ * KB (generated ANTLR lexers); garbled text can make the GLR parser fork without end, at about
+ * 0.1 ms a check (fuzz input #9378 of seed 23, 770 lines of `>-` in 46 KB: 80,961 checks, 8.9 s;
+ * `x = (` then 3,000 of them, 9 KB: 90,330 checks). Past the allowance the parse is abandoned: at
+ * most about 0.2 s plus 6 ms per KB.
+ */
+export const PARSE_CHECKS_BASE = 2_000;
+export const PARSE_CHECKS_PER_KB = 60;
+
+/** What `parsePython` returns when it abandoned a parse over its work allowance. */
+export const TOO_COSTLY = 'too-costly';
+
+/**
  * Parses `text`, incrementally from `old` (the previous version's tree, whose text was `oldText`)
- * when there is one. `old` is freed: the new tree replaces it.
+ * when there is one. `old` is freed: the new tree replaces it. `TOO_COSTLY` when the parse went over
+ * its work allowance (see PARSE_CHECKS_PER_KB); undefined when the parser is not loaded.
  */
 export function parsePython(
   text: string,
   previous?: { tree: PyTree; text: string; edit: { start: number; end: number; newText: string } },
-): PyTree | undefined {
+): PyTree | typeof TOO_COSTLY | undefined {
   if (!parser) return undefined;
-  if (!previous) return parser.parse(text) ?? undefined;
+  const allowance = PARSE_CHECKS_BASE + Math.ceil((text.length / 1024) * PARSE_CHECKS_PER_KB);
+  let checks = 0;
+  let abandoned = false;
+  const options: TreeSitter.ParseOptions = {
+    progressCallback: () => {
+      abandoned = ++checks > allowance;
+      return abandoned;
+    },
+  };
+  const parsed = (old?: PyTree): PyTree | typeof TOO_COSTLY | undefined => {
+    const tree = parser!.parse(text, old ?? null, options);
+    if (abandoned) {
+      tree?.delete();
+      return TOO_COSTLY;
+    }
+    return tree ?? undefined;
+  };
+  if (!previous) return parsed();
   const { tree: old, text: oldText, edit } = previous;
   try {
     const newEnd = edit.start + edit.newText.length;
@@ -147,7 +181,7 @@ export function parsePython(
       oldEndPosition: pointAt(oldText, edit.end),
       newEndPosition: pointAt(text, newEnd),
     });
-    return parser.parse(text, old) ?? undefined;
+    return parsed(old);
   } finally {
     old.delete();
   }

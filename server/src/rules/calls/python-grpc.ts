@@ -234,7 +234,7 @@ class PyGrpcWalk {
 }
 
 
-const cache = new WeakMap<ParsedDocument, { key: string; problems: PyGrpcProblem[] }>();
+const cache = new WeakMap<ParsedDocument, { key: string; workspace: WorkspaceFacts | undefined; problems: PyGrpcProblem[] }>();
 
 export function pythonGrpcProblems(doc: ParsedDocument, deadlineMs: number, workspace?: WorkspaceFacts): PyGrpcProblem[] {
   if (!/grpc/.test(doc.text)) return [];
@@ -243,9 +243,10 @@ export function pythonGrpcProblems(doc: ParsedDocument, deadlineMs: number, work
   if (!facts || !root) return [];
   const seconds = String(Math.round(deadlineMs) / 1000);
   const found = cache.get(doc);
-  if (found && found.key === seconds && !workspace) return found.problems;
+  // Once per document, deadline and workspace facts (as grpc.ts does for JS): `fixes` asks per finding.
+  if (found && found.key === seconds && found.workspace === workspace) return found.problems;
   const problems = new PyGrpcWalk(doc, facts, root, workspace).run(seconds);
-  if (!workspace) cache.set(doc, { key: seconds, problems });
+  cache.set(doc, { key: seconds, workspace, problems });
   return problems;
 }
 

@@ -23,7 +23,15 @@ function printIsBuiltin(facts: ModuleFacts, doc: ParsedDocument): boolean {
   return !/^\s*def\s+print\s*\(/m.test(doc.text);
 }
 
-function sites(doc: ParsedDocument): { facts: ModuleFacts; sites: PrintSite[] } | undefined {
+const sitesOf = new WeakMap<ParsedDocument, { facts: ModuleFacts; sites: PrintSite[]; byStart: Map<number, PrintSite> } | undefined>();
+
+/** The document's print sites, once per version: `fixes` asks for every finding. */
+function sites(doc: ParsedDocument): { facts: ModuleFacts; sites: PrintSite[]; byStart: Map<number, PrintSite> } | undefined {
+  if (!sitesOf.has(doc)) sitesOf.set(doc, findSites(doc));
+  return sitesOf.get(doc);
+}
+
+function findSites(doc: ParsedDocument): { facts: ModuleFacts; sites: PrintSite[]; byStart: Map<number, PrintSite> } | undefined {
   const facts = moduleFacts(doc);
   if (!facts || !printIsBuiltin(facts, doc)) return undefined;
   const out: PrintSite[] = [];
@@ -37,7 +45,7 @@ function sites(doc: ParsedDocument): { facts: ModuleFacts; sites: PrintSite[] } 
     if (optedOutElsewhere(doc, 'print-call', callee.startIndex)) continue;
     out.push({ call, callee, toStderr: file !== undefined && qualifiedName(facts, file) === 'sys.stderr' });
   }
-  return { facts, sites: out };
+  return { facts, sites: out, byStart: new Map(out.map((s) => [s.callee.startIndex, s])) };
 }
 
 /** The logger call a print becomes, when its arguments say one message and nothing else. */
@@ -135,7 +143,7 @@ export const printCall: Rule = {
 
   fixes(finding, ctx): Fix[] {
     const found = sites(ctx.doc);
-    const site = found?.sites.find((s) => s.callee.startIndex === finding.start);
+    const site = found?.byStart.get(finding.start);
     const fix = found && site ? replacement(ctx.doc, found.facts, site) : undefined;
     return fix ? [fix] : [];
   },
