@@ -56,7 +56,7 @@ export const DIAGNOSTIC_CASES: DiagnosticCase[] = [
     rules: ['ecs-missing-health-check', 'ecs-missing-stop-timeout'],
     expect: [
       { rule: 'ecs-missing-health-check', line: 9, text: '"name": "orders"', severity: 'warning' },
-      { rule: 'ecs-missing-stop-timeout', line: 9, text: '"name": "orders"', severity: 'warning' },
+      { rule: 'ecs-missing-stop-timeout', line: 9, text: '"name": "orders"', severity: 'information' },
     ],
   },
   {
