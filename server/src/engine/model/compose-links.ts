@@ -4,7 +4,7 @@
 // image carries its own HEALTHCHECK, is checked where the check is declared.
 
 import * as path from 'node:path';
-import { isMap, isScalar, isSeq, parseAllDocuments, type Node, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node, type YAMLMap } from 'yaml';
 import { DEV_COMMAND } from './dev-commands';
 import { roleByPath } from './roles';
 
@@ -95,16 +95,20 @@ export interface BuildingService {
   line: number;
 }
 
-/** The services of a compose file's text that build a Dockerfile (the one reader of compose `build:`); none when the text does not parse. */
-export function buildingServices(file: string, text: string): BuildingService[] {
-  if (!/^\s*build\s*:/m.test(text)) return [];
-  let documents;
+/** Every YAML document of `text`, or none when the parser gives up (it throws on some inputs, and returns a lone error document for others). */
+export function yamlDocuments(text: string): Document.Parsed[] {
   try {
-    documents = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false });
+    const documents = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false });
+    return Array.isArray(documents) ? documents : [];
   } catch {
     return [];
   }
-  if (!Array.isArray(documents)) return [];
+}
+
+/** The services of a compose file's text that build a Dockerfile (the one reader of compose `build:`); none when the text does not parse. */
+export function buildingServices(file: string, text: string): BuildingService[] {
+  if (!/^\s*build\s*:/m.test(text)) return [];
+  const documents = yamlDocuments(text);
   const dir = path.posix.dirname(file);
   const out: BuildingService[] = [];
   for (const document of documents) {
@@ -214,13 +218,7 @@ export interface ComposeImageRun {
 /** The services of a compose file's text that run an image they do not build; none when the text does not parse. */
 export function composeImageRuns(file: string, text: string, relativePath = file): ComposeImageRun[] {
   if (!/^\s*image\s*:/m.test(text)) return [];
-  let documents;
-  try {
-    documents = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false });
-  } catch {
-    return [];
-  }
-  if (!Array.isArray(documents)) return [];
+  const documents = yamlDocuments(text);
   const pathRole = roleByPath(relativePath)?.role;
   const devFile = pathRole === 'test' || pathRole === 'dev';
   const out: ComposeImageRun[] = [];

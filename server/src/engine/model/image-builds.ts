@@ -13,7 +13,8 @@
 // convention does), and by tag when both sides give one.
 
 import * as path from 'node:path';
-import { isMap, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
+import { yamlDocuments } from './compose-links';
 import { imageRepositoryName } from './k8s-objects';
 
 export interface BuildCommand {
@@ -178,13 +179,7 @@ function shellVariables(text: string): Map<string, string> {
 /** The `docker/build-push-action` steps of a workflow with literal `tags:`. */
 function buildPushActions(file: string, text: string, root: string): BuildCommand[] {
   if (!/docker\/build-push-action/.test(text)) return [];
-  let documents;
-  try {
-    documents = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false });
-  } catch {
-    return [];
-  }
-  if (!Array.isArray(documents)) return [];
+  const documents = yamlDocuments(text);
   const out: BuildCommand[] = [];
   const lineOf = (node: Node): number => text.slice(0, node.range?.[0] ?? 0).split('\n').length;
   const visit = (node: unknown): void => {
