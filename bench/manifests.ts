@@ -6,6 +6,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { mulberry32 } from '../test/support/random';
 
 export interface ManifestSet {
   root: string;
@@ -18,16 +19,7 @@ export interface ManifestSet {
 
 const VERSION = 1; // bump when the generator changes, so caches are regenerated
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const TEAMS = ['payments', 'checkout', 'catalog', 'identity', 'search', 'billing', 'notifications', 'inventory', 'shipping', 'reporting'];
 const ROLES = ['api', 'worker', 'gateway', 'scheduler', 'consumer', 'web', 'admin', 'sync'];

@@ -25,6 +25,7 @@ import { EMPTY_CONFIG } from '../server/src/engine/config';
 import { checkText } from '../server/src/engine/check';
 import { fixAll, parseErrorOffsets } from '../server/src/engine/fix-all';
 import { initPython } from '../server/src/engine/python';
+import { mulberry32 } from '../test/support/random';
 
 const root = path.resolve(__dirname, '..');
 
@@ -53,16 +54,6 @@ function parseOptions(argv: string[]): Options {
 
 // ---- inputs ---------------------------------------------------------------------------------
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Base {
   file: string;

@@ -15,20 +15,12 @@ import { checkText, type CheckEnvironment } from '../../server/src/engine/check'
 import { ParsedDocument } from '../../server/src/engine/document';
 import { kindSet, nodesOfKinds, treeDepth } from '../../server/src/engine/incremental';
 import { initPython } from '../../server/src/engine/python';
+import { mulberry32 } from '../support/random';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
 
-/** mulberry32: a small seeded generator, so that a failing sequence can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator, so that a failing sequence can be replayed. */
+const random = mulberry32;
 
 /** What people type: characters, words, whole lines that add or remove calls, imports, handlers. */
 const SNIPPETS = [

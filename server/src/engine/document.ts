@@ -14,6 +14,7 @@ import { maskTemplateActions } from './helm';
 import { minimalEdit } from './edits';
 import { parsePython, PyTreeHolder, TOO_COSTLY, type PyTree } from './python';
 import { markLive } from './incremental';
+import type { JsCostScan } from './limits';
 
 /** Stream-level YAML error tokens composed per file (see `yaml`). */
 const MAX_YAML_ERROR_TOKENS = 200;
@@ -66,6 +67,8 @@ export class ParsedDocument {
   private pythonTreeHolder: PyTreeHolder | undefined;
   /** The Python parser gave up on this version (over its work allowance, python.ts): no tree, a skipped-file notice. */
   pythonParseAbandoned = false;
+  /** What TypeScript's parse of this version costs, counted before it (limits.ts), for the next version's count to start from. */
+  jsCostScan: JsCostScan | undefined;
   private previous: ParsedDocument | undefined;
   private readonly live: boolean;
 

@@ -61,15 +61,16 @@ const KIND_NAMES: Record<DocumentKind, string> = {
  * over and over: the parser tries each `async` in an expression as the start of `async x => ...`,
  * parsing what follows once to find out and once for real, so each level doubles the work (48 KB at
  * 8 levels took 0.85 s, 70 KB at 12 levels 14 s; async arrows, methods and declarations do not).
+ * `scan`: this text's count already made (`jsParseScan`, from the previous version's in an editor).
  */
-export function tooCostlyReason(kind: DocumentKind, path: string, text: string): string | undefined {
+export function tooCostlyReason(kind: DocumentKind, path: string, text: string, scan?: JsCostScan): string | undefined {
   const cap = kindMaxBytes(kind, path);
   const kb = (n: number) => `${Math.round(n / 1024)} KB`;
   if (text.length > cap) {
     return `Not analysed: the file is ${kb(text.length)}, over the ${kb(cap)} prodready analyses in a ${KIND_NAMES[kind]} file (its parse alone would take about a second; generated or bundled? exclude it in .prodready.yaml).`;
   }
   if (kind === 'js') {
-    const parse = jsParseCost(text, cap);
+    const parse = scan && scan.text === text && scan.limit === cap ? scan : jsParseCost(text, cap);
     if (parse.cost > cap) {
       return `Not analysed: its \`async function\` expressions nest ${parse.depth} deep, and each level doubles the time TypeScript's parser takes: reading it costs as much as a file of over ${kb(parse.cost)}, more than the ${kb(cap)} prodready analyses.`;
     }
@@ -99,28 +100,106 @@ const STARTS_STATEMENT = new Set<ts.SyntaxKind | undefined>([
  * regular expressions told apart); stops counting past `limit`. `depth` is the deepest nesting seen.
  */
 export function jsParseCost(text: string, limit: number): { cost: number; depth: number } {
-  if (!/\basync\s+function\b/.test(text)) return { cost: text.length, depth: 0 };
+  const { cost, depth } = jsParseScan(text, limit);
+  return { cost, depth };
+}
+
+/** The scanner's state after a token: what the rest of the count depends on. */
+interface ScanCheckpoint {
+  /** Where the token ended: the scan goes on from here. */
+  readonly pos: number;
+  /** The cost of the text before `pos`. */
+  readonly cost: number;
+  readonly brackets: readonly string[];
+  readonly open: ReadonlyArray<{ readonly level: number; readonly body: boolean }>;
+  readonly previous: ts.SyntaxKind | undefined;
+  /** The deepest nesting seen before `pos`. */
+  readonly depthBefore: number;
+  /** The deepest nesting from `pos` to the next checkpoint (or the end of the text). */
+  segment: number;
+}
+
+/** One version's count, kept so that the next version's count reads only what the edit changed. */
+export interface JsCostScan {
+  readonly text: string;
+  readonly limit: number;
+  readonly cost: number;
+  readonly depth: number;
+  /** The scan read to the end of the text (not stopped past `limit`). */
+  readonly complete: boolean;
+  readonly checkpoints: readonly ScanCheckpoint[];
+}
+
+/** How far apart the checkpoints are, in characters (some 50 for a 200 KB file). */
+const CHECKPOINT_SPACING = 4096;
+
+/** A token's end can depend on a few characters past it: checkpoints this close to a change are not reused. */
+const CHECKPOINT_MARGIN = 8;
+
+/**
+ * The count of `jsParseCost`, and the scanner's state every few KB. Given the previous version's
+ * scan, it starts again from the last checkpoint before the first changed character, and stops as
+ * soon as its state after a token past the change is the previous scan's at the same place (the same
+ * brackets, open expressions and last token): from there on both scans read the same tokens, so the
+ * rest of the count is the previous one's. A keystroke then scans a few KB, not the file.
+ */
+export function jsParseScan(text: string, limit: number, previous?: JsCostScan): JsCostScan {
+  if (!/\basync\s+function\b/.test(text)) return { text, limit, cost: text.length, depth: 0, complete: true, checkpoints: [] };
   const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, text);
   /** Open brackets: `{`, `(`, `[`, and `${` of a template. */
-  const brackets: string[] = [];
+  let brackets: string[] = [];
   /** The open `async function` expressions: the bracket depth they started at, and whether their body `{` is open. */
-  const open: Array<{ level: number; body: boolean }> = [];
+  let open: Array<{ level: number; body: boolean }> = [];
   let cost = 0;
   let depth = 0;
   let last = 0;
-  let previous: ts.SyntaxKind | undefined;
+  let previousKind: ts.SyntaxKind | undefined;
+  const checkpoints: ScanCheckpoint[] = [];
   const account = (to: number) => {
     cost += (to - last) * 2 ** open.length;
     last = to;
   };
+  const checkpoint = (pos: number): ScanCheckpoint => ({
+    pos, cost, brackets: [...brackets], open: open.map((o) => ({ ...o })), previous: previousKind, depthBefore: depth, segment: open.length,
+  });
+
+  // The previous version's scan holds before the change, and may again after it.
+  let reuse: { old: readonly ScanCheckpoint[]; oldCost: number; delta: number; changedEnd: number; next: number } | undefined;
+  if (previous && previous.complete && previous.limit === limit && previous.checkpoints.length > 0) {
+    const before = previous.text;
+    const { prefix, suffix } = commonEnds(before, text);
+    const old = previous.checkpoints;
+    let k = -1;
+    while (k + 1 < old.length && old[k + 1].pos < prefix - CHECKPOINT_MARGIN) k++;
+    reuse = { old, oldCost: previous.cost, delta: text.length - before.length, changedEnd: text.length - suffix, next: k + 1 };
+    if (k >= 0) {
+      const at = old[k];
+      for (let i = 0; i < k; i++) checkpoints.push(old[i]);
+      brackets = [...at.brackets];
+      open = at.open.map((o) => ({ ...o }));
+      cost = at.cost;
+      last = at.pos;
+      depth = at.depthBefore;
+      previousKind = at.previous;
+      checkpoints.push(checkpoint(at.pos));
+      scanner.resetTokenState(at.pos);
+    }
+  }
+  let nextCheckpoint = (checkpoints.length > 0 ? checkpoints[checkpoints.length - 1].pos : 0) + CHECKPOINT_SPACING;
+  const deepen = () => {
+    depth = Math.max(depth, open.length);
+    const current = checkpoints[checkpoints.length - 1];
+    if (current) current.segment = Math.max(current.segment, open.length);
+  };
+
   for (let kind = scanner.scan(); kind !== ts.SyntaxKind.EndOfFileToken; kind = scanner.scan()) {
-    if ((kind === ts.SyntaxKind.SlashToken || kind === ts.SyntaxKind.SlashEqualsToken) && (previous === undefined || !ENDS_OPERAND.has(previous))) {
+    if ((kind === ts.SyntaxKind.SlashToken || kind === ts.SyntaxKind.SlashEqualsToken) && (previousKind === undefined || !ENDS_OPERAND.has(previousKind))) {
       kind = scanner.reScanSlashToken();
     }
     if (kind === ts.SyntaxKind.CloseBraceToken && brackets[brackets.length - 1] === '${') {
       kind = scanner.reScanTemplateToken(false);
       if (kind === ts.SyntaxKind.TemplateTail) brackets.pop();
-      previous = kind;
+      previousKind = kind;
       continue;
     }
     const start = scanner.getTokenStart();
@@ -129,10 +208,10 @@ export function jsParseCost(text: string, limit: number): { cost: number; depth:
         // Inside parentheses or brackets a function is always an expression; at a block's level, after an operator.
         const inBrackets = brackets.length > 0 && brackets[brackets.length - 1] !== '{';
         const next = scanner.lookAhead(() => scanner.scan());
-        if (next === ts.SyntaxKind.FunctionKeyword && (inBrackets || !STARTS_STATEMENT.has(previous))) {
+        if (next === ts.SyntaxKind.FunctionKeyword && (inBrackets || !STARTS_STATEMENT.has(previousKind))) {
           account(start);
           open.push({ level: brackets.length, body: false });
-          depth = Math.max(depth, open.length);
+          deepen();
         }
         break;
       }
@@ -159,11 +238,60 @@ export function jsParseCost(text: string, limit: number): { cost: number; depth:
         break;
       }
     }
-    if (cost > limit) return { cost, depth };
-    previous = kind;
+    if (cost > limit) return { text, limit, cost, depth, complete: false, checkpoints };
+    previousKind = kind;
+    // After an `async` the state depends on the token after it (the look-ahead): no checkpoint there.
+    if (kind === ts.SyntaxKind.AsyncKeyword) continue;
+    const end = scanner.getTokenEnd();
+    if (reuse && end > reuse.changedEnd + CHECKPOINT_MARGIN) {
+      const { old, delta } = reuse;
+      while (reuse.next < old.length && old[reuse.next].pos + delta < end) reuse.next++;
+      const same = old[reuse.next];
+      if (same && same.pos + delta === end && sameState(same, brackets, open, previousKind) && reuse.oldCost + cost - same.cost <= limit) {
+        // The same state as the previous scan here: the rest of its count, and its checkpoints, moved.
+        account(end);
+        const shift = cost - same.cost;
+        for (let i = reuse.next; i < old.length; i++) {
+          const c = old[i];
+          checkpoints.push({ ...c, pos: c.pos + delta, cost: c.cost + shift, depthBefore: depth });
+          depth = Math.max(depth, c.segment);
+        }
+        return { text, limit, cost: reuse.oldCost + shift, depth, complete: true, checkpoints };
+      }
+    }
+    if (end >= nextCheckpoint) {
+      account(end);
+      checkpoints.push(checkpoint(end));
+      nextCheckpoint = end + CHECKPOINT_SPACING;
+    }
   }
   account(text.length);
-  return { cost, depth };
+  return { text, limit, cost, depth, complete: true, checkpoints };
+}
+
+/** The lengths of the longest common prefix and suffix of `a` and `b` (not overlapping), compared a block at a time. */
+function commonEnds(a: string, b: string): { prefix: number; suffix: number } {
+  const max = Math.min(a.length, b.length);
+  const BLOCK = 1024;
+  let prefix = 0;
+  while (prefix + BLOCK <= max && a.startsWith(b.slice(prefix, prefix + BLOCK), prefix)) prefix += BLOCK;
+  while (prefix < max && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix + BLOCK <= max - prefix && a.endsWith(b.slice(b.length - suffix - BLOCK, b.length - suffix), a.length - suffix)) suffix += BLOCK;
+  while (suffix < max - prefix && a.charCodeAt(a.length - 1 - suffix) === b.charCodeAt(b.length - 1 - suffix)) suffix++;
+  return { prefix, suffix };
+}
+
+function sameState(
+  c: ScanCheckpoint,
+  brackets: readonly string[],
+  open: ReadonlyArray<{ level: number; body: boolean }>,
+  previous: ts.SyntaxKind | undefined,
+): boolean {
+  if (c.previous !== previous || c.brackets.length !== brackets.length || c.open.length !== open.length) return false;
+  for (let i = 0; i < brackets.length; i++) if (c.brackets[i] !== brackets[i]) return false;
+  for (let i = 0; i < open.length; i++) if (c.open[i].level !== open[i].level || c.open[i].body !== open[i].body) return false;
+  return true;
 }
 
 /**

@@ -4,7 +4,7 @@ import { classify } from './classify';
 import { ParsedDocument } from './document';
 import type { Finding } from './types';
 import { ENGINE_RULE_IDS } from './analyze';
-import { tooCostlyReason } from './limits';
+import { jsParseScan, kindMaxBytes, tooCostlyReason } from './limits';
 
 /** Files larger than this are not analysed (setting `prodready.maxFileSizeKb`); each kind has a lower cap of its own (`KIND_MAX_BYTES` in limits.ts). */
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -44,7 +44,11 @@ export function prepare(input: SourceInput, maxBytes = DEFAULT_MAX_FILE_BYTES, p
     return { status: 'document', doc: previous };
   }
   // Before the parse: what makes a file too costly is what its parse would cost.
-  const costly = tooCostlyReason(kind, input.path, input.text);
+  // An editor's next version counts from the previous version's scan: only what the edit changed is read again.
+  const scan = kind === 'js' ? jsParseScan(input.text, kindMaxBytes(kind, input.path), previous?.path === input.path ? previous.jsCostScan : undefined) : undefined;
+  const costly = tooCostlyReason(kind, input.path, input.text, scan);
   if (costly) return notice(costly);
-  return { status: 'document', doc: new ParsedDocument({ ...input, kind }, previous) };
+  const doc = new ParsedDocument({ ...input, kind }, previous);
+  doc.jsCostScan = scan;
+  return { status: 'document', doc };
 }
