@@ -98,10 +98,28 @@ const STARTS_STATEMENT = new Set<ts.SyntaxKind | undefined>([
  * What TypeScript's parser reads of `text`, in characters: each character once, times two for every
  * `async function` expression around it. One pass of the scanner (brackets, strings, templates and
  * regular expressions told apart); stops counting past `limit`. `depth` is the deepest nesting seen.
+ * When the text's length doubled once for each place an expression could be stays within `limit`,
+ * that bound is the answer (cost and depth are then upper bounds), without the scan.
  */
 export function jsParseCost(text: string, limit: number): { cost: number; depth: number } {
   const { cost, depth } = jsParseScan(text, limit);
   return { cost, depth };
+}
+
+/**
+ * How many `async function` in `text` can be expressions, counted to `over` (then `over` + 1): all but
+ * those right after (past spaces) the start of the text or a block's `{`, where the scanner below
+ * never counts one. Strings and comments count too: a count over the scanner's, never under it.
+ */
+function asyncFunctionPlaces(text: string, over: number): number {
+  let places = 0;
+  for (const match of text.matchAll(/\basync\s+function\b/g)) {
+    let i = match.index - 1;
+    while (i >= 0 && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i--;
+    if (i < 0 || (text[i] === '{' && text[i - 1] !== '$')) continue;
+    if (++places > over) return places;
+  }
+  return places;
 }
 
 /** The scanner's state after a token: what the rest of the count depends on. */
@@ -143,8 +161,13 @@ const CHECKPOINT_MARGIN = 8;
  * brackets, open expressions and last token): from there on both scans read the same tokens, so the
  * rest of the count is the previous one's. A keystroke then scans a few KB, not the file.
  */
-export function jsParseScan(text: string, limit: number, previous?: JsCostScan): JsCostScan {
-  if (!/\basync\s+function\b/.test(text)) return { text, limit, cost: text.length, depth: 0, complete: true, checkpoints: [] };
+export function jsParseScan(text: string, limit: number, previous?: JsCostScan, options: { exact?: boolean } = {}): JsCostScan {
+  // Each expression at most doubles the cost: with few enough places one could be, the bound is the
+  // answer, no scan needed (most files of a scan: a few KB with a handful of `async function`).
+  const places = asyncFunctionPlaces(text, Math.log2(limit / Math.max(1, text.length)));
+  if (places === 0 || (!options.exact && text.length * 2 ** places <= limit)) {
+    return { text, limit, cost: text.length * 2 ** places, depth: places, complete: true, checkpoints: [] };
+  }
   const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, text);
   /** Open brackets: `{`, `(`, `[`, and `${` of a template. */
   let brackets: string[] = [];
