@@ -303,7 +303,8 @@ function runRules(argv: string[]): number {
 
 /** What dist/cli.js runs: `main`, once the Python parser has loaded. */
 export async function runCli(argv: string[]): Promise<number> {
-  if (argv[0] === 'check' || argv[0] === 'review') await initPython();
+  // `explain` too: a Python file's role reads its tree (imports, a main guard); without the parser every one read as service.
+  if (argv[0] === 'check' || argv[0] === 'review' || argv[0] === 'explain') await initPython();
   return main(argv);
 }
 

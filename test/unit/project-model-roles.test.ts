@@ -44,6 +44,15 @@ test('tests are not service code, unless roles: says otherwise', () => {
   assert.equal(consoleFindings('src/server.ts', LOG, undefined, { 'src/**': 'test' }), 0);
 });
 
+test('test suite folders named by their kind (tests_e2e/, e2e-tests/, api-e2e/) are tests; a test-runner/ feature folder is not', () => {
+  for (const path of ['bookmarks/tests_e2e/helpers.ts', 'tests-integration/setup.ts', 'e2e_tests/run.ts', 'apps/api-e2e/src/support.ts', 'e2e-suite/x.ts']) {
+    assert.equal(consoleFindings(path, LOG), 0, path);
+  }
+  for (const path of ['src/services/test-runner/run.ts', 'src/test-workflow/run.ts', 'src/contests_api/x.ts']) {
+    assert.equal(consoleFindings(path, LOG), 1, path);
+  }
+});
+
 test('a file that imports a test framework is a test helper', () => {
   const text = "import { run } from 'node:test';\n" + LOG;
   assert.equal(consoleFindings('src/run-suites.ts', text), 0);

@@ -4,6 +4,7 @@
 import type { ComposeBuild, ComposeImageRun, DockerStageHealth } from './model/compose-links';
 import type { ContainerSummary, K8sObject, Labels } from './model/k8s-objects';
 import type { DockerEntrypoint, EntryScript } from './model/entry-scripts';
+import type { OneOffRun } from './model/run-scripts';
 
 export interface WorkspaceFacts {
   /**
@@ -159,6 +160,13 @@ export interface WorkspaceFacts {
 
   /** What the shell script at `path` does with the app it starts; undefined when the workspace has no such script. */
   entryScript?(path: string): EntryScript | undefined;
+
+  /**
+   * The build or boot step that runs the Python file at `path` once (model/run-scripts.ts): a Dockerfile
+   * `RUN python x.py`, or the image's entry script running `python x.py` before the command it ends
+   * with. Undefined when none does, or the image also keeps running it.
+   */
+  oneOffRunOf?(path: string): OneOffRun | undefined;
 
   /**
    * The ENTRYPOINT of the image the Dockerfile at `path` builds (`target`, else the final stage,

@@ -33,6 +33,7 @@ import { pythonGrpcStubs } from '../rules/calls/python-grpc';
 import { exportedGrpcClients } from '../rules/calls/grpc';
 import { readRuffConfig, selectingLine, type RuffSelection } from './model/ruff-config';
 import { entryScriptFacts, entrypointOf, isEntryScriptPath, stageEntrypoints, type EntryScript, type StageEntrypoint } from './model/entry-scripts';
+import { dockerfileRuns, oneOffRunsOf, shellPythonRuns, type DockerfileRuns, type OneOffRun, type ShellPythonRuns } from './model/run-scripts';
 import { SERVICE_FACTS_PREFILTER, jsServiceFacts, packageService, pathLiteralWords, type JsServiceFacts, type PackageService } from './model/service-facts';
 import { composeImageBuilds, dockerImageFacts, imageWithoutTag, type DockerImageFacts, type ImageBuild } from './model/service-links';
 import { roleByPath } from './model/roles';
@@ -117,7 +118,7 @@ export type WorkspaceIndexState = Readonly<Record<string, unknown>>;
  * parsed ignore files hold functions, which do not clone), work in progress and open documents.
  * Every other field is state: a new fact's map is shared with the workers without being listed.
  */
-const LOCAL_FIELDS = new Set(['maxFileBytes', 'batchSize', 'documentFactsCache', 'ignoreFiles', 'packageInfos', 'pending', 'overlays', 'generation', 'serviceCache']);
+const LOCAL_FIELDS = new Set(['maxFileBytes', 'batchSize', 'documentFactsCache', 'ignoreFiles', 'packageInfos', 'pending', 'overlays', 'generation', 'serviceCache', 'oneOffRuns']);
 
 export class WorkspaceIndex {
   /** Files that handle SIGTERM, with how. Every other indexed file simply is not here. */
@@ -226,6 +227,7 @@ export class WorkspaceIndex {
       composeServicesBuilding: (p) => this.composeServicesBuilding(p),
       dockerfileStage: (p, target) => this.dockerfileStage(p, target),
       entryScript: (p) => this.entryScripts.get(normalizePath(p)),
+      oneOffRunOf: (p) => this.oneOffRunOf(p),
       dockerfileEntrypoint: (p, target) => {
         const stages = this.dockerEntrypoints.get(normalizePath(p));
         return stages && entrypointOf(stages, target);
@@ -782,6 +784,7 @@ export class WorkspaceIndex {
       if (JSON.stringify(stages) !== JSON.stringify(this.dockerStages.get(file))) this.k8sRevision++;
       this.dockerStages.set(file, stages);
       this.dockerEntrypoints.set(file, stageEntrypoints(text));
+      this.setDockerRuns(file, text);
     }
     else if (!isComposeName(name)) this.setK8sObjects(file, kubernetesObjectsOf(file, text));
     else {
@@ -852,6 +855,38 @@ export class WorkspaceIndex {
     return scripts;
   }
 
+  /** Dockerfile -> the Python programs its build and boot run (model/run-scripts.ts), with its text for its COPY lines. */
+  private readonly dockerRuns = new Map<string, { text: string; runs: DockerfileRuns }>();
+  /** Shell script -> the Python programs it runs once and keeps running. */
+  private readonly shellRuns = new Map<string, ShellPythonRuns>();
+  /** Repository file -> the build or boot step that runs it once: computed on first question after a change. */
+  private oneOffRuns: Map<string, OneOffRun> | undefined;
+
+  /** See WorkspaceFacts.oneOffRunOf. */
+  oneOffRunOf(p: string): OneOffRun | undefined {
+    if (!this.oneOffRuns) {
+      this.oneOffRuns = new Map();
+      for (const [dockerfile, { text, runs }] of [...this.dockerRuns].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        for (const [file, run] of oneOffRunsOf(dockerfile, text, runs, (f) => this.shellRuns.get(f))) if (!this.oneOffRuns.has(file)) this.oneOffRuns.set(file, run);
+      }
+    }
+    return this.oneOffRuns.get(normalizePath(p));
+  }
+
+  private setDockerRuns(file: string, text: string | undefined): void {
+    const runs = text === undefined ? undefined : dockerfileRuns(text);
+    if (runs && (runs.build.length > 0 || runs.entryScripts.length > 0)) this.dockerRuns.set(file, { text: text!, runs });
+    else if (!this.dockerRuns.delete(file)) return;
+    this.oneOffRuns = undefined;
+  }
+
+  private setShellRuns(file: string, text: string | undefined): void {
+    const runs = text === undefined ? undefined : shellPythonRuns(text);
+    if (runs && (runs.oneOff.length > 0 || runs.kept.length > 0)) this.shellRuns.set(file, runs);
+    else if (!this.shellRuns.delete(file)) return;
+    this.oneOffRuns = undefined;
+  }
+
   /** See WorkspaceFacts.appServerOf: the launch whose target is `p`, from a file in a folder above it. */
   appServerOf(p: string): PythonLaunch | undefined {
     const file = normalizePath(p);
@@ -906,7 +941,7 @@ export class WorkspaceIndex {
 
   /** What the model answers about a Python file from the Python block, for `answers`. */
   private pythonAnswers(p: string, dir: string | undefined): string {
-    return JSON.stringify([dir, this.pythonScriptOf(p), this.appServerOf(p), ...['T201', 'S113', 'G004'].map((code) => this.ruffSelects(p, code))]);
+    return JSON.stringify([dir, this.pythonScriptOf(p), this.appServerOf(p), this.oneOffRunOf(p), ...['T201', 'S113', 'G004'].map((code) => this.ruffSelects(p, code))]);
   }
 
   /** A Python project file (or a Ruff configuration) changed: forget what its folder said. */
@@ -1593,6 +1628,7 @@ export class WorkspaceIndex {
     if (isPythonSource(file)) return this.recordPython(file, text);
     if (isEntryScriptPath(file) && !isManifestPath(file) && !isSourcePath(file)) {
       this.entryScripts.set(file, entryScriptFacts(text));
+      this.setShellRuns(file, text);
       return false;
     }
     if (isManifestPath(file)) {
@@ -1680,6 +1716,8 @@ export class WorkspaceIndex {
     if (this.dockerStages.delete(file)) this.k8sRevision++;
     this.dockerEntrypoints.delete(file);
     this.entryScripts.delete(file);
+    this.setDockerRuns(file, undefined);
+    this.setShellRuns(file, undefined);
     this.handlers.delete(file);
     this.staticFolders.delete(file);
     this.candidates.delete(file);

@@ -1,7 +1,8 @@
 // What a Python file's own text says it is for, after the path conventions (`test_*.py`, `tests/`,
 // `conftest.py`, `migrations/`, `scripts/`, ... in roles.ts) have had their say: the modules it
 // imports (a test framework, alembic, Django's management commands) and whether it is a command line
-// program (a `#!` line, `if __name__ == "__main__":` with argparse, click or typer, and no server started). Read from the same module
+// program (a `#!` line, `if __name__ == "__main__":` with argparse, click or typer, and no server started),
+// or a step an image's build or boot runs once (model/run-scripts.ts). Read from the same module
 // facts the Python rules use; undefined means nothing says otherwise (service code).
 
 import type { ParsedDocument } from '../document';
@@ -38,6 +39,16 @@ export function pythonRole(doc: ParsedDocument, workspace?: WorkspaceFacts): Rol
   }
 
   if (STARTS_SERVER.test(doc.text)) return undefined;
+  // The image's build or boot runs it once (`RUN python version.py`, an entry script's `python plugin.py`
+  // before its `exec gunicorn ...`), and no app server runs it: a step, not the service.
+  const run = workspace?.oneOffRunOf?.(doc.path);
+  if (run && !workspace?.appServerOf(doc.path)) {
+    const at = `${workspace!.relativePath(run.path)}:${run.line}`;
+    const reason = run.how === 'build'
+      ? `\`${run.command}\` (${at}) runs it while the image is built: a build-time script`
+      : `\`${run.command}\` (${at}), in the entry script the ENTRYPOINT/CMD of ${workspace!.relativePath(run.dockerfile ?? run.path)} runs, runs it once before the command the script ends with: a start-up step, not the service`;
+    return { role: 'script', reason, source: 'workspace', evidence: { path: run.path, line: run.line } };
+  }
   // The project installs it as a command (`[project.scripts]`, setup.cfg `console_scripts`), and no app server runs it.
   const script = workspace?.pythonScriptOf(doc.path);
   if (script && !workspace?.appServerOf(doc.path)) {

@@ -48,7 +48,10 @@ export const ROLE_PATHS: ReadonlyArray<{ role: FileRole; globs: readonly string[
     globs: [
       '**/*.test.*', '**/*.spec.*', '**/*.e2e.*', '**/*.cy.*', '**/*-test.*', '**/*_test.*', '**/test_*.py', '**/conftest.py',
       '**/__tests__/**', '**/__mocks__/**', '**/__fixtures__/**', '**/test/**', '**/tests/**', '**/e2e/**', '**/testing/**',
-      '**/*[-_]test/**', '**/*[-_]tests/**', '**/jest.*', '**/vitest.*', '**/karma.*', '**/playwright.*', '**/cypress.*',
+      '**/*[-_]test/**', '**/*[-_]tests/**',
+      // `tests_e2e/`, `tests-integration/`, `e2e_tests/`, `api-e2e/`: a test suite's folder by its kind. Only the plural
+      // `tests` prefix: a `test-runner/` or `test-workflow/` folder is as often a product feature that runs users' tests.
+      '**/tests[-_]*/**', '**/e2e[-_]*/**', '**/*[-_]e2e/**', '**/jest.*', '**/vitest.*', '**/karma.*', '**/playwright.*', '**/cypress.*',
       '**/cypress/**', '**/playwright/**', '**/acceptance/**', '**/test-utils/**', '**/testutils/**', '**/fixtures/**', '**/spec/**',
       '**/test-setup.*', '**/setup-tests.*', '**/setupTests.*', '**/jest.setup.*', '**/vitest.setup.*',
       '**/*.test.Dockerfile', '**/*.test.dockerfile', '**/Dockerfile.test', '**/Dockerfile.tests', '**/Dockerfile.ci',

@@ -56,7 +56,8 @@ export const PLACEHOLDER_PATTERNS: readonly RegExp[] = [
   /^%[A-Za-z_]+%$/,
   /^(?:your|my|enter|insert|put|replace|add)[-_ ]/i,
   /^[x*•.#_-]+$/i,
-  /(?:^|[-_ ])(?:change[-_ ]?me|changeit|example|placeholder|dummy|redacted|fake|sample)(?:$|[-_ ])/i,
+  // `DEMO_KEY` (api.data.gov's published public key), `demo-token`: a value that names itself a demo.
+  /(?:^|[-_ ])(?:change[-_ ]?me|changeit|example|placeholder|dummy|redacted|fake|sample|demo)(?:$|[-_ ])/i,
   /^(?:test|dev|local)[-_]?(?:secret|password|token|key)?$/i,
 ];
 
