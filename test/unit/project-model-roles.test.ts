@@ -243,6 +243,8 @@ test("the model's answer says why", () => {
   assert.equal(role('Dockerfile', 'FROM node:20\nCOPY . .\nCMD ["node", "server.js"]\n')?.role, 'service');
   assert.equal(role('contrib/play/esnames.py', 'import requests\nrequests.get("http://localhost:5000/api")\n')?.role, 'script');
   assert.notEqual(role('django/contrib/admin/sites.py', 'import logging\n')?.role, 'script');
+  assert.deepEqual(role('app/core/migrations.py', 'async def m001_initial(db):\n    logger.info(f"Migration: {db}")\n'), { role: 'script', reason: 'its path matches `**/migrations.py` (script files)', source: 'path' });
+  assert.equal(role('app/core/migration_views.py', 'import logging\n')?.role, 'service');
   assert.equal(role('docker-compose.test.yml', 'services:\n  db:\n    image: postgres\n')?.role, 'test');
   assert.deepEqual(role('.scripts/publish.js', "console.log('Tag added');\n"), { role: 'script', reason: 'its path matches `**/.scripts/**` (script files)', source: 'path' });
   assert.deepEqual(role('src/tabs.tsx', "import { Link } from '@tanstack/react-router';\n"), { role: 'browser', reason: 'imports the UI library `@tanstack/react-router`', source: 'content' });

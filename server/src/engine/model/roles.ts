@@ -81,7 +81,8 @@ export const ROLE_PATHS: ReadonlyArray<{ role: FileRole; globs: readonly string[
       // `.scripts/` is the dot-folder some repositories keep their maintenance scripts in (release, publish, checks).
       '**/bin/**', '**/scripts/**', '**/.scripts/**', '**/script/**', '**/cli/**', '**/cli.*', 'tools/**', '**/devtools/**',
       '**/migrations/**', '**/migration/**', '**/migrate/**', '**/seeds/**', '**/seeders/**', '**/seed/**', '**/seed.*', '**/seeds.*',
-      '**/migrate.*', '**/migrations.?([cm])[jt]s', '**/load-test*/**', '**/loadtest*/**', '**/k6/**', '**/.artillery/**', '**/artillery/**',
+      // A module of migration steps by name, in JS or Python (an app's `core/migrations.py` run at start-up or by a command).
+      '**/migrate.*', '**/migrations.?([cm])[jt]s', '**/migrations.py', '**/load-test*/**', '**/loadtest*/**', '**/k6/**', '**/.artillery/**', '**/artillery/**',
       '**/benchmark*/**', '**/bench/**',
       // Code generators: run by a developer or the build, never deployed.
       '**/codegen/**', '**/code-generation/**', '**/code-gen/**',
