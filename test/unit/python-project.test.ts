@@ -5,6 +5,8 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { appServerRuns, isModuleFile, isPythonProjectFile, readSetupCfgScripts } from '../../server/src/engine/model/python-project';
 import { readRuffConfig, selectingLine } from '../../server/src/engine/model/ruff-config';
+import { isDevSettingsName, settingsModule } from '../../server/src/engine/model/python-settings';
+import { prepare } from '../../server/src/engine/source';
 import { initPython } from '../../server/src/engine/python';
 import { FixtureRunner, fixtureWorkspaces } from '../support/fixtures';
 import { workspaceFactsForFixture } from '../support/workspace';
@@ -83,5 +85,27 @@ describe('Ruff configuration', () => {
       { line: 14, note: null, fixes: 1 },
     ]);
     assert.deepEqual(messages('unselected/jobs.py').map((m) => m.note), [null, null]);
+  });
+});
+
+describe('settings modules', () => {
+  const doc = (p: string, text: string) => {
+    const prepared = prepare({ path: `/ws/${p}`, relativePath: p, text });
+    assert.equal(prepared.status, 'document');
+    return prepared.status === 'document' ? prepared.doc : undefined!;
+  };
+  const SETTINGS = 'import os\nDEBUG = False\nALLOWED_HOSTS = ["*"]\nTIME_ZONE: str = "UTC"\n';
+
+  test('settings.py, *_settings.py and a settings/ package that assign settings at their top level', () => {
+    for (const p of ['recipes/settings.py', 'config/prod_settings.py', 'redash/settings/organization.py', 'config/settings/base.py']) {
+      assert.match(settingsModule(doc(p, SETTINGS))?.reason ?? '', /a settings module .*3 UPPER_CASE settings.*before logging is configured/, p);
+    }
+    assert.equal(isDevSettingsName('config/settings/local.py'), true);
+    assert.equal(isDevSettingsName('config/settings/production.py'), false);
+  });
+
+  test('a module named settings.py that assigns no settings (a settings page view) is not one, and neither is another name', () => {
+    assert.equal(settingsModule(doc('app/views/settings.py', 'PAGE_SIZE = 20\n\ndef show(request):\n    pass\n')), undefined);
+    assert.equal(settingsModule(doc('app/config.py', SETTINGS)), undefined);
   });
 });

@@ -11,6 +11,7 @@ import { appliesTo, roleOf, ruleContext } from '../analyze';
 import { isGenerated, jsSignals } from './js-signals';
 import { ROLE_DESCRIPTIONS, type RoleAnswer } from './roles';
 import { dockerfileFacts, toollessImage } from './manifest-roles';
+import { settingsModule } from './python-settings';
 
 export interface Explanation {
   /** Relative to the workspace root. */
@@ -44,6 +45,10 @@ export function explain(doc: ParsedDocument, options: { registry: Registry; conf
     if (importers && importers.length > 0) facts.push(`imported by: ${importers.slice(0, 5).map((i) => options.workspace.relativePath(i.path) + (i.commandLineTool ? ' (a command line tool)' : '')).join(', ')}${importers.length > 5 ? ', ...' : ''}`);
     const sigterm = options.workspace.handlesSigterm(doc.path);
     if (sigterm !== undefined) facts.push(sigterm ? 'another file of its package handles SIGTERM' : 'no other file of its package handles SIGTERM');
+  }
+  if (doc.kind === 'python') {
+    const settings = settingsModule(doc);
+    if (settings) facts.push(settings.reason);
   }
   if (doc.kind === 'dockerfile') {
     for (const s of options.workspace.composeServicesBuilding(doc.path)) {

@@ -10,6 +10,7 @@ import type { PyNode } from '../../engine/python';
 import type { TextEdit } from '../../engine/types';
 import { callArguments, moduleFacts, qualifiedName, unparen, valueOf, type ModuleFacts } from '../python/module-facts';
 import { deriveUrlEnv, urlEnvForScheme, type CredentialHit, type Hit, type UrlHit } from './js-walk';
+import { isDevSettingsName, isSettingsModulePath } from '../../engine/model/python-settings';
 import {
   PY_CLIENTS,
   PY_CREDENTIAL_KEYWORDS,
@@ -203,12 +204,7 @@ export class PyWalk {
    * development or tests (`dev.py`, `local.py`, `test_settings.py`) are not production's.
    */
   private settings(): void {
-    const parts = this.doc.path.replace(/\\/g, '/').split('/');
-    const file = parts[parts.length - 1] ?? '';
-    const folder = parts[parts.length - 2] ?? '';
-    const settingsModule =
-      (/^(?:\w+_)?settings\.py$/.test(file) || (folder === 'settings' && file.endsWith('.py'))) &&
-      !/(?:^|[_.-])(?:dev|develop|development|local|test|tests|testing|ci)(?:[_.-]|\.py$)/i.test(file);
+    const settingsModule = isSettingsModulePath(this.doc.path) && !isDevSettingsName(this.doc.path);
     for (const statement of this.root.namedChildren) {
       if (statement?.type !== 'expression_statement') continue;
       const assignment = statement.namedChildren[0];

@@ -5,6 +5,7 @@ import { loggerTargetAt, type TargetKind } from './logger-targets';
 import { addPinoLogger, importNestLogger, importProjectLogger, preferredQuote } from './logger-edits';
 import { optedOutElsewhere } from '../../engine/opt-outs';
 import { jsSignals } from '../../engine/model/js-signals';
+import { jsDebugOnly } from './debug-only';
 import { consoleParts, hasComment, isErrorValue, renderArguments, renderTemplate, structure } from './structured-call';
 
 // TypeScript's namespace serves every member through getters (three deep via ts-morph): read
@@ -89,6 +90,7 @@ export const consoleLog: Rule<ConsoleLogOptions> = {
       'It reads service code only: the project model (see docs/configuration.md, "What a file is for") decides which files those are, and leaves out tests and test helpers, scripts, migrations, seeds and load tests, command line tools (a `#!` line, `process.argv` in a file that starts no server, a terminal library), build and tool configuration, browser code (UI framework imports, browser globals such as `window`, `document`, `$`, `localStorage`, `navigator`, `\'use client\'`, folders a server serves statically, front-end packages), local development files and generated or vendored code. `prodready explain <file>` shows its answer and why; `roles:` in `.prodready.yaml` overrides it.',
       'A file that is part of the logging or telemetry pipeline itself is not checked: one importing a log transport (`winston-transport`, `pino-abstract-transport`, `pino-logflare`, `@google-cloud/logging-winston`, ...) or the OpenTelemetry SDK (`@opentelemetry/sdk-node`, ...). Console is the last-resort sink there, for when that pipeline fails or is not up yet.',
       'The finding sits on the callee (`console.log`). A call inside the scope of the file\'s own `console` binding is not checked, and neither is a call where another linter\'s console rule is disabled (ESLint, oxlint, Biome, Deno; option `respectEslintDisable`). A console call is never also reported as `interpolated-log-message`.',
+      'Debug-only output is not flagged: a console call in the branch of an `if` taken when a debug flag is on (`if (this.debug)`, `if (Calculator.ENABLE_LOGGING)`, `if (process.env.DEBUG)`, `if (opts.verbose && rows)`, `process.env.DEBUG === \'true\'`, `level === \'debug\'`, the `else` of `if (!DEBUG)`), to the right of `DEBUG && console.log(...)`, or after a guard that leaves the block when it is off (`if (!this.verbose) return;`). A debug flag is a name, property or environment variable whose words say `debug` or `verbose` (`DEBUG`, `isDebug`, `verboseMode`), or `trace` / `ENABLE_LOGGING`. What sets the flag is not followed.',
       'A package whose package.json says it is a published library or tool (not `private`, no `start` script, and a `main`, `exports`, `module`, `types`, `bin` or `files` entry) is not service code either (option `ignoreLibraries`): a framework\'s default error handler or a library\'s deprecation notice goes to the developer using it. A private package, or one with a `start` script, is an application and is checked.',
     ].join('\n\n'),
     whyItMatters: [
@@ -141,7 +143,9 @@ export const consoleLog: Rule<ConsoleLogOptions> = {
     if ((ctx.options.ignoreLibraries ?? true) && ctx.workspace.packageKind(ctx.doc.path) === 'library') return [];
     if (jsSignals(ctx.doc).imports.some((m) => LOG_PIPELINE_IMPORT.test(m))) return [];
     const respect = ctx.options.respectEslintDisable ?? true;
-    const calls = respect ? facts.consoleCalls.filter(({ callee }) => !optedOutElsewhere(ctx.doc, 'console-log', callee.getStart(facts.sourceFile))) : facts.consoleCalls;
+    const written = respect ? facts.consoleCalls.filter(({ callee }) => !optedOutElsewhere(ctx.doc, 'console-log', callee.getStart(facts.sourceFile))) : facts.consoleCalls;
+    // Debug-mode output (`if (this.debug) console.log(...)`): a developer's console aid, off in production.
+    const calls = written.filter(({ callee }) => !jsDebugOnly(callee));
     return calls.map(({ callee, method, callback, computed }) => {
       // As written: `console.log`, `console['log']`, `console[level]`.
       const name = isPropertyAccessExpression(callee) ? `console.${method}` : callee.getText(facts.sourceFile).replace(/\s+/g, '');

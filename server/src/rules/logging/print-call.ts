@@ -6,6 +6,8 @@ import type { PyNode } from '../../engine/python';
 import { optedOutElsewhere } from '../../engine/opt-outs';
 import { calleeOf, callArguments, moduleFacts, qualifiedName, type ModuleFacts } from '../python/module-facts';
 import { moduleLogger } from '../python/loggers';
+import { pythonDebugOnly } from './debug-only';
+import { settingsModule } from '../../engine/model/python-settings';
 
 /** Streams a print to which is output, not a log line written to a file or a buffer. */
 const STANDARD_STREAMS = new Set(['sys.stdout', 'sys.stderr']);
@@ -35,7 +37,11 @@ function findSites(doc: ParsedDocument): { facts: ModuleFacts; sites: PrintSite[
   const facts = moduleFacts(doc);
   if (!facts || !printIsBuiltin(facts, doc)) return undefined;
   const out: PrintSite[] = [];
+  // A settings module's top level runs once at import, before the app configures logging: a print
+  // there is a start-up notice (a deprecated variable, a plugin loaded) with no logger to go to yet.
+  const settings = settingsModule(doc) !== undefined;
   for (const call of facts.calls) {
+    if (settings && atImportTime(call)) continue;
     const callee = calleeOf(facts, call);
     if (callee?.type !== 'identifier' || callee.text !== 'print') continue;
     const args = callArguments(call);
@@ -43,9 +49,17 @@ function findSites(doc: ParsedDocument): { facts: ModuleFacts; sites: PrintSite[
     // `print(row, file=out)` writes to a file or a buffer: output, not logging.
     if (file && !STANDARD_STREAMS.has(qualifiedName(facts, file) ?? '')) continue;
     if (optedOutElsewhere(doc, 'print-call', callee.startIndex)) continue;
+    // Debug-mode output (`if settings.DEBUG: print(...)`): a developer's console aid, off in production.
+    if (pythonDebugOnly(call)) continue;
     out.push({ call, callee, toStderr: file !== undefined && qualifiedName(facts, file) === 'sys.stderr' });
   }
   return { facts, sites: out, byStart: new Map(out.map((s) => [s.callee.startIndex, s])) };
+}
+
+/** Outside any function: the statement runs when the module is imported. */
+function atImportTime(node: PyNode): boolean {
+  for (let p = node.parent; p; p = p.parent) if (p.type === 'function_definition' || p.type === 'lambda') return false;
+  return true;
 }
 
 /** The logger call a print becomes, when its arguments say one message and nothing else. */
@@ -105,7 +119,9 @@ export const printCall: Rule = {
   summary: '`print()` in Python service code writes plain text with no level, no fields and no request id.',
   docs: {
     whatItDoes: [
-      'Flags calls of the builtin `print` in Python service code (not in tests, scripts, migrations or command line tools: see the project model). `print(..., file=out)` to anything but `sys.stdout` / `sys.stderr` writes to a file or a buffer and is not flagged, and neither is a module that imports, defines or assigns its own `print`.',
+      'Flags calls of the builtin `print` in Python service code (not in tests, scripts, migrations or command line tools, nor in a file a Dockerfile `RUN` runs at build time or the image\'s entry script runs once before the command it ends with: see the project model). `print(..., file=out)` to anything but `sys.stdout` / `sys.stderr` writes to a file or a buffer and is not flagged, and neither is a module that imports, defines or assigns its own `print`.',
+      'Debug-only output is not flagged: a print in the branch of an `if` taken when a debug flag is on (`if settings.DEBUG:`, `if DEBUG and rows:`, `if os.getenv("APP_DEBUG"):`, `if VERBOSITY > 1:`, `if LOG_LEVEL == "DEBUG":`, the `else` of `if not DEBUG:`), or after a guard that leaves the block when it is off (`if not settings.DEBUG or not queries: return`). A debug flag is a name, attribute, environment variable or settings key whose words say `debug` or `verbose` (`DEBUG`, `PROVIDER_DEBUG`, `is_debug`, `verbosity`), or `trace` / `enable_logging`. What sets the flag, and code registered only under DEBUG in another file, are not followed.',
+      'A print at the top level of a settings module (`settings.py`, `*_settings.py`, a module of a `settings/` package, whose top level assigns three or more UPPER_CASE settings) is not flagged: it runs once at import, before the app configures logging (a deprecation notice, "plugin loaded"). A print inside a function of that module is checked as usual.',
       'The finding sits on `print`. `# noqa: T201` (Ruff / flake8-print) on the line, or a file-wide `# ruff: noqa: T201`, counts as the author\'s choice: no finding.',
     ].join('\n\n'),
     whyItMatters: [
