@@ -123,3 +123,18 @@ describe('fixes', () => {
     assert.deepEqual(finding.data, { kind: 'Deployment', name: 'api', namespace: 'shop', container: 'web' });
   });
 });
+
+test('data stores and helper sidecars, by image name', async () => {
+  const { isDataStoreImage, helperNamed } = await import('../../server/src/rules/manifests/health-checks');
+  for (const image of ['postgres:16', 'docker.io/library/mongo', 'mcr.microsoft.com/oss/bitnami/redis:6.0.8', 'docker.io/bitnami/postgresql:11.5.0', 'minio/minio:RELEASE.2022', 'apache/kafka:3.7.0', 'weaveworksdemos/user-db:0.3.0']) {
+    assert.equal(isDataStoreImage(image), true, image);
+  }
+  for (const image of ['memcached:1.6', 'getmeili/meilisearch:v1.11', 'registry.example.com/api:1', 'acme/postgres-backup:1', '{{ .Values.image }}', undefined]) {
+    assert.equal(isDataStoreImage(image), false, String(image));
+  }
+  assert.equal(helperNamed('kbudde/rabbitmq-exporter'), 'exporter');
+  assert.equal(helperNamed('quay.io/prometheus/blackbox-exporter:v0.27.0@sha256:abc'), 'exporter');
+  assert.equal(helperNamed('gcr.io/cloudsql-docker/gce-proxy:1.37'), 'auth-proxy');
+  assert.equal(helperNamed('cloudsql-proxy'), 'auth-proxy');
+  assert.equal(helperNamed('envoyproxy/envoy:v1.30'), undefined);
+});

@@ -364,3 +364,53 @@ export function describeHttp(path: string, port: string | number, tool?: HttpToo
 export function portFromEnv(value: string | undefined): string | undefined {
   return value !== undefined && /^\d{2,5}$/.test(value.trim()) ? value.trim() : undefined;
 }
+
+/**
+ * Data stores that keep state on disk and recover it when they start (WAL replay, InnoDB crash
+ * recovery, a journal, a broker's message store, index recovery): a liveness probe that fires while
+ * that recovery runs restarts it, and the restart starts the recovery again. Kubernetes' probe guide
+ * and the stores' operators (CloudNativePG, the MySQL and RabbitMQ operators) ask for care there, so
+ * a missing liveness probe on one of these is a choice, not an omission. Matched on the image's
+ * repository or its last path segment (mirrors and vendor builds: `mcr.microsoft.com/oss/bitnami/redis`),
+ * tag left out. Search servers with an HTTP health route meant for probes (Meilisearch, Typesense) are
+ * not in it.
+ */
+export const DATA_STORES: readonly string[] = [
+  'postgres', 'postgresql', 'postgis', 'timescaledb', 'timescaledb-ha', 'pgvector', 'orioledb',
+  'mysql', 'mysql-server', 'mariadb', 'percona', 'percona-server',
+  'mongo', 'mongodb', 'mongodb-community-server',
+  'redis', 'redis-stack', 'redis-stack-server', 'valkey', 'keydb',
+  'rabbitmq', 'kafka', 'cp-kafka', 'cp-server', 'zookeeper', 'cp-zookeeper',
+  'elasticsearch', 'opensearch', 'minio', 'cassandra', 'scylla', 'couchdb', 'neo4j', 'influxdb', 'etcd',
+  'clickhouse-server', 'cockroach',
+  // Published demo databases: rebuilds of mysql (`catalogue-db`) and mongo (`user-db`) with data in them.
+  'weaveworksdemos/catalogue-db', 'weaveworksdemos/user-db',
+];
+
+/** Whether the image is a known stateful data store (`DATA_STORES`); undefined or templated: false. */
+export function isDataStoreImage(image: string | undefined): boolean {
+  const parts = imageParts(image);
+  if (!parts) return false;
+  const last = parts.repo.split('/').pop() ?? '';
+  return DATA_STORES.includes(parts.repo) || DATA_STORES.includes(last);
+}
+
+/**
+ * Helpers that run beside a pod's app and are watched through it, not restarted by their own probe:
+ * a Prometheus exporter (a hung one shows as a failed scrape, `up == 0`, which is how exporters are
+ * monitored) and a database auth proxy sidecar (the Cloud SQL and AlloyDB proxies: when it hangs, the
+ * app's own checks fail). By the image's last path segment.
+ */
+const EXPORTER = /[-_]exporter$/;
+const AUTH_PROXY = /^(?:gce-proxy|cloud-sql-proxy|cloudsql-proxy|alloydb-auth-proxy)$/;
+
+export type HelperImage = 'exporter' | 'auth-proxy';
+
+/** What `helperNamed` says of an image's (or, when the image is templated, a container's) name. */
+export function helperNamed(name: string | undefined): HelperImage | undefined {
+  if (!name) return undefined;
+  const last = name.trim().toLowerCase().split('@')[0].replace(/:[^/]*$/, '').split('/').pop() ?? '';
+  if (EXPORTER.test(last)) return 'exporter';
+  if (AUTH_PROXY.test(last)) return 'auth-proxy';
+  return undefined;
+}

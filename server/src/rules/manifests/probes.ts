@@ -3,8 +3,9 @@
 import type { Fix, RuleContext, RuleFinding, TextEdit } from '../../engine/types';
 import { isSeq } from 'yaml';
 import { containerAt, containers, declaredProbePort, finding, onlyMetricsPorts, type Container } from './k8s';
-import { describeHttp, portFromEnv, serviceCheckFor, slowStartFor, type HealthFacts } from './health-checks';
-import { addToMap, asMap, getMap, getPair, getString, getValue, indentStep, resolve, type YamlEntries } from './yaml-tools';
+import { describeHttp, helperNamed, isDataStoreImage, portFromEnv, serviceCheckFor, slowStartFor, type HealthFacts } from './health-checks';
+import { addToMap, asMap, getMap, getPair, getString, getValue, indentStep, resolve, templated, type YamlEntries } from './yaml-tools';
+import { stockImageBehind } from '../../engine/model/manifest-roles';
 import { knownWorkloads, servicesFor } from './rollout-links';
 import { codeServesNothing } from '../../engine/model/image-code';
 
@@ -23,9 +24,36 @@ export function checkProbe(ctx: RuleContext, probe: ProbeKind): RuleFinding[] {
     if (container.unknown || container.workload.batch || container.notService) continue;
     if (probe.key === 'readinessProbe' && (container.workload.knative || !servesTraffic(ctx, container, all))) continue;
     if (getPair(container.map, probe.key, container.scope)) continue;
+    if (probe.key === 'livenessProbe' && livenessIsAChoice(ctx, container, all) !== undefined) continue;
     out.push(finding(container, probe.message(container)));
   }
   return out;
+}
+
+/**
+ * Why a container without a liveness probe made a choice rather than an omission, if it did: its image
+ * is a stateful data store (as published, a vendor's build of one, or the workspace's rebuild that only
+ * adds files: a restart during crash recovery makes things worse), a Prometheus exporter (watched by its
+ * scrapes), or a database auth proxy beside the pod's app (watched through the app). An image written by
+ * a template action is judged by the container's name for the helpers only.
+ */
+export function livenessIsAChoice(ctx: RuleContext, container: Container, all: readonly Container[]): 'data-store' | 'exporter' | 'auth-proxy' | undefined {
+  const { map, scope } = container;
+  const pair = getPair(map, 'image', scope);
+  const value = pair?.value as { range?: [number, number, number] } | null | undefined;
+  const fromTemplate = !pair || !value?.range || templated(scope, value.range[0], value.range[1]);
+  const image = fromTemplate ? undefined : getString(map, 'image', scope);
+  if (image !== undefined) {
+    const behind = stockImageBehind(image, ctx.workspace) ?? (ctx.workspace.dockerfileBuilding(image) ? undefined : image);
+    if (isDataStoreImage(behind)) return 'data-store';
+  }
+  const helper = helperNamed(image ?? container.name);
+  if (helper === 'exporter') return helper;
+  if (helper === 'auth-proxy') {
+    const app = all.some((o) => o !== container && o.podSpec === container.podSpec && helperNamed(getString(o.map, 'image', o.scope) ?? o.name) === undefined);
+    if (app) return helper;
+  }
+  return undefined;
 }
 
 /**
