@@ -10,7 +10,8 @@
 // `enable_logging`/`ENABLE_LOGGING`, read as is, negated, compared with a truthy literal
 // (`DEBUG == True`, `process.env.DEBUG === 'true'`, `VERBOSITY > 1`) or a level compared with
 // `'debug'`/`'trace'` (`LOG_LEVEL == "DEBUG"`). What decides the flag elsewhere (a settings module,
-// a registration under DEBUG in another file) is not followed.
+// a registration under DEBUG in another file) is not followed. A caller may count only some flags
+// (`FlagFilter`): print-call counts those the module hard-codes off (`pythonFlagsOff`).
 
 import { ts } from 'ts-morph';
 import type { PyNode } from '../../engine/python';
@@ -43,14 +44,24 @@ function pyStringValue(node: PyNode | null | undefined): string | undefined {
   return node.text.replace(/^[rbuRBU]*(['"]{1,3})/, '').replace(/(['"]{1,3})$/, '');
 }
 
+/** Which debug flags count: every one (`ANY_FLAG`), or only those the caller knows are off in production. */
+export type FlagFilter = (name: string) => boolean;
+const ANY_FLAG: FlagFilter = () => true;
+
 /** A Python expression that reads a debug flag as is (true when debug is on). */
-function pyFlag(node: PyNode): boolean {
+function pyFlag(node: PyNode, ok: FlagFilter = ANY_FLAG): boolean {
   const n = pyUnparen(node);
-  if (n.type === 'identifier') return isDebugName(n.text);
-  if (n.type === 'attribute') return isDebugName(n.childForFieldName('attribute')?.text ?? '');
+  const flag = (name: string) => isDebugName(name) && ok(name);
+  if (n.type === 'identifier') return flag(n.text);
+  if (n.type === 'attribute') {
+    // `self.verbose`, `cls.DEBUG`, `Printer.DEBUG`: a flag of this module's classes; `settings.DEBUG` is another module's.
+    const obj = n.childForFieldName('object');
+    const own = ok === ANY_FLAG || (obj?.type === 'identifier' && (obj.text === 'self' || obj.text === 'cls' || /^[A-Z][a-z]/.test(obj.text)));
+    return own && flag(n.childForFieldName('attribute')?.text ?? '');
+  }
   if (n.type === 'subscript') {
     const key = pyStringValue(n.childForFieldName('subscript'));
-    return key !== undefined && isDebugName(key);
+    return key !== undefined && flag(key);
   }
   if (n.type === 'call') {
     const fn = n.childForFieldName('function');
@@ -58,23 +69,23 @@ function pyFlag(node: PyNode): boolean {
     const fnName = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text ?? '' : fn?.text ?? '';
     // `os.getenv("DEBUG")`, `os.environ.get("X_DEBUG", "0")`, `config.getboolean("app", "debug")`, `bool(DEBUG)`.
     if (/^(?:get|getenv|getboolean|getbool|get_bool|bool|int|str|env|config)$/.test(fnName)) {
-      return (n.childForFieldName('arguments')?.namedChildren ?? []).some((a) => !!a && (pyStringValue(a) !== undefined ? isDebugName(pyStringValue(a)!) : a === first && pyFlag(a)));
+      return (n.childForFieldName('arguments')?.namedChildren ?? []).some((a) => !!a && (pyStringValue(a) !== undefined ? flag(pyStringValue(a)!) : a === first && pyFlag(a, ok)));
     }
     // `is_debug()`, `app.debug_enabled()`.
-    return isDebugName(fnName);
+    return flag(fnName);
   }
   return false;
 }
 
 /** A Python condition that holds only when a debug flag is on. */
-export function pyDebugOn(node: PyNode): boolean {
+export function pyDebugOn(node: PyNode, ok: FlagFilter = ANY_FLAG): boolean {
   const n = pyUnparen(node);
-  if (pyFlag(n)) return true;
+  if (pyFlag(n, ok)) return true;
   if (n.type === 'boolean_operator') {
     const op = n.childForFieldName('operator')?.text ?? n.children.find((c) => c?.type === 'and' || c?.type === 'or')?.type;
     const left = n.childForFieldName('left');
     const right = n.childForFieldName('right');
-    if (op === 'and') return (!!left && pyDebugOn(left)) || (!!right && pyDebugOn(right));
+    if (op === 'and') return (!!left && pyDebugOn(left, ok)) || (!!right && pyDebugOn(right, ok));
     return false;
   }
   if (n.type === 'comparison_operator') {
@@ -86,8 +97,8 @@ export function pyDebugOn(node: PyNode): boolean {
     const literal = (x: PyNode) => x.type === 'true' || x.type === 'integer' || x.type === 'string';
     for (const [flag, value] of [[a, b], [b, a]] as const) {
       // `LOG_LEVEL == "DEBUG"`: a level compared with debug.
-      if ((op === '==' || op === 'in') && DEBUG_LEVELS.has((pyStringValue(value) ?? '').toLowerCase())) return true;
-      if (!pyFlag(flag) || !literal(value)) continue;
+      if (ok === ANY_FLAG && (op === '==' || op === 'in') && DEBUG_LEVELS.has((pyStringValue(value) ?? '').toLowerCase())) return true;
+      if (!pyFlag(flag, ok) || !literal(value)) continue;
       if ((op === '==' || op === 'is') && truthyLiteral(value.text)) return true;
       if ((op === '>' || op === '>=') && value.type === 'integer') return true;
     }
@@ -96,35 +107,54 @@ export function pyDebugOn(node: PyNode): boolean {
 }
 
 /** A Python condition that holds whenever the debug flag is off (`not DEBUG`, `not DEBUG or x`). */
-export function pyDebugOff(node: PyNode): boolean {
+export function pyDebugOff(node: PyNode, ok: FlagFilter = ANY_FLAG): boolean {
   const n = pyUnparen(node);
   if (n.type === 'not_operator') {
     const arg = n.childForFieldName('argument');
-    return !!arg && pyDebugOn(arg);
+    return !!arg && pyDebugOn(arg, ok);
   }
   if (n.type === 'boolean_operator') {
     const op = n.children.find((c) => c?.type === 'and' || c?.type === 'or')?.type;
     const left = n.childForFieldName('left');
     const right = n.childForFieldName('right');
-    if (op === 'or') return (!!left && pyDebugOff(left)) || (!!right && pyDebugOff(right));
+    if (op === 'or') return (!!left && pyDebugOff(left, ok)) || (!!right && pyDebugOff(right, ok));
   }
   return false;
 }
 
+/**
+ * The debug flags a Python module hard-codes off: a name its text assigns exactly once, to `False` or
+ * `0` (`DEBUG = False` at module level, `verbose: bool = False` in a class body). Output behind such a
+ * flag is dead code until someone edits the source.
+ */
+export function pythonFlagsOff(text: string): FlagFilter {
+  const cache = new Map<string, boolean>();
+  return (name) => {
+    let off = cache.get(name);
+    if (off === undefined) {
+      const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const assignments = text.match(new RegExp(`^[ \\t]*(?:self\\.|cls\\.)?${escaped}[ \\t]*(?::[^=\\n]+)?=(?!=)`, 'gm'))?.length ?? 0;
+      off = assignments === 1 && new RegExp(`^[ \\t]*${escaped}[ \\t]*(?::[^=\\n]+)?=[ \\t]*(?:False|0)[ \\t]*(?:#.*)?$`, 'm').test(text);
+      cache.set(name, off);
+    }
+    return off;
+  };
+}
+
 const PY_EXITS = new Set(['return_statement', 'raise_statement', 'continue_statement']);
 
-/** Whether a Python node runs only in debug mode (see the file's comment). */
-export function pythonDebugOnly(node: PyNode): boolean {
+/** Whether a Python node runs only in debug mode (see the file's comment), by the flags `ok` accepts. */
+export function pythonDebugOnly(node: PyNode, ok: FlagFilter = ANY_FLAG): boolean {
   let child: PyNode = node;
   for (let parent = node.parent; parent; child = parent, parent = parent.parent) {
     if (parent.type === 'if_statement') {
       const condition = parent.childForFieldName('condition');
-      if (condition && parent.childForFieldName('consequence')?.id === child.id && pyDebugOn(condition)) return true;
-      if (condition && child.type === 'else_clause' && pyDebugOff(condition)) return true;
+      if (condition && parent.childForFieldName('consequence')?.id === child.id && pyDebugOn(condition, ok)) return true;
+      if (condition && child.type === 'else_clause' && pyDebugOff(condition, ok)) return true;
     }
     if (parent.type === 'elif_clause') {
       const condition = parent.childForFieldName('condition');
-      if (condition && parent.childForFieldName('consequence')?.id === child.id && pyDebugOn(condition)) return true;
+      if (condition && parent.childForFieldName('consequence')?.id === child.id && pyDebugOn(condition, ok)) return true;
     }
     if (parent.type === 'block' || parent.type === 'module') {
       for (const statement of parent.namedChildren) {
@@ -133,7 +163,7 @@ export function pythonDebugOnly(node: PyNode): boolean {
         const condition = statement.childForFieldName('condition');
         const body = statement.childForFieldName('consequence')?.namedChildren.filter((s) => s && s.type !== 'comment');
         const last = body?.[body.length - 1];
-        if (condition && last && PY_EXITS.has(last.type) && pyDebugOff(condition)) return true;
+        if (condition && last && PY_EXITS.has(last.type) && pyDebugOff(condition, ok)) return true;
       }
     }
   }

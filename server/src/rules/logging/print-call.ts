@@ -6,7 +6,7 @@ import type { PyNode } from '../../engine/python';
 import { optedOutElsewhere } from '../../engine/opt-outs';
 import { calleeOf, callArguments, moduleFacts, qualifiedName, type ModuleFacts } from '../python/module-facts';
 import { moduleLogger } from '../python/loggers';
-import { pythonDebugOnly } from './debug-only';
+import { pythonDebugOnly, pythonFlagsOff } from './debug-only';
 import { settingsModule } from '../../engine/model/python-settings';
 
 /** Streams a print to which is output, not a log line written to a file or a buffer. */
@@ -40,6 +40,7 @@ function findSites(doc: ParsedDocument): { facts: ModuleFacts; sites: PrintSite[
   // A settings module's top level runs once at import, before the app configures logging: a print
   // there is a start-up notice (a deprecated variable, a plugin loaded) with no logger to go to yet.
   const settings = settingsModule(doc) !== undefined;
+  const flagsOff = pythonFlagsOff(doc.text);
   for (const call of facts.calls) {
     if (settings && atImportTime(call)) continue;
     const callee = calleeOf(facts, call);
@@ -49,8 +50,10 @@ function findSites(doc: ParsedDocument): { facts: ModuleFacts; sites: PrintSite[
     // `print(row, file=out)` writes to a file or a buffer: output, not logging.
     if (file && !STANDARD_STREAMS.has(qualifiedName(facts, file) ?? '')) continue;
     if (optedOutElsewhere(doc, 'print-call', callee.startIndex)) continue;
-    // Debug-mode output (`if settings.DEBUG: print(...)`): a developer's console aid, off in production.
-    if (pythonDebugOnly(call)) continue;
+    // Output behind a debug flag the module hard-codes off (`DEBUG = False` ... `if DEBUG: print(...)`):
+    // dead code. A flag read at run time (`settings.DEBUG`, an environment variable) is on in some
+    // deployments, and the print is then the service's output: still flagged.
+    if (pythonDebugOnly(call, flagsOff)) continue;
     out.push({ call, callee, toStderr: file !== undefined && qualifiedName(facts, file) === 'sys.stderr' });
   }
   return { facts, sites: out, byStart: new Map(out.map((s) => [s.callee.startIndex, s])) };
@@ -120,7 +123,7 @@ export const printCall: Rule = {
   docs: {
     whatItDoes: [
       'Flags calls of the builtin `print` in Python service code (not in tests, scripts, migrations or command line tools, nor in a file a Dockerfile `RUN` runs at build time or the image\'s entry script runs once before the command it ends with: see the project model). `print(..., file=out)` to anything but `sys.stdout` / `sys.stderr` writes to a file or a buffer and is not flagged, and neither is a module that imports, defines or assigns its own `print`.',
-      'Debug-only output is not flagged: a print in the branch of an `if` taken when a debug flag is on (`if settings.DEBUG:`, `if DEBUG and rows:`, `if os.getenv("APP_DEBUG"):`, `if VERBOSITY > 1:`, `if LOG_LEVEL == "DEBUG":`, the `else` of `if not DEBUG:`), or after a guard that leaves the block when it is off (`if not settings.DEBUG or not queries: return`). A debug flag is a name, attribute, environment variable or settings key whose words say `debug` or `verbose` (`DEBUG`, `PROVIDER_DEBUG`, `is_debug`, `verbosity`), or `trace` / `enable_logging`. What sets the flag, and code registered only under DEBUG in another file, are not followed.',
+      'Debug-only output behind a flag the module hard-codes off is not flagged: a print in the branch of an `if` taken when the flag is on (`if DEBUG:`, `if DEBUG and rows:`, `if VERBOSITY > 1:`, the `else` of `if not DEBUG:`), or after a guard that leaves the block when it is off (`if not DEBUG or not queries: return`), where the module assigns that flag once, to `False` or `0` (`DEBUG = False`, `verbose: bool = False` in a class body): dead code until someone edits the source. A debug flag is a name whose words say `debug` or `verbose` (`DEBUG`, `PROVIDER_DEBUG`, `verbosity`), or `trace` / `enable_logging`. A flag read at run time (`settings.DEBUG`, `os.getenv("DEBUG")`, a config value) is still flagged: self-hosted deployments turn it on to troubleshoot, and the print is then the service\'s unstructured output (the real-world review judged such prints true findings; `console-log` differs here, see its page).',
       'A print at the top level of a settings module (`settings.py`, `*_settings.py`, a module of a `settings/` package, whose top level assigns three or more UPPER_CASE settings) is not flagged: it runs once at import, before the app configures logging (a deprecation notice, "plugin loaded"). A print inside a function of that module is checked as usual.',
       'The finding sits on `print`. `# noqa: T201` (Ruff / flake8-print) on the line, or a file-wide `# ruff: noqa: T201`, counts as the author\'s choice: no finding.',
     ].join('\n\n'),
