@@ -9,6 +9,7 @@ import { prepare } from '../../server/src/engine/source';
 import type { Finding } from '../../server/src/engine/types';
 import { registry } from '../../server/src/rules';
 import { quantity } from '../../server/src/rules/manifests/missing-resource-limits';
+import { helperNamed, isDataStoreImage } from '../../server/src/rules/manifests/health-checks';
 
 function run(path: string, text: string, config: Config = EMPTY_CONFIG) {
   const prepared = prepare({ path: `/ws/${path}`, relativePath: path, text });
@@ -124,8 +125,7 @@ describe('fixes', () => {
   });
 });
 
-test('data stores and helper sidecars, by image name', async () => {
-  const { isDataStoreImage, helperNamed } = await import('../../server/src/rules/manifests/health-checks');
+test('data stores and helper sidecars, by image name', () => {
   for (const image of ['postgres:16', 'docker.io/library/mongo', 'mcr.microsoft.com/oss/bitnami/redis:6.0.8', 'docker.io/bitnami/postgresql:11.5.0', 'minio/minio:RELEASE.2022', 'apache/kafka:3.7.0', 'weaveworksdemos/user-db:0.3.0']) {
     assert.equal(isDataStoreImage(image), true, image);
   }
