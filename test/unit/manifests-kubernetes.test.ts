@@ -9,7 +9,7 @@ import { prepare } from '../../server/src/engine/source';
 import type { Finding } from '../../server/src/engine/types';
 import { registry } from '../../server/src/rules';
 import { quantity } from '../../server/src/rules/manifests/missing-resource-limits';
-import { isDataStoreImage, helperNamed } from '../../server/src/rules/manifests/health-checks';
+import { helperNamed, isDataStoreImage } from '../../server/src/rules/manifests/health-checks';
 
 function run(path: string, text: string, config: Config = EMPTY_CONFIG) {
   const prepared = prepare({ path: `/ws/${path}`, relativePath: path, text });

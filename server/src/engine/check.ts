@@ -3,12 +3,13 @@
 
 import type { Registry } from '../rules/registry';
 import { analyze, type RuleCrash } from './analyze';
-import { isExcluded, mergeConfig, type Config } from './config';
+import { isExcluded, mergeConfig, ruleLevel, ruleOptions, type Config } from './config';
 import type { ConfigFile, ConfigLoader } from './config-file';
 import type { ParsedDocument } from './document';
-import { prepare, type SourceInput } from './source';
+import { prepare, type Prepared, type SourceInput } from './source';
+import { unparsedFileRole } from './model/file-role';
 import type { Finding } from './types';
-import type { WorkspaceFacts } from './workspace-facts';
+import { NO_WORKSPACE_FACTS, type WorkspaceFacts } from './workspace-facts';
 import { applySuppressions, type Suppressed } from './suppressions';
 
 export interface CheckEnvironment {
@@ -61,13 +62,30 @@ function mergeOnce(base: Config, file: ConfigFile): Config {
   return config;
 }
 
+/**
+ * Whether a file too large (or too costly) to parse is worth a notice: only when some rule would have
+ * read it. The project model says what it is for without parsing it (`unparsedFileRole`): vendored
+ * bundles, generated code, front-end code and CustomResourceDefinitions are read by no rule, so
+ * skipping them loses nothing. Binary data in a file of a kind prodready reads is always reported.
+ */
+function noticeMatters(input: CheckInput, prepared: Extract<Prepared, { status: 'skipped' }>, env: CheckEnvironment, config: Config): boolean {
+  if (prepared.unread !== 'size') return true;
+  const role = unparsedFileRole(input, prepared.kind, env.workspace ?? NO_WORKSPACE_FACTS, config.roles);
+  if (role.role === 'service') return true;
+  return env.registry.forKind(prepared.kind).some((rule) => {
+    if (ruleLevel(rule, config) === 'off') return false;
+    const roles = typeof rule.roles === 'function' ? rule.roles(ruleOptions(rule, config)) : rule.roles;
+    return roles.includes(role.role);
+  });
+}
+
 export function checkText(input: CheckInput, env: CheckEnvironment, previous?: ParsedDocument): CheckResult {
   const { config, configFiles } = configFor(input, env);
   const none = { config, configFiles, findings: [], suppressed: [], crashes: [], excluded: false };
   if (isExcluded(input.relativePath, config.exclude)) return { ...none, excluded: true };
   const prepared = prepare(input, env.maxBytes, previous);
   if (prepared.status === 'ignored') return none;
-  if (prepared.status === 'skipped') return { ...none, findings: [prepared.notice] };
+  if (prepared.status === 'skipped') return { ...none, findings: noticeMatters(input, prepared, env, config) ? [prepared.notice] : [] };
   const { findings, crashes, skipped } = analyze(prepared.doc, { registry: env.registry, config, workspace: env.workspace, timeBudgetMs: env.timeBudgetMs });
   // A document no rule could read safely is reported like a file too large: its notice, no parse kept.
   if (skipped) return { ...none, findings, crashes };

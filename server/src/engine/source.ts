@@ -2,7 +2,7 @@
 
 import { classify } from './classify';
 import { ParsedDocument } from './document';
-import type { Finding } from './types';
+import type { DocumentKind, Finding } from './types';
 import { ENGINE_RULE_IDS } from './analyze';
 import { jsParseScan, kindMaxBytes, tooCostlyReason } from './limits';
 
@@ -21,15 +21,17 @@ export interface SourceInput {
 
 export type Prepared =
   | { status: 'document'; doc: ParsedDocument }
-  | { status: 'skipped'; notice: Finding }
+  | { status: 'skipped'; notice: Finding; kind: DocumentKind; unread: 'size' | 'binary' }
   | { status: 'ignored' };
 
 export function prepare(input: SourceInput, maxBytes = DEFAULT_MAX_FILE_BYTES, previous?: ParsedDocument): Prepared {
   const kind = classify(input.path, input.text.slice(0, 65536), input.languageId);
   if (!kind) return { status: 'ignored' };
   const firstLineEnd = input.text.slice(0, 200).search(/\r?\n|$/);
-  const notice = (message: string): Prepared => ({
+  const notice = (message: string, unread: 'size' | 'binary' = 'size'): Prepared => ({
     status: 'skipped',
+    kind,
+    unread,
     notice: { start: 0, end: Math.max(0, firstLineEnd), message, ruleId: ENGINE_RULE_IDS.skipped, severity: 'information' },
   });
   if (input.text.length > maxBytes) {
@@ -37,7 +39,7 @@ export function prepare(input: SourceInput, maxBytes = DEFAULT_MAX_FILE_BYTES, p
     return notice(`Not analysed: the file is ${mb(input.text.length)}, over the ${mb(maxBytes)} limit (setting prodready.maxFileSizeKb).`);
   }
   if (input.text.slice(0, 8192).includes('\0')) {
-    return notice('Not analysed: the file holds binary data.');
+    return notice('Not analysed: the file holds binary data.', 'binary');
   }
   // The same version asked again (a code action after the diagnostics): its parses are still good.
   if (previous && previous.version === input.version && previous.path === input.path && previous.text === input.text) {

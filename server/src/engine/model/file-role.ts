@@ -6,7 +6,8 @@
 // what other files say (a folder a server serves statically, the files importing it).
 
 import * as path from 'node:path';
-import type { ParsedDocument } from '../document';
+import { ParsedDocument } from '../document';
+import type { DocumentKind } from '../types';
 import type { Importer, WorkspaceFacts } from '../workspace-facts';
 import { LISTENS, SERVER_SIDE_IMPORT, UI_IMPORT, jsSignals } from './js-signals';
 import { composeFileRole, dockerfileRole } from './manifest-roles';
@@ -255,4 +256,56 @@ function classify(importer: Importer, workspace: WorkspaceFacts, depth: number, 
   }
   // A module only tests import is no evidence (see importedOnlyBy).
   return found === 'test' ? undefined : found;
+}
+
+/** Opening lines that switch type checking or linting off for the whole file. */
+const WHOLE_FILE_OPT_OUT = /^\s*(?:\/\/\s*@ts-nocheck\b|\/\*\s*(?:tslint:disable|eslint-disable)\s*\*\/)/m;
+const CRD_HEAD = /^kind:\s*["']?CustomResourceDefinition["']?\s*$/m;
+const IMPORT_FROM = /\bfrom\s*(['"])([^'"\n]{1,200})\1|\brequire\(\s*(['"])([^'"\n]{1,200})\3\s*\)|^\s*import\s*(['"])([^'"\n]{1,200})\5/gm;
+
+/**
+ * What a file too large (or too costly) to parse is for, without parsing it: the `roles:` overrides and
+ * path conventions as for any file; then a Kubernetes CustomResourceDefinition (a Helm chart's `crds/`
+ * folder, or `kind: CustomResourceDefinition` in its first KB: an API schema a generator writes, with
+ * no pod template in it); then, for JS/TS, a whole-file opt-out of the type checker or linters in its
+ * opening lines (`// @ts-nocheck`, `/* eslint-disable *\/`, `/* tslint:disable *\/`: what generators
+ * and bundlers write, and a file that size is not kept by hand); then what `fileRole` reads from its
+ * opening comment and the modules it imports (found by a scan, not a parse). Used to decide whether
+ * the file's `skipped-file` notice says anything: no rule reads a file of any role but `service`.
+ */
+export function unparsedFileRole(
+  input: { path: string; relativePath: string; text: string },
+  kind: DocumentKind,
+  workspace: WorkspaceFacts,
+  overrides: readonly RoleOverride[] = [],
+): RoleAnswer {
+  const override = overrideFor(input.relativePath, overrides);
+  if (override) return override;
+  const head = input.text.slice(0, 1024);
+  if (kind === 'kubernetes' && (/(?:^|\/)crds\//.test(input.relativePath) || CRD_HEAD.test(head))) {
+    return { role: 'generated', reason: 'a CustomResourceDefinition (a `crds/` folder, or `kind: CustomResourceDefinition` at its top): an API schema its operator\'s generator writes, with no pod template in it', source: 'content' };
+  }
+  if (kind === 'js' && WHOLE_FILE_OPT_OUT.test(head)) {
+    return { role: 'generated', reason: 'a file over the size cap whose opening lines switch type checking or linting off for all of it: generated or bundled', source: 'content' };
+  }
+  if (kind !== 'js') {
+    const byPath = roleByPath(packageRelativeOf(input.path, input.relativePath, workspace)) ?? roleByPath(input.relativePath);
+    return byPath && byPath.role !== 'service' && (byPath.role === 'test' || byPath.role === 'dev' || byPath.role === 'generated' || kind === 'python') ? pathAnswer(byPath) : SERVICE;
+  }
+  // The opening comment as written, then one import line per module the file names anywhere.
+  const opening = /^(?:#![^\n]*\n)?(?:\s*(?:\/\*[\s\S]*?\*\/|\/\/[^\n]*))*/.exec(input.text.slice(0, 4096))?.[0] ?? '';
+  const modules = new Set<string>();
+  for (const m of input.text.matchAll(IMPORT_FROM)) {
+    modules.add(m[2] ?? m[4] ?? m[6]);
+    if (modules.size > 200) break;
+  }
+  const summary = `${opening}\n${[...modules].map((m) => `import ${JSON.stringify(m)};`).join('\n')}\n`;
+  return fileRole(new ParsedDocument({ path: input.path, relativePath: input.relativePath, text: summary, kind }), workspace);
+}
+
+function packageRelativeOf(file: string, relativePath: string, workspace: WorkspaceFacts): string {
+  const pkg = workspace.packageOf(file);
+  if (!pkg) return relativePath;
+  const rel = path.posix.relative(pkg.dir, file);
+  return rel.startsWith('..') ? relativePath : rel;
 }
