@@ -8,7 +8,7 @@ import { hasComment, interpolation, isCaughtError, partsOf, quote, renderArgumen
 
 // TypeScript's namespace serves every member through getters (three deep via ts-morph): read
 // the ones the walks use once, not on every node.
-const { isBinaryExpression, isIdentifier, isObjectLiteralExpression, isPropertyAssignment, isShorthandPropertyAssignment, isSpreadElement, isStringLiteral, isStringLiteralLike, isTemplateExpression } = ts;
+const { isBinaryExpression, isConditionalExpression, isIdentifier, isPropertyAccessExpression, isSpreadAssignment, isObjectLiteralExpression, isPropertyAssignment, isShorthandPropertyAssignment, isSpreadElement, isStringLiteral, isStringLiteralLike, isTemplateExpression } = ts;
 
 interface MessageSite {
   lc: LoggerCall;
@@ -70,30 +70,77 @@ const sites = perFile((facts: FileFacts): readonly MessageSite[] => {
 function valuesAlsoInFields(site: MessageSite, facts: FileFacts): boolean {
   const sf = facts.sourceFile;
   const textOf = (e: ts.Node): string => e.getText(sf).replace(/\s+/g, '');
-  const values: string[] = [];
+  const values: ts.Expression[] = [];
   const collect = (node: ts.Expression): void => {
     const e = unwrap(node);
-    if (isTemplateExpression(e)) for (const span of e.templateSpans) values.push(textOf(unwrap(span.expression)));
+    if (isTemplateExpression(e)) for (const span of e.templateSpans) collect(span.expression);
     else if (isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) {
       collect(e.left);
       collect(e.right);
-    } else if (!isStringLiteralLike(e)) values.push(textOf(e));
+    } else if (isConditionalExpression(e)) {
+      // `${id ? ` for ${id}` : ''}`: what either branch shows.
+      collect(e.whenTrue);
+      collect(e.whenFalse);
+    } else if (isBinaryExpression(e) && (e.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || e.operatorToken.kind === ts.SyntaxKind.BarBarToken) && isLiteralLike(unwrap(e.right))) {
+      // `${count ?? 0}`: the value, with a constant stand-in.
+      collect(e.left);
+    } else if (!isStringLiteralLike(e)) values.push(e);
   };
   const args = site.lc.call.arguments;
   if (site.how === 'util.format') return false;
   collect(args[site.index]);
   if (values.length === 0) return false;
-  const fields = new Set<string>();
-  args.forEach((arg, i) => {
-    const obj = unwrap(arg);
-    if (i === site.index || !isObjectLiteralExpression(obj)) return;
-    for (const p of obj.properties) {
-      if (isPropertyAssignment(p)) fields.add(textOf(unwrap(p.initializer)));
-      else if (isShorthandPropertyAssignment(p)) fields.add(p.name.text);
+  // The fields: each object literal argument's entries, and those of an object a `const` of the file
+  // holds when it is passed or spread (`log.info(eventCtx, ...)`, `{ err, ...eventCtx }`).
+  const texts = new Set<string>();
+  const names = new Set<string>();
+  const seen = new Set<ts.Node>();
+  const addObject = (node: ts.Expression | undefined): void => {
+    const e = node && unwrap(node);
+    if (!e || seen.has(e)) return;
+    seen.add(e);
+    if (isIdentifier(e)) return addObject(constObject(e.text, sf));
+    if (!isObjectLiteralExpression(e)) return;
+    for (const p of e.properties) {
+      if (isPropertyAssignment(p)) {
+        texts.add(textOf(unwrap(p.initializer)));
+        if (isIdentifier(p.name) || isStringLiteralLike(p.name)) names.add(p.name.text);
+      } else if (isShorthandPropertyAssignment(p)) {
+        texts.add(p.name.text);
+        names.add(p.name.text);
+      } else if (isSpreadAssignment(p)) addObject(p.expression);
     }
+  };
+  args.forEach((arg, i) => {
+    if (i !== site.index) addObject(arg);
   });
-  return values.every((v) => fields.has(v));
+  return values.every((v) => {
+    const e = unwrap(v);
+    if (texts.has(textOf(e))) return true;
+    // The field named like the value: `${metadata.organizationId}` beside `organizationId: ...`.
+    const own = isIdentifier(e) ? e.text : isPropertyAccessExpression(e) ? e.name.text : undefined;
+    return own !== undefined && names.has(own);
+  });
 }
+
+/** The object literal a `const NAME = { ... }` of the file holds, when exactly one such declaration exists. */
+function constObject(name: string, sf: ts.SourceFile): ts.Expression | undefined {
+  const found: ts.Expression[] = [];
+  const visit = (node: ts.Node): void => {
+    if (found.length > 1) return;
+    if (ts.isVariableDeclaration(node) && isIdentifier(node.name) && node.name.text === name && node.initializer && ts.isVariableDeclarationList(node.parent) && (node.parent.flags & ts.NodeFlags.Const) !== 0) {
+      const init = unwrap(node.initializer);
+      if (isObjectLiteralExpression(init)) found.push(init);
+      else found.push(init, init); // bound to something else: not known
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return found.length === 1 ? found[0] : undefined;
+}
+
+const isLiteralLike = (e: ts.Expression): boolean =>
+  isStringLiteralLike(e) || ts.isNumericLiteral(e) || e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword || e.kind === ts.SyntaxKind.NullKeyword;
 
 function isErrorLike(expr: ts.Expression): boolean {
   const e = unwrap(expr);
@@ -133,7 +180,7 @@ export const interpolatedLogMessage: Rule = {
   summary: "A structured logger's message is built from values, which are then lost inside the string.",
   docs: {
     whatItDoes: [
-      'Flags a call on a structured logger whose message is built by a template literal with `${...}`, a `+` concatenation of strings and values, or `util.format(...)`. A message whose every interpolated value is also a field of the same call (`logger.info(\`listening on ${port}\`, { port })`) loses nothing and is not flagged.',
+      'Flags a call on a structured logger whose message is built by a template literal with `${...}`, a `+` concatenation of strings and values, or `util.format(...)`. A message whose every interpolated value is also a field of the same call loses nothing and is not flagged (decision, stop 17): the same expression or a field named like it (an identifier\'s name, a property\'s last name: `${metadata.organizationId}` beside `organizationId: ...`), in an object literal argument, in a `const` object of the file passed or spread into one (`logger.info(eventCtx, ...)`, `{ err, ...eventCtx }`), through a conditional (`${id ? \` for ${id}\` : \'\'}`) or a constant fallback (`${count ?? 0}`): `logger.info(\`listening on ${port}\`, { port })`. Python the same way: f-string values that are also keyword fields (structlog `log.info(f"[{index}] created", index=index)`, loguru) or entries of a stdlib `extra=` dictionary.',
       'A structured logger is one the file makes plain: created in it with pino (`pino()`, `require(\'pino\')()`), winston (`winston.createLogger()`, or winston\'s default logger `winston.info(...)`) or bunyan (`bunyan.createLogger()`, `new Logger()`), an alias of one, a `.child(...)` of one, a variable or parameter typed with the library\'s logger type (`logger: Logger` with `Logger` imported from pino or winston, `pino.Logger`, bunyan\'s class), or a class member `this.logger` that the file\'s classes only ever declare or assign as one of those. The loggers a framework hands over count too (pino): `request.log` in a Fastify route or hook, `fastify.log` in a Fastify plugin, `app.log` of `Fastify({ logger: ... })`, `req.log` in an Express handler when the file installs pino-http, `ctx.log` under koa-pino-logger (see `console-log`).',
       'A logger can also come from a module of the project: `import { logger } from \'./logger\'`, `import log from \'./log\'`, `const log = require(\'./log\')` or `const { log } = require(\'./logging\')`, when that module makes it plain in the same way (`export const logger = pino()`, `export default logger`, `export { logger as log }`, `module.exports = winston.createLogger()`, `module.exports = { log }`, `exports.log = ...`). The workspace index reads those modules, including ones nobody opened, and the editor checks the importers again when one of them changes. A logger re-exported from a third module, a factory call (`getLogger(\'orders\')`), an untyped parameter, or a name declared more than once in the file with different meanings is unknown and not checked: precision first. The finding sits on the message argument.',
       '**Python**: a call on a stdlib `logging` logger (`logging.getLogger(...)`, the `logging` module\'s own `logging.info(...)`, a Flask app\'s `app.logger` and `current_app.logger`), a structlog logger (`structlog.get_logger()`, `.bind(...)`) or loguru\'s `logger` whose message is an f-string, `%` formatting (`"x %s" % x`), `"...".format(...)` or a `+` of a string and a value. Lazy arguments (`logger.info("order %s paid", order_id)`) are fine: the message stays constant. `# noqa: G004` (and G001-G003, Ruff / flake8-logging-format) on the line counts as the author\'s choice.',

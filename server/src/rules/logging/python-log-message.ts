@@ -69,10 +69,54 @@ function findSites(ctx: RuleContext): Site[] {
     if (!message) continue;
     const how = interpolation(message);
     if (!how || optedOutElsewhere(ctx.doc, 'interpolated-log-message', message.startIndex)) continue;
+    if (how === 'an f-string' && valuesAlsoFields(message, args)) continue;
     out.push({ lc, message, how });
   }
   return out;
 }
+
+/**
+ * Every value the f-string interpolates is also a field of the same call: a keyword argument
+ * (structlog `log.info(f"[{index}] created", index=index)`, loguru) or an entry of a stdlib `extra=`
+ * dictionary, whose value is the same expression or whose name is the value's own (`index` for
+ * `index`, `id` or `order_id` for `order.id`). Nothing is lost inside the text: no finding.
+ */
+function valuesAlsoFields(message: PyNode, args: ReturnType<typeof callArguments>): boolean {
+  const values: PyNode[] = [];
+  const visit = (node: PyNode): void => {
+    if (node.type === 'interpolation') {
+      const e = node.childForFieldName('expression');
+      if (e) values.push(unparen(e));
+      return;
+    }
+    for (const c of node.namedChildren) if (c) visit(c);
+  };
+  visit(message);
+  if (values.length === 0) return false;
+  const texts = new Set<string>();
+  const names = new Set<string>();
+  for (const [name, { value }] of args.keywords) {
+    if (name === 'extra' && value.type === 'dictionary') {
+      for (const pair of value.namedChildren) {
+        if (pair?.type !== 'pair') continue;
+        const key = pair.childForFieldName('key');
+        const v = pair.childForFieldName('value');
+        if (key?.type === 'string' && !isFString(key)) names.add(key.text.replace(/^[a-zA-Z]*['"]|['"]$/g, ''));
+        if (v) texts.add(compact(unparen(v).text));
+      }
+      continue;
+    }
+    names.add(name);
+    texts.add(compact(unparen(value).text));
+  }
+  return values.every((v) => {
+    if (texts.has(compact(v.text))) return true;
+    const own = v.type === 'identifier' ? v.text : v.type === 'attribute' ? v.childForFieldName('attribute')?.text : undefined;
+    return own !== undefined && (names.has(own) || names.has(fieldName(v) ?? ''));
+  });
+}
+
+const compact = (text: string) => text.replace(/\s+/g, '');
 
 const LIBRARY_NAMES = { logging: 'logging', structlog: 'structlog', loguru: 'loguru' } as const;
 
