@@ -260,6 +260,9 @@ export function composeFileRole(doc: ParsedDocument): RoleAnswer | undefined {
   if (services.length === 0) return undefined;
   const dev = services.find((s) => DEV_COMMAND.test(commandText(s.map) ?? ''));
   if (dev) return { role: 'dev', reason: `service \`${dev.name}\` runs a development loop (\`${truncate(commandText(dev.map) ?? '')}\`)`, source: 'content' };
+  // A mock server stands in for the services the app calls: a stack that runs one is for tests, never a deployment.
+  const mock = services.find((s) => MOCK_SERVER_IMAGE.test(scalarOf(s.map, 'image') ?? ''));
+  if (mock) return { role: 'test', reason: `service \`${mock.name}\` runs a mock server (\`${scalarOf(mock.map, 'image')}\`) in place of the services the app calls: a test environment`, source: 'content' };
   const header = leadingComment(doc.text);
   if (header && DEV_HEADER.test(header)) {
     return { role: 'dev', reason: `its opening comment says what it is for (\`${truncate(DEV_HEADER.exec(header)![0])}\`)`, source: 'content' };
@@ -283,6 +286,9 @@ export function composeFileRole(doc: ParsedDocument): RoleAnswer | undefined {
   }
   return undefined;
 }
+
+/** Mock HTTP servers (MockServer, WireMock, Mountebank, Prism): images that answer for another service in tests. */
+const MOCK_SERVER_IMAGE = /^(?:[\w.-]+\/)?(?:jamesdbloom\/mockserver|mockserver\/mockserver|wiremock\/wiremock|rodolpheche\/wiremock|bbyars\/mountebank|stoplight\/prism)(?::|@|$)/;
 
 /** What a compose file's opening comment says when it is for development or tests, not a deployment. */
 const DEV_HEADER = /\bfor (?:the )?[*_]*(?:local )?(?:development|dev|testing)[*_]*(?: (?:setup|environment|purposes|only))?\b|\b(?:not (?:meant |intended )?for|do not use (?:it )?in) production\b|\bdevelopment (?:setup|environment) only\b/i;
