@@ -53,6 +53,9 @@ test('compose files and services that are not deployments', () => {
   assert.equal(roleByPath('docker/regtest/docker-compose.yml')?.role, 'test');
   assert.equal(roleByPath('docker-compose.build.yml')?.role, 'dev');
   assert.equal(roleByPath('.gitpod.Dockerfile')?.role, 'dev');
+  assert.equal(roleByPath('test.Dockerfile')?.role, 'test', 'the prefix form names a test image too');
+  assert.equal(roleByPath('docker/api.test.Dockerfile')?.role, 'test');
+  assert.equal(roleByPath('latest.Dockerfile'), undefined);
   assert.equal(roleByPath('docker-compose.yml'), undefined);
   const services = (parseDocument('services:\n  shell:\n    image: acme/app\n    command: /bin/bash\n  api:\n    image: acme/app\n    command: bash -c "exec node api.js"\n').get('services') as YAMLMap).items.map((p) => ({ name: String((p.key as { value: string }).value), map: p.value as YAMLMap }));
   assert.match(composeOneShot(services[0], services)!, /interactive shell/);

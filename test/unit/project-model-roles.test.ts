@@ -250,6 +250,9 @@ test("the model's answer says why", () => {
   assert.deepEqual(role('.scripts/publish.js', "console.log('Tag added');\n"), { role: 'script', reason: 'its path matches `**/.scripts/**` (script files)', source: 'path' });
   assert.deepEqual(role('src/tabs.tsx', "import { Link } from '@tanstack/react-router';\n"), { role: 'browser', reason: 'imports the UI library `@tanstack/react-router`', source: 'content' });
   assert.equal(role('.github/compose.yml', 'services:\n  db:\n    image: postgres\n')?.role, 'test');
+  // A stack with a mock server in it is a test environment; the same stack without one is a deployment.
+  assert.deepEqual(role('docker-compose.yml', 'services:\n  api:\n    image: acme/api:1\n  mock:\n    image: mockserver/mockserver:5.15.0\n'), { role: 'test', reason: 'service `mock` runs a mock server (`mockserver/mockserver:5.15.0`) in place of the services the app calls: a test environment', source: 'content' });
+  assert.equal(role('docker-compose.yml', 'services:\n  api:\n    image: acme/api:1\n  db:\n    image: postgres:16\n')?.role, 'service');
 });
 
 test('unparsedFileRole: what an oversized file is for, without parsing it', () => {

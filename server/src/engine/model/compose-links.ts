@@ -5,7 +5,7 @@
 
 import * as path from 'node:path';
 import { isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node, type YAMLMap } from 'yaml';
-import { DEV_COMMAND } from './dev-commands';
+import { DEV_COMMAND, IDLE_COMMAND } from './dev-commands';
 import { roleByPath } from './roles';
 
 export interface ComposeBuild {
@@ -21,7 +21,10 @@ export interface ComposeBuild {
   healthcheck: boolean;
   /** Its `healthcheck.test` as one command line (list form joined), when it is a literal. */
   healthcheckTest?: string;
-  /** The service runs a development loop (`npm run dev`, `--reload`), or its file is a test or dev compose file. */
+  /**
+   * The service runs a development loop (`npm run dev`, `--reload`) or only idles (`tail -f /dev/null`: a container to
+   * `exec` into), or its file is a test or dev compose file.
+   */
   devOnly: boolean;
 }
 
@@ -69,7 +72,7 @@ export function composeBuilds(file: string, text: string, relativePath = file): 
       command,
       healthcheck: spec.get('healthcheck') !== undefined,
       ...(test !== undefined ? { healthcheckTest: test } : {}),
-      devOnly: devFile || (command !== undefined && DEV_COMMAND.test(command)),
+      devOnly: devFile || (command !== undefined && (DEV_COMMAND.test(command) || IDLE_COMMAND.test(command.trim()))),
     };
   });
 }
@@ -211,7 +214,7 @@ export interface ComposeImageRun {
   image: string;
   /** It declares a `healthcheck` (its own test, or `disable: true`: an explicit choice). */
   healthcheck: boolean;
-  /** Its file is a test or dev compose file, or it runs a development loop. */
+  /** Its file is a test or dev compose file, or it runs a development loop or only idles. */
   devOnly: boolean;
 }
 
@@ -240,7 +243,7 @@ export function composeImageRuns(file: string, text: string, relativePath = file
         service: String(pair.key.value),
         image: image.value,
         healthcheck: spec.get('healthcheck') !== undefined,
-        devOnly: devFile || (command !== undefined && DEV_COMMAND.test(command)),
+        devOnly: devFile || (command !== undefined && (DEV_COMMAND.test(command) || IDLE_COMMAND.test(command.trim()))),
       });
     }
   }

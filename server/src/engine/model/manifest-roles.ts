@@ -9,7 +9,7 @@ import type { ParsedDocument } from '../document';
 import * as path from 'node:path';
 import { roleByPath, type RoleAnswer } from './roles';
 import type { WorkspaceFacts } from '../workspace-facts';
-import { DEV_COMMAND } from './dev-commands';
+import { DEV_COMMAND, IDLE_COMMAND } from './dev-commands';
 import { execWords } from './compose-links';
 import { BATCH_KINDS } from './k8s-objects';
 
@@ -152,8 +152,6 @@ function readDockerfile(doc: ParsedDocument): DockerfileFacts {
  * on one with no CMD of its own runs whatever its orchestrator says, or nothing (a build image).
  */
 const RUNTIME_BASE = /^(?:(?:docker\.io\/)?(?:library\/)?(?:node|python|pypy|golang|rust|ruby|php|openjdk|eclipse-temurin|amazoncorretto|maven|gradle|alpine|debian|ubuntu|busybox|fedora|centos|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|bash|buildpack-deps|denoland\/deno|oven\/bun)|mcr\.microsoft\.com\/(?:dotnet\/sdk|devcontainers\/[\w-]+)|gcr\.io\/distroless\/[\w.-]+|cgr\.dev\/chainguard\/[\w.-]+)(?::|@|$)/;
-/** An idle container, kept running only so that someone can `exec` into it. */
-const IDLE_COMMAND = /^(?:(?:\/bin\/)?(?:ba)?sh\s+-c\s+)?['"]?(?:tail\s+-f\s+\/dev\/null|sleep\s+(?:infinity|inf)|while\s+(?:true|:)\s*;\s*do\s+sleep\s+\d+\s*;\s*done)['"]?$/;
 const TEST_COMMAND = /\b(?:npm\s+(?:run\s+)?test|yarn\s+(?:run\s+)?test|pnpm\s+(?:run\s+)?test|jest|vitest|mocha|pytest|tox|go\s+test|cypress\s+run|playwright\s+test|newman)\b/;
 const ONE_SHOT_COMMAND = /\b(?:migrate|migration|prisma\s+(?:migrate|db\s+push|generate)|alembic\s+upgrade|knex\s+(?:migrate|seed)|sequelize\s+db:|typeorm\s+migration|flyway|liquibase|npm\s+run\s+build|yarn\s+build|seed)\b/;
 
@@ -262,6 +260,9 @@ export function composeFileRole(doc: ParsedDocument): RoleAnswer | undefined {
   if (services.length === 0) return undefined;
   const dev = services.find((s) => DEV_COMMAND.test(commandText(s.map) ?? ''));
   if (dev) return { role: 'dev', reason: `service \`${dev.name}\` runs a development loop (\`${truncate(commandText(dev.map) ?? '')}\`)`, source: 'content' };
+  // A mock server stands in for the services the app calls: a stack that runs one is for tests, never a deployment.
+  const mock = services.find((s) => MOCK_SERVER_IMAGE.test(scalarOf(s.map, 'image') ?? ''));
+  if (mock) return { role: 'test', reason: `service \`${mock.name}\` runs a mock server (\`${scalarOf(mock.map, 'image')}\`) in place of the services the app calls: a test environment`, source: 'content' };
   const header = leadingComment(doc.text);
   if (header && DEV_HEADER.test(header)) {
     return { role: 'dev', reason: `its opening comment says what it is for (\`${truncate(DEV_HEADER.exec(header)![0])}\`)`, source: 'content' };
@@ -285,6 +286,9 @@ export function composeFileRole(doc: ParsedDocument): RoleAnswer | undefined {
   }
   return undefined;
 }
+
+/** Mock HTTP servers (MockServer, WireMock, Mountebank, Prism): images that answer for another service in tests. */
+const MOCK_SERVER_IMAGE = /^(?:[\w.-]+\/)?(?:jamesdbloom\/mockserver|mockserver\/mockserver|wiremock\/wiremock|rodolpheche\/wiremock|bbyars\/mountebank|stoplight\/prism)(?::|@|$)/;
 
 /** What a compose file's opening comment says when it is for development or tests, not a deployment. */
 const DEV_HEADER = /\bfor (?:the )?[*_]*(?:local )?(?:development|dev|testing)[*_]*(?: (?:setup|environment|purposes|only))?\b|\b(?:not (?:meant |intended )?for|do not use (?:it )?in) production\b|\bdevelopment (?:setup|environment) only\b/i;

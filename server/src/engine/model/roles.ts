@@ -54,7 +54,8 @@ export const ROLE_PATHS: ReadonlyArray<{ role: FileRole; globs: readonly string[
       '**/tests[-_]*/**', '**/e2e[-_]*/**', '**/*[-_]e2e/**', '**/jest.*', '**/vitest.*', '**/karma.*', '**/playwright.*', '**/cypress.*',
       '**/cypress/**', '**/playwright/**', '**/acceptance/**', '**/test-utils/**', '**/testutils/**', '**/fixtures/**', '**/spec/**',
       '**/test-setup.*', '**/setup-tests.*', '**/setupTests.*', '**/jest.setup.*', '**/vitest.setup.*',
-      '**/*.test.Dockerfile', '**/*.test.dockerfile', '**/Dockerfile.test', '**/Dockerfile.tests', '**/Dockerfile.ci',
+      // `test.Dockerfile` (the prefix form, as `dev.Dockerfile` is dev) as well as `api.test.Dockerfile` and `Dockerfile.test`.
+      '**/*.test.Dockerfile', '**/*.test.dockerfile', '**/test.Dockerfile', '**/test.dockerfile', '**/tests.Dockerfile', '**/Dockerfile.test', '**/Dockerfile.tests', '**/Dockerfile.ci',
       '**/Dockerfile.e2e', '**/Dockerfile.cypress', '**/Dockerfile.playwright',
       '**/*.test.y?(a)ml', '**/*.tests.y?(a)ml', '**/*-test.y?(a)ml', '**/*-tests.y?(a)ml', '**/*.ci.y?(a)ml', '**/*-ci.y?(a)ml',
       '**/*.e2e.y?(a)ml', '**/*-e2e.y?(a)ml', '**/*.integration.y?(a)ml', '**/*-integration.y?(a)ml',
