@@ -396,6 +396,21 @@ export function isDataStoreImage(image: string | undefined): boolean {
 }
 
 /**
+ * Headless browsers served to the app over the network (Chrome's DevTools protocol, WebDriver): third-party
+ * images as published, but stateless servers of the app's requests, each session started fresh, so an
+ * endpoint removed while it still takes new sessions drops them as any service's would. By the image's
+ * last path segment.
+ */
+const HEADLESS_BROWSER = /^(?:alpine-chrome|chrome|chromium|headless-shell|standalone-(?:chrome|chromium|firefox|edge)|selenium-grid|standalone-.*-debug)$/;
+
+/** Whether the image is a headless browser the app drives over the network (`HEADLESS_BROWSER`). */
+export function isHeadlessBrowserImage(image: string | undefined): boolean {
+  const parts = imageParts(image);
+  if (!parts) return false;
+  return HEADLESS_BROWSER.test(parts.repo.split('/').pop() ?? '');
+}
+
+/**
  * Helpers that run beside a pod's app and are watched through it, not restarted by their own probe:
  * a Prometheus exporter (a hung one shows as a failed scrape, `up == 0`, which is how exporters are
  * monitored) and a database auth proxy sidecar (the Cloud SQL and AlloyDB proxies: when it hangs, the
