@@ -76,6 +76,10 @@ function needsHealthcheck(ctx: RuleContext<Options>, service: Service, all: read
     if (image && !image.command && isStockImage(image.base)) return false;
   }
   if (image?.healthcheckLine !== undefined) return false;
+  // An image it runs by name that this repository builds, in a stage with a HEALTHCHECK, every build of it: Compose uses it.
+  const named = build === undefined ? getString(service.map, 'image', service.scope) : undefined;
+  const stages = named ? ctx.workspace.stagesBuiltAs?.(named) : undefined;
+  if (stages && stages.length > 0 && stages.every((s) => s.healthcheckLine !== undefined)) return false;
   return true;
 }
 
