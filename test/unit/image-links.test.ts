@@ -32,6 +32,15 @@ test('build commands name the image and the Dockerfile, with the file and line t
   assert.equal(isBuildEvidencePath('/w/docs/guide.md'), undefined, 'only READMEs among Markdown files');
 });
 
+test('build commands name the stage they build; a workflow matrix gives one build per include entry; a script\'s -f path also from the root', () => {
+  const sh = 'docker buildx build --target app -f docker/app.Dockerfile -t acme/app:1 .\n';
+  assert.deepEqual(buildCommandsOf('/w/scripts/build.sh', sh, 'shell', '/w'), [{ image: 'acme/app:1', dockerfile: '/w/scripts/docker/app.Dockerfile', target: 'app', fromRoot: '/w/docker/app.Dockerfile', path: '/w/scripts/build.sh', line: 1 }]);
+  const workflow = 'jobs:\n  build:\n    strategy:\n      matrix:\n        include:\n          - target: web\n            tags: acme/web:latest\n          - target: aio\n            tags: acme/app:latest,acme/app:edge\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          file: docker/Dockerfile\n          target: ${{ matrix.target }}\n          tags: ${{ matrix.tags }}\n';
+  assert.deepEqual(buildCommandsOf('/w/.github/workflows/docker.yml', workflow, 'workflow', '/w').map((b) => [b.image, b.dockerfile, b.target]), [
+    ['acme/web:latest', '/w/docker/Dockerfile', 'web'], ['acme/app:latest', '/w/docker/Dockerfile', 'aio'], ['acme/app:edge', '/w/docker/Dockerfile', 'aio'],
+  ]);
+});
+
 test('an image\'s repository name is known when only its registry, namespace or tag is a placeholder', () => {
   assert.equal(imageRepositoryName('us.icr.io/<namespace>/watson'), 'watson');
   assert.equal(imageRepositoryName('postalsys/emailengine:${EMAILENGINE_VERSION:-latest}'), 'emailengine');

@@ -78,6 +78,13 @@ export interface WorkspaceFacts {
   dockerfileStage(path: string, target?: string): DockerStageHealth | undefined;
 
   /**
+   * The Dockerfile stages the workspace's build commands (`docker build -t`, a workflow's build-push-action, with
+   * their `--target`) tag as `image`, by its full name, narrowed by tag when builds with its tag exist. Undefined when
+   * nothing here builds it or a build's Dockerfile is not in the workspace. Optional: unknown without it.
+   */
+  stagesBuiltAs?(image: string): readonly DockerStageHealth[] | undefined;
+
+  /**
    * The folder (relative to the workspace root) above `path` and below its package that holds a LICENSE
    * file of its own without being a package: third-party code copied in. Undefined when there is none.
    */

@@ -242,6 +242,7 @@ export class WorkspaceIndex {
       kubernetesRunning: (p) => this.kubernetesRunning(p),
       composeRunning: (p) => this.composeRunning(p),
       dockerfileBuilding: (image) => this.dockerfileBuilding(image),
+      stagesBuiltAs: (image) => this.stagesBuiltAs(image),
       disruptionBudgetsFor: (labels, namespace) => this.k8sQuery((o) => o.kind === 'PodDisruptionBudget' && selects(o.selector, labels, true) && sameNamespace(o.namespace, namespace, true)),
       pythonScriptOf: (p) => this.pythonScriptOf(p),
       appServerOf: (p) => this.appServerOf(p),
@@ -687,8 +688,9 @@ export class WorkspaceIndex {
     }
     for (const builds of this.buildCommands.values()) {
       for (const b of builds) {
-        if (!this.dockerStages.has(b.dockerfile)) continue;
-        add(imageRepositoryName(b.image), b.dockerfile, imageTag(b.image), `\`${b.image}\` is built from it (${this.relativePath(b.path)}:${b.line})`);
+        const dockerfile = this.builtDockerfile(b);
+        if (!this.dockerStages.has(dockerfile)) continue;
+        add(imageRepositoryName(b.image), dockerfile, imageTag(b.image), `\`${b.image}\` is built from it (${this.relativePath(b.path)}:${b.line})`);
       }
     }
     return out;
@@ -764,6 +766,39 @@ export class WorkspaceIndex {
     const stages = this.dockerStages.get(files[0]);
     const stage = stages && stageOf(stages, builds[0].target);
     return stage ? { path: files[0], stage } : undefined;
+  }
+
+  /**
+   * See WorkspaceFacts.stagesBuiltAs: the Dockerfile stages the workspace's build commands (scripts, Makefiles,
+   * READMEs, CI workflows) tag as `image` (the same name, registry and namespace included), narrowed to those
+   * built with its tag when some are. Undefined when none, or a build's Dockerfile or stage is not in the workspace.
+   */
+  stagesBuiltAs(image: string): DockerStageHealth[] | undefined {
+    if (!this.built || this.pending.size > 0) return undefined;
+    // A tag from a variable (`acme/api:${VERSION:-release}`) is no tag the name can be narrowed by.
+    const wanted = imageWithoutTag(image.replace(/:\$\{[^}]*\}$/, ''));
+    const builds = [...this.buildCommands.values()].flat().filter((b) => imageWithoutTag(b.image.replace(/:\$\{?\w+\}?[\w.-]*$/, '')) === wanted);
+    const tag = imageTag(image);
+    const tagged = tag === undefined ? [] : builds.filter((b) => imageTag(b.image) === tag);
+    const chosen = tagged.length > 0 ? tagged : builds;
+    if (chosen.length === 0) return undefined;
+    const out: DockerStageHealth[] = [];
+    for (const b of chosen) {
+      const stages = this.dockerStages.get(this.builtDockerfile(b));
+      const stage = stages && stageOf(stages, b.target);
+      if (!stage) return undefined;
+      out.push(stage);
+    }
+    return out;
+  }
+
+  /**
+   * The Dockerfile a build command builds: as the command's folder resolves it, else, for a script in a subfolder whose
+   * `-f` path only exists from the workspace root (`scripts/build.sh` running `-f docker/app.Dockerfile .` from the root).
+   */
+  private builtDockerfile(b: BuildCommand): string {
+    if (this.dockerStages.has(b.dockerfile) || !b.fromRoot) return b.dockerfile;
+    return this.dockerStages.has(b.fromRoot) ? b.fromRoot : b.dockerfile;
   }
 
   dockerfileStage(p: string, target?: string): DockerStageHealth | undefined {

@@ -22,6 +22,13 @@ export interface BuildCommand {
   image: string;
   /** The Dockerfile it builds (absolute, forward slashes). */
   dockerfile: string;
+  /** The stage it builds (`--target`, the action's `target:`), when it names one; else the final stage. */
+  target?: string;
+  /**
+   * For a shell script or Makefile below the workspace root: the Dockerfile as resolved from the root, which the
+   * index takes when only that one exists (scripts are as often run from the root as from their folder).
+   */
+  fromRoot?: string;
   /** The file that says so and the 1-based line. */
   path: string;
   line: number;
@@ -65,7 +72,8 @@ export function buildCommandsOf(file: string, text: string, kind: BuildEvidenceK
     if (!build) continue;
     const context = resolve(cwd, build.context);
     const dockerfile = build.file !== undefined ? resolve(cwd, build.file) : `${context}/Dockerfile`;
-    for (const image of build.tags) out.push({ image, dockerfile, path: file, line: start + 1 });
+    const fromRoot = cwd !== root && kind !== 'readme' ? (build.file !== undefined ? resolve(root, build.file) : `${resolve(root, build.context)}/Dockerfile`) : undefined;
+    for (const image of build.tags) out.push({ image, dockerfile, ...(build.target !== undefined ? { target: build.target } : {}), ...(fromRoot !== undefined && fromRoot !== dockerfile ? { fromRoot } : {}), path: file, line: start + 1 });
   }
   if (kind === 'workflow') out.push(...buildPushActions(file, text, root));
   return out;
@@ -99,9 +107,10 @@ function words(text: string): string[] {
   return out;
 }
 
-function readBuildArgs(text: string, vars: ReadonlyMap<string, string>): { tags: string[]; file: string | undefined; context: string } | undefined {
+function readBuildArgs(text: string, vars: ReadonlyMap<string, string>): { tags: string[]; file: string | undefined; target: string | undefined; context: string } | undefined {
   const tags: string[] = [];
   let file: string | undefined;
+  let target: string | undefined;
   let context: string | undefined;
   const list = words(text).map((w) => expand(w, vars));
   for (let i = 0; i < list.length; i++) {
@@ -110,7 +119,7 @@ function readBuildArgs(text: string, vars: ReadonlyMap<string, string>): { tags:
       // An option's value or the context we cannot read: a tag or file we cannot read is left out below.
       continue;
     }
-    const eq = /^(--tag|--file)=(.*)$/.exec(w);
+    const eq = /^(--tag|--file|--target)=(.*)$/.exec(w);
     if (w === '-t' || w === '--tag' || eq?.[1] === '--tag') {
       const value = eq ? eq[2] : list[++i];
       if (value !== undefined && imageRepositoryName(value) !== undefined) tags.push(value);
@@ -118,12 +127,17 @@ function readBuildArgs(text: string, vars: ReadonlyMap<string, string>): { tags:
       const value = eq ? eq[2] : list[++i];
       if (value === undefined || /[$<>{}]/.test(value)) return undefined;
       file = value;
+    } else if (w === '--target' || eq?.[1] === '--target') {
+      const value = eq ? eq[2] : list[++i];
+      // A stage we cannot read: the build's stage is not known, so the build links no stage.
+      if (value === undefined || /[$<>{}]/.test(value)) return undefined;
+      target = value;
     } else if (VALUED.has(w)) i++;
     else if (w.startsWith('-')) continue;
     else if (context === undefined) context = w;
   }
   if (context === undefined || tags.length === 0 || /[$<>{}]|^[a-z]+:\/\//.test(context) || context === '-') return undefined;
-  return { tags, file, context };
+  return { tags, file, target, context };
 }
 
 /** A word with `$(VAR)`, `${VAR}` and `$VAR` replaced from `vars`; undefined when one is not known. */
@@ -176,38 +190,52 @@ function shellVariables(text: string): Map<string, string> {
   return vars;
 }
 
-/** The `docker/build-push-action` steps of a workflow with literal `tags:`. */
+/**
+ * The `docker/build-push-action` steps of a workflow with literal `tags:`, `file:`, `context:` and `target:`, or ones
+ * that name `${{ matrix.NAME }}` values of the job's `strategy.matrix.include` entries (one build per entry).
+ */
 function buildPushActions(file: string, text: string, root: string): BuildCommand[] {
   if (!/docker\/build-push-action/.test(text)) return [];
   const documents = yamlDocuments(text);
   const out: BuildCommand[] = [];
   const lineOf = (node: Node): number => text.slice(0, node.range?.[0] ?? 0).split('\n').length;
-  const visit = (node: unknown): void => {
-    if (isSeq(node)) for (const item of node.items) visit(item);
+  const visit = (node: unknown, include: ReadonlyArray<ReadonlyMap<string, string>>): void => {
+    if (isSeq(node)) for (const item of node.items) visit(item, include);
     if (!isMap(node)) return;
+    // A job's matrix: its `include` entries with literal values.
+    const strategy = node.get('strategy', true) as Node | undefined;
+    const matrix = isMap(strategy) ? (strategy.get('matrix', true) as Node | undefined) : undefined;
+    const entries = isMap(matrix) ? (matrix.get('include', true) as Node | undefined) : undefined;
+    if (isSeq(entries)) {
+      include = entries.items.filter(isMap).map((e) => new Map(e.items.filter((p) => isScalar(p.key) && isScalar(p.value)).map((p) => [String((p.key as { value: unknown }).value), String((p.value as { value: unknown }).value)])));
+    }
     const uses = node.get('uses', true) as Node | undefined;
     if (isScalar(uses) && typeof uses.value === 'string' && /^docker\/build-push-action@/.test(uses.value)) {
       const w = node.get('with', true) as Node | undefined;
       if (isMap(w)) {
-        const scalar = (key: string): string | undefined => {
+        const raw = (key: string): string | undefined => {
           const v = w.get(key, true) as Node | undefined;
           return isScalar(v) && typeof v.value === 'string' ? v.value : undefined;
         };
-        const contextText = scalar('context') ?? '.';
-        const fileText = scalar('file');
         const tagsNode = w.get('tags', true) as Node | undefined;
-        const tags = isSeq(tagsNode) ? tagsNode.items.map((i) => (isScalar(i) ? String(i.value) : '')) : isScalar(tagsNode) ? String(tagsNode.value).split(/[\n,]/) : [];
-        if (!/\$/.test(contextText) && !/\$/.test(fileText ?? '')) {
+        const tagsText = isSeq(tagsNode) ? tagsNode.items.map((i) => (isScalar(i) ? String(i.value) : '')).join('\n') : isScalar(tagsNode) ? String(tagsNode.value) : '';
+        const usesMatrix = [raw('context'), raw('file'), raw('target'), tagsText].some((v) => v !== undefined && /\$\{\{\s*matrix\./.test(v));
+        for (const values of usesMatrix ? include : [new Map<string, string>()]) {
+          const sub = (v: string | undefined): string | undefined => v?.replace(/\$\{\{\s*matrix\.([\w-]+)\s*\}\}/g, (m, k: string) => values.get(k) ?? m);
+          const contextText = sub(raw('context')) ?? '.';
+          const fileText = sub(raw('file'));
+          const target = sub(raw('target'));
+          if (/\$/.test(contextText) || /\$/.test(fileText ?? '') || /\$/.test(target ?? '')) continue;
           const context = resolve(root, contextText);
           const dockerfile = fileText !== undefined ? resolve(root, fileText) : `${context}/Dockerfile`;
-          for (const t of tags.map((x) => x.trim()).filter(Boolean)) {
-            if (imageRepositoryName(t) !== undefined) out.push({ image: t, dockerfile, path: file, line: lineOf(uses) });
+          for (const t of (sub(tagsText) ?? '').split(/[\n,]/).map((x) => x.trim()).filter(Boolean)) {
+            if (imageRepositoryName(t) !== undefined) out.push({ image: t, dockerfile, ...(target !== undefined ? { target } : {}), path: file, line: lineOf(uses) });
           }
         }
       }
     }
-    for (const pair of node.items) visit(pair.value);
+    for (const pair of node.items) visit(pair.value, include);
   };
-  for (const document of documents) visit(document.contents);
+  for (const document of documents) visit(document.contents, []);
   return out;
 }
