@@ -116,6 +116,7 @@ const JUDGEMENTS: Record<string, [boolean, string]> = {
   'kubernetes/examples _archived/cluster-dns/dns-backend-rc.yaml:17 missing-readiness-probe': [true, 'TCP on backend-port'],
   'kubernetes/examples _archived/cockroachdb/cockroachdb-statefulset.yaml:127 missing-liveness-probe': [true, 'TCP on the grpc port; cockroach opens it at start'],
   'kubernetes/examples _archived/cockroachdb/cockroachdb-statefulset.yaml:127 missing-readiness-probe': [true, 'TCP on grpc: weaker than /health?ready=1 but correct'],
+  'kubernetes/examples _archived/elasticsearch/production_cluster/es-client-rc.yaml:18 missing-liveness-probe': [true, 'a client (coordinating) node, NODE_DATA=false, holds no data: TCP on http after 90 s for the JVM start, as for es-rc'],
   'kubernetes/examples _archived/elasticsearch/es-rc.yaml:23 missing-liveness-probe': [true, "TCP on the http port, first after 90 s as Bitnami's Elasticsearch chart waits: the JVM is no longer restarted before it opens its port (was: 10 s, judged no)"],
   'kubernetes/examples _archived/elasticsearch/es-rc.yaml:23 missing-readiness-probe': [true, 'TCP on the http port: a readiness probe only holds traffic back'],
   'kubernetes/examples _archived/https-nginx/Dockerfile:15 dockerfile-missing-healthcheck': [true, 'nginx listens on 80 (its conf too); bash /dev/tcp in the Debian nginx image'],
