@@ -47,7 +47,8 @@ export function prepare(input: SourceInput, maxBytes = DEFAULT_MAX_FILE_BYTES, p
   }
   // Before the parse: what makes a file too costly is what its parse would cost.
   // An editor's next version counts from the previous version's scan: only what the edit changed is read again.
-  const scan = kind === 'js' ? jsParseScan(input.text, kindMaxBytes(kind, input.path), previous?.path === input.path ? previous.jsCostScan : undefined) : undefined;
+  const cap = kindMaxBytes(kind, input.path);
+  const scan = kind === 'js' && input.text.length <= cap ? jsParseScan(input.text, cap, previous?.path === input.path ? previous.jsCostScan : undefined) : undefined;
   const costly = tooCostlyReason(kind, input.path, input.text, scan);
   if (costly) return notice(costly);
   const doc = new ParsedDocument({ ...input, kind }, previous);
