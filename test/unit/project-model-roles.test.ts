@@ -253,6 +253,10 @@ test("the model's answer says why", () => {
   // A stack with a mock server in it is a test environment; the same stack without one is a deployment.
   assert.deepEqual(role('docker-compose.yml', 'services:\n  api:\n    image: acme/api:1\n  mock:\n    image: mockserver/mockserver:5.15.0\n'), { role: 'test', reason: 'service `mock` runs a mock server (`mockserver/mockserver:5.15.0`) in place of the services the app calls: a test environment', source: 'content' });
   assert.equal(role('docker-compose.yml', 'services:\n  api:\n    image: acme/api:1\n  db:\n    image: postgres:16\n')?.role, 'service');
+  // The build context mounted over the image: the host's checkout runs. Not in a production file, nor a subfolder mount.
+  assert.equal(role('docker-compose.yml', 'services:\n  api:\n    build: .\n    volumes:\n      - .:/app\n')?.role, 'dev');
+  assert.equal(role('docker-compose.prod.yml', 'services:\n  api:\n    build: .\n    volumes:\n      - .:/app\n')?.role, 'service');
+  assert.equal(role('docker-compose.yml', 'services:\n  api:\n    build: .\n    volumes:\n      - ./data:/app/data\n')?.role, 'service');
 });
 
 test('unparsedFileRole: what an oversized file is for, without parsing it', () => {

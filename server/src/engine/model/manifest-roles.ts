@@ -6,6 +6,7 @@
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import type { From, Instruction } from 'dockerfile-ast';
 import type { ParsedDocument } from '../document';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { roleByPath, type RoleAnswer } from './roles';
 import type { WorkspaceFacts } from '../workspace-facts';
@@ -263,6 +264,13 @@ export function composeFileRole(doc: ParsedDocument): RoleAnswer | undefined {
   // A mock server stands in for the services the app calls: a stack that runs one is for tests, never a deployment.
   const mock = services.find((s) => MOCK_SERVER_IMAGE.test(scalarOf(s.map, 'image') ?? ''));
   if (mock) return { role: 'test', reason: `service \`${mock.name}\` runs a mock server (\`${scalarOf(mock.map, 'image')}\`) in place of the services the app calls: a test environment`, source: 'content' };
+  // A service that mounts its whole build context over the image runs the host's checkout, not what the image built.
+  const mounted = services.map((s) => ({ s, mount: contextMount(s.map) })).find((x) => x.mount);
+  // Unless a deploy overlay beside it extends it (`docker-compose.prod.yml` next to a base file that a dev
+  // overlay would also extend): the base of a production setup is the service.
+  if (mounted && !/(?:^|[.\-_])prod(?:uction)?(?:$|[.\-_])/i.test(path.posix.basename(doc.relativePath)) && !deployOverlayBeside(doc)) {
+    return { role: 'dev', reason: `service \`${mounted.s.name}\` mounts its whole build context over the image (\`${mounted.mount}\`): the container runs the host's checkout, a development setup`, source: 'content' };
+  }
   const header = leadingComment(doc.text);
   if (header && DEV_HEADER.test(header)) {
     return { role: 'dev', reason: `its opening comment says what it is for (\`${truncate(DEV_HEADER.exec(header)![0])}\`)`, source: 'content' };
@@ -283,6 +291,45 @@ export function composeFileRole(doc: ParsedDocument): RoleAnswer | undefined {
   const runsProject = services.some((s) => s.map.get('build') !== undefined || (!isStockImage(scalarOf(s.map, 'image')) && !HELPER_IMAGE.test(scalarOf(s.map, 'image') ?? '')));
   if (!runsProject) {
     return { role: 'dev', reason: 'every service is a stock dependency or tool and none is built here: a local environment for development', source: 'content' };
+  }
+  return undefined;
+}
+
+/** Compose file names that can be overlays of a base file in the same folder (`docker-compose.prod.yml`, `compose.staging.yaml`). */
+const COMPOSE_OVERLAY = /^(?:docker-)?compose[.\-_].+\.ya?ml$/i;
+
+/**
+ * A compose file beside `doc` (same folder, read from the disk) that may extend it and is not itself a dev or
+ * test setup by its name: a deploy overlay. Nothing readable there: none.
+ */
+function deployOverlayBeside(doc: ParsedDocument): string | undefined {
+  let names: string[];
+  try {
+    names = fs.readdirSync(path.dirname(doc.path));
+  } catch {
+    return undefined;
+  }
+  const own = path.basename(doc.path);
+  const dir = path.posix.dirname(doc.relativePath);
+  return names.find((name) => {
+    if (name === own || !COMPOSE_OVERLAY.test(name)) return false;
+    const role = roleByPath(dir === '.' ? name : `${dir}/${name}`)?.role;
+    return role !== 'dev' && role !== 'test' && role !== 'example';
+  });
+}
+
+/** A `volumes:` entry (short syntax) that mounts the service's whole `build` context into the container, e.g. `.:/app`. */
+function contextMount(map: YAMLMap): string | undefined {
+  const build = map.get('build', true) as Node | undefined;
+  const context = isScalar(build) ? String(build.value) : isMap(build) ? (scalarOf(build, 'context') ?? '.') : undefined;
+  if (context === undefined || /\$/.test(context)) return undefined;
+  const norm = (p: string): string => path.posix.normalize(p).replace(/\/$/, '') || '.';
+  const volumes = map.get('volumes', true) as Node | undefined;
+  if (!isSeq(volumes)) return undefined;
+  for (const item of volumes.items) {
+    if (!isScalar(item) || typeof item.value !== 'string') continue;
+    const [source, target] = item.value.split(':');
+    if (target && /^\//.test(target) && /^\.{1,2}(?:\/|$)/.test(source) && norm(source) === norm(context)) return item.value;
   }
   return undefined;
 }
