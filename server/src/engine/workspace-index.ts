@@ -775,9 +775,8 @@ export class WorkspaceIndex {
    */
   stagesBuiltAs(image: string): DockerStageHealth[] | undefined {
     if (!this.built || this.pending.size > 0) return undefined;
-    // A tag from a variable (`acme/api:${VERSION:-release}`) is no tag the name can be narrowed by.
-    const wanted = imageWithoutTag(image.replace(/:\$\{[^}]*\}$/, ''));
-    const builds = [...this.buildCommands.values()].flat().filter((b) => imageWithoutTag(b.image.replace(/:\$\{?\w+\}?[\w.-]*$/, '')) === wanted);
+    const wanted = nameBeforeVariableTag(image);
+    const builds = [...this.buildCommands.values()].flat().filter((b) => nameBeforeVariableTag(b.image) === wanted);
     const tag = imageTag(image);
     const tagged = tag === undefined ? [] : builds.filter((b) => imageTag(b.image) === tag);
     const chosen = tagged.length > 0 ? tagged : builds;
@@ -1988,6 +1987,14 @@ export interface SourceParseFacts {
 }
 
 /** One parse for every fact read from a source file on disk (service facts, SIGTERM handling, logger exports), made when the first needs it. */
+/**
+ * An image's name without its tag, a tag from a variable (`acme/api:${VERSION:-release}`, `acme/api:$TAG-slim`)
+ * included: no tag the name can be narrowed by.
+ */
+function nameBeforeVariableTag(image: string): string {
+  return imageWithoutTag(image.replace(/:\$(?:\{[^}]*\}|\w+)[\w.-]*$/, ''));
+}
+
 function sourceParseFacts(file: string, text: string): SourceParseFacts {
   let doc: ParsedDocument | undefined;
   const parse = () => (doc ??= new ParsedDocument({ path: file, relativePath: baseNameOf(file), text, kind: 'js' }));

@@ -290,7 +290,9 @@ export function unparsedFileRole(
   }
   if (kind !== 'js') {
     const byPath = roleByPath(packageRelativeOf(input.path, input.relativePath, workspace)) ?? roleByPath(input.relativePath);
-    return byPath && byPath.role !== 'service' && (byPath.role === 'test' || byPath.role === 'dev' || byPath.role === 'generated' || kind === 'python') ? pathAnswer(byPath) : SERVICE;
+    // As `computeRole` reads paths: test, dev and vendored paths for manifests, every convention for Python.
+    const counts = byPath && (byPath.role === 'test' || byPath.role === 'dev' || byPath.role === 'generated' || (kind === 'python' && byPath.role !== 'service'));
+    return counts ? pathAnswer(byPath) : SERVICE;
   }
   // The opening comment as written, then one import line per module the file names anywhere.
   const opening = /^(?:#![^\n]*\n)?(?:\s*(?:\/\*[\s\S]*?\*\/|\/\/[^\n]*))*/.exec(input.text.slice(0, 4096))?.[0] ?? '';
