@@ -12,7 +12,9 @@ import { spawnSync } from 'node:child_process';
 import { WorkspaceIndex } from '../../server/src/engine/workspace-index';
 import { buildCommandsOf, isBuildEvidencePath } from '../../server/src/engine/model/image-builds';
 import { imageRepositoryName, imageTag } from '../../server/src/engine/model/k8s-objects';
-import { composeOneShot, toollessImage } from '../../server/src/engine/model/manifest-roles';
+import { composeOneShot, missingLockfile, toollessImage } from '../../server/src/engine/model/manifest-roles';
+import { chartDirOf, chartValuesOf, resolveChartImage } from '../../server/src/engine/model/helm-values';
+import { ParsedDocument } from '../../server/src/engine/document';
 import { roleByPath } from '../../server/src/engine/model/roles';
 import { parseDocument, type YAMLMap } from 'yaml';
 
@@ -121,4 +123,36 @@ test('prodready explain says how a Dockerfile was linked, and why no check can r
   assert.match(explain('api/Dockerfile'), /its image `acme\/orders:2\.1\.0` runs as compose service `orders` \(stack\/compose\.yaml:\d+\), which declares a healthcheck, linked because `acme\/orders:edge` is built from it \(\.github\/workflows\/release\.yml:8\)/);
   assert.match(explain('tutorial/03/Dockerfile'), /runs in Kubernetes Deployment `notes` .*linked because a Kubernetes manifest in its folder \(tutorial\/03\/kube\/notes\.yaml\) runs it/);
   assert.match(explain('gateway/Dockerfile'), /no health check can run in it: its final image is `FROM scratch`/);
+});
+
+test('a Helm chart template\'s image is read with the chart\'s default values; what cannot be read stays unknown', () => {
+  const values = chartValuesOf('image:\n  registry: ghcr.io\n  repository: "acme/api"\n  tag: ""\nworker:\n  image: acme/worker:2\nconfig: |\n  a: 1\n')!;
+  assert.equal(values.get('image.repository'), 'acme/api');
+  assert.equal(values.get('config'), undefined, 'a multi-line value is not an image');
+  assert.equal(resolveChartImage('{{ .Values.image.registry }}/{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}', values), 'ghcr.io/acme/api:<unknown>');
+  assert.equal(imageRepositoryName(resolveChartImage('{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}', values)), 'api');
+  assert.equal(resolveChartImage('{{- .Values.worker.image | quote -}}', values), 'acme/worker:2');
+  assert.equal(resolveChartImage('{{ .Values.image.tag | default "1.2" }}', values), '1.2', 'a literal default stands in for an empty value');
+  assert.equal(resolveChartImage('{{ include "chart.image" . }}', values), undefined, 'a helper template is not read');
+  assert.equal(resolveChartImage('{{ .Values.missing.repository }}', values), undefined);
+  assert.equal(chartDirOf('/w/deploy/helm/hello/templates/deployment.yaml'), '/w/deploy/helm/hello');
+  assert.equal(chartDirOf('/w/k8s/app.yaml'), undefined);
+  assert.equal(chartValuesOf('a: [unclosed'), undefined);
+});
+
+test('a Dockerfile that copies a lockfile no folder of its build holds is a template, not an image the repository builds', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-lockfile-'));
+  try {
+    const root = dir.split(path.sep).join('/');
+    fs.mkdirSync(`${root}/apps/web`, { recursive: true });
+    fs.writeFileSync(`${root}/package-lock.json`, '{}');
+    const doc = (rel: string, text: string) => new ParsedDocument({ path: `${root}/${rel}`, relativePath: rel, text, kind: 'dockerfile' });
+    assert.equal(missingLockfile(doc('apps/web/Dockerfile.pnpm', 'FROM node:20\nCOPY ./package.json pnpm-lock.yaml /app/\nCMD ["npm", "start"]\n')), 'pnpm-lock.yaml');
+    assert.equal(missingLockfile(doc('apps/web/Dockerfile', 'FROM node:20\nCOPY package.json package-lock.json ./\nCMD ["npm", "start"]\n')), undefined, 'the root holds it: the build starts there');
+    assert.equal(missingLockfile(doc('apps/web/Dockerfile', 'FROM node:20\nCOPY package*.json yarn.lock* ./\nCMD ["npm", "start"]\n')), undefined, 'a pattern may match nothing on purpose');
+    assert.equal(missingLockfile(doc('apps/web/Dockerfile', 'FROM node:20 AS deps\nRUN touch x\nFROM node:20\nCOPY --from=deps /app/pnpm-lock.yaml ./\nCMD ["npm", "start"]\n')), undefined, 'copied from a stage, not the context');
+    assert.equal(missingLockfile(doc('apps/web/Dockerfile', 'FROM node:20\nCOPY ["package.json", "bun.lockb", "./"]\nCMD ["bun", "start"]\n')), 'bun.lockb', 'the exec form is read too');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

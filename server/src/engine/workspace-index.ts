@@ -11,6 +11,7 @@ import { classify, isComposeName, isDockerfileName } from './classify';
 import { tooCostlyReason } from './limits';
 import { composeBuilds, composeImageRuns, dockerfileStages, stageOf, type ComposeBuild, type ComposeImageRun, type DockerStageHealth } from './model/compose-links';
 import { buildCommandsOf, isBuildEvidencePath, type BuildCommand } from './model/image-builds';
+import { chartDirOf, chartValuesOf, isChartValuesPath, resolveChartImage } from './model/helm-values';
 import { ParsedDocument } from './document';
 import { DEFAULT_MAX_FILE_BYTES } from './source';
 import { readFactFile } from './safe-read';
@@ -24,8 +25,8 @@ import { parsePackageJson, type PackageInfo, type PackageKind, type ScriptRole }
 import { mayHandleSigterm, shutdownFacts, type ShutdownFacts } from '../rules/shutdown/shutdown-facts';
 import { TERMINAL_MODULES, exportedLoggers, type LoggerKind } from '../rules/logging/file-facts';
 import { LISTENS, SERVER_SIDE_MODULES, UI_MODULES } from './model/js-signals';
-import { K8S_OBJECT_PREFILTER, dockerfileImageName, imageRepositoryName, imageTag, k8sObjects, sameNamespace, selects, type K8sObject } from './model/k8s-objects';
-import { isStockImage, isWebServerImage } from './model/manifest-roles';
+import { K8S_OBJECT_PREFILTER, dockerfileImageName, imageRepositoryName, imageTag, k8sObjects, sameNamespace, selects, type ContainerSummary, type K8sObject } from './model/k8s-objects';
+import { composeFileRole, isStockImage, isWebServerImage } from './model/manifest-roles';
 import { readPyproject, scriptModuleFiles, type PyprojectScript } from './model/pyproject';
 import { appServerRuns, isEntryPointFile, isModuleFile, isProcfileName, isPythonProjectFile, readSetupCfgScripts, type AppServerRun } from './model/python-project';
 import type { GrpcClientFacts, InstalledVersions, PythonGrpcStub, PythonLaunch } from './workspace-facts';
@@ -621,6 +622,32 @@ export class WorkspaceIndex {
   /** Bumped whenever any file's objects change: open manifests compare it to re-publish. */
   private k8sRevision = 0;
 
+  /** Helm chart folder -> the scalar values of its `values.yaml` (model/helm-values.ts), for the images its templates name. */
+  private readonly chartValues = new Map<string, Map<string, string>>();
+
+  private setChartValues(file: string, text: string | undefined): void {
+    if (!isChartValuesPath(file)) return;
+    const dir = dirnameOf(file);
+    const values = text === undefined ? undefined : chartValuesOf(text);
+    const before = this.chartValues.get(dir);
+    if (JSON.stringify(before ? [...before] : null) === JSON.stringify(values ? [...values] : null)) return;
+    if (values) this.chartValues.set(dir, values);
+    else this.chartValues.delete(dir);
+    // Dockerfiles read which workloads run their image, and a chart's images come from its values.
+    this.k8sRevision++;
+  }
+
+  /**
+   * The image a container runs as far as the workspace says: the literal `image`, else, in a Helm chart's template,
+   * the `image` template read with the chart's default values (`{{ .Values.image.repository }}:...`).
+   */
+  private containerImage(manifest: string, container: ContainerSummary): string | undefined {
+    if (typeof container.image === 'string') return container.image;
+    const chart = container.imageTemplate ? chartDirOf(manifest) : undefined;
+    const values = chart ? this.chartValues.get(chart) : undefined;
+    return values && container.imageTemplate ? resolveChartImage(container.imageTemplate, values) : undefined;
+  }
+
   private setK8sObjects(file: string, objects: K8sObject[]): void {
     const before = this.k8s.get(file) ?? [];
     if (JSON.stringify(before) === JSON.stringify(objects)) return;
@@ -722,19 +749,27 @@ export class WorkspaceIndex {
     const dir = dirnameOf(file);
     const root = this.rootOf(file);
     const inside = dir !== root && ![...this.dockerStages.keys()].some((other) => other !== file && isUnder(other, dir));
-    const local: ImageUse[] = [];
+    const local: Array<ImageUse & { name: string }> = [];
     for (const [manifest, objects] of this.k8s) {
       for (const object of objects) {
-        for (const container of object.containers ?? []) {
-          if (typeof container.image !== 'string' || isStockImage(container.image)) continue;
-          const how = this.imageLink(container.image, file, names);
-          if (how) out.push({ object, container, link: how });
-          else if (inside && isUnder(manifest, dir) && imageRepositoryName(container.image)) local.push({ object, container, link: `a Kubernetes manifest in its folder (${this.relativePath(manifest)}) runs it` });
+        for (const written of object.containers ?? []) {
+          const image = this.containerImage(manifest, written);
+          // A chart's image its values leave unset (`image: {{ .Values.image }}`, `image: ""`): given at install.
+          const atInstall = image === undefined && written.imageTemplate !== undefined && chartDirOf(manifest) !== undefined;
+          if ((image === undefined && !atInstall) || (image !== undefined && isStockImage(image))) continue;
+          const container = image === written.image || image === undefined ? written : { ...written, image };
+          const how = image === undefined ? undefined : this.imageLink(image, file, names);
+          const from = image === written.image ? '' : image === undefined ? ` (its chart's \`${written.imageTemplate}\`, given at install)` : ` (\`${written.imageTemplate}\` with its chart's values)`;
+          if (how) out.push({ object, container, link: `${how}${from}` });
+          else if (inside && isUnder(manifest, dir)) {
+            const name = image === undefined ? `{{${written.imageTemplate}}}` : imageRepositoryName(image);
+            if (name) local.push({ object, container, name, link: `a Kubernetes manifest in its folder (${this.relativePath(manifest)}) runs it${from}` });
+          }
         }
       }
     }
     // Only when the manifests of its folder run one image of the project's: that image is what the Dockerfile builds.
-    if (new Set(local.map((u) => imageRepositoryName(u.container.image))).size === 1) out.push(...local);
+    if (new Set(local.map((u) => u.name)).size === 1) out.push(...local.map(({ name: _name, ...use }) => use));
     return out.sort((a, b) => (a.object.path < b.object.path ? -1 : a.object.path > b.object.path ? 1 : a.object.line - b.object.line));
   }
 
@@ -820,16 +855,33 @@ export class WorkspaceIndex {
       this.dockerEntrypoints.set(file, stageEntrypoints(text));
       this.setDockerRuns(file, text);
     }
-    else if (!isComposeName(name)) this.setK8sObjects(file, kubernetesObjectsOf(file, text));
+    else if (!isComposeName(name)) {
+      this.setK8sObjects(file, kubernetesObjectsOf(file, text));
+      this.setChartValues(file, text);
+    }
     else {
-      const builds = composeBuilds(file, text, this.relativePath(file));
+      // The model's answer for the whole file (its path, what it extends, a source mount, its opening comment): a dev or
+      // test compose file's services are all development ones.
+      const local = this.composeFileIsLocal(file, text);
+      const builds = composeBuilds(file, text, this.relativePath(file)).map((b) => (local && !b.devOnly ? { ...b, devOnly: true } : b));
       if (builds.length > 0) this.composeLinks.set(file, builds);
       else this.composeLinks.delete(file);
-      const runs = composeImageRuns(file, text, this.relativePath(file));
+      const runs = composeImageRuns(file, text, this.relativePath(file)).map((r) => (local && !r.devOnly ? { ...r, devOnly: true } : r));
       // Dockerfiles read which compose services run their image (composeRunning).
       if (JSON.stringify(runs) !== JSON.stringify(this.composeRuns.get(file) ?? [])) this.k8sRevision++;
       if (runs.length > 0) this.composeRuns.set(file, runs);
       else this.composeRuns.delete(file);
+    }
+  }
+
+  /** Whether the project model calls a compose file a development or test environment (model/manifest-roles.ts composeFileRole). */
+  private composeFileIsLocal(file: string, text: string): boolean {
+    if (!/\b(?:build|image)\s*:/.test(text)) return false;
+    try {
+      const role = composeFileRole(new ParsedDocument({ path: file, relativePath: this.relativePath(file), text, kind: 'compose' }))?.role;
+      return role === 'dev' || role === 'test';
+    } catch {
+      return false;
     }
   }
 
@@ -1745,6 +1797,7 @@ export class WorkspaceIndex {
     if (this.buildCommands.delete(file)) this.k8sRevision++;
     if (this.composeRuns.delete(file)) this.k8sRevision++;
     this.setK8sObjects(file, []);
+    this.setChartValues(file, undefined);
     this.appServerLaunches.delete(file);
     this.composeLinks.delete(file);
     if (this.dockerStages.delete(file)) this.k8sRevision++;

@@ -55,7 +55,7 @@ export function explain(doc: ParsedDocument, options: { registry: Registry; conf
       facts.push(`built by compose service \`${s.service}\` (${options.workspace.relativePath(s.path)}:${s.line})${s.healthcheck ? ', which declares a healthcheck' : ''}${s.command ? `, command \`${s.command}\`` : ''}`);
     }
     for (const use of options.workspace.kubernetesRunning(doc.path) ?? []) {
-      facts.push(`its image \`${use.container.image}\` runs in Kubernetes ${use.object.kind} \`${use.object.name ?? '?'}\` (${options.workspace.relativePath(use.object.path)}:${use.object.line})${use.link ? `, linked because ${use.link}` : ''}`);
+      facts.push(`its image${typeof use.container.image === 'string' ? ` \`${use.container.image}\`` : ''} runs in Kubernetes ${use.object.kind} \`${use.object.name ?? '?'}\` (${options.workspace.relativePath(use.object.path)}:${use.object.line})${use.link ? `, linked because ${use.link}` : ''}`);
     }
     for (const run of options.workspace.composeRunning?.(doc.path) ?? []) {
       facts.push(`its image \`${run.image}\` runs as compose service \`${run.service}\` (${options.workspace.relativePath(run.path)}:${run.line})${run.healthcheck ? ', which declares a healthcheck' : ''}, linked because ${run.link}`);

@@ -16,6 +16,11 @@ export type Labels = Record<string, string>;
 export interface ContainerSummary {
   name: string | undefined | null;
   image: string | undefined | null;
+  /**
+   * When `image` is unknown because a template action writes it: the value as written, quotes removed
+   * (`{{ .Values.image.repository }}:{{ .Values.image.tag }}`), for the index to resolve from the chart's values.
+   */
+  imageTemplate?: string;
   /** 1-based line of the `image` entry (or the container's first line). */
   imageLine: number;
   /** Offsets of the `image` value, for findings on it (undefined when there is none). */
@@ -330,9 +335,13 @@ function containersOf(r: Reader, podSpec: YAMLMap, limit: number): ContainerSumm
       }
     }
     const probes = probesOf(r, container, end);
+    const image = stringOf(r, imageField);
+    const written = image === null && imageField ? r.doc.text.slice(imageField.region[0], imageField.region[1]).replace(/^image\s*:\s*/, '').trim() : '';
+    const imageTemplate = written.length <= 300 && !written.includes('\n') ? written.replace(/^(["'])(.*)\1$/, '$2') : '';
     out.push({
       name: stringOf(r, field(container, 'name', end)),
-      image: stringOf(r, imageField),
+      image,
+      ...(imageTemplate.includes('{{') ? { imageTemplate } : {}),
       imageLine: lineOf(r, (imageField?.region ?? [container.range[0]])[0]),
       imageRange: isScalar(imageNode) && imageNode.range ? [imageNode.range[0], imageNode.range[1]] : undefined,
       ports,

@@ -176,10 +176,15 @@ export function dockerfileRole(doc: ParsedDocument, workspace: WorkspaceFacts): 
     const u = runs[0];
     return {
       role: 'script',
-      reason: `only Kubernetes ${[...new Set(runs.map((r) => r.object.kind))].join(' and ')}s run its image (\`${u.container.image}\` in ${u.object.kind} \`${u.object.name ?? '?'}\`, ${workspace.relativePath(u.object.path)}:${u.object.line}): it runs to completion`,
+      reason: `only Kubernetes ${[...new Set(runs.map((r) => r.object.kind))].join(' and ')}s run its image (\`${u.container.image ?? u.container.imageTemplate ?? '?'}\` in ${u.object.kind} \`${u.object.name ?? '?'}\`, ${workspace.relativePath(u.object.path)}:${u.object.line}): it runs to completion`,
       source: 'workspace',
       evidence: { path: u.object.path, line: u.object.line },
     };
+  }
+  // Before the command's signals: a file that cannot be built here says nothing about what runs.
+  const lockfile = builders.length === 0 && runs.length === 0 ? missingLockfile(doc, facts) : undefined;
+  if (lockfile) {
+    return { role: 'example', reason: `it copies \`${lockfile}\`, which is in none of the folders its build could start from (its own up to the workspace root): a template for a package manager or layout this repository does not use, not an image it builds`, source: 'workspace' };
   }
   if (command && TEST_COMMAND.test(command)) return { role: 'test', reason: `its command runs tests (\`${truncate(command)}\`)`, source: 'content' };
   if (command && IDLE_COMMAND.test(command.trim())) return { role: 'dev', reason: `its command only idles (\`${truncate(command)}\`): a container to exec into, not a service`, source: 'content' };
@@ -196,6 +201,39 @@ export function dockerfileRole(doc: ParsedDocument, workspace: WorkspaceFacts): 
   }
   if (final.name && /^(?:build|builder|building|compile|deps|dependencies|test|tests|testing|ci|lint)$/.test(final.name) && !command) {
     return { role: 'build', reason: `its final stage is the \`${final.name}\` stage`, source: 'content' };
+  }
+  return undefined;
+}
+
+/** Lockfiles: committed with the project they lock, never produced by the build that copies them in. */
+const LOCKFILE = /^(?:package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|poetry\.lock|Pipfile\.lock|uv\.lock|pdm\.lock|Gemfile\.lock|Cargo\.lock|composer\.lock)$/;
+
+/**
+ * A lockfile the Dockerfile copies in from its build context that is in none of the folders its build could start
+ * from (its own folder and each folder above it, up to the workspace root): the file cannot be built from this
+ * repository as it stands. Undefined when every copied lockfile is there, or the workspace root is not known.
+ */
+export function missingLockfile(doc: ParsedDocument, facts: DockerfileFacts = dockerfileFacts(doc)): string | undefined {
+  const rel = doc.relativePath;
+  if (!rel || rel === doc.path || !doc.path.endsWith(`/${rel}`)) return undefined;
+  const root = doc.path.slice(0, doc.path.length - rel.length - 1);
+  const contexts: string[] = [];
+  for (let dir = path.posix.dirname(doc.path); dir.length >= root.length; dir = path.posix.dirname(dir)) {
+    contexts.push(dir);
+    if (dir === root || dir === path.posix.dirname(dir)) break;
+  }
+  for (const stage of facts.stages) {
+    for (const ins of stage.instructions) {
+      if (ins.keyword !== 'COPY' && ins.keyword !== 'ADD') continue;
+      const words = ins.text.replace(/^\s*\[|\]\s*$/g, ' ').split(/[\s,]+/).map((w) => w.replace(/^["']|["']$/g, '')).filter(Boolean);
+      if (words.some((w) => /^--from\b/.test(w))) continue;
+      const sources = words.filter((w) => !w.startsWith('--')).slice(0, -1);
+      for (const source of sources) {
+        const file = source.replace(/^\.\//, '');
+        if (/[*?[\]$]/.test(file) || file.startsWith('/') || !LOCKFILE.test(path.posix.basename(file))) continue;
+        if (!contexts.some((dir) => fs.existsSync(`${dir}/${file}`))) return file;
+      }
+    }
   }
   return undefined;
 }
