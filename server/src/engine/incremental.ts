@@ -4,7 +4,8 @@
 // version. The walks that only collect nodes of some kinds, in source order, ask `nodesOfKinds`; under
 // a live document (one the server keeps and re-parses incrementally) the lists are kept per statement
 // and class member and reused by the next version, so one keystroke re-walks only the statements on
-// the path to the edit. Elsewhere (the CLI) the walk is done once with nothing kept.
+// the path to the edit. Elsewhere (the CLI) one walk of the tree fills the lists of every set the engine
+// made (all are module constants), kept while the tree lives: ten rules and model readers ask, one walk answers.
 //
 // The cache is held by the nodes themselves (WeakMaps): it is bounded by the live trees and goes
 // with them when a document is closed or a statement re-parsed.
@@ -38,9 +39,20 @@ export interface KindSet {
   readonly kinds: ReadonlySet<ts.SyntaxKind>;
 }
 
+/** Every set made (module constants, made at load): a tree that is not live is walked once for all of them. */
+const registry: KindSet[] = [];
+/** Kind -> the indices in `registry` of the sets that hold it; rebuilt when a set is added. */
+let setsOfKind: Array<number[] | undefined> | undefined;
+
 export function kindSet(...kinds: ts.SyntaxKind[]): KindSet {
   const sorted = [...new Set(kinds)].sort((a, b) => a - b);
-  return { key: sorted.join(','), kinds: new Set(sorted) };
+  const key = sorted.join(',');
+  const known = registry.find((s) => s.key === key);
+  if (known) return known;
+  const set = { key, kinds: new Set(sorted) };
+  registry.push(set);
+  setsOfKind = undefined;
+  return set;
 }
 
 /** Returns undefined: `forEachChild` stops at a callback's first truthy result. */
@@ -58,6 +70,9 @@ const lists = new WeakMap<ts.Node, Map<string, readonly ts.Node[]>>();
  */
 export function nodesOfKinds(sf: ts.SourceFile, set: KindSet): readonly ts.Node[] {
   if (!live.has(sf)) {
+    const kept = everySet(sf).get(set.key);
+    if (kept) return kept;
+    // A set made after this tree's walk (none is, in the engine: they are module constants): a walk of its own.
     const out: ts.Node[] = [];
     const visit = (node: ts.Node): void => {
       if (set.kinds.has(node.kind)) out.push(node);
@@ -67,6 +82,31 @@ export function nodesOfKinds(sf: ts.SourceFile, set: KindSet): readonly ts.Node[
     return out;
   }
   return collect(sf, set, 0);
+}
+
+/** A tree that is not live (the CLI's): the lists of every registered set, from one walk, kept while the tree lives. */
+const walkedOnce = new WeakMap<ts.SourceFile, Map<string, readonly ts.Node[]>>();
+
+function everySet(sf: ts.SourceFile): Map<string, readonly ts.Node[]> {
+  let byKey = walkedOnce.get(sf);
+  if (byKey) return byKey;
+  if (!setsOfKind) {
+    setsOfKind = [];
+    registry.forEach((s, i) => {
+      for (const kind of s.kinds) (setsOfKind![kind] ??= []).push(i);
+    });
+  }
+  const table = setsOfKind;
+  const outs: ts.Node[][] = registry.map(() => []);
+  const visit = (node: ts.Node): void => {
+    const targets = table[node.kind];
+    if (targets !== undefined) for (let i = 0; i < targets.length; i++) outs[targets[i]].push(node);
+    forEachChild(node, visit);
+  };
+  visit(sf);
+  byKey = new Map(registry.map((s, i) => [s.key, outs[i]]));
+  walkedOnce.set(sf, byKey);
+  return byKey;
 }
 
 /**

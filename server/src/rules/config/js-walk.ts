@@ -22,6 +22,7 @@ import {
   normaliseOption,
   urlPassword,
   vendorToken,
+  mayBindClientModule,
   type ClientRow,
 } from './knowledge';
 
@@ -88,8 +89,12 @@ class Walk {
   /** Literals already reported as a credential (by option or by shape): one finding each. */
   private readonly reported = new Set<ts.Node>();
 
+  /** Whether the file names a client module at all (`mayBindClientModule`). */
+  private readonly mayBindClient: boolean;
+
   constructor(doc: ParsedDocument) {
     this.sf = doc.sourceFile;
+    this.mayBindClient = mayBindClientModule(doc.text);
   }
 
   run(): Hit[] {
@@ -282,6 +287,8 @@ class Walk {
       e = unwrap(e.expression);
     }
     if (!isIdentifier(e)) return undefined;
+    // With no client module named in the file, only the global `fetch` can be a client: nothing else needs resolving.
+    if (!this.mayBindClient && (e.text !== 'fetch' || path.length > 0)) return undefined;
     const binding = this.scopes.resolve(e, e.text);
     if (!binding) {
       if (e.text === 'fetch' && path.length === 0) return { row: GLOBAL_FETCH, member: '' };

@@ -240,6 +240,19 @@ export function clientFor(module: string): ClientRow | undefined {
   return CLIENTS.find((row) => row.modules.includes(module) || (module.startsWith('@aws-sdk/') && row.kind === 'aws'));
 }
 
+/**
+ * Whether a file's text could bind a name to a client module: a binding to one is always made from the module's name as a
+ * string (`from 'pg'`, `require("pg")`, `import(\`pg\`)`), so text without any of them binds none (the walk then skips
+ * resolving callees, its most frequent question).
+ */
+export function mayBindClientModule(text: string): boolean {
+  return CLIENT_MODULE_TEXT.test(text);
+}
+
+const CLIENT_MODULE_TEXT = new RegExp(
+  `['"\`](?:${[...new Set(CLIENTS.flatMap((row) => row.modules))].map((m) => m.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')}|@aws-sdk\\/[^'"\`]*)['"\`]`,
+);
+
 /** Option names that hold a credential in a client's options (compared case-insensitively, `_`/`-` ignored). */
 export const CREDENTIAL_OPTIONS = new Set([
   'password', 'pass', 'passwd', 'secret', 'apikey', 'token', 'accesstoken', 'authtoken', 'secretaccesskey', 'clientsecret',

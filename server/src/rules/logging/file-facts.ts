@@ -6,10 +6,11 @@
 import { ts } from 'ts-morph';
 import type { ParsedDocument } from '../../engine/document';
 import type { WorkspaceFacts } from '../../engine/workspace-facts';
+import { kindSet, nodesOfKinds } from '../../engine/incremental';
 
 // TypeScript's namespace serves every member through getters (three deep via ts-morph): read
 // the ones the walks use once, not on every node.
-const { SyntaxKind, canHaveModifiers, isElementAccessExpression, forEachChild, getModifiers, isAsExpression, isAwaitExpression, isBlock, isCallExpression, isCaseClause, isConstructorDeclaration, isDefaultClause, isExpressionStatement, isExternalModuleReference, isForInStatement, isForOfStatement, isForStatement, isFunctionLike, isIdentifier, isImportDeclaration, isImportEqualsDeclaration, isModuleBlock, isNamespaceImport, isNewExpression, isNonNullExpression, isObjectBindingPattern, isOmittedExpression, isParenthesizedExpression, isPrivateIdentifier, isPropertyAccessExpression, isSatisfiesExpression, isSourceFile, isStringLiteral, isStringLiteralLike, isTypeAssertionExpression, isTypeReferenceNode, isVariableStatement } = ts;
+const { SyntaxKind, canHaveModifiers, isElementAccessExpression, getModifiers, isAsExpression, isAwaitExpression, isBlock, isCallExpression, isCaseClause, isConstructorDeclaration, isDefaultClause, isExpressionStatement, isExternalModuleReference, isForInStatement, isForOfStatement, isForStatement, isFunctionLike, isIdentifier, isImportDeclaration, isImportEqualsDeclaration, isModuleBlock, isNamespaceImport, isNewExpression, isNonNullExpression, isObjectBindingPattern, isOmittedExpression, isParenthesizedExpression, isPrivateIdentifier, isPropertyAccessExpression, isSatisfiesExpression, isSourceFile, isStringLiteral, isStringLiteralLike, isTypeAssertionExpression, isTypeReferenceNode, isVariableStatement } = ts;
 
 export type LoggerKind = 'pino' | 'winston' | 'bunyan';
 
@@ -252,6 +253,15 @@ function isRequireStatement(statement: ts.Statement): boolean {
   return isExpressionStatement(statement) && requiredModule(statement.expression) !== undefined;
 }
 
+/** The kinds `gather` reads. */
+const GATHERED = kindSet(
+  SyntaxKind.ImportDeclaration, SyntaxKind.ImportEqualsDeclaration, SyntaxKind.ExportAssignment, SyntaxKind.ExportDeclaration,
+  SyntaxKind.VariableDeclaration, SyntaxKind.Parameter, SyntaxKind.PropertyDeclaration, SyntaxKind.BinaryExpression,
+  SyntaxKind.FunctionDeclaration, SyntaxKind.FunctionExpression, SyntaxKind.ClassDeclaration, SyntaxKind.ClassExpression,
+  SyntaxKind.EnumDeclaration, SyntaxKind.ModuleDeclaration, SyntaxKind.CatchClause, SyntaxKind.CallExpression,
+  SyntaxKind.PropertyAccessExpression, SyntaxKind.ElementAccessExpression, SyntaxKind.TypeOfExpression,
+);
+
 function gather(sourceFile: ts.SourceFile, importedLogger: ImportedLoggers): FileFacts {
   const decls = new Map<string, Declaration[]>();
   const catchVariables = new Set<ts.Node>();
@@ -431,13 +441,11 @@ function gather(sourceFile: ts.SourceFile, importedLogger: ImportedLoggers): Fil
         break;
       }
       case SyntaxKind.CatchClause: {
+        // Its variable is a `catch` binding, not a `var` one: the walk below skips its VariableDeclaration.
         const v = (node as ts.CatchClause).variableDeclaration;
         if (v && isIdentifier(v.name)) {
           declare(v.name.text, 'catch', v);
           catchVariables.add(v);
-          if (v.initializer) visit(v.initializer);
-          visit((node as ts.CatchClause).block);
-          return;
         }
         break;
       }
@@ -497,9 +505,18 @@ function gather(sourceFile: ts.SourceFile, importedLogger: ImportedLoggers): Fil
       default:
         break;
     }
-    forEachChild(node, visit);
   };
-  forEachChild(sourceFile, visit);
+  // The nodes of the kinds read above, in a pre-order walk's order (engine/incremental.ts: one walk shared with the other
+  // readers in the CLI, kept per statement in the editor). Nothing under an import is read; a catch clause's identifier
+  // variable is its own kind of binding.
+  let pruned: ts.Node | undefined;
+  for (const node of nodesOfKinds(sourceFile, GATHERED)) {
+    if (pruned && node.pos >= pruned.pos && node.end <= pruned.end) continue;
+    pruned = undefined;
+    if (node.kind === SyntaxKind.ImportDeclaration || node.kind === SyntaxKind.ImportEqualsDeclaration) pruned = node;
+    else if (node.kind === SyntaxKind.VariableDeclaration && node.parent.kind === SyntaxKind.CatchClause && isIdentifier((node as ts.VariableDeclaration).name)) continue;
+    visit(node);
+  }
 
   const declarationsOf = (name: string): readonly Declaration[] => decls.get(name) ?? [];
 
