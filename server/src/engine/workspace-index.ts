@@ -1516,7 +1516,7 @@ export class WorkspaceIndex {
     else this.candidates.delete(p);
     this.setFacts(p, doc.kind === 'js' ? shutdownFacts(doc) : undefined);
     if (doc.kind === 'js') this.recordService(p, doc.text, doc);
-    this.setStaticFolders(p, doc.text);
+    this.setStaticFolderList(p, this.documentFolders(p, doc));
     const own = this.documentFacts(p, doc);
     this.setImports(p, own.imports, own.traits);
     this.setLoggerExports(p, own.loggers);
@@ -1560,7 +1560,7 @@ export class WorkspaceIndex {
     const handles = doc.kind === 'js' && shutdownFacts(doc).handlesSigterm;
     if (handles !== this.handlers.has(p)) return true;
     if (this.serviceFactsWouldChange(p, doc)) return true;
-    const folders = servedFolders(p, doc.text, this.packageOf(p) || dirnameOf(p));
+    const folders = this.documentFolders(p, doc);
     if (JSON.stringify(folders) !== JSON.stringify(this.staticFolders.get(p) ?? [])) return true;
     const own = this.documentFacts(p, doc);
     if (!sameTraits(own.traits, this.traits.get(p) ?? NO_TRAITS)) return true;
@@ -1769,9 +1769,24 @@ export class WorkspaceIndex {
   }
 
   private setStaticFolders(file: string, text: string): void {
-    const folders = servedFolders(file, text, this.packageOf(file) || dirnameOf(file));
+    this.setStaticFolderList(file, servedFolders(file, text, this.packageOf(file) || dirnameOf(file)));
+  }
+
+  private setStaticFolderList(file: string, folders: ServedFolder[]): void {
     if (folders.length > 0) this.staticFolders.set(file, folders);
     else this.staticFolders.delete(file);
+  }
+
+  /** Per open document version, the folders its text serves (asked by `wouldChangeFacts`, then `updateDocument`). */
+  private readonly documentFolderCache = new WeakMap<ParsedDocument, { pkg: string; folders: ServedFolder[] }>();
+
+  private documentFolders(p: string, doc: ParsedDocument): ServedFolder[] {
+    const pkg = this.packageOf(p) || dirnameOf(p);
+    const kept = this.documentFolderCache.get(doc);
+    if (kept && kept.pkg === pkg) return kept.folders;
+    const folders = servedFolders(p, doc.text, pkg);
+    this.documentFolderCache.set(doc, { pkg, folders });
+    return folders;
   }
 
   private setFacts(file: string, facts: ShutdownFacts | undefined): void {
