@@ -8,6 +8,8 @@ import { ParsedDocument } from '../../server/src/engine/document';
 import { maskTemplateActions } from '../../server/src/engine/helm';
 import { registry } from '../../server/src/rules';
 import { goldenPathFor, readExpectations } from '../support/fixtures';
+import { mulberry32 } from '../support/random';
+import { ts } from 'ts-morph';
 
 describe('classify', () => {
   const cases: Array<[string, string, string | undefined]> = [
@@ -127,5 +129,27 @@ describe('fixture harness', () => {
     assert.equal(goldenPathFor('/a/Dockerfile'), '/a/Dockerfile.fixed');
     assert.equal(goldenPathFor('/a/deploy.yaml'), '/a/deploy.fixed.yaml');
     assert.equal(goldenPathFor('/a/app.test.ts'), '/a/app.fixed.test.ts');
+  });
+});
+
+describe('line starts shared with TypeScript', () => {
+  test('the engine breaks lines where TypeScript does, for text without U+2028/U+2029', () => {
+    const random = mulberry32(2212);
+    for (let i = 0; i < 5000; i++) {
+      let text = '';
+      const length = Math.floor(random() * 14);
+      for (let j = 0; j < length; j++) text += ['a', '\r', '\n', ' ', 'b'][Math.floor(random() * 5)];
+      assert.deepEqual(new LineIndex(text).startOffsets(), ts.computeLineStarts(text), JSON.stringify(text));
+    }
+  });
+
+  test('a tree answers positions from the document\'s line map; with U+2028 in the text it keeps its own', () => {
+    const plain = new ParsedDocument({ path: '/w/a.ts', relativePath: 'a.ts', text: 'const a = 1;\r\nconst b = 2;\nfoo();\n', kind: 'js' });
+    const call = plain.sourceFile.statements[2];
+    assert.deepEqual(plain.sourceFile.getLineAndCharacterOfPosition(call.getStart(plain.sourceFile)), { line: 2, character: 0 });
+    assert.equal(plain.sourceFile.getLineStarts(), plain.lines.startOffsets(), 'one array for both');
+    const separated = new ParsedDocument({ path: '/w/b.ts', relativePath: 'b.ts', text: "const s = 'a\u2028b';\nfoo();\n", kind: 'js' });
+    assert.deepEqual([...separated.sourceFile.getLineStarts()], ts.computeLineStarts(separated.text));
+    assert.notEqual(separated.sourceFile.getLineStarts(), separated.lines.startOffsets());
   });
 });

@@ -29,6 +29,11 @@ export class LineIndex {
     return this.starts;
   }
 
+  /** The offset each line starts at (line 0 at 0); the same array every call. */
+  startOffsets(): readonly number[] {
+    return this.lineStarts();
+  }
+
   get lineCount(): number {
     return this.lineStarts().length;
   }
