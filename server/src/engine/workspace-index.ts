@@ -860,13 +860,10 @@ export class WorkspaceIndex {
       this.setChartValues(file, text);
     }
     else {
-      // The model's answer for the whole file (its path, what it extends, a source mount, its opening comment): a dev or
-      // test compose file's services are all development ones.
-      const local = this.composeFileIsLocal(file, text);
-      const builds = composeBuilds(file, text, this.relativePath(file)).map((b) => (local && !b.devOnly ? { ...b, devOnly: true } : b));
+      const builds = this.composeBuildsOf(file, text);
       if (builds.length > 0) this.composeLinks.set(file, builds);
       else this.composeLinks.delete(file);
-      const runs = composeImageRuns(file, text, this.relativePath(file)).map((r) => (local && !r.devOnly ? { ...r, devOnly: true } : r));
+      const runs = this.composeRunsOf(file, text);
       // Dockerfiles read which compose services run their image (composeRunning).
       if (JSON.stringify(runs) !== JSON.stringify(this.composeRuns.get(file) ?? [])) this.k8sRevision++;
       if (runs.length > 0) this.composeRuns.set(file, runs);
@@ -874,16 +871,38 @@ export class WorkspaceIndex {
     }
   }
 
+  /**
+   * A compose file's services that build a Dockerfile, and those that run an image by name. The model's answer for the
+   * whole file (its path, what it extends, a source mount, its opening comment) decides too: a dev or test compose
+   * file's services are all development ones.
+   */
+  private composeBuildsOf(file: string, text: string): ComposeBuild[] {
+    const builds = composeBuilds(file, text, this.relativePath(file));
+    return builds.some((b) => !b.devOnly) && this.composeFileIsLocal(file, text) ? builds.map((b) => ({ ...b, devOnly: true })) : builds;
+  }
+
+  private composeRunsOf(file: string, text: string): ComposeImageRun[] {
+    const runs = composeImageRuns(file, text, this.relativePath(file));
+    return runs.some((r) => !r.devOnly) && this.composeFileIsLocal(file, text) ? runs.map((r) => ({ ...r, devOnly: true })) : runs;
+  }
+
   /** Whether the project model calls a compose file a development or test environment (model/manifest-roles.ts composeFileRole). */
   private composeFileIsLocal(file: string, text: string): boolean {
     if (!/\b(?:build|image)\s*:/.test(text)) return false;
+    // Asked for the builds and then the runs of one text: read once.
+    if (this.lastComposeRole?.file === file && this.lastComposeRole.text === text) return this.lastComposeRole.local;
+    let local = false;
     try {
       const role = composeFileRole(new ParsedDocument({ path: file, relativePath: this.relativePath(file), text, kind: 'compose' }))?.role;
-      return role === 'dev' || role === 'test';
+      local = role === 'dev' || role === 'test';
     } catch {
-      return false;
+      local = false;
     }
+    this.lastComposeRole = { file, text, local };
+    return local;
   }
+
+  private lastComposeRole: { file: string; text: string; local: boolean } | undefined;
 
   // ---- Python projects (project model: pyproject.toml / setup.cfg / requirements, app servers) -----
 
@@ -1550,7 +1569,7 @@ export class WorkspaceIndex {
       if (this.serviceManifestWouldChange(p, doc.text)) return true;
       if (isDockerfileName(baseNameOf(p))) return JSON.stringify(dockerfileStages(doc.text)) !== JSON.stringify(this.dockerStages.get(p));
       if (!isComposeName(baseNameOf(p))) return JSON.stringify(kubernetesObjectsOf(p, doc.text, doc)) !== JSON.stringify(this.k8s.get(p) ?? []);
-      return JSON.stringify(composeBuilds(p, doc.text, this.relativePath(p))) !== JSON.stringify(this.composeLinks.get(p) ?? []);
+      return JSON.stringify(this.composeBuildsOf(p, doc.text)) !== JSON.stringify(this.composeLinks.get(p) ?? []) || JSON.stringify(this.composeRunsOf(p, doc.text)) !== JSON.stringify(this.composeRuns.get(p) ?? []);
     }
     if (doc.kind === 'python') {
       const stubs = /_pb2_grpc/.test(doc.text) ? pythonGrpcStubs(doc) : undefined;
