@@ -140,7 +140,7 @@ test('a Helm chart template\'s image is read with the chart\'s default values; w
   assert.equal(chartValuesOf('a: [unclosed'), undefined);
 });
 
-test('a Dockerfile that copies a lockfile no folder of its build holds is a template, not an image the repository builds', () => {
+test('a Dockerfile that copies a lockfile no folder of its build holds, beside another package manager\'s, is a template', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-lockfile-'));
   try {
     const root = dir.split(path.sep).join('/');
@@ -152,6 +152,9 @@ test('a Dockerfile that copies a lockfile no folder of its build holds is a temp
     assert.equal(missingLockfile(doc('apps/web/Dockerfile', 'FROM node:20\nCOPY package*.json yarn.lock* ./\nCMD ["npm", "start"]\n')), undefined, 'a pattern may match nothing on purpose');
     assert.equal(missingLockfile(doc('apps/web/Dockerfile', 'FROM node:20 AS deps\nRUN touch x\nFROM node:20\nCOPY --from=deps /app/pnpm-lock.yaml ./\nCMD ["npm", "start"]\n')), undefined, 'copied from a stage, not the context');
     assert.equal(missingLockfile(doc('apps/web/Dockerfile', 'FROM node:20\nCOPY ["package.json", "bun.lockb", "./"]\nCMD ["bun", "start"]\n')), 'bun.lockb', 'the exec form is read too');
+    assert.equal(missingLockfile(doc('apps/web/Dockerfile', 'FROM python:3.12\nCOPY pyproject.toml poetry.lock ./\nCMD ["python", "-m", "app"]\n')), undefined, 'no Python lockfile at all: nothing is known');
+    fs.rmSync(`${root}/package-lock.json`);
+    assert.equal(missingLockfile(doc('apps/web/Dockerfile.pnpm', 'FROM node:20\nCOPY ./package.json pnpm-lock.yaml /app/\nCMD ["npm", "start"]\n')), undefined, 'no lockfile at all (a new project, one CI makes): nothing is known');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -184,7 +184,7 @@ export function dockerfileRole(doc: ParsedDocument, workspace: WorkspaceFacts): 
   // Before the command's signals: a file that cannot be built here says nothing about what runs.
   const lockfile = builders.length === 0 && runs.length === 0 ? missingLockfile(doc, facts) : undefined;
   if (lockfile) {
-    return { role: 'example', reason: `it copies \`${lockfile}\`, which is in none of the folders its build could start from (its own up to the workspace root): a template for a package manager or layout this repository does not use, not an image it builds`, source: 'workspace' };
+    return { role: 'example', reason: `it copies \`${lockfile}\`, which is in none of the folders its build could start from (its own up to the workspace root) while another package manager's lockfile is: a template for a package manager this repository does not use, not an image it builds`, source: 'workspace' };
   }
   if (command && TEST_COMMAND.test(command)) return { role: 'test', reason: `its command runs tests (\`${truncate(command)}\`)`, source: 'content' };
   if (command && IDLE_COMMAND.test(command.trim())) return { role: 'dev', reason: `its command only idles (\`${truncate(command)}\`): a container to exec into, not a service`, source: 'content' };
@@ -205,13 +205,22 @@ export function dockerfileRole(doc: ParsedDocument, workspace: WorkspaceFacts): 
   return undefined;
 }
 
-/** Lockfiles: committed with the project they lock, never produced by the build that copies them in. */
-const LOCKFILE = /^(?:package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|poetry\.lock|Pipfile\.lock|uv\.lock|pdm\.lock|Gemfile\.lock|Cargo\.lock|composer\.lock)$/;
+/**
+ * Lockfiles by ecosystem: committed with the project they lock, never produced by the build that copies them in. Only
+ * ecosystems with several package managers are read: there a missing lockfile beside another manager's is a choice.
+ */
+const LOCKFILE_GROUPS: ReadonlyArray<readonly string[]> = [
+  ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lockb', 'bun.lock'],
+  ['poetry.lock', 'Pipfile.lock', 'uv.lock', 'pdm.lock'],
+];
 
 /**
- * A lockfile the Dockerfile copies in from its build context that is in none of the folders its build could start
- * from (its own folder and each folder above it, up to the workspace root): the file cannot be built from this
- * repository as it stands. Undefined when every copied lockfile is there, or the workspace root is not known.
+ * A lockfile the Dockerfile copies in from its build context that none of the folders its build could start from holds
+ * (its own folder and each folder above it, up to the workspace root), while one of them holds another package
+ * manager's lockfile of the same ecosystem (`pnpm-lock.yaml` copied, `package-lock.json` there): a template for a
+ * package manager the repository does not use, which cannot be built from it as it stands. Undefined otherwise, and when
+ * the workspace root is not known: with no lockfile at all (a new project, a lockfile left out of git and made by CI
+ * before the build) nothing is known.
  */
 export function missingLockfile(doc: ParsedDocument, facts: DockerfileFacts = dockerfileFacts(doc)): string | undefined {
   const rel = doc.relativePath;
@@ -222,6 +231,7 @@ export function missingLockfile(doc: ParsedDocument, facts: DockerfileFacts = do
     contexts.push(dir);
     if (dir === root || dir === path.posix.dirname(dir)) break;
   }
+  const present = (name: string): boolean => contexts.some((dir) => fs.existsSync(`${dir}/${name}`));
   for (const stage of facts.stages) {
     for (const ins of stage.instructions) {
       if (ins.keyword !== 'COPY' && ins.keyword !== 'ADD') continue;
@@ -230,8 +240,11 @@ export function missingLockfile(doc: ParsedDocument, facts: DockerfileFacts = do
       const sources = words.filter((w) => !w.startsWith('--')).slice(0, -1);
       for (const source of sources) {
         const file = source.replace(/^\.\//, '');
-        if (/[*?[\]$]/.test(file) || file.startsWith('/') || !LOCKFILE.test(path.posix.basename(file))) continue;
-        if (!contexts.some((dir) => fs.existsSync(`${dir}/${file}`))) return file;
+        if (/[*?[\]$]/.test(file) || file.startsWith('/')) continue;
+        const name = path.posix.basename(file);
+        const group = LOCKFILE_GROUPS.find((g) => g.includes(name));
+        if (!group || present(file)) continue;
+        if (group.some((other) => other !== name && present(other))) return file;
       }
     }
   }
