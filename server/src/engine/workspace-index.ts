@@ -373,7 +373,17 @@ export class WorkspaceIndex {
 
   /** A source file's service facts (`doc`: its open version, parsed already). */
   private recordService(file: string, text: string, doc?: ParsedDocument): void {
-    this.setService(file, pathLiteralWords(text), serviceFactsOf(file, text, doc));
+    this.setService(file, this.wordsOf(text, doc), serviceFactsOf(file, text, doc));
+  }
+
+  /** Per open document version, the path words of its text (asked by `wouldChangeFacts`, then by the update). */
+  private readonly documentWordCache = new WeakMap<ParsedDocument, string[]>();
+
+  private wordsOf(text: string, doc?: ParsedDocument): string[] {
+    if (!doc || doc.text !== text) return pathLiteralWords(text);
+    let words = this.documentWordCache.get(doc);
+    if (!words) this.documentWordCache.set(doc, (words = pathLiteralWords(text)));
+    return words;
   }
 
   private setService(file: string, words: string[], facts: JsServiceFacts | undefined): void {
@@ -388,7 +398,7 @@ export class WorkspaceIndex {
 
   /** A Python module's service facts and path words (`doc`: its open version). */
   private recordPyService(file: string, text: string, doc?: ParsedDocument): void {
-    const words = pathLiteralWords(text);
+    const words = this.wordsOf(text, doc);
     const facts = this.pyServiceFactsOf(file, text, doc);
     const before = [this.pyServiceFiles.get(file), this.pathWords.get(file) ?? []];
     if (words.length > 0) this.pathWords.set(file, words);
@@ -417,11 +427,11 @@ export class WorkspaceIndex {
   /** Whether an open document's new text would change its service facts. */
   private serviceFactsWouldChange(p: string, doc: ParsedDocument): boolean {
     if (doc.kind === 'python') {
-      if (pathLiteralWords(doc.text).join(' ') !== (this.pathWords.get(p) ?? []).join(' ')) return true;
+      if (this.wordsOf(doc.text, doc).join(' ') !== (this.pathWords.get(p) ?? []).join(' ')) return true;
       return JSON.stringify(this.pyServiceFactsOf(p, doc.text, doc)) !== JSON.stringify(this.pyServiceFiles.get(p));
     }
     if (doc.kind !== 'js') return false;
-    if (pathLiteralWords(doc.text).join(' ') !== (this.pathWords.get(p) ?? []).join(' ')) return true;
+    if (this.wordsOf(doc.text, doc).join(' ') !== (this.pathWords.get(p) ?? []).join(' ')) return true;
     return JSON.stringify(serviceFactsOf(p, doc.text, doc)) !== JSON.stringify(this.serviceFiles.get(p));
   }
 
@@ -860,10 +870,9 @@ export class WorkspaceIndex {
       this.setChartValues(file, text);
     }
     else {
-      const builds = this.composeBuildsOf(file, text);
+      const { builds, runs } = this.composeLinksOf(file, text);
       if (builds.length > 0) this.composeLinks.set(file, builds);
       else this.composeLinks.delete(file);
-      const runs = this.composeRunsOf(file, text);
       // Dockerfiles read which compose services run their image (composeRunning).
       if (JSON.stringify(runs) !== JSON.stringify(this.composeRuns.get(file) ?? [])) this.k8sRevision++;
       if (runs.length > 0) this.composeRuns.set(file, runs);
@@ -876,33 +885,22 @@ export class WorkspaceIndex {
    * whole file (its path, what it extends, a source mount, its opening comment) decides too: a dev or test compose
    * file's services are all development ones.
    */
-  private composeBuildsOf(file: string, text: string): ComposeBuild[] {
+  private composeLinksOf(file: string, text: string): { builds: ComposeBuild[]; runs: ComposeImageRun[] } {
     const builds = composeBuilds(file, text, this.relativePath(file));
-    return builds.some((b) => !b.devOnly) && this.composeFileIsLocal(file, text) ? builds.map((b) => ({ ...b, devOnly: true })) : builds;
-  }
-
-  private composeRunsOf(file: string, text: string): ComposeImageRun[] {
     const runs = composeImageRuns(file, text, this.relativePath(file));
-    return runs.some((r) => !r.devOnly) && this.composeFileIsLocal(file, text) ? runs.map((r) => ({ ...r, devOnly: true })) : runs;
+    if (![...builds, ...runs].some((s) => !s.devOnly) || !this.composeFileIsLocal(file, text)) return { builds, runs };
+    return { builds: builds.map((b) => ({ ...b, devOnly: true })), runs: runs.map((r) => ({ ...r, devOnly: true })) };
   }
 
   /** Whether the project model calls a compose file a development or test environment (model/manifest-roles.ts composeFileRole). */
   private composeFileIsLocal(file: string, text: string): boolean {
-    if (!/\b(?:build|image)\s*:/.test(text)) return false;
-    // Asked for the builds and then the runs of one text: read once.
-    if (this.lastComposeRole?.file === file && this.lastComposeRole.text === text) return this.lastComposeRole.local;
-    let local = false;
     try {
       const role = composeFileRole(new ParsedDocument({ path: file, relativePath: this.relativePath(file), text, kind: 'compose' }))?.role;
-      local = role === 'dev' || role === 'test';
+      return role === 'dev' || role === 'test';
     } catch {
-      local = false;
+      return false;
     }
-    this.lastComposeRole = { file, text, local };
-    return local;
   }
-
-  private lastComposeRole: { file: string; text: string; local: boolean } | undefined;
 
   // ---- Python projects (project model: pyproject.toml / setup.cfg / requirements, app servers) -----
 
@@ -1569,7 +1567,8 @@ export class WorkspaceIndex {
       if (this.serviceManifestWouldChange(p, doc.text)) return true;
       if (isDockerfileName(baseNameOf(p))) return JSON.stringify(dockerfileStages(doc.text)) !== JSON.stringify(this.dockerStages.get(p));
       if (!isComposeName(baseNameOf(p))) return JSON.stringify(kubernetesObjectsOf(p, doc.text, doc)) !== JSON.stringify(this.k8s.get(p) ?? []);
-      return JSON.stringify(this.composeBuildsOf(p, doc.text)) !== JSON.stringify(this.composeLinks.get(p) ?? []) || JSON.stringify(this.composeRunsOf(p, doc.text)) !== JSON.stringify(this.composeRuns.get(p) ?? []);
+      const { builds, runs } = this.composeLinksOf(p, doc.text);
+      return JSON.stringify(builds) !== JSON.stringify(this.composeLinks.get(p) ?? []) || JSON.stringify(runs) !== JSON.stringify(this.composeRuns.get(p) ?? []);
     }
     if (doc.kind === 'python') {
       const stubs = /_pb2_grpc/.test(doc.text) ? pythonGrpcStubs(doc) : undefined;

@@ -899,16 +899,6 @@ export function normalizeRequestPath(p: string): string {
 
 /** Words of the path-like string literals of a text (`'/healthz'`, `"/api/ready"`): a cheap scan, no parse. */
 export function pathLiteralWords(text: string): string[] {
-  // The index asks twice per keystroke (would the facts change? then the update) with the same text.
-  if (lastWords !== undefined && lastWords.text === text) return lastWords.words;
-  const words = readPathLiteralWords(text);
-  lastWords = { text, words };
-  return words;
-}
-
-let lastWords: { text: string; words: string[] } | undefined;
-
-function readPathLiteralWords(text: string): string[] {
   const out = new Set<string>();
   for (const match of text.matchAll(/['"`]\/?([\w\-.:/]{2,80})/g)) {
     for (const word of match[1].split(/[/.:]/)) if (word.length > 1 && out.size < 4000) out.add(word.toLowerCase());
