@@ -154,3 +154,25 @@ describe('line starts shared with TypeScript', () => {
     assert.notEqual(separated.sourceFile.getLineStarts(), separated.lines.startOffsets());
   });
 });
+
+describe('TypeScript namespace', () => {
+  // Through `import { ts } from 'ts-morph'` a bundle reads every member through three getters
+  // (engine/ts.ts); one module imports it and every other reads it from there.
+  test('only engine/ts.ts imports ts from ts-morph (type imports aside)', () => {
+    const fs = require('node:fs') as typeof import('node:fs');
+    const path = require('node:path') as typeof import('node:path');
+    const root = path.resolve(__dirname, '..', '..', 'server', 'src');
+    const offenders: string[] = [];
+    const walk = (dir: string): void => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else if (entry.name.endsWith('.ts') && full !== path.join(root, 'engine', 'ts.ts')) {
+          if (/^import\s+\{[^}]*\bts\b[^}]*\}\s+from\s+'ts-morph'/m.test(fs.readFileSync(full, 'utf8'))) offenders.push(path.relative(root, full));
+        }
+      }
+    };
+    walk(root);
+    assert.deepEqual(offenders, []);
+  });
+});

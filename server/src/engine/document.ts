@@ -2,7 +2,7 @@
 // for the life of this version; a TypeScript source is re-parsed incrementally from the
 // previous version of the same document when there is one.
 
-import { ts } from 'ts-morph';
+import { ts } from './ts';
 import { Composer, LineCounter, Parser, YAMLParseError, isMap, isScalar, isSeq, type Document as YamlDocument } from 'yaml';
 import { parseTree, type Node as JsonNode, type ParseError as JsonParseError, printParseErrorCode } from 'jsonc-parser';
 import { DockerfileParser, type Dockerfile } from 'dockerfile-ast';

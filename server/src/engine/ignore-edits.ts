@@ -1,7 +1,7 @@
 // The edits behind "Ignore <rule> for this line / for this file": a comment in the file's own
 // syntax and indentation, merged into an ignore comment that is already there.
 
-import { ts } from 'ts-morph';
+import { ts } from './ts';
 import type { ParsedDocument } from './document';
 import type { TextEdit } from './types';
 import { isYamlPath } from './classify';

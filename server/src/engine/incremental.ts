@@ -10,7 +10,7 @@
 // The cache is held by the nodes themselves (WeakMaps): it is bounded by the live trees and goes
 // with them when a document is closed or a statement re-parsed.
 
-import { ts } from 'ts-morph';
+import { ts } from './ts';
 
 const { forEachChild, SyntaxKind } = ts;
 

@@ -6,7 +6,7 @@
 
 import { isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Node as JsonNode } from 'jsonc-parser';
-import { ts } from 'ts-morph';
+import { ts } from './ts';
 import type { ParsedDocument } from './document';
 import { treeDepth } from './incremental';
 import type { DocumentKind } from './types';

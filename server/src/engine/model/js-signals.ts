@@ -3,7 +3,7 @@
 // version (top-level statements for imports; a walk of the whole tree only when a cheap text test
 // says a browser global may be used), for the project model's role answer.
 
-import { ts } from 'ts-morph';
+import { ts } from '../ts';
 import { kindSet, nodesOfKinds } from '../incremental';
 import type { ParsedDocument } from '../document';
 

@@ -9,7 +9,7 @@
 // (`routesKnown: false`, a port `null`), and the rules never judge an unknown.
 
 import * as path from 'node:path';
-import { ts } from 'ts-morph';
+import { ts } from '../ts';
 import type { ParsedDocument } from '../document';
 import { kindSet, nodesOfKinds } from '../incremental';
 import { moduleBindings, stripExpression, type ModuleBinding } from '../../rules/shutdown/syntax';

@@ -3,7 +3,7 @@
 // for a row that matches, its checks are run against the options argument as far as the file makes
 // it plain. Options from a parameter, a call or an unresolved spread are unknown: no finding.
 
-import { ts } from 'ts-morph';
+import { ts } from '../../engine/ts';
 import { kindSet, nodesOfKinds } from '../../engine/incremental';
 import type { ParsedDocument } from '../../engine/document';
 import type { Fix, RuleFinding, TextEdit } from '../../engine/types';

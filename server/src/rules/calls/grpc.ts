@@ -4,7 +4,7 @@
 // is bounded there; whatever cannot be read (options from elsewhere, a client from another file) is
 // unknown and never reported.
 
-import { ts } from 'ts-morph';
+import { ts } from '../../engine/ts';
 import type { ParsedDocument } from '../../engine/document';
 import type { Fix, TextEdit } from '../../engine/types';
 import { unwrap, WHOLE_MODULE } from '../timeouts/bindings';

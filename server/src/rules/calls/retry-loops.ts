@@ -4,7 +4,7 @@
 // and whether anything bounds the attempts. A loop that walks a list (`for...of`, `items[i]`) is not
 // a retry; a wait whose length the file does not make plain counts as backoff (unknown: no finding).
 
-import { ts } from 'ts-morph';
+import { ts } from '../../engine/ts';
 import { kindSet, nodesOfKinds } from '../../engine/incremental';
 import type { ParsedDocument } from '../../engine/document';
 import { unwrap } from '../timeouts/bindings';

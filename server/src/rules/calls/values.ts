@@ -3,7 +3,7 @@
 // `new Handler({...})` wrappers; what a value is (a number, `true`, something that turns a bound
 // off, or something we cannot know). Anything else is unknown, and unknown is never a finding.
 
-import { ts } from 'ts-morph';
+import { ts } from '../../engine/ts';
 import { Scopes, WHOLE_MODULE, requiredModule, unwrap } from '../timeouts/bindings';
 
 const { SyntaxKind, isBinaryExpression, isCallExpression, isConditionalExpression, isComputedPropertyName, isIdentifier, isNewExpression, isNumericLiteral, isObjectLiteralExpression, isPrefixUnaryExpression, isPropertyAccessExpression, isPropertyAssignment, isShorthandPropertyAssignment, isSpreadAssignment, isStringLiteralLike } = ts;

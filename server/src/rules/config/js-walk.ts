@@ -3,7 +3,7 @@
 // says credential (a vendor token, a password in a URL, an `Authorization` header). What the walk
 // cannot read as a literal (a parameter, a spread, `process.env.X || 'default'`) is not reported.
 
-import { ts } from 'ts-morph';
+import { ts } from '../../engine/ts';
 import { kindSet, nodesOfKinds } from '../../engine/incremental';
 import type { ParsedDocument } from '../../engine/document';
 import { Scopes, WHOLE_MODULE, unwrap } from '../timeouts/bindings';

@@ -3,7 +3,7 @@
 // they await, or that they check nothing at all. Library knowledge as a table: the calls that reach a
 // database, cache, broker or another service.
 
-import { ts } from 'ts-morph';
+import { ts } from '../../engine/ts';
 import type { ParsedDocument } from '../../engine/document';
 import { serviceReading, type RouteFact } from '../../engine/model/service-facts';
 import { stripExpression } from '../shutdown/syntax';

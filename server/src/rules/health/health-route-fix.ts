@@ -3,7 +3,7 @@
 // Safe when nothing on the app could have seen the path before (only pass-through middleware is
 // mounted without a path); unsafe when the new route bypasses a middleware, hook or default auth.
 
-import { ts } from 'ts-morph';
+import { ts } from '../../engine/ts';
 import type { ParsedDocument } from '../../engine/document';
 import type { Fix } from '../../engine/types';
 import { jsServiceFacts, passThrough, type RouterFact } from '../../engine/model/service-facts';

@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '../../engine/ts';
 import type { Fix, Rule, RuleContext, RuleFinding, TextEdit } from '../../engine/types';
 import { factsFor, insideFunction, perFile, unwrap as unwrapExpr, type FileFacts } from './file-facts';
 import { loggerTargetAt, type TargetKind } from './logger-targets';
@@ -8,7 +8,7 @@ import { jsSignals } from '../../engine/model/js-signals';
 import { jsDebugOnly } from './debug-only';
 import { consoleParts, hasComment, isErrorValue, renderArguments, renderTemplate, structure } from './structured-call';
 
-// TypeScript's namespace serves every member through getters (three deep via ts-morph): read
+// TypeScript's namespace serves every member through a getter (engine/ts.ts): read
 // the ones the walks use once, not on every node.
 const { isObjectLiteralExpression, isPropertyAccessExpression, isPropertyAssignment, isShorthandPropertyAssignment } = ts;
 

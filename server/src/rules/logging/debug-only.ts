@@ -13,7 +13,7 @@
 // a registration under DEBUG in another file) is not followed. A caller may count only some flags
 // (`FlagFilter`): print-call counts those the module hard-codes off (`pythonFlagsOff`).
 
-import { ts } from 'ts-morph';
+import { ts } from '../../engine/ts';
 import type { PyNode } from '../../engine/python';
 
 const DEBUG_WORDS = new Set(['debug', 'debugging', 'verbose', 'verbosity']);

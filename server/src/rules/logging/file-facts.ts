@@ -3,12 +3,12 @@
 // the calls on structured loggers, which names are bound to which logger, and the imports that
 // tell service code from browser code.
 
-import { ts } from 'ts-morph';
+import { ts } from '../../engine/ts';
 import type { ParsedDocument } from '../../engine/document';
 import type { WorkspaceFacts } from '../../engine/workspace-facts';
 import { kindSet, nodesOfKinds } from '../../engine/incremental';
 
-// TypeScript's namespace serves every member through getters (three deep via ts-morph): read
+// TypeScript's namespace serves every member through a getter (engine/ts.ts): read
 // the ones the walks use once, not on every node.
 const { SyntaxKind, canHaveModifiers, isElementAccessExpression, getModifiers, isAsExpression, isAwaitExpression, isBlock, isCallExpression, isCaseClause, isConstructorDeclaration, isDefaultClause, isExpressionStatement, isExternalModuleReference, isForInStatement, isForOfStatement, isForStatement, isFunctionLike, isIdentifier, isImportDeclaration, isImportEqualsDeclaration, isModuleBlock, isNamespaceImport, isNewExpression, isNonNullExpression, isObjectBindingPattern, isOmittedExpression, isParenthesizedExpression, isPrivateIdentifier, isPropertyAccessExpression, isSatisfiesExpression, isSourceFile, isStringLiteral, isStringLiteralLike, isTypeAssertionExpression, isTypeReferenceNode, isVariableStatement } = ts;
 

@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '../../engine/ts';
 import type { Fix, Rule, RuleFinding, TextEdit } from '../../engine/types';
 import { factsFor, perFile, unwrap, type FileFacts, type LoggerCall } from './file-facts';
 import { preferredQuote } from './logger-edits';
@@ -6,7 +6,7 @@ import { frameworkLoggerKind } from './logger-targets';
 import { checkPython, fixesPython } from './python-log-message';
 import { hasComment, interpolation, isCaughtError, partsOf, quote, renderArguments, renderField, renderFields, structure, type Structured } from './structured-call';
 
-// TypeScript's namespace serves every member through getters (three deep via ts-morph): read
+// TypeScript's namespace serves every member through a getter (engine/ts.ts): read
 // the ones the walks use once, not on every node.
 const { isBinaryExpression, isConditionalExpression, isIdentifier, isPropertyAccessExpression, isSpreadAssignment, isObjectLiteralExpression, isPropertyAssignment, isShorthandPropertyAssignment, isSpreadElement, isStringLiteral, isStringLiteralLike, isTemplateExpression } = ts;
 

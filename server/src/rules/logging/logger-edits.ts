@@ -1,13 +1,13 @@
 // The edits both logging fixes share: the file's quote and semicolon style, and adding a pino
 // logger to a file that has none.
 
-import { ts } from 'ts-morph';
+import { ts } from '../../engine/ts';
 import type { ParsedDocument } from '../../engine/document';
 import type { TextEdit } from '../../engine/types';
 import type { ProjectLogger } from '../../engine/workspace-facts';
 import { insideFunction, perFile, type FileFacts } from './file-facts';
 
-// TypeScript's namespace serves every member through getters (three deep via ts-morph): read
+// TypeScript's namespace serves every member through a getter (engine/ts.ts): read
 // the ones the walks use once, not on every node.
 const { forEachChild, isExportAssignment, isExpressionStatement, isImportDeclaration, isReturnStatement, isStringLiteral, isThrowStatement, isVariableStatement } = ts;
 

@@ -4,10 +4,10 @@
 // created with a logger, `this.logger` of a class holding a NestJS `Logger`), then a logger bound
 // in the module (file-facts.ts). Only what the file makes plain; the project model can add hints.
 
-import { ts } from 'ts-morph';
+import { ts } from '../../engine/ts';
 import { insideFunction, loggerInScope, perFile, unwrap, type FileFacts, type LoggerKind } from './file-facts';
 
-// TypeScript's namespace serves every member through getters (three deep via ts-morph): read
+// TypeScript's namespace serves every member through a getter (engine/ts.ts): read
 // the ones the walks use once, not on every node.
 const { SyntaxKind, getModifiers, isArrowFunction, isCallExpression, isClassLike, isConstructorDeclaration, isExportAssignment, isExpressionStatement, isFunctionDeclaration, isFunctionLike, isIdentifier, isImportDeclaration, isMethodDeclaration, isNamedImports, isNewExpression, isObjectLiteralExpression, isPropertyAccessExpression, isPropertyAssignment, isPropertyDeclaration, isStringLiteral, isStringLiteralLike, isTypeReferenceNode, isVariableDeclaration, isVariableStatement, forEachChild } = ts;
 

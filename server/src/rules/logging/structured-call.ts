@@ -1,10 +1,10 @@
 // From a message built out of strings and values to a structured log call: the constant text
 // becomes the message, each value becomes a named field. Used by both logging rules' fixes.
 
-import { ts } from 'ts-morph';
+import { ts } from '../../engine/ts';
 import { perFile, unwrap, type FileFacts, type LoggerKind } from './file-facts';
 
-// TypeScript's namespace serves every member through getters (three deep via ts-morph): read
+// TypeScript's namespace serves every member through a getter (engine/ts.ts): read
 // the ones the walks use once, not on every node.
 const { SyntaxKind, forEachChild, getLeadingCommentRanges, getTrailingCommentRanges, isBinaryExpression, isCallExpression, isCatchClause, isElementAccessExpression, isFunctionLike, isIdentifier, isNewExpression, isNoSubstitutionTemplateLiteral, isNumericLiteral, isParenthesizedExpression, isPropertyAccessExpression, isStringLiteral, isTemplateExpression } = ts;
 

@@ -1,11 +1,11 @@
 // How a JS/TS file writes code, so inserted code looks like the file's own: indentation unit,
 // quotes, semicolons, and a structured logger already in reach.
 
-import { ts } from 'ts-morph';
+import { ts } from '../../engine/ts';
 import type { ParsedDocument } from '../../engine/document';
 import { moduleBindings, requireOf, stripExpression } from './syntax';
 
-// TypeScript's namespace serves every member through getters (three deep via ts-morph): read
+// TypeScript's namespace serves every member through a getter (engine/ts.ts): read
 // the ones the walks use once, not on every node.
 const { forEachChild, isCallExpression, isExpressionStatement, isIdentifier, isImportDeclaration, isJsxAttribute, isPropertyAccessExpression, isStringLiteral, isVariableStatement } = ts;
 

@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '../../engine/ts';
 import type { ParsedDocument } from '../../engine/document';
 import type { Fix, Rule, RuleContext, RuleFinding, TextEdit } from '../../engine/types';
 import { codeStyle, fileLogger, quoted, type CodeStyle } from './fix-style';
@@ -11,7 +11,7 @@ import { qualifiedName, unparen, valueOf, type ModuleFacts } from '../python/mod
 import type { PyNode } from '../../engine/python';
 import { stripExpression } from './syntax';
 
-// TypeScript's namespace serves every member through getters (three deep via ts-morph): read
+// TypeScript's namespace serves every member through a getter (engine/ts.ts): read
 // the ones the walks use once, not on every node.
 const { SyntaxKind, forEachChild, isAwaitExpression, isBinaryExpression, isBlock, isCallExpression, isClassLike, isExpressionStatement, isFunctionLike, isIdentifier, isModuleBlock, isObjectLiteralExpression, isPropertyAccessExpression, isPropertyAssignment, isShorthandPropertyAssignment, isSourceFile, isVariableDeclaration, isVariableStatement } = ts;
 

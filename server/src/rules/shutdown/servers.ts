@@ -2,11 +2,11 @@
 // the framework's module is imported or required in this file and the value the server is started
 // on was created from it in this file. An `app` imported from another module is not followed.
 
-import { ts } from 'ts-morph';
+import { ts } from '../../engine/ts';
 import { kindSet, nodesOfKinds } from '../../engine/incremental';
 import { moduleBindings, requireOf, stripExpression, type ModuleBinding } from './syntax';
 
-// TypeScript's namespace serves every member through getters (three deep via ts-morph): read
+// TypeScript's namespace serves every member through a getter (engine/ts.ts): read
 // the ones the walks use once, not on every node.
 const { SyntaxKind, isBinaryExpression, isBindingElement, isCallExpression, isCatchClause, isClassDeclaration, isForInStatement, isForOfStatement, isFunctionDeclaration, isIdentifier, isNewExpression, isParameter, isPropertyAccessExpression, isPropertyDeclaration, isVariableDeclaration, isVariableDeclarationList } = ts;
 

@@ -3,11 +3,11 @@
 // a parsed document, shared by the rule (for the file being analysed) and the workspace index (for
 // every other file), so an open document's parse is reused.
 
-import { ts } from 'ts-morph';
+import { ts } from '../../engine/ts';
 import type { ParsedDocument } from '../../engine/document';
 import { moduleBindings, moduleNameOf, stripExpression } from './syntax';
 
-// TypeScript's namespace serves every member through getters (three deep via ts-morph): read
+// TypeScript's namespace serves every member through a getter (engine/ts.ts): read
 // the ones the walks use once, not on every node.
 const { forEachChild, isCallExpression, isIdentifier, isImportDeclaration, isPropertyAccessExpression, isStringLiteralLike } = ts;
 

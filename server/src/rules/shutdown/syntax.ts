@@ -1,10 +1,10 @@
 // Small readers over the raw TypeScript AST shared by the shutdown rule and its facts: which local
 // names a file binds to which module, and expressions without their wrappers.
 
-import { ts } from 'ts-morph';
+import { ts } from '../../engine/ts';
 import { kindSet, nodesOfKinds } from '../../engine/incremental';
 
-// TypeScript's namespace serves every member through getters (three deep via ts-morph): read
+// TypeScript's namespace serves every member through a getter (engine/ts.ts): read
 // the ones the walks use once, not on every node.
 const { isAsExpression, isAwaitExpression, isCallExpression, isExternalModuleReference, isIdentifier, isImportDeclaration, isImportEqualsDeclaration, isNamedImports, isNamespaceImport, isNonNullExpression, isObjectBindingPattern, isParenthesizedExpression, isPropertyAccessExpression, isSatisfiesExpression, isStringLiteralLike, isTypeAssertionExpression, isVariableDeclaration } = ts;
 

@@ -2,9 +2,9 @@
 // used: an import or `require` of a module, a local variable (with its declaration), a parameter or
 // something else. Only what the file itself makes plain; each scope's names are read once, on demand.
 
-import { ts } from 'ts-morph';
+import { ts } from '../../engine/ts';
 
-// TypeScript's namespace serves every member through getters (three deep via ts-morph): read
+// TypeScript's namespace serves every member through a getter (engine/ts.ts): read
 // the ones the walks use once, not on every node.
 const { NodeFlags, SyntaxKind, isAsExpression, isAwaitExpression, isBindingElement, isCallExpression, isCaseBlock, isCatchClause, isClassDeclaration, isClassExpression, isEnumDeclaration, isExternalModuleReference, isForInStatement, isForOfStatement, isForStatement, isFunctionDeclaration, isFunctionExpression, isIdentifier, isImportDeclaration, isImportEqualsDeclaration, isNamespaceImport, isNonNullExpression, isObjectBindingPattern, isParenthesizedExpression, isPropertyAccessExpression, isSatisfiesExpression, isSourceFile, isStringLiteralLike, isTypeAssertionExpression, isVariableDeclarationList, isVariableStatement } = ts;
 

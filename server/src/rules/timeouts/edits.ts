@@ -1,7 +1,7 @@
 // Edits that add a property to an object literal or an argument to a call the way the file already
 // writes them: same indentation, one line or several, trailing commas kept, comments left where they are.
 
-import { ts } from 'ts-morph';
+import { ts } from '../../engine/ts';
 import type { TextEdit } from '../../engine/types';
 import type { ParsedDocument } from '../../engine/document';
 

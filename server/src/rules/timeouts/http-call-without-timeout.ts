@@ -6,14 +6,14 @@
 // not make plain (options from a parameter, an unresolved spread, an instance from another file) is
 // unknown, and unknown is never reported.
 
-import { ts } from 'ts-morph';
+import { ts } from '../../engine/ts';
 import type { ParsedDocument } from '../../engine/document';
 import type { Fix, Rule, RuleContext, RuleFinding, TextEdit } from '../../engine/types';
 import { Scopes, WHOLE_MODULE, functionOf, requiredModule, unwrap, type Binding } from './bindings';
 import { addArgumentEdits, addPropertyEdits, formatMs, insertionEdit, type Insertion } from './edits';
 import { analysePython } from './python-http';
 
-// TypeScript's namespace serves every member through getters (three deep via ts-morph): read
+// TypeScript's namespace serves every member through a getter (engine/ts.ts): read
 // the ones the walks use once, not on every node.
 const { SyntaxKind, forEachChild, isArrowFunction, isAsExpression, isAwaitExpression, isBinaryExpression, isBindingElement, isCallExpression, isComputedPropertyName, isElementAccessExpression, isExpressionStatement, isExternalModuleReference, isFunctionExpression, isIdentifier, isMethodDeclaration, isNamespaceImport, isNewExpression, isNonNullExpression, isNumericLiteral, isObjectLiteralExpression, isParenthesizedExpression, isPropertyAccessExpression, isPropertyAssignment, isPropertyDeclaration, isShorthandPropertyAssignment, isSpreadAssignment, isSpreadElement, isStringLiteral, isStringLiteralLike, isTemplateExpression, isVariableDeclaration, isYieldExpression } = ts;
 
