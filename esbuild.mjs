@@ -24,10 +24,13 @@ await Promise.all([
   esbuild.build({
     ...common,
     entryPoints: ['server/src/server.ts'],
-    outfile: 'dist/server.js',
+    outfile: 'dist/engine.js',
     // Only looked up when running from source; the bundle finds the copies below next to itself.
     external: ['web-tree-sitter/tree-sitter.wasm', 'tree-sitter-python/tree-sitter-python.wasm'],
   }),
+  // The entry point (`node dist/server.js`, the client, the CLI, --jobs workers): loads dist/engine.js
+  // through a V8 code cache (server/src/start.ts).
+  esbuild.build({ ...common, entryPoints: ['server/src/start.ts'], outfile: 'dist/server.js', sourcemap: false }),
 ]);
 // The Python parser's WebAssembly (web-tree-sitter's runtime and the tree-sitter-python grammar)
 // sits next to the bundle, where server/src/engine/python.ts looks for it.

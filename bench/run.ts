@@ -444,7 +444,7 @@ async function main(): Promise<number> {
 
   const startRuns = await repeat(runs, `server start-up to first diagnostics`, () => startUp(editPath));
   // The production build (npm run package) has no source map next to the bundle.
-  const minified = !fs.existsSync(path.join(REPO_ROOT, 'dist', 'server.js.map'));
+  const minified = !fs.existsSync(path.join(REPO_ROOT, 'dist', 'engine.js.map'));
   const startup = { bundle: minified ? 'minified bundle' : 'development bundle (not minified)', ms: summarize(startRuns.map((r) => r.ms)), initializeMs: summarize(startRuns.map((r) => r.initializeMs)) };
 
   // Scale: a generated 100,000-file monorepo of the corpus's files against the corpus itself, both

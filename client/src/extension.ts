@@ -12,9 +12,11 @@ let client: LanguageClient | undefined;
 
 export async function activate(context: ExtensionContext): Promise<{ readiness: ReadinessApi }> {
   const module = context.asAbsolutePath('dist/server.js');
+  // The server starts from a V8 code cache of its engine (server/src/start.ts), kept in the extension's storage.
+  const env = { ...process.env, PRODREADY_CODE_CACHE: Uri.joinPath(context.globalStorageUri, 'code-cache').fsPath };
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+    run: { module, transport: TransportKind.ipc, options: { env } },
+    debug: { module, transport: TransportKind.ipc, options: { env, execArgv: ['--nolazy', '--inspect=6011'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: LANGUAGES.flatMap((language) => [

@@ -23,6 +23,7 @@ import { jobsFor, scanInParallel } from './cli/jobs';
 import { parseShard, shardOf, type Shard } from './cli/shard';
 import { MergeError, mergeReports } from './cli/merge';
 import { heapBound } from './cli/memory';
+import { saveCodeCache } from './engine/code-cache';
 
 class UsageError extends Error {}
 
@@ -304,8 +305,12 @@ function runRules(argv: string[]): number {
 /** What dist/cli.js runs: `main`, once the Python parser has loaded. */
 export async function runCli(argv: string[]): Promise<number> {
   // `explain` too: a Python file's role reads its tree (imports, a main guard); without the parser every one read as service.
-  if (argv[0] === 'check' || argv[0] === 'review' || argv[0] === 'explain') await initPython();
-  return main(argv);
+  const analyses = argv[0] === 'check' || argv[0] === 'review' || argv[0] === 'explain';
+  if (analyses) await initPython();
+  const code = await main(argv);
+  // A run that analysed files compiled what analyses run: the next run starts from that (start.ts).
+  if (analyses) saveCodeCache();
+  return code;
 }
 
 export async function main(argv: string[]): Promise<number> {

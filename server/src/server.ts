@@ -43,6 +43,7 @@ import { WorkspaceScanner } from './lsp/workspace-scan';
 import { WorkspaceIndexSync } from './lsp/workspace-index-sync';
 import { explain, explanationText } from './engine/model/explain';
 import { initPython, pythonInitFailure } from './engine/python';
+import { saveCodeCache } from './engine/code-cache';
 import { computeReview, REVIEW_REQUEST, type ReviewParams } from './lsp/review';
 
 /** Commands the server executes (`workspace/executeCommand`). */
@@ -274,6 +275,7 @@ export function startServer(connection: Connection): void {
       const current = documents.get(uri);
       if (!current || current.version !== document.version) return; // a newer version is on its way
       let diagnostics: Diagnostic[] = [];
+      let analysed = false;
       if (baseName(filePath(uri)) === CONFIG_FILE_NAME) {
         const file = filePath(uri);
         diagnostics = configDiagnostics(configs.parse(current.getText(), file, rootFor(file)), new LineIndex(current.getText()));
@@ -281,8 +283,11 @@ export function startServer(connection: Connection): void {
         const result = check(current, settings);
         const lines = result.doc?.lines ?? new LineIndex(current.getText());
         diagnostics = result.findings.map((f) => toDiagnostic(lines, f));
+        analysed = true;
       }
       await connection.sendDiagnostics({ uri, version: current.version, diagnostics });
+      // The first analysis compiled what analyses run: the next server starts from that (start.ts).
+      if (analysed) setImmediate(saveCodeCache);
     } catch (error) {
       logError(`cannot analyse ${uri}`, error);
     }
@@ -552,10 +557,14 @@ function stdioConnection(): Connection {
   return createConnection(ProposedFeatures.all, reader, writer);
 }
 
-if (require.main === module) {
+/** Starts the server on the connection its command line names (`--stdio`, else VS Code's IPC): what `node dist/server.js` does. */
+export function startFromCommandLine(): void {
   const connection = process.argv.includes('--stdio') ? stdioConnection() : createConnection(ProposedFeatures.all);
   // A bug in one rule must never take the editor's diagnostics down with it.
   process.on('uncaughtException', (error) => connection.console.error(`[prodready] uncaught: ${error?.stack ?? error}`));
   process.on('unhandledRejection', (error) => connection.console.error(`[prodready] unhandled: ${(error as Error)?.stack ?? error}`));
   startServer(connection);
 }
+
+// From the sources (`tsx server/src/server.ts --stdio`); the bundle is started by its loader (start.ts).
+if (require.main === module) startFromCommandLine();

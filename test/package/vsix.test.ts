@@ -19,7 +19,7 @@ test('npm run package yields a .vsix under 3 MB with the bundles (and the Python
   const listing = execFileSync('unzip', ['-Z1', VSIX], { encoding: 'utf8' }).trim().split('\n').sort();
   const files = listing.filter((f) => f.startsWith('extension/')).map((f) => f.slice('extension/'.length));
   // The Python parser's WebAssembly (web-tree-sitter's runtime and the grammar) ships next to the server.
-  for (const required of ['package.json', 'readme.md', 'LICENSE.txt', 'dist/extension.js', 'dist/server.js', 'dist/cli.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-python.wasm']) {
+  for (const required of ['package.json', 'readme.md', 'LICENSE.txt', 'dist/extension.js', 'dist/server.js', 'dist/engine.js', 'dist/cli.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-python.wasm']) {
     assert.ok(files.includes(required), `${required} is missing from the .vsix`);
   }
   for (const rule of registry.all) assert.ok(files.includes(`docs/rules/${rule.id}.md`), `docs for ${rule.id} missing`);
@@ -27,7 +27,7 @@ test('npm run package yields a .vsix under 3 MB with the bundles (and the Python
 
   const unexpected = files.filter(
     (f) =>
-      !/^(package\.json|readme\.md|LICENSE\.txt|changelog\.md|dist\/(extension|server|cli)\.js|dist\/tree-sitter(-python)?\.wasm|snippets\/[\w-]+\.code-snippets|docs\/.+\.md)$/.test(f),
+      !/^(package\.json|readme\.md|LICENSE\.txt|changelog\.md|dist\/(extension|server|engine|cli)\.js|dist\/tree-sitter(-python)?\.wasm|snippets\/[\w-]+\.code-snippets|docs\/.+\.md)$/.test(f),
   );
   assert.deepEqual(unexpected, [], 'sources, tests, maps or node_modules leaked into the .vsix');
 

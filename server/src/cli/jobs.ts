@@ -14,6 +14,7 @@ import { initPython } from '../engine/python';
 import type { Config } from '../engine/config';
 import { scanFile, type FileOutcome, type ScanContext } from './scan';
 import { heapBound } from './memory';
+import { loaderEntry } from '../engine/code-cache';
 
 /** What a worker needs to make the same scan context as the main thread's. */
 export interface WorkerSetup {
@@ -47,9 +48,9 @@ export function jobsFor(files: number, requested: number | undefined): number {
   return Math.max(1, Math.min(defaultJobs(), Math.floor(files / MIN_FILES_PER_WORKER)));
 }
 
-/** The module a worker loads: the bundle (dist/server.js) or, from the sources, this file. */
+/** The module a worker loads: the bundle's loader (dist/server.js, which starts from the code cache) or, from the sources, this file. */
 function workerEntry(): string {
-  return __filename;
+  return loaderEntry() ?? __filename;
 }
 
 export interface ParallelScan {

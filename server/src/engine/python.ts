@@ -41,7 +41,9 @@ export function initPython(): Promise<boolean> {
       const runtime = wasmPath('tree-sitter.wasm', () => require.resolve('web-tree-sitter/tree-sitter.wasm'));
       await Parser.init({ locateFile: () => runtime });
       const grammar = wasmPath('tree-sitter-python.wasm', () => require.resolve('tree-sitter-python/tree-sitter-python.wasm'));
-      language = await Language.load(grammar);
+      // As bytes: given a path, web-tree-sitter reads it through a dynamic import() of fs, which a
+      // script compiled from the code cache (start.ts, vm.Script) cannot make.
+      language = await Language.load(await fs.promises.readFile(grammar));
       const made = new Parser();
       made.setLanguage(language);
       parser = made;
