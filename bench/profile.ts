@@ -5,11 +5,47 @@
 // the rule or engine module that asked for it (for Python, most self time is inside WebAssembly).
 
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { SourceMap } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { REPO_ROOT } from './cache';
+
+/**
+ * Frames of a bundle with a source map next to it (dist/engine.js of `npm run build`) named by the
+ * source they were bundled from, so that a profile of the bundled server (the code users run, with
+ * esbuild's scope hoisting) reads per rule and module as one taken from the sources does.
+ */
+function mapToSources(profile: CpuProfile): void {
+  const maps = new Map<string, SourceMap | null>();
+  const mapOf = (url: string): SourceMap | null => {
+    if (maps.has(url)) return maps.get(url)!;
+    let map: SourceMap | null = null;
+    try {
+      const file = url.startsWith('file:') ? fileURLToPath(url) : url;
+      if (/\.js$/.test(file) && fs.existsSync(`${file}.map`)) map = new SourceMap(JSON.parse(fs.readFileSync(`${file}.map`, 'utf8')));
+    } catch {
+      map = null;
+    }
+    maps.set(url, map);
+    return map;
+  };
+  for (const node of profile.nodes) {
+    const frame = node.callFrame;
+    if (!frame.url || !/\/dist\/[\w-]+\.js$/.test(frame.url)) continue;
+    const map = mapOf(frame.url);
+    if (!map) continue;
+    const entry = map.findEntry(frame.lineNumber, frame.columnNumber ?? 0) as { originalSource?: string; originalLine?: number };
+    if (!entry?.originalSource) continue;
+    const original = entry.originalSource;
+    const bundle = frame.url.startsWith('file:') ? fileURLToPath(frame.url) : frame.url;
+    const source = original.startsWith('file:') ? original : pathToFileURL(path.resolve(path.dirname(bundle), original)).href;
+    node.callFrame = { ...frame, url: source, lineNumber: entry.originalLine ?? frame.lineNumber };
+  }
+}
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber?: number };
   children?: number[];
   parent?: number;
 }
@@ -70,6 +106,7 @@ export function partOf(url: string, functionName: string): string {
  */
 export function summarizeProfile(file: string, top = 15, window?: [number, number]): ProfileSummary {
   const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
+  mapToSources(profile);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   for (const n of profile.nodes) for (const c of n.children ?? []) byId.get(c)!.parent = n.id;
   const self = new Map<number, number>();
