@@ -66,8 +66,12 @@ export function analyze(doc: ParsedDocument, options: AnalyzeOptions): AnalyzeRe
       role ??= roleOf(doc, options);
       const context = ruleContext(rule, doc, options, role);
       if (!appliesTo(rule, context)) continue;
-      for (const { ruffCode, ...finding } of rule.check(context)) {
-        findings.push({ ...finding, message: withRuffNote(finding.message, ruffCode, doc, context.workspace), ruleId: rule.id, severity: level });
+      // Built field by field: an object spread of each rule's own shape was most of this loop's time.
+      for (const finding of rule.check(context)) {
+        const out: Finding = { start: finding.start, end: finding.end, message: withRuffNote(finding.message, finding.ruffCode, doc, context.workspace), ruleId: rule.id, severity: level };
+        if (finding.data !== undefined) out.data = finding.data;
+        if (finding.related !== undefined) out.related = finding.related;
+        findings.push(out);
       }
     } catch (error) {
       crashes.push({ ruleId: rule.id, error });

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 let docsDir: string | null | undefined;
 
 function findDocsDir(): string | null {
-  // Bundled: dist/server.js -> ../docs/rules. From sources (tests): server/src/engine -> ../../../docs/rules.
+  // Bundled: dist/engine.js -> ../docs/rules. From sources (tests): server/src/engine -> ../../../docs/rules.
   for (const candidate of [path.join(__dirname, '..', 'docs', 'rules'), path.join(__dirname, '..', '..', '..', 'docs', 'rules')]) {
     if (fs.existsSync(candidate)) return candidate;
   }
@@ -34,9 +34,14 @@ export function docsPath(ruleId: string): string | undefined {
   return known.get(ruleId);
 }
 
+const uris = new Map<string, string | undefined>();
+
+/** The link a diagnostic carries to its rule's page: made once per rule id (a file's every finding asks). */
 export function docsUri(ruleId: string): string | undefined {
+  if (uris.has(ruleId)) return uris.get(ruleId);
   const file = docsPath(ruleId);
-  if (!file) return undefined;
-  const href = pathToFileURL(file).href;
-  return ENGINE_PAGES.has(ruleId) ? `${href}#findings-about-the-configuration-itself` : href;
+  const href = file ? pathToFileURL(file).href : undefined;
+  const uri = href && ENGINE_PAGES.has(ruleId) ? `${href}#findings-about-the-configuration-itself` : href;
+  uris.set(ruleId, uri);
+  return uri;
 }

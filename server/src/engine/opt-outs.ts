@@ -51,16 +51,27 @@ export const EQUIVALENT_RULES: Record<string, Record<string, readonly string[]>>
   'interpolated-log-message': { ruff: ['G001', 'G002', 'G003', 'G004', 'G'] },
 };
 
-const MARKER = /eslint-disable|oxlint-disable|biome-ignore|deno-lint-ignore|noqa|nosec/i;
-/** Per document version, whether it holds any directive: asked once per finding, searched once per file. */
-const hasMarker = new WeakMap<ParsedDocument, boolean>();
-function holdsDirective(doc: ParsedDocument): boolean {
-  let holds = hasMarker.get(doc);
-  if (holds === undefined) {
-    holds = MARKER.test(doc.text);
-    hasMarker.set(doc, holds);
+const MARKER = /eslint-disable|oxlint-disable|biome-ignore|deno-lint-ignore|noqa|nosec/gi;
+
+/**
+ * Per document version, the lines that hold a directive's marker (empty: none), found in one search of
+ * the text, and the file-wide answer per rule: asked once per finding, a file with hundreds of findings
+ * sliced and searched the text's head and the finding's lines hundreds of times.
+ */
+interface DocumentDirectives {
+  lines: ReadonlySet<number>;
+  fileWide: Map<string, boolean>;
+}
+const perDocument = new WeakMap<ParsedDocument, DocumentDirectives>();
+function directivesOf(doc: ParsedDocument): DocumentDirectives {
+  let found = perDocument.get(doc);
+  if (!found) {
+    const lines = new Set<number>();
+    for (const match of doc.text.matchAll(MARKER)) lines.add(doc.lines.positionAt(match.index ?? 0).line);
+    found = { lines, fileWide: new Map() };
+    perDocument.set(doc, found);
   }
-  return holds;
+  return found;
 }
 
 function covers(list: string | undefined, names: readonly string[], directive: Directive): boolean {
@@ -72,22 +83,38 @@ function covers(list: string | undefined, names: readonly string[], directive: D
   return rules.split(/[\s,]+/).some((r) => names.includes(directive.tool === 'ruff' || directive.tool === 'bandit' ? r.toUpperCase() : r));
 }
 
+/** Whether a file-wide directive (in the text's first 4 KiB) opts the whole file out of the concern. */
+function fileOptedOut(doc: ParsedDocument, equivalents: Record<string, readonly string[]>): boolean {
+  const head = doc.text.slice(0, 4096);
+  for (const directive of DIRECTIVES) {
+    const names = equivalents[directive.tool];
+    if (names && directive.scope === 'file' && covers(directive.pattern.exec(head)?.[1], names, directive)) return true;
+  }
+  return false;
+}
+
 /**
  * Whether another linter's directive in `doc` opts the line holding `offset` out of `ruleId`'s
  * concern. Cheap when the file holds no directive at all (one search per document version).
  */
 export function optedOutElsewhere(doc: ParsedDocument, ruleId: string, offset: number): boolean {
   const equivalents = EQUIVALENT_RULES[ruleId];
-  if (!equivalents || !holdsDirective(doc)) return false;
+  if (!equivalents) return false;
+  const directives = directivesOf(doc);
+  if (directives.lines.size === 0) return false;
+  let fileWide = directives.fileWide.get(ruleId);
+  if (fileWide === undefined) directives.fileWide.set(ruleId, (fileWide = fileOptedOut(doc, equivalents)));
+  if (fileWide) return true;
   const line = doc.lines.positionAt(offset).line;
+  const onLine = directives.lines.has(line);
+  const onLineBefore = line > 0 && directives.lines.has(line - 1);
+  if (!onLine && !onLineBefore) return false;
   for (const directive of DIRECTIVES) {
     const names = equivalents[directive.tool];
     if (!names) continue;
-    if (directive.scope === 'file') {
-      if (covers(directive.pattern.exec(doc.text.slice(0, 4096))?.[1], names, directive)) return true;
-    } else if (directive.scope === 'line') {
-      if (covers(directive.pattern.exec(doc.lines.lineText(line))?.[1], names, directive)) return true;
-    } else if (line > 0 && covers(directive.pattern.exec(doc.lines.lineText(line - 1))?.[1], names, directive)) {
+    if (directive.scope === 'line') {
+      if (onLine && covers(directive.pattern.exec(doc.lines.lineText(line))?.[1], names, directive)) return true;
+    } else if (directive.scope === 'next-line' && onLineBefore && covers(directive.pattern.exec(doc.lines.lineText(line - 1))?.[1], names, directive)) {
       return true;
     }
   }

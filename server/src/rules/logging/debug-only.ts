@@ -247,6 +247,22 @@ function exits(statement: ts.Statement): boolean {
   return false;
 }
 
+/**
+ * A list's first `if (!debug) return;`, null when it has none. Kept per list node: every call under a
+ * block asked it again, and for a file's top level that was a pass over every statement before the call,
+ * per call. A block the incremental parser reused holds the same statements (positions shifted
+ * together), so the answer holds in the next version too; a list that holds the edit is a new node.
+ */
+const guards = new WeakMap<ts.Node, ts.Statement | null>();
+function firstDebugGuard(list: ts.Block | ts.SourceFile | ts.CaseClause | ts.DefaultClause): ts.Statement | null {
+  let guard = guards.get(list);
+  if (guard === undefined) {
+    guard = list.statements.find((statement) => ts.isIfStatement(statement) && !statement.elseStatement && exits(statement.thenStatement) && jsDebugOff(statement.expression)) ?? null;
+    guards.set(list, guard);
+  }
+  return guard;
+}
+
 /** Whether a JS/TS node runs only in debug mode (see the file's comment). */
 export function jsDebugOnly(node: ts.Node): boolean {
   let child: ts.Node = node;
@@ -261,10 +277,8 @@ export function jsDebugOnly(node: ts.Node): boolean {
       if (parent.whenFalse === child && jsDebugOff(parent.condition)) return true;
     }
     if (ts.isBlock(parent) || ts.isSourceFile(parent) || ts.isCaseClause(parent) || ts.isDefaultClause(parent)) {
-      for (const statement of parent.statements) {
-        if (statement.pos >= child.pos) break;
-        if (ts.isIfStatement(statement) && !statement.elseStatement && exits(statement.thenStatement) && jsDebugOff(statement.expression)) return true;
-      }
+      const guard = firstDebugGuard(parent);
+      if (guard && guard.pos < child.pos) return true;
     }
   }
   return false;

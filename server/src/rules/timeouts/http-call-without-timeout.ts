@@ -7,6 +7,7 @@
 // unknown, and unknown is never reported.
 
 import { ts } from '../../engine/ts';
+import { kindSet, nodesOfKinds } from '../../engine/incremental';
 import type { ParsedDocument } from '../../engine/document';
 import type { Fix, Rule, RuleContext, RuleFinding, TextEdit } from '../../engine/types';
 import { Scopes, WHOLE_MODULE, functionOf, requiredModule, unwrap, type Binding } from './bindings';
@@ -154,6 +155,9 @@ function addNames(name: ts.BindingName, into: Set<string>): void {
   else for (const element of name.elements) if (isBindingElement(element)) addNames(element.name, into);
 }
 
+/** What `collectFacts` reads (nothing of them lies inside an import, which the walk did not enter). */
+const FACT_NODES = kindSet(SyntaxKind.CallExpression, SyntaxKind.ImportDeclaration, SyntaxKind.ImportEqualsDeclaration, SyntaxKind.VariableDeclaration, SyntaxKind.BinaryExpression, SyntaxKind.DeleteExpression);
+
 function collectFacts(sf: ts.SourceFile, scopes: Scopes): Facts {
   const facts: Facts = {
     calls: [],
@@ -192,7 +196,7 @@ function collectFacts(sf: ts.SourceFile, scopes: Scopes): Facts {
           if (bindings && isNamespaceImport(bindings)) facts.clientNames.add(bindings.name.text);
           else if (bindings) for (const element of bindings.elements) facts.clientNames.add(element.name.text);
         }
-        return; // nothing inside an import to look at
+        break; // nothing inside an import to look at
       }
       case SyntaxKind.ImportEqualsDeclaration: {
         const decl = node as ts.ImportEqualsDeclaration;
@@ -200,7 +204,7 @@ function collectFacts(sf: ts.SourceFile, scopes: Scopes): Facts {
         if (isExternalModuleReference(ref) && isStringLiteralLike(ref.expression) && MODULE_LIB[ref.expression.text]) {
           facts.clientNames.add(decl.name.text);
         }
-        return;
+        break;
       }
       case SyntaxKind.VariableDeclaration: {
         const decl = node as ts.VariableDeclaration;
@@ -248,9 +252,9 @@ function collectFacts(sf: ts.SourceFile, scopes: Scopes): Facts {
         break;
       }
     }
-    forEachChild(node, visit);
   };
-  visit(sf);
+  // Kept per statement for a live document: a keystroke re-walks only the statements it touched.
+  for (const node of nodesOfKinds(sf, FACT_NODES)) visit(node);
   // An alias is a client name when what it aliases is one (chains of aliases included).
   for (let changed = true; changed; ) {
     changed = false;
