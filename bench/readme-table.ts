@@ -41,7 +41,11 @@ const rows: string[][] = [
         ],
       ]
     : []),
-  [`Server start-up to first diagnostics (${r.startupMs.bundle ?? 'bundle'})`, `${s(r.startupMs.ms)} ms`, `<= 300 ms: ${met(r.startupMs.ms.median <= 300)}`],
+  [
+    `Server start-up to first diagnostics (${r.startupMs.bundle ?? 'bundle'}, from the code cache)`,
+    `${s(r.startupMs.ms)} ms${r.startupMs.withoutCodeCacheMs !== undefined ? ` (first start, no cache yet: ${n(r.startupMs.withoutCodeCacheMs)} ms)` : ''}`,
+    `<= 300 ms: ${met(r.startupMs.ms.median <= 300)}`,
+  ],
   r.workspaceIndex.unavailable
     ? ['Workspace index build', 'n/a', r.workspaceIndex.unavailable]
     : ['Workspace index build', `${s(r.workspaceIndex.filesPerSec)} files/s (${n(r.workspaceIndex.files)} files)`, ''],
