@@ -101,8 +101,15 @@ export function functionOf(node: ts.Node): ts.Node {
   return node.getSourceFile();
 }
 
+/**
+ * The names each scope declares, kept per scope node for every reader and every version: they are
+ * read from the scope's own parameters and statements only, and a scope node the incremental parser
+ * reused holds the very same ones (the declarations a binding points at included). A scope that holds
+ * the edit is a new node, and the source file is new every version. Held by the nodes (WeakMap).
+ */
+const declaredNames = new WeakMap<ts.Node, Map<string, Binding>>();
+
 export class Scopes {
-  private readonly declared = new Map<ts.Node, Map<string, Binding>>();
 
   /** What `name`, used at `from`, is bound to; undefined for a global (or undeclared) name. */
   resolve(from: ts.Node, name: string): Binding | undefined {
@@ -115,12 +122,12 @@ export class Scopes {
     return undefined;
   }
 
-  private namesOf(scope: ts.Node): Map<string, Binding> {
-    let names = this.declared.get(scope);
+  private namesOf(scope: ts.Node): ReadonlyMap<string, Binding> {
+    let names = declaredNames.get(scope);
     if (!names) {
       names = new Map();
       collectNames(scope, names);
-      this.declared.set(scope, names);
+      declaredNames.set(scope, names);
     }
     return names;
   }
