@@ -115,21 +115,47 @@ function everySet(sf: ts.SourceFile): Map<string, readonly ts.Node[]> {
  */
 const MAX_KEPT_NESTING = 40;
 
+const NONE: readonly ts.Node[] = [];
+/** Above this many parts a list is joined by pushes: `concat` takes its parts as arguments. */
+const MAX_CONCAT_PARTS = 8192;
+
 function collect(unit: ts.Node, set: KindSet, nesting: number): readonly ts.Node[] {
   const kept = lists.get(unit)?.get(set.key);
   if (kept) return kept;
-  const out: ts.Node[] = [];
+  // The list is the unit's own nodes and its kept units' lists, in walk order, joined once at the end
+  // (one `concat`, a copy inside V8, rather than a push per node of every kept list: the source file,
+  // new every version, joins every statement's list of every set).
+  const parts: Array<readonly ts.Node[]> = [];
+  let run: ts.Node[] = [];
+  const keep = (child: ts.Node): undefined => {
+    const list = collect(child, set, nesting + 1);
+    if (list.length === 0) return undefined;
+    if (run.length > 0) {
+      parts.push(run);
+      run = [];
+    }
+    parts.push(list);
+    return undefined;
+  };
   const visit = (node: ts.Node): void => {
-    if (set.kinds.has(node.kind)) out.push(node);
-    if (CONTAINERS.has(node.kind) && nesting < MAX_KEPT_NESTING) {
-      forEachChild(node, (child) => append(out, collect(child, set, nesting + 1)));
-    } else forEachChild(node, visit);
+    if (set.kinds.has(node.kind)) run.push(node);
+    if (CONTAINERS.has(node.kind) && nesting < MAX_KEPT_NESTING) forEachChild(node, keep);
+    else forEachChild(node, visit);
   };
   // The unit itself: its own kind, then its children (through `visit`, which keeps nested units).
-  if (set.kinds.has(unit.kind)) out.push(unit);
-  if (CONTAINERS.has(unit.kind) && nesting < MAX_KEPT_NESTING) {
-    forEachChild(unit, (child) => append(out, collect(child, set, nesting + 1)));
-  } else forEachChild(unit, visit);
+  if (set.kinds.has(unit.kind)) run.push(unit);
+  if (CONTAINERS.has(unit.kind) && nesting < MAX_KEPT_NESTING) forEachChild(unit, keep);
+  else forEachChild(unit, visit);
+  if (run.length > 0) parts.push(run);
+  let out: readonly ts.Node[];
+  if (parts.length === 0) out = NONE;
+  else if (parts.length === 1) out = parts[0];
+  else if (parts.length <= MAX_CONCAT_PARTS) out = NONE.concat(...parts);
+  else {
+    const joined: ts.Node[] = [];
+    for (const part of parts) append(joined, part);
+    out = joined;
+  }
   // The source file's own list serves the other walks of this version (a new file object each version).
   let byKey = lists.get(unit);
   if (!byKey) lists.set(unit, (byKey = new Map()));
