@@ -61,8 +61,6 @@ function append(out: ts.Node[], nodes: readonly ts.Node[]): undefined {
   return undefined;
 }
 
-const lists = new WeakMap<ts.Node, Map<string, readonly ts.Node[]>>();
-
 /**
  * Every node of `sf` whose kind is in `set`, in the order a pre-order `forEachChild` walk meets
  * them (the order of the walks this replaces: a node before its children, children in source order).
@@ -81,7 +79,50 @@ export function nodesOfKinds(sf: ts.SourceFile, set: KindSet): readonly ts.Node[
     visit(sf);
     return out;
   }
-  return collect(sf, set, 0);
+  const index = activate(set); // first: the lists below are made for the sets active then
+  return collectAll(sf, 0)[index];
+}
+
+/** Kind -> the indices in `registry` of the sets that hold it. */
+function kindTable(): Array<number[] | undefined> {
+  if (!setsOfKind) {
+    setsOfKind = [];
+    registry.forEach((s, i) => {
+      for (const kind of s.kinds) (setsOfKind![kind] ??= []).push(i);
+    });
+  }
+  return setsOfKind;
+}
+
+/**
+ * The sets some reader asked of a live tree, in the order first asked: a unit keeps the lists of
+ * these only (a set no reader of live documents asks, such as every identifier, which only browser
+ * code is read for, costs nothing until one does; the units are then walked again once).
+ */
+const active: KindSet[] = [];
+const activeIndex = new Map<KindSet, number>();
+/** Kind -> the indices in `active` of the sets that hold it; rebuilt when a set is activated. */
+let activeKinds: Array<number[] | undefined> | undefined;
+
+function activate(set: KindSet): number {
+  let index = activeIndex.get(set);
+  if (index === undefined) {
+    index = active.length;
+    active.push(set);
+    activeIndex.set(set, index);
+    activeKinds = undefined;
+  }
+  return index;
+}
+
+function activeKindTable(): Array<number[] | undefined> {
+  if (!activeKinds) {
+    activeKinds = [];
+    active.forEach((s, i) => {
+      for (const kind of s.kinds) (activeKinds![kind] ??= []).push(i);
+    });
+  }
+  return activeKinds;
 }
 
 /** A tree that is not live (the CLI's): the lists of every registered set, from one walk, kept while the tree lives. */
@@ -90,13 +131,7 @@ const walkedOnce = new WeakMap<ts.SourceFile, Map<string, readonly ts.Node[]>>()
 function everySet(sf: ts.SourceFile): Map<string, readonly ts.Node[]> {
   let byKey = walkedOnce.get(sf);
   if (byKey) return byKey;
-  if (!setsOfKind) {
-    setsOfKind = [];
-    registry.forEach((s, i) => {
-      for (const kind of s.kinds) (setsOfKind![kind] ??= []).push(i);
-    });
-  }
-  const table = setsOfKind;
+  const table = kindTable();
   const outs: ts.Node[][] = registry.map(() => []);
   const visit = (node: ts.Node): void => {
     const targets = table[node.kind];
@@ -119,47 +154,68 @@ const NONE: readonly ts.Node[] = [];
 /** Above this many parts a list is joined by pushes: `concat` takes its parts as arguments. */
 const MAX_CONCAT_PARTS = 8192;
 
-function collect(unit: ts.Node, set: KindSet, nesting: number): readonly ts.Node[] {
-  const kept = lists.get(unit)?.get(set.key);
-  if (kept) return kept;
-  // The list is the unit's own nodes and its kept units' lists, in walk order, joined once at the end
-  // (one `concat`, a copy inside V8, rather than a push per node of every kept list: the source file,
-  // new every version, joins every statement's list of every set).
-  const parts: Array<readonly ts.Node[]> = [];
-  let run: ts.Node[] = [];
+/**
+ * Per unit (statement, class member, the source file) of a live tree: the list of every active set,
+ * by its index in `active`, made in one walk of the unit for all of them.
+ */
+const unitLists = new WeakMap<ts.Node, ReadonlyArray<readonly ts.Node[]>>();
+
+function join(parts: Array<readonly ts.Node[]>, run: ts.Node[]): readonly ts.Node[] {
+  if (run.length > 0) parts.push(run);
+  if (parts.length === 0) return NONE;
+  if (parts.length === 1) return parts[0];
+  if (parts.length <= MAX_CONCAT_PARTS) return NONE.concat(...parts);
+  const joined: ts.Node[] = [];
+  for (const part of parts) append(joined, part);
+  return joined;
+}
+
+/**
+ * The lists of every set under `unit`: its own nodes and its kept units' lists, in walk order. A unit
+ * reused from the previous version answers from what it kept; the others (the edited statement, the
+ * containers around it, the source file, new every version) are walked once for all the sets, and each
+ * list joined once with `concat` (a copy inside V8) from the kept lists of the units inside it.
+ */
+function collectAll(unit: ts.Node, nesting: number): ReadonlyArray<readonly ts.Node[]> {
+  const kept = unitLists.get(unit);
+  if (kept && kept.length === active.length) return kept;
+  const table = activeKindTable();
+  const count = active.length;
+  const parts: Array<Array<readonly ts.Node[]>> = [];
+  const runs: ts.Node[][] = [];
+  for (let i = 0; i < count; i++) {
+    parts.push([]);
+    runs.push([]);
+  }
+  const note = (node: ts.Node): void => {
+    const targets = table[node.kind];
+    if (targets !== undefined) for (let i = 0; i < targets.length; i++) runs[targets[i]].push(node);
+  };
   const keep = (child: ts.Node): undefined => {
-    const list = collect(child, set, nesting + 1);
-    if (list.length === 0) return undefined;
-    if (run.length > 0) {
-      parts.push(run);
-      run = [];
+    const lists = collectAll(child, nesting + 1);
+    for (let i = 0; i < count; i++) {
+      const list = lists[i];
+      if (list.length === 0) continue;
+      if (runs[i].length > 0) {
+        parts[i].push(runs[i]);
+        runs[i] = [];
+      }
+      parts[i].push(list);
     }
-    parts.push(list);
     return undefined;
   };
   const visit = (node: ts.Node): void => {
-    if (set.kinds.has(node.kind)) run.push(node);
+    note(node);
     if (CONTAINERS.has(node.kind) && nesting < MAX_KEPT_NESTING) forEachChild(node, keep);
     else forEachChild(node, visit);
   };
   // The unit itself: its own kind, then its children (through `visit`, which keeps nested units).
-  if (set.kinds.has(unit.kind)) run.push(unit);
+  note(unit);
   if (CONTAINERS.has(unit.kind) && nesting < MAX_KEPT_NESTING) forEachChild(unit, keep);
   else forEachChild(unit, visit);
-  if (run.length > 0) parts.push(run);
-  let out: readonly ts.Node[];
-  if (parts.length === 0) out = NONE;
-  else if (parts.length === 1) out = parts[0];
-  else if (parts.length <= MAX_CONCAT_PARTS) out = NONE.concat(...parts);
-  else {
-    const joined: ts.Node[] = [];
-    for (const part of parts) append(joined, part);
-    out = joined;
-  }
-  // The source file's own list serves the other walks of this version (a new file object each version).
-  let byKey = lists.get(unit);
-  if (!byKey) lists.set(unit, (byKey = new Map()));
-  byKey.set(set.key, out);
+  const out: Array<readonly ts.Node[]> = [];
+  for (let i = 0; i < count; i++) out.push(join(parts[i], runs[i]));
+  unitLists.set(unit, out);
   return out;
 }
 
