@@ -168,9 +168,11 @@ async function runCheck(argv: string[]): Promise<number> {
   // of the packages those files belong to: with --shard too, so that findings depending on other
   // files are the same in every part.
   const index = new WorkspaceIndex();
+  // The heap is bounded from the index's first parse on: a third of a scan's parses are the index's.
+  const bound = heapBound();
   const buildIndex = (parsed?: ReadonlyMap<string, SourceParseFacts>) => {
     try {
-      index.indexFiles(files, args.paths.map((p) => path.resolve(cwd, p)), parsed);
+      index.indexFiles(files, args.paths.map((p) => path.resolve(cwd, p)), parsed, bound);
       index.indexPackagesOf(files, cwd);
     } catch (error) {
       // Without the facts about other files, workspace rules answer "unknown": fewer findings, never wrong ones.
@@ -204,7 +206,6 @@ async function runCheck(argv: string[]): Promise<number> {
     await scanInParallel({ files: toCheck, jobs, setup, ctx, indexFiles: files, buildIndex, onOutcome: take });
   } else {
     buildIndex();
-    const bound = heapBound();
     for (const file of toCheck) {
       if (!take(scanFile(file, ctx))) break;
       bound();

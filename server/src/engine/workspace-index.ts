@@ -1394,9 +1394,10 @@ export class WorkspaceIndex {
 
   /**
    * Indexes the given files at once, reading them from disk (the CLI and tests): `roots` are the
-   * paths that were scanned. The index is ready afterwards.
+   * paths that were scanned. The index is ready afterwards. `afterParse` is called after each file
+   * that was parsed (the CLI bounds its heap there: each parse leaves its tree behind as garbage).
    */
-  indexFiles(files: readonly string[], roots: readonly string[], parsed?: ReadonlyMap<string, SourceParseFacts>): void {
+  indexFiles(files: readonly string[], roots: readonly string[], parsed?: ReadonlyMap<string, SourceParseFacts>, afterParse?: () => void): void {
     this.roots = [...new Set(roots.map((r) => normalizePath(path.resolve(r))))];
     for (const file of files) {
       const p = normalizePath(path.resolve(file));
@@ -1404,7 +1405,7 @@ export class WorkspaceIndex {
       if (LICENSE_FILE.test(baseNameOf(p))) this.licenseDirs.add(dirnameOf(p));
       if (!isIndexedPath(p) || this.overlays.has(p)) continue;
       const text = this.readSync(p);
-      if (text !== undefined) this.record(p, text, parsed?.get(p));
+      if (text !== undefined && this.record(p, text, parsed?.get(p))) afterParse?.();
     }
     this.built = true;
   }
