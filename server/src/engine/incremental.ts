@@ -264,31 +264,3 @@ function heightBelow(root: ts.Node, limit: number, nesting: number | undefined):
   }
   return max;
 }
-
-const matched = new WeakMap<ts.Node, Map<RegExp, boolean>>();
-
-/**
- * Whether `pattern` (not global, not sticky) matches the text of `sf`: the whole-text prefilters the
- * readers test before a walk (a client module named, a browser global used). Under a live document
- * the text is tested per top-level statement (its full text, comments before it included) and each
- * statement's answer is kept with the node the next version reuses, so a keystroke tests the statement
- * it touched, not the whole file. The patterns are token-sized (a name and what follows it): no match
- * spans two statements, and `test/unit/incremental.test.ts` compares both ways on random edits.
- */
-export function textMatches(sf: ts.SourceFile, pattern: RegExp): boolean {
-  if (!live.has(sf) || pattern.global || pattern.sticky) return pattern.test(sf.text);
-  const text = sf.text;
-  for (const statement of sf.statements) {
-    let byPattern = matched.get(statement);
-    let answer = byPattern?.get(pattern);
-    if (answer === undefined) {
-      answer = pattern.test(text.slice(statement.pos, statement.end));
-      if (!byPattern) matched.set(statement, (byPattern = new Map()));
-      byPattern.set(pattern, answer);
-    }
-    if (answer) return true;
-  }
-  // What follows the last statement (comments, a stray token): never kept, it is short or it is new.
-  const last = sf.statements.length > 0 ? sf.statements[sf.statements.length - 1].end : 0;
-  return pattern.test(text.slice(last));
-}

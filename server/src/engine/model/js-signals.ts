@@ -4,7 +4,7 @@
 // says a browser global may be used), for the project model's role answer.
 
 import { ts } from '../ts';
-import { kindSet, nodesOfKinds, textMatches } from '../incremental';
+import { kindSet, nodesOfKinds } from '../incremental';
 import type { ParsedDocument } from '../document';
 
 const { SyntaxKind, forEachChild, isCallExpression, isExpressionStatement, isIdentifier, isImportDeclaration, isImportEqualsDeclaration, isExternalModuleReference, isStringLiteralLike, isVariableStatement, isPropertyAccessExpression, isElementAccessExpression } = ts;
@@ -51,8 +51,6 @@ const BROWSER_GLOBALS = new Set(['window', 'document', 'localStorage', 'sessionS
 /** A cheap test before the walk: one of them followed by `.`, `(` or `[`, not as a property. */
 const BROWSER_GLOBAL_TEXT = /(?<![\w$.])(?:window|document|localStorage|sessionStorage|navigator|location|\$|jQuery|alert|XMLHttpRequest|history|chrome)\s*[.([]|\btypeof\s+(?:window|document)\b/;
 
-const PROCESS_ARGV = /\bprocess\s*\.\s*argv\b/;
-
 const GENERATED_MARKER = /@generated\b|\bDO NOT EDIT\b|\bauto-?generated\b/i;
 
 const cache = new WeakMap<ParsedDocument, JsSignals>();
@@ -89,8 +87,8 @@ function gather(doc: ParsedDocument): JsSignals {
   return {
     imports,
     shebang: text.startsWith('#!'),
-    readsArgv: textMatches(sf, PROCESS_ARGV),
-    browserGlobals: textMatches(sf, BROWSER_GLOBAL_TEXT) ? browserGlobals(sf) : [],
+    readsArgv: /\bprocess\s*\.\s*argv\b/.test(text),
+    browserGlobals: BROWSER_GLOBAL_TEXT.test(text) ? browserGlobals(sf) : [],
     directive,
     generated: isGenerated(text),
     vendored: isVendored(text),

@@ -4,7 +4,7 @@
 // it plain. Options from a parameter, a call or an unresolved spread are unknown: no finding.
 
 import { ts } from '../../engine/ts';
-import { kindSet, nodesOfKinds, textMatches } from '../../engine/incremental';
+import { kindSet, nodesOfKinds } from '../../engine/incremental';
 import type { ParsedDocument } from '../../engine/document';
 import type { Fix, RuleFinding, TextEdit } from '../../engine/types';
 import { unwrap } from '../timeouts/bindings';
@@ -69,8 +69,8 @@ function escapeRegExp(text: string): string {
 
 /** Every problem the table finds in a document (computed once per parse, shared by the rules). */
 export function tableProblems(doc: ParsedDocument): Problem[] {
+  if (!MODULE_TEXT.test(doc.text)) return [];
   const sf = doc.sourceFile;
-  if (!textMatches(sf, MODULE_TEXT)) return [];
   let problems = cache.get(sf);
   if (!problems) {
     problems = new TableWalk(doc).run();

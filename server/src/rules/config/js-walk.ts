@@ -94,7 +94,7 @@ class Walk {
 
   constructor(doc: ParsedDocument) {
     this.sf = doc.sourceFile;
-    this.mayBindClient = mayBindClientModule(doc.sourceFile);
+    this.mayBindClient = mayBindClientModule(doc.text);
   }
 
   run(): Hit[] {

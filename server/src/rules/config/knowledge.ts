@@ -3,9 +3,6 @@
 // which hosts live inside the cluster or on the machine. The walks (js-walk.ts, manifest-env.ts)
 // read these tables and are language-specific; a Python walk reads the same tables.
 
-import type { ts } from '../../engine/ts';
-import { textMatches } from '../../engine/incremental';
-
 /**
  * Environment variable names that say their value is a secret. The name is matched whole, upper
  * case, with `-`/`.` read as `_`. `*SECRET*` anywhere, other words as the last part of the name.
@@ -248,8 +245,8 @@ export function clientFor(module: string): ClientRow | undefined {
  * string (`from 'pg'`, `require("pg")`, `import(\`pg\`)`), so text without any of them binds none (the walk then skips
  * resolving callees, its most frequent question).
  */
-export function mayBindClientModule(sf: ts.SourceFile): boolean {
-  return textMatches(sf, CLIENT_MODULE_TEXT);
+export function mayBindClientModule(text: string): boolean {
+  return CLIENT_MODULE_TEXT.test(text);
 }
 
 const CLIENT_MODULE_TEXT = new RegExp(
