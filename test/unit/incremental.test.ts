@@ -36,6 +36,13 @@ const SNIPPETS = [
   'class A { m() { return axios.get(u); } }\n',
   'server.listen(8080);\n',
   '// prodready-ignore-next-line console-log: reason\n',
+  "import { helper } from './lib/helper';\n",
+  "const util = require('../util');\n",
+  'const file = process.argv[2];\n',
+  "import React from 'react';\n",
+  "app.use(express.static('public'));\n",
+  'if (DEBUG) console.log(state);\n',
+  '// eslint-disable-next-line no-console\n',
 ];
 const PY_SNIPPETS = ['a', ' ', '\n', ':', '(', ')', "'", '    ', 'print("x")\n', 'import requests\n', 'requests.get(url)\n', 'def f():\n    return 1\n', "logger.info(f'x {y}')\n", 'signal.signal(signal.SIGTERM, stop)\n'];
 
