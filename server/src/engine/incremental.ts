@@ -83,15 +83,13 @@ export function nodesOfKinds(sf: ts.SourceFile, set: KindSet): readonly ts.Node[
   return collectAll(sf, 0)[index];
 }
 
-/** Kind -> the indices in `registry` of the sets that hold it. */
-function kindTable(): Array<number[] | undefined> {
-  if (!setsOfKind) {
-    setsOfKind = [];
-    registry.forEach((s, i) => {
-      for (const kind of s.kinds) (setsOfKind![kind] ??= []).push(i);
-    });
-  }
-  return setsOfKind;
+/** Kind -> the indices in `sets` of the sets that hold it. */
+function tableOf(sets: readonly KindSet[]): Array<number[] | undefined> {
+  const table: Array<number[] | undefined> = [];
+  sets.forEach((s, i) => {
+    for (const kind of s.kinds) (table[kind] ??= []).push(i);
+  });
+  return table;
 }
 
 /**
@@ -116,13 +114,7 @@ function activate(set: KindSet): number {
 }
 
 function activeKindTable(): Array<number[] | undefined> {
-  if (!activeKinds) {
-    activeKinds = [];
-    active.forEach((s, i) => {
-      for (const kind of s.kinds) (activeKinds![kind] ??= []).push(i);
-    });
-  }
-  return activeKinds;
+  return (activeKinds ??= tableOf(active));
 }
 
 /** A tree that is not live (the CLI's): the lists of every registered set, from one walk, kept while the tree lives. */
@@ -131,7 +123,7 @@ const walkedOnce = new WeakMap<ts.SourceFile, Map<string, readonly ts.Node[]>>()
 function everySet(sf: ts.SourceFile): Map<string, readonly ts.Node[]> {
   let byKey = walkedOnce.get(sf);
   if (byKey) return byKey;
-  const table = kindTable();
+  const table = (setsOfKind ??= tableOf(registry));
   const outs: ts.Node[][] = registry.map(() => []);
   const visit = (node: ts.Node): void => {
     const targets = table[node.kind];
