@@ -41,6 +41,15 @@ const rows: string[][] = [
         ],
       ]
     : []),
+  ...(r.python?.editLatencyMs?.p90 !== undefined
+    ? [
+        [
+          `Edit to diagnostics, Python, ${r.python.editLatencyMs.file}, p50 / p90`,
+          `${n(r.python.editLatencyMs.p50, 1)} / ${n(r.python.editLatencyMs.p90, 1)} ms`,
+          `p90 <= 15 ms: ${met(r.python.editLatencyMs.p90 <= 15)}`,
+        ],
+      ]
+    : []),
   [
     `Server start-up to first diagnostics (${r.startupMs.bundle ?? 'bundle'}, from the code cache)`,
     `${s(r.startupMs.ms)} ms${r.startupMs.withoutCodeCacheMs !== undefined ? ` (first start, no cache yet: ${n(r.startupMs.withoutCodeCacheMs)} ms)` : ''}`,
