@@ -6,7 +6,7 @@
 //   npm test -- --only node       only the named layer(s): build, typecheck, generated, node, ...
 
 import { spawn } from 'node:child_process';
-import { readdirSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -51,11 +51,16 @@ const layers = [
       'tsx',
       '--test',
       '--test-reporter=spec',
+      // A test file whose tests are done exits even if a handle stays open, and one that runs five
+      // minutes (its longest takes ~20 s here) fails by name: neither can hang the layer.
+      '--test-force-exit',
+      '--test-timeout=300000',
       ...testFiles('test'),
       ...testFiles('test/unit'),
       ...testFiles('test/protocol'),
     ],
     counts: nodeCounts,
+    limitMinutes: 25,
   },
   {
     name: 'fuzz',
@@ -85,6 +90,7 @@ const layers = [
     description: 'extension-host suite in a real VS Code (test-electron or headless code-server)',
     command: ['node', 'test/vscode/run.mjs'],
     counts: mochaCounts,
+    limitMinutes: 20,
   },
   {
     name: 'ui',
@@ -100,12 +106,67 @@ const layers = [
   },
 ];
 
+/** Minutes a layer may take before it is stopped and counted as failed (a cold CI run takes ~10 in all). */
+const DEFAULT_LIMIT_MINUTES = 15;
+
+/** The processes under `rootPid` (itself included), read from /proc: pid, seconds running, command line. */
+function processTree(rootPid) {
+  const parentOf = new Map();
+  const started = new Map();
+  let entries = [];
+  try {
+    entries = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return [];
+  }
+  for (const pid of entries) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parentOf.set(Number(pid), Number(fields[1]));
+      started.set(Number(pid), Number(fields[19]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  let uptime = 0;
+  try {
+    uptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+  } catch {
+    // no uptime: ages are left out
+  }
+  const tree = [];
+  const visit = (pid, depth) => {
+    let args = '';
+    try {
+      args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+    } catch {
+      return;
+    }
+    const seconds = uptime ? Math.round(uptime - (started.get(pid) ?? 0) / 100) : undefined;
+    tree.push(`${'  '.repeat(depth)}${pid}${seconds === undefined ? '' : ` (${seconds} s)`} ${args.slice(0, 300)}`);
+    for (const [child, parent] of parentOf) if (parent === pid) visit(child, depth + 1);
+  };
+  visit(rootPid, 0);
+  return tree;
+}
+
 function run(layer) {
   return new Promise((resolve) => {
     const started = Date.now();
     let output = '';
     const [cmd, ...rest] = layer.command;
-    const child = spawn(cmd, rest, { cwd: root, env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group, so that a layer over its time limit is stopped with everything it started.
+    const child = spawn(cmd, rest, { cwd: root, env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    running.add(child);
+    const limitMinutes = layer.limitMinutes ?? DEFAULT_LIMIT_MINUTES;
+    const limit = setTimeout(() => {
+      // A hang must fail the layer with what was still running, not run CI into its own deadline.
+      const note = `\n::: layer ${layer.name} did not finish within ${limitMinutes} min; stopped. Still running:\n${processTree(child.pid).join('\n')}\n`;
+      output += note;
+      process.stderr.write(note);
+      killGroup(child);
+    }, limitMinutes * 60_000);
     child.stdout.on('data', (d) => {
       output += d;
       process.stdout.write(d);
@@ -115,10 +176,33 @@ function run(layer) {
       process.stderr.write(d);
     });
     child.on('error', (error) => {
+      clearTimeout(limit);
+      running.delete(child);
       output += String(error);
       resolve({ code: 127, output, seconds: (Date.now() - started) / 1000 });
     });
-    child.on('close', (code) => resolve({ code: code ?? 1, output, seconds: (Date.now() - started) / 1000 }));
+    child.on('close', (code) => {
+      clearTimeout(limit);
+      running.delete(child);
+      resolve({ code: code ?? 1, output, seconds: (Date.now() - started) / 1000 });
+    });
+  });
+}
+
+const running = new Set();
+
+function killGroup(child) {
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL');
+  }
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    for (const child of running) killGroup(child);
+    process.exit(130);
   });
 }
 

@@ -72,7 +72,7 @@ export class TestClient {
 
   async initialize(): Promise<InitializeResult> {
     const folders = (this.options.folders ?? []).map((f) => ({ uri: pathToFileURL(f).href, name: path.basename(f) }));
-    const result = (await this.connection.sendRequest('initialize', {
+    const result = (await this.deadline('initialize', this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: folders[0]?.uri ?? null,
       workspaceFolders: folders,
@@ -90,9 +90,18 @@ export class TestClient {
           synchronization: { didSave: true },
         },
       },
-    })) as InitializeResult;
+    }))) as InitializeResult;
     await this.connection.sendNotification('initialized', {});
     return result;
+  }
+
+  /** `promise`, or a rejection naming `what` and the server's stderr after `ms`: a server that never answers fails the test. */
+  private deadline<T>(what: string, promise: Promise<T>, ms = 30_000): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the server did not answer ${what} within ${ms} ms\n${this.stderr}`)), ms);
+    });
+    return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
   }
 
   private poke(): void {
@@ -159,15 +168,18 @@ export class TestClient {
   }
 
   async shutdown(): Promise<number | null> {
-    await this.connection.sendRequest('shutdown');
-    await this.connection.sendNotification('exit');
-    const code = await this.exitCode;
-    this.connection.dispose();
-    return code;
+    try {
+      await this.deadline('shutdown', this.connection.sendRequest('shutdown'));
+      await this.connection.sendNotification('exit');
+      return await this.deadline('exit (the process did not end)', this.exitCode);
+    } finally {
+      this.connection.dispose();
+    }
   }
 
   kill(): void {
     this.child.kill('SIGKILL');
+    this.connection.dispose();
   }
 
   /** The server's process id (for memory figures). */
