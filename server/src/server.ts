@@ -117,6 +117,7 @@ export function startServer(connection: Connection): void {
     if (canRegisterWatchers) {
       void connection.client
         .register(DidChangeWatchedFilesNotification.type, { watchers: WATCHED.map((globPattern) => ({ globPattern })) })
+        .then(() => configs.changesAreReported())
         .catch((error) => logError('cannot watch files', error));
     }
     connection.workspace.onDidChangeWorkspaceFolders((event) => {
@@ -128,9 +129,11 @@ export function startServer(connection: Connection): void {
       const onDisk = (list: WorkspaceFolder[]) => list.filter((f) => f.uri.startsWith('file:')).map((f) => filePath(f.uri));
       void indexSync.foldersChanged(onDisk(event.added), onDisk(event.removed));
     });
-    connection.workspace.onDidRenameFiles((event) =>
-      indexSync.filesRenamed(event.files.map((f) => ({ from: filePath(f.oldUri), to: filePath(f.newUri) }))),
-    );
+    connection.workspace.onDidRenameFiles((event) => {
+      // A renamed folder may hold config files no watcher event names: read them all again.
+      configs.forget();
+      indexSync.filesRenamed(event.files.map((f) => ({ from: filePath(f.oldUri), to: filePath(f.newUri) })));
+    });
     void applyScope();
     // The index parses the Python modules that make gRPC stubs: it starts once the parser is loaded.
     indexBuilt = pythonReady.then(() => indexSync.build(folderPaths()));

@@ -3,6 +3,10 @@ import assert from 'node:assert/strict';
 import { classify } from '../../server/src/engine/classify';
 import { LineIndex } from '../../server/src/engine/lines';
 import { readRules, type ConfigProblem } from '../../server/src/engine/config';
+import { ConfigLoader } from '../../server/src/engine/config-file';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { applyEdits, minimalEdit } from '../../server/src/engine/edits';
 import { ParsedDocument } from '../../server/src/engine/document';
 import { maskTemplateActions } from '../../server/src/engine/helm';
@@ -73,6 +77,35 @@ describe('config', () => {
       ['rules.no-such-rule', 'rules.dockerfile-missing-healthcheck-x'],
     );
     assert.match(problems[1].message, /Did you mean 'dockerfile-missing-healthcheck'/);
+  });
+
+  test('a config file caught half-written (empty) while the client reports changes does not become the last good one', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-config-race-'));
+    try {
+      const file = path.join(dir, '.prodready.yaml');
+      const source = path.join(dir, 'api', 'Dockerfile');
+      const excluded = (configs: ConfigLoader) => configs.configFor(source, dir).exclude.includes('api/**');
+      const writeLater = (text: string) => {
+        fs.writeFileSync(file, text);
+        const later = new Date(Date.now() + 5000); // another modification time, as a later write has
+        fs.utimesSync(file, later, later);
+      };
+      for (const reported of [false, true]) {
+        fs.writeFileSync(file, 'exclude: ["api/**"]\n');
+        const configs = new ConfigLoader(registry);
+        if (reported) configs.changesAreReported();
+        assert.equal(excluded(configs), true);
+        writeLater(''); // another program truncated it and has not written it yet; a lookup comes in between
+        assert.equal(excluded(configs), reported, reported ? 'kept until the change is reported' : 'read again by its modification time');
+        writeLater('rules:\n  dockerfile-missing-healthcheck: [error\n'); // what it wrote: broken
+        configs.forget(file); // the change reported
+        const [read] = configs.configFilesFor(source, dir);
+        assert.equal(read.unusable, true);
+        assert.equal(excluded(configs), reported, reported ? 'the last good file stays in effect' : 'the empty file was the last good one');
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -179,6 +179,8 @@ export class ConfigLoader {
   private readonly lastGood = new Map<string, Partial<Config>>();
   /** With `frozen`, each path's answer is read from disk once (a CLI run: files do not change under it). */
   private readonly frozen: Map<string, ConfigFile | undefined> | undefined;
+  /** Whether the client reports changes to config files (see `changesAreReported`). */
+  private reported = false;
 
   constructor(
     private readonly registry: Registry,
@@ -235,7 +237,7 @@ export class ConfigLoader {
     }
     if (!stat.isFile()) return undefined;
     const cached = this.files.get(filePath);
-    if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.file;
+    if (cached && (this.reported || (cached.mtimeMs === stat.mtimeMs && cached.size === stat.size))) return cached.file;
     let file: ConfigFile;
     try {
       const read = readRegularFile(filePath, FACT_FILE_MAX_BYTES);
@@ -266,6 +268,17 @@ export class ConfigLoader {
     }
     const last = this.lastGood.get(file.path);
     return last ? { ...file, config: last } : file;
+  }
+
+  /**
+   * The client watches config files and reports each change (the server then calls `forget`): a file
+   * read once is used until then, whatever its modification time says meanwhile. A lookup made while
+   * another program writes the file (truncated, then written) would otherwise read it half-written:
+   * an empty file is a valid configuration, and it would become the "last good" one that a broken
+   * file falls back to.
+   */
+  changesAreReported(): void {
+    this.reported = true;
   }
 
   forget(filePath?: string): void {
