@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { createMessageConnection, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { serverOutputReader } from '../test/support/lsp-reader';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { REPO_ROOT } from './cache';
 
@@ -53,7 +54,7 @@ export class BenchClient {
     this.child = spawn(process.execPath, [...command.nodeArgs, command.entry, '--stdio'], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stderr!.on('data', (chunk) => (this.stderr += String(chunk)));
     this.exited = new Promise((resolve) => this.child.on('exit', () => resolve()));
-    this.connection = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
+    this.connection = createMessageConnection(serverOutputReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
       this.waiters = this.waiters.filter((w) => !w(params));
     });

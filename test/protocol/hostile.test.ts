@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { TestClient, fileUri, messageOf } from './client';
 import { HOSTILE, aliasBomb } from '../support/hostile';
 
@@ -53,5 +54,26 @@ describe('hostile input over LSP', () => {
     client.writeRaw('Content-Length: many\r\n\r\n{}');
     assert.equal(await client.exitCode, 1);
     assert.match(client.stderr, /^prodready: the client's message framing is broken \(Content-Length value must be a number\. Got many\); exiting so that the client can start a new server$/m);
+  });
+});
+
+describe('the protocol clients of the tests and the bench', () => {
+  test('a client whose server dies in the middle of a message exits (it waited for the rest for ever)', () => {
+    // A client process reading a "server" that writes half a message and exits: with vscode-jsonrpc's
+    // partial-message timer left on, it re-arms every 10 s and the client never ends.
+    const client = [
+      "const { spawn } = require('node:child_process');",
+      "const { createMessageConnection, StreamMessageWriter } = require('vscode-jsonrpc/node');",
+      `const { serverOutputReader } = require(${JSON.stringify(path.join(__dirname, '..', 'support', 'lsp-reader.ts'))});`,
+      "const server = spawn(process.execPath, ['-e', 'process.stdout.write(\"Content-Length: 100\\\\r\\\\n\\\\r\\\\n{\\\\\"jsonrpc\\\\\"\")'], { stdio: ['pipe', 'pipe', 'inherit'] });",
+      'const connection = createMessageConnection(serverOutputReader(server.stdout), new StreamMessageWriter(server.stdin));',
+      'connection.listen();',
+      "server.on('exit', () => { connection.dispose(); console.log('server gone'); });",
+    ].join('\n');
+    const started = Date.now();
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', client], { encoding: 'utf8', timeout: 15_000 });
+    assert.equal(run.signal, null, `the client was still running after ${Date.now() - started} ms`);
+    assert.equal(run.stdout.trim(), 'server gone', run.stderr);
+    assert.ok(Date.now() - started < 10_000);
   });
 });
