@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseShard, shardOf, stableHash } from '../server/src/cli/shard';
+import { jobsFor } from '../server/src/cli/jobs';
 import { writeTree } from './support/files';
 
 const CLI = path.resolve(__dirname, '..', 'dist', 'cli.js');
@@ -65,6 +66,16 @@ describe('check --jobs', () => {
     const r = run(['check', '.', '--jobs', '0'], WORKSPACES[0]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--jobs takes a whole number >= 1, not '0'/);
+  });
+
+  test('without --jobs: every core but one, and one thread per 100 files at most; --jobs as given', () => {
+    assert.equal(jobsFor(5000, undefined, 2), 1, 'on 2 cores one job is faster than two');
+    assert.equal(jobsFor(5000, undefined, 8), 7);
+    assert.equal(jobsFor(350, undefined, 8), 3);
+    assert.equal(jobsFor(50, undefined, 8), 1);
+    assert.equal(jobsFor(5000, undefined, 1), 1);
+    assert.equal(jobsFor(5000, 2, 2), 2);
+    assert.equal(jobsFor(3, 8, 2), 3);
   });
 });
 

@@ -45,7 +45,7 @@ check      Analyse files and folders (default: the current folder). Folders are 
 --fail-on  The lowest severity that makes the exit code 1 (default: warning).
 --max-warnings N  Also exit 1 when there are more than N warnings.
 --root     Where config discovery stops and relative paths start (default: the current folder).
---jobs N   Check on N threads (default: every core, once there are enough files; --fix uses one).
+--jobs N   Check on N threads (default: every core but one, once there are enough files; --fix uses one).
            The report is the same as with one job.
 --shard K/N  Check only the K-th of N parts of the files (split by a stable hash of the path
            relative to --root), for a CI matrix; cross-file checks still read every file.
