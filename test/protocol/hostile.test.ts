@@ -61,11 +61,13 @@ describe('the protocol clients of the tests and the bench', () => {
   test('a client whose server dies in the middle of a message exits (it waited for the rest for ever)', () => {
     // A client process reading a "server" that writes half a message and exits: with vscode-jsonrpc's
     // partial-message timer left on, it re-arms every 10 s and the client never ends.
+    const halfMessage = 'Content-Length: 100\r\n\r\n{"jsonrpc"';
+    const server = `process.stdout.write(${JSON.stringify(halfMessage)})`;
     const client = [
       "const { spawn } = require('node:child_process');",
       "const { createMessageConnection, StreamMessageWriter } = require('vscode-jsonrpc/node');",
       `const { serverOutputReader } = require(${JSON.stringify(path.join(__dirname, '..', 'support', 'lsp-reader.ts'))});`,
-      "const server = spawn(process.execPath, ['-e', 'process.stdout.write(\"Content-Length: 100\\\\r\\\\n\\\\r\\\\n{\\\\\"jsonrpc\\\\\"\")'], { stdio: ['pipe', 'pipe', 'inherit'] });",
+      `const server = spawn(process.execPath, ['-e', ${JSON.stringify(server)}], { stdio: ['pipe', 'pipe', 'inherit'] });`,
       'const connection = createMessageConnection(serverOutputReader(server.stdout), new StreamMessageWriter(server.stdin));',
       'connection.listen();',
       "server.on('exit', () => { connection.dispose(); console.log('server gone'); });",

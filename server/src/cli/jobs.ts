@@ -40,7 +40,7 @@ type FromWorker =
  * hot code again: on a 2-core machine `--jobs 2` took 0.80-0.92x the wall time of one job, 30% more
  * CPU and 435 MB of RSS instead of 276 (the bench corpus, three runs each, alternating).
  */
-export function defaultJobs(cores = availableCores()): number {
+function defaultJobs(cores: number): number {
   return Math.max(1, cores - 1);
 }
 
