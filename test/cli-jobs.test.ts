@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseShard, shardOf, stableHash } from '../server/src/cli/shard';
-import { jobsFor } from '../server/src/cli/jobs';
+import { jobsFor, planChunks } from '../server/src/cli/jobs';
 import { writeTree } from './support/files';
 
 const CLI = path.resolve(__dirname, '..', 'dist', 'cli.js');
@@ -60,6 +60,45 @@ describe('check --jobs', () => {
       assert.equal(three.stderr, one.stderr);
       assert.equal(three.stdout, '');
     });
+  });
+
+  describe('on a workspace whose big files sit together, after the small ones', () => {
+    let dir: string;
+    before(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-jobs-'));
+      const files: Record<string, string> = {};
+      for (let i = 0; i < 60; i++) files[`a/f${String(i).padStart(2, '0')}.js`] = `const axios = require('axios');\naxios.get('http://x/${i}');\n`;
+      // Three bundles of ~300 KB, each with a finding at its end (they are checked first, printed in their place).
+      for (const name of ['x', 'y', 'z']) files[`b/${name}.bundle.js`] = `${'var n = 1;\n'.repeat(30_000)}require('axios').get('http://x/${name}');\n`;
+      for (let i = 0; i < 20; i++) files[`c/g${String(i).padStart(2, '0')}.js`] = `const axios = require('axios');\naxios.post('http://y/${i}');\n`;
+      writeTree(dir, files);
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    test('the report is the one of one job, in the files\' order', () => {
+      const one = run(['check', '.', '--format', 'json', '--jobs', '1'], dir);
+      const two = run(['check', '.', '--format', 'json', '--jobs', '2'], dir);
+      const files = (JSON.parse(one.stdout).findings as Array<{ file?: string; path?: string; location?: { file: string } }>).map((f) => JSON.stringify(f));
+      assert.ok(files.some((f) => f.includes('b/y.bundle.js')), 'a bundle has a finding');
+      assert.equal(stable(two.stdout), stable(one.stdout));
+      assert.equal(two.stderr, one.stderr);
+      assert.equal(two.code, one.code);
+    });
+  });
+
+  test('chunks keep the files\' order; a big file is a chunk of its own and goes out first, the biggest first', () => {
+    const sizes: Record<string, number> = { big1: 400_000, big2: 900_000 };
+    const files = Array.from({ length: 100 }, (_, i) => (i === 30 ? 'big1' : i === 70 ? 'big2' : `small${i}`));
+    const { chunks, queue } = planChunks(files, 2, (f) => sizes[f] ?? 2_000);
+    assert.deepEqual(chunks.flat(), files, 'every file once, in order');
+    assert.ok(chunks.every((c) => c.length <= 16));
+    const big2 = chunks.findIndex((c) => c.includes('big2'));
+    const big1 = chunks.findIndex((c) => c.includes('big1'));
+    assert.deepEqual(chunks[big2], ['big2']);
+    assert.deepEqual(chunks[big1], ['big1']);
+    assert.deepEqual(queue.slice(0, 2), [big2, big1]);
+    assert.deepEqual([...queue].sort((a, b) => a - b), chunks.map((_, i) => i), 'every chunk handed out once');
+    assert.deepEqual(queue.slice(2), queue.slice(2).slice().sort((a, b) => a - b), 'the rest in order');
   });
 
   test('--jobs takes a whole number >= 1', () => {

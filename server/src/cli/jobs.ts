@@ -2,9 +2,11 @@
 // worker threads. The workspace index is built once, on the main thread, and each worker gets a copy
 // of what it learnt (`WorkspaceIndex.exportState`, structured clone): copying it costs a few
 // milliseconds where building it again costs a read of every file. The workers start while the index
-// is being built. Files go out in small chunks to whichever thread is free; outcomes come back as
-// data and are printed in the files' order, so the report and stderr are the same as with one job.
+// is being built. Files go out in small chunks to whichever thread is free (the heaviest first, see
+// `planChunks`); outcomes come back as data and are printed in the files' order, so the report and
+// stderr are the same as with one job.
 
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { Worker, parentPort, workerData } from 'node:worker_threads';
 import { registry } from '../rules';
@@ -76,14 +78,56 @@ export interface ParallelScan {
   onOutcome(outcome: FileOutcome): boolean;
 }
 
+/**
+ * The files cut into chunks, in the files' order, and the order the chunks are handed out in. A
+ * chunk ends at 16 files or at its share of the bytes, so a big file (a bundle) is a chunk of its own
+ * instead of one of 16 side by side (axios's five ~200 KB builds made one chunk of 1 MB); the heavy
+ * chunks go out first, the biggest first, and the rest in order, so that no thread is left with a
+ * heavy chunk while the others have nothing more to take (longest job first). On the bench corpus,
+ * `--jobs 2`, three runs each alternating on a noisy machine: 20.9 s median wall before, 18.2 s after.
+ * The outcomes are still emitted in the files' order: a heavy chunk's wait until the ones before it are done.
+ */
+export function planChunks(files: readonly string[], jobs: number, sizeOf: (file: string) => number = fileSize): { chunks: string[][]; queue: number[] } {
+  const maxFiles = Math.max(1, Math.min(16, Math.ceil(files.length / (jobs * 8))));
+  const sizes = files.map(sizeOf);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const maxBytes = Math.max(256 * 1024, Math.ceil(total / (jobs * 16)));
+  const chunks: string[][] = [];
+  const bytes: number[] = [];
+  let current: string[] = [];
+  let currentBytes = 0;
+  files.forEach((file, i) => {
+    if (current.length > 0 && (current.length >= maxFiles || currentBytes + sizes[i] > maxBytes)) {
+      chunks.push(current);
+      bytes.push(currentBytes);
+      current = [];
+      currentBytes = 0;
+    }
+    current.push(file);
+    currentBytes += sizes[i];
+  });
+  if (current.length > 0) {
+    chunks.push(current);
+    bytes.push(currentBytes);
+  }
+  const ids = chunks.map((_, i) => i);
+  const heavy = ids.filter((i) => bytes[i] >= maxBytes / 2).sort((a, b) => bytes[b] - bytes[a] || a - b);
+  const heavySet = new Set(heavy);
+  return { chunks, queue: [...heavy, ...ids.filter((i) => !heavySet.has(i))] };
+}
+
+function fileSize(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0; // its outcome says why it cannot be read
+  }
+}
+
 /** Checks the files on `jobs` threads; resolves once every outcome went to `onOutcome` (or it stopped the run). */
 export async function scanInParallel(scan: ParallelScan): Promise<void> {
-  const { files } = scan;
-  const chunkSize = Math.max(1, Math.min(16, Math.ceil(files.length / (scan.jobs * 8))));
-  const chunks: string[][] = [];
-  for (let i = 0; i < files.length; i += chunkSize) chunks.push(files.slice(i, i + chunkSize) as string[]);
+  const { chunks, queue } = planChunks(scan.files, scan.jobs);
   const results: Array<FileOutcome[] | undefined> = new Array(chunks.length);
-  const queue: number[] = chunks.map((_, i) => i);
   let emitted = 0;
   let stopped = false;
 
