@@ -62,7 +62,7 @@ describe('check --jobs', () => {
     });
   });
 
-  describe('on a workspace whose big files sit together, after the small ones', () => {
+  describe('on a workspace whose big files sit together between small ones', () => {
     let dir: string;
     before(() => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-jobs-'));
@@ -78,8 +78,7 @@ describe('check --jobs', () => {
     test('the report is the one of one job, in the files\' order', () => {
       const one = run(['check', '.', '--format', 'json', '--jobs', '1'], dir);
       const two = run(['check', '.', '--format', 'json', '--jobs', '2'], dir);
-      const files = (JSON.parse(one.stdout).findings as Array<{ file?: string; path?: string; location?: { file: string } }>).map((f) => JSON.stringify(f));
-      assert.ok(files.some((f) => f.includes('b/y.bundle.js')), 'a bundle has a finding');
+      assert.match(one.stdout, /b\/y\.bundle\.js/, 'a bundle has a finding');
       assert.equal(stable(two.stdout), stable(one.stdout));
       assert.equal(two.stderr, one.stderr);
       assert.equal(two.code, one.code);

@@ -85,7 +85,8 @@ export interface ParallelScan {
  * chunks go out first, the biggest first, and the rest in order, so that no thread is left with a
  * heavy chunk while the others have nothing more to take (longest job first). On the bench corpus,
  * `--jobs 2`, three runs each alternating on a noisy machine: 20.9 s median wall before, 18.2 s after.
- * The outcomes are still emitted in the files' order: a heavy chunk's wait until the ones before it are done.
+ * The outcomes are still emitted in the files' order: a heavy chunk's outcomes wait until the chunks
+ * before it are done.
  */
 export function planChunks(files: readonly string[], jobs: number, sizeOf: (file: string) => number = fileSize): { chunks: string[][]; queue: number[] } {
   const maxFiles = Math.max(1, Math.min(16, Math.ceil(files.length / (jobs * 8))));
