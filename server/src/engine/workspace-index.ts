@@ -119,7 +119,7 @@ export type WorkspaceIndexState = Readonly<Record<string, unknown>>;
  * parsed ignore files hold functions, which do not clone), work in progress and open documents.
  * Every other field is state: a new fact's map is shared with the workers without being listed.
  */
-const LOCAL_FIELDS = new Set(['maxFileBytes', 'batchSize', 'documentFactsCache', 'ignoreFiles', 'packageInfos', 'pending', 'overlays', 'generation', 'serviceCache', 'oneOffRuns']);
+const LOCAL_FIELDS = new Set(['maxFileBytes', 'batchSize', 'documentFactsCache', 'ignoreFiles', 'packageInfos', 'pending', 'overlays', 'generation', 'serviceCache', 'oneOffRuns', 'uncountedSources']);
 
 export class WorkspaceIndex {
   /** Files that handle SIGTERM, with how. Every other indexed file simply is not here. */
@@ -373,7 +373,46 @@ export class WorkspaceIndex {
 
   /** A source file's service facts (`doc`: its open version, parsed already). */
   private recordService(file: string, text: string, doc?: ParsedDocument): void {
-    this.setService(file, this.wordsOf(text, doc), serviceFactsOf(file, text, doc));
+    const counts = this.countsInService(file);
+    this.setUncounted(file, !counts);
+    this.setService(file, this.wordsOf(text, doc), serviceFactsOf(file, text, counts, doc));
+  }
+
+  /**
+   * JS/TS sources whose service facts were not read because they cannot count in a service (see
+   * `countsInService`): read again when a package.json above them appears or goes.
+   */
+  private readonly uncountedSources = new Set<string>();
+
+  private setUncounted(file: string, uncounted: boolean): void {
+    if (uncounted) this.uncountedSources.add(file);
+    else this.uncountedSources.delete(file);
+  }
+
+  /**
+   * Whether a JS/TS source's service facts can count in `serviceOf`: a package.json is above it, and the
+   * file is not a test, script, example or config of that (nearest) package. The others are not parsed for them.
+   */
+  private countsInService(file: string): boolean {
+    for (let dir = dirnameOf(file); dir; ) {
+      if (this.hasPackageJson(dir)) return runsInService(file, dir);
+      const parent = dirnameOf(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+    return false;
+  }
+
+  /** A package.json appeared or went: which files count in which service changed, and files not read for their facts may count now. */
+  private packageLayoutChanged(dir: string): void {
+    this.serviceRevision++;
+    for (const file of [...this.uncountedSources]) {
+      if (!isUnder(file, dir) || !this.countsInService(file)) continue;
+      if (this.overlays.has(file)) continue; // an open document's facts are read again with its next analysis
+      const text = this.readSync(file);
+      if (text === undefined) this.forgetFile(file);
+      else this.record(file, text);
+    }
   }
 
   /** Per open document version, the path words of its text (asked by `wouldChangeFacts`, then by the update). */
@@ -432,7 +471,7 @@ export class WorkspaceIndex {
     }
     if (doc.kind !== 'js') return false;
     if (this.wordsOf(doc.text, doc).join(' ') !== (this.pathWords.get(p) ?? []).join(' ')) return true;
-    return JSON.stringify(serviceFactsOf(p, doc.text, doc)) !== JSON.stringify(this.serviceFiles.get(p));
+    return JSON.stringify(serviceFactsOf(p, doc.text, this.countsInService(p), doc)) !== JSON.stringify(this.serviceFiles.get(p));
   }
 
   private recordServiceManifest(file: string, text: string): void {
@@ -479,12 +518,7 @@ export class WorkspaceIndex {
     if (cached && cached.revision === this.serviceRevision) return cached.service;
     const files = new Map<string, JsServiceFacts>();
     const words = new Set<string>();
-    const counts = (file: string) => {
-      if (!isUnder(file, dir) || this.packageOf(file) !== dir) return false;
-      // Tests, scripts, examples and configs of the package do not run in its image's server.
-      const role = roleByPath(file.slice(dir.length + 1))?.role;
-      return role === undefined || role === 'service';
-    };
+    const counts = (file: string) => isUnder(file, dir) && this.packageOf(file) === dir && runsInService(file, dir);
     for (const [file, facts] of this.serviceFiles) if (counts(file)) files.set(file, facts);
     for (const [file, list] of this.pathWords) if (counts(file)) for (const w of list) words.add(w);
     const service = packageService(dir, files, words);
@@ -508,8 +542,7 @@ export class WorkspaceIndex {
       if (!file.endsWith('.py') || !isUnder(file, dir)) return false;
       const project = this.pythonProjectOf(file);
       if (project && project.length > dir.length && isUnder(project, dir)) return false;
-      const role = roleByPath(file.slice(dir.length + 1))?.role;
-      return role === undefined || role === 'service';
+      return runsInService(file, dir);
     };
     for (const [file, facts] of this.pyServiceFiles) if (counts(file)) files.set(file, facts);
     for (const [file, list] of this.pathWords) if (counts(file)) for (const w of list) words.add(w);
@@ -1614,8 +1647,11 @@ export class WorkspaceIndex {
     const name = baseNameOf(file);
     if (isLockfileFact(name)) this.forgetLockfiles(name);
     if (name === 'package.json') {
-      this.packageJson.set(dirnameOf(file), fs.existsSync(file));
+      const dir = dirnameOf(file);
+      const had = this.packageJson.get(dir);
+      this.packageJson.set(dir, fs.existsSync(file));
       this.packageInfos.clear();
+      if (had !== this.packageJson.get(dir)) this.packageLayoutChanged(dir);
       return;
     }
     if (isLockfileFact(name)) return;
@@ -1651,7 +1687,10 @@ export class WorkspaceIndex {
   /** A file or folder was deleted. */
   fileDeleted(p: string): void {
     const file = normalizePath(p);
-    if (baseNameOf(file) === 'package.json') this.packageJson.set(dirnameOf(file), false);
+    if (baseNameOf(file) === 'package.json' && this.packageJson.get(dirnameOf(file)) !== false) {
+      this.packageJson.set(dirnameOf(file), false);
+      this.packageLayoutChanged(dirnameOf(file));
+    }
     if (isLockfileFact(baseNameOf(file))) this.forgetLockfiles(baseNameOf(file));
     if (baseNameOf(file) === '.gitignore') this.ignoreFiles.delete(dirnameOf(file));
     if (LICENSE_FILE.test(baseNameOf(file))) this.licenseDirs.delete(dirnameOf(file));
@@ -1742,7 +1781,9 @@ export class WorkspaceIndex {
     }
     if (SERVER_CANDIDATE.test(text)) this.candidates.add(file);
     else this.candidates.delete(file);
-    const parsed = given && given.length === text.length ? given : sourceParseFacts(file, text);
+    const counts = this.countsInService(file);
+    const parsed = given && given.length === text.length ? given : sourceParseFacts(file, text, counts);
+    this.setUncounted(file, !counts);
     this.setService(file, pathLiteralWords(text), parsed.service);
     this.setStaticFolders(file, text);
     this.setImports(file, relativeImportKeys(file, text), importerTraits(text));
@@ -1762,7 +1803,7 @@ export class WorkspaceIndex {
     if (!isIndexedPath(p) || isManifestPath(p) || isPythonSource(p) || isGoPath(p) || (isEntryScriptPath(p) && !isSourcePath(p))) return undefined;
     const text = readFactFile(p, maxFileBytes);
     if (text === undefined) return undefined;
-    const facts = sourceParseFacts(p, text);
+    const facts = sourceParseFacts(p, text, countsInServiceOnDisk(p));
     return facts.parsed ? [p, facts] : undefined;
   }
 
@@ -2082,10 +2123,36 @@ function nameBeforeVariableTag(image: string): string {
   return imageWithoutTag(image.replace(/:\$(?:\{[^}]*\}|\w+)[\w.-]*$/, ''));
 }
 
-function sourceParseFacts(file: string, text: string): SourceParseFacts {
+/** Whether a file of the package `dir` runs in its server: not one of its tests, scripts, examples or configs, whose routes and listen calls are not the service's. */
+function runsInService(file: string, dir: string): boolean {
+  const role = roleByPath(file.slice(dir.length + 1))?.role;
+  return role === undefined || role === 'service';
+}
+
+/** Folders with a package.json, asked from disk by the CLI's worker threads (they have no index yet; it is built from their answers). */
+const packageJsonOnDisk = new Map<string, boolean>();
+
+/** `WorkspaceIndex.countsInService` from the disk alone (the index's answer for a file on disk in a CLI run). */
+function countsInServiceOnDisk(file: string): boolean {
+  for (let dir = dirnameOf(file); dir; ) {
+    let known = packageJsonOnDisk.get(dir);
+    if (known === undefined) {
+      if (packageJsonOnDisk.size > 65_536) packageJsonOnDisk.clear();
+      packageJsonOnDisk.set(dir, (known = fs.existsSync(path.join(dir, 'package.json'))));
+    }
+    if (known) return runsInService(file, dir);
+    const parent = dirnameOf(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return false;
+}
+
+/** `countsInService`: whether the file's service facts can count in a service, which only then are read. */
+function sourceParseFacts(file: string, text: string, countsInService: boolean): SourceParseFacts {
   let doc: ParsedDocument | undefined;
   const parse = () => (doc ??= new ParsedDocument({ path: file, relativePath: baseNameOf(file), text, kind: 'js' }));
-  const service = SERVICE_FACTS_PREFILTER.test(text) ? serviceFactsOf(file, text, parse()) : undefined;
+  const service = countsInService && SERVICE_FACTS_PREFILTER.test(text) ? serviceFactsOf(file, text, true, parse()) : undefined;
   const sigterm = mayHandleSigterm(text);
   const exportsLogger = mayExportLogger(text);
   const exportsGrpc = mayExportGrpcClient(text);
@@ -2105,9 +2172,12 @@ function sourceParseFacts(file: string, text: string): SourceParseFacts {
   return { length: text.length, service, shutdown, loggers, grpcClients, sigtermOrLogger, parsed: doc !== undefined };
 }
 
-/** A source file's service facts (`doc`: its open version or a parse of its text), undefined when it has none. */
-function serviceFactsOf(file: string, text: string, doc?: ParsedDocument): JsServiceFacts | undefined {
-  if (!SERVICE_FACTS_PREFILTER.test(text)) return undefined;
+/**
+ * A source file's service facts (`doc`: its open version or a parse of its text), undefined when it has none
+ * or they cannot count in a service (`countsInService` false: a test's routes are not the service's).
+ */
+function serviceFactsOf(file: string, text: string, countsInService: boolean, doc?: ParsedDocument): JsServiceFacts | undefined {
+  if (!countsInService || !SERVICE_FACTS_PREFILTER.test(text)) return undefined;
   try {
     const facts = jsServiceFacts(doc?.kind === 'js' ? doc : new ParsedDocument({ path: file, relativePath: baseNameOf(file), text, kind: 'js' }));
     const empty = facts.routers.length === 0 && facts.mounts.length === 0 && facts.controllers.length === 0 && facts.listens.length === 0 && facts.drains.length === 0 && facts.globalPrefix === undefined && !facts.unknownRoutes;
