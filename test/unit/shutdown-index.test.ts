@@ -195,6 +195,18 @@ describe('WorkspaceIndex', () => {
     assert.equal(index.loggerExport(app, './log', 'module.exports'), undefined);
   });
 
+  test('a module that names a logger library without importing it is not parsed for logger exports', async () => {
+    write('package.json', '{}');
+    // fastify's sources say "pino" in 90 files and require it in 2: a kind comes only from the import.
+    write('src/types.ts', "// the options are pino's\nexport interface LoggerOptions { level: string }\nexport const pinoLevels = ['info'];\n");
+    write('src/logger.ts', 'import pino from "pino";\nexport const logger = pino();\n');
+    const index = new WorkspaceIndex();
+    const stats = await index.build([dir]);
+    assert.equal(stats.parsed, 1);
+    assert.equal(index.loggerExport(p('src/app.ts'), './logger', 'logger'), 'pino');
+    assert.equal(index.loggerExport(p('src/app.ts'), './types', 'pinoLevels'), undefined);
+  });
+
   test('an open document wins over the disk until it is closed', async () => {
     write('package.json', '{}');
     write('src/server.ts', SERVER);

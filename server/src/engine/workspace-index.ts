@@ -2187,8 +2187,13 @@ function serviceFactsOf(file: string, text: string, countsInService: boolean, do
   }
 }
 
-/** Text that may export a logger: names a logger library, and exports something. */
-const LOGGER_LIBRARY = /\b(?:pino|winston|bunyan)\b/;
+/**
+ * Text that may export a logger: imports or requires a logger library, and exports something. The module's
+ * name as a string (`'pino'`, `"winston"`): a logger's kind is known only from the library's import
+ * (logging/file-facts.ts binds module names from specifiers), so text that merely names one (fastify's
+ * sources say "pino" in 90 files, requiring it in 2) makes none.
+ */
+const LOGGER_LIBRARY = /(['"`])(?:pino|winston|bunyan)\1/;
 const EXPORTS = /\bexports?\b/;
 
 /** Whether a module's text may export a gRPC client it makes (rules/calls/grpc.ts): it names grpc and exports something. */
