@@ -14,7 +14,9 @@ import { registry } from '../../server/src/rules';
 import { fileRole, unparsedFileRole } from '../../server/src/engine/model/file-role';
 import { NO_WORKSPACE_FACTS as NO_FACTS_FOR_UNPARSED } from '../../server/src/engine/workspace-facts';
 import { EMPTY_WORKSPACE_FACTS } from '../../server/src/engine/workspace-facts';
-import type { FileRole } from '../../server/src/engine/model/roles';
+import { ROLE_PATHS, matcher, textEveryMatchHolds, type FileRole } from '../../server/src/engine/model/roles';
+import { execFileSync } from 'node:child_process';
+import picomatch from 'picomatch';
 
 /** `roles:` entries, as a .prodready.yaml at the workspace root would give them. */
 type Roles = Record<string, FileRole>;
@@ -269,4 +271,24 @@ test('unparsedFileRole: what an oversized file is for, without parsing it', () =
   assert.equal(role('chart/crds/a.yaml', 'apiVersion: apiextensions.k8s.io/v1\n', 'kubernetes'), 'generated');
   assert.equal(role('deploy/crd.yaml', '---\nkind: CustomResourceDefinition\n', 'kubernetes'), 'generated');
   assert.equal(role('deploy/api.yaml', 'kind: Deployment\n', 'kubernetes'), 'service');
+});
+
+test('the role conventions match exactly the paths picomatch matches (a glob is tried only where its certain text is)', () => {
+  // Every path of this repository (its fixtures and workspaces are full of tests, scripts and examples),
+  // each also below a folder and at a package's root, and a path made from each glob.
+  const tracked = execFileSync('git', ['ls-files'], { cwd: path.resolve(__dirname, '..', '..'), encoding: 'utf8' }).split('\n').filter(Boolean);
+  const made = ROLE_PATHS.flatMap((r) => r.globs).flatMap((g) => [g.replace(/\*\*\//g, '').replace(/\*/g, 'x'), g.replace(/\*\*/g, 'a/b').replace(/\*/g, ''), g.replace(/\?\(a\)/g, 'a').replace(/\*\*\//g, 'pkg/').replace(/\*/g, 'y')]);
+  const paths = [...new Set([...tracked, ...tracked.map((p) => `packages/api/${p}`), ...tracked.map((p) => path.basename(p)), ...made])];
+  assert.ok(paths.length > 3000);
+  let matched = 0;
+  for (const { role, globs } of ROLE_PATHS) {
+    const ours = matcher(globs);
+    const theirs = picomatch(globs as string[], { dot: true });
+    for (const p of paths) {
+      assert.equal(ours(p), theirs(p), `${role}: ${p}`);
+      if (ours(p)) matched++;
+    }
+    for (const g of globs) assert.notEqual(textEveryMatchHolds(g), '', `${g} has text every match holds`);
+  }
+  assert.ok(matched > 1000, 'the paths exercise the conventions');
 });

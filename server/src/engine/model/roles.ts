@@ -104,15 +104,49 @@ export const ROLE_PATHS: ReadonlyArray<{ role: FileRole; globs: readonly string[
   { role: 'example', globs: ['**/examples/**', '**/example/**', '**/docs/**', '**/doc/**', '**/demo/**', '**/demos/**', '**/samples/**', '**/playground/**', '**/playgrounds/**'] },
 ];
 
+/**
+ * Text every path a glob matches holds: its longest run of plain characters, outside any group
+ * (`(...)`, `[...]`, `{...}`: optional or one of several) and between slashes (`**\/` may match no folder
+ * at all). `'**\/*.test.*'` -> `'.test.'`, `'**\/test/**'` -> `'test'`. Empty when nothing is certain
+ * (an escape, a negation, only wildcards).
+ */
+export function textEveryMatchHolds(glob: string): string {
+  if (glob.includes('\\') || glob.startsWith('!')) return '';
+  let best = '';
+  let run = '';
+  let depth = 0;
+  const end = () => {
+    if (depth === 0 && run.length > best.length) best = run;
+    run = '';
+  };
+  for (const c of glob) {
+    if (c === '(' || c === '[' || c === '{') {
+      end();
+      depth++;
+    } else if (c === ')' || c === ']' || c === '}') {
+      run = '';
+      depth = Math.max(0, depth - 1);
+    } else if (depth > 0 || '*?+@!|/'.includes(c)) end();
+    else run += c;
+  }
+  end();
+  return best;
+}
+
 // Compiled globs, keyed by the glob list: a pure cache of a pure function.
 const matchers = new Map<string, (p: string) => boolean>();
 export function matcher(globs: readonly string[]): (p: string) => boolean {
   const key = globs.join('\n');
   let m = matchers.get(key);
   if (!m) {
-    // One regular expression for the whole list: a role's conventions are tested in one pass, not glob by glob.
-    const re = globs.length > 0 ? new RegExp(globs.map((g) => `(?:${picomatch.makeRe(g, { dot: true }).source})`).join('|')) : undefined;
-    m = re ? (p: string) => re.test(p) : () => false;
+    // Each glob's regular expression runs only on a path that holds the glob's certain text: a substring
+    // search, where picomatch's expressions cost some 50 µs a path for the role lists (the bench corpus's
+    // 2,700 paths took 250 ms; a scan asks each path two or three times).
+    const compiled = globs.map((g) => ({ holds: textEveryMatchHolds(g), re: picomatch.makeRe(g, { dot: true }) }));
+    m = (p: string) => {
+      for (const { holds, re } of compiled) if ((holds === '' || p.includes(holds)) && re.test(p)) return true;
+      return false;
+    };
     if (matchers.size > 256) matchers.clear();
     matchers.set(key, m);
   }
