@@ -43,13 +43,27 @@ describe('WorkspaceIndex service facts', () => {
     assert.deepEqual([...serviceFiles.keys()], [p('api/src/server.js')]);
   });
 
-  test('the CLI path (indexFiles, facts parsed in other threads) answers the same', () => {
+  test('the CLI path (indexFiles) reads them on the first question, in each thread that asks', () => {
     const files = [write('api/package.json', '{}'), write('api/src/server.js', server('/orders')), write('api/test/server.test.js', server('/health'))];
+    // The parses other threads make for the index: none here, service facts are not among them.
     const parsed = new Map(files.map((f) => WorkspaceIndex.sourceParseFactsOf(f)).filter((a) => a !== undefined));
-    assert.deepEqual([...parsed.keys()], [p('api/src/server.js')], 'only the file that counts is parsed for its facts');
+    assert.deepEqual([...parsed.keys()], []);
     const index = new WorkspaceIndex();
     index.indexFiles(files, [dir], parsed);
+    const state = index.exportState();
+    assert.deepEqual([...(state.serviceFiles as Map<string, unknown>).keys()], []);
+    assert.deepEqual([...(state.unreadServiceFacts as Set<string>)], [p('api/src/server.js')]);
     assert.deepEqual(routes(index, 'api'), ['/orders']);
+    // A worker's copy of the index, taken before anything asked, answers the same.
+    assert.deepEqual(routes(WorkspaceIndex.fromState(state), 'api'), ['/orders']);
+  });
+
+  test('an edit during a CLI run (--fix) is read at once, over the disk', () => {
+    const files = [write('api/package.json', '{}'), write('api/src/server.js', server('/orders'))];
+    const index = new WorkspaceIndex();
+    index.indexFiles(files, [dir]);
+    index.updateText(p('api/src/server.js'), server('/healthz'));
+    assert.deepEqual(routes(index, 'api'), ['/healthz']);
   });
 
   test('a package.json that appears makes its files count, and takes a nested package out of its parent', async () => {

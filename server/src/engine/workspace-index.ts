@@ -119,7 +119,7 @@ export type WorkspaceIndexState = Readonly<Record<string, unknown>>;
  * parsed ignore files hold functions, which do not clone), work in progress and open documents.
  * Every other field is state: a new fact's map is shared with the workers without being listed.
  */
-const LOCAL_FIELDS = new Set(['maxFileBytes', 'batchSize', 'documentFactsCache', 'ignoreFiles', 'packageInfos', 'pending', 'overlays', 'generation', 'serviceCache', 'oneOffRuns', 'uncountedSources']);
+const LOCAL_FIELDS = new Set(['maxFileBytes', 'batchSize', 'documentFactsCache', 'ignoreFiles', 'packageInfos', 'pending', 'overlays', 'generation', 'serviceCache', 'oneOffRuns', 'uncountedSources', 'deferringServiceFacts']);
 
 export class WorkspaceIndex {
   /** Files that handle SIGTERM, with how. Every other indexed file simply is not here. */
@@ -379,6 +379,32 @@ export class WorkspaceIndex {
   }
 
   /**
+   * JS/TS sources whose service facts a bulk index (`indexFiles`, the CLI's) left to the first question
+   * (`serviceOf`): only a package with a Dockerfile or a manifest pointing at it is ever asked, so most
+   * runs never parse them for it (a library's sources name their framework everywhere). Each thread
+   * of a CLI run reads them from the same disk; an edit (`updateText`, --fix) reads its file at once.
+   */
+  private readonly unreadServiceFacts = new Set<string>();
+  /** Set while `indexFiles` / `indexPackagesOf` run: their files' service facts are left unread. */
+  private deferringServiceFacts = false;
+
+  /** Reads the service facts left unread under `dir` (see `unreadServiceFacts`). */
+  private readServiceFactsUnder(dir: string): void {
+    let added = false;
+    for (const file of this.unreadServiceFacts) {
+      if (!isUnder(file, dir)) continue;
+      this.unreadServiceFacts.delete(file);
+      const text = this.readSync(file);
+      const facts = text === undefined ? undefined : serviceFactsOf(file, text, true);
+      if (facts) {
+        this.serviceFiles.set(file, facts);
+        added = true;
+      }
+    }
+    if (added) this.serviceRevision++;
+  }
+
+  /**
    * JS/TS sources whose service facts were not read because they cannot count in a service (see
    * `countsInService`): read again when a package.json above them appears or goes.
    */
@@ -496,6 +522,7 @@ export class WorkspaceIndex {
   }
 
   private forgetService(file: string): void {
+    this.unreadServiceFacts.delete(file);
     const had = [this.serviceFiles, this.pyServiceFiles, this.pathWords, this.dockerImages, this.imageLinks, this.goFiles, this.codeFiles].map((m) => m.delete(file));
     if (had.some(Boolean)) this.serviceRevision++;
   }
@@ -514,6 +541,7 @@ export class WorkspaceIndex {
     const dir = normalizePath(d);
     if (!this.built || this.pending.size > 0) return undefined;
     if (!this.hasPackageJson(dir)) return this.pythonServiceOf(dir);
+    if (this.unreadServiceFacts.size > 0) this.readServiceFactsUnder(dir);
     const cached = this.serviceCache.get(dir);
     if (cached && cached.revision === this.serviceRevision) return cached.service;
     const files = new Map<string, JsServiceFacts>();
@@ -1432,13 +1460,18 @@ export class WorkspaceIndex {
    */
   indexFiles(files: readonly string[], roots: readonly string[], parsed?: ReadonlyMap<string, SourceParseFacts>, afterParse?: () => void): void {
     this.roots = [...new Set(roots.map((r) => normalizePath(path.resolve(r))))];
-    for (const file of files) {
-      const p = normalizePath(path.resolve(file));
-      if (baseNameOf(p) === 'package.json') this.packageJson.set(dirnameOf(p), true);
-      if (LICENSE_FILE.test(baseNameOf(p))) this.licenseDirs.add(dirnameOf(p));
-      if (!isIndexedPath(p) || this.overlays.has(p)) continue;
-      const text = this.readSync(p);
-      if (text !== undefined && this.record(p, text, parsed?.get(p))) afterParse?.();
+    this.deferringServiceFacts = true;
+    try {
+      for (const file of files) {
+        const p = normalizePath(path.resolve(file));
+        if (baseNameOf(p) === 'package.json') this.packageJson.set(dirnameOf(p), true);
+        if (LICENSE_FILE.test(baseNameOf(p))) this.licenseDirs.add(dirnameOf(p));
+        if (!isIndexedPath(p) || this.overlays.has(p)) continue;
+        const text = this.readSync(p);
+        if (text !== undefined && this.record(p, text, parsed?.get(p))) afterParse?.();
+      }
+    } finally {
+      this.deferringServiceFacts = false;
     }
     this.built = true;
   }
@@ -1457,16 +1490,21 @@ export class WorkspaceIndex {
       const pkg = this.packageOf(p);
       if (pkg && pkg !== this.rootOf(p) && isUnder(pkg, boundary)) packages.add(pkg);
     }
-    for (const pkg of packages) {
-      if (this.roots.some((root) => isUnder(pkg, root))) continue;
-      for (const file of safeCollect(pkg)) {
-        const p = normalizePath(file);
-        if (baseNameOf(p) === 'package.json') this.packageJson.set(dirnameOf(p), true);
-        if (!isIndexedPath(p) || this.overlays.has(p) || this.handlers.has(p)) continue;
-        const text = this.readSync(p);
-        if (text !== undefined) this.record(p, text);
+    this.deferringServiceFacts = true;
+    try {
+      for (const pkg of packages) {
+        if (this.roots.some((root) => isUnder(pkg, root))) continue;
+        for (const file of safeCollect(pkg)) {
+          const p = normalizePath(file);
+          if (baseNameOf(p) === 'package.json') this.packageJson.set(dirnameOf(p), true);
+          if (!isIndexedPath(p) || this.overlays.has(p) || this.handlers.has(p)) continue;
+          const text = this.readSync(p);
+          if (text !== undefined) this.record(p, text);
+        }
+        this.roots.push(pkg);
       }
-      this.roots.push(pkg);
+    } finally {
+      this.deferringServiceFacts = false;
     }
   }
 
@@ -1782,9 +1820,12 @@ export class WorkspaceIndex {
     if (SERVER_CANDIDATE.test(text)) this.candidates.add(file);
     else this.candidates.delete(file);
     const counts = this.countsInService(file);
-    const parsed = given && given.length === text.length ? given : sourceParseFacts(file, text, counts);
+    const defer = counts && this.deferringServiceFacts && SERVICE_FACTS_PREFILTER.test(text);
+    const parsed = given && given.length === text.length ? given : sourceParseFacts(file, text, counts && !defer);
     this.setUncounted(file, !counts);
-    this.setService(file, pathLiteralWords(text), parsed.service);
+    if (defer) this.unreadServiceFacts.add(file);
+    else this.unreadServiceFacts.delete(file);
+    this.setService(file, pathLiteralWords(text), defer ? undefined : parsed.service);
     this.setStaticFolders(file, text);
     this.setImports(file, relativeImportKeys(file, text), importerTraits(text));
     this.setFacts(file, parsed.shutdown);
@@ -1803,7 +1844,8 @@ export class WorkspaceIndex {
     if (!isIndexedPath(p) || isManifestPath(p) || isPythonSource(p) || isGoPath(p) || (isEntryScriptPath(p) && !isSourcePath(p))) return undefined;
     const text = readFactFile(p, maxFileBytes);
     if (text === undefined) return undefined;
-    const facts = sourceParseFacts(p, text, countsInServiceOnDisk(p));
+    // Service facts are left for the first question (`unreadServiceFacts`): `indexFiles` takes these answers.
+    const facts = sourceParseFacts(p, text, false);
     return facts.parsed ? [p, facts] : undefined;
   }
 
@@ -2127,25 +2169,6 @@ function nameBeforeVariableTag(image: string): string {
 function runsInService(file: string, dir: string): boolean {
   const role = roleByPath(file.slice(dir.length + 1))?.role;
   return role === undefined || role === 'service';
-}
-
-/** Folders with a package.json, asked from disk by the CLI's worker threads (they have no index yet; it is built from their answers). */
-const packageJsonOnDisk = new Map<string, boolean>();
-
-/** `WorkspaceIndex.countsInService` from the disk alone (the index's answer for a file on disk in a CLI run). */
-function countsInServiceOnDisk(file: string): boolean {
-  for (let dir = dirnameOf(file); dir; ) {
-    let known = packageJsonOnDisk.get(dir);
-    if (known === undefined) {
-      if (packageJsonOnDisk.size > 65_536) packageJsonOnDisk.clear();
-      packageJsonOnDisk.set(dir, (known = fs.existsSync(path.join(dir, 'package.json'))));
-    }
-    if (known) return runsInService(file, dir);
-    const parent = dirnameOf(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  return false;
 }
 
 /** `countsInService`: whether the file's service facts can count in a service, which only then are read. */
