@@ -399,6 +399,9 @@ async function main(): Promise<number> {
   const edit = makeEditFile(corpus);
   const editPath = path.join(editDir, 'orders-service.ts');
   fs.writeFileSync(editPath, edit.text);
+  // In a package, as a service's files are: the index reads an open file's route and listen facts only
+  // when they can count in a package's service (no package.json above it: they cannot, a keystroke skips them).
+  fs.writeFileSync(path.join(editDir, 'package.json'), '{"name":"orders-service","private":true}\n');
   const statement = "  const retries = order.items.length > 10 ? 3 : 1;\n  console.log('total', total, retries);\n";
   const keystrokes = options.quick ? 30 : 150;
   const typed = statement.repeat(Math.ceil(keystrokes / statement.length)).slice(0, keystrokes);
@@ -428,6 +431,8 @@ async function main(): Promise<number> {
     const text = fs.readFileSync(rxjsSource.path, 'utf8');
     const rxjsPath = path.join(rxjsDir, 'rxjs.umd.js');
     fs.writeFileSync(rxjsPath, text);
+    fs.writeFileSync(path.join(rxjsDir, 'package.json'), '{"name":"rxjs-bundle","private":true}\n'); // as for the 5,000-line file
+
     // A statement typed at the start of a `return` line in the middle of the bundle, inside a function body.
     const lines = text.split('\n');
     const line = lines.findIndex((l, i) => i >= lines.length / 2 && /^\s+return\b/.test(l));
