@@ -5,28 +5,18 @@
 import { test, describe, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { WorkspaceIndex } from '../../server/src/engine/workspace-index';
+import { tempFolder } from '../support/files';
 
 const server = (route: string) => `const express = require('express');\nconst app = express();\napp.get('${route}', (req, res) => res.send('ok'));\napp.listen(3000);\n`;
 
 describe('WorkspaceIndex service facts', () => {
-  let dir: string;
-  const p = (...parts: string[]) => path.join(dir, ...parts).split(path.sep).join('/');
-  const write = (rel: string, text: string) => {
-    fs.mkdirSync(path.dirname(p(rel)), { recursive: true });
-    fs.writeFileSync(p(rel), text);
-    return p(rel);
-  };
+  const folder = tempFolder('prodready-service-index-');
+  const { p, write } = folder;
   const routes = (index: WorkspaceIndex, pkg: string) => index.serviceOf(p(pkg))?.routes.map((r) => r.path).sort();
 
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-service-index-'));
-  });
-  afterEach(() => {
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  beforeEach(folder.create);
+  afterEach(folder.remove);
 
   test("a package's tests, scripts and examples are not its service, and are not read for it", async () => {
     write('api/package.json', '{}');
@@ -36,7 +26,7 @@ describe('WorkspaceIndex service facts', () => {
     write('api/examples/basic.js', server('/example'));
     write('loose/server.js', server('/nowhere')); // no package.json above it
     const index = new WorkspaceIndex();
-    await index.build([dir]);
+    await index.build([folder.dir]);
     assert.deepEqual(routes(index, 'api'), ['/orders']);
     // What the worker threads are sent holds the facts of the one file that counts.
     const serviceFiles = index.exportState().serviceFiles as Map<string, unknown>;
@@ -49,7 +39,7 @@ describe('WorkspaceIndex service facts', () => {
     const parsed = new Map(files.map((f) => WorkspaceIndex.sourceParseFactsOf(f)).filter((a) => a !== undefined));
     assert.deepEqual([...parsed.keys()], []);
     const index = new WorkspaceIndex();
-    index.indexFiles(files, [dir], parsed);
+    index.indexFiles(files, [folder.dir], parsed);
     const state = index.exportState();
     assert.deepEqual([...(state.serviceFiles as Map<string, unknown>).keys()], []);
     assert.deepEqual([...(state.unreadServiceFacts as Set<string>)], [p('api/src/server.js')]);
@@ -61,7 +51,7 @@ describe('WorkspaceIndex service facts', () => {
   test('an edit during a CLI run (--fix) is read at once, over the disk', () => {
     const files = [write('api/package.json', '{}'), write('api/src/server.js', server('/orders'))];
     const index = new WorkspaceIndex();
-    index.indexFiles(files, [dir]);
+    index.indexFiles(files, [folder.dir]);
     index.updateText(p('api/src/server.js'), server('/healthz'));
     assert.deepEqual(routes(index, 'api'), ['/healthz']);
   });
@@ -70,7 +60,7 @@ describe('WorkspaceIndex service facts', () => {
     write('api/src/server.js', server('/orders'));
     write('api/admin/server.js', server('/admin'));
     const index = new WorkspaceIndex();
-    await index.build([dir]);
+    await index.build([folder.dir]);
     assert.equal(index.serviceOf(p('api')), undefined);
 
     index.fileChanged(write('api/package.json', '{}'));
@@ -90,7 +80,7 @@ describe('WorkspaceIndex service facts', () => {
     write('api/src/server.js', server('/orders'));
     write('api/test/fake-upstream/src/server.js', server('/upstream'));
     const index = new WorkspaceIndex();
-    await index.build([dir]);
+    await index.build([folder.dir]);
     assert.deepEqual(routes(index, 'api'), ['/orders']);
     assert.equal(index.serviceOf(p('api/test/fake-upstream')), undefined);
 

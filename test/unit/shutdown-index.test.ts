@@ -4,9 +4,8 @@
 import { test, describe, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { WorkspaceIndex } from '../../server/src/engine/workspace-index';
+import { tempFolder } from '../support/files';
 import { prepare } from '../../server/src/engine/source';
 import type { ParsedDocument } from '../../server/src/engine/document';
 
@@ -14,27 +13,18 @@ const HANDLER = "process.on('SIGTERM', () => server.close(() => process.exit(0))
 const SERVER = "import express from 'express';\nexpress().listen(3000);\n";
 
 describe('WorkspaceIndex', () => {
-  let dir: string;
-  const p = (...parts: string[]) => path.join(dir, ...parts).split(path.sep).join('/');
-  const write = (rel: string, text: string) => {
-    fs.mkdirSync(path.dirname(p(rel)), { recursive: true });
-    fs.writeFileSync(p(rel), text);
-    return p(rel);
-  };
+  const folder = tempFolder('prodready-index-');
+  const { p, write } = folder;
 
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-index-'));
-  });
-  afterEach(() => {
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  beforeEach(folder.create);
+  afterEach(folder.remove);
 
   test('answers nothing until the build is done, then answers for the package', async () => {
     write('package.json', '{}');
     write('src/server.ts', SERVER);
     write('src/shutdown.ts', HANDLER);
     const index = new WorkspaceIndex();
-    const building = index.build([dir]);
+    const building = index.build([folder.dir]);
     assert.equal(index.handlesSigterm(p('src/server.ts')), undefined);
     await building;
     assert.equal(index.handlesSigterm(p('src/server.ts')), true);
@@ -53,7 +43,7 @@ describe('WorkspaceIndex', () => {
     write('dist/index.js', HANDLER);
     write('src/shutdown.generated.ts', HANDLER);
     const index = new WorkspaceIndex();
-    const stats = await index.build([dir]);
+    const stats = await index.build([folder.dir]);
     assert.equal(index.handlesSigterm(p('src/server.ts')), false);
     assert.deepEqual(index.handlerFiles(), []);
     assert.equal(stats.files, 2);
@@ -75,7 +65,7 @@ describe('WorkspaceIndex', () => {
     write('packages/gateway/src/deep/nested/lifecycle.ts', HANDLER);
     write('packages/gateway/src/server.ts', SERVER);
     const index = new WorkspaceIndex();
-    await index.build([dir]);
+    await index.build([folder.dir]);
     assert.equal(index.handlesSigterm(p('packages/api/src/main.ts')), false);
     assert.equal(index.handlesSigterm(p('packages/gateway/src/server.ts')), true);
     assert.equal(index.packageOf(p('packages/gateway/src/deep/nested/lifecycle.ts')), p('packages/gateway'));
@@ -87,7 +77,7 @@ describe('WorkspaceIndex', () => {
     write('apps/admin/server.ts', SERVER);
     write('apps/admin/shutdown.ts', HANDLER);
     const index = new WorkspaceIndex();
-    await index.build([dir]);
+    await index.build([folder.dir]);
     const open = [p('apps/web/server.ts'), p('apps/admin/server.ts')];
     assert.deepEqual(open.map((f) => index.handlesSigterm(f)), [true, true]);
 
@@ -112,7 +102,7 @@ describe('WorkspaceIndex', () => {
     write('other/package.json', '{}');
     write('other/x.js', 'console.log(3);\n');
     const index = new WorkspaceIndex();
-    await index.build([dir]);
+    await index.build([folder.dir]);
     const open = [p('server.js'), p('extra/update-version.js'), p('other/x.js')];
     assert.equal(index.scriptRole(p('extra/update-version.js')), undefined);
     assert.equal(index.scriptRole(p('server.js')), 'service');
@@ -137,7 +127,7 @@ describe('WorkspaceIndex', () => {
     write('src/run/index.ts', 'export function run() {}\n');
     write('src/lonely.ts', 'export const x = 1;\n');
     const index = new WorkspaceIndex();
-    await index.build([dir]);
+    await index.build([folder.dir]);
     const tool = { path: p('bin/cli.mjs'), commandLineTool: true, startsServer: false, frontEnd: false };
     assert.deepEqual(index.importersOf(p('src/scaffold.ts')), [tool]);
     assert.deepEqual(index.importersOf(p('src/run/index.ts')), [tool]);
@@ -174,7 +164,7 @@ describe('WorkspaceIndex', () => {
     write('src/fake.js', "const pino = require('pino');\nmodule.exports = { logger: { info() {} }, pino };\n");
     write('src/app.ts', "import { logger } from './logger';\nlogger.info('x');\n");
     const index = new WorkspaceIndex();
-    await index.build([dir]);
+    await index.build([folder.dir]);
     const app = p('src/app.ts');
     assert.equal(index.loggerExport(app, './logger', 'logger'), 'pino');
     assert.equal(index.loggerExport(app, './logger.js', 'default'), 'pino');
@@ -201,7 +191,7 @@ describe('WorkspaceIndex', () => {
     write('src/types.ts', "// the options are pino's\nexport interface LoggerOptions { level: string }\nexport const pinoLevels = ['info'];\n");
     write('src/logger.ts', 'import pino from "pino";\nexport const logger = pino();\n');
     const index = new WorkspaceIndex();
-    const stats = await index.build([dir]);
+    const stats = await index.build([folder.dir]);
     assert.equal(stats.parsed, 1);
     assert.equal(index.loggerExport(p('src/app.ts'), './logger', 'logger'), 'pino');
     assert.equal(index.loggerExport(p('src/app.ts'), './types', 'pinoLevels'), undefined);
@@ -212,7 +202,7 @@ describe('WorkspaceIndex', () => {
     write('src/server.ts', SERVER);
     const shutdown = write('src/shutdown.ts', '// nothing yet\n');
     const index = new WorkspaceIndex();
-    await index.build([dir]);
+    await index.build([folder.dir]);
     assert.equal(index.handlesSigterm(p('src/server.ts')), false);
 
     const load = (text: string) => (prepare({ path: shutdown, relativePath: 'src/shutdown.ts', text }) as { doc: ParsedDocument }).doc;
@@ -237,7 +227,7 @@ describe('WorkspaceIndex', () => {
     write('package.json', '{}');
     write('src/server.ts', SERVER);
     const index = new WorkspaceIndex();
-    await index.build([dir]);
+    await index.build([folder.dir]);
     const server = p('src/server.ts');
 
     const handler = write('src/lifecycle/shutdown.ts', HANDLER);
@@ -278,7 +268,7 @@ describe('WorkspaceIndex', () => {
     write('src/routes.ts', 'export const routes = [];\n');
     write('src/shutdown.ts', HANDLER);
     const index = new WorkspaceIndex();
-    await index.build([dir]);
+    await index.build([folder.dir]);
     assert.deepEqual(index.serverCandidates(), [p('src/server.ts')]);
     fs.rmSync(p('src/server.ts'));
     index.fileDeleted(p('src/server.ts'));
@@ -297,7 +287,7 @@ describe('WorkspaceIndex', () => {
       setImmediate(spin);
     };
     setImmediate(spin);
-    const stats = await index.build([dir]);
+    const stats = await index.build([folder.dir]);
     done = true;
     assert.equal(stats.files, 200);
     assert.equal(stats.parsed, 4);
@@ -331,7 +321,7 @@ describe('WorkspaceIndex', () => {
     // Outside the working directory (and no git repository around it): not walked.
     index.indexPackagesOf([server], p('src'));
     assert.equal(index.handlesSigterm(server), false);
-    index.indexPackagesOf([server], dir);
+    index.indexPackagesOf([server], folder.dir);
     assert.equal(index.handlesSigterm(server), true);
   });
 
@@ -356,7 +346,7 @@ describe('WorkspaceIndex', () => {
     write('src/server.ts', SERVER);
     write('src/bundle.js', `${HANDLER}${'x'.repeat(2000)}`);
     const index = new WorkspaceIndex({ maxFileBytes: 1000 });
-    await index.build([dir, p('does-not-exist')]);
+    await index.build([folder.dir, p('does-not-exist')]);
     assert.equal(index.handlesSigterm(p('src/server.ts')), false);
   });
 });
