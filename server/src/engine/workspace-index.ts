@@ -420,13 +420,9 @@ export class WorkspaceIndex {
    * file is not a test, script, example or config of that (nearest) package. The others are not parsed for them.
    */
   private countsInService(file: string): boolean {
-    for (let dir = dirnameOf(file); dir; ) {
-      if (this.hasPackageJson(dir)) return runsInService(file, dir);
-      const parent = dirnameOf(dir);
-      if (parent === dir) break;
-      dir = parent;
-    }
-    return false;
+    // `packageOf` falls back to an indexed root when no package.json is above: no JS service there.
+    const dir = this.packageOf(file);
+    return dir !== '' && this.hasPackageJson(dir) && runsInService(file, dir);
   }
 
   /** A package.json appeared or went: which files count in which service changed, and files not read for their facts may count now. */
