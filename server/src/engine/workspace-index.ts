@@ -119,7 +119,7 @@ export type WorkspaceIndexState = Readonly<Record<string, unknown>>;
  * parsed ignore files hold functions, which do not clone), work in progress and open documents.
  * Every other field is state: a new fact's map is shared with the workers without being listed.
  */
-const LOCAL_FIELDS = new Set(['maxFileBytes', 'batchSize', 'documentFactsCache', 'ignoreFiles', 'packageInfos', 'pending', 'overlays', 'generation', 'serviceCache', 'oneOffRuns', 'uncountedSources', 'deferringServiceFacts']);
+const LOCAL_FIELDS = new Set(['maxFileBytes', 'batchSize', 'documentFactsCache', 'ignoreFiles', 'packageInfos', 'pending', 'overlays', 'generation', 'serviceCache', 'oneOffRuns', 'uncountedSources', 'deferringServiceFacts', 'rootLookup']);
 
 export class WorkspaceIndex {
   /** Files that handle SIGTERM, with how. Every other indexed file simply is not here. */
@@ -172,6 +172,8 @@ export class WorkspaceIndex {
   private readonly ignoreFiles = new Map<string, IgnoreScope | null>();
   /** Folders (or files) the index covers; a path outside every root gets no answer. */
   private roots: string[] = [];
+  /** `roots` as a set, made again when the array is replaced or grows (`rootOf`). */
+  private rootLookup?: { of: string[]; size: number; set: Set<string> };
   /** Roots still being walked: their paths get no answer yet. */
   private readonly pending = new Set<string>();
   private built = false;
@@ -1174,7 +1176,7 @@ export class WorkspaceIndex {
    */
   handlesSigterm(p: string): boolean | undefined {
     const file = normalizePath(p);
-    if (!this.built || !this.roots.some((root) => isUnder(file, root))) return undefined;
+    if (!this.built || this.rootOf(file) === undefined) return undefined;
     for (const root of this.pending) if (isUnder(file, root)) return undefined;
     const scope = this.packageOf(file);
     for (const handler of this.handlers.keys()) {
@@ -1246,7 +1248,7 @@ export class WorkspaceIndex {
   /** See WorkspaceFacts.sigtermHandlers: the package's handlers, `p` itself included, in path order. */
   sigtermHandlers(p: string): SigtermHandler[] | undefined {
     const file = normalizePath(p);
-    if (!this.built || !this.roots.some((root) => isUnder(file, root))) return undefined;
+    if (!this.built || this.rootOf(file) === undefined) return undefined;
     const scope = this.packageOf(file);
     const root = this.rootOf(file);
     if (!scope || (root && !isUnder(scope, root))) return undefined;
@@ -1270,7 +1272,7 @@ export class WorkspaceIndex {
   /** See WorkspaceFacts.commandLinePackage. */
   commandLinePackage(p: string): { dir: string; packageJson: string; bin: string } | undefined {
     const file = normalizePath(p);
-    if (!this.built || !this.roots.some((root) => isUnder(file, root))) return undefined;
+    if (!this.built || this.rootOf(file) === undefined) return undefined;
     for (const root of this.pending) if (isUnder(file, root)) return undefined;
     const info = this.packageInfo(file);
     if (!info?.bin) return undefined;
@@ -1294,7 +1296,7 @@ export class WorkspaceIndex {
    */
   importersOf(p: string): Importer[] | undefined {
     const file = normalizePath(p);
-    if (!this.built || !this.roots.some((root) => isUnder(file, root))) return undefined;
+    if (!this.built || this.rootOf(file) === undefined) return undefined;
     for (const root of this.pending) if (isUnder(file, root)) return undefined;
     const paths = new Set<string>();
     const dir = this.packageOf(file);
@@ -1361,9 +1363,7 @@ export class WorkspaceIndex {
       dir = parent;
     }
     // No package.json anywhere above: the indexed root is the scope.
-    let best = '';
-    for (const root of this.roots) if (isUnder(file, root) && root.length > best.length) best = root;
-    return best;
+    return this.rootOf(file) ?? '';
   }
 
   private hasPackageJson(dir: string): boolean {
@@ -1489,7 +1489,7 @@ export class WorkspaceIndex {
     this.deferringServiceFacts = true;
     try {
       for (const pkg of packages) {
-        if (this.roots.some((root) => isUnder(pkg, root))) continue;
+        if (this.rootOf(pkg) !== undefined) continue;
         for (const file of safeCollect(pkg)) {
           const p = normalizePath(file);
           if (baseNameOf(p) === 'package.json') this.packageJson.set(dirnameOf(p), true);
@@ -1504,8 +1504,24 @@ export class WorkspaceIndex {
     }
   }
 
+  /**
+   * The deepest indexed root holding `file` (or `file` itself), found by walking up its folders: a
+   * check given a thousand files as arguments has a thousand roots, and a scan over every root for
+   * each question made it quadratic.
+   */
   private rootOf(file: string): string | undefined {
-    return this.roots.filter((r) => isUnder(file, r)).sort((a, b) => b.length - a.length)[0];
+    if (this.roots.length === 0) return undefined;
+    let lookup = this.rootLookup;
+    if (!lookup || lookup.of !== this.roots || lookup.size !== this.roots.length) {
+      lookup = { of: this.roots, size: this.roots.length, set: new Set(this.roots) };
+      this.rootLookup = lookup;
+    }
+    for (let p = file; ; ) {
+      if (lookup.set.has(p)) return p;
+      const parent = dirnameOf(p);
+      if (parent === p) return undefined;
+      p = parent;
+    }
   }
 
   private async walkFolder(root: string, generation: number, stats: BuildStats): Promise<void> {
