@@ -6,6 +6,8 @@
 //   rules       The engine's parse and each rule's check timed apart: what each rule adds to the parse
 //   yaml-parse  The yaml package alone (parseAllDocuments with a LineCounter, as the engine calls it)
 //   index       The workspace index build (WorkspaceIndex.build) over a folder
+//   reparse     TypeScript's incremental re-parse alone (ts.updateSourceFile, the engine's options and
+//               change range) for the keystrokes of the edit-latency sessions: the floor under them
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -22,6 +24,10 @@ interface Input {
   tsDefaults?: boolean;
   /** index: the folders to index (workspace folders). */
   roots?: string[];
+  /** reparse: what is typed, one character a keystroke, at the start of `line` of files[0]; the first `warmup` keystrokes are not timed. */
+  typed?: string;
+  line?: number;
+  warmup?: number;
 }
 
 /** CPU time (user + system, every thread) since `from`, ms. */
@@ -54,6 +60,33 @@ async function parseOnly(input: Input) {
     nodes += sf.statements.length;
   }
   return { files: input.files.length, bytes, ms: performance.now() - started, cpuMs: cpuMs(cpu0), statements: nodes };
+}
+
+/**
+ * The keystrokes `editLatency` (lsp.ts) sends, applied to the file's text and re-parsed as the engine
+ * does for an open document (document.ts: the change range from the two texts' common prefix and
+ * suffix, then ts.updateSourceFile); each keystroke's time is that of those two steps only.
+ */
+async function reparseOnly(input: Input) {
+  const { ts } = await import('ts-morph');
+  const { PARSE_OPTIONS, scriptKind } = require('../server/src/engine/document') as typeof import('../server/src/engine/document');
+  const { minimalEdit } = require('../server/src/engine/edits') as typeof import('../server/src/engine/edits');
+  const file = input.files[0];
+  let text = fs.readFileSync(file, 'utf8');
+  const typed = input.typed ?? '';
+  let offset = text.split('\n').slice(0, input.line ?? 0).reduce((n, l) => n + l.length + 1, 0);
+  let sf = ts.createSourceFile(file, text, PARSE_OPTIONS, true, scriptKind(file) as never);
+  const latencies: number[] = [];
+  for (let i = 0; i < typed.length; i++) {
+    const next = text.slice(0, offset) + typed[i] + text.slice(offset);
+    const started = performance.now();
+    const edit = minimalEdit(text, next);
+    sf = ts.updateSourceFile(sf, next, ts.createTextChangeRange(ts.createTextSpan(edit.start, edit.end - edit.start), edit.newText.length));
+    if (i >= (input.warmup ?? 0)) latencies.push(performance.now() - started);
+    text = next;
+    offset++;
+  }
+  return { latencies, statements: sf.statements.length };
 }
 
 async function eslint(input: Input) {
@@ -251,7 +284,7 @@ async function serviceFactsCost(src: string, index: { serviceOf?(dir: string): {
 async function main() {
   const [mode, inputFile] = process.argv.slice(2);
   const input = JSON.parse(fs.readFileSync(inputFile, 'utf8')) as Input;
-  const run = { parse: parseOnly, eslint, rules, 'yaml-parse': yamlParse, index: indexBuild }[mode];
+  const run = { parse: parseOnly, eslint, rules, 'yaml-parse': yamlParse, index: indexBuild, reparse: reparseOnly }[mode];
   if (!run) throw new Error(`unknown mode ${mode}`);
   const result = await run(input);
   process.stdout.write(`${JSON.stringify({ ...result, maxRssKb: process.resourceUsage().maxRSS })}\n`);
