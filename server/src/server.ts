@@ -262,7 +262,8 @@ export function startServer(connection: Connection): void {
     if (previous && previous !== result.doc) previous.dispose();
     if (result.doc) parsed.set(document.uri, result.doc);
     else parsed.delete(document.uri);
-    indexSync.documentAnalysed(document.uri, input.path, input.text, result.doc);
+    // Applied once the diagnostics are out (validate), or by whatever reads the index first.
+    indexSync.documentAnalysedSoon(document.uri, input.path, input.text, result.doc);
     const fixes = result.doc && fixSource(result.doc, { registry, config: result.config, workspace: env.workspace });
     analyses.set(document.uri, { version: document.version, result, fixAllDone: new Map(), fixes });
     for (const crash of result.crashes) logError(`rule ${crash.ruleId} failed on ${input.relativePath}`, crash.error);
@@ -288,7 +289,11 @@ export function startServer(connection: Connection): void {
         diagnostics = result.findings.map((f) => toDiagnostic(lines, f));
         analysed = true;
       }
-      await connection.sendDiagnostics({ uri, version: current.version, diagnostics });
+      try {
+        await connection.sendDiagnostics({ uri, version: current.version, diagnostics });
+      } finally {
+        indexSync.flush();
+      }
       // The first analysis compiled what analyses run: the next server starts from that (start.ts).
       if (analysed) setImmediate(saveCodeCache);
     } catch (error) {
@@ -355,6 +360,7 @@ export function startServer(connection: Connection): void {
     if (settings.run === 'onSave') schedule(event.document.uri, 0);
   });
   documents.onDidClose((event) => {
+    indexSync.flush(); // its last analysis counts in the index until it is closed, with its parse not yet disposed
     clearTimeout(timers.get(event.document.uri));
     timers.delete(event.document.uri);
     justOpened.delete(event.document.uri);
@@ -484,6 +490,7 @@ export function startServer(connection: Connection): void {
       const latest = analyses.get(document.uri);
       const current = latest?.version === document.version ? latest : undefined;
       const result = current?.result ?? check(document, settings);
+      indexSync.flush();
       const doc = result.doc;
       if (!doc) return [];
       return codeActions(params, {
@@ -521,6 +528,7 @@ export function startServer(connection: Connection): void {
     shuttingDown = true;
     for (const timer of timers.values()) clearTimeout(timer);
     timers.clear();
+    indexSync.flush();
     for (const doc of parsed.values()) doc.dispose();
     parsed.clear();
     analyses.clear();

@@ -32,14 +32,44 @@ export class WorkspaceIndexSync {
   /** Files opened outside every folder whose package was looked for already. */
   private readonly loosePackagesTried = new Set<string>();
 
+  /**
+   * Analysed versions whose index update waits (`documentAnalysedSoon`), the newest per document, in
+   * the order they came; applied before anything else reads or changes the index (`flush`).
+   */
+  private readonly waiting = new Map<string, { path: string; text: string; doc: ParsedDocument | undefined }>();
+
   constructor(private readonly host: IndexSyncHost) {}
 
   facts(): WorkspaceFacts {
+    this.flush();
     return this.index.facts();
+  }
+
+  /**
+   * Same as `documentAnalysed`, once the caller calls `flush`: the document's diagnostics go out first
+   * (the index update is a third of a keystroke's work in a big file, and it only decides which *other*
+   * documents to analyse again). Applied sooner when the index is read or changed: every analysis
+   * reads it (`facts`), and so does every other notification here. Only a document's newest version
+   * counts: an older one still waiting is dropped, which leaves the index and the documents to
+   * re-publish as applying both would (each update replaces the file's facts; re-publishing compares
+   * with what was there before the first).
+   */
+  documentAnalysedSoon(uri: string, path: string, text: string, doc: ParsedDocument | undefined): void {
+    this.waiting.delete(uri);
+    this.waiting.set(uri, { path, text, doc });
+  }
+
+  /** Applies the index updates that wait (`documentAnalysedSoon`), oldest first. */
+  flush(): void {
+    if (this.waiting.size === 0) return;
+    const updates = [...this.waiting];
+    this.waiting.clear();
+    for (const [uri, { path, text, doc }] of updates) this.documentAnalysed(uri, path, text, doc);
   }
 
   /** Indexes the workspace folders in the background; what was analysed before gets its answers after. */
   async build(folders: readonly string[]): Promise<void> {
+    this.flush();
     try {
       const stats = await this.index.build(folders);
       this.host.log(
@@ -52,6 +82,7 @@ export class WorkspaceIndexSync {
   }
 
   async foldersChanged(added: readonly string[], removed: readonly string[]): Promise<void> {
+    this.flush();
     try {
       this.update(() => {
         for (const folder of removed) this.index.removeFolder(folder);
@@ -68,6 +99,7 @@ export class WorkspaceIndexSync {
    * for the facts); undefined when the file was not analysed (excluded, too large).
    */
   documentAnalysed(uri: string, path: string, text: string, doc: ParsedDocument | undefined): void {
+    this.waiting.delete(uri); // this version is newer than one still waiting
     const kind = doc ? doc.kind : classify(path, '');
     // Open manifests are kept too: their answers (the code a probe checks, other manifests' links) change
     // with other files, and they are re-published when those do.
@@ -92,12 +124,14 @@ export class WorkspaceIndexSync {
 
   /** A document was closed: what is on disk counts again. */
   documentClosed(path: string): void {
+    this.flush();
     this.openJs.delete(path);
     this.update(() => this.index.closeDocument(path));
   }
 
   /** `workspace/didChangeWatchedFiles`: created, changed, deleted. */
   filesChanged(changes: readonly WatchedChange[]): void {
+    this.flush();
     this.update(() => {
       for (const change of changes) {
         if (change.deleted) this.index.fileDeleted(change.path);
@@ -108,6 +142,7 @@ export class WorkspaceIndexSync {
 
   /** `workspace/didRenameFiles`. */
   filesRenamed(files: ReadonlyArray<{ from: string; to: string }>): void {
+    this.flush();
     this.update(() => {
       for (const file of files) this.index.rename(file.from, file.to);
     });
