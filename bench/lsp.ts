@@ -177,6 +177,7 @@ export async function editLatency(
   typed: string,
   warmup: number,
   command: ServerCommand = BUNDLED,
+  pauseMs = 0,
 ): Promise<{ latencies: number[]; diagnostics: number; window: [number, number] }> {
   const client = new BenchClient([path.dirname(file)], { debounceMs: 0, run: 'onType' }, command);
   try {
@@ -199,6 +200,7 @@ export async function editLatency(
       await client.change(uri, target, ln, col, ch);
       await published;
       if (i >= warmup) latencies.push(performance.now() - started);
+      if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
       if (ch === '\n') {
         ln++;
         col = 0;

@@ -135,6 +135,18 @@ async function reparseFloor(file: string, line: number, typed: string, sessions:
   return { p50: round(percentile(latencies, 50)), p90: round(percentile(latencies, 90)), keystrokes: latencies.length };
 }
 
+/**
+ * The edit-latency sessions type back to back (the next keystroke as soon as the diagnostics are in),
+ * so work the server does after publishing delays the next keystroke's figure. A person types a
+ * keystroke every 100-200 ms; one session more with 40 ms between keystrokes (25 a second) shows
+ * the latency they see.
+ */
+const TYPING_PAUSE_MS = 40;
+
+function pacedLatency(session: { latencies: number[] }): { pauseMs: number; p50: number; p90: number; keystrokes: number } {
+  return { pauseMs: TYPING_PAUSE_MS, p50: round(percentile(session.latencies, 50)), p90: round(percentile(session.latencies, 90)), keystrokes: session.latencies.length };
+}
+
 interface Timed {
   ms: number;
   cpuMs: number;
@@ -430,6 +442,7 @@ async function main(): Promise<number> {
     p90PerSession: summarize(latencySessions.map((s) => percentile(s.latencies, 90))),
     diagnosticsOnFile: latencySessions[0].diagnostics,
     reparseOnly: await reparseFloor(editPath, edit.line, typed, sessions),
+    paced: pacedLatency(await editLatency(editPath, edit.text, edit.line, 0, typed, 5, undefined, TYPING_PAUSE_MS)),
   };
 
   // The same typing in the largest JavaScript file of the corpus: rxjs's UMD bundle (6,849 lines).
@@ -463,6 +476,7 @@ async function main(): Promise<number> {
       p90PerSession: summarize(sessionsRx.map((s) => percentile(s.latencies, 90))),
       diagnosticsOnFile: sessionsRx[0].diagnostics,
       reparseOnly: await reparseFloor(rxjsPath, line, jsTyped, sessions),
+      paced: pacedLatency(await editLatency(rxjsPath, text, line, 0, jsTyped, 5, undefined, TYPING_PAUSE_MS)),
     };
   }
 
@@ -680,10 +694,12 @@ export function table(r: Results): string {
   const l = r.editLatencyMs;
   add(`edit -> diagnostics, ${l.file}`, `p50 ${l.p50} / p90 ${l.p90} / p99 ${l.p99} ms`, `target p90 <= 10 ms: ${verdict(l.p90 <= 10)}`);
   if (l.reparseOnly) add('  TypeScript re-parse alone, same keystrokes', `p50 ${l.reparseOnly.p50} / p90 ${l.reparseOnly.p90} ms`, 'the floor under every keystroke');
+  if (l.paced) add(`  the same, ${l.paced.pauseMs} ms between keystrokes`, `p50 ${l.paced.p50} / p90 ${l.paced.p90} ms`, 'as typed by a person');
   const rx = r.editLatencyRxjsMs;
   if (rx && !rx.unavailable) {
     add(`edit -> diagnostics, ${rx.file}`, `p50 ${rx.p50} / p90 ${rx.p90} / p99 ${rx.p99} ms`, `target p90 <= 10 ms: ${verdict(rx.p90 <= 10)}`);
     if (rx.reparseOnly) add('  TypeScript re-parse alone, same keystrokes', `p50 ${rx.reparseOnly.p50} / p90 ${rx.reparseOnly.p90} ms`, 'the floor under every keystroke');
+    if (rx.paced) add(`  the same, ${rx.paced.pauseMs} ms between keystrokes`, `p50 ${rx.paced.p50} / p90 ${rx.paced.p90} ms`, 'as typed by a person');
   }
   add(`server start-up to first diagnostics, ms (${r.startupMs.bundle ?? 'bundle'})`, fmt(r.startupMs.ms), `target <= 300 ms: ${verdict(r.startupMs.ms.median <= 300)}; initialize answered after ${fmt(r.startupMs.initializeMs)} ms`);
   const mono = r.monorepo;
