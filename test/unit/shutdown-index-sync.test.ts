@@ -69,6 +69,39 @@ describe('WorkspaceIndexSync', () => {
     assert.deepEqual(reanalysed, [uri('src/server.ts')]);
   });
 
+  test('an update that waits (documentAnalysedSoon) is applied by flush, or first by whatever reads the index', async () => {
+    await sync.build([dir]);
+    analysed('src/server.ts', SERVER);
+    reanalysed = [];
+    rechecked = [];
+    const soon = (rel: string, text: string) => sync.documentAnalysedSoon(uri(rel), p(rel), text, doc(rel, text));
+    soon('src/shutdown.ts', HANDLER);
+    assert.deepEqual([reanalysed, rechecked], [[], []], 'nothing happens before the flush');
+    sync.flush();
+    assert.deepEqual(reanalysed, [uri('src/server.ts')]);
+    assert.deepEqual(rechecked, [p('src/other-server.ts')]);
+    assert.equal(sync.facts().sigtermHandlers!(p('src/server.ts'))?.length, 1);
+
+    // The next analysis reads the index (facts): the waiting update counts before it.
+    reanalysed = [];
+    soon('src/shutdown.ts', '// no handler now\n');
+    assert.equal(sync.facts().sigtermHandlers!(p('src/server.ts'))?.length ?? 0, 0);
+    assert.deepEqual(reanalysed, [uri('src/server.ts')]);
+
+    // Two versions waiting: the newest counts, and the open documents are re-published as if both were applied.
+    reanalysed = [];
+    soon('src/shutdown.ts', HANDLER);
+    soon('src/shutdown.ts', '// gone again\n');
+    sync.flush();
+    assert.deepEqual(reanalysed, [], 'the same answers as before the first of the two');
+    assert.equal(sync.facts().sigtermHandlers!(p('src/server.ts'))?.length ?? 0, 0);
+
+    // Closing the document applies what waits first, then what is on disk counts again.
+    soon('src/shutdown.ts', HANDLER);
+    sync.documentClosed(p('src/shutdown.ts'));
+    assert.deepEqual(reanalysed, [uri('src/server.ts'), uri('src/server.ts')]);
+  });
+
   test('watched files and renames re-analyse what they affect', async () => {
     await sync.build([dir]);
     analysed('src/server.ts', SERVER);
