@@ -6,7 +6,7 @@ import { ts } from './ts';
 import { Composer, LineCounter, Parser, YAMLParseError, isMap, isScalar, isSeq, type Document as YamlDocument } from 'yaml';
 import { parseTree, type Node as JsonNode, type ParseError as JsonParseError, printParseErrorCode } from 'jsonc-parser';
 import { DockerfileParser, type Dockerfile } from 'dockerfile-ast';
-import type { DocumentKind } from './types';
+import type { DocumentKind, TextEdit } from './types';
 import { LineIndex } from './lines';
 import { isHelmTemplate, isYamlPath } from './classify';
 import { CLOUDFORMATION_TAGS } from './cloudformation';
@@ -70,6 +70,12 @@ export class ParsedDocument {
   /** What TypeScript's parse of this version costs, counted before it (limits.ts), for the next version's count to start from. */
   jsCostScan: JsCostScan | undefined;
   private previous: ParsedDocument | undefined;
+  /** Where the literals asked of this version's text occur (`includes`): an offset, or -1 for nowhere. */
+  private literals: Map<string, number> | undefined;
+  /** The previous version's answers and the edit from it: `includes` then searches only around the edit. */
+  private literalsFrom: { literals: ReadonlyMap<string, number>; edit: TextEdit } | undefined;
+  /** The edit from the previous version's text to this one's (when there is a previous version): for the re-parses and the line index. */
+  private readonly editFromPrevious: TextEdit | undefined;
   private readonly live: boolean;
 
   constructor(input: DocumentInput, previous?: ParsedDocument) {
@@ -78,11 +84,52 @@ export class ParsedDocument {
     this.text = input.text;
     this.kind = input.kind;
     this.version = input.version ?? 0;
-    this.lines = new LineIndex(input.text);
     this.live = input.live === true;
     if (previous && (previous.kind === 'js' || previous.kind === 'python') && previous.kind === input.kind && previous.path === input.path) {
       this.previous = previous;
+      this.editFromPrevious = minimalEdit(previous.text, input.text);
+      this.lines = LineIndex.afterEdit(previous.lines, input.text, this.editFromPrevious);
+      if (previous.literals) this.literalsFrom = { literals: previous.literals, edit: this.editFromPrevious };
+      previous.literalsFrom = undefined; // one version back, never a chain of them
+    } else {
+      this.lines = new LineIndex(input.text);
     }
+  }
+
+  /**
+   * Whether the text holds `needle`, answered once per version. For an open document's next version
+   * it is read from the previous version's answer: an occurrence wholly before or after the edit is
+   * still there (shifted), and where there was none, one can only overlap what the edit wrote or
+   * straddle where it wrote it, so only that window is searched instead of the whole text at every
+   * keystroke. test/unit/document-literals.test.ts compares it with `text.includes` on random edits.
+   */
+  includes(needle: string): boolean {
+    let literals = this.literals;
+    if (!literals) this.literals = literals = new Map();
+    let at = literals.get(needle);
+    if (at === undefined) {
+      at = this.findLiteral(needle);
+      literals.set(needle, at);
+    }
+    return at !== -1;
+  }
+
+  private findLiteral(needle: string): number {
+    const from = this.literalsFrom;
+    const before = from?.literals.get(needle);
+    if (from && before !== undefined && needle.length > 0) {
+      const { start, end, newText } = from.edit;
+      if (before >= 0) {
+        if (before + needle.length <= start) return before;
+        if (before >= end) return before + newText.length - (end - start);
+      } else {
+        const lo = Math.max(0, start - needle.length + 1);
+        const hi = Math.min(this.text.length, start + newText.length + needle.length - 1);
+        const i = this.text.slice(lo, hi).indexOf(needle);
+        return i === -1 ? -1 : lo + i;
+      }
+    }
+    return this.text.indexOf(needle);
   }
 
   /** The TypeScript syntax tree (parents set), for `js` documents. */
@@ -91,7 +138,7 @@ export class ParsedDocument {
       const previousTree = this.previous?.takeSourceFile();
       this.previous = undefined;
       this.sourceFileCache = previousTree
-        ? ts.updateSourceFile(previousTree, this.text, changeRange(previousTree.text, this.text))
+        ? ts.updateSourceFile(previousTree, this.text, changeRange(this.editFromPrevious ?? minimalEdit(previousTree.text, this.text)))
         : ts.createSourceFile(this.path, this.text, PARSE_OPTIONS, true, scriptKind(this.path));
       if (this.live) markLive(this.sourceFileCache);
       // TypeScript's line map is ours when both break lines at the same characters (TypeScript also at U+2028 and
@@ -125,7 +172,7 @@ export class ParsedDocument {
     const oldTree = previous?.pythonTreeHolder?.tree ? previous.pythonTreeHolder.take() : undefined;
     const tree = parsePython(
       this.text,
-      oldTree && previous ? { tree: oldTree, text: previous.text, edit: minimalEdit(previous.text, this.text) } : undefined,
+      oldTree && previous ? { tree: oldTree, text: previous.text, edit: this.editFromPrevious ?? minimalEdit(previous.text, this.text) } : undefined,
     );
     if (tree === TOO_COSTLY) {
       // Abandoned over its work allowance: asked again by every rule, it would be abandoned again.
@@ -273,7 +320,6 @@ export function scriptKind(path: string): ts.ScriptKind {
 }
 
 /** The change between two versions of a text, as the incremental parser wants it. */
-function changeRange(before: string, after: string): ts.TextChangeRange {
-  const edit = minimalEdit(before, after);
+function changeRange(edit: TextEdit): ts.TextChangeRange {
   return ts.createTextChangeRange(ts.createTextSpan(edit.start, edit.end - edit.start), edit.newText.length);
 }

@@ -43,8 +43,12 @@ const NOTHING: ShutdownFacts = { handlesSigterm: false };
  * cannot handle SIGTERM in a way this rule recognises. Most files stop here.
  */
 export function mayHandleSigterm(text: string): boolean {
-  if (text.includes('SIGTERM') || text.includes('enableShutdownHooks')) return true;
-  for (const library of SHUTDOWN_LIBRARIES) if (text.includes(library)) return true;
+  return mayHandleSigtermBy((literal) => text.includes(literal));
+}
+
+function mayHandleSigtermBy(holds: (literal: string) => boolean): boolean {
+  if (holds('SIGTERM') || holds('enableShutdownHooks')) return true;
+  for (const library of SHUTDOWN_LIBRARIES) if (holds(library)) return true;
   return false;
 }
 
@@ -63,7 +67,17 @@ const NEST_HOOKS = /\.\s*enableShutdownHooks\s*\(/;
  * Reading text means a handler inside a comment counts too: that errs towards no finding.
  */
 export function shutdownFacts(doc: ParsedDocument): ShutdownFacts {
-  if (doc.kind !== 'js' || !mayHandleSigterm(doc.text)) return NOTHING;
+  let facts = factsCache.get(doc);
+  if (!facts) factsCache.set(doc, (facts = readShutdownFacts(doc)));
+  return facts;
+}
+
+/** Per version: the index asks twice a keystroke (would it change, then the update), the rule once. */
+const factsCache = new WeakMap<ParsedDocument, ShutdownFacts>();
+
+function readShutdownFacts(doc: ParsedDocument): ShutdownFacts {
+  // `doc.includes`: an open document's next version searches only around the edit.
+  if (doc.kind !== 'js' || !mayHandleSigtermBy((literal) => doc.includes(literal))) return NOTHING;
   const text = doc.text;
   const lineOf = (offset: number) => doc.lines.positionAt(offset).line + 1;
   const listener = DIRECT_LISTENER.exec(text);
