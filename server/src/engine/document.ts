@@ -72,6 +72,8 @@ export class ParsedDocument {
   private previous: ParsedDocument | undefined;
   /** Where the literals asked of this version's text occur (`includes`): an offset, or -1 for nowhere. */
   private literals: Map<string, number> | undefined;
+  /** `test`'s answers. */
+  private tested: Map<RegExp, boolean> | undefined;
   /** The previous version's answers and the edit from it: `includes` then searches only around the edit. */
   private literalsFrom: { literals: ReadonlyMap<string, number>; edit: TextEdit } | undefined;
   /** The edit from the previous version's text to this one's (when there is a previous version): for the re-parses and the line index. */
@@ -112,6 +114,15 @@ export class ParsedDocument {
       literals.set(needle, at);
     }
     return at !== -1;
+  }
+
+  /** Whether `pattern` (not global or sticky: no `lastIndex`) matches the text, tested once per version and pattern. */
+  test(pattern: RegExp): boolean {
+    let tested = this.tested;
+    if (!tested) this.tested = tested = new Map();
+    let answer = tested.get(pattern);
+    if (answer === undefined) tested.set(pattern, (answer = pattern.test(this.text)));
+    return answer;
   }
 
   private findLiteral(needle: string): number {

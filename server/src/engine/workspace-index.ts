@@ -1631,7 +1631,7 @@ export class WorkspaceIndex {
       const js = doc.kind === 'js';
       own = {
         imports: js ? relativeImportKeys(p, doc.text) : [],
-        traits: js ? importerTraits(doc.text) : NO_TRAITS,
+        traits: js ? importerTraits(doc.text, doc) : NO_TRAITS,
         loggers: js && mayExportLogger(doc.text) ? exportedLoggers(doc) : undefined,
         grpcClients: js && mayExportGrpcClient(doc.text) ? exportedGrpcClients(doc) : undefined,
       };
@@ -2111,8 +2111,9 @@ function sameTraits(a: ImporterTraits, b: ImporterTraits): boolean {
 }
 
 /** What a file's text says it is, for the files it imports (see `Importer`). */
-function importerTraits(text: string): ImporterTraits {
-  return { commandLineTool: isCommandLineTool(text), startsServer: LISTENS.test(text), frontEnd: isFrontEnd(text) };
+/** `doc`: the open version the text is of (its `LISTENS` answer is shared with the file role). */
+function importerTraits(text: string, doc?: ParsedDocument): ImporterTraits {
+  return { commandLineTool: isCommandLineTool(text), startsServer: doc ? doc.test(LISTENS) : LISTENS.test(text), frontEnd: isFrontEnd(text) };
 }
 
 const UI_SPECIFIER = new RegExp(String.raw`['"](?:${UI_MODULES})(?:\/[^'"]*)?['"]`, 'g');

@@ -95,8 +95,8 @@ function computeRole(doc: ParsedDocument, workspace: WorkspaceFacts): RoleAnswer
 
   if (!runByStart) {
     if (signals.shebang) return { role: 'script', reason: 'starts with a `#!` line: a command line program', source: 'content' };
-    if (scriptRole === 'command' && !LISTENS.test(doc.text)) return { role: 'script', reason: 'its package.json `bin` installs it (or the file built from it) as a command line program', source: 'package' };
-    if (!LISTENS.test(doc.text)) {
+    if (scriptRole === 'command' && !doc.test(LISTENS)) return { role: 'script', reason: 'its package.json `bin` installs it (or the file built from it) as a command line program', source: 'package' };
+    if (!doc.test(LISTENS)) {
       const terminal = signals.imports.find((m) => TERMINAL_IMPORT.test(m));
       if (terminal) return { role: 'script', reason: `imports the terminal library \`${terminal}\`: a command line tool`, source: 'content' };
       if (signals.readsArgv) return { role: 'script', reason: 'reads `process.argv` and starts no server: a command line tool', source: 'content' };
