@@ -2110,8 +2110,7 @@ function sameTraits(a: ImporterTraits, b: ImporterTraits): boolean {
   return a.commandLineTool === b.commandLineTool && a.startsServer === b.startsServer && a.frontEnd === b.frontEnd;
 }
 
-/** What a file's text says it is, for the files it imports (see `Importer`). */
-/** `doc`: the open version the text is of (its `LISTENS` answer is shared with the file role). */
+/** What a file's text says it is, for the files it imports (see `Importer`); `doc`: the open version the text is of (its `LISTENS` answer is shared with the file role). */
 function importerTraits(text: string, doc?: ParsedDocument): ImporterTraits {
   return { commandLineTool: isCommandLineTool(text), startsServer: doc ? doc.test(LISTENS) : LISTENS.test(text), frontEnd: isFrontEnd(text) };
 }
