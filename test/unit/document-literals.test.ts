@@ -5,18 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { prepare } from '../../server/src/engine/source';
 import type { ParsedDocument } from '../../server/src/engine/document';
+import { mulberry32 } from '../support/random';
 import { shutdownFacts } from '../../server/src/rules/shutdown/shutdown-facts';
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NEEDLES = ['SIGTERM', 'ab', 'a', 'TERM', 'stoppable', 'SIGTERMSIGTERM'];
 const PIECES = ['SIG', 'TERM', 'SIGTERM', 'a', 'b', 'ab', ' ', '\n', 'stop', 'pable', ''];
@@ -26,7 +17,7 @@ const docOf = (text: string, previous?: ParsedDocument) =>
 
 test('includes equals the text search on 4,000 random edits, each version asked some needles', () => {
   for (let seed = 1; seed <= 40; seed++) {
-    const next = random(seed);
+    const next = mulberry32(seed);
     const pick = () => PIECES[Math.floor(next() * PIECES.length)];
     let text = Array.from({ length: 12 }, pick).join('');
     let doc = docOf(text);

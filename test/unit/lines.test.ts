@@ -7,18 +7,8 @@ import { LineIndex } from '../../server/src/engine/lines';
 import { minimalEdit } from '../../server/src/engine/edits';
 import { prepare } from '../../server/src/engine/source';
 import type { ParsedDocument } from '../../server/src/engine/document';
+import { mulberry32 } from '../support/random';
 
-/** A small deterministic generator (mulberry32), so a failure names its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = ['\n', '\r\n', '\r', 'a', 'bc', ' ', 'x\ny', '\r\r\n', '\n\n', ''];
 
@@ -29,7 +19,7 @@ function starts(index: LineIndex): number[] {
 describe('LineIndex.afterEdit', () => {
   test('equals a fresh index on 3,000 random edits (insertions, deletions, replacements at any offset)', () => {
     for (let seed = 1; seed <= 30; seed++) {
-      const next = random(seed);
+      const next = mulberry32(seed);
       const pick = () => PIECES[Math.floor(next() * PIECES.length)];
       let text = Array.from({ length: 40 }, pick).join('');
       let index = new LineIndex(text);
