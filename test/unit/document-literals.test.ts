@@ -8,7 +8,6 @@ import type { ParsedDocument } from '../../server/src/engine/document';
 import { mulberry32 } from '../support/random';
 import { shutdownFacts } from '../../server/src/rules/shutdown/shutdown-facts';
 
-
 const NEEDLES = ['SIGTERM', 'ab', 'a', 'TERM', 'stoppable', 'SIGTERMSIGTERM'];
 const PIECES = ['SIG', 'TERM', 'SIGTERM', 'a', 'b', 'ab', ' ', '\n', 'stop', 'pable', ''];
 

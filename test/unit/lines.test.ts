@@ -9,7 +9,6 @@ import { prepare } from '../../server/src/engine/source';
 import type { ParsedDocument } from '../../server/src/engine/document';
 import { mulberry32 } from '../support/random';
 
-
 const PIECES = ['\n', '\r\n', '\r', 'a', 'bc', ' ', 'x\ny', '\r\r\n', '\n\n', ''];
 
 function starts(index: LineIndex): number[] {
