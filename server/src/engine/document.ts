@@ -15,6 +15,7 @@ import { minimalEdit } from './edits';
 import { parsePython, PyTreeHolder, TOO_COSTLY, type PyTree } from './python';
 import { markLive } from './incremental';
 import type { JsCostScan } from './limits';
+import type { AnchoredPattern } from './anchored';
 
 /** Stream-level YAML error tokens composed per file (see `yaml`). */
 const MAX_YAML_ERROR_TOKENS = 200;
@@ -72,10 +73,12 @@ export class ParsedDocument {
   private previous: ParsedDocument | undefined;
   /** Where the literals asked of this version's text occur (`includes`): an offset, or -1 for nowhere. */
   private literals: Map<string, number> | undefined;
-  /** `test`'s answers. */
+  /** `test`'s (and `testAnchored`'s) answers. */
   private tested: Map<RegExp, boolean> | undefined;
-  /** The previous version's answers and the edit from it: `includes` then searches only around the edit. */
-  private literalsFrom: { literals: ReadonlyMap<string, number>; edit: TextEdit } | undefined;
+  /** Every occurrence of the literals asked of this version's text (`occurrences`), ascending. */
+  private occurrenceLists: Map<string, readonly number[]> | undefined;
+  /** The previous version's answers and the edit from it: `includes` and `occurrences` then search only around the edit. */
+  private literalsFrom: { literals: ReadonlyMap<string, number> | undefined; occurrences: ReadonlyMap<string, readonly number[]> | undefined; edit: TextEdit } | undefined;
   /** The edit from the previous version's text to this one's (when there is a previous version): for the re-parses and the line index. */
   private readonly editFromPrevious: TextEdit | undefined;
   private readonly live: boolean;
@@ -91,7 +94,9 @@ export class ParsedDocument {
       this.previous = previous;
       this.editFromPrevious = minimalEdit(previous.text, input.text);
       this.lines = LineIndex.afterEdit(previous.lines, input.text, this.editFromPrevious);
-      if (previous.literals) this.literalsFrom = { literals: previous.literals, edit: this.editFromPrevious };
+      if (previous.literals || previous.occurrenceLists) {
+        this.literalsFrom = { literals: previous.literals, occurrences: previous.occurrenceLists, edit: this.editFromPrevious };
+      }
       previous.literalsFrom = undefined; // one version back, never a chain of them
     } else {
       this.lines = new LineIndex(input.text);
@@ -125,9 +130,61 @@ export class ParsedDocument {
     return answer;
   }
 
+  /**
+   * Where `needle` occurs in the text: every start offset, ascending (overlapping occurrences too),
+   * found once per version. An open document's next version carries the previous version's list
+   * as `includes` carries its answer: the occurrences wholly before or after the edit, shifted, and
+   * a search of the window the edit touched. Never modify the list.
+   */
+  occurrences(needle: string): readonly number[] {
+    let lists = this.occurrenceLists;
+    if (!lists) this.occurrenceLists = lists = new Map();
+    let list = lists.get(needle);
+    if (list === undefined) lists.set(needle, (list = this.findOccurrences(needle)));
+    return list;
+  }
+
+  /**
+   * Whether `pattern.pattern` matches the text, once per version. An open document answers it at the
+   * occurrences of the pattern's anchors (carried from the previous version, see `occurrences`), so a
+   * keystroke costs a search around the edit and one sticky match per occurrence, not a scan of the
+   * whole text; any other document tests the expression itself.
+   */
+  testAnchored(pattern: AnchoredPattern): boolean {
+    if (!this.live) return this.test(pattern.pattern);
+    let tested = this.tested;
+    if (!tested) this.tested = tested = new Map();
+    let answer = tested.get(pattern.pattern);
+    if (answer === undefined) tested.set(pattern.pattern, (answer = pattern.matchesAt(this.text, (anchor) => this.occurrences(anchor))));
+    return answer;
+  }
+
+  private findOccurrences(needle: string): readonly number[] {
+    const text = this.text;
+    const from = this.literalsFrom;
+    const before = from?.occurrences?.get(needle);
+    const out: number[] = [];
+    if (from && before !== undefined && needle.length > 0) {
+      const { start, end, newText } = from.edit;
+      const shift = newText.length - (end - start);
+      let i = 0;
+      for (; i < before.length && before[i] + needle.length <= start; i++) out.push(before[i]);
+      // The window: what can overlap the written text or straddle where it was written.
+      const lo = Math.max(0, start - needle.length + 1);
+      const hi = Math.min(text.length, start + newText.length + needle.length - 1);
+      const window = text.slice(lo, hi);
+      for (let at = window.indexOf(needle); at !== -1; at = window.indexOf(needle, at + 1)) out.push(lo + at);
+      for (; i < before.length; i++) if (before[i] >= end) out.push(before[i] + shift);
+      return out;
+    }
+    if (needle.length === 0) return out;
+    for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) out.push(at);
+    return out;
+  }
+
   private findLiteral(needle: string): number {
     const from = this.literalsFrom;
-    const before = from?.literals.get(needle);
+    const before = from?.literals?.get(needle);
     if (from && before !== undefined && needle.length > 0) {
       const { start, end, newText } = from.edit;
       if (before >= 0) {

@@ -20,6 +20,7 @@ import { NEVER_ENTER, collectFiles, inheritedIgnores, isIgnored, readIgnore, typ
 import type { DeployedHealthCheck, ImageCode, ImageUse, Importer, PackageDeployment, PackageFacts, ProjectLogger, SigtermHandler, StaticFolder, WorkspaceFacts } from './workspace-facts';
 import { FULL_STACK_SERVER_PATHS } from './package-json';
 import { servedFolders, type ServedFolder } from './model/static-folders';
+import { AnchoredPattern } from './anchored';
 import picomatch from 'picomatch';
 import { parsePackageJson, type PackageInfo, type PackageKind, type ScriptRole } from './package-json';
 import { mayHandleSigterm, shutdownFacts, type ShutdownFacts } from '../rules/shutdown/shutdown-facts';
@@ -1632,7 +1633,7 @@ export class WorkspaceIndex {
       own = {
         imports: js ? relativeImportKeys(p, doc.text) : [],
         traits: js ? importerTraits(doc.text, doc) : NO_TRAITS,
-        loggers: js && mayExportLogger(doc.text) ? exportedLoggers(doc) : undefined,
+        loggers: js && mayExportLogger(doc.text, doc) ? exportedLoggers(doc) : undefined,
         grpcClients: js && mayExportGrpcClient(doc.text) ? exportedGrpcClients(doc) : undefined,
       };
       this.documentFactsCache.set(doc, own);
@@ -1832,7 +1833,7 @@ export class WorkspaceIndex {
     if (SERVER_CANDIDATE.test(text)) this.candidates.add(file);
     else this.candidates.delete(file);
     const counts = this.countsInService(file);
-    const defer = counts && this.deferringServiceFacts && SERVICE_FACTS_PREFILTER.test(text);
+    const defer = counts && this.deferringServiceFacts && SERVICE_FACTS_PREFILTER.pattern.test(text);
     const parsed = given && given.length === text.length ? given : sourceParseFacts(file, text, counts && !defer);
     this.setUncounted(file, !counts);
     if (defer) this.unreadServiceFacts.add(file);
@@ -1898,7 +1899,7 @@ export class WorkspaceIndex {
     const pkg = this.packageOf(p) || dirnameOf(p);
     const kept = this.documentFolderCache.get(doc);
     if (kept && kept.pkg === pkg) return kept.folders;
-    const folders = servedFolders(p, doc.text, pkg);
+    const folders = servedFolders(p, doc.text, pkg, doc);
     this.documentFolderCache.set(doc, { pkg, folders });
     return folders;
   }
@@ -2187,7 +2188,7 @@ function runsInService(file: string, dir: string): boolean {
 function sourceParseFacts(file: string, text: string, countsInService: boolean): SourceParseFacts {
   let doc: ParsedDocument | undefined;
   const parse = () => (doc ??= new ParsedDocument({ path: file, relativePath: baseNameOf(file), text, kind: 'js' }));
-  const service = countsInService && SERVICE_FACTS_PREFILTER.test(text) ? serviceFactsOf(file, text, true, parse()) : undefined;
+  const service = countsInService && SERVICE_FACTS_PREFILTER.pattern.test(text) ? serviceFactsOf(file, text, true, parse()) : undefined;
   const sigterm = mayHandleSigterm(text);
   const exportsLogger = mayExportLogger(text);
   const exportsGrpc = mayExportGrpcClient(text);
@@ -2212,7 +2213,7 @@ function sourceParseFacts(file: string, text: string, countsInService: boolean):
  * or they cannot count in a service (`countsInService` false: a test's routes are not the service's).
  */
 function serviceFactsOf(file: string, text: string, countsInService: boolean, doc?: ParsedDocument): JsServiceFacts | undefined {
-  if (!countsInService || !SERVICE_FACTS_PREFILTER.test(text)) return undefined;
+  if (!countsInService || !(doc ? doc.testAnchored(SERVICE_FACTS_PREFILTER) : SERVICE_FACTS_PREFILTER.pattern.test(text))) return undefined;
   try {
     const facts = jsServiceFacts(doc?.kind === 'js' ? doc : new ParsedDocument({ path: file, relativePath: baseNameOf(file), text, kind: 'js' }));
     const empty = facts.routers.length === 0 && facts.mounts.length === 0 && facts.controllers.length === 0 && facts.listens.length === 0 && facts.drains.length === 0 && facts.globalPrefix === undefined && !facts.unknownRoutes;
@@ -2228,7 +2229,7 @@ function serviceFactsOf(file: string, text: string, countsInService: boolean, do
  * (logging/file-facts.ts binds module names from specifiers), so text that merely names one (fastify's
  * sources say "pino" in 90 files, requiring it in 2) makes none.
  */
-const LOGGER_LIBRARY = /(['"`])(?:pino|winston|bunyan)\1/;
+const LOGGER_LIBRARY = new AnchoredPattern(/(['"`])(?:pino|winston|bunyan)\1/, ['pino', 'winston', 'bunyan'], 1);
 const EXPORTS = /\bexports?\b/;
 
 /** Whether a module's text may export a gRPC client it makes (rules/calls/grpc.ts): it names grpc and exports something. */
@@ -2236,8 +2237,9 @@ function mayExportGrpcClient(text: string): boolean {
   return text.includes('grpc') && /\bexport\b|\bexports\b/.test(text);
 }
 
-function mayExportLogger(text: string): boolean {
-  return LOGGER_LIBRARY.test(text) && EXPORTS.test(text);
+/** `doc`: the open version `text` is of (its anchors are carried between versions). */
+function mayExportLogger(text: string, doc?: ParsedDocument): boolean {
+  return (doc ? doc.testAnchored(LOGGER_LIBRARY) : LOGGER_LIBRARY.pattern.test(text)) && EXPORTS.test(text);
 }
 
 /** A call that may start a server (`.listen(`, `.start(`, `serve(`): loose on purpose, the rule decides. */

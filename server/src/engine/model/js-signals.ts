@@ -6,6 +6,7 @@
 import { ts } from '../ts';
 import { kindSet, nodesOfKinds } from '../incremental';
 import type { ParsedDocument } from '../document';
+import { AnchoredPattern } from '../anchored';
 
 const { SyntaxKind, forEachChild, isCallExpression, isExpressionStatement, isIdentifier, isImportDeclaration, isImportEqualsDeclaration, isExternalModuleReference, isStringLiteralLike, isVariableStatement, isPropertyAccessExpression, isElementAccessExpression } = ts;
 
@@ -49,7 +50,11 @@ export interface JsSignals {
 /** Globals a browser (or a React Native / Electron renderer) has and Node does not, used as objects or called. */
 const BROWSER_GLOBALS = new Set(['window', 'document', 'localStorage', 'sessionStorage', 'navigator', 'location', '$', 'jQuery', 'alert', 'XMLHttpRequest', 'history', 'chrome']);
 /** A cheap test before the walk: one of them followed by `.`, `(` or `[`, not as a property. */
-const BROWSER_GLOBAL_TEXT = /(?<![\w$.])(?:window|document|localStorage|sessionStorage|navigator|location|\$|jQuery|alert|XMLHttpRequest|history|chrome)\s*[.([]|\btypeof\s+(?:window|document)\b/;
+const BROWSER_GLOBAL_TEXT = new AnchoredPattern(
+  /(?<![\w$.])(?:window|document|localStorage|sessionStorage|navigator|location|\$|jQuery|alert|XMLHttpRequest|history|chrome)\s*[.([]|\btypeof\s+(?:window|document)\b/,
+  ['window', 'document', 'localStorage', 'sessionStorage', 'navigator', 'location', '$', 'jQuery', 'alert', 'XMLHttpRequest', 'history', 'chrome', 'typeof'],
+);
+const READS_ARGV = new AnchoredPattern(/\bprocess\s*\.\s*argv\b/, ['process']);
 
 const GENERATED_MARKER = /@generated\b|\bDO NOT EDIT\b|\bauto-?generated\b/i;
 
@@ -87,8 +92,8 @@ function gather(doc: ParsedDocument): JsSignals {
   return {
     imports,
     shebang: text.startsWith('#!'),
-    readsArgv: /\bprocess\s*\.\s*argv\b/.test(text),
-    browserGlobals: BROWSER_GLOBAL_TEXT.test(text) ? browserGlobals(sf) : [],
+    readsArgv: doc.testAnchored(READS_ARGV),
+    browserGlobals: doc.testAnchored(BROWSER_GLOBAL_TEXT) ? browserGlobals(sf) : [],
     directive,
     generated: isGenerated(text),
     vendored: isVendored(text),

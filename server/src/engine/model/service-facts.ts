@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { ts } from '../ts';
 import type { ParsedDocument } from '../document';
 import { kindSet, nodesOfKinds } from '../incremental';
+import { AnchoredPattern } from '../anchored';
 import { moduleBindings, stripExpression, type ModuleBinding } from '../../rules/shutdown/syntax';
 import { ServerReader } from '../../rules/shutdown/servers';
 
@@ -83,9 +84,13 @@ export interface JsServiceFacts {
  * controller or prefix, a route object, or a server framework's name (an app made here mounts
  * routers without a path). The walks for listen calls and SIGTERM timers run only where their words are.
  */
-const ROUTE_TEXT = /\.(?:get|post|put|delete|patch|all|head|options|use|register|route)\s*\(\s*['"`]\/|\.route\s*\(\s*[{[]|@Controller\b|setGlobalPrefix|\b(?:express|koa|fastify|hapi|hono|restify)\b/;
-const LISTEN_TEXT = /\.\s*(?:listen|start)\s*\(|\bserve\s*\(/;
-export const SERVICE_FACTS_PREFILTER = new RegExp(`${ROUTE_TEXT.source}|${LISTEN_TEXT.source}|SIGTERM`);
+const ROUTE_TEXT = new AnchoredPattern(
+  /\.(?:get|post|put|delete|patch|all|head|options|use|register|route)\s*\(\s*['"`]\/|\.route\s*\(\s*[{[]|@Controller\b|setGlobalPrefix|\b(?:express|koa|fastify|hapi|hono|restify)\b/,
+  ['.get', '.post', '.put', '.delete', '.patch', '.all', '.head', '.options', '.use', '.register', '.route', '@Controller', 'setGlobalPrefix', 'express', 'koa', 'fastify', 'hapi', 'hono', 'restify'],
+);
+/** `.listen(`, `. start (`, `serve(`: the method's name is the anchor, the dot before it a lookbehind. */
+const LISTEN_TEXT = new AnchoredPattern(/(?<=\.\s*)(?:listen|start)\s*\(|\bserve\s*\(/, ['listen', 'start', 'serve']);
+export const SERVICE_FACTS_PREFILTER = new AnchoredPattern(new RegExp(`${ROUTE_TEXT.pattern.source}|${LISTEN_TEXT.pattern.source}|SIGTERM`), [...ROUTE_TEXT.anchors, ...LISTEN_TEXT.anchors, 'SIGTERM']);
 
 // What the walks below read, as kept per statement for a live document (incremental.ts).
 const CALLS = kindSet(SyntaxKind.CallExpression);
@@ -135,7 +140,7 @@ export function jsServiceFacts(doc: ParsedDocument): JsServiceFacts {
 export function serviceReading(doc: ParsedDocument): { facts: JsServiceFacts; handlers: Map<RouteFact, ts.Node> } {
   let reading = cache.get(doc);
   if (!reading) {
-    reading = doc.kind === 'js' && SERVICE_FACTS_PREFILTER.test(doc.text) ? read(doc.sourceFile, doc.text) : { facts: emptyFacts(), handlers: new Map() };
+    reading = doc.kind === 'js' && doc.testAnchored(SERVICE_FACTS_PREFILTER) ? read(doc) : { facts: emptyFacts(), handlers: new Map() };
     cache.set(doc, reading);
   }
   return reading;
@@ -145,7 +150,8 @@ export function emptyFacts(): JsServiceFacts {
   return { routers: [], mounts: [], exports: [], controllers: [], globalPrefix: undefined, globalPrefixExclude: [], listens: [], drains: [], unknownRoutes: undefined };
 }
 
-function read(sf: ts.SourceFile, text: string): { facts: JsServiceFacts; handlers: Map<RouteFact, ts.Node> } {
+function read(doc: ParsedDocument): { facts: JsServiceFacts; handlers: Map<RouteFact, ts.Node> } {
+  const sf = doc.sourceFile;
   const facts = emptyFacts();
   const handlers = new Map<RouteFact, ts.Node>();
   const reader: Reader = { sf, modules: moduleBindings(sf), consts: new Map(), functions: new Map(), routers: new Map() };
@@ -350,10 +356,10 @@ function read(sf: ts.SourceFile, text: string): { facts: JsServiceFacts; handler
     facts.controllers.push({ prefix, line: lineOf(controller.call).line, routes });
   }
 
-  if (ROUTE_TEXT.test(text)) visit(sf);
+  if (doc.testAnchored(ROUTE_TEXT)) visit(sf);
 
   // Listen calls (the servers the shutdown rule recognises) and the port each is given.
-  const servers = LISTEN_TEXT.test(text) ? new ServerReader(sf).starts() : [];
+  const servers = doc.testAnchored(LISTEN_TEXT) ? new ServerReader(sf).starts() : [];
   for (const start of servers) {
     if (start.framework === 'nest-microservice') continue;
     let port: PortValue = null;
@@ -366,7 +372,7 @@ function read(sf: ts.SourceFile, text: string): { facts: JsServiceFacts; handler
     facts.listens.push({ ...lineOf(start.name), framework: start.framework, port });
   }
 
-  facts.drains = text.includes('SIGTERM') ? drainTimers(reader, lineOf) : [];
+  facts.drains = doc.includes('SIGTERM') ? drainTimers(reader, lineOf) : [];
   facts.routers = [...reader.routers.values()].filter((r) => r.routes.length > 0 || r.app || facts.mounts.some((m) => m.parent === r.key || ('local' in m.target && m.target.local === r.key)));
   facts.exports = exportsOf(reader);
   // Parameter routers (plugins, `module.exports = (app) => ...`) are only worth keeping when exported or mounted.

@@ -5,6 +5,8 @@
 // `path.resolve(...)`, `__dirname + '/x'`, `${__dirname}/x`, `process.cwd()`.
 
 import * as path from 'node:path';
+import type { ParsedDocument } from '../document';
+import { AnchoredPattern } from '../anchored';
 
 export interface ServedFolder {
   /** Absolute folder, forward slashes. */
@@ -13,9 +15,21 @@ export interface ServedFolder {
   line: number;
 }
 
-/** Quick test before the scan. */
-export function mayServeStatic(text: string): boolean {
-  return /static|useStaticAssets|rootPath/i.test(text) && /\bstatic\s*\(|serveStatic|koa-static|@fastify\/static|fastify-static|useStaticAssets|ServeStaticModule|sirv|serve-handler/.test(text);
+const SERVES_STATIC = new AnchoredPattern(/\bstatic\s*\(|serveStatic|koa-static|@fastify\/static|fastify-static|useStaticAssets|ServeStaticModule|sirv|serve-handler/, [
+  'static',
+  'serveStatic',
+  'koa-static',
+  '@fastify/static',
+  'fastify-static',
+  'useStaticAssets',
+  'ServeStaticModule',
+  'sirv',
+  'serve-handler',
+]);
+
+/** Quick test before the scan (`doc`: the open version `text` is of, whose anchors are carried between versions). */
+export function mayServeStatic(text: string, doc?: ParsedDocument): boolean {
+  return /static|useStaticAssets|rootPath/i.test(text) && (doc ? doc.testAnchored(SERVES_STATIC) : SERVES_STATIC.pattern.test(text));
 }
 
 /** A call that serves a folder, up to its first argument (or, for option objects, the `root`/`rootPath` value). */
@@ -23,8 +37,8 @@ const CALL = /(?:\bexpress\s*\.\s*static|\bserveStatic|\bstaticFiles|\bkoaStatic
 const STRING = /^(['"`])([^'"`$\n]*)\1/;
 
 /** The folders `text` (the file at `file`, in package folder `packageDir`) serves statically. */
-export function servedFolders(file: string, text: string, packageDir: string): ServedFolder[] {
-  if (!mayServeStatic(text)) return [];
+export function servedFolders(file: string, text: string, packageDir: string, doc?: ParsedDocument): ServedFolder[] {
+  if (!mayServeStatic(text, doc)) return [];
   const usesOptionRoot = /@fastify\/static|fastify-static|ServeStaticModule|koa-static/.test(text);
   const out: ServedFolder[] = [];
   const fileDir = path.posix.dirname(file);

@@ -1,0 +1,123 @@
+// Every AnchoredPattern the engine makes answers as its regular expression does: tested at its
+// anchors' occurrences in a fresh text, and in an open document whose occurrences are carried from
+// version to version across random edits.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ANCHORED_PATTERNS, AnchoredPattern } from '../../server/src/engine/anchored';
+import { prepare } from '../../server/src/engine/source';
+import type { ParsedDocument } from '../../server/src/engine/document';
+import { mulberry32 } from '../support/random';
+import { sampleOf } from '../support/regex-sample';
+// The modules that make the engine's patterns.
+import '../../server/src/engine/model/service-facts';
+import '../../server/src/engine/model/js-signals';
+import '../../server/src/engine/model/static-folders';
+import '../../server/src/engine/workspace-index';
+
+const PUNCTUATION = [' ', '  ', '\n', '\t', '.', '. ', '(', ' (', '[', '{', "'", '"', '`', '/', "'/", '$', 'x', '_', '-', ':', 'a.b', ''];
+
+/**
+ * Pieces of random texts: strings the pattern's expression may match (`sampleOf`), the words it is
+ * made of (its anchors, its source's runs of letters, the characters it escapes) and punctuation,
+ * so that texts match now at one alternative, now at several, now nowhere, or nearly.
+ */
+function piecesOf(pattern: AnchoredPattern, seed: number): () => string {
+  const source = pattern.pattern.source;
+  const letters = source.replace(/\\[A-Za-z]/g, ' ').match(/[A-Za-z@][\w@-]*/g) ?? [];
+  const escaped = [...source.matchAll(/\\([^A-Za-z0-9])/g)].map((m) => m[1]);
+  const words = [...new Set([...pattern.anchors, ...letters, ...escaped])];
+  const next = mulberry32(seed);
+  return () => {
+    const r = next();
+    if (r < 0.2) return sampleOf(pattern.pattern, next);
+    const list = r < 0.6 ? words : PUNCTUATION;
+    return list[Math.floor(next() * list.length)];
+  };
+}
+
+const docOf = (text: string, previous?: ParsedDocument) =>
+  (prepare({ path: '/w/server.js', relativePath: 'server.js', text, live: true }, undefined, previous) as { doc: ParsedDocument }).doc;
+
+const fresh = (text: string) => (needle: string) => {
+  const out: number[] = [];
+  for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) out.push(at);
+  return out;
+};
+
+test('the engine makes its anchored patterns (the ones tested below)', () => {
+  assert.ok(ANCHORED_PATTERNS.length >= 6, `${ANCHORED_PATTERNS.length} patterns`);
+});
+
+test('each anchored pattern, tried at its anchors, answers as its expression on random texts', () => {
+  for (const [n, pattern] of ANCHORED_PATTERNS.entries()) {
+    const piece = piecesOf(pattern, n + 1);
+    const next = mulberry32(n + 1);
+    let matched = 0;
+    /** Per anchor, the texts that match at its occurrences and no other anchor's: had it been left out, those would fail. */
+    const alone = new Map(pattern.anchors.map((a) => [a, 0]));
+    for (let i = 0; i < 5000; i++) {
+      const text = Array.from({ length: 1 + Math.floor(next() * 12) }, piece).join('');
+      const expected = pattern.pattern.test(text);
+      if (expected) matched++;
+      assert.equal(pattern.matchesAt(text, fresh(text)), expected, `${pattern.pattern} on ${JSON.stringify(text)}`);
+      if (expected) {
+        const at = pattern.anchors.filter((a) => pattern.matchesAt(text, (b) => (b === a ? fresh(text)(a) : [])));
+        if (at.length === 1) alone.set(at[0], alone.get(at[0])! + 1);
+      }
+    }
+    for (const [anchor, count] of alone) assert.ok(count > 0, `${pattern.pattern}: no random text matches at ${JSON.stringify(anchor)} alone`);
+    // The texts are made to match now and then: a test that never sees a match proves nothing.
+    assert.ok(matched > 500 && matched < 4500, `${pattern.pattern}: ${matched} of 5,000 random texts match`);
+  }
+});
+
+test('an open document answers each anchored pattern as its expression across random edits', () => {
+  for (const [n, pattern] of ANCHORED_PATTERNS.entries()) {
+    const pick = piecesOf(pattern, 100 + n);
+    const next = mulberry32(100 + n);
+    for (let run = 0; run < 10; run++) {
+      let text = Array.from({ length: 10 }, pick).join('');
+      let doc = docOf(text);
+      for (let step = 0; step < 60; step++) {
+        // Not every version is asked: an answer may be missing one version back.
+        if (next() < 0.8) assert.equal(doc.testAnchored(pattern), pattern.pattern.test(text), `${pattern.pattern}, run ${run}, step ${step}: ${JSON.stringify(text)}`);
+        const start = Math.floor(next() * (text.length + 1));
+        const end = Math.min(text.length, start + Math.floor(next() * 8));
+        text = text.slice(0, start) + (next() < 0.3 ? '' : pick() + pick()) + text.slice(end);
+        doc = docOf(text, doc);
+      }
+    }
+  }
+});
+
+test('occurrences carried across random edits are every occurrence of the needle', () => {
+  const next = mulberry32(7);
+  const pieces = ['ab', 'a', 'b', 'aba', ' ', '\n', 'ba', ''];
+  const pick = () => pieces[Math.floor(next() * pieces.length)];
+  for (let run = 0; run < 30; run++) {
+    let text = Array.from({ length: 12 }, pick).join('');
+    let doc = docOf(text);
+    for (let step = 0; step < 80; step++) {
+      for (const needle of ['ab', 'aba', 'a']) if (next() < 0.7) assert.deepEqual(doc.occurrences(needle), fresh(text)(needle), `run ${run}, step ${step}, ${needle} in ${JSON.stringify(text)}`);
+      const start = Math.floor(next() * (text.length + 1));
+      const end = Math.min(text.length, start + Math.floor(next() * 5));
+      text = text.slice(0, start) + pick() + pick() + text.slice(end);
+      doc = docOf(text, doc);
+    }
+  }
+});
+
+test('the listen prefilter, its dot a lookbehind, answers as the expression it replaced', () => {
+  const before = /\.\s*(?:listen|start)\s*\(|\bserve\s*\(/;
+  const listen = ANCHORED_PATTERNS.find((p) => p.anchors.join() === 'listen,start,serve')!;
+  const pieces = ['.', ' ', '\n', 'listen', 'start', 'serve', '(', 'x', 'app', ')', ''];
+  const next = mulberry32(3);
+  let matched = 0;
+  for (let i = 0; i < 5000; i++) {
+    const text = Array.from({ length: 1 + Math.floor(next() * 7) }, () => pieces[Math.floor(next() * pieces.length)]).join('');
+    if (before.test(text)) matched++;
+    assert.equal(listen.pattern.test(text), before.test(text), JSON.stringify(text));
+  }
+  assert.ok(matched > 50, `${matched} matches`);
+});
