@@ -37,6 +37,8 @@ const CONTAINERS = new Set<ts.SyntaxKind>([
 export interface KindSet {
   readonly key: string;
   readonly kinds: ReadonlySet<ts.SyntaxKind>;
+  /** Kept per unit of a live tree only once a reader asks (see `rareKindSet`); the others from the first ask of any. */
+  readonly onDemand: boolean;
 }
 
 /** Every set made (module constants, made at load): a tree that is not live is walked once for all of them. */
@@ -45,11 +47,27 @@ const registry: KindSet[] = [];
 let setsOfKind: Array<number[] | undefined> | undefined;
 
 export function kindSet(...kinds: ts.SyntaxKind[]): KindSet {
+  return made(kinds, false);
+}
+
+/**
+ * A set whose nodes are many and few readers of live documents ask for (every identifier: only
+ * browser code is read for them). The other sets are all kept per unit from the first time a reader
+ * asks for any, so that the first analysis of an open document walks its tree once for all of them
+ * (activating them one by one walked it once per set: 300 ms of a 5,000-line file's first analysis);
+ * this one is kept only once a reader asks, the units then walked again once.
+ */
+export function rareKindSet(...kinds: ts.SyntaxKind[]): KindSet {
+  return made(kinds, true);
+}
+
+function made(kinds: ts.SyntaxKind[], onDemand: boolean): KindSet {
   const sorted = [...new Set(kinds)].sort((a, b) => a - b);
   const key = sorted.join(',');
   const known = registry.find((s) => s.key === key);
+  // The same kinds asked again (a test, a second reader) are the set first made, rare or not.
   if (known) return known;
-  const set = { key, kinds: new Set(sorted) };
+  const set = { key, kinds: new Set(sorted), onDemand };
   registry.push(set);
   setsOfKind = undefined;
   return set;
@@ -79,6 +97,7 @@ export function nodesOfKinds(sf: ts.SourceFile, set: KindSet): readonly ts.Node[
     visit(sf);
     return out;
   }
+  if (active.length === 0) for (const s of registry) if (!s.onDemand) activate(s);
   const index = activate(set); // first: the lists below are made for the sets active then
   return collectAll(sf, 0)[index];
 }
@@ -93,9 +112,8 @@ function tableOf(sets: readonly KindSet[]): Array<number[] | undefined> {
 }
 
 /**
- * The sets some reader asked of a live tree, in the order first asked: a unit keeps the lists of
- * these only (a set no reader of live documents asks, such as every identifier, which only browser
- * code is read for, costs nothing until one does; the units are then walked again once).
+ * The sets kept per unit of live trees: every set that is not rare, from the first ask, then the rare
+ * ones some reader asked, in the order first asked (a rare set costs nothing until a reader asks).
  */
 const active: KindSet[] = [];
 const activeIndex = new Map<KindSet, number>();

@@ -4,13 +4,13 @@
 // says a browser global may be used), for the project model's role answer.
 
 import { ts } from '../ts';
-import { kindSet, nodesOfKinds } from '../incremental';
+import { nodesOfKinds, rareKindSet } from '../incremental';
 import type { ParsedDocument } from '../document';
 import { AnchoredPattern } from '../anchored';
 
 const { SyntaxKind, forEachChild, isCallExpression, isExpressionStatement, isIdentifier, isImportDeclaration, isImportEqualsDeclaration, isExternalModuleReference, isStringLiteralLike, isVariableStatement, isPropertyAccessExpression, isElementAccessExpression } = ts;
 
-const IDENTIFIERS = kindSet(SyntaxKind.Identifier);
+const IDENTIFIERS = rareKindSet(SyntaxKind.Identifier);
 
 const REACT_BINDINGS = String.raw`(?!react-(?:email|pdf|server|dom\/server)\b)react-[\w-]+|[\w-]+-react|@[\w-]+\/react(?!-(?:email|pdf|start)\b)(?:-[\w-]+)?|(?!@react-(?:email|pdf)\/)(?:@[\w-]+\/)?[\w.-]+\/react`;
 /**
