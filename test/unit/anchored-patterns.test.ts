@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ANCHORED_PATTERNS, AnchoredPattern } from '../../server/src/engine/anchored';
+import { ANCHORED_PATTERNS, AnchoredPattern, LITERAL_GUARDS, type LiteralGuard } from '../../server/src/engine/anchored';
 import { prepare } from '../../server/src/engine/source';
 import type { ParsedDocument } from '../../server/src/engine/document';
 import { mulberry32 } from '../support/random';
@@ -22,11 +22,12 @@ const PUNCTUATION = [' ', '  ', '\n', '\t', '.', '. ', '(', ' (', '[', '{', "'",
  * made of (its anchors, its source's runs of letters, the characters it escapes) and punctuation,
  * so that texts match now at one alternative, now at several, now nowhere, or nearly.
  */
-function piecesOf(pattern: AnchoredPattern, seed: number): () => string {
+function piecesOf(pattern: AnchoredPattern | LiteralGuard, seed: number): () => string {
   const source = pattern.pattern.source;
+  const anchors = 'anchors' in pattern ? pattern.anchors : pattern.literals;
   const letters = source.replace(/\\[A-Za-z]/g, ' ').match(/[A-Za-z@][\w@-]*/g) ?? [];
   const escaped = [...source.matchAll(/\\([^A-Za-z0-9])/g)].map((m) => m[1]);
-  const words = [...new Set([...pattern.anchors, ...letters, ...escaped])];
+  const words = [...new Set([...anchors, ...letters, ...escaped])];
   const next = mulberry32(seed);
   return () => {
     const r = next();
@@ -120,4 +121,46 @@ test('the listen prefilter, its dot a lookbehind, answers as the expression it r
     assert.equal(listen.pattern.test(text), before.test(text), JSON.stringify(text));
   }
   assert.ok(matched > 50, `${matched} matches`);
+});
+
+test('every match of each literal guard holds one of its literals', () => {
+  assert.ok(LITERAL_GUARDS.length >= 4, `${LITERAL_GUARDS.length} guards`);
+  for (const [n, guard] of LITERAL_GUARDS.entries()) {
+    const all = new RegExp(guard.pattern.source, 'g');
+    const piece = piecesOf(guard, 200 + n);
+    const next = mulberry32(200 + n);
+    let matches = 0;
+    for (let i = 0; i < 5000; i++) {
+      const text = Array.from({ length: 1 + Math.floor(next() * 10) }, piece).join('');
+      for (const match of text.matchAll(all)) {
+        matches++;
+        assert.ok(guard.literals.some((literal) => match[0].includes(literal)), `${guard.pattern}: ${JSON.stringify(match[0])} holds none of its literals`);
+      }
+    }
+    assert.ok(matches > 500, `${guard.pattern}: ${matches} matches`);
+  }
+});
+
+test('an open document says a guarded expression may match wherever it does, across random edits', () => {
+  for (const [n, guard] of LITERAL_GUARDS.entries()) {
+    const once = new RegExp(guard.pattern.source);
+    const pick = piecesOf(guard, 300 + n);
+    const next = mulberry32(300 + n);
+    let ruledOut = 0;
+    for (let run = 0; run < 10; run++) {
+      let text = Array.from({ length: 6 }, pick).join('');
+      let doc = docOf(text);
+      for (let step = 0; step < 60; step++) {
+        const may = doc.mayMatch(guard);
+        if (!may) ruledOut++;
+        assert.ok(may || !once.test(text), `${guard.pattern}, run ${run}, step ${step}: ruled out, yet matches ${JSON.stringify(text)}`);
+        const start = Math.floor(next() * (text.length + 1));
+        const end = Math.min(text.length, start + Math.floor(next() * 12));
+        text = text.slice(0, start) + (next() < 0.4 ? '' : pick()) + text.slice(end);
+        doc = docOf(text, doc);
+      }
+    }
+    // Texts the guard rules out are seen too: a guard that always says "may" proves nothing here.
+    assert.ok(ruledOut > 20, `${guard.pattern}: ruled out ${ruledOut} times`);
+  }
 });

@@ -41,3 +41,27 @@ export class AnchoredPattern {
     return false;
   }
 }
+
+/** Every guard made, for the test that checks each against its expression. */
+export const LITERAL_GUARDS: LiteralGuard[] = [];
+
+/**
+ * A regular expression every match of which contains one of some literals: where none of them
+ * occurs it cannot match, and the scan (often a `matchAll` with a check per match: an import's
+ * specifier) is not run. An open document knows which literals occur from its previous version's
+ * answers (`ParsedDocument.mayMatch`); test/unit/anchored-patterns.test.ts checks, with strings made
+ * from the expression, that every match holds one.
+ */
+export class LiteralGuard {
+  constructor(
+    readonly pattern: RegExp,
+    readonly literals: readonly string[],
+  ) {
+    LITERAL_GUARDS.push(this);
+  }
+}
+
+/** `'name` and `"name` for each name: what a specifier pattern's quoted alternatives start with. */
+export function quoted(...names: string[]): string[] {
+  return names.flatMap((name) => [`'${name}`, `"${name}`]);
+}

@@ -15,7 +15,7 @@ import { minimalEdit } from './edits';
 import { parsePython, PyTreeHolder, TOO_COSTLY, type PyTree } from './python';
 import { markLive } from './incremental';
 import type { JsCostScan } from './limits';
-import type { AnchoredPattern } from './anchored';
+import type { AnchoredPattern, LiteralGuard } from './anchored';
 
 /** Stream-level YAML error tokens composed per file (see `yaml`). */
 const MAX_YAML_ERROR_TOKENS = 200;
@@ -157,6 +157,18 @@ export class ParsedDocument {
     let answer = tested.get(pattern.pattern);
     if (answer === undefined) tested.set(pattern.pattern, (answer = pattern.matchesAt(this.text, (anchor) => this.occurrences(anchor))));
     return answer;
+  }
+
+  /**
+   * False when none of `guard`'s literals occurs, so its expression cannot match; true otherwise, and
+   * wherever asking would cost more than the scan it saves: the guard is asked only of an open
+   * document's version made from a previous one (whose answers `includes` carries; the first such
+   * version searches once). The CLI and a document's first version run the scan.
+   */
+  mayMatch(guard: LiteralGuard): boolean {
+    if (!this.live || this.editFromPrevious === undefined) return true;
+    for (const literal of guard.literals) if (this.includes(literal)) return true;
+    return false;
   }
 
   private findOccurrences(needle: string): readonly number[] {

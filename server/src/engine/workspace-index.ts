@@ -20,7 +20,7 @@ import { NEVER_ENTER, collectFiles, inheritedIgnores, isIgnored, readIgnore, typ
 import type { DeployedHealthCheck, ImageCode, ImageUse, Importer, PackageDeployment, PackageFacts, ProjectLogger, SigtermHandler, StaticFolder, WorkspaceFacts } from './workspace-facts';
 import { FULL_STACK_SERVER_PATHS } from './package-json';
 import { servedFolders, type ServedFolder } from './model/static-folders';
-import { AnchoredPattern } from './anchored';
+import { AnchoredPattern, LiteralGuard, quoted } from './anchored';
 import picomatch from 'picomatch';
 import { parsePackageJson, type PackageInfo, type PackageKind, type ScriptRole } from './package-json';
 import { mayHandleSigterm, shutdownFacts, type ShutdownFacts } from '../rules/shutdown/shutdown-facts';
@@ -1631,7 +1631,7 @@ export class WorkspaceIndex {
     if (!own) {
       const js = doc.kind === 'js';
       own = {
-        imports: js ? relativeImportKeys(p, doc.text) : [],
+        imports: js ? relativeImportKeys(p, doc.text, doc) : [],
         traits: js ? importerTraits(doc.text, doc) : NO_TRAITS,
         loggers: js && mayExportLogger(doc.text, doc) ? exportedLoggers(doc) : undefined,
         grpcClients: js && mayExportGrpcClient(doc.text) ? exportedGrpcClients(doc) : undefined,
@@ -2045,6 +2045,10 @@ interface DocumentFacts {
 const KEYWORD_BEFORE = /(?:\bfrom|\bimport|\brequire)\s*\(?\s*$/;
 const RELATIVE_SPECIFIER = /(['"])(\.\.?\/[^'"\n]*)\1/g;
 const TERMINAL_SPECIFIER = new RegExp(String.raw`['"](?:${TERMINAL_MODULES})(?:\/[^'"]*)?['"]`, 'g');
+const TERMINAL_GUARD = new LiteralGuard(
+  TERMINAL_SPECIFIER,
+  quoted('node:readline', 'readline', 'commander', 'yargs', 'meow', 'cac', 'inquirer', '@inquirer/', 'prompts', 'enquirer', 'ora', 'listr', 'chalk', 'kleur', 'picocolors', 'colorette', 'colors', 'cli-table', '@clack/prompts', 'yeoman-generator', 'boxen', 'figlet', 'log-symbols', 'cli-progress', '@oclif/', 'clipanion', 'sade', 'gluegun', 'vorpal'),
+);
 
 function afterImportKeyword(text: string, index: number): boolean {
   return KEYWORD_BEFORE.test(text.slice(Math.max(0, index - 24), index));
@@ -2068,16 +2072,17 @@ const PACKAGE_KEY = 'pkg:';
  * `pkg:<specifier>`, matched against the workspace's own packages by `importersOf`). A text scan: an
  * import in a comment counts too, which only makes a file look less exclusively used.
  */
-function relativeImportKeys(file: string, text: string): string[] {
+function relativeImportKeys(file: string, text: string, doc?: ParsedDocument): string[] {
   const keys = new Set<string>();
-  if (text.includes('./')) {
+  const has = (literal: string) => (doc ? doc.includes(literal) : text.includes(literal));
+  if (has('./')) {
     const dir = dirnameOf(file);
     for (const match of text.matchAll(RELATIVE_SPECIFIER)) {
       if (!afterImportKeyword(text, match.index)) continue;
       keys.add(moduleKeyOf(dir, match[2]));
     }
   }
-  if (text.includes("'@") || text.includes('"@')) {
+  if (has("'@") || has('"@')) {
     for (const match of text.matchAll(SCOPED_DEEP_SPECIFIER)) {
       if (!afterImportKeyword(text, match.index)) continue;
       keys.add(`${PACKAGE_KEY}${match[2].replace(/\/$/, '').replace(SOURCE_EXTENSION, '')}`);
@@ -2113,12 +2118,21 @@ function sameTraits(a: ImporterTraits, b: ImporterTraits): boolean {
 
 /** What a file's text says it is, for the files it imports (see `Importer`); `doc`: the open version the text is of (its `LISTENS` answer is shared with the file role). */
 function importerTraits(text: string, doc?: ParsedDocument): ImporterTraits {
-  return { commandLineTool: isCommandLineTool(text), startsServer: doc ? doc.test(LISTENS) : LISTENS.test(text), frontEnd: isFrontEnd(text) };
+  return { commandLineTool: isCommandLineTool(text, doc), startsServer: doc ? doc.test(LISTENS) : LISTENS.test(text), frontEnd: isFrontEnd(text, doc) };
 }
 
 const UI_SPECIFIER = new RegExp(String.raw`['"](?:${UI_MODULES})(?:\/[^'"]*)?['"]`, 'g');
 const SERVER_SIDE_SPECIFIER = new RegExp(String.raw`['"](?:${SERVER_SIDE_MODULES})(?:\/[^'"]*)?['"]`, 'g');
 const SERVER_MODULE_SPECIFIER = /['"][^'"\n]*\.server(?:\.[jt]sx?)?['"]/g;
+// What every match of each holds, for an open document to skip the scan where none occurs (`mayMatch`).
+const UI_GUARD = new LiteralGuard(UI_SPECIFIER, [
+  ...quoted('react', 'vue', 'svelte', 'preact', 'solid-js', '@angular/core', 'jquery', '@remix-run/react', 'next/', 'expo', '@react-navigation/', '@mui/', '@chakra-ui/', 'antd', 'styled-components', '@emotion/', 'client-only'),
+  // `x-react`, `@scope/react-x`, `x/react`: React bindings by their names (REACT_BINDINGS).
+  '-react',
+  '/react',
+]);
+const SERVER_SIDE_GUARD = new LiteralGuard(SERVER_SIDE_SPECIFIER, quoted('react-dom/server', 'vue/server-renderer', '@vue/server-renderer', 'svelte/server', 'next/server', 'next/headers', 'server-only'));
+const SERVER_MODULE_GUARD = new LiteralGuard(SERVER_MODULE_SPECIFIER, ['.server']);
 /** `'use client'` as the file's first statement, after any comments. */
 function startsWithUseClient(text: string): boolean {
   let i = 0;
@@ -2139,18 +2153,20 @@ function startsWithUseClient(text: string): boolean {
 }
 
 /** Front-end code: `'use client'` first, or an import of a UI library, and no server-side rendering import. */
-function isFrontEnd(text: string): boolean {
-  const imports = (re: RegExp): boolean => {
-    for (const match of text.matchAll(re)) if (afterImportKeyword(text, match.index)) return true;
+function isFrontEnd(text: string, doc?: ParsedDocument): boolean {
+  const imports = (guard: LiteralGuard): boolean => {
+    if (doc && !doc.mayMatch(guard)) return false;
+    for (const match of text.matchAll(guard.pattern)) if (afterImportKeyword(text, match.index)) return true;
     return false;
   };
-  if (imports(SERVER_SIDE_SPECIFIER) || imports(SERVER_MODULE_SPECIFIER)) return false;
-  return startsWithUseClient(text) || imports(UI_SPECIFIER);
+  if (imports(SERVER_SIDE_GUARD) || imports(SERVER_MODULE_GUARD)) return false;
+  return startsWithUseClient(text) || imports(UI_GUARD);
 }
 
 /** A command line tool: reads `process.argv` or imports a terminal library (as console-log's file facts say). */
-function isCommandLineTool(text: string): boolean {
-  if (text.includes('process.argv')) return true;
+function isCommandLineTool(text: string, doc?: ParsedDocument): boolean {
+  if (doc ? doc.includes('process.argv') : text.includes('process.argv')) return true;
+  if (doc && !doc.mayMatch(TERMINAL_GUARD)) return false;
   for (const match of text.matchAll(TERMINAL_SPECIFIER)) if (afterImportKeyword(text, match.index)) return true;
   return false;
 }
