@@ -99,6 +99,7 @@ export const SERVICE_FACTS_PREFILTER = new AnchoredPattern(new RegExp(`${ROUTE_T
 // What the walks below read, as kept per statement for a live document (incremental.ts).
 const CALLS = kindSet(SyntaxKind.CallExpression);
 const CALLS_AND_CLASSES = kindSet(SyntaxKind.CallExpression, SyntaxKind.ClassDeclaration);
+const PARAMETERS = kindSet(SyntaxKind.Parameter);
 const DECLARATIONS = kindSet(SyntaxKind.VariableDeclaration, SyntaxKind.FunctionDeclaration);
 const EXPORT_FORMS = kindSet(SyntaxKind.BinaryExpression, SyntaxKind.ExportAssignment, SyntaxKind.ExportDeclaration, SyntaxKind.VariableStatement, SyntaxKind.FunctionDeclaration);
 
@@ -131,6 +132,8 @@ interface Reader {
   /** Local function name -> its declaration. */
   functions: Map<string, ts.FunctionLikeDeclaration>;
   routers: Map<string, RouterFact>;
+  /** The names of the file's parameters, made when `parameterRouter` first asks. */
+  parameterNames?: Set<string>;
 }
 
 const cache = new WeakMap<ParsedDocument, { facts: JsServiceFacts; handlers: Map<RouteFact, ts.Node> }>();
@@ -450,6 +453,13 @@ function calleeBinding(reader: Reader, callee: ts.Expression): ModuleBinding | u
  * function, so a mount of that function reaches it.
  */
 function parameterRouter(reader: Reader, id: ts.Identifier): RouterFact | undefined {
+  // Asked of nearly every call's receiver (`Object.keys`, `subscriber.next`): a name no function of the
+  // file takes as a parameter is answered without walking up from every call (a UMD bundle nests deep).
+  if (!reader.parameterNames) {
+    reader.parameterNames = new Set();
+    for (const p of nodesOfKinds(reader.sf, PARAMETERS)) if (isIdentifier((p as ts.ParameterDeclaration).name)) reader.parameterNames.add(((p as ts.ParameterDeclaration).name as ts.Identifier).text);
+  }
+  if (!reader.parameterNames.has(id.text)) return undefined;
   for (let n: ts.Node | undefined = id.parent; n; n = n.parent) {
     if (!(isFunctionDeclaration(n) || isFunctionExpression(n) || isArrowFunction(n) || isMethodDeclaration(n))) continue;
     const first = n.parameters[0];
