@@ -53,8 +53,14 @@ export class ServerReader {
 
   constructor(private readonly sf: ts.SourceFile) {
     this.modules = moduleBindings(sf);
-    // Several passes: `const server = app.listen()` needs `app` known, wherever it is declared.
-    for (let pass = 0; pass < 3; pass++) this.collectValues();
+    // Several passes: `const server = app.listen()` needs `app` known, wherever it is declared. A pass
+    // reads only the values of the one before, so one that changed nothing would be repeated as it is:
+    // stop there (most files: the second pass).
+    for (let pass = 0; pass < 3; pass++) {
+      const before = new Map(this.values);
+      this.collectValues();
+      if (sameValues(before, this.values)) break;
+    }
   }
 
   /** Every server start in the file, in source order. */
@@ -195,6 +201,12 @@ export class ServerReader {
     this.values.clear();
     for (const [key, value] of seen) this.values.set(key, value);
   }
+}
+
+function sameValues(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [key, value] of a) if (b.get(key) !== value) return false;
+  return true;
 }
 
 /** `name` for an identifier, `this.name` for a member of `this`; undefined otherwise. */
