@@ -172,7 +172,7 @@ async function rules(input: Input) {
       const t3 = performance.now();
       try {
         service.pathLiteralWords(text);
-        const facts = service.SERVICE_FACTS_PREFILTER.test(text) ? service.jsServiceFacts(doc) : undefined;
+        const facts = prefilterPasses(service.SERVICE_FACTS_PREFILTER, text) ? service.jsServiceFacts(doc) : undefined;
         if (facts && (facts.listens.length > 0 || facts.routers.some((r: { routes: unknown[] }) => r.routes.length > 0) || facts.controllers.length > 0)) entry.findings++;
       } catch {
         entry.crashes++;
@@ -236,6 +236,11 @@ async function indexBuild(input: Input) {
  * mounts, listen calls and drain timers once it is parsed (the parse is timed apart: the index shares
  * it with the SIGTERM facts), and joining them per package (`serviceOf`, `deploymentOf`).
  */
+/** The service facts' prefilter of the engine under test: a RegExp, or (since 6fdc0d5) an AnchoredPattern around one. */
+function prefilterPasses(prefilter: RegExp | { pattern: RegExp }, text: string): boolean {
+  return (prefilter instanceof RegExp ? prefilter : prefilter.pattern).test(text);
+}
+
 async function serviceFactsCost(src: string, index: { serviceOf?(dir: string): { routes: unknown[]; listens: unknown[] } | undefined; deploymentOf?(dir: string): unknown }, roots: string[]) {
   const module = path.join(src, 'server/src/engine/model/service-facts.ts');
   if (!fs.existsSync(module) || !index.serviceOf) return undefined;
@@ -259,7 +264,7 @@ async function serviceFactsCost(src: string, index: { serviceOf?(dir: string): {
   let listens = 0;
   for (const file of files) {
     const text = fs.readFileSync(file, 'utf8');
-    if (!SERVICE_FACTS_PREFILTER.test(text)) continue;
+    if (!prefilterPasses(SERVICE_FACTS_PREFILTER, text)) continue;
     read++;
     const doc = new ParsedDocument({ path: file, relativePath: path.basename(file), text, kind: 'js' });
     let t = performance.now();
