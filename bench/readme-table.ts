@@ -17,6 +17,25 @@ const reparseRow = (latency: { reparseOnly?: { p50: number; p90: number }; paced
   ...(latency.reparseOnly ? [['&nbsp;&nbsp;TypeScript\'s incremental re-parse alone, same keystrokes, p50 / p90', `${n(latency.reparseOnly.p50, 1)} / ${n(latency.reparseOnly.p90, 1)} ms`, 'what no rule can save']] : []),
 ];
 
+/**
+ * The soak (scripts/soak.ts): RSS at each 1,000 edits right after the diagnostics, which V8's heap
+ * growth between collections makes a sawtooth, and after a full GC, which is what the session keeps.
+ */
+function soakRows(soak: { edits: number; rssMb: Array<[number, number]>; growthPct: number; afterGc?: Array<[number, number, number]>; growthAfterGcPct?: number } | { skipped: string } | undefined): string[][] {
+  if (!soak || 'skipped' in soak) return [];
+  const samples = soak.rssMb.map(([, mb]) => mb);
+  const sign = (x: number) => `${x >= 0 ? '+' : ''}${n(x, 1)}%`;
+  const sampled = `${sign(soak.growthPct)} (samples ${n(Math.min(...samples))}-${n(Math.max(...samples))} MB)`;
+  if (!soak.afterGc || soak.growthAfterGcPct === undefined) return [[`Server RSS after ${n(soak.edits)} edits / after 1,000`, sampled, `within 10%: ${met(Math.abs(soak.growthPct) <= 10)}`]];
+  const first = soak.afterGc[0];
+  const last = soak.afterGc[soak.afterGc.length - 1];
+  const afterGc = `${sign(soak.growthAfterGcPct)} (${n(first[1])} -> ${n(last[1])} MB, heap ${n(first[2])} -> ${n(last[2])} MB)`;
+  return [
+    [`Server RSS after ${n(soak.edits)} edits / after 1,000, as sampled`, sampled, `within 10%: ${met(Math.abs(soak.growthPct) <= 10)}`],
+    ['&nbsp;&nbsp;the same, each after a full GC', afterGc, `within 10%: ${met(Math.abs(soak.growthAfterGcPct) <= 10)}`],
+  ];
+}
+
 const m = r.machine;
 const rows: string[][] = [
   ['Scan (`prodready check`), JS/TS corpus', `${s(r.scan.prodready.filesPerSec)} files/s, ${s(r.scan.prodready.mbPerSec, 2)} MB/s`, ''],
@@ -97,6 +116,7 @@ const rows: string[][] = [
     : []),
   ['Peak RSS, server scanning the corpus', `${s(r.server.scan.peakRssMb)} MB`, ''],
   [`RSS, server with ${r.server.open.files} files open`, `${s(r.server.open.rssMb)} MB`, ''],
+  ...soakRows(r.server.soak),
   ['`.vsix` size', r.vsix.mb !== undefined ? `${n(r.vsix.mb, 2)} MB` : 'not packaged', ''],
 ];
 
