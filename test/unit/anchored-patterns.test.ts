@@ -1,6 +1,7 @@
 // Every AnchoredPattern the engine makes answers as its regular expression does: tested at its
 // anchors' occurrences in a fresh text, and in an open document whose occurrences are carried from
-// version to version across random edits.
+// version to version across random edits. Every LiteralGuard's literals are held by each match of its
+// expression, and an open document never rules out a text its expression matches.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
