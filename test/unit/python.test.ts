@@ -64,6 +64,35 @@ describe('python documents', () => {
     third.dispose(); // twice is harmless
   });
 
+  test('a node\'s type and its children by field are read once and stay what the tree says', async () => {
+    assert.equal(await initPython(), true);
+    const tree = pythonParser()!.parse('import requests as r\nx = r.get(u, timeout=t)\nclass C:\n    def m(self):\n        return self.s.post(v)\n')!;
+    const nodes: Array<NonNullable<ReturnType<typeof tree.rootNode.child>>> = [];
+    const walk = (n: typeof tree.rootNode): void => {
+      nodes.push(n);
+      for (const c of n.children) if (c) walk(c);
+    };
+    walk(tree.rootNode);
+    const calls = nodes.filter((n) => n.type === 'call');
+    assert.equal(calls.length, 2);
+    for (const call of calls) {
+      const callee = call.childForFieldName('function');
+      assert.equal(call.childForFieldName('function'), callee, 'the same node object the second time');
+      // What the tree says, read another way: the callee is the call's first child.
+      assert.equal(callee?.id, call.child(0)?.id);
+      assert.equal(callee?.type, 'attribute');
+      assert.equal(call.childForFieldName('arguments')?.type, 'argument_list');
+      assert.equal(call.childForFieldName('no-such-field'), null);
+    }
+    // Every node's kept type is its grammar's name for its symbol, read twice.
+    for (const n of nodes) {
+      assert.equal(n.type, tree.language.types[n.typeId] || 'ERROR');
+      assert.equal(n.type, tree.language.types[n.typeId] || 'ERROR');
+    }
+    assert.deepEqual(calls.map((c) => c.text), ['r.get(u, timeout=t)', 'self.s.post(v)']);
+    tree.delete();
+  });
+
   test('syntax errors do not stop the analysis of what parses', async () => {
     await initPython();
     const broken = doc('import requests\n\ndef f(:\n    pass\n\nrequests.get(u)\n', 1);

@@ -37,7 +37,8 @@ function wasmPath(file: string, fromPackage: () => string): string {
 export function initPython(): Promise<boolean> {
   ready ??= (async () => {
     try {
-      const { Parser, Language } = loadTreeSitter();
+      const { Parser, Language, Node } = loadTreeSitter();
+      keepNodeReads(Node);
       const runtime = wasmPath('tree-sitter.wasm', () => require.resolve('web-tree-sitter/tree-sitter.wasm'));
       await Parser.init({ locateFile: () => runtime });
       const grammar = wasmPath('tree-sitter-python.wasm', () => require.resolve('tree-sitter-python/tree-sitter-python.wasm'));
@@ -54,6 +55,42 @@ export function initPython(): Promise<boolean> {
     }
   })();
   return ready;
+}
+
+/** What `keepNodeReads` keeps on a node object once read. */
+interface KeptReads {
+  keptType?: string;
+  keptFields?: Map<string, TreeSitter.Node | null>;
+}
+
+/**
+ * Makes a node's type and its children by field name (`childForFieldName`) read once per node
+ * object. web-tree-sitter reads both through WebAssembly on every access (the node is copied into
+ * the module's memory, and `childForFieldName` makes a new node object each time), and the Python
+ * rules ask them of the same nodes (every call's, every assignment's) again and again: on a
+ * 5,000-line file they were a quarter of a keystroke. Neither can change: a node object is one
+ * version's view of one subtree, and the tree it belongs to is never edited while it is read
+ * (document.ts hands a tree to the next version, which edits it, only after the rules are done).
+ */
+function keepNodeReads(NodeClass: typeof TreeSitter.Node): void {
+  const proto = NodeClass.prototype as TreeSitter.Node & KeptReads;
+  if (Object.prototype.hasOwnProperty.call(proto, 'keptReads')) return;
+  const readType = Object.getOwnPropertyDescriptor(NodeClass.prototype, 'type')?.get;
+  const readField = proto.childForFieldName;
+  if (!readType || typeof readField !== 'function') return; // another web-tree-sitter: left as it is
+  Object.defineProperty(proto, 'keptReads', { value: true });
+  Object.defineProperty(proto, 'type', {
+    configurable: true,
+    get(this: TreeSitter.Node & KeptReads): string {
+      return (this.keptType ??= readType.call(this) as string);
+    },
+  });
+  proto.childForFieldName = function (this: TreeSitter.Node & KeptReads, fieldName: string): TreeSitter.Node | null {
+    const kept = (this.keptFields ??= new Map());
+    let child = kept.get(fieldName);
+    if (child === undefined) kept.set(fieldName, (child = readField.call(this, fieldName)));
+    return child;
+  };
 }
 
 /** The parser, once `initPython()` has finished; undefined before (or when loading failed). */
