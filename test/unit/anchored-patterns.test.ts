@@ -15,6 +15,8 @@ import '../../server/src/engine/model/service-facts';
 import '../../server/src/engine/model/js-signals';
 import '../../server/src/engine/model/static-folders';
 import '../../server/src/engine/workspace-index';
+import '../../server/src/engine/model/python-role';
+import '../../server/src/rules/logging/print-call';
 
 const PUNCTUATION = [' ', '  ', '\n', '\t', '.', '. ', '(', ' (', '[', '{', "'", '"', '`', '/', "'/", '$', 'x', '_', '-', ':', 'a.b', ''];
 
@@ -48,13 +50,20 @@ const fresh = (text: string) => (needle: string) => {
 };
 
 test('the engine makes its anchored patterns (the ones tested below)', () => {
-  assert.ok(ANCHORED_PATTERNS.length >= 6, `${ANCHORED_PATTERNS.length} patterns`);
+  assert.ok(ANCHORED_PATTERNS.length >= 9, `${ANCHORED_PATTERNS.length} patterns`);
 });
 
+/** A pattern's seed, from its expression: adding a pattern (or loading modules in another order) changes no other pattern's texts. */
+const seedOf = (pattern: { pattern: RegExp }): number => {
+  let h = 2166136261;
+  for (const c of pattern.pattern.source) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+  return h;
+};
+
 test('each anchored pattern, tried at its anchors, answers as its expression on random texts', () => {
-  for (const [n, pattern] of ANCHORED_PATTERNS.entries()) {
-    const piece = piecesOf(pattern, n + 1);
-    const next = mulberry32(n + 1);
+  for (const pattern of ANCHORED_PATTERNS) {
+    const piece = piecesOf(pattern, seedOf(pattern));
+    const next = mulberry32(seedOf(pattern));
     let matched = 0;
     /** Per anchor, the texts that match at its occurrences and no other anchor's: had it been left out, those would fail. */
     const alone = new Map(pattern.anchors.map((a) => [a, 0]));
@@ -69,15 +78,15 @@ test('each anchored pattern, tried at its anchors, answers as its expression on 
       }
     }
     for (const [anchor, count] of alone) assert.ok(count > 0, `${pattern.pattern}: no random text matches at ${JSON.stringify(anchor)} alone`);
-    // The texts are made to match now and then: a test that never sees a match proves nothing.
-    assert.ok(matched > 500 && matched < 4500, `${pattern.pattern}: ${matched} of 5,000 random texts match`);
+    // The texts are made to match now and then: a test that never sees a match (or a miss) proves nothing.
+    assert.ok(matched > 250 && matched < 4750, `${pattern.pattern}: ${matched} of 5,000 random texts match`);
   }
 });
 
 test('an open document answers each anchored pattern as its expression across random edits', () => {
-  for (const [n, pattern] of ANCHORED_PATTERNS.entries()) {
-    const pick = piecesOf(pattern, 100 + n);
-    const next = mulberry32(100 + n);
+  for (const pattern of ANCHORED_PATTERNS) {
+    const pick = piecesOf(pattern, seedOf(pattern) + 100);
+    const next = mulberry32(seedOf(pattern) + 100);
     for (let run = 0; run < 10; run++) {
       let text = Array.from({ length: 10 }, pick).join('');
       let doc = docOf(text);
