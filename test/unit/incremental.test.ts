@@ -131,6 +131,50 @@ describe('incremental analysis equals a full analysis (issue 22)', () => {
     replay(file, 4242, 120);
   });
 
+  test('credentials kept per statement: a literal a kept statement reported is reported once, as a full analysis does', () => {
+    // A's walk reports the token in `cfg` by its shape; B's `new Pool(cfg)` reaches the same literal
+    // as the `password` option and skips it, reported. Edits in B re-walk B while A is taken from the
+    // previous version, which must still count the literal as reported, or B reports it a second time.
+    const base = [
+      "const { Pool } = require('pg');",
+      "const cfg = { host: 'db', password: 'ghp_R8x2kQ7mZ4vN1pL6tY9wB3cH5jD0sF2gA7eK' };",
+      'const pool = new Pool(cfg), other = foo();',
+      '',
+    ].join('\n');
+    const environment = env();
+    const input = (text: string, version: number, live: boolean) => ({ path: '/virtual/db.js', relativePath: 'db.js', rootDir: '/virtual', text, version, live });
+    let previous: ParsedDocument | undefined;
+    let text = base;
+    for (let step = 0; step < 6; step++) {
+      if (step > 0) text = text.replace('foo();', `foo${'o'.repeat(step)}();`);
+      const incremental = checkText(input(text, step + 1, true), environment, previous);
+      const full = checkText(input(text, step + 1, false), environment);
+      assert.deepEqual(comparable(incremental), comparable(full), `step ${step}`);
+      assert.equal(full.findings.filter((f) => f.ruleId === 'hardcoded-credential').length, 1, `step ${step}: one finding for the one secret`);
+      previous = incremental.doc;
+    }
+  });
+
+  test('credentials kept per statement: a statement is walked again when an import elsewhere makes its callee a client', () => {
+    // Without a client module named in the file the walk resolves nothing (only `fetch` can be a
+    // client), so the kept statement recorded no name: the require typed below it must still count.
+    const call = "function connect() {\n  return new Pool({ host: 'db', password: 'Wh1sky-Tango-42' });\n}\n";
+    // (TypeScript re-parses the statements either side of an edit: the function has one on each side.)
+    const top = `'use strict';\n${call}const retries = 3;\n`;
+    const texts = [top, `${top}const { Pool } = require('pg');\n`, `${top}const { Pool } = require('./pool');\n`, `${top}const { Pool } = require('./pool'); // not 'pg'\n`, top];
+    const environment = env();
+    const input = (text: string, version: number, live: boolean) => ({ path: '/virtual/connect.js', relativePath: 'connect.js', rootDir: '/virtual', text, version, live });
+    let previous: ParsedDocument | undefined;
+    texts.forEach((text, step) => {
+      const incremental = checkText(input(text, step + 1, true), environment, previous);
+      const full = checkText(input(text, step + 1, false), environment);
+      assert.deepEqual(comparable(incremental), comparable(full), `step ${step}`);
+      previous = incremental.doc;
+    });
+    const second = checkText(input(texts[1], 9, false), environment);
+    assert.deepEqual(second.findings.filter((f) => f.ruleId === 'hardcoded-credential').map((f) => f.message.slice(0, 80)), ['A credential is written into the code: the `password` option of pg (`Wh…`). Anyo']);
+  });
+
   test('an edit inside a deep function body of a UMD-style bundle', () => {
     // One top-level statement around everything, as in rxjs.umd.js: the kept units are the inner statements.
     const body = Array.from({ length: 40 }, (_, i) => `  function f${i}(a) { if (a) { return fetch(u${i}); } return console.log(a); }\n`).join('');

@@ -102,6 +102,22 @@ export function nodesOfKinds(sf: ts.SourceFile, set: KindSet): readonly ts.Node[
   return collectAll(sf, 0)[index];
 }
 
+/** Whether `sf` is a live document's tree (its units' lists are kept for the next version). */
+export function isLiveTree(sf: ts.SourceFile): boolean {
+  return live.has(sf);
+}
+
+/**
+ * For a top-level statement of a live tree: its part of `nodesOfKinds(sf, set)` (the lists of the
+ * statements, in order, are the file's). For walks that keep what they found per statement and
+ * take it again for a statement the next version reused (config/js-walk.ts).
+ */
+export function statementNodesOfKinds(statement: ts.Statement, set: KindSet): readonly ts.Node[] {
+  if (active.length === 0) for (const s of registry) if (!s.onDemand) activate(s);
+  const index = activate(set);
+  return collectAll(statement, 1)[index];
+}
+
 /** Kind -> the indices in `sets` of the sets that hold it. */
 function tableOf(sets: readonly KindSet[]): Array<number[] | undefined> {
   const table: Array<number[] | undefined> = [];

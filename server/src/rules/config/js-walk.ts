@@ -4,9 +4,9 @@
 // cannot read as a literal (a parameter, a spread, `process.env.X || 'default'`) is not reported.
 
 import { ts } from '../../engine/ts';
-import { kindSet, nodesOfKinds } from '../../engine/incremental';
+import { isLiveTree, kindSet, nodesOfKinds, statementNodesOfKinds } from '../../engine/incremental';
 import type { ParsedDocument } from '../../engine/document';
-import { Scopes, WHOLE_MODULE, unwrap } from '../timeouts/bindings';
+import { Scopes, WHOLE_MODULE, sameBinding, unwrap, type Binding } from '../timeouts/bindings';
 import {
   CREDENTIAL_OPTIONS,
   GLOBAL_FETCH,
@@ -70,6 +70,23 @@ export type Hit = CredentialHit | UrlHit;
 
 const cache = new WeakMap<ParsedDocument, Hit[]>();
 
+/**
+ * What the walk of one top-level statement of a live document found, kept for the next version
+ * (issue 22). The walk reads the statement, the names it resolves in the module scope (a const's
+ * initializer may lie in another statement) and whether the text names a client module: when the
+ * next version reused the statement and those are the same, its hits are the same, each shifted as
+ * far as the statement it lies in moved. test/unit/incremental.test.ts compares with a full analysis.
+ */
+interface StatementWalk {
+  hits: Array<{ hit: Hit; home: ts.Statement; pos: number }>;
+  /** The literals it reported (a later statement's walk skips them). */
+  reported: ts.Node[];
+  /** The names it resolved in the module scope (or found nowhere), with what they were. */
+  lookups: Map<string, Binding | undefined>;
+  mayBindClient: boolean;
+}
+const walked = new WeakMap<ts.Statement, StatementWalk>();
+
 export function jsHits(doc: ParsedDocument): Hit[] {
   let hits = cache.get(doc);
   if (!hits) {
@@ -81,6 +98,12 @@ export function jsHits(doc: ParsedDocument): Hit[] {
 
 type Literal = ts.StringLiteral | ts.NoSubstitutionTemplateLiteral;
 
+/** A hit moved by `delta` characters (its statement moved). */
+function shifted(hit: Hit, delta: number): Hit {
+  if (delta === 0) return hit;
+  return { ...hit, start: hit.start + delta, end: hit.end + delta, replace: hit.replace && { ...hit.replace, start: hit.replace.start + delta, end: hit.replace.end + delta } };
+}
+
 class Walk {
   private readonly sf: ts.SourceFile;
   private readonly scopes = new Scopes();
@@ -91,6 +114,10 @@ class Walk {
 
   /** Whether the file names a client module at all (`mayBindClientModule`). */
   private readonly mayBindClient: boolean;
+  /** A live document's statement being walked: what it finds is kept for the next version. */
+  private recording: StatementWalk | undefined;
+  /** The module scope's names, while a live document's statements are walked. */
+  private moduleNames: ReadonlyMap<string, Binding> | undefined;
 
   constructor(doc: ParsedDocument) {
     this.sf = doc.sourceFile;
@@ -98,10 +125,41 @@ class Walk {
   }
 
   run(): Hit[] {
-    // The nodes a walk acts on, in its order; what lies under an import, an export, a module reference
-    // or a literal type is not read (it follows such a node in the list: skipped while inside it).
+    if (!isLiveTree(this.sf)) {
+      this.walk(nodesOfKinds(this.sf, WALKED));
+      return this.hits.sort((a, b) => a.start - b.start);
+    }
+    const names = (this.moduleNames = this.scopes.moduleNames(this.sf));
+    const statements = this.sf.statements;
+    const current = new Set<ts.Node>(statements);
+    const unchanged = (kept: StatementWalk): boolean => {
+      if (kept.mayBindClient !== this.mayBindClient) return false;
+      for (const h of kept.hits) if (!current.has(h.home)) return false;
+      for (const [name, binding] of kept.lookups) if (!sameBinding(binding, names.get(name))) return false;
+      return true;
+    };
+    for (const statement of statements) {
+      const kept = walked.get(statement);
+      if (kept && unchanged(kept)) {
+        for (const { hit, home, pos } of kept.hits) this.push(shifted(hit, home.pos - pos));
+        for (const node of kept.reported) this.reported.add(node);
+        continue;
+      }
+      const recording: StatementWalk = { hits: [], reported: [], lookups: new Map(), mayBindClient: this.mayBindClient };
+      this.recording = recording;
+      this.walk(statementNodesOfKinds(statement, WALKED));
+      this.recording = undefined;
+      walked.set(statement, recording);
+    }
+    return this.hits.sort((a, b) => a.start - b.start);
+  }
+
+  /** The statement's (or the file's) nodes a walk acts on, in its order. */
+  private walk(nodes: readonly ts.Node[]): void {
+    // What lies under an import, an export, a module reference or a literal type is not read (it
+    // follows such a node in the list: skipped while inside it).
     let pruned: ts.Node | undefined;
-    for (const node of nodesOfKinds(this.sf, WALKED)) {
+    for (const node of nodes) {
       if (pruned && isInside(node, pruned)) continue;
       pruned = undefined;
       if (isImportDeclaration(node) || isExportDeclaration(node) || isExternalModuleReference(node) || isLiteralTypeNode(node)) {
@@ -113,10 +171,36 @@ class Walk {
       else if (isBinaryExpression(node)) this.envFallback(node);
       else this.typedObject(node);
     }
-    return this.hits.sort((a, b) => a.start - b.start);
+  }
+
+  /** What `name` stands for at `from`; an answer of the module scope (or none) is kept with the statement being walked. */
+  private resolve(from: ts.Node, name: string): Binding | undefined {
+    const binding = this.scopes.resolve(from, name);
+    if (this.recording && (binding === undefined || this.moduleNames?.get(name) === binding)) this.recording.lookups.set(name, binding);
+    return binding;
+  }
+
+  /** A literal reported (once: by option or by shape), kept with the statement being walked. */
+  private report(node: ts.Node): void {
+    this.reported.add(node);
+    this.recording?.reported.push(node);
+  }
+
+  /** The top-level statement holding `offset`. */
+  private homeOf(offset: number): ts.Statement {
+    const statements = this.sf.statements;
+    let lo = 0;
+    let hi = statements.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (statements[mid].pos <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return statements[lo];
   }
 
   private push(hit: Hit): void {
+    if (this.recording) this.recording.hits.push({ hit, home: this.homeOf(hit.start), pos: this.homeOf(hit.start).pos });
     const key = `${hit.rule}:${hit.start}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
@@ -134,7 +218,7 @@ class Walk {
     // Positions are only exact when the literal has no escapes; an escaped token is reported on the literal.
     const exact = raw === text;
     if (token) {
-      this.reported.add(literal);
+      this.report(literal);
       const whole = token.match === text;
       this.push({
         rule: 'hardcoded-credential',
@@ -150,7 +234,7 @@ class Walk {
     if (isFallback(literal)) return;
     const password = urlPassword(text);
     if (password && SERVICE_SCHEMES.has(password.scheme)) {
-      this.reported.add(literal);
+      this.report(literal);
       const env = urlEnvForScheme(password.scheme);
       this.push({
         rule: 'hardcoded-credential',
@@ -165,7 +249,7 @@ class Walk {
     }
     const header = authorizationHeader(literal);
     if (header) {
-      this.reported.add(literal);
+      this.report(literal);
       this.push({
         rule: 'hardcoded-credential',
         start: exact ? contentStart + header.offset : literal.getStart(this.sf),
@@ -207,7 +291,7 @@ class Walk {
     if (this.reported.has(right) || vendorToken(right.text)) return;
     const secret = right.text;
     if (secret.length < 3 || isPlaceholder(secret) || isNotCredentialValue(secret)) return;
-    this.reported.add(right);
+    this.report(right);
     this.push({
       rule: 'hardcoded-credential',
       start: right.getStart(this.sf),
@@ -248,7 +332,7 @@ class Walk {
       this.typedOptions(type.typeArguments[0], value, depth + 1);
       return;
     }
-    const binding = this.scopes.resolve(type, name.text);
+    const binding = this.resolve(type, name.text);
     if (binding?.kind !== 'module') return;
     const row = clientFor(binding.module);
     if (row && row.kind !== 'http') this.options(object, row, binding.module, 0);
@@ -289,7 +373,7 @@ class Walk {
     if (!isIdentifier(e)) return undefined;
     // With no client module named in the file, only the global `fetch` can be a client: nothing else needs resolving.
     if (!this.mayBindClient && (e.text !== 'fetch' || path.length > 0)) return undefined;
-    const binding = this.scopes.resolve(e, e.text);
+    const binding = this.resolve(e, e.text);
     if (!binding) {
       if (e.text === 'fetch' && path.length === 0) return { row: GLOBAL_FETCH, member: '' };
       return undefined;
@@ -315,7 +399,7 @@ class Walk {
 
   private constDeclaration(e: ts.Expression): ts.VariableDeclaration | undefined {
     if (!isIdentifier(e)) return undefined;
-    const binding = this.scopes.resolve(e, e.text);
+    const binding = this.resolve(e, e.text);
     return binding?.kind === 'variable' && binding.isConst ? binding.declaration : undefined;
   }
 
@@ -363,7 +447,7 @@ class Walk {
     const secret = literal.text;
     if (isPlaceholder(secret) || isNotCredentialValue(secret) || secret.length < 3) return;
     const name = constName && /^[A-Z][A-Z0-9_]*$/.test(constName) ? constName : env;
-    this.reported.add(literal);
+    this.report(literal);
     this.push({
       rule: 'hardcoded-credential',
       start: literal.getStart(this.sf),

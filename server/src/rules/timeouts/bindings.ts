@@ -122,6 +122,11 @@ export class Scopes {
     return undefined;
   }
 
+  /** The names the module scope declares (its imports, requires, top-level declarations). */
+  moduleNames(sf: ts.SourceFile): ReadonlyMap<string, Binding> {
+    return this.namesOf(sf);
+  }
+
   private namesOf(scope: ts.Node): ReadonlyMap<string, Binding> {
     let names = declaredNames.get(scope);
     if (!names) {
@@ -242,5 +247,21 @@ function addImport(statement: ts.ImportDeclaration, add: Add): void {
   for (const element of bindings.elements) {
     const imported = element.propertyName ? element.propertyName.text : element.name.text;
     add(element.name.text, { kind: 'module', module, imported });
+  }
+}
+
+/** Whether two bindings are the same: the same module and export, or the same declaration node (or both none). */
+export function sameBinding(a: Binding | undefined, b: Binding | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.kind !== b.kind) return false;
+  switch (a.kind) {
+    case 'module':
+      return a.module === (b as typeof a).module && a.imported === (b as typeof a).imported;
+    case 'variable':
+      return a.declaration === (b as typeof a).declaration && a.isConst === (b as typeof a).isConst;
+    case 'function':
+      return a.declaration === (b as typeof a).declaration;
+    default:
+      return true;
   }
 }
