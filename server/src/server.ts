@@ -248,21 +248,23 @@ export function startServer(connection: Connection): void {
     };
   }
 
-  function environment(settings: Settings): CheckEnvironment {
-    return { registry, configs, baseConfig: settings.config, maxBytes: settings.maxFileSizeKb * 1024, workspace: indexSync.facts() };
+  /** `analysing`: the open document the environment is for (its own waiting index update stays waiting: `facts`). */
+  function environment(settings: Settings, analysing?: string): CheckEnvironment {
+    return { registry, configs, baseConfig: settings.config, maxBytes: settings.maxFileSizeKb * 1024, workspace: indexSync.facts(analysing) };
   }
 
   /** Analyses the current version of a document (reusing its parse when it is already current). */
   function check(document: TextDocument, settings: Settings) {
     const input = inputFor(document);
     const previous = parsed.get(document.uri);
-    const env = environment(settings);
+    const env = environment(settings, document.uri);
     const result = checkText(input, env, previous);
     showConfigProblems(result.configFiles);
     if (previous && previous !== result.doc) previous.dispose();
     if (result.doc) parsed.set(document.uri, result.doc);
     else parsed.delete(document.uri);
-    // Applied once the diagnostics are out (validate), or by whatever reads the index first.
+    // Applied when typing pauses (validate: flushSoon) or by whatever else reads the index first; the
+    // next analysis of this document leaves it waiting, and its own update replaces it.
     indexSync.documentAnalysedSoon(document.uri, input.path, input.text, result.doc);
     const fixes = result.doc && fixSource(result.doc, { registry, config: result.config, workspace: env.workspace });
     analyses.set(document.uri, { version: document.version, result, fixAllDone: new Map(), fixes });
@@ -292,7 +294,8 @@ export function startServer(connection: Connection): void {
       try {
         await connection.sendDiagnostics({ uri, version: current.version, diagnostics });
       } finally {
-        indexSync.flush();
+        // Not now: the next keystroke's analysis would wait for it, and its own update supersedes this one.
+        indexSync.flushSoon();
       }
       // The first analysis compiled what analyses run: the next server starts from that (start.ts).
       if (analysed) setImmediate(saveCodeCache);
@@ -528,6 +531,7 @@ export function startServer(connection: Connection): void {
     shuttingDown = true;
     for (const timer of timers.values()) clearTimeout(timer);
     timers.clear();
+    indexSync.stopFlushing();
     indexSync.flush();
     for (const doc of parsed.values()) doc.dispose();
     parsed.clear();

@@ -1,11 +1,11 @@
 // The server's upkeep of the workspace index: which documents it asks to analyse again, and when.
 
-import { test, describe, beforeEach, afterEach } from 'node:test';
+import { test, describe, beforeEach, afterEach, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { WorkspaceIndexSync } from '../../server/src/lsp/workspace-index-sync';
+import { IDLE_FLUSH_MS, WorkspaceIndexSync } from '../../server/src/lsp/workspace-index-sync';
 import { prepare } from '../../server/src/engine/source';
 import type { ParsedDocument } from '../../server/src/engine/document';
 
@@ -100,6 +100,43 @@ describe('WorkspaceIndexSync', () => {
     soon('src/shutdown.ts', HANDLER);
     sync.documentClosed(p('src/shutdown.ts'));
     assert.deepEqual(reanalysed, [uri('src/server.ts'), uri('src/server.ts')]);
+  });
+
+  test('typing: a document\'s own waiting update stays waiting for its next analysis, and counts once typing pauses', async () => {
+    await sync.build([dir]);
+    analysed('src/server.ts', SERVER);
+    analysed('src/shutdown.ts', '// nothing yet\n');
+    reanalysed = [];
+    rechecked = [];
+    const soon = (rel: string, text: string) => sync.documentAnalysedSoon(uri(rel), p(rel), text, doc(rel, text));
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      // Keystrokes in shutdown.ts: each analysis reads the facts for shutdown.ts itself, then leaves its update waiting.
+      soon('src/shutdown.ts', HANDLER);
+      sync.flushSoon();
+      assert.equal(sync.facts(uri('src/shutdown.ts')).sigtermHandlers!(p('src/server.ts'))?.length ?? 0, 0, 'its own update still waits');
+      soon('src/shutdown.ts', `${HANDLER}// typing\n`);
+      sync.flushSoon();
+      mock.timers.tick(IDLE_FLUSH_MS - 1);
+      assert.deepEqual([reanalysed, rechecked], [[], []], 'nothing applied while typing goes on');
+      mock.timers.tick(1);
+      // The pause: the newest version counts; the other open document and the server on disk are
+      // analysed again, and so is shutdown.ts, whose last analysis read its facts of before the handler.
+      assert.deepEqual(reanalysed.sort(), [uri('src/server.ts'), uri('src/shutdown.ts')].sort());
+      assert.deepEqual(rechecked, [p('src/other-server.ts')]);
+      assert.equal(sync.facts().sigtermHandlers!(p('src/server.ts'))?.length, 1);
+
+      // Another document's analysis reads the facts: what waits for shutdown.ts counts before it.
+      reanalysed = [];
+      soon('src/shutdown.ts', '// no handler now\n');
+      sync.flushSoon();
+      assert.equal(sync.facts(uri('src/server.ts')).sigtermHandlers!(p('src/server.ts'))?.length ?? 0, 0);
+      assert.deepEqual(reanalysed, [uri('src/server.ts')]);
+      mock.timers.tick(IDLE_FLUSH_MS);
+      assert.deepEqual(reanalysed, [uri('src/server.ts')], 'nothing left to apply');
+    } finally {
+      mock.timers.reset();
+    }
   });
 
   test('watched files and renames re-analyse what they affect', async () => {
