@@ -84,8 +84,8 @@ export class WorkspaceIndexSync {
 
   /**
    * Applies what waits once nothing newer came for IDLE_FLUSH_MS (a pause in typing). A document whose
-   * own update waited past one of its analyses (`facts(analysing)`) was analysed with its facts of an
-   * older version: it is analysed again when the update changes its own answers.
+   * update this applies is analysed again too when the update changes its own answers: its last
+   * analysis may have read its facts of an older version (`facts(analysing)` left them waiting).
    */
   flushSoon(): void {
     if (this.idle !== undefined) clearTimeout(this.idle);

@@ -200,7 +200,10 @@ class Walk {
   }
 
   private push(hit: Hit): void {
-    if (this.recording) this.recording.hits.push({ hit, home: this.homeOf(hit.start), pos: this.homeOf(hit.start).pos });
+    if (this.recording) {
+      const home = this.homeOf(hit.start);
+      this.recording.hits.push({ hit, home, pos: home.pos });
+    }
     const key = `${hit.rule}:${hit.start}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
