@@ -12,7 +12,7 @@ import { isHelmTemplate, isYamlPath } from './classify';
 import { CLOUDFORMATION_TAGS } from './cloudformation';
 import { maskTemplateActions } from './helm';
 import { minimalEdit } from './edits';
-import { parsePython, PyTreeHolder, TOO_COSTLY, type PyTree } from './python';
+import { canMoveNodes, parsePython, PyTreeHolder, TOO_COSTLY, type PyTree } from './python';
 import { markLive } from './incremental';
 import type { JsCostScan } from './limits';
 import type { AnchoredPattern, LiteralGuard } from './anchored';
@@ -66,6 +66,8 @@ export class ParsedDocument {
   private jsonCache: JsonParse | undefined;
   private dockerfileCache: Dockerfile | undefined;
   private pythonTreeHolder: PyTreeHolder | undefined;
+  /** The previous version and its tree, untouched by this version's re-parse, until `takePythonPrevious()`. */
+  private pythonPrevious: { doc: ParsedDocument; tree: PyTreeHolder } | undefined;
   /** The Python parser gave up on this version (over its work allowance, python.ts): no tree, a skipped-file notice. */
   pythonParseAbandoned = false;
   /** What TypeScript's parse of this version costs, counted before it (limits.ts), for the next version's count to start from. */
@@ -82,6 +84,11 @@ export class ParsedDocument {
   /** The edit from the previous version's text to this one's (when there is a previous version): for the re-parses and the line index. */
   private readonly editFromPrevious: TextEdit | undefined;
   private readonly live: boolean;
+
+  /** Whether this is an open document's version (`DocumentInput.live`): its next version is analysed from it. */
+  get isLive(): boolean {
+    return this.live;
+  }
 
   constructor(input: DocumentInput, previous?: ParsedDocument) {
     this.path = input.path;
@@ -250,10 +257,20 @@ export class ParsedDocument {
     if (this.pythonParseAbandoned) return undefined;
     const previous = this.previous;
     const oldTree = previous?.pythonTreeHolder?.tree ? previous.pythonTreeHolder.take() : undefined;
+    // The previous version's tree is kept as it was until this version's module facts have matched
+    // the subtrees both share (rules/python/module-facts.ts), for an open document only.
+    const keepOld = this.live && oldTree !== undefined && canMoveNodes();
+    previous?.releasePythonPrevious();
     const tree = parsePython(
       this.text,
-      oldTree && previous ? { tree: oldTree, text: previous.text, edit: this.editFromPrevious ?? minimalEdit(previous.text, this.text) } : undefined,
+      oldTree && previous ? { tree: oldTree, text: previous.text, edit: this.editFromPrevious ?? minimalEdit(previous.text, this.text), keepOld } : undefined,
     );
+    if (keepOld) {
+      const holder = new PyTreeHolder(this);
+      holder.set(oldTree!);
+      if (tree === TOO_COSTLY || !tree) holder.dispose();
+      else this.pythonPrevious = { doc: previous!, tree: holder };
+    }
     if (tree === TOO_COSTLY) {
       // Abandoned over its work allowance: asked again by every rule, it would be abandoned again.
       this.pythonParseAbandoned = true;
@@ -267,10 +284,29 @@ export class ParsedDocument {
     return tree;
   }
 
+  /**
+   * The previous version and its tree as it was before this version's re-parse (which shared its
+   * unchanged subtrees), once: the caller matches them and then frees the tree (`dispose()`).
+   * Undefined for a document that is not open, a first version, or once taken.
+   */
+  takePythonPrevious(): { doc: ParsedDocument; tree: PyTreeHolder } | undefined {
+    this.pythonTree;
+    const taken = this.pythonPrevious;
+    this.pythonPrevious = undefined;
+    return taken;
+  }
+
+  /** Frees the previous version's tree this version kept, if it was never taken: never a chain of them. */
+  private releasePythonPrevious(): void {
+    this.pythonPrevious?.tree.dispose();
+    this.pythonPrevious = undefined;
+  }
+
   /** Frees what the WebAssembly heap holds for this version (its Python tree). Safe to call twice. */
   dispose(): void {
     this.pythonTreeHolder?.dispose();
     this.pythonTreeHolder = undefined;
+    this.releasePythonPrevious();
     this.previous = undefined;
   }
 

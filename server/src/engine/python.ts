@@ -48,6 +48,7 @@ export function initPython(): Promise<boolean> {
       const made = new Parser();
       made.setLanguage(language);
       parser = made;
+      if (!moveWorks(made)) nodePrototype = undefined;
       return true;
     } catch (error) {
       failure = (error as Error)?.message ?? String(error);
@@ -60,11 +61,15 @@ export function initPython(): Promise<boolean> {
 /** What `keepNodeReads` keeps on a node object once read. */
 interface KeptReads {
   keptType?: string;
+  keptEnd?: number;
   keptFields?: Map<string, TreeSitter.Node | null>;
 }
 
+/** Set once `keepNodeReads` has recognised web-tree-sitter's nodes (and `moveWorks` has checked them). */
+let nodePrototype: object | undefined;
+
 /**
- * Makes a node's type and its children by field name (`childForFieldName`) read once per node
+ * Makes a node's type, its end and its children by field name (`childForFieldName`) read once per node
  * object. web-tree-sitter reads both through WebAssembly on every access (the node is copied into
  * the module's memory, and `childForFieldName` makes a new node object each time), and the Python
  * rules ask them of the same nodes (every call's, every assignment's) again and again: on a
@@ -76,13 +81,20 @@ function keepNodeReads(NodeClass: typeof TreeSitter.Node): void {
   const proto = NodeClass.prototype as TreeSitter.Node & KeptReads;
   if (Object.prototype.hasOwnProperty.call(proto, 'keptReads')) return;
   const readType = Object.getOwnPropertyDescriptor(NodeClass.prototype, 'type')?.get;
+  const readEnd = Object.getOwnPropertyDescriptor(NodeClass.prototype, 'endIndex')?.get;
   const readField = proto.childForFieldName;
-  if (!readType || typeof readField !== 'function') return; // another web-tree-sitter: left as it is
+  if (!readType || !readEnd || typeof readField !== 'function') return; // another web-tree-sitter: left as it is
   Object.defineProperty(proto, 'keptReads', { value: true });
   Object.defineProperty(proto, 'type', {
     configurable: true,
     get(this: TreeSitter.Node & KeptReads): string {
       return (this.keptType ??= readType.call(this) as string);
+    },
+  });
+  Object.defineProperty(proto, 'endIndex', {
+    configurable: true,
+    get(this: TreeSitter.Node & KeptReads): number {
+      return (this.keptEnd ??= readEnd.call(this) as number);
     },
   });
   proto.childForFieldName = function (this: TreeSitter.Node & KeptReads, fieldName: string): TreeSitter.Node | null {
@@ -91,6 +103,78 @@ function keepNodeReads(NodeClass: typeof TreeSitter.Node): void {
     if (child === undefined) kept.set(fieldName, (child = readField.call(this, fieldName)));
     return child;
   };
+  nodePrototype = proto;
+}
+
+/**
+ * How the nodes of a subtree the incremental re-parse kept (the same subtree, shared by the old tree
+ * and the new) moved: `index` code units, and `row` rows; a node on the subtree's first row
+ * (`firstRow`, in the old tree) moved `column` columns too, the others kept their columns.
+ */
+export interface Shift {
+  index: number;
+  firstRow: number;
+  row: number;
+  column: number;
+}
+
+/**
+ * Makes `node`, a node of the previous version's tree that lies in a subtree the re-parse kept, the
+ * same node of `tree`, moved by `shift`, in place: the same id (a node's id is its slot in its
+ * parent's list, and a kept subtree's lists are the same memory in both trees), its start moved,
+ * its type and end kept when they were read. In place, so that nothing is made again for
+ * what the edit did not touch; the previous version's reads of these nodes end here, as its tree
+ * does (module-facts.ts `kept` says when a subtree is kept). A node already of `tree` is left alone:
+ * one made for this version, or one reached twice.
+ */
+export function moveNode(node: TreeSitter.Node, shift: Shift, tree: PyTree): void {
+  const n = node as TreeSitter.Node & KeptReads & { _children?: Array<TreeSitter.Node | null>; _namedChildren?: Array<TreeSitter.Node | null> };
+  if (n.tree === tree) return;
+  n.tree = tree;
+  if (shift.index !== 0) {
+    n.startIndex += shift.index;
+    if (n.keptEnd !== undefined) n.keptEnd += shift.index;
+  }
+  const at = n.startPosition;
+  if (at.row === shift.firstRow) {
+    if (shift.row !== 0 || shift.column !== 0) n.startPosition = { row: at.row + shift.row, column: at.column + shift.column };
+  } else if (shift.row !== 0) n.startPosition = { row: at.row + shift.row, column: at.column };
+  // Nodes read from this one (its children) are read again when asked: moving every node a rule
+  // ever read of the kept subtrees at every keystroke cost more than reading again the few asked.
+  if (n.keptFields) n.keptFields = undefined;
+  if (n._children) n._children = undefined;
+  if (n._namedChildren) n._namedChildren = undefined;
+}
+
+/**
+ * Whether `moveNode` keeps nodes whole: the fields web-tree-sitter keeps on a node are the ones it
+ * moves, and a node moved to a copy of its tree reads as the same node there. Checked once at
+ * start-up: a web-tree-sitter whose nodes hold more turns the reuse off (module facts are then read in
+ * full at every version), never into wrong nodes.
+ */
+function moveWorks(made: TreeSitter.Parser): boolean {
+  if (!nodePrototype) return false;
+  const tree = made.parse('x = f(1)\n');
+  const copy = tree?.copy();
+  try {
+    const node = tree?.rootNode.firstChild?.firstChild;
+    if (!tree || !copy || !node) return false;
+    const known = new Set(['0', '_children', '_namedChildren', 'id', 'tree', 'startIndex', 'startPosition', 'keptType', 'keptEnd', 'keptFields']);
+    if (!Object.keys(node).every((k) => known.has(k))) return false;
+    const read = (n: TreeSitter.Node | null | undefined) => n && `${n.type} ${n.text} ${n.endIndex} ${n.endPosition.column} ${n.childCount} ${n.parent?.type} ${n.namedChildren.length}`;
+    const before = `${read(node)} ${read(node.childForFieldName('right'))}`;
+    moveNode(node, { index: 0, firstRow: 0, row: 0, column: 0 }, copy);
+    const fresh = copy.rootNode.firstChild!.firstChild!;
+    return node.tree === copy && node.equals(fresh) && `${read(node)} ${read(node.childForFieldName('right'))}` === before;
+  } finally {
+    copy?.delete();
+    tree?.delete();
+  }
+}
+
+/** Whether `moveNode` can be used: `keepNodeReads` recognised this web-tree-sitter's nodes. */
+export function canMoveNodes(): boolean {
+  return nodePrototype !== undefined;
 }
 
 /** The parser, once `initPython()` has finished; undefined before (or when loading failed). */
@@ -183,12 +267,14 @@ export const TOO_COSTLY = 'too-costly';
 
 /**
  * Parses `text`, incrementally from `old` (the previous version's tree, whose text was `oldText`)
- * when there is one. `old` is freed: the new tree replaces it. `TOO_COSTLY` when the parse went over
- * its work allowance (see PARSE_CHECKS_PER_KB); undefined when the parser is not loaded.
+ * when there is one. `old` is freed: the new tree replaces it, unless `keepOld`: then a copy of it
+ * is edited and re-parsed (sharing its subtrees, which tree-sitter then never edits in place), and
+ * `old` is left as it was, for the caller to match against and free. `TOO_COSTLY` when the parse went
+ * over its work allowance (see PARSE_CHECKS_PER_KB); undefined when the parser is not loaded.
  */
 export function parsePython(
   text: string,
-  previous?: { tree: PyTree; text: string; edit: { start: number; end: number; newText: string } },
+  previous?: { tree: PyTree; text: string; edit: { start: number; end: number; newText: string }; keepOld?: boolean },
 ): PyTree | typeof TOO_COSTLY | undefined {
   if (!parser) return undefined;
   const allowance = PARSE_CHECKS_BASE + Math.ceil((text.length / 1024) * PARSE_CHECKS_PER_KB);
@@ -209,7 +295,8 @@ export function parsePython(
     return tree ?? undefined;
   };
   if (!previous) return parsed();
-  const { tree: old, text: oldText, edit } = previous;
+  const { text: oldText, edit } = previous;
+  const old = previous.keepOld ? previous.tree.copy() : previous.tree;
   try {
     const newEnd = edit.start + edit.newText.length;
     old.edit({

@@ -10,7 +10,7 @@
 // read once per version. None of it outlives the version's tree.
 
 import type { ParsedDocument } from '../../engine/document';
-import type { PyNode } from '../../engine/python';
+import { moveNode, type PyNode, type PyTree, type Shift } from '../../engine/python';
 
 export interface ModuleFacts {
   /** Local name -> qualified name, from `import a.b`, `import a as b`, `from a import b as c` (module level and inside functions). */
@@ -46,15 +46,64 @@ interface ScopedFacts extends ModuleFacts {
   classes: Scope[];
   /** The nodes of each listed type, in document order (`nodesOfType`). */
   listed: Map<string, PyNode[]>;
+  /** Every fact node's record, in document order: for `order`, made when first asked. */
+  records: FactRecord[];
   /** Each listed node's place in document order (node id -> index), to merge lists of several types. */
-  order: Map<number, number>;
+  order: Map<number, number> | undefined;
   /** `qualifiedName` per node id: several rules ask it of the same callees. */
   qualified: Map<number, string | undefined>;
   /** The tree the facts were read from: node ids are only unique within one tree. */
   tree: object;
   /** Each call's callee (its `function` field) by call id, read once for every rule. */
   callees: Map<number, PyNode | null>;
+  /** An open document's facts by subtree, for its next version to take what the re-parse kept. */
+  chunks: Chunk | undefined;
 }
+
+/**
+ * What one node of FACT_TYPES gives the facts, read from the tree once. It depends only on the
+ * node's own subtree (never on where the subtree is), so the record of a node in a subtree the next
+ * version's re-parse kept is the same record, its nodes moved (`rehomeRecord`).
+ */
+interface FactRecord {
+  node: PyNode;
+  type: string;
+  /** A call's callee; an assignment's or a `with` item's target, when it is followed. */
+  target?: PyNode | null;
+  /** The value assigned to `target`. */
+  value?: PyNode;
+  /** A call's callee as the names of an `a.b.c` chain (`qualifiedName` of it, from the imports alone). */
+  path?: string[];
+  /** What an import binds: local name -> qualified name, in order. */
+  bindings?: Array<[string, string]>;
+  /** Where `target`'s value is kept: `n:<name>` in its function, `s:<attr>` for `self.<attr>` in its class. */
+  key?: string;
+  /** An assignment to `<target>.<attr>`. */
+  attribute?: boolean;
+  /** A function's, lambda's or class's end. */
+  end?: number;
+}
+
+/**
+ * An open document's facts, by subtree (`chunkOf`): a node's own record and a part per child, down
+ * to the children of nodes of at most LEAF_BYTES, whose parts keep the records of their whole
+ * subtree (one `descendantsOfType`). The next version's re-parse shares the subtrees the edit did
+ * not touch with this version's tree: a part whose subtree is shared is taken whole (its records'
+ * nodes moved), and only the rest is read.
+ */
+interface Chunk {
+  node: PyNode;
+  type: string;
+  /** The node's own record, when it is of a fact type (not for a leaf: its records hold it). */
+  own?: FactRecord;
+  /** A leaf: every record of its subtree, its own node's first. */
+  records?: FactRecord[];
+  /** Its children's parts (children without children hold no fact and have none). */
+  parts?: Chunk[];
+}
+
+/** The size under which a subtree's records are read in one walk and kept as one chunk. */
+const LEAF_BYTES = 1024;
 
 /**
  * The node types whose nodes the facts keep in lists, for the rules and model readers that look at
@@ -70,8 +119,17 @@ export function moduleFacts(doc: ParsedDocument): ModuleFacts | undefined {
   let facts = cache.get(doc);
   if (facts === undefined) {
     const tree = doc.kind === 'python' ? doc.pythonTree : undefined;
-    facts = tree ? gather(tree.rootNode) : null;
-    if (tree) cache.set(doc, facts);
+    if (tree) {
+      const previous = doc.takePythonPrevious();
+      try {
+        const before = previous && cache.get(previous.doc);
+        const oldChunks = before && (before as ScopedFacts).tree === previous.tree.tree ? (before as ScopedFacts).chunks : undefined;
+        facts = gather(tree, doc.isLive, oldChunks);
+      } finally {
+        previous?.tree.dispose();
+      }
+      cache.set(doc, facts);
+    } else facts = null;
   }
   return facts ?? undefined;
 }
@@ -81,8 +139,14 @@ export function moduleFacts(doc: ParsedDocument): ModuleFacts | undefined {
  * the WebAssembly module, in one batch: half the cost of a query's captures on a 5,000-line file).
  */
 const FACT_TYPES = [...new Set([...LISTED_TYPES, 'with_item', 'lambda', 'class_definition'])];
+const FACT = new Set<string>(FACT_TYPES);
 
-function gather(root: PyNode): ScopedFacts {
+/**
+ * Reads the facts of `tree`. `live`: an open document, whose facts are kept by chunk for its next
+ * version; `previous`: the previous version's chunks, whose tree is still alive (see `chunkOf`).
+ */
+function gather(tree: PyTree, live: boolean, previous: Chunk | undefined): ScopedFacts {
+  const root = tree.rootNode;
   const facts: ScopedFacts = {
     imports: new Map(),
     calls: [],
@@ -93,42 +157,85 @@ function gather(root: PyNode): ScopedFacts {
     functions: [],
     classes: [],
     listed: new Map(LISTED_TYPES.map((t) => [t, []])),
-    order: new Map(),
+    records: [],
+    order: undefined,
     qualified: new Map(),
-    tree: root.tree,
+    tree,
     callees: new Map(),
+    chunks: undefined,
   };
-  // `if __name__ == "__main__":` at module level.
-  for (const node of root.namedChildren) {
-    if (node?.type === 'if_statement' && isMainTest(node.childForFieldName('condition'))) {
-      facts.mainGuard = node;
-      break;
+  if (live) {
+    const index = previous && chunkIndex(previous);
+    const chunks = chunkOf(root, root.type, index, tree);
+    facts.chunks = chunks;
+    flatten(chunks, facts.records);
+    // `if __name__ == "__main__":` at module level.
+    for (const part of chunks.parts ?? []) {
+      if (part.type === 'if_statement' && isMainTest(part.node.childForFieldName('condition'))) {
+        facts.mainGuard = part.node;
+        break;
+      }
+    }
+  } else {
+    for (const node of root.descendantsOfType(FACT_TYPES)) {
+      const record = node && readRecord(node);
+      if (record) facts.records.push(record);
+    }
+    for (const node of root.namedChildren) {
+      if (node?.type === 'if_statement' && isMainTest(node.childForFieldName('condition'))) {
+        facts.mainGuard = node;
+        break;
+      }
     }
   }
   // In document order (a pre-order walk), so a function or class is known before the nodes inside it.
-  for (const node of root.descendantsOfType(FACT_TYPES)) {
-    if (!node) continue;
-    const type = node.type;
-    // `lambda` is also the keyword's (anonymous) node type.
-    if (type === 'lambda' && !node.isNamed) continue;
-    if (LISTED.has(type)) {
-      facts.order.set(node.id, facts.order.size);
-      facts.listed.get(type)!.push(node);
-    }
+  for (const record of facts.records) {
+    const { node, type } = record;
+    if (LISTED.has(type)) facts.listed.get(type)!.push(node);
     if (type === 'augmented_assignment' || type === 'decorated_definition' || type === 'decorator' || type === 'for_statement' || type === 'while_statement') continue;
-    const fn = innermost(facts.functions, node.startIndex);
-    const cls = innermost(facts.classes, node.startIndex);
-    visit(node, type, facts, fn, cls);
-    if (type === 'function_definition' || type === 'lambda') {
-      facts.functions.push({ id: node.id, start: node.startIndex, end: node.endIndex, node, parent: fn });
-    } else if (type === 'class_definition') {
-      facts.classes.push({ id: node.id, start: node.startIndex, end: node.endIndex, parent: cls });
+    const start = node.startIndex;
+    const fn = innermost(facts.functions, start);
+    const cls = innermost(facts.classes, start);
+    switch (type) {
+      case 'call':
+        facts.calls.push(node);
+        facts.callees.set(node.id, record.target ?? null);
+        break;
+      case 'import_statement':
+      case 'import_from_statement':
+        for (const [local, qualified] of record.bindings!) facts.imports.set(local, qualified);
+        break;
+      case 'assignment':
+      case 'with_item':
+        if (record.attribute) facts.attributeAssignments.push(node);
+        if (record.key && record.value) {
+          const key = record.key[0] === 'n' ? `${fn ? fn.id : 'module'}:${record.key.slice(2)}` : cls ? `class ${cls.id}:self.${record.key.slice(2)}` : undefined;
+          if (key) {
+            const list = facts.assignments.get(key);
+            if (list) list.push(record.value);
+            else facts.assignments.set(key, [record.value]);
+          }
+        }
+        break;
+      case 'function_definition':
+      case 'lambda':
+        facts.functions.push({ id: node.id, start, end: record.end!, node, parent: fn });
+        break;
+      case 'class_definition':
+        facts.classes.push({ id: node.id, start, end: record.end!, parent: cls });
+        break;
+      default:
+        break;
     }
   }
-  for (const call of facts.calls) {
-    const callee = call.childForFieldName('function');
-    facts.callees.set(call.id, callee);
-    const called = qualifiedName(facts, callee);
+  // Each callee's qualified name, from its chain of names (what `qualifiedName` reads of the tree),
+  // once the imports are complete.
+  for (const record of facts.records) {
+    if (record.type !== 'call' || !record.target) continue;
+    const path = record.path;
+    const head = path && facts.imports.get(path[0]);
+    const called = head === undefined ? undefined : path!.length === 1 ? head : `${head}.${path!.slice(1).join('.')}`;
+    facts.qualified.set(record.target.id, called);
     if (called) facts.calledNames.add(called);
   }
   return facts;
@@ -147,8 +254,197 @@ export function calleeOf(facts: ModuleFacts, call: PyNode): PyNode | null {
 export function nodesOfType(facts: ModuleFacts, ...types: ListedType[]): readonly PyNode[] {
   const scoped = facts as ScopedFacts;
   if (types.length === 1) return scoped.listed.get(types[0])!;
+  const order = (scoped.order ??= new Map(scoped.records.map((r, i) => [r.node.id, i])));
   const all = types.flatMap((t) => scoped.listed.get(t)!);
-  return all.sort((a, b) => scoped.order.get(a.id)! - scoped.order.get(b.id)!);
+  return all.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+}
+
+/** What `node` (of a fact type) gives the facts; undefined for the `lambda` keyword (an anonymous node of that type). */
+function readRecord(node: PyNode): FactRecord | undefined {
+  const type = node.type;
+  const record: FactRecord = { node, type };
+  switch (type) {
+    case 'lambda':
+      if (!node.isNamed) return undefined;
+      record.end = node.endIndex;
+      break;
+    case 'function_definition':
+    case 'class_definition':
+      record.end = node.endIndex;
+      break;
+    case 'call': {
+      const callee = node.childForFieldName('function');
+      record.target = callee;
+      record.path = callee ? namePath(callee) : undefined;
+      break;
+    }
+    case 'import_statement': {
+      const bindings: Array<[string, string]> = [];
+      for (const child of node.namedChildren) {
+        if (!child) continue;
+        if (child.type === 'dotted_name') {
+          // `import urllib.request` binds `urllib`.
+          const first = child.namedChildren[0]?.text;
+          if (first) bindings.push([first, first]);
+        } else if (child.type === 'aliased_import') {
+          const name = child.childForFieldName('name')?.text;
+          const alias = child.childForFieldName('alias')?.text;
+          if (name && alias) bindings.push([alias, name]);
+        }
+      }
+      record.bindings = bindings;
+      break;
+    }
+    case 'import_from_statement': {
+      const bindings: Array<[string, string]> = [];
+      record.bindings = bindings;
+      const module = node.childForFieldName('module_name');
+      if (!module || module.type === 'relative_import') break;
+      for (const child of node.childrenForFieldName('name')) {
+        if (!child) continue;
+        if (child.type === 'dotted_name') bindings.push([child.text, `${module.text}.${child.text}`]);
+        else if (child.type === 'aliased_import') {
+          const name = child.childForFieldName('name')?.text;
+          const alias = child.childForFieldName('alias')?.text;
+          if (name && alias) bindings.push([alias, `${module.text}.${name}`]);
+        }
+      }
+      break;
+    }
+    case 'assignment': {
+      const left = node.childForFieldName('left');
+      const right = node.childForFieldName('right');
+      if (!left) break;
+      record.attribute = left.type === 'attribute';
+      if (right) assigned(record, left, right);
+      break;
+    }
+    case 'with_item': {
+      // `with requests.Session() as s:` binds `s` to the session (what `__enter__` returns).
+      const value = node.childForFieldName('value');
+      if (value?.type === 'as_pattern') {
+        const target = value.childForFieldName('alias')?.namedChildren[0] ?? value.namedChildren[1];
+        const expr = value.namedChildren[0];
+        if (target && expr) assigned(record, target, expr);
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  return record;
+}
+
+/** Notes `target = value` on the record when the target is a name or `self.<attr>` (see `scopeKey`). */
+function assigned(record: FactRecord, target: PyNode, value: PyNode): void {
+  if (target.type === 'identifier') record.key = `n:${target.text}`;
+  else if (target.type === 'attribute') {
+    const object = target.childForFieldName('object');
+    const attr = target.childForFieldName('attribute');
+    if (object?.type !== 'identifier' || object.text !== 'self' || !attr) return;
+    record.key = `s:${attr.text}`;
+  } else return;
+  record.target = target;
+  record.value = value;
+}
+
+/** `a.b.c` as its names, for an identifier or a chain of attributes on one; undefined for anything else. */
+function namePath(node: PyNode): string[] | undefined {
+  const type = node.type;
+  if (type === 'identifier') return [node.text];
+  if (type !== 'attribute') return undefined;
+  const object = node.childForFieldName('object');
+  const head = object ? namePath(object) : undefined;
+  const attr = head ? node.childForFieldName('attribute')?.text : undefined;
+  return head && attr ? [...head, attr] : undefined;
+}
+
+/**
+ * The facts of `node`'s subtree as a chunk: its own record, then one part per child that has
+ * children. A child is the previous version's part when the re-parse kept its subtree (`kept`), else
+ * it is read anew: a child over LEAF_BYTES as a chunk of its own (so recursively), a smaller one as
+ * the records of its whole subtree, read in one walk.
+ */
+function chunkOf(node: PyNode, type: string, index: Map<number, Chunk> | undefined, tree: PyTree): Chunk {
+  const chunk: Chunk = { node, type, own: FACT.has(type) ? readRecord(node) : undefined, parts: [] };
+  const big = node.endIndex - node.startIndex > LEAF_BYTES;
+  for (const child of node.children) {
+    if (!child) continue;
+    const part = kept(child, index, tree) ?? (child.childCount === 0 ? undefined : big ? chunkOf(child, child.type, index, tree) : leafOf(child));
+    if (part) chunk.parts!.push(part);
+  }
+  return chunk;
+}
+
+/** Every record of `node`'s subtree (its own first), read in one walk. */
+function leafOf(node: PyNode): Chunk {
+  const records: FactRecord[] = [];
+  for (const n of node.descendantsOfType(FACT_TYPES)) {
+    const record = n && readRecord(n);
+    if (record) records.push(record);
+  }
+  return { node, type: node.type, records };
+}
+
+/**
+ * The previous version's part for `node` when the re-parse kept its subtree. A node's id is the
+ * address of its slot in its parent's list of children, and the previous tree is alive while the new
+ * one is made and matched (document.ts `takePythonPrevious`), so a node of the new tree with the id
+ * of one of the previous tree's sits in a list of the previous tree's, which tree-sitter shares only
+ * unchanged (a shared subtree is never edited in place): the same subtree, to the last node, moved.
+ * Only a node's own id says this. Its first child's does not: the first child shown may sit in a
+ * hidden node's list that was kept while the node's own list was made anew (an ERROR node that grew
+ * a child). So a node whose list was made anew (its parent's list was too) is matched one level down,
+ * by its children, whose records the parts keep apart.
+ */
+function kept(node: PyNode, index: Map<number, Chunk> | undefined, tree: PyTree): Chunk | undefined {
+  const old = index?.get(node.id);
+  if (!old) return undefined;
+  return moveChunk(old, node, tree);
+}
+
+/** The previous version's chunk `old`, moved in place to where `node` (the same node in `tree`) is. */
+function moveChunk(old: Chunk, node: PyNode, tree: PyTree): Chunk {
+  const at = old.node.startPosition;
+  const now = node.startPosition;
+  const shift: Shift = { index: node.startIndex - old.node.startIndex, firstRow: at.row, row: now.row - at.row, column: now.column - at.column };
+  movePart(old, shift, tree);
+  return old;
+}
+
+function movePart(part: Chunk, shift: Shift, tree: PyTree): void {
+  moveNode(part.node, shift, tree);
+  if (part.own) moveRecord(part.own, shift, tree);
+  if (part.records) for (const r of part.records) moveRecord(r, shift, tree);
+  if (part.parts) for (const p of part.parts) movePart(p, shift, tree);
+}
+
+function moveRecord(record: FactRecord, shift: Shift, tree: PyTree): void {
+  moveNode(record.node, shift, tree);
+  if (record.target) moveNode(record.target, shift, tree);
+  if (record.value) moveNode(record.value, shift, tree);
+  if (record.end !== undefined) record.end += shift.index;
+}
+
+/** Every chunk under the root by its node's id (the root is made anew at every version). */
+function chunkIndex(root: Chunk): Map<number, Chunk> {
+  const index = new Map<number, Chunk>();
+  const add = (chunk: Chunk): void => {
+    index.set(chunk.node.id, chunk);
+    for (const part of chunk.parts ?? []) add(part);
+  };
+  for (const part of root.parts ?? []) add(part);
+  return index;
+}
+
+/** A chunk's records in document order. */
+function flatten(chunk: Chunk, out: FactRecord[]): void {
+  if (chunk.records) {
+    for (const r of chunk.records) out.push(r);
+    return;
+  }
+  if (chunk.own) out.push(chunk.own);
+  for (const part of chunk.parts ?? []) flatten(part, out);
 }
 
 /** A function scope's parameter names, read once. */
@@ -169,75 +465,11 @@ function parameterNames(fn: PyNode): Set<string> {
   return names;
 }
 
-function visit(node: PyNode, type: string, facts: ScopedFacts, fn: Scope | undefined, cls: Scope | undefined): void {
-  switch (type) {
-    case 'call':
-      facts.calls.push(node);
-      break;
-    case 'import_statement':
-      for (const child of node.namedChildren) {
-        if (!child) continue;
-        if (child.type === 'dotted_name') {
-          // `import urllib.request` binds `urllib`.
-          const first = child.namedChildren[0]?.text;
-          if (first) facts.imports.set(first, first);
-        } else if (child.type === 'aliased_import') {
-          const name = child.childForFieldName('name')?.text;
-          const alias = child.childForFieldName('alias')?.text;
-          if (name && alias) facts.imports.set(alias, name);
-        }
-      }
-      break;
-    case 'import_from_statement': {
-      const module = node.childForFieldName('module_name');
-      if (!module || module.type === 'relative_import') break;
-      for (const child of node.childrenForFieldName('name')) {
-        if (!child) continue;
-        if (child.type === 'dotted_name') facts.imports.set(child.text, `${module.text}.${child.text}`);
-        else if (child.type === 'aliased_import') {
-          const name = child.childForFieldName('name')?.text;
-          const alias = child.childForFieldName('alias')?.text;
-          if (name && alias) facts.imports.set(alias, `${module.text}.${name}`);
-        }
-      }
-      break;
-    }
-    case 'assignment': {
-      const left = node.childForFieldName('left');
-      const right = node.childForFieldName('right');
-      if (!left) break;
-      if (left.type === 'attribute') facts.attributeAssignments.push(node);
-      if (right && (left.type === 'identifier' || left.type === 'attribute')) addAssignment(facts, left, right, fn, cls);
-      break;
-    }
-    case 'with_item': {
-      // `with requests.Session() as s:` binds `s` to the session (what `__enter__` returns).
-      const value = node.childForFieldName('value');
-      if (value?.type === 'as_pattern') {
-        const target = value.childForFieldName('alias')?.namedChildren[0] ?? value.namedChildren[1];
-        const expr = value.namedChildren[0];
-        if (target && expr && (target.type === 'identifier' || target.type === 'attribute')) addAssignment(facts, target, expr, fn, cls);
-      }
-      break;
-    }
-    default:
-      break;
-  }
-}
-
 function isMainTest(condition: PyNode | null): boolean {
   if (condition?.type !== 'comparison_operator') return false;
   const [a, b] = condition.namedChildren;
   const texts = [a?.text, b?.text];
   return texts.includes('__name__') && texts.some((t) => t === '"__main__"' || t === "'__main__'");
-}
-
-function addAssignment(facts: ModuleFacts, target: PyNode, value: PyNode, fn: Scope | undefined, cls: Scope | undefined): void {
-  const key = scopeKey(target, fn, cls);
-  if (!key) return;
-  const list = facts.assignments.get(key);
-  if (list) list.push(value);
-  else facts.assignments.set(key, [value]);
 }
 
 /**
