@@ -22,7 +22,7 @@
 import * as path from 'node:path';
 import type { ParsedDocument } from '../document';
 import type { PyNode } from '../python';
-import { calleeOf, callArguments, moduleFacts, nodesOfType, qualifiedName, unparen, valueOf, type ListedType, type ModuleFacts } from '../../rules/python/module-facts';
+import { calleeMethod, calleePath, calleeOf, callArguments, moduleFacts, nodesOfType, qualifiedName, unparen, valueOf, type ListedType, type ModuleFacts } from '../../rules/python/module-facts';
 import { emptyFacts, packageService, type JsServiceFacts, type ListenFact, type MountFact, type PackageService, type PortValue, type RouteFact, type RouterFact } from './service-facts';
 
 /** Django settings a module assigns (only what the cross-checks read). */
@@ -147,8 +147,9 @@ function read(doc: ParsedDocument, facts: ModuleFacts): PyServiceFacts {
   readImports(reader);
   readRouters(reader);
   readDjango(reader);
-  // Decorated route handlers: `@app.get("/health")`, `@bp.route("/x")`, `@routes.get("/x")`.
-  for (const node of descendants(reader, 'decorated_definition')) {
+  // Decorated route handlers: `@app.get("/health")`, `@bp.route("/x")`, `@routes.get("/x")` (none
+  // without a router of this module: `readRouteCall` reads only calls on one).
+  for (const node of reader.routers.size > 0 ? descendants(reader, 'decorated_definition') : []) {
     const definition = node.childForFieldName('definition');
     for (const decorator of node.namedChildren) {
       if (decorator?.type !== 'decorator') continue;
@@ -226,7 +227,7 @@ function readRouters(reader: Reader): void {
     for (const value of values) {
       const v = unparen(value);
       if (v.type !== 'call') continue;
-      const callee = qualifiedName(reader.facts, v.childForFieldName('function'));
+      const callee = qualifiedName(reader.facts, calleeOf(reader.facts, v));
       if (!callee) continue;
       const args = callArguments(v);
       const made = creation(reader, callee, args, v);
@@ -287,12 +288,23 @@ function routerOf(reader: Reader, receiver: PyNode | null | undefined): RouterFa
   return undefined;
 }
 
+/** `routerOf` for a receiver that is a chain of names (`app`, `app.router`), from the names alone. */
+function routerNamed(reader: Reader, names: readonly string[]): RouterFact | undefined {
+  if (names.length === 1) return reader.routers.get(names[0]);
+  // Router names hold no dot (`readRouters`): `a.b.router` names none.
+  if (names.length === 2 && names[1] === 'router') {
+    const base = reader.routers.get(names[0]);
+    return base?.framework === 'aiohttp' ? base : undefined;
+  }
+  return undefined;
+}
+
 /** `@app.get("/x")`, `@bp.route("/x", methods=[...])`, `@router.api_route(...)`, `@routes.get(...)`. */
 function readRouteCall(reader: Reader, call: PyNode, handler: PyNode | undefined, decorator: boolean): boolean {
-  const fn = call.childForFieldName('function');
-  if (fn?.type !== 'attribute') return false;
-  const method = fn.childForFieldName('attribute')?.text ?? '';
-  const router = routerOf(reader, fn.childForFieldName('object'));
+  const method = calleeMethod(reader.facts, call);
+  if (method === undefined) return false;
+  const path = calleePath(reader.facts, call);
+  const router = path ? routerNamed(reader, path.slice(0, -1)) : routerOf(reader, calleeOf(reader.facts, call)!.childForFieldName('object'));
   if (!router) return false;
   const args = callArguments(call);
   const isRoute = HTTP_METHODS.has(method) || method === 'route' || method === 'api_route' || method === 'websocket';
@@ -346,11 +358,13 @@ function readCall(reader: Reader, call: PyNode): void {
       return;
     }
   }
-  if (fn?.type !== 'attribute') return;
-  // Most calls are on no router of this module: their method and arguments need not be read.
-  const router = reader.routers.size > 0 ? routerOf(reader, fn.childForFieldName('object')) : undefined;
+  const method = calleeMethod(reader.facts, call);
+  if (method === undefined || reader.routers.size === 0) return;
+  // Most calls are on no router of this module: their arguments need not be read, and where the
+  // callee is a chain of names its receiver is known without reading the tree.
+  const path = calleePath(reader.facts, call);
+  const router = path ? routerNamed(reader, path.slice(0, -1)) : routerOf(reader, fn!.childForFieldName('object'));
   if (!router) return;
-  const method = fn.childForFieldName('attribute')?.text ?? '';
   const args = callArguments(call);
   const line = position(call).line;
   switch (method) {

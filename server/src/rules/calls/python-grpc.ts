@@ -7,7 +7,7 @@ import type { ParsedDocument } from '../../engine/document';
 import type { PyNode } from '../../engine/python';
 import type { Fix } from '../../engine/types';
 import { addKeywordEdit } from '../timeouts/python-http';
-import { calleeOf, callArguments, moduleFacts, qualifiedName, unparen, valueOf, type ModuleFacts } from '../python/module-facts';
+import { calleeMethod, calleeOf, callArguments, moduleFacts, qualifiedName, unparen, valueOf, type ModuleFacts } from '../python/module-facts';
 import type { PythonGrpcStub, WorkspaceFacts } from '../../engine/workspace-facts';
 
 /** One row per Python gRPC library: how channels and stubs are made and what bounds a call. */
@@ -191,7 +191,7 @@ class PyGrpcWalk {
       const callee = calleeOf(this.facts, call);
       if (callee?.type !== 'attribute') continue;
       let method = callee;
-      const attr = callee.childForFieldName('attribute')?.text ?? '';
+      const attr = calleeMethod(this.facts, call) ?? '';
       const object = callee.childForFieldName('object');
       if (object?.type === 'attribute' && PY_GRPC_LIBRARIES.some((l) => l.callVariants.includes(attr))) method = object;
       const stub = this.stub(method.childForFieldName('object'));

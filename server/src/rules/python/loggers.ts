@@ -3,7 +3,7 @@
 // interpolated-log-message (which calls are log calls).
 
 import type { PyNode } from '../../engine/python';
-import { calleeOf, qualifiedName, unparen, valueOf, type ModuleFacts } from './module-facts';
+import { calleeMethod, calleeOf, qualifiedName, unparen, valueOf, type ModuleFacts } from './module-facts';
 
 export type LoggerKind = 'logging' | 'structlog' | 'loguru';
 
@@ -101,11 +101,9 @@ export interface LogCall {
 export function logCalls(facts: ModuleFacts): LogCall[] {
   const out: LogCall[] = [];
   for (const call of facts.calls) {
-    const callee = calleeOf(facts, call);
-    if (callee?.type !== 'attribute') continue;
-    const method = callee.childForFieldName('attribute')?.text ?? '';
-    if (!LOGGER_LIBRARIES.some((l) => l.methods.includes(method))) continue;
-    const kind = loggerKind(facts, callee.childForFieldName('object'));
+    const method = calleeMethod(facts, call);
+    if (method === undefined || !LOGGER_LIBRARIES.some((l) => l.methods.includes(method))) continue;
+    const kind = loggerKind(facts, calleeOf(facts, call)!.childForFieldName('object'));
     if (kind && LOGGER_LIBRARIES.find((l) => l.kind === kind)!.methods.includes(method)) out.push({ call, kind, method });
   }
   return out;

@@ -54,8 +54,8 @@ interface ScopedFacts extends ModuleFacts {
   qualified: Map<number, string | undefined>;
   /** The tree the facts were read from: node ids are only unique within one tree. */
   tree: object;
-  /** Each call's callee (its `function` field) by call id, read once for every rule. */
-  callees: Map<number, PyNode | null>;
+  /** Each call's record by call id: its callee (its `function` field), read once for every rule. */
+  callRecords: Map<number, FactRecord>;
   /** An open document's facts by subtree, for its next version to take what the re-parse kept. */
   chunks: Chunk | undefined;
 }
@@ -74,6 +74,8 @@ interface FactRecord {
   value?: PyNode;
   /** A call's callee as the names of an `a.b.c` chain (`qualifiedName` of it, from the imports alone). */
   path?: string[];
+  /** A call's method: the name after the callee's last dot, when the callee is `<expression>.<name>`. */
+  method?: string;
   /** What an import binds: local name -> qualified name, in order. */
   bindings?: Array<[string, string]>;
   /** Where `target`'s value is kept: `n:<name>` in its function, `s:<attr>` for `self.<attr>` in its class. */
@@ -161,7 +163,7 @@ function gather(tree: PyTree, live: boolean, previous: Chunk | undefined): Scope
     order: undefined,
     qualified: new Map(),
     tree,
-    callees: new Map(),
+    callRecords: new Map(),
     chunks: undefined,
   };
   if (live) {
@@ -199,7 +201,7 @@ function gather(tree: PyTree, live: boolean, previous: Chunk | undefined): Scope
     switch (type) {
       case 'call':
         facts.calls.push(node);
-        facts.callees.set(node.id, record.target ?? null);
+        facts.callRecords.set(node.id, record);
         break;
       case 'import_statement':
       case 'import_from_statement':
@@ -241,10 +243,38 @@ function gather(tree: PyTree, live: boolean, previous: Chunk | undefined): Scope
   return facts;
 }
 
+/** The record of a call of the facts' tree, when it is one of `facts.calls`. */
+function callRecord(facts: ModuleFacts, call: PyNode): FactRecord | undefined {
+  return call.tree === (facts as ScopedFacts).tree ? (facts as ScopedFacts).callRecords.get(call.id) : undefined;
+}
+
 /** A call's callee (`call.childForFieldName('function')`), read once per version for every rule. */
 export function calleeOf(facts: ModuleFacts, call: PyNode): PyNode | null {
-  const known = call.tree === (facts as ScopedFacts).tree ? (facts as ScopedFacts).callees.get(call.id) : undefined;
-  return known !== undefined ? known : call.childForFieldName('function');
+  const record = callRecord(facts, call);
+  return record ? (record.target ?? null) : call.childForFieldName('function');
+}
+
+/**
+ * A call's method: the name after its callee's last dot (`get` for `session.get(...)` and for
+ * `make().get(...)`, '' when the name is missing), undefined when the callee is not
+ * `<expression>.<name>`. Read with the facts, and for an open document kept with them.
+ */
+export function calleeMethod(facts: ModuleFacts, call: PyNode): string | undefined {
+  const record = callRecord(facts, call);
+  if (record) return record.method;
+  const callee = call.childForFieldName('function');
+  return callee?.type === 'attribute' ? (callee.childForFieldName('attribute')?.text ?? '') : undefined;
+}
+
+/**
+ * A call's callee as the names of its chain (`['app', 'router', 'add_get']`), when the callee is a
+ * name or a chain of attributes on one (no call, subscript or parentheses in it); undefined otherwise.
+ */
+export function calleePath(facts: ModuleFacts, call: PyNode): readonly string[] | undefined {
+  const record = callRecord(facts, call);
+  if (record) return record.path;
+  const callee = call.childForFieldName('function');
+  return callee ? namePath(callee) : undefined;
 }
 
 /**
@@ -275,6 +305,7 @@ function readRecord(node: PyNode): FactRecord | undefined {
     case 'call': {
       const callee = node.childForFieldName('function');
       record.target = callee;
+      if (callee?.type === 'attribute') record.method = callee.childForFieldName('attribute')?.text ?? '';
       record.path = callee ? namePath(callee) : undefined;
       break;
     }

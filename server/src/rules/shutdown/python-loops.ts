@@ -7,7 +7,7 @@
 // The library knowledge is data: one row per client, each citing why it does not stop on SIGTERM.
 
 import type { PyNode } from '../../engine/python';
-import { calleeOf, callArguments, nodesOfType, qualifiedName, unparen, valueOf, type ModuleFacts } from '../python/module-facts';
+import { calleeOf, callArguments, nodesOfType, qualifiedName, unparen, valueOf, type ModuleFacts, calleeMethod } from '../python/module-facts';
 
 /** A client method that receives messages. */
 interface ConsumerRow {
@@ -139,7 +139,7 @@ export function loopSites(facts: ModuleFacts, text: string, reachOf: () => Reach
   for (const call of facts.calls) {
     const callee = calleeOf(facts, call);
     const name = qualifiedName(facts, callee);
-    const runs = name === 'asyncio.run' || (callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'run_until_complete');
+    const runs = name === 'asyncio.run' || calleeMethod(facts, call) === 'run_until_complete';
     if (!runs || !reach.reached(call)) continue;
     const arg = callArguments(call).positional[0];
     const inner = arg && unparen(arg);
@@ -149,11 +149,11 @@ export function loopSites(facts: ModuleFacts, text: string, reachOf: () => Reach
   }
 
   for (const call of facts.calls) {
-    const callee = calleeOf(facts, call);
-    if (callee?.type !== 'attribute' || !reach.reached(call)) continue;
-    const method = callee.childForFieldName('attribute')?.text ?? '';
+    const method = calleeMethod(facts, call);
+    if (method === undefined || !(method === 'run_forever' || CONSUMERS.some((r) => r.methods.includes(method))) || !reach.reached(call)) continue;
+    const callee = calleeOf(facts, call)!;
     const object = callee.childForFieldName('object')!;
-    const made = method === 'run_forever' || CONSUMERS.some((r) => r.methods.includes(method)) ? provenance(facts, object) : undefined;
+    const made = provenance(facts, object);
     if (!made) continue;
     const statement = statementOf(call);
     const receiver = unparen(object).type === 'identifier' ? unparen(object).text : undefined;
@@ -440,7 +440,7 @@ const HANDLER_HELPER = /signal|shutdown|graceful|terminat/i;
 export function handledElsewhere(facts: ModuleFacts): string | undefined {
   for (const call of facts.calls) {
     const callee = calleeOf(facts, call);
-    const installs = qualifiedName(facts, callee) === 'signal.signal' || (callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'add_signal_handler');
+    const installs = qualifiedName(facts, callee) === 'signal.signal' || calleeMethod(facts, call) === 'add_signal_handler';
     if (!installs) continue;
     const first = callArguments(call).positional[0];
     const sig = first ? qualifiedName(facts, unparen(first)) : undefined;

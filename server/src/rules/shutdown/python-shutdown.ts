@@ -6,7 +6,7 @@
 import type { ParsedDocument } from '../../engine/document';
 import type { WorkspaceFacts } from '../../engine/workspace-facts';
 import type { PyNode } from '../../engine/python';
-import { calleeOf, callArguments, moduleFacts, qualifiedName, unparen, valueOf, type ModuleFacts } from '../python/module-facts';
+import { calleeMethod, calleeOf, callArguments, moduleFacts, qualifiedName, unparen, valueOf, type ModuleFacts } from '../python/module-facts';
 
 interface SelfRunServer {
   label: string;
@@ -73,12 +73,12 @@ export interface ServeCall {
 export function serveCalls(facts: ModuleFacts): ServeCall[] {
   const out: ServeCall[] = [];
   for (const call of facts.calls) {
-    const callee = calleeOf(facts, call);
-    if (callee?.type !== 'attribute') continue;
-    const name = callee.childForFieldName('attribute');
-    const method = name?.text;
+    const method = calleeMethod(facts, call);
     const server = SELF_RUN_SERVERS.find((s) => s.blocks === method);
-    if (!server || !name) continue;
+    if (!server) continue;
+    const callee = calleeOf(facts, call)!;
+    const name = callee.childForFieldName('attribute');
+    if (!name) continue;
     let object: PyNode | undefined = unparen(callee.childForFieldName('object')!);
     if (object.type === 'identifier' || object.type === 'attribute') object = valueOf(facts, object);
     if (object?.type !== 'call') continue;
@@ -101,7 +101,7 @@ export function sigtermHandlers(facts: ModuleFacts): SigtermHandler[] {
     // The callee first: most calls are neither, and their arguments need not be read.
     const callee = calleeOf(facts, call);
     if (!callee) continue;
-    const how = qualifiedName(facts, callee) === 'signal.signal' ? 'signal.signal' : callee.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'add_signal_handler' ? 'loop.add_signal_handler' : undefined;
+    const how = qualifiedName(facts, callee) === 'signal.signal' ? 'signal.signal' : calleeMethod(facts, call) === 'add_signal_handler' ? 'loop.add_signal_handler' : undefined;
     if (!how) continue;
     const first = callArguments(call).positional[0];
     if (first && isSigterm(facts, first)) out.push({ call, how });

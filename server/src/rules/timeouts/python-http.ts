@@ -6,7 +6,7 @@
 import type { Fix, RuleContext, TextEdit } from '../../engine/types';
 import type { PyNode } from '../../engine/python';
 import { optedOutElsewhere } from '../../engine/opt-outs';
-import { calleeOf, callArguments, lineIndent, moduleFacts, qualifiedName, unparen, valueOf, type ModuleFacts } from '../python/module-facts';
+import { calleeMethod, calleeOf, callArguments, lineIndent, moduleFacts, qualifiedName, unparen, valueOf, type ModuleFacts } from '../python/module-facts';
 import type { HttpTimeoutOptions } from './http-call-without-timeout';
 
 interface PyClient {
@@ -221,7 +221,7 @@ export function analysePython(ctx: RuleContext<HttpTimeoutOptions>): Problem[] {
         continue;
       }
     } else if (callee.type === 'attribute') {
-      const method = callee.childForFieldName('attribute')?.text ?? '';
+      const method = calleeMethod(facts, call) ?? '';
       // The method first: where no client has it, what the receiver is does not matter.
       const owner = CLIENT_METHODS.has(method) ? clientOf(facts, callee.childForFieldName('object')) : undefined;
       if (owner && owner.client.methods.includes(method)) {
