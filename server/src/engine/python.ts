@@ -177,6 +177,22 @@ export function canMoveNodes(): boolean {
   return nodePrototype !== undefined;
 }
 
+/**
+ * `types` as a list for `descendantsOfType` to be called with many times: web-tree-sitter turns the
+ * names into symbols at every call by asking `types.includes` of each of the grammar's 270 node
+ * types, and this list answers from a Set (half the cost of a call on a small subtree). It is still
+ * an array of the same names, so any other use of it reads the same.
+ */
+export function nodeTypeList(types: readonly string[]): string[] {
+  const set = new Set(types);
+  class NodeTypeList extends Array<string> {
+    override includes(type: string): boolean {
+      return set.has(type);
+    }
+  }
+  return NodeTypeList.from(types);
+}
+
 /** The parser, once `initPython()` has finished; undefined before (or when loading failed). */
 export function pythonParser(): TreeSitter.Parser | undefined {
   return parser;

@@ -10,7 +10,7 @@
 // read once per version. None of it outlives the version's tree.
 
 import type { ParsedDocument } from '../../engine/document';
-import { moveNode, type PyNode, type PyTree, type Shift } from '../../engine/python';
+import { moveNode, nodeTypeList, type PyNode, type PyTree, type Shift } from '../../engine/python';
 
 export interface ModuleFacts {
   /** Local name -> qualified name, from `import a.b`, `import a as b`, `from a import b as c` (module level and inside functions). */
@@ -140,7 +140,7 @@ export function moduleFacts(doc: ParsedDocument): ModuleFacts | undefined {
  * The node types the facts are made of. One `descendantsOfType` call finds them all (matched inside
  * the WebAssembly module, in one batch: half the cost of a query's captures on a 5,000-line file).
  */
-const FACT_TYPES = [...new Set([...LISTED_TYPES, 'with_item', 'lambda', 'class_definition'])];
+const FACT_TYPES = nodeTypeList([...new Set([...LISTED_TYPES, 'with_item', 'lambda', 'class_definition'])]);
 const FACT = new Set<string>(FACT_TYPES);
 
 /**
