@@ -2,7 +2,8 @@
 // version's (rules/python/module-facts.ts `kept`, engine/python.ts `moveNode`). After every edit of
 // a random sequence (seeded: a failure names its seed and step, and reruns the same) they must be
 // what a full read of the same text gives: every listed node where it is and reading as it does
-// there, every callee's qualified name, every name's and `self.<attr>`'s value, the main guard.
+// there, every callee's qualified name, method and chain of names, every call's arguments, every
+// name's and `self.<attr>`'s value, the main guard.
 // The module is every Python fixture in one file (45 KB), so that the facts are kept in many parts.
 
 import { test, before } from 'node:test';
@@ -11,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ParsedDocument } from '../../server/src/engine/document';
 import { initPython, type PyNode } from '../../server/src/engine/python';
-import { calleeOf, moduleFacts, nodesOfType, qualifiedName, valueOf, type ListedType, type ModuleFacts } from '../../server/src/rules/python/module-facts';
+import { callArguments, calleeMethod, calleeOf, calleePath, moduleFacts, nodesOfType, qualifiedName, valueOf, type ListedType, type ModuleFacts } from '../../server/src/rules/python/module-facts';
 import { mulberry32 } from '../support/random';
 
 const TYPES: ListedType[] = ['call', 'import_statement', 'import_from_statement', 'assignment', 'augmented_assignment', 'function_definition', 'decorated_definition', 'decorator', 'for_statement', 'while_statement'];
@@ -42,7 +43,9 @@ function snapshot(doc: ParsedDocument, facts: ModuleFacts): string[] {
   for (const node of nodesOfType(facts, 'for_statement', 'while_statement')) out.push(`loop: ${reading(node)}`);
   for (const call of facts.calls) {
     const callee = calleeOf(facts, call);
-    out.push(`call ${call.startIndex}: callee ${reading(callee)} = ${qualifiedName(facts, callee)}; field ${reading(call.childForFieldName('arguments'))}`);
+    const args = callArguments(call);
+    const keywords = [...args.keywords].map(([name, k]) => `${name}=${reading(k.value)} in ${k.node.startIndex}`).join(', ');
+    out.push(`call ${call.startIndex}: callee ${reading(callee)} = ${qualifiedName(facts, callee)} .${calleeMethod(facts, call)} ${JSON.stringify(calleePath(facts, call))}; arguments ${reading(args.list)} [${args.positional.map(reading).join(', ')}] {${keywords}} splat=${args.splat}`);
   }
   out.push(`imports ${JSON.stringify([...facts.imports])}`, `called ${JSON.stringify([...facts.calledNames].sort())}`, `main ${reading(facts.mainGuard)}`);
   out.push(`attribute assignments ${facts.attributeAssignments.map((a) => a.startIndex).join(',')}`);
