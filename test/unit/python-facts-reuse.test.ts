@@ -15,7 +15,7 @@ import { initPython, type PyNode } from '../../server/src/engine/python';
 import { callArguments, calleeMethod, calleeOf, calleePath, moduleFacts, nodesOfType, qualifiedName, valueOf, type ListedType, type ModuleFacts } from '../../server/src/rules/python/module-facts';
 import { mulberry32 } from '../support/random';
 
-const TYPES: ListedType[] = ['call', 'import_statement', 'import_from_statement', 'assignment', 'augmented_assignment', 'function_definition', 'decorated_definition', 'decorator', 'for_statement', 'while_statement'];
+const TYPES: ListedType[] = ['call', 'import_statement', 'import_from_statement', 'assignment', 'augmented_assignment', 'function_definition', 'decorated_definition', 'decorator', 'for_statement', 'while_statement', 'string'];
 const SNIPPETS = ['a', ' ', '\n', ':', '(', ')', "'", '"', '    ', '\n    ', 'print("x")\n', 'import requests\n', 'from os import environ as env\n', 'requests.get(url)\n', 'def f():\n    return 1\n', 'class C:\n    def m(self):\n        self.s = requests.Session()\n', "logger.info(f'x {y}')\n", 'x = 1\n', 'if __name__ == "__main__":\n    main()\n', 'try:\n', 'with requests.Session() as s:\n    s.get(u)\n'];
 
 function pythonFiles(dir: string): string[] {

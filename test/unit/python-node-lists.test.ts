@@ -12,7 +12,7 @@ import { ParsedDocument } from '../../server/src/engine/document';
 import { initPython } from '../../server/src/engine/python';
 import { calleeOf, moduleFacts, nodesOfType, type ListedType } from '../../server/src/rules/python/module-facts';
 
-const TYPES: ListedType[] = ['call', 'import_statement', 'import_from_statement', 'assignment', 'augmented_assignment', 'function_definition', 'decorated_definition', 'decorator', 'for_statement', 'while_statement'];
+const TYPES: ListedType[] = ['call', 'import_statement', 'import_from_statement', 'assignment', 'augmented_assignment', 'function_definition', 'decorated_definition', 'decorator', 'for_statement', 'while_statement', 'string'];
 
 function pythonFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -8,7 +8,7 @@
 import type { ParsedDocument } from '../../engine/document';
 import type { PyNode } from '../../engine/python';
 import type { TextEdit } from '../../engine/types';
-import { callArguments, moduleFacts, qualifiedName, unparen, valueOf, type ModuleFacts } from '../python/module-facts';
+import { callArguments, moduleFacts, nodesOfType, qualifiedName, unparen, valueOf, type ModuleFacts } from '../python/module-facts';
 import { deriveUrlEnv, urlEnvForScheme, type CredentialHit, type Hit, type UrlHit } from './js-walk';
 import { isDevSettingsName, isSettingsModulePath } from '../../engine/model/python-settings';
 import {
@@ -100,7 +100,7 @@ export class PyWalk {
     for (const call of this.facts.calls) this.call(call);
     this.envFallbacks();
     this.settings();
-    for (const node of this.root.descendantsOfType('string')) if (node) this.shapes(node);
+    for (const node of nodesOfType(this.facts, 'string')) this.shapes(node);
     const seen = new Set<string>();
     return this.hits
       .filter((h) => {
@@ -383,6 +383,9 @@ export class PyWalk {
 
   private shapes(node: PyNode): void {
     if (this.reported.has(node.id)) return;
+    // Its quotes and fewer than six characters: too short for any shape (the test below), read
+    // without going into the tree.
+    if (node.endIndex - node.startIndex < 8) return;
     const s = pyString(node);
     if (!s || s.text.length < 6) return;
     // A docstring or a string on its own is documentation, not a value.

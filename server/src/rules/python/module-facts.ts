@@ -112,7 +112,7 @@ const LEAF_BYTES = 1024;
  * every node of a type: one query finds them with the facts, instead of one walk of the whole tree
  * (`descendantsOfType`) per reader per version.
  */
-const LISTED_TYPES = ['call', 'import_statement', 'import_from_statement', 'assignment', 'augmented_assignment', 'function_definition', 'decorated_definition', 'decorator', 'for_statement', 'while_statement'] as const;
+const LISTED_TYPES = ['call', 'import_statement', 'import_from_statement', 'assignment', 'augmented_assignment', 'function_definition', 'decorated_definition', 'decorator', 'for_statement', 'while_statement', 'string'] as const;
 export type ListedType = (typeof LISTED_TYPES)[number];
 const LISTED = new Set<string>(LISTED_TYPES);
 
@@ -194,7 +194,7 @@ function gather(tree: PyTree, live: boolean, previous: Chunk | undefined): Scope
   for (const record of facts.records) {
     const { node, type } = record;
     if (LISTED.has(type)) facts.listed.get(type)!.push(node);
-    if (type === 'augmented_assignment' || type === 'decorated_definition' || type === 'decorator' || type === 'for_statement' || type === 'while_statement') continue;
+    if (type === 'augmented_assignment' || type === 'decorated_definition' || type === 'decorator' || type === 'for_statement' || type === 'while_statement' || type === 'string') continue;
     const start = node.startIndex;
     const fn = innermost(facts.functions, start);
     const cls = innermost(facts.classes, start);
