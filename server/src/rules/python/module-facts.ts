@@ -63,7 +63,7 @@ interface ScopedFacts extends ModuleFacts {
 /**
  * What one node of FACT_TYPES gives the facts, read from the tree once. It depends only on the
  * node's own subtree (never on where the subtree is), so the record of a node in a subtree the next
- * version's re-parse kept is the same record, its nodes moved (`rehomeRecord`).
+ * version's re-parse kept is the same record, its nodes moved (`moveRecord`).
  */
 interface FactRecord {
   node: PyNode;
