@@ -48,7 +48,7 @@ export function initPython(): Promise<boolean> {
       const made = new Parser();
       made.setLanguage(language);
       parser = made;
-      if (!moveWorks(made)) nodePrototype = undefined;
+      if (!moveWorks(made)) nodesMovable = false;
       return true;
     } catch (error) {
       failure = (error as Error)?.message ?? String(error);
@@ -65,8 +65,8 @@ interface KeptReads {
   keptFields?: Map<string, TreeSitter.Node | null>;
 }
 
-/** Set once `keepNodeReads` has recognised web-tree-sitter's nodes (and `moveWorks` has checked them). */
-let nodePrototype: object | undefined;
+/** Whether `moveNode` may be used: `keepNodeReads` recognised web-tree-sitter's nodes and `moveWorks` checked them. */
+let nodesMovable = false;
 
 /**
  * Makes a node's type, its end and its children by field name (`childForFieldName`) read once per node
@@ -103,7 +103,7 @@ function keepNodeReads(NodeClass: typeof TreeSitter.Node): void {
     if (child === undefined) kept.set(fieldName, (child = readField.call(this, fieldName)));
     return child;
   };
-  nodePrototype = proto;
+  nodesMovable = true;
 }
 
 /**
@@ -153,7 +153,7 @@ export function moveNode(node: TreeSitter.Node, shift: Shift, tree: PyTree): voi
  * full at every version), never into wrong nodes.
  */
 function moveWorks(made: TreeSitter.Parser): boolean {
-  if (!nodePrototype) return false;
+  if (!nodesMovable) return false;
   const tree = made.parse('x = f(1)\n');
   const copy = tree?.copy();
   try {
@@ -174,7 +174,7 @@ function moveWorks(made: TreeSitter.Parser): boolean {
 
 /** Whether `moveNode` can be used: `keepNodeReads` recognised this web-tree-sitter's nodes. */
 export function canMoveNodes(): boolean {
-  return nodePrototype !== undefined;
+  return nodesMovable;
 }
 
 /**

@@ -280,15 +280,12 @@ function creation(reader: Reader, callee: string, args: ReturnType<typeof callAr
 function routerOf(reader: Reader, receiver: PyNode | null | undefined): RouterFact | undefined {
   if (!receiver) return undefined;
   const r = unparen(receiver);
-  if (r.type === 'identifier') return reader.routers.get(r.text);
-  if (r.type === 'attribute' && r.childForFieldName('attribute')?.text === 'router') {
-    const base = reader.routers.get(r.childForFieldName('object')?.text ?? '');
-    return base?.framework === 'aiohttp' ? base : undefined;
-  }
+  if (r.type === 'identifier') return routerNamed(reader, [r.text]);
+  if (r.type === 'attribute' && r.childForFieldName('attribute')?.text === 'router') return routerNamed(reader, [r.childForFieldName('object')?.text ?? '', 'router']);
   return undefined;
 }
 
-/** `routerOf` for a receiver that is a chain of names (`app`, `app.router`), from the names alone. */
+/** The router a receiver names, by its names (`['app']`, `['app', 'router']`). */
 function routerNamed(reader: Reader, names: readonly string[]): RouterFact | undefined {
   if (names.length === 1) return reader.routers.get(names[0]);
   // Router names hold no dot (`readRouters`): `a.b.router` names none.
@@ -299,12 +296,20 @@ function routerNamed(reader: Reader, names: readonly string[]): RouterFact | und
   return undefined;
 }
 
+/**
+ * The router a method call is made on (`app.get(...)`): from the names of the callee's chain when it
+ * is one (the facts keep them), without reading the tree; else from its receiver expression.
+ */
+function callRouter(reader: Reader, call: PyNode): RouterFact | undefined {
+  const path = calleePath(reader.facts, call);
+  return path ? routerNamed(reader, path.slice(0, -1)) : routerOf(reader, calleeOf(reader.facts, call)?.childForFieldName('object'));
+}
+
 /** `@app.get("/x")`, `@bp.route("/x", methods=[...])`, `@router.api_route(...)`, `@routes.get(...)`. */
 function readRouteCall(reader: Reader, call: PyNode, handler: PyNode | undefined, decorator: boolean): boolean {
   const method = calleeMethod(reader.facts, call);
   if (method === undefined) return false;
-  const path = calleePath(reader.facts, call);
-  const router = path ? routerNamed(reader, path.slice(0, -1)) : routerOf(reader, calleeOf(reader.facts, call)!.childForFieldName('object'));
+  const router = callRouter(reader, call);
   if (!router) return false;
   const args = callArguments(call);
   const isRoute = HTTP_METHODS.has(method) || method === 'route' || method === 'api_route' || method === 'websocket';
@@ -360,10 +365,8 @@ function readCall(reader: Reader, call: PyNode): void {
   }
   const method = calleeMethod(reader.facts, call);
   if (method === undefined || reader.routers.size === 0) return;
-  // Most calls are on no router of this module: their arguments need not be read, and where the
-  // callee is a chain of names its receiver is known without reading the tree.
-  const path = calleePath(reader.facts, call);
-  const router = path ? routerNamed(reader, path.slice(0, -1)) : routerOf(reader, fn!.childForFieldName('object'));
+  // Most calls are on no router of this module: their arguments need not be read.
+  const router = callRouter(reader, call);
   if (!router) return;
   const args = callArguments(call);
   const line = position(call).line;

@@ -225,7 +225,7 @@ export class PyWalk {
     // Flask: `app.secret_key = "..."`, `app.config["SECRET_KEY"] = "..."`, `app.config.update(SECRET_KEY="...")`.
     const flask = [...this.facts.imports.values()].some((q) => q === 'flask' || q.startsWith('flask.'));
     if (!flask) return;
-    for (const assignment of this.root.descendantsOfType('assignment')) {
+    for (const assignment of nodesOfType(this.facts, 'assignment')) {
       const left = assignment?.childForFieldName('left');
       const right = assignment?.childForFieldName('right');
       if (!left || !right) continue;

@@ -68,9 +68,9 @@ interface ScopedFacts extends ModuleFacts {
 interface FactRecord {
   node: PyNode;
   type: string;
-  /** A call's callee; an assignment's or a `with` item's target, when it is followed. */
-  target?: PyNode | null;
-  /** The value assigned to `target`. */
+  /** A call's callee (its `function` field). */
+  callee?: PyNode | null;
+  /** The value an assignment or a `with` item gives the target `key` names. */
   value?: PyNode;
   /** A call's callee as the names of an `a.b.c` chain (`qualifiedName` of it, from the imports alone). */
   path?: string[];
@@ -78,7 +78,7 @@ interface FactRecord {
   method?: string;
   /** What an import binds: local name -> qualified name, in order. */
   bindings?: Array<[string, string]>;
-  /** Where `target`'s value is kept: `n:<name>` in its function, `s:<attr>` for `self.<attr>` in its class. */
+  /** Where the value is kept: `n:<name>` in its function, `s:<attr>` for `self.<attr>` in its class. */
   key?: string;
   /** An assignment to `<target>.<attr>`. */
   attribute?: boolean;
@@ -168,7 +168,7 @@ function gather(tree: PyTree, live: boolean, previous: Chunk | undefined): Scope
   };
   if (live) {
     const index = previous && chunkIndex(previous);
-    const chunks = chunkOf(root, root.type, index, tree);
+    const chunks = chunkOf(root, index, tree);
     facts.chunks = chunks;
     flatten(chunks, facts.records);
     // `if __name__ == "__main__":` at module level.
@@ -233,11 +233,11 @@ function gather(tree: PyTree, live: boolean, previous: Chunk | undefined): Scope
   // Each callee's qualified name, from its chain of names (what `qualifiedName` reads of the tree),
   // once the imports are complete.
   for (const record of facts.records) {
-    if (record.type !== 'call' || !record.target) continue;
+    if (record.type !== 'call' || !record.callee) continue;
     const path = record.path;
     const head = path && facts.imports.get(path[0]);
     const called = head === undefined ? undefined : path!.length === 1 ? head : `${head}.${path!.slice(1).join('.')}`;
-    facts.qualified.set(record.target.id, called);
+    facts.qualified.set(record.callee.id, called);
     if (called) facts.calledNames.add(called);
   }
   return facts;
@@ -251,7 +251,7 @@ function callRecord(facts: ModuleFacts, call: PyNode): FactRecord | undefined {
 /** A call's callee (`call.childForFieldName('function')`), read once per version for every rule. */
 export function calleeOf(facts: ModuleFacts, call: PyNode): PyNode | null {
   const record = callRecord(facts, call);
-  return record ? (record.target ?? null) : call.childForFieldName('function');
+  return record ? (record.callee ?? null) : call.childForFieldName('function');
 }
 
 /**
@@ -304,7 +304,7 @@ function readRecord(node: PyNode): FactRecord | undefined {
       break;
     case 'call': {
       const callee = node.childForFieldName('function');
-      record.target = callee;
+      record.callee = callee;
       if (callee?.type === 'attribute') record.method = callee.childForFieldName('attribute')?.text ?? '';
       record.path = callee ? namePath(callee) : undefined;
       break;
@@ -375,7 +375,6 @@ function assigned(record: FactRecord, target: PyNode, value: PyNode): void {
     if (object?.type !== 'identifier' || object.text !== 'self' || !attr) return;
     record.key = `s:${attr.text}`;
   } else return;
-  record.target = target;
   record.value = value;
 }
 
@@ -396,12 +395,13 @@ function namePath(node: PyNode): string[] | undefined {
  * it is read anew: a child over LEAF_BYTES as a chunk of its own (so recursively), a smaller one as
  * the records of its whole subtree, read in one walk.
  */
-function chunkOf(node: PyNode, type: string, index: Map<number, Chunk> | undefined, tree: PyTree): Chunk {
+function chunkOf(node: PyNode, index: Map<number, Chunk> | undefined, tree: PyTree): Chunk {
+  const type = node.type;
   const chunk: Chunk = { node, type, own: FACT.has(type) ? readRecord(node) : undefined, parts: [] };
   const big = node.endIndex - node.startIndex > LEAF_BYTES;
   for (const child of node.children) {
     if (!child) continue;
-    const part = kept(child, index, tree) ?? (child.childCount === 0 ? undefined : big ? chunkOf(child, child.type, index, tree) : leafOf(child));
+    const part = kept(child, index, tree) ?? (child.childCount === 0 ? undefined : big ? chunkOf(child, index, tree) : leafOf(child));
     if (part) chunk.parts!.push(part);
   }
   return chunk;
@@ -452,7 +452,7 @@ function movePart(part: Chunk, shift: Shift, tree: PyTree): void {
 
 function moveRecord(record: FactRecord, shift: Shift, tree: PyTree): void {
   moveNode(record.node, shift, tree);
-  if (record.target) moveNode(record.target, shift, tree);
+  if (record.callee) moveNode(record.callee, shift, tree);
   if (record.value) moveNode(record.value, shift, tree);
   if (record.end !== undefined) record.end += shift.index;
 }

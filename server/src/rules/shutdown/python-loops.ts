@@ -7,7 +7,7 @@
 // The library knowledge is data: one row per client, each citing why it does not stop on SIGTERM.
 
 import type { PyNode } from '../../engine/python';
-import { calleeOf, callArguments, nodesOfType, qualifiedName, unparen, valueOf, type ModuleFacts, calleeMethod } from '../python/module-facts';
+import { calleeMethod, calleeOf, callArguments, nodesOfType, qualifiedName, unparen, valueOf, type ModuleFacts } from '../python/module-facts';
 
 /** A client method that receives messages. */
 interface ConsumerRow {
